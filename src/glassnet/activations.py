@@ -1,0 +1,167 @@
+"""Activation functions: what a neuron does with its weighted sum.
+
+A neuron adds up its inputs, each multiplied by the weight of its connection, plus a
+bias: that is its *weighted sum* ``z``. On its own a weighted sum can be any number,
+and a stack of weighted sums is still just one big weighted sum. An activation
+function ``f`` bends it: the neuron's value is ``a = f(z)``.
+
+- ``sigmoid`` squashes any number into (0, 1): the source's choice, so an output
+  neuron can read as "how much this looks like a 1".
+- ``tanh`` squashes into (-1, 1), centred on 0.
+- ``relu`` keeps positive sums and zeroes negative ones; deep networks train fastest
+  with it.
+- ``identity`` leaves the sum alone.
+- ``softmax`` turns a whole layer of sums into probabilities that add up to 1: the
+  natural output layer for "which of the ten digits is it?".
+
+To learn, backpropagation needs to know how the value moves when the sum moves:
+the derivative. Each activation gives ``backward(z, a, grad_a)``, turning the slope
+of the loss with respect to ``a`` into the slope with respect to ``z``. For the
+element-wise functions that is ``grad_a * f'(z)``; softmax mixes a whole row, so it
+uses the Jacobian-vector product instead.
+
+The registry ``ACTIVATIONS`` maps names to objects; ``get_activation(name)`` looks one
+up and lists the valid names when it does not know the one asked for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import ConfigError
+
+Array = NDArray[np.floating]
+
+
+class Activation:
+    """An activation function and its derivative, applied to a batch ``z`` of shape (n, units)."""
+
+    name: str = ""
+    #: True when f acts on each number alone (everything but softmax).
+    elementwise: bool = True
+
+    def forward(self, z: Array) -> Array:
+        """Return ``a = f(z)``, same shape as ``z``."""
+        raise NotImplementedError
+
+    def derivative(self, z: Array, a: Array) -> Array:
+        """Return ``f'(z)`` element-wise (``a = f(z)`` is passed in because it is often cheaper)."""
+        raise NotImplementedError
+
+    def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
+        """Return dLoss/dz given dLoss/da: the chain rule through this activation."""
+        return grad_a * self.derivative(z, a)
+
+    def __repr__(self) -> str:
+        return f"<activation {self.name}>"
+
+
+class Sigmoid(Activation):
+    """``1 / (1 + exp(-z))``: any number squashed into (0, 1).
+
+    Written the stable way: ``exp`` is only ever taken of ``-|z|``, which is at most 1,
+    so huge negative sums never overflow. For z >= 0 it is ``1 / (1 + e)`` and for
+    z < 0 it is ``e / (1 + e)``, with ``e = exp(-|z|)``: the same function, rearranged.
+    """
+
+    name = "sigmoid"
+
+    def forward(self, z: Array) -> Array:
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+    def derivative(self, z: Array, a: Array) -> Array:
+        return a * (1.0 - a)
+
+
+class Tanh(Activation):
+    """``tanh(z)``: squashed into (-1, 1); NumPy's tanh is stable for any input."""
+
+    name = "tanh"
+
+    def forward(self, z: Array) -> Array:
+        return np.tanh(z)
+
+    def derivative(self, z: Array, a: Array) -> Array:
+        return 1.0 - a * a
+
+
+class ReLU(Activation):
+    """``max(0, z)``: the neuron fires in proportion to its sum, or not at all."""
+
+    name = "relu"
+
+    def forward(self, z: Array) -> Array:
+        return np.maximum(z, 0.0)
+
+    def derivative(self, z: Array, a: Array) -> Array:
+        return (z > 0).astype(z.dtype)
+
+    def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
+        return np.where(z > 0, grad_a, 0.0).astype(grad_a.dtype, copy=False)
+
+
+class Identity(Activation):
+    """``z`` itself: no bending at all."""
+
+    name = "identity"
+
+    def forward(self, z: Array) -> Array:
+        return z.copy()
+
+    def derivative(self, z: Array, a: Array) -> Array:
+        return np.ones_like(z)
+
+    def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
+        return grad_a
+
+
+class Softmax(Activation):
+    """``exp(z_k) / sum_j exp(z_j)`` along each row: the layer's sums as probabilities.
+
+    Subtracting the row's largest sum first changes nothing mathematically and keeps
+    every ``exp`` at most 1, so it never overflows. Rows always sum to 1.
+    """
+
+    name = "softmax"
+    elementwise = False
+
+    def forward(self, z: Array) -> Array:
+        shifted = z - z.max(axis=-1, keepdims=True)
+        e = np.exp(shifted)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def derivative(self, z: Array, a: Array) -> Array:
+        raise ConfigError(
+            "softmax has no element-wise derivative; use backward(), which applies its Jacobian"
+        )
+
+    def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
+        # Jacobian-vector product: da_k/dz_j = a_k (delta_kj - a_j).
+        return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    act.name: act for act in (Sigmoid(), Tanh(), ReLU(), Identity(), Softmax())
+}
+
+
+def get_activation(name: str | Activation) -> Activation:
+    """Look up an activation by name (an ``Activation`` passes straight through).
+
+    Raises
+    ------
+    ConfigError
+        If the name is unknown; the message lists the valid names.
+    """
+    if isinstance(name, Activation):
+        return name
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        valid = ", ".join(ACTIVATIONS)
+        raise ConfigError(f"unknown activation {name!r}; choose one of: {valid}") from None
+
+
+__all__ = ["Activation", "ACTIVATIONS", "get_activation"]

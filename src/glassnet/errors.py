@@ -1,0 +1,46 @@
+"""The errors glassnet raises.
+
+Library code never prints and never exits: when something is wrong it raises one
+of these, with a message that says what was wrong and what to do about it. The
+command line and the web explorer turn them into a one-line message and an exit
+code or an HTTP status. Catch ``GlassnetError`` to catch them all.
+
+Errors about bad values also derive from ``ValueError`` so that code written for
+scikit-learn and NumPy conventions (``except ValueError``) keeps working.
+
+This module imports nothing, so every other module can import it.
+"""
+
+
+class GlassnetError(Exception):
+    """Base class of every error glassnet raises on purpose."""
+
+
+class DataError(GlassnetError, ValueError):
+    """Input data is unusable: wrong shape, NaN or inf, a bad file, no ink in a drawing."""
+
+
+class ConfigError(GlassnetError, ValueError):
+    """A setting is invalid: an unknown name, a size of 0, a negative learning rate."""
+
+
+class ModelFormatError(GlassnetError, ValueError):
+    """A model file is not a valid glassnet model (corrupt, truncated, hostile or foreign)."""
+
+
+class TrainingDiverged(GlassnetError, ArithmeticError):
+    """The loss became NaN or infinite; the network keeps its last finite weights."""
+
+
+class RunsDatabaseError(GlassnetError):
+    """The runs database cannot be opened, read or written."""
+
+
+__all__ = [
+    "GlassnetError",
+    "DataError",
+    "ConfigError",
+    "ModelFormatError",
+    "TrainingDiverged",
+    "RunsDatabaseError",
+]

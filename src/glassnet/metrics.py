@@ -1,0 +1,134 @@
+"""Metrics: how good is the network on images it has never seen?
+
+The score that matters is the *accuracy* on test images, kept aside during training:
+the fraction the network gets right. Accuracy alone hides *which* digits are
+confused with which, so there is also the *confusion matrix* (row = true digit,
+column = guess), the accuracy of each digit on its own, the pairs most often mixed
+up, and the misclassified images themselves, to look at.
+
+Every function takes a model (anything with ``predict``, such as a ``Network``) and
+the data: a ``Dataset`` or an ``(X, y)`` pair. ``evaluate`` computes everything from
+a single round of predictions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import DataError
+
+
+@dataclass
+class Evaluation:
+    """Every score of one model on one data set.
+
+    Attributes
+    ----------
+    classes : ndarray (k,)
+        The labels, in the order of the confusion matrix's rows and columns.
+    y_true, y_pred : ndarray (n,)
+    accuracy : float
+    confusion : ndarray (k, k) of int
+        ``confusion[i, j]`` counts images of class ``classes[i]`` guessed as ``classes[j]``.
+    """
+
+    classes: NDArray[Any]
+    y_true: NDArray[Any]
+    y_pred: NDArray[Any]
+    accuracy: float
+    confusion: NDArray[np.int64]
+
+    @property
+    def per_class_accuracy(self) -> dict[Any, float]:
+        """For each class, the fraction of its images guessed right (NaN if it has none)."""
+        totals = self.confusion.sum(axis=1)
+        right = np.diag(self.confusion)
+        return {
+            _plain(label): (float(right[i] / totals[i]) if totals[i] else float("nan"))
+            for i, label in enumerate(self.classes)
+        }
+
+    def most_confused(self, top: int = 5) -> list[tuple[Any, Any, int]]:
+        """The ``top`` (true, guessed, count) pairs of mistakes, most frequent first."""
+        off_diagonal = self.confusion.copy()
+        np.fill_diagonal(off_diagonal, 0)
+        order = np.argsort(-off_diagonal, axis=None, kind="stable")[:top]
+        pairs = []
+        for flat in order:
+            i, j = np.unravel_index(flat, off_diagonal.shape)
+            if off_diagonal[i, j] == 0:
+                break
+            pairs.append((_plain(self.classes[i]), _plain(self.classes[j]), int(off_diagonal[i, j])))
+        return pairs
+
+    @property
+    def mistakes(self) -> NDArray[np.intp]:
+        """Indices of the misclassified images."""
+        return np.flatnonzero(self.y_true != self.y_pred)
+
+
+def _unpack(data: Any) -> tuple[Any, NDArray[Any]]:
+    if hasattr(data, "X") and hasattr(data, "y"):
+        return data.X, np.asarray(data.y)
+    try:
+        X, y = data
+    except (TypeError, ValueError):
+        raise DataError("data must be a Dataset or an (X, y) pair") from None
+    return X, np.asarray(y)
+
+
+def evaluate(model: Any, data: Any) -> Evaluation:
+    """Predict every image of ``data`` once and compute every score."""
+    X, y_true = _unpack(data)
+    y_pred = np.asarray(model.predict(X))
+    if len(y_pred) != len(y_true):
+        raise DataError(f"{len(y_pred)} predictions for {len(y_true)} labels")
+    known = getattr(model, "classes", None)
+    if known is None:
+        known = getattr(model, "classes_", None)
+    classes = np.asarray(known) if known is not None else np.unique(np.concatenate([y_true, y_pred]))
+    extra = np.setdiff1d(np.unique(y_true), classes)
+    if len(extra):
+        classes = np.concatenate([classes, extra])
+    index = {_plain(label): i for i, label in enumerate(classes)}
+    confusion = np.zeros((len(classes), len(classes)), dtype=np.int64)
+    np.add.at(confusion, ([index[_plain(t)] for t in y_true], [index[_plain(p)] for p in y_pred]), 1)
+    return Evaluation(classes, y_true, y_pred, float(np.mean(y_true == y_pred)), confusion)
+
+
+def accuracy(model: Any, data: Any) -> float:
+    """The fraction of ``data``'s images that ``model`` classifies correctly."""
+    X, y_true = _unpack(data)
+    return float(np.mean(np.asarray(model.predict(X)) == y_true))
+
+
+def confusion_matrix(model: Any, data: Any) -> NDArray[np.int64]:
+    """(k, k) counts: row = true class, column = guessed class (see ``evaluate``)."""
+    return evaluate(model, data).confusion
+
+
+def per_class_accuracy(model: Any, data: Any) -> dict[Any, float]:
+    """Accuracy of each class on its own: ``{label: fraction right}``."""
+    return evaluate(model, data).per_class_accuracy
+
+
+def most_confused(model: Any, data: Any, top: int = 5) -> list[tuple[Any, Any, int]]:
+    """The most frequent mistakes as (true, guessed, count), most frequent first."""
+    return evaluate(model, data).most_confused(top)
+
+
+def misclassified(model: Any, data: Any) -> NDArray[np.intp]:
+    """Indices of the images ``model`` gets wrong."""
+    return evaluate(model, data).mistakes
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+__all__ = ["Evaluation", "evaluate", "accuracy", "confusion_matrix", "per_class_accuracy",
+           "most_confused", "misclassified"]

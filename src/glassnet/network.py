@@ -1,0 +1,499 @@
+"""The network: layers of neurons joined by weighted connections.
+
+A feedforward network is a stack of *dense* layers. Every neuron of a layer is
+connected to every neuron of the layer before it, and every connection has its own
+weight (neurons have none of their own besides a bias). Layer by layer:
+
+    z = a_prev @ W + b        the weighted sums       (n, n_out)
+    a = f(z)                  the activations         (n, n_out)
+
+with ``a_prev`` the previous layer's values (n, n_in) and, for the first layer, the
+64 pixels of each image. ``W`` has one row per input neuron and one column per
+neuron of this layer: column ``j`` holds the 64 weights a first-layer neuron gives
+the pixels, which is why it can be drawn as an 8x8 picture.
+
+To learn, the network needs the slope of the loss with respect to every weight.
+*Backpropagation* (``Network.backward``) gets them all in one backward sweep with
+the chain rule: start from the slope at the output (the loss gives it), and for each
+layer, from last to first,
+
+    dW = a_prev.T @ delta       db = delta summed over images
+    delta_prev = f_prev'(z_prev) * (delta @ W.T)
+
+where ``delta`` is the slope with respect to that layer's weighted sums. Every one
+of these slopes is checked against the slow, obvious way (nudge one weight, watch
+the loss) in ``glassnet.gradcheck``.
+
+Shapes are batch-first everywhere: X is (n_samples, n_features).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .activations import Activation, get_activation
+from .errors import ConfigError, DataError
+from .losses import Loss, get_loss
+
+Array = NDArray[np.floating]
+DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+@dataclass
+class Dense:
+    """One fully connected layer: ``a = activation(a_prev @ W + b)``.
+
+    Attributes
+    ----------
+    W : ndarray (n_in, n_out)
+        ``W[i, j]`` is the weight of the connection from input neuron i to neuron j.
+    b : ndarray (n_out,)
+        One bias per neuron: its weighted sum when every input is 0.
+    activation : Activation
+    """
+
+    W: Array
+    b: Array
+    activation: Activation
+
+    @property
+    def n_in(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def n_out(self) -> int:
+        return self.W.shape[1]
+
+    def weighted_sum(self, a_prev: Array) -> Array:
+        """``a_prev @ W + b``: (n, n_in) -> (n, n_out)."""
+        z = a_prev @ self.W
+        z += self.b
+        return z
+
+
+@dataclass
+class Trace:
+    """Everything that happened inside the network for a batch of inputs.
+
+    ``weighted_sums[l]`` and ``activations[l]`` are layer ``l``'s ``z`` and ``a``, each
+    (n, units of layer l); ``inputs`` is the (n, n_features) batch that went in. The
+    explorer and the tour draw these; backpropagation reads them.
+    """
+
+    inputs: Array
+    weighted_sums: list[Array]
+    activations: list[Array]
+
+    @property
+    def outputs(self) -> Array:
+        """The output layer's values (n, n_outputs)."""
+        return self.activations[-1]
+
+
+class Network:
+    """A feedforward network of dense layers.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Neurons per layer, input first: ``[64, 10]`` has no hidden layer (the source's
+        first networks), ``[64, 32, 10]`` one hidden layer of 32. A single output neuron
+        (``[64, 1]``) answers a yes/no question with a sigmoid.
+    activation : str
+        Activation of the hidden layers. Default ``"relu"``: it does not saturate,
+        so slopes stay large and a small network trains in a second.
+    output : str
+        Activation of the output layer. Default ``"softmax"``: the ten outputs become
+        probabilities that sum to 1, which pairs with the cross-entropy loss (the
+        slope at the output is then simply ``observed - ideal``). The source's network,
+        sigmoid everywhere, is ``activation="sigmoid", output="sigmoid"``.
+    seed : int or numpy.random.Generator
+        Where the random starting weights come from. Same seed, same weights, bit for
+        bit; the global NumPy random state is never touched.
+    dtype : numpy float type
+        ``np.float64`` (default; exact enough for gradient checks) or ``np.float32``
+        (twice as fast on big problems).
+    classes : sequence, optional
+        The label each output neuron stands for. Default: ``0 .. n_out-1``, or
+        ``[0, 1]`` for a single output neuron (its value is "how much it is class 1").
+
+    Notes
+    -----
+    Starting weights are drawn from a normal distribution scaled to the layer's
+    fan-in (He scaling ``sqrt(2 / n_in)`` before a ReLU, Glorot scaling
+    ``sqrt(2 / (n_in + n_out))`` otherwise), so the weighted sums start neither tiny
+    nor huge. Biases start at 0.
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str = "relu",
+        output: str = "softmax",
+        *,
+        seed: int | np.random.Generator = 0,
+        dtype: Any = np.float64,
+        classes: Sequence[Any] | None = None,
+    ) -> None:
+        self.sizes = _check_sizes(sizes)
+        self.hidden_activation = get_activation(activation)
+        self.output_activation = get_activation(output)
+        if self.hidden_activation.name == "softmax" and len(self.sizes) > 2:
+            raise ConfigError("softmax is an output activation; choose relu, tanh or sigmoid")
+        if self.output_activation.name == "softmax" and self.sizes[-1] == 1:
+            raise ConfigError("a softmax over one output neuron is always 1; use output='sigmoid'")
+        self.dtype = _check_dtype(dtype)
+        self.classes = _check_classes(classes, self.sizes[-1])
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self.layers: list[Dense] = []
+        for index, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=True)):
+            is_output = index == len(self.sizes) - 2
+            act = self.output_activation if is_output else self.hidden_activation
+            scale = np.sqrt(2.0 / n_in) if act.name == "relu" else np.sqrt(2.0 / (n_in + n_out))
+            W = rng.standard_normal((n_in, n_out), dtype=self.dtype) * self.dtype(scale)
+            b = np.zeros(n_out, dtype=self.dtype)
+            self.layers.append(Dense(W, b, act))
+
+    # ------------------------------------------------------------------ description
+    @property
+    def n_inputs(self) -> int:
+        return self.sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.sizes[-1]
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(layer.W.size + layer.b.size for layer in self.layers)
+
+    def config(self) -> dict[str, Any]:
+        """The settings that rebuild this network's shape (weights not included)."""
+        return {
+            "sizes": list(self.sizes),
+            "activation": self.hidden_activation.name,
+            "output": self.output_activation.name,
+            "dtype": np.dtype(self.dtype).name,
+            "classes": [_plain(c) for c in self.classes],
+        }
+
+    def __repr__(self) -> str:
+        shape = "-".join(str(s) for s in self.sizes)
+        return (
+            f"Network({shape}, {self.hidden_activation.name} hidden, "
+            f"{self.output_activation.name} output, {self.n_parameters:,} parameters, "
+            f"{np.dtype(self.dtype).name})"
+        )
+
+    # ------------------------------------------------------------------ parameters
+    def parameters(self) -> list[Array]:
+        """The weight and bias arrays themselves, ``[W0, b0, W1, b1, ...]``.
+
+        Optimizers update these in place, so they are the live arrays, not copies.
+        """
+        return [array for layer in self.layers for array in (layer.W, layer.b)]
+
+    def get_parameters(self) -> list[Array]:
+        """Copies of every parameter array (a snapshot to restore later)."""
+        return [array.copy() for array in self.parameters()]
+
+    def set_parameters(self, arrays: Sequence[ArrayLike]) -> None:
+        """Overwrite every parameter, in place, from ``[W0, b0, W1, b1, ...]``.
+
+        Raises
+        ------
+        DataError
+            If the count, a shape, or a value (NaN, inf) is wrong; nothing is changed.
+        """
+        current = self.parameters()
+        if len(arrays) != len(current):
+            raise DataError(f"expected {len(current)} parameter arrays, got {len(arrays)}")
+        checked = []
+        for target, source in zip(current, arrays, strict=True):
+            value = np.asarray(source, dtype=self.dtype)
+            if value.shape != target.shape:
+                raise DataError(f"parameter shape {value.shape} does not match {target.shape}")
+            if not np.isfinite(value).all():
+                raise DataError("parameters must be finite numbers (found NaN or inf)")
+            checked.append(value)
+        for target, value in zip(current, checked, strict=True):
+            target[...] = value
+
+    def set_weights(
+        self, layer: int, weights: ArrayLike | None = None, bias: ArrayLike | None = None
+    ) -> None:
+        """Set one layer's weights (n_in, n_out) and/or biases (n_out,) by hand.
+
+        This is how the source's hand-weighted classifier is built: no training, just
+        weights chosen by a person. A 64-long vector is accepted for a one-neuron layer.
+        """
+        try:
+            dense = self.layers[layer]
+        except (IndexError, TypeError):
+            raise ConfigError(f"layer {layer!r} does not exist; layers are 0..{len(self.layers) - 1}") from None
+        if weights is not None:
+            W = np.asarray(weights, dtype=self.dtype)
+            if W.ndim == 1 and dense.n_out == 1:
+                W = W.reshape(-1, 1)
+            if W.shape != dense.W.shape:
+                raise DataError(f"layer {layer} weights must have shape {dense.W.shape}, got {W.shape}")
+            if not np.isfinite(W).all():
+                raise DataError("weights must be finite numbers (found NaN or inf)")
+            dense.W[...] = W
+        if bias is not None:
+            b = np.asarray(bias, dtype=self.dtype).reshape(-1)
+            if b.shape != dense.b.shape:
+                raise DataError(f"layer {layer} biases must have shape {dense.b.shape}, got {b.shape}")
+            if not np.isfinite(b).all():
+                raise DataError("biases must be finite numbers (found NaN or inf)")
+            dense.b[...] = b
+
+    # ------------------------------------------------------------------ forward
+    def check_inputs(self, X: ArrayLike) -> Array:
+        """Return X as a (n, n_inputs) array of this network's dtype, or raise DataError.
+
+        One image may be given as a flat vector of n_inputs numbers. NaN and inf are
+        refused: a network fed NaN would silently answer "class 0".
+        """
+        try:
+            X = np.asarray(X, dtype=self.dtype)
+        except (TypeError, ValueError) as error:
+            raise DataError(f"inputs must be numbers: {error}") from None
+        if X.ndim == 1:
+            X = X.reshape(1, -1)
+        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+            raise DataError(
+                f"expected inputs of shape (n, {self.n_inputs}), got {X.shape}: this network "
+                f"takes {self.n_inputs} numbers per image"
+            )
+        if X.shape[0] == 0:
+            raise DataError("no inputs given (0 rows)")
+        if not np.isfinite(X).all():
+            raise DataError("inputs contain NaN or infinite values")
+        return X
+
+    def forward(self, X: ArrayLike) -> Array:
+        """The output layer's values for each input: (n, n_inputs) -> (n, n_outputs)."""
+        a = self.check_inputs(X)
+        for layer in self.layers:
+            a = layer.activation.forward(layer.weighted_sum(a))
+        return a
+
+    def trace(self, X: ArrayLike) -> Trace:
+        """Run the inputs through and keep every layer's weighted sums and activations."""
+        return self._trace(self.check_inputs(X))
+
+    def _trace(self, X: Array) -> Trace:
+        sums, values = [], []
+        a = X
+        for layer in self.layers:
+            z = layer.weighted_sum(a)
+            a = layer.activation.forward(z)
+            sums.append(z)
+            values.append(a)
+        return Trace(X, sums, values)
+
+    # ------------------------------------------------------------------ answers
+    def predict_proba(self, X: ArrayLike) -> Array:
+        """How much each class is believed in, rows summing to 1: (n, n_classes).
+
+        A softmax output already is that. Sigmoid outputs are each between 0 and 1
+        but need not sum to 1, so they are divided by their sum; a single sigmoid
+        output p becomes ``[1 - p, p]``. Other outputs go through a softmax.
+        """
+        outputs = self.forward(X)
+        name = self.output_activation.name
+        if self.n_outputs == 1:
+            p = np.clip(outputs[:, 0], 0.0, 1.0)
+            return np.column_stack([1.0 - p, p])
+        if name == "softmax":
+            return outputs
+        if name == "sigmoid":
+            total = outputs.sum(axis=1, keepdims=True)
+            return np.divide(outputs, total, out=np.full_like(outputs, 1.0 / self.n_outputs),
+                             where=total > 0)
+        return get_activation("softmax").forward(outputs)
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """The class each input is guessed to be: the output neuron with the largest value.
+
+        With a single output neuron the guess is ``classes[1]`` when its value is at
+        least 0.5, else ``classes[0]``.
+        """
+        outputs = self.forward(X)
+        if self.n_outputs == 1:
+            return self.classes[(outputs[:, 0] >= 0.5).astype(np.intp)]
+        return self.classes[outputs.argmax(axis=1)]
+
+    # ------------------------------------------------------------------ learning
+    def class_indices(self, y: ArrayLike) -> NDArray[np.intp]:
+        """Map labels to output-neuron indices; unknown labels raise DataError."""
+        y = np.asarray(y)
+        order = np.argsort(self.classes, kind="stable")
+        sorted_classes = self.classes[order]
+        try:
+            positions = np.searchsorted(sorted_classes, y)
+        except TypeError:
+            raise DataError(f"labels of type {y.dtype} do not match classes {self.classes}") from None
+        positions = np.clip(positions, 0, len(sorted_classes) - 1)
+        unknown = sorted_classes[positions] != y
+        if np.any(unknown):
+            bad = np.unique(y[unknown])[:5]
+            raise DataError(
+                f"labels {bad.tolist()} are not among this network's classes "
+                f"{self.classes.tolist()}"
+            )
+        return order[positions]
+
+    def targets(self, y: ArrayLike) -> Array:
+        """The ideal outputs for labels y: one-hot rows (n, n_outputs).
+
+        Ideal is 1 for the output neuron of the right class and 0 for the others. A
+        single-output network's ideal is 1 for ``classes[1]`` and 0 for ``classes[0]``.
+        """
+        indices = self.class_indices(y)
+        if self.n_outputs == 1:
+            return indices.astype(self.dtype).reshape(-1, 1)
+        Y = np.zeros((len(indices), self.n_outputs), dtype=self.dtype)
+        Y[np.arange(len(indices)), indices] = 1.0
+        return Y
+
+    def loss(self, X: ArrayLike, y: ArrayLike, loss: str | Loss = "cross_entropy") -> float:
+        """The loss of labelled images, averaged over images.
+
+        The source sums the loss over every training image; the average is the same
+        number divided by n, which keeps it comparable between data sets of any size.
+        """
+        return self.objective(self.check_inputs(X), self.targets(y), loss)
+
+    def objective(
+        self, X: Array, Y: Array, loss: str | Loss = "cross_entropy", l2: float = 0.0
+    ) -> float:
+        """What training minimises: mean loss per image plus ``l2 / 2 * sum(W**2)``.
+
+        A forward pass only, for checked inputs ``X`` (n, n_inputs) and ideal outputs
+        ``Y`` (n, n_outputs). ``backward`` returns the same number with the slopes.
+        """
+        loss_fn = get_loss(loss)
+        trace = self._trace(X)
+        per_image = loss_fn.per_image(trace.weighted_sums[-1], trace.outputs, Y,
+                                      self.output_activation)
+        return float(per_image.sum()) / X.shape[0] + self._l2_penalty(l2)
+
+    def _l2_penalty(self, l2: float) -> float:
+        if not l2:
+            return 0.0
+        return 0.5 * l2 * sum(float(np.vdot(layer.W, layer.W)) for layer in self.layers)
+
+    def backward(
+        self, X: Array, Y: Array, loss: str | Loss = "cross_entropy", l2: float = 0.0
+    ) -> tuple[float, list[Array]]:
+        """Backpropagation: the loss and its slope for every parameter.
+
+        Parameters
+        ----------
+        X : ndarray (n, n_inputs)
+            A batch of inputs (already checked; see ``check_inputs``).
+        Y : ndarray (n, n_outputs)
+            Ideal outputs (see ``targets``).
+        loss : str or Loss
+        l2 : float
+            Weight decay: adds ``l2 / 2 * sum(W**2)`` over every weight (not the
+            biases) to the loss, which pulls weights toward 0.
+
+        Returns
+        -------
+        loss : float
+            Mean loss per image (plus the L2 term).
+        gradients : list of ndarray
+            d(loss)/d(parameter), in the order of ``parameters()``.
+        """
+        loss_fn = get_loss(loss)
+        n = X.shape[0]
+        trace = self._trace(X)
+        z_out = trace.weighted_sums[-1]
+        per_image = loss_fn.per_image(z_out, trace.outputs, Y, self.output_activation)
+        value = float(per_image.sum()) / n
+        delta = loss_fn.output_delta(z_out, trace.outputs, Y, self.output_activation)  # (n, k)
+        delta /= n
+        gradients: list[Array] = [None] * (2 * len(self.layers))  # type: ignore[list-item]
+        for index in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[index]
+            a_prev = trace.activations[index - 1] if index > 0 else X
+            dW = a_prev.T @ delta  # (n_in, n_out)
+            if l2:
+                dW += l2 * layer.W
+            gradients[2 * index] = dW
+            gradients[2 * index + 1] = delta.sum(axis=0)  # (n_out,)
+            if index > 0:
+                previous = self.layers[index - 1]
+                delta = previous.activation.backward(
+                    trace.weighted_sums[index - 1], a_prev, delta @ layer.W.T
+                )
+        return value + self._l2_penalty(l2), gradients
+
+    # ------------------------------------------------------------------ files
+    def save(self, path: str | Path, *, training: dict[str, Any] | None = None) -> Path:
+        """Write the network to a ``.npz`` model file (see ``glassnet.modelfile``)."""
+        from .modelfile import save
+
+        return save(self, path, training=training)
+
+    def copy(self) -> Network:
+        """An independent copy with the same shape and weights."""
+        clone = Network.__new__(Network)
+        clone.sizes = list(self.sizes)
+        clone.hidden_activation = self.hidden_activation
+        clone.output_activation = self.output_activation
+        clone.dtype = self.dtype
+        clone.classes = self.classes.copy()
+        clone.layers = [Dense(l.W.copy(), l.b.copy(), l.activation) for l in self.layers]
+        return clone
+
+
+def _check_sizes(sizes: Sequence[int]) -> list[int]:
+    try:
+        checked = [int(s) for s in sizes]
+    except (TypeError, ValueError):
+        raise ConfigError(f"sizes must be a list of whole numbers, got {sizes!r}") from None
+    if len(checked) < 2:
+        raise ConfigError("a network needs at least an input size and an output size, e.g. [64, 10]")
+    if any(s < 1 for s in checked) or any(int(s) != s for s in sizes):
+        raise ConfigError(f"every layer needs at least one neuron, got sizes {list(sizes)}")
+    return checked
+
+
+def _check_dtype(dtype: Any) -> type:
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        name = str(dtype)
+    if name not in DTYPES:
+        raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
+    return DTYPES[name]
+
+
+def _check_classes(classes: Sequence[Any] | None, n_outputs: int) -> NDArray[Any]:
+    if classes is None:
+        return np.arange(2) if n_outputs == 1 else np.arange(n_outputs)
+    labels = np.asarray(classes)
+    expected = 2 if n_outputs == 1 else n_outputs
+    if labels.ndim != 1 or len(labels) != expected:
+        raise ConfigError(f"{n_outputs} output neuron(s) need {expected} class labels, got {len(labels)}")
+    if len(np.unique(labels)) != len(labels):
+        raise ConfigError("class labels must be distinct")
+    return labels
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value JSON can hold."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+__all__ = ["Dense", "Trace", "Network"]
