@@ -29,17 +29,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .augmentation import image_shape_of, shift_images
 from .errors import ConfigError, DataError, TrainingDiverged
 from .losses import get_loss
 from .network import Network
 from .optimizers import Adam, Optimizer, get_optimizer
 
-#: The defaults, chosen so that ``train(Network([64, 32, 10]), train_split)`` reaches
-#: about 98% on the digits in well under a second (see docs/how-it-works.md).
-DEFAULT_EPOCHS = 100
+#: The defaults, chosen on the five benchmark splits so that
+#: ``train(Network([64, 32, 10]), train_split)`` reaches about 98% on the digits:
+#: Adam at 0.002 in batches of 32, noise of 0.25 on the training pixels (without it
+#: this small network overfits and stays near 97.2%), and early stopping that waits
+#: 20 epochs for the validation loss to improve (see docs/how-it-works.md).
+DEFAULT_EPOCHS = 150
 DEFAULT_BATCH_SIZE = 32
-DEFAULT_PATIENCE = 10
-DEFAULT_LEARNING_RATE = 0.005
+DEFAULT_PATIENCE = 20
+DEFAULT_LEARNING_RATE = 0.002
+DEFAULT_INPUT_NOISE = 0.25
 
 
 @dataclass
@@ -113,6 +118,8 @@ def train(
     early_stopping: bool = True,
     patience: int = DEFAULT_PATIENCE,
     l2: float = 0.0,
+    input_noise: float = DEFAULT_INPUT_NOISE,
+    shift_pixels: int = 0,
     seed: int = 0,
     callbacks: Iterable[Callback] = (),
     catch_interrupt: bool = True,
@@ -129,7 +136,7 @@ def train(
         ``"cross_entropy"`` (default; needs a softmax or sigmoid output) or
         ``"squared_error"`` (the source's).
     optimizer : Optimizer or str, optional
-        Default ``Adam(learning_rate=0.005)``. A name makes one with default settings.
+        Default ``Adam(learning_rate=0.002)``. A name makes one with default settings.
     epochs : int
         The most passes over the data.
     batch_size : int
@@ -143,6 +150,15 @@ def train(
         to the best epoch's weights.
     l2 : float
         Weight decay strength (see ``Network.backward``).
+    input_noise : float
+        Regularisation: every epoch, Gaussian noise of this standard deviation is
+        added to each training pixel, so the network cannot memorise exact images and
+        must rely on the overall shape. Default 0.25 (pixels range over 0..1); 0 turns
+        it off. Validation and test images are never noised.
+    shift_pixels : int
+        Data augmentation: every epoch, each training image is moved by a random
+        number of pixels up to this many in each direction (see
+        ``glassnet.augmentation``). Needs square images. 0 turns it off.
     seed : int
         Seeds the validation split and the shuffling.
     callbacks : iterable of callables
@@ -171,6 +187,11 @@ def train(
     if not (np.isfinite(l2) and l2 >= 0):
         raise ConfigError(f"l2 must be a non-negative number, got {l2}")
     callbacks = list(callbacks)
+    if not (np.isfinite(input_noise) and input_noise >= 0):
+        raise ConfigError(f"input_noise must be a non-negative number, got {input_noise}")
+    if shift_pixels:
+        shift_pixels = _whole("shift_pixels", shift_pixels)
+        image_shape_of(network.n_inputs)
 
     train_part, validation_part = _split(data, validation_fraction, seed)
     X, y = _prepare(network, train_part)
@@ -182,7 +203,8 @@ def train(
     history = History(config={
         "loss": loss_fn.name, "optimizer": optimizer.config(), "epochs": epochs,
         "batch_size": batch_size, "validation_fraction": validation_fraction,
-        "early_stopping": early_stopping, "patience": patience, "l2": l2, "seed": seed,
+        "early_stopping": early_stopping, "patience": patience, "l2": l2,
+        "input_noise": input_noise, "shift_pixels": shift_pixels, "seed": seed,
         "network": network.config(), "n_train": int(len(X)),
         "n_validation": 0 if validation_part is None else int(len(X_val)),
     })
@@ -197,6 +219,10 @@ def train(
             snapshot = network.get_parameters()  # last known finite weights
             order = rng.permutation(n)
             X_epoch, Y_epoch = X[order], Y[order]  # one contiguous shuffled copy per epoch
+            if shift_pixels:
+                X_epoch = shift_images(X_epoch, shift_pixels, rng)
+            if input_noise:
+                X_epoch = X_epoch + input_noise * rng.standard_normal(X_epoch.shape, dtype=X.dtype)
             for start in range(0, n, batch_size):
                 X_batch = X_epoch[start:start + batch_size]
                 Y_batch = Y_epoch[start:start + batch_size]
@@ -331,4 +357,4 @@ class _InterruptFlag:
 
 
 __all__ = ["History", "train", "DEFAULT_EPOCHS", "DEFAULT_BATCH_SIZE", "DEFAULT_PATIENCE",
-           "DEFAULT_LEARNING_RATE"]
+           "DEFAULT_LEARNING_RATE", "DEFAULT_INPUT_NOISE"]

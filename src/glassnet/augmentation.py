@@ -1,0 +1,75 @@
+"""Data augmentation: more training images for free, by moving the ones we have.
+
+A "3" moved one pixel to the left is still a "3", but to the network, which sees 64
+separate numbers, it is a different input. Showing it slightly shifted copies of the
+training digits teaches it that position does not matter much, and a small network
+then makes noticeably fewer mistakes on digits it has never seen.
+
+``shift_images`` moves each image by a random whole number of pixels (up to
+``max_shift`` in each direction), filling the uncovered border with 0 (white). In
+training, every epoch draws new shifts from the seeded generator, so the network
+rarely sees exactly the same image twice, and runs stay repeatable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import ConfigError
+
+Array = NDArray[np.floating]
+
+
+def image_shape_of(n_features: int) -> tuple[int, int]:
+    """The (height, width) of square images with ``n_features`` pixels, e.g. 64 -> (8, 8)."""
+    side = int(round(np.sqrt(n_features)))
+    if side * side != n_features:
+        raise ConfigError(
+            f"pixel shifts need square images; {n_features} features is not a square number"
+        )
+    return side, side
+
+
+def shift_images(
+    X: Array, max_shift: int, rng: np.random.Generator, image_shape: tuple[int, int] | None = None
+) -> Array:
+    """Shift every flattened image by a random (dy, dx) in [-max_shift, max_shift].
+
+    Parameters
+    ----------
+    X : ndarray (n, height * width)
+        Flattened images, as the network sees them.
+    max_shift : int
+        The largest move in pixels, in each direction. 0 returns a copy of X.
+    rng : numpy.random.Generator
+        Draws the shifts.
+    image_shape : (int, int), optional
+        Default: square images.
+
+    Returns
+    -------
+    ndarray (n, height * width)
+        The shifted images; the uncovered border is 0.
+    """
+    n, n_features = X.shape
+    height, width = image_shape or image_shape_of(n_features)
+    if max_shift == 0:
+        return X.copy()
+    images = X.reshape(n, height, width)
+    shifted = np.zeros_like(images)
+    moves = rng.integers(-max_shift, max_shift + 1, size=(n, 2))
+    for dy in range(-max_shift, max_shift + 1):
+        for dx in range(-max_shift, max_shift + 1):
+            chosen = np.flatnonzero((moves[:, 0] == dy) & (moves[:, 1] == dx))
+            if len(chosen) == 0:
+                continue
+            target_rows = slice(max(dy, 0), height + min(dy, 0))
+            target_cols = slice(max(dx, 0), width + min(dx, 0))
+            source_rows = slice(max(-dy, 0), height + min(-dy, 0))
+            source_cols = slice(max(-dx, 0), width + min(-dx, 0))
+            shifted[chosen, target_rows, target_cols] = images[chosen, source_rows, source_cols]
+    return shifted.reshape(n, n_features)
+
+
+__all__ = ["shift_images", "image_shape_of"]
