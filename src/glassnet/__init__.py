@@ -22,6 +22,7 @@ from .errors import (
     RunsDatabaseError,
     TrainingDiverged,
 )
+from .experiment import RunResult, RunSettings
 from .gradcheck import gradcheck, numerical_slope
 from .losses import LOSSES, get_loss
 from .metrics import (
@@ -38,6 +39,23 @@ from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent, get_opti
 from .training import History, train
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):  # noqa: ANN001, ANN202
+    """Edges that need heavier libraries load only when first used.
+
+    ``GlassnetClassifier`` imports scikit-learn (about 1.5 s), and ``sweep`` may import
+    joblib or Dask; neither belongs on the way to training a network.
+    """
+    if name == "GlassnetClassifier":
+        from .estimator import GlassnetClassifier
+
+        return GlassnetClassifier
+    if name == "sweep":
+        from .sweeps import sweep
+
+        return sweep
+    raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
 
 
 def load(path):  # noqa: ANN001, ANN201 - documented in modelfile.load
@@ -57,11 +75,14 @@ __all__ = [
     "DataError",
     "Dataset",
     "Evaluation",
+    "GlassnetClassifier",
     "GlassnetError",
     "History",
     "ModelFormatError",
     "Network",
     "Optimizer",
+    "RunResult",
+    "RunSettings",
     "RunsDatabaseError",
     "SGD",
     "SlopeDescent",
@@ -80,5 +101,6 @@ __all__ = [
     "most_confused",
     "numerical_slope",
     "per_class_accuracy",
+    "sweep",
     "train",
 ]
