@@ -1,0 +1,658 @@
+"""The runs database: every training run, kept, so that runs can be compared.
+
+The source ends with a habit rather than an algorithm: tweak a setting (often the
+hidden layers), retrain, retest, and compare. Comparing needs memory. Which
+settings gave 97.8% last Tuesday? Did doubling the hidden layer help, or was it
+the seed? So every ``glassnet train`` (and every sweep, every run of the explorer
+and the tour) writes one row here: the settings, the seed, the data, the loss and
+accuracy of every epoch, the final scores, where the model went, how long it took,
+when, and which glassnet did it.
+
+Why SQLite? It is one ordinary file (``runs/glassnet.db`` by default), it comes
+with Python (the ``sqlite3`` module, nothing to install), anyone can open it with
+the ``sqlite3`` shell or pandas, and it knows how to let several programs write to
+the same file without tearing it. That last point matters because sweeps train
+many networks at once, in several processes, all recording into one database. The
+rules that make that safe are all here, in one place:
+
+- the database runs in *write-ahead log* (WAL) mode, where readers never block the
+  writer and a crash can never leave a half-written row;
+- every write is one short transaction started with ``BEGIN IMMEDIATE``, which
+  takes the write lock at the start, so two writers queue up instead of
+  discovering half-way through that they collide;
+- a writer that finds the database busy waits (SQLite's busy timeout) and, if it is
+  still busy, tries again a few times before giving up with a clear error.
+
+Settings, history and scores are stored as JSON text, so a new setting never needs a
+new column; the few numbers worth sorting and filtering on (test accuracy, epochs,
+seconds) also get columns of their own. The layout carries a version number in the
+``meta`` table: a glassnet that finds a newer layout than it knows refuses to touch
+it rather than guess.
+
+Whatever goes wrong inside SQLite (a file that is not a database, a full disk, a
+lock that never clears) comes out as one ``RunsDatabaseError`` that says what
+happened and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import RunsDatabaseError
+
+#: Where ``glassnet train`` records its runs unless told otherwise (``--db``).
+DEFAULT_DATABASE_PATH = Path("runs") / "glassnet.db"
+
+#: The version of the table layout this glassnet writes and reads.
+SCHEMA_VERSION = 1
+
+#: Where a run can come from.
+SOURCES = ("cli", "explorer", "tour", "sweep", "python")
+
+#: How long (seconds) one attempt waits for another process's write to finish.
+DEFAULT_TIMEOUT = 30.0
+
+#: How many times a write that still finds the database locked is tried again.
+LOCKED_RETRIES = 5
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sweeps (
+    id      TEXT PRIMARY KEY,
+    created TEXT NOT NULL,
+    spec    TEXT NOT NULL,
+    status  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    created          TEXT NOT NULL,
+    source           TEXT NOT NULL,
+    sweep_id         TEXT REFERENCES sweeps(id),
+    settings         TEXT NOT NULL,
+    seed             INTEGER,
+    data             TEXT,
+    history          TEXT NOT NULL,
+    scores           TEXT NOT NULL,
+    train_accuracy   REAL,
+    test_accuracy    REAL,
+    epochs           INTEGER,
+    seconds          REAL,
+    model_path       TEXT,
+    glassnet_version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
+"""
+
+_JSON_COLUMNS = ("settings", "history", "scores")
+
+T = TypeVar("T")
+
+
+def utc_now() -> str:
+    """The current time in UTC as ISO 8601 text, to the second: ``2026-11-26T12:51:34+00:00``."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class RunsDatabase:
+    """A SQLite file holding every training run and every sweep.
+
+    Opening it creates the file (and its folder) if it does not exist yet. Use it as
+    a context manager, or call ``close()``, to release the file::
+
+        with RunsDatabase("runs/glassnet.db") as db:
+            run_id = db.record_run(result.settings.to_dict(), result.history.to_dict(),
+                                   result.scores(), model_path="runs/model-1.npz")
+            print(db.get_run(run_id)["test_accuracy"])
+
+    One object may be shared by several threads (each call takes a lock); several
+    processes may each open their own on the same file and write at the same time.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The database file. Default ``runs/glassnet.db``.
+    timeout : float
+        Seconds one attempt waits for another writer before trying again.
+
+    Raises
+    ------
+    RunsDatabaseError
+        If the file cannot be created or opened, is not a SQLite database, is a
+        SQLite database that is not a glassnet runs database, or was written by a
+        newer glassnet.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = DEFAULT_DATABASE_PATH,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.path = Path(path)
+        self.timeout = float(timeout)
+        self._lock = threading.RLock()
+        self._connection: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise RunsDatabaseError(
+                f"cannot create the folder for the runs database {self.path}: "
+                f"{error.strerror or error}; choose another place with --db"
+            ) from None
+        if self.path.is_dir():
+            raise RunsDatabaseError(
+                f"the runs database {self.path} is a folder; give a file name such as "
+                f"{self.path / 'glassnet.db'}"
+            )
+        try:
+            self._connection = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            self._connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            self._with_retries(self._prepare)
+        except BaseException:
+            self.close()
+            raise
+
+    # ------------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        """Release the file. Closing twice is harmless."""
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.close()
+
+    def __enter__(self) -> RunsDatabase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"RunsDatabase({str(self.path)!r})"
+
+    # ------------------------------------------------------------------ runs
+    def record_run(
+        self,
+        settings: dict[str, Any],
+        history: dict[str, Any],
+        scores: dict[str, Any],
+        *,
+        model_path: str | os.PathLike[str] | None = None,
+        data: str | None = None,
+        sweep_id: str | None = None,
+        source: str = "cli",
+        seconds: float | None = None,
+    ) -> int:
+        """Store one finished training run and return its id (1, 2, 3, ...).
+
+        Parameters
+        ----------
+        settings : dict
+            ``RunSettings.to_dict()``: every choice of the run.
+        history : dict
+            ``History.to_dict()``: the loss and accuracy of every epoch.
+        scores : dict
+            ``RunResult.scores()``: train and test accuracy, per-class accuracy, ...
+        model_path : path, optional
+            Where the trained network was saved (stored as an absolute path).
+        data : str, optional
+            The data it learned from; default ``settings["data"]``.
+        sweep_id : str, optional
+            The sweep this run belongs to (see ``create_sweep``).
+        source : str
+            Which window trained it: "cli", "explorer", "tour", "sweep" or "python".
+        seconds : float, optional
+            Wall time of the run; default ``scores["seconds"]``.
+
+        Returns
+        -------
+        int
+            The new run's id.
+
+        Raises
+        ------
+        RunsDatabaseError
+            If a value is not JSON-serialisable, the source is unknown, or the
+            database cannot be written.
+        """
+        if source not in SOURCES:
+            raise RunsDatabaseError(f"unknown run source {source!r}; valid: {', '.join(SOURCES)}")
+        settings_text = _to_json(settings, "settings")
+        history_text = _to_json(history, "history")
+        scores_text = _to_json(scores, "scores")
+        row = {
+            "created": utc_now(),
+            "source": source,
+            "sweep_id": sweep_id,
+            "settings": settings_text,
+            "seed": _number_or_none(settings.get("seed"), int),
+            "data": data if data is not None else settings.get("data"),
+            "history": history_text,
+            "scores": scores_text,
+            "train_accuracy": _number_or_none(scores.get("train_accuracy"), float),
+            "test_accuracy": _number_or_none(scores.get("test_accuracy"), float),
+            "epochs": _number_or_none(
+                scores.get("epochs", len(history.get("train_loss", []))), int
+            ),
+            "seconds": _number_or_none(
+                seconds if seconds is not None else scores.get("seconds"), float
+            ),
+            "model_path": _absolute(model_path),
+            "glassnet_version": _glassnet_version(),
+        }
+        columns = ", ".join(row)
+        placeholders = ", ".join(f":{name}" for name in row)
+
+        def insert(connection: sqlite3.Connection) -> int:
+            if (
+                sweep_id is not None
+                and not connection.execute(
+                    "SELECT 1 FROM sweeps WHERE id = ?", (sweep_id,)
+                ).fetchone()
+            ):
+                raise RunsDatabaseError(f"there is no sweep {sweep_id!r} in {self.path}")
+            cursor = connection.execute(
+                f"INSERT INTO runs ({columns}) VALUES ({placeholders})", row
+            )
+            return int(cursor.lastrowid)
+
+        return self._write(insert)
+
+    def set_model_path(self, run_id: int, model_path: str | os.PathLike[str] | None) -> None:
+        """Record (or change) where run ``run_id``'s trained network was saved.
+
+        The command line records a run first and names the model file after the
+        run's id, so the path is only known afterwards.
+
+        Raises
+        ------
+        RunsDatabaseError
+            If there is no such run or the database cannot be written.
+        """
+
+        def update(connection: sqlite3.Connection) -> None:
+            cursor = connection.execute(
+                "UPDATE runs SET model_path = ? WHERE id = ?", (_absolute(model_path), int(run_id))
+            )
+            if cursor.rowcount == 0:
+                raise RunsDatabaseError(self._no_run_message(run_id))
+
+        self._write(update)
+
+    def get_run(self, run_id: int) -> dict[str, Any]:
+        """Everything recorded about one run, as a dict.
+
+        The keys are the columns (``id, created, source, sweep_id, settings, seed,
+        data, history, scores, train_accuracy, test_accuracy, epochs, seconds,
+        model_path, glassnet_version``), with ``settings``, ``history`` and
+        ``scores`` already decoded from JSON into dicts.
+
+        Raises
+        ------
+        RunsDatabaseError
+            If there is no run with that id.
+        """
+        rows = self._read("SELECT * FROM runs WHERE id = ?", (_run_id(run_id),))
+        if not rows:
+            raise RunsDatabaseError(self._no_run_message(run_id))
+        return rows[0]
+
+    def list_runs(
+        self, limit: int | None = None, sweep_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The recorded runs, oldest first (each as ``get_run`` returns it).
+
+        Parameters
+        ----------
+        limit : int, optional
+            Only the ``limit`` most recent runs (still oldest first).
+        sweep_id : str, optional
+            Only the runs of this sweep.
+        """
+        where, parameters = ("WHERE sweep_id = ?", [sweep_id]) if sweep_id is not None else ("", [])
+        query = f"SELECT * FROM runs {where} ORDER BY id DESC"
+        if limit is not None:
+            query += " LIMIT ?"
+            parameters.append(max(int(limit), 0))
+        return list(reversed(self._read(query, tuple(parameters))))
+
+    def count_runs(self) -> int:
+        """How many runs are recorded."""
+        return int(self._scalar("SELECT COUNT(*) FROM runs"))
+
+    def compare(self, ids: Iterable[int]) -> list[dict[str, Any]]:
+        """The runs with these ids, in the order given, ready to put side by side.
+
+        See ``differing_settings`` for which settings changed between them.
+
+        Raises
+        ------
+        RunsDatabaseError
+            If an id is not a recorded run (the message names it).
+        """
+        return [self.get_run(run_id) for run_id in ids]
+
+    # ------------------------------------------------------------------ sweeps
+    def create_sweep(self, spec: dict[str, Any], *, status: str = "running") -> str:
+        """Register a sweep (a grid of settings x seeds) and return its new id.
+
+        The id is text such as ``"20261126-125134-3fa2"``: the UTC time it was
+        created, so ids sort by age, and a random part, so two sweeps started in the
+        same second by different processes never share one.
+
+        Parameters
+        ----------
+        spec : dict
+            What the sweep will run (JSON-serialisable), stored as it is.
+        status : str
+            Free text; ``"running"`` to start with, then e.g. ``"finished"``.
+        """
+        spec_text = _to_json(spec, "sweep spec")
+        created = utc_now()
+        stamp = datetime.fromisoformat(created).strftime("%Y%m%d-%H%M%S")
+
+        def insert(connection: sqlite3.Connection) -> str:
+            while True:
+                sweep_id = f"{stamp}-{secrets.token_hex(2)}"
+                if not connection.execute(
+                    "SELECT 1 FROM sweeps WHERE id = ?", (sweep_id,)
+                ).fetchone():
+                    break
+            connection.execute(
+                "INSERT INTO sweeps (id, created, spec, status) VALUES (?, ?, ?, ?)",
+                (sweep_id, created, spec_text, str(status)),
+            )
+            return sweep_id
+
+        return self._write(insert)
+
+    def set_sweep_status(self, sweep_id: str, status: str) -> None:
+        """Change a sweep's status (e.g. to ``"finished"`` or ``"failed"``).
+
+        Raises
+        ------
+        RunsDatabaseError
+            If there is no such sweep or the database cannot be written.
+        """
+
+        def update(connection: sqlite3.Connection) -> None:
+            cursor = connection.execute(
+                "UPDATE sweeps SET status = ? WHERE id = ?", (str(status), str(sweep_id))
+            )
+            if cursor.rowcount == 0:
+                raise RunsDatabaseError(f"there is no sweep {sweep_id!r} in {self.path}")
+
+        self._write(update)
+
+    def get_sweep(self, sweep_id: str) -> dict[str, Any]:
+        """A sweep: ``id, created, spec`` (dict), ``status``, ``n_runs``, ``best_test_accuracy``.
+
+        Raises
+        ------
+        RunsDatabaseError
+            If there is no such sweep.
+        """
+        rows = self._read(
+            _SWEEPS_QUERY + " WHERE sweeps.id = ? GROUP BY sweeps.id", (str(sweep_id),)
+        )
+        if not rows:
+            raise RunsDatabaseError(f"there is no sweep {sweep_id!r} in {self.path}")
+        return rows[0]
+
+    def list_sweeps(self) -> list[dict[str, Any]]:
+        """Every sweep, oldest first, each as ``get_sweep`` returns it."""
+        return self._read(_SWEEPS_QUERY + " GROUP BY sweeps.id ORDER BY sweeps.created, sweeps.id")
+
+    def finished_runs(self, sweep_id: str) -> list[dict[str, Any]]:
+        """The runs already recorded for a sweep, oldest first.
+
+        A run is recorded only once it has finished, so a sweep that was stopped can
+        compare these against its grid and run only what is missing.
+        """
+        return self.list_runs(sweep_id=str(sweep_id))
+
+    # ------------------------------------------------------------------ the machinery
+    def _prepare(self) -> None:
+        """Switch to WAL mode and create (or check) the tables, in one write transaction."""
+        connection = self._open_connection()
+        if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            if "meta" in tables:
+                self._check_version(connection)
+            elif tables - {"sqlite_sequence"}:
+                raise RunsDatabaseError(
+                    f"{self.path} is a SQLite database, but not a glassnet runs database "
+                    f"(its tables: {', '.join(sorted(tables))}); choose another file with --db"
+                )
+            else:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                connection.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+    def _check_version(self, connection: sqlite3.Connection) -> None:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        try:
+            version = int(row[0]) if row else None
+        except ValueError:
+            version = None
+        if version is None:
+            raise RunsDatabaseError(
+                f"{self.path} has no valid schema version; it is not a glassnet runs database"
+            )
+        if version > SCHEMA_VERSION:
+            raise RunsDatabaseError(
+                f"{self.path} was written by a newer glassnet (runs database version {version}; "
+                f"this glassnet reads {SCHEMA_VERSION}): upgrade glassnet, or use another --db"
+            )
+
+    def _open_connection(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise RunsDatabaseError(f"the runs database {self.path} is closed")
+        return self._connection
+
+    def _write(self, change: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``change`` inside one short ``BEGIN IMMEDIATE`` transaction, with retries."""
+
+        def transaction() -> T:
+            connection = self._open_connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                result = change(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            return result
+
+        return self._with_retries(transaction)
+
+    def _read(self, query: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        def select() -> list[dict[str, Any]]:
+            cursor = self._open_connection().execute(query, parameters)
+            names = [column[0] for column in cursor.description]
+            return [_decode(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+        return self._with_retries(select)
+
+    def _scalar(self, query: str) -> Any:
+        return self._with_retries(lambda: self._open_connection().execute(query).fetchone()[0])
+
+    def _with_retries(self, action: Callable[[], T]) -> T:
+        """Do ``action``; retry while SQLite says "locked"; turn every SQLite error into ours."""
+        with self._lock:
+            for attempt in range(LOCKED_RETRIES + 1):
+                try:
+                    return action()
+                except sqlite3.OperationalError as error:
+                    if _is_locked(error) and attempt < LOCKED_RETRIES:
+                        time.sleep(0.05 * 2**attempt)
+                        continue
+                    raise self._error(error) from None
+                except sqlite3.Error as error:
+                    raise self._error(error) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _error(self, error: sqlite3.Error) -> RunsDatabaseError:
+        """A sentence about what SQLite said, naming the file and what to do."""
+        text = str(error)
+        if "not a database" in text or "malformed" in text:
+            return RunsDatabaseError(
+                f"{self.path} is not a glassnet runs database (SQLite says: {text}); "
+                "choose another file with --db, or move this one away"
+            )
+        if _is_locked(error):
+            return RunsDatabaseError(
+                f"the runs database {self.path} stayed locked by another program for more than "
+                f"{self.timeout:g} seconds ({LOCKED_RETRIES + 1} tries); try again when it is done"
+            )
+        if "unable to open" in text or "readonly" in text:
+            return RunsDatabaseError(
+                f"cannot open the runs database {self.path} for writing (SQLite says: {text}); "
+                "check the permissions or choose another file with --db"
+            )
+        return RunsDatabaseError(f"runs database {self.path}: {text}")
+
+    def _no_run_message(self, run_id: Any) -> str:
+        count = self.count_runs() if self._connection is not None else 0
+        hint = f"ids go from 1 to {count}" if count else "no runs are recorded there yet"
+        return f"there is no run {run_id!r} in {self.path} ({hint}; see: glassnet runs list)"
+
+
+_SWEEPS_QUERY = """
+SELECT sweeps.id, sweeps.created, sweeps.spec, sweeps.status,
+       COUNT(runs.id) AS n_runs, MAX(runs.test_accuracy) AS best_test_accuracy
+FROM sweeps LEFT JOIN runs ON runs.sweep_id = sweeps.id
+"""
+
+
+def differing_settings(runs: Sequence[dict[str, Any]]) -> list[str]:
+    """The names of the settings that are not the same in all of ``runs``.
+
+    This is the "tweak" of "tweak, retrain, retest": comparing two runs, the
+    settings that differ are the ones that could explain a different score.
+
+    Parameters
+    ----------
+    runs : sequence of dict
+        Runs as ``get_run`` returns them.
+
+    Returns
+    -------
+    list of str
+        Setting names in the order they first appear.
+    """
+    names: list[str] = []
+    for run in runs:
+        names.extend(name for name in run["settings"] if name not in names)
+    missing = object()
+    return [
+        name
+        for name in names
+        if len({json.dumps(run["settings"].get(name, missing), default=repr) for run in runs}) > 1
+    ]
+
+
+def _is_locked(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _to_json(value: Any, what: str) -> str:
+    """Strict JSON (no NaN): NumPy scalars become plain numbers, NaN becomes null."""
+
+    def plain(item: Any) -> Any:
+        if hasattr(item, "item"):  # a NumPy scalar
+            return item.item()
+        if isinstance(item, os.PathLike):
+            return os.fspath(item)
+        raise TypeError(f"{type(item).__name__} is not JSON-serialisable")
+
+    try:
+        return json.dumps(_finite(value), default=plain, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise RunsDatabaseError(
+            f"cannot record the run: its {what} are not JSON data ({error})"
+        ) from None
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for column in (*_JSON_COLUMNS, "spec"):
+        if column in row and isinstance(row[column], str):
+            row[column] = json.loads(row[column])
+    return row
+
+
+def _number_or_none(value: Any, kind: type) -> Any:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN -> None
+
+
+def _absolute(path: str | os.PathLike[str] | None) -> str | None:
+    return None if path is None else str(Path(path).absolute())
+
+
+def _run_id(run_id: Any) -> int:
+    try:
+        return int(run_id)
+    except (TypeError, ValueError):
+        raise RunsDatabaseError(f"a run id is a whole number, got {run_id!r}") from None
+
+
+def _glassnet_version() -> str:
+    from . import __version__
+
+    return str(__version__)
+
+
+__all__ = [
+    "DEFAULT_DATABASE_PATH",
+    "SCHEMA_VERSION",
+    "SOURCES",
+    "RunsDatabase",
+    "differing_settings",
+    "utc_now",
+]
