@@ -26,10 +26,12 @@ from .metrics import Evaluation, evaluate
 from .network import Network
 from .optimizers import OPTIMIZERS, Optimizer, get_optimizer
 from .training import (
+    DEFAULT_AVERAGE_FROM,
     DEFAULT_BATCH_SIZE,
     DEFAULT_EPOCHS,
     DEFAULT_INPUT_NOISE,
     DEFAULT_LEARNING_RATE,
+    DEFAULT_MOMENTUM,
     DEFAULT_PATIENCE,
     Callback,
     History,
@@ -37,7 +39,7 @@ from .training import (
 )
 
 #: Learning rate used when none is given, per optimizer.
-DEFAULT_LEARNING_RATES = {"adam": DEFAULT_LEARNING_RATE, "sgd": 0.1, "slope_descent": 0.5}
+DEFAULT_LEARNING_RATES = {"sgd": DEFAULT_LEARNING_RATE, "adam": 0.002, "slope_descent": 0.5}
 
 
 def parse_hidden(text: str | Iterable[int] | None) -> tuple[int, ...]:
@@ -76,28 +78,29 @@ def format_hidden(hidden: Iterable[int]) -> str:
 
 @dataclass
 class RunSettings:
-    """Every choice of one training run. Defaults train a 64-32-10 ReLU network to ~98%.
+    """Every choice of one training run. Defaults train a 64-32-10 ReLU network to ~98.5%.
 
     The source's own network is ``RunSettings(activation="sigmoid", output="sigmoid",
     loss="squared_error", optimizer="sgd", learning_rate=1.0, batch_size=10,
-    epochs=60, input_noise=0)`` (see docs/how-it-works.md).
+    epochs=60, momentum=0, input_noise=0, average_from=None)`` (see docs/how-it-works.md).
     """
 
     hidden: tuple[int, ...] = (32,)
     activation: str = "relu"
     output: str = "softmax"
     loss: str = "cross_entropy"
-    optimizer: str = "adam"
+    optimizer: str = "sgd"
     learning_rate: float | None = None
-    momentum: float = 0.0
+    momentum: float = DEFAULT_MOMENTUM
     nesterov: bool = False
     batch_size: int = DEFAULT_BATCH_SIZE
     epochs: int = DEFAULT_EPOCHS
-    early_stopping: bool = True
+    early_stopping: bool = False
     patience: int = DEFAULT_PATIENCE
     validation_fraction: float = 0.1
     l2: float = 0.0
     input_noise: float = DEFAULT_INPUT_NOISE
+    average_from: int | None = DEFAULT_AVERAGE_FROM
     shift_pixels: int = 0
     seed: int = 0
     test_fraction: float = 0.2
@@ -134,7 +137,8 @@ class RunSettings:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ConfigError(f"unknown settings {unknown}; valid settings: {', '.join(sorted(known))}")
+            valid = ", ".join(sorted(known))
+            raise ConfigError(f"unknown settings {unknown}; valid settings: {valid}")
         return cls(**values)
 
     def replace(self, **changes: Any) -> RunSettings:
@@ -199,7 +203,9 @@ class RunResult:
         }
 
 
-def split_data(settings: RunSettings, data: Dataset | None = None) -> tuple[Dataset, Dataset, Dataset]:
+def split_data(
+    settings: RunSettings, data: Dataset | None = None
+) -> tuple[Dataset, Dataset, Dataset]:
     """Load the data the settings name (unless given) and split off the test images.
 
     Returns (all data, training part, test part).
@@ -249,6 +255,7 @@ def run(
         patience=settings.patience,
         l2=settings.l2,
         input_noise=settings.input_noise,
+        average_from=settings.average_from,
         shift_pixels=settings.shift_pixels,
         seed=settings.seed,
         callbacks=callbacks,

@@ -62,7 +62,8 @@ class Evaluation:
             i, j = np.unravel_index(flat, off_diagonal.shape)
             if off_diagonal[i, j] == 0:
                 break
-            pairs.append((_plain(self.classes[i]), _plain(self.classes[j]), int(off_diagonal[i, j])))
+            true, guessed = _plain(self.classes[i]), _plain(self.classes[j])
+            pairs.append((true, guessed, int(off_diagonal[i, j])))
         return pairs
 
     @property
@@ -90,13 +91,18 @@ def evaluate(model: Any, data: Any) -> Evaluation:
     known = getattr(model, "classes", None)
     if known is None:
         known = getattr(model, "classes_", None)
-    classes = np.asarray(known) if known is not None else np.unique(np.concatenate([y_true, y_pred]))
+    if known is not None:
+        classes = np.asarray(known)
+    else:
+        classes = np.unique(np.concatenate([y_true, y_pred]))
     extra = np.setdiff1d(np.unique(y_true), classes)
     if len(extra):
         classes = np.concatenate([classes, extra])
     index = {_plain(label): i for i, label in enumerate(classes)}
     confusion = np.zeros((len(classes), len(classes)), dtype=np.int64)
-    np.add.at(confusion, ([index[_plain(t)] for t in y_true], [index[_plain(p)] for p in y_pred]), 1)
+    rows = [index[_plain(t)] for t in y_true]
+    columns = [index[_plain(p)] for p in y_pred]
+    np.add.at(confusion, (rows, columns), 1)
     return Evaluation(classes, y_true, y_pred, float(np.mean(y_true == y_pred)), confusion)
 
 

@@ -236,20 +236,25 @@ class Network:
         try:
             dense = self.layers[layer]
         except (IndexError, TypeError):
-            raise ConfigError(f"layer {layer!r} does not exist; layers are 0..{len(self.layers) - 1}") from None
+            last = len(self.layers) - 1
+            raise ConfigError(f"layer {layer!r} does not exist; layers are 0..{last}") from None
         if weights is not None:
             W = np.asarray(weights, dtype=self.dtype)
             if W.ndim == 1 and dense.n_out == 1:
                 W = W.reshape(-1, 1)
             if W.shape != dense.W.shape:
-                raise DataError(f"layer {layer} weights must have shape {dense.W.shape}, got {W.shape}")
+                raise DataError(
+                    f"layer {layer} weights must have shape {dense.W.shape}, got {W.shape}"
+                )
             if not np.isfinite(W).all():
                 raise DataError("weights must be finite numbers (found NaN or inf)")
             dense.W[...] = W
         if bias is not None:
             b = np.asarray(bias, dtype=self.dtype).reshape(-1)
             if b.shape != dense.b.shape:
-                raise DataError(f"layer {layer} biases must have shape {dense.b.shape}, got {b.shape}")
+                raise DataError(
+                    f"layer {layer} biases must have shape {dense.b.shape}, got {b.shape}"
+                )
             if not np.isfinite(b).all():
                 raise DataError("biases must be finite numbers (found NaN or inf)")
             dense.b[...] = b
@@ -340,7 +345,9 @@ class Network:
         try:
             positions = np.searchsorted(sorted_classes, y)
         except TypeError:
-            raise DataError(f"labels of type {y.dtype} do not match classes {self.classes}") from None
+            raise DataError(
+                f"labels of type {y.dtype} do not match classes {self.classes}"
+            ) from None
         positions = np.clip(positions, 0, len(sorted_classes) - 1)
         unknown = sorted_classes[positions] != y
         if np.any(unknown):
@@ -463,7 +470,9 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
     except (TypeError, ValueError):
         raise ConfigError(f"sizes must be a list of whole numbers, got {sizes!r}") from None
     if len(checked) < 2:
-        raise ConfigError("a network needs at least an input size and an output size, e.g. [64, 10]")
+        raise ConfigError(
+            "a network needs at least an input size and an output size, e.g. [64, 10]"
+        )
     if any(s < 1 for s in checked) or any(int(s) != s for s in sizes):
         raise ConfigError(f"every layer needs at least one neuron, got sizes {list(sizes)}")
     return checked
@@ -485,7 +494,9 @@ def _check_classes(classes: Sequence[Any] | None, n_outputs: int) -> NDArray[Any
     labels = np.asarray(classes)
     expected = 2 if n_outputs == 1 else n_outputs
     if labels.ndim != 1 or len(labels) != expected:
-        raise ConfigError(f"{n_outputs} output neuron(s) need {expected} class labels, got {len(labels)}")
+        raise ConfigError(
+            f"{n_outputs} output neuron(s) need {expected} class labels, got {len(labels)}"
+        )
     if len(np.unique(labels)) != len(labels):
         raise ConfigError("class labels must be distinct")
     return labels

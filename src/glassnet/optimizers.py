@@ -58,7 +58,8 @@ class Optimizer:
 
     def state_dict(self) -> dict[str, Any]:
         """Everything the optimizer has learned so far (arrays copied)."""
-        return {"step_count": self.step_count, "slots": {k: [a.copy() for a in v] for k, v in self._slots.items()}}
+        slots = {name: [array.copy() for array in arrays] for name, arrays in self._slots.items()}
+        return {"step_count": self.step_count, "slots": slots}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what ``state_dict`` returned."""
@@ -132,7 +133,8 @@ class SGD(Optimizer):
                 p -= rate * g
         else:
             mu = self.momentum
-            for p, g, v in zip(parameters, gradients, self._slot("velocity", parameters), strict=True):
+            velocities = self._slot("velocity", parameters)
+            for p, g, v in zip(parameters, gradients, velocities, strict=True):
                 v *= mu
                 v -= rate * g
                 if self.nesterov:

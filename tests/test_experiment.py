@@ -1,0 +1,67 @@
+"""RunSettings and run(): one recipe for every window that trains."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet.experiment import RunSettings, format_hidden, parse_hidden, run
+
+
+@pytest.mark.parametrize(("text", "sizes"), [("32", (32,)), ("64,32", (64, 32)),
+                                              ("none", ()), (" 8 , 4 ", (8, 4)), ([16], (16,))])
+def test_parse_hidden(text, sizes):
+    assert parse_hidden(text) == sizes
+    assert parse_hidden(format_hidden(sizes)) == sizes
+
+
+@pytest.mark.parametrize("text", ["0", "32,-1", "a", "3.5", "32,,4"])
+def test_bad_hidden_sizes_are_config_errors(text):
+    with pytest.raises(gn.ConfigError):
+        parse_hidden(text)
+
+
+def test_settings_round_trip_through_json():
+    settings = RunSettings(hidden="64,32", optimizer="sgd", momentum=0.9, seed=4)
+    again = RunSettings.from_dict(json.loads(json.dumps(settings.to_dict())))
+    assert again == settings
+    assert settings.replace(seed=5).seed == 5
+
+
+@pytest.mark.parametrize("change", [{"optimizer": "lbfgs"}, {"dtype": "int8"},
+                                    {"test_fraction": 0.0}, {"colour": "red"}])
+def test_bad_settings_are_config_errors(change):
+    with pytest.raises(gn.ConfigError):
+        RunSettings.from_dict({**RunSettings().to_dict(), **change})
+
+
+def test_learning_rate_defaults_follow_the_optimizer():
+    assert RunSettings().effective_learning_rate == 0.1
+    assert RunSettings(optimizer="sgd", learning_rate=0.3).make_optimizer().learning_rate == 0.3
+    assert RunSettings().make_optimizer().name == "sgd"
+    assert RunSettings(optimizer="adam").effective_learning_rate == 0.002
+
+
+def test_run_trains_and_scores_and_is_repeatable():
+    settings = RunSettings(hidden=(16,), epochs=5, seed=2)
+    first, second = run(settings), run(settings)
+    assert first.test_accuracy > 0.8
+    assert first.history.epochs == 5
+    assert first.train_evaluation.confusion.sum() > 0
+    assert first.test_evaluation.confusion.sum() == 359
+    for a, b in zip(first.network.parameters(), second.network.parameters(), strict=True):
+        assert np.array_equal(a, b)
+    scores = first.scores()
+    assert set(scores["per_class_accuracy"]) == {str(d) for d in range(10)}
+    json.dumps(scores)  # ready to be recorded
+    assert first.history.config["settings"] == settings.to_dict()
+
+
+def test_run_uses_given_data_and_its_classes():
+    zeros_and_ones = gn.load_digits().subset(classes=[0, 1])
+    result = run(RunSettings(hidden=(), epochs=3), data=zeros_and_ones)
+    assert result.network.sizes == [64, 2]
+    assert result.test_accuracy > 0.95

@@ -1,0 +1,213 @@
+"""Training: minibatches, validation, early stopping, Ctrl-C, divergence, determinism."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet.training import History
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return gn.load_digits()
+
+
+@pytest.fixture(scope="module")
+def digits_split(digits):
+    return digits.split(test_fraction=0.2, seed=0)
+
+
+def test_defaults_reach_the_promised_accuracy(digits_split):
+    """The library's defaults on a 64-32-10 network: at least 97.5% of unseen digits."""
+    train_part, test_part = digits_split
+    net = gn.Network([64, 32, 10])
+    history = gn.train(net, train_part)
+    assert gn.accuracy(net, test_part) >= 0.975
+    assert history.best_epoch is not None
+    assert history.epochs >= history.best_epoch
+
+
+def test_source_configuration_reaches_95_percent(digits_split):
+    """The source's network: sigmoid everywhere, squared error, plain gradient descent."""
+    train_part, test_part = digits_split
+    net = gn.Network([64, 30, 10], activation="sigmoid", output="sigmoid", seed=0)
+    gn.train(net, train_part, loss="squared_error", optimizer=gn.SGD(learning_rate=1.0),
+             batch_size=10, epochs=60, input_noise=0.0, average_from=None)
+    assert gn.accuracy(net, test_part) >= 0.95
+
+
+def test_history_has_one_entry_per_epoch(digits_split):
+    train_part, _ = digits_split
+    net = gn.Network([64, 16, 10], seed=1)
+    history = gn.train(net, train_part, epochs=4)
+    assert history.epochs == 4
+    for series in (history.train_loss, history.train_accuracy, history.validation_loss,
+                   history.validation_accuracy, history.seconds):
+        assert len(series) == 4
+    assert history.stop_reason == "completed"
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert history.config["epochs"] == 4 and history.config["network"]["sizes"] == [64, 16, 10]
+    again = History.from_dict(history.to_dict())
+    assert again == history
+
+
+def test_no_validation_tracks_training_loss(digits_split):
+    train_part, _ = digits_split
+    net = gn.Network([64, 10], seed=0)
+    history = gn.train(net, train_part, epochs=3, validation_fraction=0.0)
+    assert history.validation_loss == [] and history.epochs == 3
+    assert history.best_epoch == int(np.argmin(history.train_loss)) + 1
+
+
+def test_same_seed_same_weights_bitwise(digits_split):
+    train_part, _ = digits_split
+    state_before = np.random.get_state()[1].copy()
+    nets = []
+    for _ in range(2):
+        net = gn.Network([64, 16, 10], seed=3)
+        gn.train(net, train_part, epochs=3, seed=5, shift_pixels=1)
+        nets.append(net)
+    for a, b in zip(nets[0].parameters(), nets[1].parameters(), strict=True):
+        assert np.array_equal(a, b)
+    other = gn.Network([64, 16, 10], seed=3)
+    gn.train(other, train_part, epochs=3, seed=6, shift_pixels=1)
+    assert not np.array_equal(other.layers[0].W, nets[0].layers[0].W)
+    assert np.array_equal(np.random.get_state()[1], state_before)
+
+
+def test_float32_training_stays_float32(digits_split):
+    train_part, test_part = digits_split
+    net = gn.Network([64, 32, 10], dtype=np.float32)
+    gn.train(net, train_part, epochs=10)
+    assert all(p.dtype == np.float32 for p in net.parameters())
+    assert gn.accuracy(net, test_part) > 0.9
+
+
+def test_early_stopping_restores_the_best_epoch(digits_split):
+    """With patience 1 training stops soon after its best epoch and returns to it."""
+    train_part, _ = digits_split
+    seen = []
+
+    def remember(history, network):
+        seen.append([p.copy() for p in network.parameters()])
+
+    net = gn.Network([64, 32, 10], seed=0)
+    history = gn.train(net, train_part, epochs=200, early_stopping=True, patience=1,
+                       optimizer=gn.Adam(0.05), average_from=None, callbacks=[remember])
+    assert history.stop_reason == "early_stopping"
+    assert history.epochs == history.best_epoch + 1
+    best = seen[history.best_epoch - 1]
+    for a, b in zip(net.parameters(), best, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_weight_averaging_gives_the_mean_of_the_epochs_weights(digits_split):
+    """From ``average_from`` on, the final weights are the mean of each epoch's weights."""
+    train_part, _ = digits_split
+    seen = []
+    net = gn.Network([64, 8, 10], seed=0)
+    history = gn.train(net, train_part, epochs=5, average_from=3,
+                       callbacks=[lambda h, n: seen.append(n.get_parameters())])
+    assert history.averaged_epochs == 3
+    for final, *epochs in zip(net.parameters(), *seen[2:], strict=True):
+        assert np.allclose(final, np.mean(epochs, axis=0), rtol=1e-12, atol=1e-12)
+    assert not np.array_equal(net.layers[0].W, seen[-1][0])
+
+
+def test_callback_returning_false_stops(digits_split):
+    train_part, _ = digits_split
+    net = gn.Network([64, 10])
+    history = gn.train(net, train_part, epochs=50, callbacks=[lambda h, n: h.epochs < 2])
+    assert history.epochs == 2 and history.stop_reason == "callback"
+
+
+def test_divergence_raises_and_keeps_finite_weights(digits_split):
+    train_part, _ = digits_split
+    net = gn.Network([64, 32, 10], activation="relu", output="identity", seed=0)
+    with pytest.raises(gn.TrainingDiverged, match="learning rate") as caught:
+        gn.train(net, train_part, loss="squared_error", optimizer=gn.SGD(learning_rate=1e4),
+                 epochs=20, input_noise=0.0)
+    assert all(np.isfinite(p).all() for p in net.parameters())
+    assert isinstance(caught.value.history, History)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")
+def test_ctrl_c_stops_at_a_batch_boundary_and_keeps_the_weights(digits_split):
+    train_part, _ = digits_split
+    net = gn.Network([64, 32, 10])
+
+    def interrupt_after_first_epoch(history, network):
+        if history.epochs == 1:
+            threading.Timer(0.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+    history = gn.train(net, train_part, epochs=10_000, early_stopping=False,
+                       batch_size=1, callbacks=[interrupt_after_first_epoch])
+    assert history.interrupted
+    assert 1 < history.epochs < 10_000
+    assert all(np.isfinite(p).all() for p in net.parameters())
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_slope_descent_trains_the_zero_one_network(digits):
+    """The source's one-weight-at-a-time method lowers the loss of the 0-vs-1 network."""
+    zeros_and_ones = digits.subset(classes=[0, 1])
+    net = gn.Network([64, 1], activation="sigmoid", output="sigmoid", seed=0)
+    before = net.loss(zeros_and_ones.X, zeros_and_ones.y, "squared_error")
+    history = gn.train(net, zeros_and_ones, loss="squared_error", optimizer=gn.SlopeDescent(),
+                       epochs=10, batch_size=len(zeros_and_ones), validation_fraction=0.0,
+                       input_noise=0.0)
+    after = net.loss(zeros_and_ones.X, zeros_and_ones.y, "squared_error")
+    assert after < before
+    assert history.train_loss[-1] < before
+    assert gn.accuracy(net, zeros_and_ones) > 0.95
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": -1}, "batch_size"),
+        ({"validation_fraction": 1.0}, "validation_fraction"),
+        ({"l2": -1.0}, "l2"),
+        ({"input_noise": float("nan")}, "input_noise"),
+        ({"loss": "hinge"}, "cross_entropy"),
+        ({"optimizer": "rmsprop"}, "adam"),
+    ],
+)
+def test_bad_settings_raise_config_error_before_training(digits_split, settings, message):
+    train_part, _ = digits_split
+    net = gn.Network([64, 10])
+    before = net.get_parameters()
+    with pytest.raises(gn.ConfigError, match=message):
+        gn.train(net, train_part, **settings)
+    for a, b in zip(net.parameters(), before, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_cross_entropy_refuses_an_identity_output(digits_split):
+    train_part, _ = digits_split
+    with pytest.raises(gn.ConfigError, match="softmax or sigmoid"):
+        gn.train(gn.Network([64, 10], output="identity"), train_part)
+
+
+def test_unknown_labels_and_nan_data_raise_data_error():
+    net = gn.Network([4, 3])
+    X = np.ones((6, 4))
+    with pytest.raises(gn.DataError, match="not among"):
+        gn.train(net, (X, np.array([0, 1, 2, 0, 1, 7])), validation_fraction=0)
+    X[2, 1] = np.nan
+    with pytest.raises(gn.DataError):
+        gn.train(net, (X, np.array([0, 1, 2, 0, 1, 2])), validation_fraction=0)
+
+
+def test_pixel_shifts_need_square_images():
+    net = gn.Network([5, 2])
+    with pytest.raises(gn.ConfigError, match="square"):
+        gn.train(net, (np.ones((4, 5)), np.array([0, 1, 0, 1])), shift_pixels=1,
+                 validation_fraction=0)
