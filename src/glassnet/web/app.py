@@ -1,0 +1,498 @@
+"""The explorer's web application: one page, and a JSON API that does all the math.
+
+``create_app`` builds a Starlette application. It serves the page (``static/``) and
+answers the page's questions under ``/api`` (every endpoint is documented in
+docs/explorer.md). Each answer is computed by glassnet's core: a drawing is prepared
+by ``glassnet.preprocess.prepare_image`` and run through ``Network.trace``; live
+training is ``glassnet.experiment.run``; the slope of one weight comes from
+``gradcheck.numerical_slope`` and ``Network.backward``. The page never computes a
+neuron's value itself.
+
+How the server protects itself and its user (see ``security`` and ``validation``):
+foreign Host and Origin headers are refused, bodies must be JSON under 1 MB, every
+field is checked (422 with a clear message when wrong), no endpoint takes a file
+path, and the number of sessions, the size of networks and the length of trainings
+are bounded. A ``GlassnetError`` becomes a 422 ``{"error": "..."}``; anything
+unexpected becomes a 500 ``{"error": "internal error"}``, never a traceback.
+
+``serve`` runs the application with uvicorn, on 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import anyio
+import numpy as np
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .. import __version__
+from ..activations import ACTIVATIONS
+from ..datasets import Dataset, load_digits
+from ..errors import ConfigError, GlassnetError
+from ..experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run
+from ..losses import LOSSES
+from ..network import Network
+from ..optimizers import OPTIMIZERS
+from ..preprocess import prepare_image
+from . import validation as check
+from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork
+from .inspection import check_neuron, describe_network, explain_neuron, rounded, trace_input
+from .livetraining import LiveTraining
+from .security import MAX_BODY_BYTES, RequestGuard
+from .sessions import COOKIE_NAME, Session, SessionStore
+from .slopelab import SlopeLab
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+#: Limits that keep one visitor from exhausting the machine.
+MAX_SESSIONS = 16
+MAX_TRAININGS = 2
+MAX_HIDDEN_LAYERS = 3
+MAX_HIDDEN_UNITS = 256
+MAX_EPOCHS = 300
+MAX_BATCH_SIZE = 512
+MAX_SLOPE_DESCENT_WEIGHTS = 1000
+MAX_CANVAS_SIDE = 280
+SLOPE_IMAGES = 300
+HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid")
+OUTPUT_ACTIVATIONS = ("softmax", "sigmoid")
+
+DEFAULT_SETTINGS = RunSettings(hidden=(32,), epochs=80, patience=10)
+"""What ``glassnet explore`` trains when it is given no model: about two seconds."""
+
+EVENT_POLL_SECONDS = 0.1
+KEEPALIVE_SECONDS = 15.0
+
+
+def default_network(data: Dataset | None = None) -> Network:
+    """Train the small network the explorer uses when given none (64-32-10, ~97%)."""
+    return run(DEFAULT_SETTINGS, data if data is not None else load_digits(),
+               catch_interrupt=False).network
+
+
+class Explorer:
+    """The server's state: the data, the starting network, and every session.
+
+    One instance per application; the route handlers are its methods.
+    """
+
+    def __init__(self, network: Network, data: Dataset, *, db_path: str | Path | None,
+                 max_sessions: int, max_trainings: int) -> None:
+        if network.n_inputs != 64:
+            raise ConfigError(
+                f"the explorer shows 8x8 digits, so the network needs 64 inputs; "
+                f"this one has {network.n_inputs}"
+            )
+        self.network = network
+        self.data = data
+        self.training_part, _ = data.split(test_fraction=0.2, seed=0)
+        self.slope_images = self.training_part.take(np.arange(min(SLOPE_IMAGES,
+                                                                   len(self.training_part))))
+        self.zeros_and_ones = data.subset(classes=[0, 1])
+        self.db_path = None if db_path is None else Path(db_path)
+        self.max_trainings = max_trainings
+        self.sessions = SessionStore(self._new_session, max_sessions=max_sessions)
+
+    def _new_session(self, token: str) -> Session:
+        loss = "cross_entropy" if self.network.output_activation.name in ("softmax", "sigmoid") \
+            else "squared_error"
+        return Session(token=token, network=self.network.copy(),
+                       handset=HandSetNetwork(self.zeros_and_ones), loss=loss)
+
+    # ------------------------------------------------------------------ plumbing
+    def endpoint(
+        self, handler: Callable[[Request, Session], Awaitable[Any]]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """Wrap a handler: find the session, turn its answer into JSON, set the cookie."""
+        async def wrapped(request: Request) -> Response:
+            session, created = self.sessions.get(request.cookies.get(COOKIE_NAME))
+            answer = await handler(request, session)
+            response = answer if isinstance(answer, Response) else JSONResponse(answer)
+            if created:
+                response.set_cookie(COOKIE_NAME, session.token, httponly=True, samesite="strict",
+                                    path="/")
+            response.headers["Cache-Control"] = "no-store"
+            return response
+
+        return wrapped
+
+    # ------------------------------------------------------------------ the network
+    async def info(self, request: Request, session: Session) -> dict[str, Any]:
+        return {
+            "glassnet_version": __version__,
+            "choices": {
+                "activation": list(HIDDEN_ACTIVATIONS), "output": list(OUTPUT_ACTIVATIONS),
+                "loss": list(LOSSES), "optimizer": list(OPTIMIZERS),
+                "handset_presets": list(PRESETS),
+            },
+            "defaults": {**RunSettings(hidden=(32,), epochs=40).to_dict(),
+                         "learning_rates": DEFAULT_LEARNING_RATES},
+            "limits": {
+                "hidden_layers": MAX_HIDDEN_LAYERS, "hidden_units": MAX_HIDDEN_UNITS,
+                "epochs": MAX_EPOCHS, "batch_size": MAX_BATCH_SIZE,
+                "canvas_side": MAX_CANVAS_SIDE, "body_bytes": MAX_BODY_BYTES,
+                "slope_descent_weights": MAX_SLOPE_DESCENT_WEIGHTS,
+            },
+            "data": {"name": self.data.name, "images": len(self.data)},
+            "activations_known": list(ACTIVATIONS),
+        }
+
+    async def get_network(self, request: Request, session: Session) -> dict[str, Any]:
+        with session.lock:
+            network, version = session.network, session.version
+        return await run_in_threadpool(describe_network, network, version)
+
+    async def predict(self, request: Request, session: Session) -> dict[str, Any]:
+        body = await read_body(request)
+        check.reject_unknown(body, {"pixels", "numbers", "example"})
+        if sum(key in body for key in ("pixels", "numbers", "example")) != 1:
+            raise check.InvalidInput("send exactly one of: pixels, numbers, example")
+        answer: dict[str, Any] = {"ink": True}
+        if "pixels" in body:
+            pixels = check.get_matrix(body, "pixels", max_rows=MAX_CANVAS_SIDE,
+                                      max_cols=MAX_CANVAS_SIDE, low=0.0, high=1.0)
+            if not pixels.any():
+                return {"ink": False, "message": "no ink found: draw a digit on the pad"}
+            try:
+                prepared = prepare_image(pixels, ink="high")
+            except GlassnetError as error:
+                if "no ink" in str(error):
+                    return {"ink": False, "message": "no ink found: draw a digit on the pad"}
+                raise
+            x = prepared.x
+            answer["box32"] = prepared.box32.astype(int).tolist()
+            answer["counts"] = prepared.counts.tolist()
+        elif "numbers" in body:
+            x = check.get_vector(body, "numbers", length=64, low=0.0, high=1.0)
+        else:
+            index = check.get_int(body, "example", low=0, high=len(self.data) - 1)
+            x = self.data.X[index]
+            answer["label"] = int(self.data.y[index])
+        answer["numbers"] = rounded(x)
+        with session.lock:
+            network, version = session.network, session.version
+        answer.update(trace_input(network, x))
+        answer["version"] = version
+        return answer
+
+    async def neuron(self, request: Request, session: Session) -> dict[str, Any]:
+        body = await read_body(request)
+        check.reject_unknown(body, {"layer", "neuron", "numbers"})
+        layer = check.get_int(body, "layer", low=0, high=MAX_HIDDEN_LAYERS)
+        neuron = check.get_int(body, "neuron", low=0, high=MAX_HIDDEN_UNITS)
+        x = check.get_vector(body, "numbers", length=64, low=0.0, high=1.0, default=None)
+        with session.lock:
+            network = session.network
+        check_neuron(network, layer, neuron)
+        return await run_in_threadpool(explain_neuron, network, layer, neuron, x,
+                                       self.training_part)
+
+    # ------------------------------------------------------------------ live training
+    def settings_from(self, body: dict[str, Any]) -> RunSettings:
+        """Checked training settings from a request body (bounded, so training stays small)."""
+        check.reject_unknown(body, {"hidden", "activation", "output", "loss", "optimizer",
+                                    "learning_rate", "batch_size", "epochs", "seed",
+                                    "early_stopping"})
+        hidden = check.get_int_list(body, "hidden", max_length=MAX_HIDDEN_LAYERS, low=1,
+                                    high=MAX_HIDDEN_UNITS, default=[32])
+        optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS), default="adam")
+        output = check.get_choice(body, "output", OUTPUT_ACTIVATIONS, default="softmax")
+        settings = RunSettings(
+            hidden=tuple(hidden),
+            activation=check.get_choice(body, "activation", HIDDEN_ACTIVATIONS, default="relu"),
+            output=output,
+            loss=check.get_choice(body, "loss", list(LOSSES), default="cross_entropy"),
+            optimizer=optimizer,
+            learning_rate=check.get_number(body, "learning_rate", low=1e-6, high=10.0,
+                                           default=None),
+            batch_size=check.get_int(body, "batch_size", low=1, high=MAX_BATCH_SIZE, default=32),
+            epochs=check.get_int(body, "epochs", low=1, high=MAX_EPOCHS, default=40),
+            seed=check.get_int(body, "seed", low=0, high=2**31 - 1, default=0),
+            early_stopping=check.get_bool(body, "early_stopping", default=True),
+            patience=10,
+        )
+        sizes = [64, *settings.hidden, len(self.data.classes)]
+        weights = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+        if optimizer == "slope_descent" and weights > MAX_SLOPE_DESCENT_WEIGHTS:
+            raise check.InvalidInput(
+                f"slope descent measures every weight one at a time, too slow for "
+                f"{weights:,} weights; use it with at most {MAX_SLOPE_DESCENT_WEIGHTS:,} "
+                f"(for example no hidden layer), or choose adam or sgd"
+            )
+        settings.make_network(64, self.data.classes)  # raises ConfigError for bad combinations
+        return settings
+
+    async def training_start(self, request: Request, session: Session) -> Response:
+        settings = self.settings_from(await read_body(request))
+        with session.lock:
+            if session.is_training:
+                return error_response(409, "a training is already running in this session; "
+                                           "stop it first")
+            if self.sessions.trainings_running() >= self.max_trainings:
+                return error_response(503, "the server is busy training for other visitors; "
+                                           "try again in a moment")
+            job = LiveTraining(settings, self.data,
+                               on_finished=partial(self._adopt_trained, session))
+            session.training = job
+            job.start()
+        return JSONResponse(job.status(), status_code=202)
+
+    def _adopt_trained(self, session: Session, result: RunResult) -> dict[str, Any]:
+        """The finished network becomes the session's, and the run is recorded."""
+        version = session.adopt(result.network, result.settings.loss)
+        extra: dict[str, Any] = {"version": version, "run_id": None}
+        if self.db_path is not None:
+            try:
+                from ..runs import RunsDatabase
+
+                with RunsDatabase(self.db_path) as database:
+                    extra["run_id"] = database.record_run(
+                        result.settings.to_dict(), result.history.to_dict(), result.scores(),
+                        data=result.data_name or "digits", source="explorer",
+                    )
+            except GlassnetError as error:
+                extra["record_error"] = str(error)
+        return extra
+
+    async def training_status(self, request: Request, session: Session) -> dict[str, Any]:
+        if session.training is None:
+            return {"state": "idle", "epochs": [], "outcome": None, "last_event_id": 0}
+        return session.training.status()
+
+    async def training_control(self, request: Request, session: Session) -> Response:
+        body = await read_body(request)
+        check.reject_unknown(body, set())
+        actions = {"pause", "resume", "step", "stop"}
+        action = request.path_params["action"]
+        if action not in actions:
+            return error_response(404, f"unknown training action; use one of: {', '.join(actions)}")
+        job = session.training
+        if job is None or not job.active:
+            return error_response(409, "no training is running; start one first")
+        {"pause": job.pause, "resume": job.resume, "step": job.step, "stop": job.stop}[action]()
+        return JSONResponse(job.status())
+
+    async def training_events(self, request: Request, session: Session) -> Response:
+        job = session.training
+        if job is None:
+            return error_response(404, "no training has been started in this session")
+        header = request.headers.get("last-event-id", "0")
+        last_id = int(header) if header.isdigit() and len(header) < 10 else 0
+        return StreamingResponse(event_stream(job, last_id), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store",
+                                          "X-Accel-Buffering": "no"})
+
+    # ------------------------------------------------------------------ one weight's slope
+    async def slope(self, request: Request, session: Session) -> dict[str, Any]:
+        body = await read_body(request)
+        check.reject_unknown(body, {"layer", "row", "column", "learning_rate", "value"})
+        layer = check.get_int(body, "layer", low=0, high=MAX_HIDDEN_LAYERS)
+        row = check.get_int(body, "row", low=0, high=MAX_HIDDEN_UNITS)
+        column = check.get_int(body, "column", low=0, high=MAX_HIDDEN_UNITS)
+        rate = check.get_number(body, "learning_rate", low=1e-4, high=1000.0, default=1.0)
+        value = check.get_number(body, "value", low=-WEIGHT_LIMIT * 10, high=WEIGHT_LIMIT * 10,
+                                 default=None)
+
+        def pick() -> dict[str, Any]:
+            with session.lock:
+                lab = SlopeLab(session.network, self.slope_images.X, self.slope_images.y,
+                               session.loss, layer, row, column, learning_rate=rate)
+                if value is not None:
+                    lab.move_to(value)
+                session.slope_lab = lab
+                return lab.landscape()
+
+        return await run_in_threadpool(pick)
+
+    async def slope_hop(self, request: Request, session: Session) -> Response:
+        body = await read_body(request)
+        check.reject_unknown(body, {"learning_rate"})
+        rate = check.get_number(body, "learning_rate", low=1e-4, high=1000.0, default=None)
+        lab = session.slope_lab
+        if lab is None:
+            return error_response(409, "pick a connection first (POST /api/slope)")
+
+        def hop() -> dict[str, Any]:
+            with session.lock:
+                if rate is not None and rate != lab.learning_rate:
+                    lab.set_learning_rate(rate)
+                return lab.hop()
+
+        return JSONResponse(await run_in_threadpool(hop))
+
+    # ------------------------------------------------------------------ hand-set weights
+    async def handset(self, request: Request, session: Session) -> dict[str, Any]:
+        body = await read_body(request) if request.method == "POST" else {}
+        check.reject_unknown(body, {"cell", "weight", "bias", "preset", "numbers"})
+        x = check.get_vector(body, "numbers", length=64, low=0.0, high=1.0, default=None)
+        preset = check.get_choice(body, "preset", PRESETS, default=None)
+        cell, weight = None, None
+        if "cell" in body or "weight" in body:
+            cell = check.get_int_list(body, "cell", max_length=2, low=0, high=7)
+            if len(cell) != 2:
+                raise check.InvalidInput("cell must be [row, column], each 0..7")
+            weight = check.get_number(body, "weight", low=-WEIGHT_LIMIT, high=WEIGHT_LIMIT)
+        bias = check.get_number(body, "bias", low=-WEIGHT_LIMIT, high=WEIGHT_LIMIT, default=None)
+        with session.lock:
+            hand = session.handset
+            if preset is not None:
+                hand.preset(preset)
+            if cell is not None:
+                hand.set_cell(cell[0], cell[1], weight)
+            if bias is not None:
+                hand.set_bias(bias)
+            return hand.score(x)
+
+
+async def event_stream(job: LiveTraining, last_id: int):  # noqa: ANN201 - async generator
+    """Server-Sent Events for one training: every event after ``last_id``, then the end.
+
+    Each event is ``id``, ``event`` (started, state, epoch, done, failed) and ``data``
+    (JSON). A comment line every 15 s keeps idle connections (a long pause) open.
+    """
+    quiet = 0.0
+    while True:
+        events = job.events_after(last_id)
+        for event in events:
+            last_id = event["id"]
+            yield (f"id: {event['id']}\nevent: {event['event']}\n"
+                   f"data: {json.dumps(event['data'], separators=(',', ':'))}\n\n")
+        if events and events[-1]["event"] in ("done", "failed"):
+            return
+        if not events and not job.active and not job.events_after(last_id):
+            return
+        quiet = 0.0 if events else quiet + EVENT_POLL_SECONDS
+        if quiet >= KEEPALIVE_SECONDS:
+            quiet = 0.0
+            yield ": still here\n\n"
+        await anyio.sleep(EVENT_POLL_SECONDS)
+
+
+async def read_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object (the guard has already checked type and size)."""
+    return check.decode_json_object(await request.body())
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _glassnet_error(request: Request, error: Exception) -> Response:
+    return error_response(422, str(error))
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return error_response(error.status_code, str(error.detail))
+
+
+async def _unexpected_error(request: Request, error: Exception) -> Response:
+    return error_response(500, "internal error: the server could not answer this request")
+
+
+def create_app(
+    network: Network | None = None,
+    *,
+    db_path: str | Path | None = None,
+    max_sessions: int = MAX_SESSIONS,
+    max_trainings: int = MAX_TRAININGS,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    data: Dataset | None = None,
+) -> Starlette:
+    """Build the explorer application.
+
+    Parameters
+    ----------
+    network : Network, optional
+        The network every new session starts with (64 inputs). Default: a small
+        network trained on the spot (``default_network``, about two seconds).
+    db_path : path, optional
+        The runs database where live trainings are recorded; None records nothing.
+    max_sessions : int
+        The most browser sessions kept; the longest idle is evicted for a new one.
+    max_trainings : int
+        The most trainings running at once, over all sessions.
+    host, port : str, int
+        Where the server listens: the ``Host`` header must name it (loopback names
+        are always accepted). ``port=None`` accepts any port.
+    data : Dataset, optional
+        The digits to train and search (default ``load_digits()``).
+
+    Returns
+    -------
+    starlette.applications.Starlette
+    """
+    data = data if data is not None else load_digits()
+    network = network if network is not None else default_network(data)
+    explorer = Explorer(network, data, db_path=db_path, max_sessions=max_sessions,
+                        max_trainings=max_trainings)
+    api = explorer.endpoint
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-store"})
+
+    routes = [
+        Route("/", index),
+        Route("/api/info", api(explorer.info)),
+        Route("/api/network", api(explorer.get_network)),
+        Route("/api/predict", api(explorer.predict), methods=["POST"]),
+        Route("/api/neuron", api(explorer.neuron), methods=["POST"]),
+        Route("/api/training", api(explorer.training_status)),
+        Route("/api/training/start", api(explorer.training_start), methods=["POST"]),
+        Route("/api/training/events", api(explorer.training_events)),
+        Route("/api/training/{action:str}", api(explorer.training_control), methods=["POST"]),
+        Route("/api/slope", api(explorer.slope), methods=["POST"]),
+        Route("/api/slope/hop", api(explorer.slope_hop), methods=["POST"]),
+        Route("/api/handset", api(explorer.handset), methods=["GET", "POST"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):  # noqa: ANN202
+        yield
+        explorer.sessions.close_all()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestGuard, host=host, port=port)],
+        exception_handlers={GlassnetError: _glassnet_error, HTTPException: _http_error,
+                            Exception: _unexpected_error},
+        lifespan=lifespan,
+    )
+    app.state.explorer = explorer
+    return app
+
+
+def find_free_port(host: str = "127.0.0.1") -> int:
+    """A port the system says is free right now (for ``--port 0`` and tests)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(app: Starlette, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the application with uvicorn until Ctrl-C (blocks)."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning",
+                            timeout_graceful_shutdown=2, access_log=False)
+    uvicorn.Server(config).run()
+
+
+__all__ = ["create_app", "default_network", "serve", "find_free_port", "Explorer",
+           "DEFAULT_SETTINGS", "MAX_SESSIONS", "MAX_EPOCHS", "MAX_HIDDEN_UNITS"]

@@ -1,0 +1,97 @@
+"""The source's hand-weighted network: telling 0s from 1s with no training at all.
+
+Before any learning, the source builds a network by hand. One output neuron looks at
+all 64 pixels. A 1 is a stroke down the middle; a 0 is a ring around an empty
+middle. So give the middle pixels positive weights and the pixels beside them
+negative ones: ink in the middle pushes the weighted sum up, ink at the sides pulls
+it down. Through the sigmoid, the output lands near 1 for a 1 and near 0 for a 0.
+
+``HandSetNetwork`` is that network (64 -> 1, sigmoid), its weights editable one cell
+at a time, and ``score`` measures it on every 0 and 1 of the digits, so a learner
+can change a weight and watch the accuracy move.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..datasets import Dataset
+from ..metrics import evaluate
+from ..network import Network
+from .inspection import rounded
+
+WEIGHT_LIMIT = 10.0
+"""Hand-set weights and the bias stay within +-10 (the sigmoid saturates long before)."""
+
+
+def source_weights() -> np.ndarray:
+    """The source's weights as an 8x8 picture: +1 down the two middle columns, -1 elsewhere."""
+    weights = -np.ones((8, 8))
+    weights[:, 3:5] = 1.0
+    return weights
+
+
+class HandSetNetwork:
+    """A 64 -> 1 sigmoid network whose weights a person sets by hand.
+
+    Its single output is "how much this looks like a 1": at least 0.5 means 1.
+
+    Parameters
+    ----------
+    zeros_and_ones : Dataset
+        The digits it is scored on (``load_digits().subset([0, 1])``).
+    """
+
+    def __init__(self, zeros_and_ones: Dataset) -> None:
+        self.data = zeros_and_ones
+        self.network = Network([64, 1], activation="sigmoid", output="sigmoid", classes=[0, 1])
+        self.preset("source")
+
+    def preset(self, name: str) -> None:
+        """Load "source" (middle +1, sides -1), "inverse" (the opposite) or "zero" weights."""
+        weights = {"source": source_weights(), "inverse": -source_weights(),
+                   "zero": np.zeros((8, 8))}[name]
+        self.network.set_weights(0, weights.reshape(64), [0.0])
+
+    def set_cell(self, row: int, column: int, weight: float) -> None:
+        """Set the weight of pixel (row, column), both 0..7."""
+        self.network.layers[0].W[row * 8 + column, 0] = weight
+
+    def set_bias(self, bias: float) -> None:
+        self.network.layers[0].b[0] = bias
+
+    def score(self, x: np.ndarray | None = None) -> dict[str, Any]:
+        """The weights, the accuracy on the 0s and the 1s, and the output for ``x``.
+
+        Returns
+        -------
+        dict
+            ``weights`` (8 rows of 8), ``bias``, ``accuracy`` (all), ``accuracy_zeros``,
+            ``accuracy_ones``, ``n_zeros``, ``n_ones``, and, with ``x`` (64,),
+            ``output`` (the sigmoid value), ``weighted_sum`` and ``guess``.
+        """
+        evaluation = evaluate(self.network, self.data)
+        per_class = evaluation.per_class_accuracy
+        counts = self.data.class_counts()
+        answer: dict[str, Any] = {
+            "weights": rounded(self.network.layers[0].W[:, 0].reshape(8, 8)),
+            "bias": round(float(self.network.layers[0].b[0]), 4),
+            "accuracy": evaluation.accuracy,
+            "accuracy_zeros": per_class[0],
+            "accuracy_ones": per_class[1],
+            "n_zeros": counts[0],
+            "n_ones": counts[1],
+        }
+        if x is not None:
+            trace = self.network.trace(x)
+            answer["weighted_sum"] = round(float(trace.weighted_sums[0][0, 0]), 4)
+            answer["output"] = round(float(trace.outputs[0, 0]), 4)
+            answer["guess"] = int(self.network.predict(x)[0])
+        return answer
+
+
+PRESETS = ("source", "inverse", "zero")
+
+__all__ = ["HandSetNetwork", "source_weights", "PRESETS", "WEIGHT_LIMIT"]

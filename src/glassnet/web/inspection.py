@@ -1,0 +1,190 @@
+"""Looking inside: what the network did with one input, neuron by neuron.
+
+Everything the explorer shows about a network is computed here, in Python, from the
+core: ``Network.trace`` gives every layer's weighted sums and activations, and the
+weights are read straight from the layers. The page only draws these numbers.
+
+A neuron's value is easy to write out in full, and seeing it written out is the
+point: ``z = w_1 x_1 + w_2 x_2 + ... + w_n x_n + b`` and ``a = f(z)``. ``explain_neuron``
+lists every term ``w_i x_i`` for the current input (largest first), the bias, the
+sum, and the activation, so the learner can check the arithmetic by hand.
+
+Numbers are rounded for the page (4 decimals are more than a person can read) to
+keep the answers small.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..datasets import Dataset
+from ..network import Network
+from .validation import InvalidInput
+
+DECIMALS = 4
+"""Decimals kept in numbers sent to the page."""
+
+EXCITING_DIGITS_SHOWN = 8
+"""How many training digits ``explain_neuron`` returns as the neuron's favourites."""
+
+
+def rounded(values: Any) -> Any:
+    """A NumPy array (or number) as plain, rounded JSON numbers."""
+    return np.round(np.asarray(values, dtype=np.float64), DECIMALS).tolist()
+
+
+def describe_network(network: Network, version: int = 0) -> dict[str, Any]:
+    """The network's shape and every weight: what the diagram is drawn from.
+
+    Returns
+    -------
+    dict
+        ``sizes``, ``activation``, ``output``, ``classes``, ``parameters``, ``version``
+        and ``layers``: for each layer ``weights`` (n_in rows of n_out numbers, so
+        ``weights[i][j]`` joins input neuron i to neuron j), ``biases`` (n_out,) and
+        ``activation``.
+    """
+    return {
+        "version": version,
+        "sizes": list(network.sizes),
+        "activation": network.hidden_activation.name,
+        "output": network.output_activation.name,
+        "classes": [_plain(c) for c in network.classes],
+        "parameters": network.n_parameters,
+        "layers": [
+            {"weights": rounded(layer.W), "biases": rounded(layer.b),
+             "activation": layer.activation.name}
+            for layer in network.layers
+        ],
+    }
+
+
+def trace_input(network: Network, x: NDArray[np.float64]) -> dict[str, Any]:
+    """One input's journey: each layer's weighted sums and activations, and the guess.
+
+    Parameters
+    ----------
+    network : Network
+    x : ndarray (n_inputs,)
+
+    Returns
+    -------
+    dict
+        ``layers``: per layer ``{"weighted_sums": [...], "activations": [...]}``;
+        ``outputs`` (n_outputs,); ``probabilities`` (n_classes,); ``guess``;
+        ``classes``.
+    """
+    trace = network.trace(x)
+    probabilities = network.predict_proba(x)[0]
+    return {
+        "layers": [
+            {"weighted_sums": rounded(z[0]), "activations": rounded(a[0])}
+            for z, a in zip(trace.weighted_sums, trace.activations, strict=True)
+        ],
+        "outputs": rounded(trace.outputs[0]),
+        "probabilities": rounded(probabilities),
+        "guess": _plain(network.predict(x)[0]),
+        "classes": [_plain(c) for c in network.classes],
+    }
+
+
+def check_neuron(network: Network, layer: int, neuron: int) -> None:
+    """Raise InvalidInput unless ``layer`` (0 = first hidden/output layer) and ``neuron`` exist."""
+    if not 0 <= layer < len(network.layers):
+        raise InvalidInput(f"layer must be between 0 and {len(network.layers) - 1}, got {layer}")
+    units = network.layers[layer].n_out
+    if not 0 <= neuron < units:
+        raise InvalidInput(f"layer {layer} has neurons 0 to {units - 1}, got {neuron}")
+
+
+def explain_neuron(
+    network: Network, layer: int, neuron: int, x: NDArray[np.float64] | None,
+    training: Dataset | None = None,
+) -> dict[str, Any]:
+    """Everything about one neuron: its weights, its sum written out, its favourite digits.
+
+    Parameters
+    ----------
+    network : Network
+    layer : int
+        Which weighted layer (0 is the first hidden layer, the last is the output).
+    neuron : int
+        Which neuron of that layer.
+    x : ndarray (n_inputs,), optional
+        The current input; without it there is no sum to write out.
+    training : Dataset, optional
+        Images to search for the ones that excite this neuron most.
+
+    Returns
+    -------
+    dict
+        ``weights`` (n_in,), ``bias``, ``picture`` (8x8 rows, first layer of a 64-input
+        network only), ``activation`` (its name), and when ``x`` is given ``sum``:
+        ``terms`` (every ``{"from", "weight", "input", "product"}``, largest
+        ``|product|`` first), ``bias``, ``weighted_sum``, ``value``. With ``training``,
+        ``exciting``: the images (64 numbers), labels and this neuron's value for them.
+    """
+    check_neuron(network, layer, neuron)
+    dense = network.layers[layer]
+    weights = dense.W[:, neuron]  # (n_in,)
+    answer: dict[str, Any] = {
+        "layer": layer,
+        "neuron": neuron,
+        "is_output": layer == len(network.layers) - 1,
+        "activation": dense.activation.name,
+        "weights": rounded(weights),
+        "bias": round(float(dense.b[neuron]), DECIMALS),
+    }
+    if layer == len(network.layers) - 1:
+        answer["label"] = _plain(network.classes[neuron]) if network.n_outputs > 1 else None
+    side = int(round(np.sqrt(dense.n_in)))
+    if layer == 0 and side * side == dense.n_in:
+        answer["picture"] = rounded(weights.reshape(side, side))
+    if x is not None:
+        trace = network.trace(x)
+        inputs = x if layer == 0 else trace.activations[layer - 1][0]  # (n_in,)
+        products = weights * inputs
+        order = np.argsort(-np.abs(products), kind="stable")
+        answer["sum"] = {
+            "terms": [
+                {"from": int(i), "weight": round(float(weights[i]), DECIMALS),
+                 "input": round(float(inputs[i]), DECIMALS),
+                 "product": round(float(products[i]), DECIMALS)}
+                for i in order
+            ],
+            "bias": round(float(dense.b[neuron]), DECIMALS),
+            "products_total": round(float(products.sum()), DECIMALS),
+            "weighted_sum": round(float(trace.weighted_sums[layer][0, neuron]), DECIMALS),
+            "value": round(float(trace.activations[layer][0, neuron]), DECIMALS),
+        }
+    if training is not None:
+        answer["exciting"] = most_exciting(network, layer, neuron, training)
+    return answer
+
+
+def most_exciting(
+    network: Network, layer: int, neuron: int, data: Dataset, count: int = EXCITING_DIGITS_SHOWN
+) -> list[dict[str, Any]]:
+    """The images of ``data`` that give this neuron its largest values.
+
+    For a hidden neuron these show the "part of a digit" it has learned to look
+    for; for an output neuron, the digits it is surest about.
+    """
+    values = network.trace(data.X).activations[layer][:, neuron]  # (n,)
+    best = np.argsort(-values, kind="stable")[:count]
+    return [
+        {"image": rounded(data.X[i]), "label": _plain(data.y[i]),
+         "value": round(float(values[i]), DECIMALS)}
+        for i in best
+    ]
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+__all__ = ["describe_network", "trace_input", "explain_neuron", "most_exciting", "check_neuron",
+           "rounded", "DECIMALS"]

@@ -1,0 +1,162 @@
+"""What a local web server must refuse before any route runs.
+
+The explorer listens on 127.0.0.1, so only this machine can reach it. That alone is
+not enough: any web page open in the same browser can *ask* the browser to send
+requests to 127.0.0.1. Three checks close those doors:
+
+- **Host.** A hostile site can point its own domain name at 127.0.0.1 ("DNS
+  rebinding") and then read the answers as if they came from itself. Its requests
+  carry its own name in the ``Host`` header, so any name but the ones this server
+  was started as is refused with 400.
+- **Origin.** A page from another origin that sends a request says so in the
+  ``Origin`` header; any origin but this server's own is refused with 403.
+- **JSON only, and not too much of it.** A plain HTML form can post to any address
+  without asking, but it cannot send ``application/json``; so every request with a
+  body must be JSON (else 415). Bodies over 1 MB are refused with 413, judged by the
+  ``Content-Length`` header when there is one *and* by counting the bytes as they
+  arrive, since a client may send a body with no length or lie about it.
+
+``RequestGuard`` is plain ASGI middleware, so it protects every route, including
+the static files and the live-training event stream.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_BODY_BYTES = 1_000_000
+"""The largest request body accepted (1 MB): a drawing is about 50 kB."""
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+"""The names a browser on this machine uses to reach a server bound to loopback."""
+
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class BodyTooLarge(Exception):
+    """Raised while reading a request body that grows past the limit."""
+
+
+def is_loopback(host: str) -> bool:
+    """True for the addresses that only this machine can reach."""
+    return host in ("127.0.0.1", "localhost", "::1", "[::1]") or host.startswith("127.")
+
+
+def allowed_host_names(host: str = "127.0.0.1") -> frozenset[str]:
+    """The host names (without port) this server answers to, lower case.
+
+    Loopback names are always allowed; any other explicit address given with
+    ``--host`` is allowed too (an IPv6 address in brackets, as browsers send it).
+    """
+    names = set(LOOPBACK_NAMES)
+    if host not in WILDCARD_HOSTS and not is_loopback(host):
+        names.add(f"[{host}]" if ":" in host and not host.startswith("[") else host)
+    return frozenset(name.lower() for name in names)
+
+
+def split_host_header(value: str) -> tuple[str, str]:
+    """``"127.0.0.1:8000"`` -> ("127.0.0.1", "8000"); ``"[::1]:80"`` -> ("[::1]", "80")."""
+    value = value.strip().lower()
+    if value.endswith("]") or ":" not in value:
+        return value, ""
+    name, _, port = value.rpartition(":")
+    return name, port
+
+
+class RequestGuard:
+    """ASGI middleware refusing foreign hosts (400), origins (403), big (413), non-JSON (415).
+
+    Parameters
+    ----------
+    app : ASGI application
+    host : str
+        The address the server is bound to (see ``allowed_host_names``).
+    port : int, optional
+        The port the server listens on; the ``Host`` header must name it. ``None``
+        accepts any port (for tests, and servers whose port the system chooses).
+    max_body_bytes : int
+    """
+
+    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int | None = None,
+                 max_body_bytes: int = MAX_BODY_BYTES):
+        self.app = app
+        self.names = allowed_host_names(host)
+        self.port = None if port is None else str(int(port))
+        self.max_body_bytes = max_body_bytes
+
+    def host_allowed(self, host: str) -> bool:
+        name, port = split_host_header(host)
+        if name not in self.names:
+            return False
+        return port == self.port if self.port is not None else (port == "" or port.isdigit())
+
+    def origin_allowed(self, origin: str) -> bool:
+        scheme, _, rest = origin.strip().lower().partition("://")
+        return scheme == "http" and self.host_allowed(rest)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if not self.host_allowed(headers.get("host", "")):
+            await _refuse(send, 400, "this server only answers to its own address (Host refused)")
+            return
+        origin = headers.get("origin")
+        if origin is not None and not self.origin_allowed(origin):
+            await _refuse(send, 403, "requests from other web sites are refused (Origin)")
+            return
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                await _refuse(send, 400, "invalid Content-Length header")
+                return
+            if int(length) > self.max_body_bytes:
+                await _refuse(send, 413, f"the body is larger than {self.max_body_bytes:,} bytes")
+                return
+        if scope["method"] in BODY_METHODS:
+            media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+            if media_type != "application/json":
+                await _refuse(send, 415, "send the body as application/json")
+                return
+
+        received = 0
+        response_started = False
+
+        async def counting_receive() -> dict:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def watching_send(message: dict) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except BodyTooLarge:
+            if not response_started:
+                await _refuse(send, 413, f"the body is larger than {self.max_body_bytes:,} bytes")
+
+
+async def _refuse(send: Any, status: int, message: str) -> None:
+    body = json.dumps({"error": message}).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode())],
+    })
+    await send({"type": "http.response.body", "body": body})
+
+
+__all__ = ["MAX_BODY_BYTES", "RequestGuard", "BodyTooLarge", "allowed_host_names", "is_loopback",
+           "split_host_header"]
