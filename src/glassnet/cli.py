@@ -1,0 +1,1395 @@
+"""The command line: every part of glassnet one command away.
+
+``glassnet train`` trains a network and records the run; ``evaluate`` scores a saved
+network; ``predict`` shows what it answers for a picture or 64 numbers, neuron by
+neuron; ``show`` prints a training digit as shades and as the numbers the network
+sees; ``plot`` draws the pictures a class needs; ``runs`` lists, shows and compares
+recorded runs (the source's "tweak, retrain, retest"); ``export`` writes a readable
+JSON copy of a model. ``glassnet COMMAND -h`` explains each one.
+
+This module only *talks*: it turns options into calls to the core (every training
+goes through ``glassnet.experiment.run``) and results into text. It never computes
+anything the core could compute.
+
+Errors. The core raises ``GlassnetError`` with a sentence saying what was wrong and
+what to do. ``GlassnetGroup`` catches those (and ``OSError`` from files) once, for
+every command, and prints that sentence as one line, ``Error: ...``, exiting with
+status 1; click's own usage errors exit with 2. ``glassnet --debug COMMAND`` shows
+the full traceback instead.
+
+Extending it. The explorer, the tour and the sweeps add their own commands with
+``@main.command()``. Every training option is a row of ``TRAINING_OPTIONS``, so a
+command that trains can take them all with ``@training_options`` and turn them
+into ``RunSettings`` with ``settings_from_options(**options)``; a command that
+wants several values per option (a sweep) can build its own options from the same
+rows and convert each value with ``TrainingOption.convert``.
+
+Imports are kept light on purpose: ``glassnet --help`` must answer at once, so
+matplotlib (``plot``), tqdm (progress bars) and Pillow (pictures) are imported
+inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from . import __version__
+from .activations import ACTIVATIONS
+from .errors import ConfigError, DataError, GlassnetError, RunsDatabaseError
+from .experiment import DEFAULT_LEARNING_RATES, RunSettings, format_hidden, parse_hidden
+from .losses import LOSSES
+from .optimizers import OPTIMIZERS
+from .runs import DEFAULT_DATABASE_PATH
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+#: Characters from white to black, for pictures made of text (0 = " ", 1 = "@").
+SHADES = " .:-=+*#%@"
+
+_DEBUG_KEY = "glassnet.debug"
+_DEFAULTS = RunSettings()
+
+
+# ====================================================================== errors
+def error_message(error: BaseException) -> str:
+    """The one line shown for an error: the core's sentence, or what the OS said about a file."""
+    if isinstance(error, OSError) and not isinstance(error, GlassnetError):
+        if error.filename is not None and error.strerror:
+            return f"{error.filename}: {error.strerror}"
+        return error.strerror or str(error)
+    return str(error) or type(error).__name__
+
+
+class GlassnetGroup(click.Group):
+    """A click group that turns glassnet's errors into one line, ``Error: ...``, exit status 1.
+
+    Done once here, so no command needs its own ``try``. With ``glassnet --debug``
+    the error is raised as it is, with its traceback, for whoever is debugging.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise  # the reader went away (| head): click exits quietly
+        except (GlassnetError, OSError) as error:
+            if ctx.find_root().meta.get(_DEBUG_KEY):
+                raise
+            raise click.ClickException(error_message(error)) from error
+
+
+# ====================================================================== option types
+class HiddenSizes(click.ParamType):
+    """``--hidden 32``, ``--hidden 64,32`` or ``--hidden none``, as a tuple of sizes."""
+
+    name = "sizes"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_hidden(value)
+        except ConfigError as error:
+            self.fail(str(error), param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "SIZES"
+
+
+#: What an option that can be switched off (``--average-from none``) gives for "off".
+OFF = "none"
+
+
+class WholeOrNone(click.ParamType):
+    """A whole number of at least 1, or ``none`` (returned as ``OFF``) to switch a feature off."""
+
+    name = "whole_or_none"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value is None or value == OFF or isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        if text in (OFF, "off"):
+            return OFF
+        try:
+            number = int(text)
+        except ValueError:
+            number = 0
+        if number < 1:
+            self.fail(
+                f"expected a whole number of at least 1, or 'none'; got {value!r}", param, ctx
+            )
+        return number
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "N|none"
+
+
+class LazyChoice(click.Choice):
+    """A ``click.Choice`` whose choices are looked up only when needed.
+
+    ``plot``'s kinds live in ``glassnet.plots``, which needs matplotlib; building the
+    command line must not import it, so the list is fetched on first use.
+    """
+
+    def __init__(self, load_choices: Callable[[], Iterable[str]]) -> None:
+        self._load_choices = load_choices
+        self._choices: tuple[str, ...] | None = None
+        self.case_sensitive = True
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        if self._choices is None:
+            self._choices = tuple(self._load_choices())
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Iterable[str]) -> None:
+        self._choices = tuple(value)
+
+
+# ====================================================================== training options
+@dataclass(frozen=True)
+class TrainingOption:
+    """One training setting as a command-line option: one row of ``TRAINING_OPTIONS``.
+
+    Attributes
+    ----------
+    setting : str
+        The ``RunSettings`` field it sets (also the click parameter name).
+    flag : str
+        The option, e.g. ``"--learning-rate"``.
+    type : click.ParamType
+        Checks and converts one value.
+    help : str
+        One sentence; the default (from ``RunSettings``) is appended.
+    off_flag : str, optional
+        For on/off settings, the flag that turns it off (``"--no-early-stopping"``).
+    """
+
+    setting: str
+    flag: str
+    type: click.ParamType
+    help: str
+    off_flag: str | None = None
+
+    @property
+    def is_switch(self) -> bool:
+        return self.off_flag is not None
+
+    @property
+    def default(self) -> Any:
+        """The default value, from ``RunSettings`` (never repeated here)."""
+        return getattr(_DEFAULTS, self.setting)
+
+    def default_text(self) -> str:
+        if self.setting == "learning_rate":
+            return ", ".join(
+                f"{rate:g} for {name}" for name, rate in DEFAULT_LEARNING_RATES.items()
+            )
+        if self.setting == "hidden":
+            return format_hidden(self.default)
+        if self.is_switch:
+            return "on" if self.default else "off"
+        return OFF if self.default is None else str(self.default)
+
+    def convert(self, text: str) -> Any:
+        """One value from text, checked as on the command line (``ConfigError`` if bad).
+
+        For commands that take several values per option, e.g. a sweep's
+        ``--activation relu,tanh``, after splitting the alternatives.
+        """
+        kind = click.BOOL if self.is_switch else self.type
+        try:
+            return kind.convert(text, None, None)
+        except click.BadParameter as error:
+            raise ConfigError(f"{self.flag}: {error.message}") from None
+
+    def option(self) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """The click option decorator for ``train`` (no value given -> None -> the default)."""
+        help_text = f"{self.help} [default: {self.default_text()}]"
+        if self.is_switch:
+            return click.option(
+                f"{self.flag}/{self.off_flag}", self.setting, default=None, help=help_text
+            )
+        return click.option(self.flag, self.setting, type=self.type, default=None, help=help_text)
+
+
+_HIDDEN_ACTIVATIONS = [name for name in ACTIVATIONS if name != "softmax"]
+
+#: Every training setting of ``RunSettings`` as a command-line option, in help order.
+TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
+    TrainingOption("hidden", "--hidden", HiddenSizes(),
+                   "Hidden layer sizes: 32, 64,32 (two layers) or none."),
+    TrainingOption("activation", "--activation", click.Choice(_HIDDEN_ACTIVATIONS),
+                   "Activation of the hidden neurons."),
+    TrainingOption("output", "--output", click.Choice(list(ACTIVATIONS)),
+                   "Activation of the output neurons."),
+    TrainingOption("loss", "--loss", click.Choice(list(LOSSES)),
+                   "What training minimises."),
+    TrainingOption("optimizer", "--optimizer", click.Choice(list(OPTIMIZERS)),
+                   "How the weights walk downhill."),
+    TrainingOption("learning_rate", "--learning-rate",
+                   click.FloatRange(min=0, min_open=True), "Size of the steps downhill."),
+    TrainingOption("momentum", "--momentum", click.FloatRange(0, 1, max_open=True),
+                   "SGD momentum: how much of the last step carries on."),
+    TrainingOption("nesterov", "--nesterov", click.BOOL,
+                   "SGD with Nesterov momentum.", off_flag="--no-nesterov"),
+    TrainingOption("batch_size", "--batch-size", click.IntRange(min=1),
+                   "Images per step (1 = the source's one image at a time)."),
+    TrainingOption("epochs", "--epochs", click.IntRange(min=1),
+                   "The most passes over the training images."),
+    TrainingOption("early_stopping", "--early-stopping", click.BOOL,
+                   "Stop when the validation loss stops improving, keep the best epoch.",
+                   off_flag="--no-early-stopping"),
+    TrainingOption("patience", "--patience", click.IntRange(min=1),
+                   "Epochs without improvement before early stopping."),
+    TrainingOption("validation_fraction", "--validation-fraction",
+                   click.FloatRange(0, 1, max_open=True),
+                   "Share of the training images held out to watch for overfitting."),
+    TrainingOption("l2", "--l2", click.FloatRange(min=0), "Weight decay strength."),
+    TrainingOption("input_noise", "--input-noise", click.FloatRange(min=0),
+                   "Noise added to training pixels each epoch (0 = off)."),
+    TrainingOption("average_from", "--average-from", WholeOrNone(),
+                   "Average the weights of every epoch from this one on (none = off)."),
+    TrainingOption("shift_pixels", "--shift-pixels", click.IntRange(min=0),
+                   "Move training images by up to this many pixels each epoch (0 = off)."),
+    TrainingOption("seed", "--seed", click.IntRange(min=0),
+                   "Seed of the split, the starting weights and the shuffling."),
+    TrainingOption("test_fraction", "--test-fraction",
+                   click.FloatRange(0, 1, min_open=True, max_open=True),
+                   "Share of the images set aside to test on."),
+    TrainingOption("dtype", "--dtype", click.Choice(["float32", "float64"]),
+                   "Floating point type of the weights."),
+    TrainingOption("data", "--data", click.STRING,
+                   "The images: digits, optdigits:PATH, mnist:DIR, csv:PATH or images:DIR."),
+)  # fmt: skip
+
+
+def training_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: add every ``TRAINING_OPTIONS`` row to a click command.
+
+    Options not given arrive as None, meaning "the ``RunSettings`` default"; pass the
+    keyword arguments to ``settings_from_options``.
+    """
+    for row in reversed(TRAINING_OPTIONS):
+        command = row.option()(command)
+    return command
+
+
+def settings_from_options(**options: Any) -> RunSettings:
+    """The ``RunSettings`` the options ask for; None (not given) keeps the default.
+
+    Keys that are not training settings (``out``, ``db``, ...) are ignored, so a
+    command can pass all its keyword arguments. ``OFF`` ("none") means the setting's
+    None (e.g. no weight averaging).
+
+    Raises
+    ------
+    ConfigError
+        If the combination is invalid.
+    """
+    names = {row.setting for row in TRAINING_OPTIONS}
+    can_be_off = {row.setting for row in TRAINING_OPTIONS if isinstance(row.type, WholeOrNone)}
+    chosen = {name: value for name, value in options.items() if name in names and value is not None}
+    for name in can_be_off & chosen.keys():
+        if chosen[name] == OFF:
+            chosen[name] = None
+    return _DEFAULTS.replace(**chosen)
+
+
+# ====================================================================== the group
+def _remember_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta[_DEBUG_KEY] = bool(value)
+    return value
+
+
+@click.group(cls=GlassnetGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="glassnet")
+@click.option(
+    "--debug",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_remember_debug,
+    help="Show the full traceback when something fails.",
+)
+def main() -> None:
+    """glassnet: a neural network you can see through.
+
+    Train a small network on the 8x8 handwritten digits, look inside it, and
+    compare runs. Start with:
+
+    \b
+      glassnet show 0          a digit as the 64 numbers the network sees
+      glassnet train           train a 64-32-10 network (about 98% on test images)
+      glassnet predict runs/model-1.npz my_digit.png
+      glassnet runs            every training run so far
+    """
+
+
+# ====================================================================== pictures in text
+def shade_rows(image: np.ndarray, *, width: int = 2) -> list[str]:
+    """An image (h, w) of values in 0..1 as h lines of text, ``width`` characters a pixel.
+
+    0 (white) is a space and 1 (black) is ``@``; values in between pick a character
+    from ``SHADES``. Two characters a pixel make the picture about square on a
+    terminal. Values above 1 are scaled down by the largest one.
+    """
+    values = np.asarray(image, dtype=float)
+    top = float(values.max()) if values.size else 0.0
+    if top > 1:
+        values = values / top
+    levels = np.clip(np.rint(values * (len(SHADES) - 1)), 0, len(SHADES) - 1).astype(int)
+    return ["".join(SHADES[level] * width for level in row) for row in levels]
+
+
+def framed(rows: list[str]) -> list[str]:
+    """Rows of a text picture inside a box, so the white edge of a digit is visible."""
+    width = max((len(row) for row in rows), default=0)
+    return [
+        "+" + "-" * width + "+",
+        *(f"|{row:<{width}}|" for row in rows),
+        "+" + "-" * width + "+",
+    ]
+
+
+def side_by_side(blocks: Sequence[list[str]], gap: int = 3) -> list[str]:
+    """Join several text pictures (lists of lines) left to right."""
+    height = max(len(block) for block in blocks)
+    widths = [max((len(line) for line in block), default=0) for block in blocks]
+    lines = []
+    for index in range(height):
+        parts = [
+            (block[index] if index < len(block) else "").ljust(width)
+            for block, width in zip(blocks, widths, strict=True)
+        ]
+        lines.append((" " * gap).join(parts).rstrip())
+    return lines
+
+
+def count_grid(counts: np.ndarray) -> list[str]:
+    """An (h, w) grid of whole numbers as right-aligned text columns."""
+    return [" ".join(f"{int(value):2d}" for value in row) for row in counts]
+
+
+def picture_shape(n_inputs: int, declared: Any = None) -> tuple[int, int] | None:
+    """The (height, width) to draw ``n_inputs`` numbers as, or None if they are no picture."""
+    if isinstance(declared, list | tuple) and len(declared) == 2:
+        return int(declared[0]), int(declared[1])
+    side = math.isqrt(n_inputs)
+    return (side, side) if side * side == n_inputs else None
+
+
+def percent(fraction: float | None) -> str:
+    if fraction is None or fraction != fraction:
+        return "-"
+    return f"{100 * fraction:.1f}%"
+
+
+def echo_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        click.echo(line)
+
+
+# ====================================================================== train
+def format_epoch(history: Any, total: int) -> str:
+    """One line about the last epoch: ``epoch 3/150  loss 0.1234  acc 97.1%  val_loss ...``."""
+    epoch = history.epochs
+    parts = [
+        f"epoch {epoch}/{total}",
+        f"loss {history.train_loss[-1]:.4f}",
+        f"acc {percent(history.train_accuracy[-1])}",
+    ]
+    if history.validation_loss:
+        parts += [
+            f"val_loss {history.validation_loss[-1]:.4f}",
+            f"val_acc {percent(history.validation_accuracy[-1])}",
+        ]
+    return "  ".join(parts)
+
+
+class EpochReporter:
+    """The training callback that shows progress after every epoch.
+
+    On a terminal it draws a tqdm progress bar; when the output goes to a file or a
+    pipe (or a test) it writes one plain line per epoch instead, which reads well in
+    a log. Use it as a context manager so the bar is closed however training ends.
+
+    Parameters
+    ----------
+    total : int
+        The most epochs the run may take.
+    quiet : bool
+        Show nothing.
+    use_bar : bool, optional
+        Force the bar on or off; default: on when standard error is a terminal.
+    """
+
+    def __init__(self, total: int, *, quiet: bool = False, use_bar: bool | None = None) -> None:
+        self.total = total
+        self.quiet = quiet
+        self.use_bar = sys.stderr.isatty() if use_bar is None else use_bar
+        self._bar: Any = None
+
+    def __enter__(self) -> EpochReporter:
+        if self.use_bar and not self.quiet:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=self.total, unit="epoch", file=sys.stderr, dynamic_ncols=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __call__(self, history: Any, network: Any) -> None:
+        if self.quiet:
+            return
+        if self._bar is not None:
+            self._bar.update(1)
+            self._bar.set_postfix_str(format_epoch(history, self.total).split("  ", 1)[1])
+        else:
+            click.echo(format_epoch(history, self.total), err=True)
+
+
+_STOP_REASONS = {
+    "completed": "ran all {epochs} epochs",
+    "early_stopping": "early stopping after epoch {epochs}: the validation loss stopped improving;"
+    " kept the best epoch, {best}",
+    "interrupted": "INTERRUPTED (Ctrl-C) after epoch {epochs}: the network learned so far"
+    " is kept (best epoch {best}), saved and recorded",
+    "callback": "stopped after epoch {epochs}",
+}
+
+
+def default_model_path(database: Path, run_id: int | None) -> Path:
+    """Where ``train`` saves a model when no ``--out`` is given: next to the database."""
+    if run_id is not None:
+        return database.parent / f"model-{run_id}.npz"
+    return database.parent / f"model-{datetime.now():%Y%m%d-%H%M%S}.npz"
+
+
+def save_trained_model(network: Any, path: Path, training: dict[str, Any]) -> str | None:
+    """Save the model with its training record; returns a note if the history had to go.
+
+    A model file's description has a size limit; a run of thousands of epochs has a
+    history too long for it. Then the model is saved without the per-epoch history
+    (the runs database keeps all of it) and the note says so.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        network.save(path, training=training)
+        return None
+    except ConfigError as error:
+        if "description" not in str(error):
+            raise
+    network.save(path, training={**training, "history": None})
+    return "the per-epoch history was too long for the model file; the runs database has it"
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@training_options
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to save the model [default: model-<run id>.npz next to the database].",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DATABASE_PATH,
+    show_default=True,
+    help="The runs database to record the run in.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress, just the results.")
+def train(out: Path | None, db: Path, quiet: bool, **options: Any) -> None:
+    """Train a network on the digits, test it, save it and record the run.
+
+    The defaults train a 64-32-10 network (ReLU hidden neurons, softmax outputs,
+    cross-entropy loss, Adam) to about 98% on test images in a few seconds. The
+    source's own network is:
+
+    \b
+      glassnet train --activation sigmoid --output sigmoid --loss squared_error \\
+                     --optimizer sgd --learning-rate 1 --momentum 0 --batch-size 10 \\
+                     --epochs 60 --input-noise 0 --average-from none
+
+    Press Ctrl-C to stop early: the network learned so far is still saved and recorded.
+    """
+    from .experiment import run
+    from .runs import RunsDatabase
+
+    settings = settings_from_options(**options)
+    if not quiet:
+        click.echo(
+            f"training on {settings.data}: hidden {format_hidden(settings.hidden)}, "
+            f"{settings.activation} hidden, {settings.output} output, {settings.loss}, "
+            f"{settings.optimizer} (learning rate {settings.effective_learning_rate:g}), "
+            f"up to {settings.epochs} epochs, seed {settings.seed}"
+        )
+    with EpochReporter(settings.epochs, quiet=quiet) as reporter:
+        result = run(settings, callbacks=[reporter])
+    history, scores = result.history, result.scores()
+
+    run_id: int | None = None
+    database_problem: RunsDatabaseError | None = None
+    database: RunsDatabase | None = None
+    try:
+        try:
+            database = RunsDatabase(db)
+            run_id = database.record_run(settings.to_dict(), history.to_dict(), scores)
+        except RunsDatabaseError as error:
+            database_problem = error
+        model_path = out if out is not None else default_model_path(db, run_id)
+        training = {
+            "settings": settings.to_dict(),
+            "history": history.to_dict(),
+            "scores": scores,
+            "run_id": run_id,
+            "runs_database": str(db) if run_id is not None else None,
+        }
+        note = save_trained_model(result.network, model_path, training)
+        if database is not None and run_id is not None:
+            database.set_model_path(run_id, model_path)
+    finally:
+        if database is not None:
+            database.close()
+
+    network = result.network
+    reason = _STOP_REASONS.get(history.stop_reason, history.stop_reason)
+    test = result.test_evaluation
+    lines = [
+        f"network: {'-'.join(map(str, network.sizes))} ({network.n_parameters:,} parameters)",
+        f"stopped: {reason.format(epochs=history.epochs, best=history.best_epoch)}",
+        f"train accuracy: {percent(result.train_accuracy)} "
+        f"({len(result.train_evaluation.y_true)} training images)",
+        f"test accuracy: {percent(result.test_accuracy)} "
+        f"({int(np.trace(test.confusion))} of {len(test.y_true)} test images, never seen in "
+        "training)",
+        "test accuracy per digit:",
+        *per_class_lines(test.per_class_accuracy),
+        f"time: {result.seconds:.1f} s",
+        f"model saved to: {model_path}",
+    ]
+    if note:
+        lines.append(f"note: {note}")
+    if run_id is not None:
+        lines.append(f"run recorded as #{run_id} in {db} (see: glassnet runs show {run_id})")
+    echo_lines(lines)
+    if database_problem is not None:
+        raise click.ClickException(
+            f"the model was saved to {model_path}, but the run was not recorded: {database_problem}"
+        )
+
+
+def per_class_lines(per_class: dict[Any, float], per_line: int = 5) -> list[str]:
+    """``{label: fraction}`` as a few indented lines, ``per_line`` classes each."""
+    items = [f"{label}: {percent(value):>6}" for label, value in per_class.items()]
+    return ["  " + "   ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
+
+
+# ====================================================================== evaluate
+def load_model(path: Path) -> tuple[Any, dict[str, Any]]:
+    """The network in ``path`` (.npz or exported .json) and its metadata."""
+    from .modelfile import load_any, read_metadata
+
+    network = load_any(path)
+    return network, read_metadata(path)
+
+
+def training_settings(meta: dict[str, Any]) -> dict[str, Any]:
+    """The ``RunSettings`` dict a model file was trained with, or {} if it does not say."""
+    training = meta.get("training")
+    settings = training.get("settings") if isinstance(training, dict) else None
+    return settings if isinstance(settings, dict) else {}
+
+
+def images_to_score(
+    meta: dict[str, Any],
+    data_spec: str | None,
+    test_fraction: float | None,
+    seed: int | None,
+    use_all: bool,
+) -> tuple[Any, str]:
+    """Which images to score a model on, and a sentence saying which.
+
+    Honest scores come from images the network never saw. When the model file
+    records how it was trained, the same data split with the same test fraction and
+    seed gives back exactly its test images. Otherwise (or with ``--all``) every
+    image is used, and the sentence warns that some may have been trained on.
+    """
+    from .datasets import load_dataset
+
+    trained = training_settings(meta)
+    trained_data = trained.get("data")
+    spec = data_spec or trained_data or "digits"
+    data = load_dataset(spec)
+    same_data = trained_data is not None and spec == trained_data
+    if use_all:
+        return data, f"all {len(data)} images of {spec}"
+    if test_fraction is None and same_data:
+        test_fraction = trained.get("test_fraction")
+    if seed is None and same_data:
+        seed = trained.get("seed")
+    if test_fraction is None:
+        return data, (
+            f"all {len(data)} images of {spec} (the model does not say how it was split, "
+            "so some of them may have been used for training; --test-fraction splits)"
+        )
+    seed = 0 if seed is None else seed
+    _, test_part = data.split(test_fraction=test_fraction, seed=seed)
+    origin = (
+        "the same split as in training: images it never saw"
+        if same_data
+        and (test_fraction, seed) == (trained.get("test_fraction"), trained.get("seed"))
+        else "a split of your choosing"
+    )
+    return test_part, (
+        f"the {len(test_part)} test images of {spec} "
+        f"(test fraction {test_fraction:g}, seed {seed}: {origin})"
+    )
+
+
+def confusion_lines(classes: Sequence[Any], confusion: np.ndarray) -> list[str]:
+    """The confusion matrix as a table: a row per true class, a column per guess."""
+    labels = [str(label) for label in classes]
+    width = max(3, *(len(label) for label in labels), len(str(int(confusion.max(initial=0)))))
+    corner = "true\\guess"
+    header = corner + " " + " ".join(f"{label:>{width}}" for label in labels)
+    lines = [header]
+    for label, row in zip(labels, confusion, strict=True):
+        cells = " ".join(f"{int(count) if count else '.':>{width}}" for count in row)
+        lines.append(f"{label:>{len(corner)}} {cells}")
+    return lines
+
+
+def mistake_pictures(data: Any, evaluation: Any, count: int, per_row: int = 4) -> list[str]:
+    """The first ``count`` misclassified images as text pictures, with true and guessed labels."""
+    shape = data.image_shape or picture_shape(data.n_features)
+    if shape is None:
+        return ["(these images have no picture shape to draw)"]
+    blocks = []
+    for index in evaluation.mistakes[:count]:
+        picture = framed(shade_rows(np.asarray(data.X[index]).reshape(shape)))
+        caption = f"true {evaluation.y_true[index]} guess {evaluation.y_pred[index]}"
+        blocks.append([caption, *picture])
+    lines: list[str] = []
+    for start in range(0, len(blocks), per_row):
+        lines += [*side_by_side(blocks[start : start + per_row]), ""]
+    return lines
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("--data", help="Images to score on (digits, csv:PATH, ...) [default: as trained].")
+@click.option(
+    "--test-fraction",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Split off this share to score on [default: as trained].",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Seed of the split [default: as trained].")
+@click.option("--all", "use_all", is_flag=True, help="Score on every image, not the test split.")
+@click.option(
+    "--mistakes",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Draw this many misclassified images in the terminal.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="How many most-confused pairs to list.",
+)
+def evaluate(
+    model: Path,
+    data: str | None,
+    test_fraction: float | None,
+    seed: int | None,
+    use_all: bool,
+    mistakes: int,
+    top: int,
+) -> None:
+    """Score a saved model: accuracy, confusion matrix, per-class accuracy, mistakes.
+
+    MODEL is a .npz model file or its exported .json copy. By default it is scored on
+    the test images of its own training run (the same data, test fraction and seed,
+    read from the model file), so the score is honest.
+    """
+    from .metrics import evaluate as evaluate_model
+
+    network, meta = load_model(model)
+    images, which = images_to_score(meta, data, test_fraction, seed, use_all)
+    evaluation = evaluate_model(network, images)
+    right = int(np.trace(evaluation.confusion))
+    lines = [
+        f"model: {model} ({'-'.join(map(str, network.sizes))}, "
+        f"{network.hidden_activation.name} hidden, {network.output_activation.name} output)",
+        f"images: {which}",
+        f"accuracy: {percent(evaluation.accuracy)} ({right} of {len(evaluation.y_true)} right)",
+        "",
+        "confusion matrix (rows: the true digit, columns: the guess; . = 0):",
+        *confusion_lines(evaluation.classes, evaluation.confusion),
+        "",
+        "accuracy per class:",
+        *per_class_lines(evaluation.per_class_accuracy),
+        "",
+    ]
+    pairs = evaluation.most_confused(top)
+    if pairs:
+        lines.append("most confused (true -> guessed):")
+        lines += [
+            f"  {true} -> {guess}: {count} time{'s' * (count != 1)}" for true, guess, count in pairs
+        ]
+    else:
+        lines.append("no mistakes at all")
+    if mistakes and pairs:
+        shown = min(mistakes, len(evaluation.mistakes))
+        lines += ["", f"{shown} of the {len(evaluation.mistakes)} mistakes:", ""]
+        lines += mistake_pictures(images, evaluation, mistakes)
+    echo_lines(lines)
+
+
+# ====================================================================== predict
+_NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def parse_numbers(texts: Iterable[str]) -> list[float] | None:
+    """Every number in ``texts`` (separated by commas, semicolons or spaces), or None.
+
+    None means some piece is not a number at all, so the texts are not numbers.
+    """
+    numbers = []
+    for text in texts:
+        for piece in _NUMBER_SEPARATORS.split(text.strip()):
+            if not piece:
+                continue
+            try:
+                value = float(piece)
+            except ValueError:
+                return None
+            numbers.append(value)
+    return numbers
+
+
+def read_inputs(inputs: Sequence[str], n_inputs: int) -> list[tuple[str, np.ndarray]]:
+    """Turn predict's INPUT arguments into (name, numbers (n_inputs,)) pairs.
+
+    The rule, so nothing is ambiguous:
+
+    - ``-`` alone: numbers are read from standard input;
+    - every INPUT an existing file: each is a picture, prepared like the training
+      digits (``glassnet.preprocess.prepare_image_file``);
+    - otherwise every INPUT must be numbers (one argument "0,0.5,1,..." or many).
+
+    Numbers are grouped ``n_inputs`` at a time, one image per group.
+
+    Raises
+    ------
+    DataError
+        For a missing file, an unreadable picture, text that is neither, or a count
+        of numbers that is not a multiple of ``n_inputs``.
+    """
+    if list(inputs) == ["-"]:
+        numbers = parse_numbers([click.get_text_stream("stdin").read()])
+        if numbers is None:
+            raise DataError("standard input must hold only numbers (separated by spaces or commas)")
+        return group_numbers(numbers, n_inputs, "standard input")
+    is_file = [Path(text).is_file() for text in inputs]
+    if all(is_file):
+        from .preprocess import prepare_image_file
+
+        return [(text, prepare_image_file(text)) for text in inputs]
+    for text, found in zip(inputs, is_file, strict=True):
+        if found or parse_numbers([text]) is not None:
+            continue
+        if Path(text).exists():
+            raise DataError(f"{text}: not a file (give picture files, numbers or '-')")
+        raise DataError(
+            f"{text}: no such file, and not a number; INPUT is picture files, "
+            f"{n_inputs} numbers, or '-' to read numbers from standard input"
+        )
+    if any(is_file):
+        picture = inputs[is_file.index(True)]
+        raise DataError(
+            f"{picture} is a picture file but the other INPUTs are numbers; "
+            "give picture files or numbers, not both"
+        )
+    numbers = parse_numbers(inputs) or []
+    return group_numbers(numbers, n_inputs, "the numbers")
+
+
+def group_numbers(numbers: list[float], n_inputs: int, where: str) -> list[tuple[str, np.ndarray]]:
+    """Cut a flat list of numbers into images of ``n_inputs`` numbers each."""
+    if not numbers or len(numbers) % n_inputs:
+        raise DataError(
+            f"{where}: got {len(numbers)} numbers, but this network takes {n_inputs} per image "
+            f"(one for each input neuron); give {n_inputs} numbers"
+            + (", or a multiple of that for several images" if numbers else "")
+        )
+    values = np.asarray(numbers, dtype=float).reshape(-1, n_inputs)
+    if not np.isfinite(values).all():
+        raise DataError(f"{where}: the numbers must be finite (no nan or inf)")
+    if len(values) == 1:
+        return [("numbers", values[0])]
+    return [(f"numbers #{index + 1}", row) for index, row in enumerate(values)]
+
+
+def output_lines(network: Any, outputs: np.ndarray, guess: Any, bar_width: int = 30) -> list[str]:
+    """Every output neuron's value with a bar, the winning one marked."""
+    labels = [str(label) for label in network.classes]
+    if len(outputs) == 1:  # one sigmoid neuron: "how much is it classes[1]"
+        labels = [f"{labels[1]} (vs {labels[0]})"]
+    width = max(len("neuron"), *(len(label) for label in labels))
+    lines = [f"  {'neuron':<{width}}  {'value':>8}"]
+    for label, value in zip(labels, outputs, strict=True):
+        bar = "#" * int(round(float(np.clip(value, 0, 1)) * bar_width))
+        mark = "  <- guess" if label == str(guess) else ""
+        lines.append(f"  {label:<{width}}  {value:8.4f}  {bar:<{bar_width}}{mark}")
+    return lines
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("model", type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--show", is_flag=True, help="Also print the 8x8 input it saw, as numbers and shades."
+)
+def predict(model: Path, inputs: tuple[str, ...], show: bool) -> None:
+    """Ask a saved model what INPUTs are: the guess and every output neuron's value.
+
+    \b
+    INPUT is one of:
+      picture files   PNG, JPEG, GIF or BMP of any size, prepared like the training
+                      digits (cropped to the ink, centred, 8x8 ink counts / 16)
+      numbers         64 numbers from 0 (white) to 1 (black), as one argument
+                      "0,0,0.3,..." or as separate arguments
+      -               read the numbers from standard input
+                      (e.g. glassnet show 3 --numbers | glassnet predict MODEL -)
+
+    Files win: if every INPUT is an existing file they are pictures, otherwise every
+    INPUT must be numbers. Put -- before numbers that start with a minus sign.
+    """
+    network, meta = load_model(model)
+    shape = picture_shape(network.n_inputs, (meta.get("input") or {}).get("shape"))
+    for index, (name, x) in enumerate(read_inputs(inputs, network.n_inputs)):
+        outputs = network.forward(x[None, :])[0]  # (n_outputs,)
+        guess = network.predict(x[None, :])[0]
+        lines = [""] if index else []
+        lines += [f"{name}: guess {guess}", *output_lines(network, outputs, guess)]
+        if x.max() > 1 and network.n_inputs == 64:
+            lines.append("note: digits pixels go from 0 to 1 (ink counts divided by 16)")
+        if show and shape is not None:
+            picture = x.reshape(shape)
+            lines += [
+                "",
+                "what the network saw: ink counts 0..16 (value x 16), and as shades",
+                *side_by_side(
+                    [count_grid(np.rint(picture * 16)), framed(shade_rows(picture))], gap=4
+                ),
+            ]
+        echo_lines(lines)
+
+
+# ====================================================================== show
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("index", metavar="N", type=int)
+@click.option("--data", default="digits", show_default=True, help="Which images.")
+@click.option(
+    "--numbers",
+    "numbers_only",
+    is_flag=True,
+    help="Print only the 64 numbers (to pipe into glassnet predict MODEL -).",
+)
+def show(index: int, data: str, numbers_only: bool) -> None:
+    """Show image N of the digits: as shades, as its 8x8 ink counts, as 64 numbers.
+
+    This is the source's first idea: to a network an image is a list of numbers.
+    Each pixel is the ink count of a 4x4 block (0..16) divided by 16, so 0 is white
+    and 1 is black; read the rows one after another and you have the 64 numbers the
+    64 input neurons hold.
+    """
+    from .datasets import load_dataset
+
+    dataset = load_dataset(data)
+    numbers = np.asarray(dataset.as_numbers(index))  # (n_features,)
+    text = ", ".join(f"{value:g}" for value in numbers)
+    if numbers_only:
+        click.echo(text)
+        return
+    label = dataset.y[index]
+    shape = dataset.image_shape or picture_shape(dataset.n_features)
+    lines = [f"image {index} of {dataset.name or data} ({len(dataset)} images): a {label}", ""]
+    if shape is not None:
+        picture = numbers.reshape(shape)
+        lines += [
+            "as shades (0 = white ' ', 1 = black '@'):",
+            *framed(shade_rows(picture)),
+            "",
+            "as ink counts 0..16 (the number of inked pixels in each 4x4 block):",
+            *count_grid(np.rint(picture * 16)),
+            "",
+        ]
+    lines += [
+        f"as {len(numbers)} numbers (counts / 16, row after row): what the input neurons hold",
+        *wrap_numbers(text),
+    ]
+    echo_lines(lines)
+
+
+def wrap_numbers(text: str, width: int = 88) -> list[str]:
+    """Long comma-separated text as indented lines no wider than ``width``."""
+    lines, current = [], ""
+    for piece in text.split(", "):
+        candidate = f"{current}, {piece}" if current else piece
+        if len(candidate) > width and current:
+            lines.append(f"  {current},")
+            candidate = piece
+        current = candidate
+    return [*lines, f"  {current}"]
+
+
+# ====================================================================== plot
+def _plot_kinds() -> Iterable[str]:
+    from .plots import PLOT_KINDS
+
+    return PLOT_KINDS
+
+
+_NEEDS_MODEL = ("weights", "curves", "confusion", "slope")
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("kind", type=LazyChoice(_plot_kinds))
+@click.argument("model", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The PNG file to write.",
+)
+@click.option("--data", default=None, help="Images to use [default: digits, or as trained].")
+@click.option(
+    "--index",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Which image, for 'digit'.",
+)
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="How many images, for 'digits'.",
+)
+@click.option(
+    "--run", "run_id", type=int, help="For 'curves': a run id from the database instead of MODEL."
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DATABASE_PATH,
+    show_default=True,
+    help="The runs database, for --run.",
+)
+def plot(
+    kind: str,
+    model: Path | None,
+    output: Path,
+    data: str | None,
+    index: int,
+    count: int,
+    run_id: int | None,
+    db: Path,
+) -> None:
+    """Draw a picture as a PNG file.
+
+    \b
+    KIND is one of:
+      digits      a grid of training digits               (no MODEL)
+      digit       one digit with its 64 numbers (--index) (no MODEL)
+      sigmoid     the sigmoid activation function          (no MODEL)
+      weights     each hidden neuron's 64 weights as an 8x8 picture, with the
+                  training digits that excite it most      (MODEL)
+      curves      loss and accuracy per epoch of a run     (MODEL, or --run ID)
+      confusion   the confusion matrix on the test images  (MODEL)
+      slope       the loss as one weight changes, and its slope (MODEL)
+    """
+    from . import plots
+    from .datasets import load_dataset
+
+    needs_model = kind in _NEEDS_MODEL and not (kind == "curves" and run_id is not None)
+    if needs_model and model is None:
+        raise click.UsageError(f"plot {kind} needs a MODEL file (e.g. runs/model-1.npz)")
+    if not needs_model and model is not None and kind != "curves":
+        raise click.UsageError(f"plot {kind} takes no MODEL")
+
+    if kind == "digits":
+        figure = plots.digits_grid(load_dataset(data or "digits"), count)
+    elif kind == "digit":
+        figure = plots.digit_numbers(load_dataset(data or "digits"), index)
+    elif kind == "sigmoid":
+        figure = plots.sigmoid_curve()
+    elif kind == "curves":
+        figure = plots.training_curves(run_history(model, run_id, db))
+    else:
+        network, meta = load_model(model)
+        if kind == "weights":
+            figure = plots.hidden_weights(network, load_dataset(data or "digits"))
+        elif kind == "confusion":
+            from .metrics import evaluate as evaluate_model
+
+            images, _ = images_to_score(meta, data, None, None, False)
+            figure = plots.confusion(evaluate_model(network, images))
+        else:  # slope
+            images, _ = images_to_score(meta, data, None, None, False)
+            figure = plots.loss_slope(network, images)
+    plots.save_figure(figure, output)
+    click.echo(f"wrote {output}")
+
+
+def run_history(model: Path | None, run_id: int | None, db: Path) -> Any:
+    """The training History of a run: from the runs database (``--run``) or the model file."""
+    from .training import History
+
+    if run_id is not None:
+        with open_existing_database(db) as database:
+            return History.from_dict(database.get_run(run_id)["history"])
+    assert model is not None
+    _, meta = load_model(model)
+    training = meta.get("training")
+    history = training.get("history") if isinstance(training, dict) else None
+    if not isinstance(history, dict):
+        raise DataError(
+            f"{model} has no training history (it was not trained by glassnet train, or the "
+            "history was too long to store); use --run ID to read it from the runs database"
+        )
+    return History.from_dict(history)
+
+
+# ====================================================================== runs
+def open_existing_database(path: Path) -> Any:
+    """The runs database at ``path``, refusing to create one just to read from it."""
+    from .runs import RunsDatabase
+
+    if not path.exists():
+        raise RunsDatabaseError(
+            f"there is no runs database at {path} yet: glassnet train creates it "
+            "(or give the right file with --db)"
+        )
+    return RunsDatabase(path)
+
+
+_db_option = click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help=f"The runs database [default: {DEFAULT_DATABASE_PATH}].",
+)  # fmt: skip
+
+
+def database_path(ctx: click.Context, db: Path | None) -> Path:
+    """``--db`` of the subcommand, else of ``glassnet runs``, else the default."""
+    if db is not None:
+        return db
+    parent = (ctx.parent.params.get("db") if ctx.parent is not None else None) or None
+    return parent or DEFAULT_DATABASE_PATH
+
+
+def short_time(created: str) -> str:
+    """``2026-11-26T12:51:34+00:00`` -> ``2026-11-26 12:51`` (UTC)."""
+    return created[:16].replace("T", " ")
+
+
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()
+) -> list[str]:
+    """Rows of cells as aligned text columns, with a header and a rule under it."""
+    cells = [[str(cell) for cell in row] for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+
+    return [line(cells[0]), line(["-" * width for width in widths]), *map(line, cells[1:])]
+
+
+@main.group(cls=GlassnetGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@_db_option
+@click.pass_context
+def runs(ctx: click.Context, db: Path | None) -> None:
+    """The runs database: every training run, to compare (default: list).
+
+    \b
+      glassnet runs                 the recorded runs
+      glassnet runs show 3          everything about run 3
+      glassnet runs compare 3 4     runs side by side, changed settings marked
+      glassnet runs sweeps          the sweeps
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(runs_list, db=db)
+
+
+@runs.command("list", context_settings=CONTEXT_SETTINGS)
+@_db_option
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the latest N runs.")
+@click.option("--sweep", "sweep_id", default=None, help="Only the runs of this sweep.")
+@click.pass_context
+def runs_list(
+    ctx: click.Context, db: Path | None, limit: int | None = None, sweep_id: str | None = None
+) -> None:
+    """List the recorded runs, oldest first."""
+    path = database_path(ctx, db)
+    if not path.exists():
+        click.echo(f"no runs recorded yet in {path} (glassnet train records every run there)")
+        return
+    with open_existing_database(path) as database:
+        recorded = database.list_runs(limit=limit, sweep_id=sweep_id)
+    if not recorded:
+        click.echo(f"no runs recorded yet in {path}")
+        return
+    header = [
+        "id",
+        "time (UTC)",
+        "source",
+        "hidden",
+        "activation",
+        "loss",
+        "optimizer",
+        "epochs",
+        "test acc",
+    ]
+    rows = []
+    for run in recorded:
+        settings = run["settings"]
+        rows.append(
+            [
+                run["id"],
+                short_time(run["created"]),
+                run["source"],
+                format_hidden(settings.get("hidden") or []),
+                settings.get("activation", "-"),
+                settings.get("loss", "-"),
+                settings.get("optimizer", "-"),
+                run["epochs"] if run["epochs"] is not None else "-",
+                percent(run["test_accuracy"]),
+            ]
+        )
+    echo_lines(table(header, rows, right=(0, 7, 8)))
+
+
+@runs.command("show", context_settings=CONTEXT_SETTINGS)
+@click.argument("run_id", metavar="ID", type=int)
+@_db_option
+@click.option("--epochs", "show_epochs", is_flag=True, help="Also list every epoch.")
+@click.pass_context
+def runs_show(ctx: click.Context, run_id: int, db: Path | None, show_epochs: bool) -> None:
+    """Everything recorded about one run."""
+    with open_existing_database(database_path(ctx, db)) as database:
+        run = database.get_run(run_id)
+    scores, history = run["scores"], run["history"]
+    lines = [
+        f"run #{run['id']}  {short_time(run['created'])} UTC  source: {run['source']}"
+        + (f"  sweep: {run['sweep_id']}" if run["sweep_id"] else ""),
+        f"data: {run['data']}   seed: {run['seed']}   glassnet {run['glassnet_version']}",
+        f"model: {run['model_path'] or '(not saved)'}",
+        "",
+        "settings:",
+        *(
+            f"  {name:<20} {setting_text(name, value, run['settings'])}"
+            for name, value in run["settings"].items()
+        ),
+        "",
+        f"train accuracy: {percent(run['train_accuracy'])}",
+        f"test accuracy:  {percent(run['test_accuracy'])}",
+        f"epochs: {run['epochs']} (best {scores.get('best_epoch')}, "
+        f"stopped: {scores.get('stop_reason', '-')})   time: {seconds_text(run['seconds'])}",
+    ]
+    per_class = scores.get("per_class_accuracy")
+    if isinstance(per_class, dict):
+        lines += ["test accuracy per class:", *per_class_lines(per_class)]
+    if show_epochs and history.get("train_loss"):
+        lines += ["", *epoch_table(history)]
+    echo_lines(lines)
+
+
+def epoch_table(history: dict[str, Any]) -> list[str]:
+    """A history dict as one row per epoch."""
+    columns = [
+        key
+        for key in ("train_loss", "train_accuracy", "validation_loss", "validation_accuracy")
+        if history.get(key)
+    ]
+    rows = []
+    for epoch in range(len(history["train_loss"])):
+        cells: list[Any] = [epoch + 1]
+        for key in columns:
+            value = history[key][epoch]
+            cells.append(percent(value) if "accuracy" in key else f"{value:.4f}")
+        rows.append(cells)
+    return table(["epoch", *columns], rows, right=tuple(range(len(columns) + 1)))
+
+
+def setting_text(name: str, value: Any, settings: dict[str, Any] | None = None) -> str:
+    """A recorded setting as text: hidden sizes as "64,32", a default learning rate named."""
+    if name == "hidden":
+        return format_hidden(value or [])
+    if value is None and name == "learning_rate":
+        optimizer = (settings or {}).get("optimizer")
+        rate = DEFAULT_LEARNING_RATES.get(optimizer)
+        return f"{rate:g} ({optimizer} default)" if rate is not None else "(optimizer default)"
+    return str(value)
+
+
+def seconds_text(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.1f} s"
+
+
+@runs.command("compare", context_settings=CONTEXT_SETTINGS)
+@click.argument("run_ids", metavar="ID ID...", nargs=-1, required=True, type=int)
+@_db_option
+@click.option("--changed", "changed_only", is_flag=True, help="Only the settings that differ.")
+@click.pass_context
+def runs_compare(
+    ctx: click.Context, run_ids: tuple[int, ...], db: Path | None, changed_only: bool
+) -> None:
+    """Put runs side by side: tweak, retrain, retest, compare.
+
+    Settings that differ between the runs are marked with *: they are what could
+    explain a different score.
+    """
+    from .runs import differing_settings
+
+    if len(run_ids) < 2:
+        raise click.UsageError("compare needs at least two run ids, e.g. glassnet runs compare 1 2")
+    with open_existing_database(database_path(ctx, db)) as database:
+        chosen = database.compare(run_ids)
+    changed = set(differing_settings(chosen))
+    names: list[str] = []
+    for run in chosen:
+        names += [name for name in run["settings"] if name not in names]
+    rows = []
+    for name in names:
+        if changed_only and name not in changed:
+            continue
+        marker = "*" if name in changed else " "
+        rows.append(
+            [
+                f"{marker} {name}",
+                *(
+                    setting_text(name, run["settings"].get(name, "-"), run["settings"])
+                    for run in chosen
+                ),
+            ]
+        )
+    first_test = chosen[0]["test_accuracy"]
+    rows.append(["", *([""] * len(chosen))])
+    rows.append(["  test accuracy", *(percent(run["test_accuracy"]) for run in chosen)])
+    if first_test is not None:
+        rows.append(
+            [
+                "  vs first run",
+                "",
+                *(
+                    f"{100 * (run['test_accuracy'] - first_test):+.1f} points"
+                    if run["test_accuracy"] is not None
+                    else "-"
+                    for run in chosen[1:]
+                ),
+            ]
+        )
+    rows += [
+        ["  train accuracy", *(percent(run["train_accuracy"]) for run in chosen)],
+        ["  epochs", *(str(run["epochs"]) for run in chosen)],
+        ["  best epoch", *(str(run["scores"].get("best_epoch")) for run in chosen)],
+        ["  stopped", *(str(run["scores"].get("stop_reason", "-")) for run in chosen)],
+        ["  time", *(seconds_text(run["seconds"]) for run in chosen)],
+    ]
+    header = ["", *(f"#{run['id']}" for run in chosen)]
+    lines = table(header, rows)
+    if changed:
+        lines += ["", f"* differs: {', '.join(name for name in names if name in changed)}"]
+    else:
+        lines += ["", "the settings are all the same"]
+    echo_lines(lines)
+
+
+@runs.command("sweeps", context_settings=CONTEXT_SETTINGS)
+@_db_option
+@click.pass_context
+def runs_sweeps(ctx: click.Context, db: Path | None) -> None:
+    """List the sweeps (grids of settings x seeds) and how far each got."""
+    path = database_path(ctx, db)
+    if not path.exists():
+        click.echo(f"no sweeps recorded yet in {path}")
+        return
+    with open_existing_database(path) as database:
+        sweeps = database.list_sweeps()
+    if not sweeps:
+        click.echo(f"no sweeps recorded yet in {path}")
+        return
+    rows = [
+        [
+            sweep["id"],
+            short_time(sweep["created"]),
+            sweep["status"],
+            sweep["n_runs"],
+            percent(sweep["best_test_accuracy"]),
+        ]
+        for sweep in sweeps
+    ]
+    echo_lines(table(["id", "time (UTC)", "status", "runs", "best test acc"], rows, right=(3, 4)))
+
+
+# ====================================================================== export
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option(
+    "--json",
+    "json_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The JSON file to write.",
+)
+def export(model: Path, json_path: Path) -> None:
+    """Write a readable JSON copy of MODEL: every weight, bias and setting.
+
+    predict and evaluate accept the JSON copy too, and it reads back bit for bit.
+    """
+    from .modelfile import export_json
+
+    network, meta = load_model(model)
+    written = export_json(network, json_path, training=meta.get("training"))
+    click.echo(
+        f"wrote {written} ({written.stat().st_size:,} bytes): "
+        f"{'-'.join(map(str, network.sizes))} network, {network.n_parameters:,} numbers"
+    )
+
+
+__all__ = [
+    "TRAINING_OPTIONS",
+    "EpochReporter",
+    "GlassnetGroup",
+    "TrainingOption",
+    "main",
+    "settings_from_options",
+    "training_options",
+]
