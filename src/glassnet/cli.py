@@ -805,11 +805,11 @@ def read_inputs(inputs: Sequence[str], n_inputs: int) -> list[tuple[str, np.ndar
         of numbers that is not a multiple of ``n_inputs``.
     """
     if list(inputs) == ["-"]:
-        numbers = parse_numbers([click.get_text_stream("stdin").read()])
+        numbers = parse_numbers([sys.stdin.read()])
         if numbers is None:
             raise DataError("standard input must hold only numbers (separated by spaces or commas)")
         return group_numbers(numbers, n_inputs, "standard input")
-    is_file = [Path(text).is_file() for text in inputs]
+    is_file = [is_existing_file(text) for text in inputs]
     if all(is_file):
         from .preprocess import prepare_image_file
 
@@ -817,7 +817,7 @@ def read_inputs(inputs: Sequence[str], n_inputs: int) -> list[tuple[str, np.ndar
     for text, found in zip(inputs, is_file, strict=True):
         if found or parse_numbers([text]) is not None:
             continue
-        if Path(text).exists():
+        if is_existing_file(text, any_kind=True):
             raise DataError(f"{text}: not a file (give picture files, numbers or '-')")
         raise DataError(
             f"{text}: no such file, and not a number; INPUT is picture files, "
@@ -831,6 +831,19 @@ def read_inputs(inputs: Sequence[str], n_inputs: int) -> list[tuple[str, np.ndar
         )
     numbers = parse_numbers(inputs) or []
     return group_numbers(numbers, n_inputs, "the numbers")
+
+
+def is_existing_file(text: str, *, any_kind: bool = False) -> bool:
+    """Whether ``text`` names an existing file (or anything, with ``any_kind``); never raises.
+
+    64 numbers make a "file name" too long for the operating system, which then
+    raises instead of answering no.
+    """
+    try:
+        path = Path(text)
+        return path.exists() if any_kind else path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def group_numbers(numbers: list[float], n_inputs: int, where: str) -> list[tuple[str, np.ndarray]]:

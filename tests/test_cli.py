@@ -1,0 +1,559 @@
+"""The command line, driven through click's CliRunner: every command and option group."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import glassnet
+from glassnet.cli import (
+    OFF,
+    TRAINING_OPTIONS,
+    EpochReporter,
+    main,
+    settings_from_options,
+    shade_rows,
+)
+from glassnet.errors import ConfigError, ModelFormatError
+from glassnet.experiment import RunSettings
+from glassnet.modelfile import load_any, read_metadata
+from glassnet.runs import RunsDatabase
+from glassnet.training import History
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, [str(arg) for arg in args], input=input)
+
+
+def ok(*args: str, input: str | None = None) -> str:
+    result = invoke(*args, input=input)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def assert_one_error(result, exit_code: int, *fragments: str) -> str:
+    """Exactly one ``Error:`` line, the right exit code, no traceback."""
+    assert result.exit_code == exit_code, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # handled, not a crash
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+    return errors[0]
+
+
+def digit_png(path, index: int = 0, scale: int = 12, invert: bool = True):
+    """Digit ``index`` of the built-in data as a big dark-on-light PNG, like a scan."""
+    from PIL import Image
+
+    picture = glassnet.load_digits().images[index]  # (8, 8) in 0..1
+    big = np.kron(picture, np.ones((scale, scale)))
+    pixels = (255 * (1 - big if invert else big)).astype(np.uint8)
+    Image.fromarray(pixels, mode="L").save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One small training run through the command line, shared by the tests below."""
+    folder = tmp_path_factory.mktemp("trained")
+    db = folder / "runs.db"
+    output = ok("train", "--epochs", "3", "--db", db)
+    return {"folder": folder, "db": db, "model": folder / "model-1.npz", "output": output}
+
+
+# ---------------------------------------------------------------------- the group
+def test_version():
+    assert glassnet.__version__ in ok("--version")
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_help_lists_every_command(flag):
+    output = ok(flag)
+    for command in ("train", "evaluate", "predict", "show", "plot", "runs", "export"):
+        assert command in output
+
+
+def every_command_path():
+    paths = [[name] for name in main.commands]
+    paths += [["runs", name] for name in main.commands["runs"].commands]
+    return paths
+
+
+@pytest.mark.parametrize("path", every_command_path(), ids=" ".join)
+def test_every_command_has_short_help(path):
+    output = ok(*path, "-h")
+    assert "Usage:" in output and "-h, --help" in output
+
+
+def test_unknown_command_is_a_usage_error():
+    assert_one_error(invoke("trian"), 2, "trian")
+
+
+# ---------------------------------------------------------------------- training options
+def test_every_run_setting_is_an_option():
+    settings = {field.name for field in dataclasses.fields(RunSettings)}
+    assert {row.setting for row in TRAINING_OPTIONS} == settings
+
+
+def test_settings_from_options_keeps_defaults_for_missing_values():
+    assert settings_from_options() == RunSettings()
+    assert settings_from_options(epochs=None, out="x", db="y") == RunSettings()
+    chosen = settings_from_options(hidden=(64, 32), epochs=7, average_from=OFF)
+    assert chosen == RunSettings(hidden=(64, 32), epochs=7, average_from=None)
+
+
+def test_training_option_convert_checks_like_the_command_line():
+    rows = {row.setting: row for row in TRAINING_OPTIONS}
+    assert rows["hidden"].convert("64,32") == (64, 32)
+    assert rows["hidden"].convert("none") == ()
+    assert rows["activation"].convert("tanh") == "tanh"
+    assert rows["early_stopping"].convert("false") is False
+    assert rows["average_from"].convert("none") == OFF
+    assert rows["learning_rate"].convert("0.5") == 0.5
+    with pytest.raises(ConfigError, match="--activation"):
+        rows["activation"].convert("magic")
+    with pytest.raises(ConfigError, match="--hidden"):
+        rows["hidden"].convert("0")
+    with pytest.raises(ConfigError, match="--epochs"):
+        rows["epochs"].convert("0")
+
+
+def test_help_shows_the_run_settings_defaults():
+    output = ok("train", "-h")
+    defaults = RunSettings()
+    assert f"[default: {defaults.epochs}]" in output
+    assert f"[default: {defaults.optimizer}]" in output
+
+
+# ---------------------------------------------------------------------- train
+def test_train_reports_scores_and_where_things_went(trained):
+    output = trained["output"]
+    assert "epoch 1/3  loss" in output and "val_acc" in output
+    assert "test accuracy:" in output and "train accuracy:" in output
+    assert "test accuracy per digit:" in output and "9:" in output
+    assert "time:" in output
+    assert f"model saved to: {trained['model']}" in output
+    assert f"run recorded as #1 in {trained['db']}" in output
+
+
+def test_train_saves_a_model_with_its_training_record(trained):
+    network = load_any(trained["model"])
+    assert network.sizes == [64, 32, 10]
+    training = read_metadata(trained["model"])["training"]
+    assert training["settings"] == RunSettings(epochs=3).to_dict()
+    assert len(training["history"]["train_loss"]) == 3
+    assert 0 < training["scores"]["test_accuracy"] <= 1
+    assert training["run_id"] == 1
+
+
+def test_train_records_the_run(trained):
+    with RunsDatabase(trained["db"]) as db:
+        stored = db.get_run(1)
+    assert stored["settings"]["epochs"] == 3
+    assert stored["model_path"] == str(trained["model"].absolute())
+    assert stored["source"] == "cli"
+    assert len(stored["history"]["train_loss"]) == 3
+
+
+def test_train_with_every_option(tmp_path):
+    out = tmp_path / "custom" / "net.npz"
+    db = tmp_path / "g.db"
+    output = ok(
+        "train", "--hidden", "16,8", "--activation", "tanh", "--output", "sigmoid",
+        "--loss", "squared_error", "--optimizer", "sgd", "--learning-rate", "0.5",
+        "--momentum", "0.5", "--nesterov", "--batch-size", "64", "--epochs", "2",
+        "--early-stopping", "--patience", "3", "--validation-fraction", "0.2",
+        "--l2", "0.001", "--input-noise", "0", "--average-from", "none",
+        "--shift-pixels", "1", "--seed", "3", "--test-fraction", "0.3",
+        "--dtype", "float32", "--data", "digits", "--out", out, "--db", db, "--quiet",
+    )  # fmt: skip
+    assert "epoch 1/2" not in output  # --quiet
+    assert "test accuracy:" in output
+    expected = RunSettings(
+        hidden=(16, 8), activation="tanh", output="sigmoid", loss="squared_error",
+        optimizer="sgd", learning_rate=0.5, momentum=0.5, nesterov=True, batch_size=64,
+        epochs=2, early_stopping=True, patience=3, validation_fraction=0.2, l2=0.001,
+        input_noise=0.0, average_from=None, shift_pixels=1, seed=3, test_fraction=0.3,
+        dtype="float32", data="digits",
+    )  # fmt: skip
+    with RunsDatabase(db) as database:
+        assert database.get_run(1)["settings"] == expected.to_dict()
+    network = load_any(out)
+    assert network.sizes == [64, 16, 8, 10]
+    assert np.dtype(network.dtype) == np.float32
+
+
+def test_train_without_hidden_layers(tmp_path):
+    output = ok("train", "--hidden", "none", "--epochs", "2", "--db", tmp_path / "g.db")
+    assert "network: 64-10 " in output
+    assert load_any(tmp_path / "model-1.npz").sizes == [64, 10]
+
+
+def test_train_on_a_csv_file(tmp_path):
+    data = glassnet.load_digits()
+    rows = [
+        ",".join([*(f"{v:g}" for v in x), str(label)])
+        for x, label in zip(data.X, data.y, strict=True)
+    ]
+    csv = tmp_path / "digits.csv"
+    csv.write_text("\n".join(rows[:400]) + "\n")
+    output = ok("train", "--data", f"csv:{csv}", "--epochs", "2", "--db", tmp_path / "g.db")
+    assert f"training on csv:{csv}" in output
+    assert "test accuracy:" in output
+
+
+def test_train_records_next_run_ids_and_model_names(tmp_path):
+    db = tmp_path / "g.db"
+    ok("train", "--epochs", "1", "--db", db, "-q")
+    output = ok("train", "--epochs", "1", "--db", db, "-q", "--seed", "1")
+    assert "run recorded as #2" in output
+    assert (tmp_path / "model-2.npz").exists()
+
+
+def test_train_still_saves_the_model_when_the_database_is_broken(tmp_path):
+    db = tmp_path / "broken.db"
+    db.write_text("not a database\n" * 200)
+    out = tmp_path / "model.npz"
+    result = invoke("train", "--epochs", "1", "--db", db, "--out", out)
+    assert_one_error(result, 1, "the model was saved to", "not recorded", "not a glassnet runs")
+    assert load_any(out).sizes == [64, 32, 10]
+
+
+def test_train_a_diverging_run_is_one_error(tmp_path):
+    result = invoke("train", "--epochs", "3", "--optimizer", "sgd", "--learning-rate", "1e6",
+                    "--loss", "squared_error", "--output", "identity", "--activation",
+                    "identity", "--db", tmp_path / "g.db")  # fmt: skip
+    assert_one_error(result, 1, "learning rate")
+
+
+def test_epoch_reporter_plain_lines_and_bar(capsys):
+    history = History(train_loss=[0.5], train_accuracy=[0.9], validation_loss=[0.6],
+                      validation_accuracy=[0.85])  # fmt: skip
+    with EpochReporter(10, use_bar=False) as reporter:
+        reporter(history, None)
+    line = "epoch 1/10  loss 0.5000  acc 90.0%  val_loss 0.6000  val_acc 85.0%\n"
+    assert capsys.readouterr().err == line
+    with EpochReporter(10, use_bar=True) as reporter:
+        reporter(history, None)
+    bar = capsys.readouterr().err
+    assert "1/10" in bar and "loss 0.5000" in bar
+    with EpochReporter(10, quiet=True, use_bar=True) as reporter:
+        reporter(history, None)
+    assert capsys.readouterr().err == ""
+
+
+# ---------------------------------------------------------------------- evaluate
+def test_evaluate_uses_the_test_split_of_training(trained):
+    output = ok("evaluate", trained["model"])
+    assert "the 359 test images of digits" in output
+    assert "same split as in training" in output
+    assert "accuracy:" in output and "of 359 right" in output
+    assert "true\\guess" in output
+    assert "accuracy per class:" in output
+    assert "most confused" in output or "no mistakes" in output
+    # The score matches the one recorded at training time.
+    recorded = read_metadata(trained["model"])["training"]["scores"]["test_accuracy"]
+    assert f"accuracy: {100 * recorded:.1f}%" in output
+
+
+def test_evaluate_all_images_and_own_split(trained):
+    assert "all 1797 images of digits" in ok("evaluate", trained["model"], "--all")
+    output = ok("evaluate", trained["model"], "--test-fraction", "0.5", "--seed", "1")
+    assert "a split of your choosing" in output and "test fraction 0.5, seed 1" in output
+
+
+def test_evaluate_draws_mistakes(trained):
+    output = ok("evaluate", trained["model"], "--all", "--mistakes", "3")
+    assert "3 of the" in output and "mistakes:" in output
+    assert output.count("true ") >= 3 and "guess" in output
+    assert "+----------------+" in output
+
+
+def test_evaluate_a_model_that_does_not_say_how_it_was_trained(tmp_path):
+    path = glassnet.Network([64, 10], seed=0).save(tmp_path / "bare.npz")
+    output = ok("evaluate", path)
+    assert "does not say how it was split" in output
+
+
+def test_confusion_table_shape(trained):
+    output = ok("evaluate", trained["model"])
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("true\\guess"))
+    assert lines[start].split()[1:] == [str(d) for d in range(10)]
+    row_labels = [line.split()[0] for line in lines[start + 1 : start + 11]]
+    assert row_labels == [str(d) for d in range(10)]
+
+
+# ---------------------------------------------------------------------- predict
+def test_predict_numbers_from_show(trained):
+    numbers = ok("show", "0", "--numbers").strip()
+    assert len(numbers.split(",")) == 64
+    output = ok("predict", trained["model"], numbers)
+    assert output.startswith("numbers: guess ")
+    neuron_lines = [line for line in output.splitlines() if line[:3].strip().isdigit()]
+    assert len(neuron_lines) == 10  # every output neuron's value
+    assert sum("<- guess" in line for line in output.splitlines()) == 1
+
+
+def test_predict_numbers_as_separate_arguments_and_stdin(trained):
+    numbers = ok("show", "3", "--numbers").strip().split(", ")
+    separate = ok("predict", trained["model"], *numbers)
+    piped = ok("predict", trained["model"], "-", input=" ".join(numbers) + "\n")
+    assert separate == piped
+    network = load_any(trained["model"])
+    expected = network.predict(np.array([[float(n) for n in numbers]]))[0]
+    assert separate.startswith(f"numbers: guess {expected}")
+
+
+def test_predict_several_images_of_numbers(trained):
+    two = ok("show", "0", "--numbers").strip() + ", " + ok("show", "1", "--numbers").strip()
+    output = ok("predict", trained["model"], two)
+    assert "numbers #1: guess" in output and "numbers #2: guess" in output
+
+
+def test_predict_an_image_file_with_show(trained, tmp_path):
+    picture = digit_png(tmp_path / "zero.png", index=0)
+    output = ok("predict", trained["model"], picture, "--show")
+    assert output.startswith(f"{picture}: guess ")
+    assert "what the network saw" in output
+    assert "+----------------+" in output
+
+
+def test_predict_accepts_the_json_export(trained, tmp_path):
+    exported = tmp_path / "model.json"
+    ok("export", trained["model"], "--json", exported)
+    numbers = ok("show", "5", "--numbers").strip()
+    assert ok("predict", exported, numbers) == ok("predict", trained["model"], numbers)
+
+
+# ---------------------------------------------------------------------- show
+def test_show_a_digit():
+    output = ok("show", "0")
+    assert output.startswith("image 0 of UCI digits (1797 images): a 0")
+    assert " 0  0  5 13  9  1  0  0" in output  # the first row of ink counts
+    assert "0, 0, 0.3125, 0.8125, 0.5625, 0.0625" in output
+    assert "@" in output or "%" in output
+
+
+def test_show_numbers_only_is_the_dataset_row():
+    numbers = [float(n) for n in ok("show", "42", "--numbers").split(",")]
+    assert numbers == glassnet.load_digits().as_numbers(42)
+
+
+def test_shade_rows():
+    rows = shade_rows(np.array([[0.0, 1.0], [0.5, 0.25]]), width=1)
+    assert rows[0] == " @"
+    assert len(rows) == 2 and all(len(row) == 2 for row in rows)
+
+
+# ---------------------------------------------------------------------- export
+def test_export_writes_a_readable_copy(trained, tmp_path):
+    exported = tmp_path / "copy.json"
+    output = ok("export", trained["model"], "--json", exported)
+    assert f"wrote {exported}" in output
+    document = json.loads(exported.read_text())
+    assert document["sizes"] == [64, 32, 10]
+    assert document["training"]["run_id"] == 1
+    original, copy = load_any(trained["model"]), load_any(exported)
+    for a, b in zip(original.parameters(), copy.parameters(), strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_export_needs_json():
+    result = invoke("export", "model.npz")
+    assert_one_error(result, 2, "--json")
+
+
+# ---------------------------------------------------------------------- runs
+def test_runs_list_show_compare(tmp_path):
+    db = tmp_path / "g.db"
+    ok("train", "--epochs", "2", "--db", db, "-q")
+    ok("train", "--epochs", "2", "--hidden", "64", "--db", db, "-q")
+    listing = ok("runs", "list", "--db", db)
+    assert listing.splitlines()[0].split()[:2] == ["id", "time"]
+    assert "test acc" in listing
+    assert ok("runs", "--db", db) == listing  # bare `runs` lists
+    shown = ok("runs", "show", "2", "--db", db)
+    assert "run #2" in shown and "hidden               64" in shown
+    assert "test accuracy:" in shown
+    epochs = ok("runs", "show", "2", "--db", db, "--epochs")
+    assert "train_loss" in epochs
+    compared = ok("runs", "compare", "1", "2", "--db", db)
+    assert "* hidden" in compared
+    assert "  activation" in compared
+    assert "* differs: hidden" in compared
+    assert "vs first run" in compared
+    changed = ok("runs", "compare", "1", "2", "--db", db, "--changed")
+    assert "activation" not in changed and "* hidden" in changed
+
+
+def test_runs_on_an_empty_or_missing_database(tmp_path):
+    missing = tmp_path / "none.db"
+    assert "no runs recorded yet" in ok("runs", "list", "--db", missing)
+    assert not missing.exists()  # reading never creates it
+    assert "no sweeps recorded yet" in ok("runs", "sweeps", "--db", missing)
+    assert_one_error(invoke("runs", "show", "1", "--db", missing), 1, "no runs database")
+
+
+def test_runs_errors(tmp_path):
+    db = tmp_path / "g.db"
+    ok("train", "--epochs", "1", "--db", db, "-q")
+    assert_one_error(invoke("runs", "show", "5", "--db", db), 1, "no run 5")
+    assert_one_error(invoke("runs", "compare", "1", "--db", db), 2, "at least two")
+    assert_one_error(invoke("runs", "compare", "1", "9", "--db", db), 1, "no run 9")
+
+
+def test_runs_sweeps(tmp_path):
+    db = tmp_path / "g.db"
+    with RunsDatabase(db) as database:
+        sweep = database.create_sweep({"grid": {"hidden": [[8]]}})
+        database.record_run({"hidden": [8], "seed": 0}, {}, {"test_accuracy": 0.9},
+                            sweep_id=sweep, source="sweep")  # fmt: skip
+    output = ok("runs", "sweeps", "--db", db)
+    assert sweep in output and "90.0%" in output and "running" in output
+    assert "sweep" in ok("runs", "list", "--db", db, "--sweep", sweep)
+
+
+# ---------------------------------------------------------------------- plot
+def test_plot_needs_a_model_for_model_kinds(tmp_path):
+    pytest.importorskip("glassnet.plots")
+    result = invoke("plot", "weights", "-o", tmp_path / "w.png")
+    assert_one_error(result, 2, "needs a MODEL")
+
+
+@pytest.mark.parametrize("kind", ["digits", "digit", "sigmoid"])
+def test_plot_without_a_model(kind, tmp_path):
+    pytest.importorskip("glassnet.plots")
+    from PIL import Image
+
+    out = tmp_path / f"{kind}.png"
+    assert f"wrote {out}" in ok("plot", kind, "-o", out)
+    with Image.open(out) as picture:
+        assert picture.size[0] > 100 and picture.size[1] > 100
+        assert len(set(picture.convert("L").getdata())) > 2  # not blank
+
+
+@pytest.mark.parametrize("kind", ["weights", "curves", "confusion", "slope"])
+def test_plot_of_a_model(kind, trained, tmp_path):
+    pytest.importorskip("glassnet.plots")
+    from PIL import Image
+
+    out = tmp_path / f"{kind}.png"
+    assert f"wrote {out}" in ok("plot", kind, trained["model"], "-o", out)
+    with Image.open(out) as picture:
+        assert len(set(picture.convert("L").getdata())) > 2
+
+
+def test_plot_curves_from_the_database(trained, tmp_path):
+    pytest.importorskip("glassnet.plots")
+    out = tmp_path / "curves.png"
+    ok("plot", "curves", "--run", "1", "--db", trained["db"], "-o", out)
+    assert out.stat().st_size > 1000
+
+
+def test_plot_unknown_kind(tmp_path):
+    pytest.importorskip("glassnet.plots")
+    assert_one_error(invoke("plot", "rainbow", "-o", tmp_path / "x.png"), 2, "rainbow")
+
+
+# ---------------------------------------------------------------------- errors
+def corrupted_copy(model, tmp_path):
+    data = bytearray(model.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(64)  # zero a run of weight bytes
+    path = tmp_path / "corrupted.npz"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_error_missing_model_file(tmp_path):
+    assert_one_error(invoke("evaluate", tmp_path / "missing.npz"), 1, "no such file")
+
+
+def test_error_not_a_glassnet_model(tmp_path):
+    text = tmp_path / "notes.npz"
+    text.write_text("shopping list: eggs, milk\n")
+    assert_one_error(invoke("predict", text, "0"), 1, "not a glassnet model")
+    other = tmp_path / "arrays.npz"
+    np.savez(other, a=np.zeros(3))
+    assert_one_error(invoke("evaluate", other), 1, "cannot load")
+
+
+def test_error_corrupted_model(trained, tmp_path):
+    bad = corrupted_copy(trained["model"], tmp_path)
+    assert_one_error(invoke("evaluate", bad), 1, "corrupt")
+
+
+def test_error_missing_image(trained, tmp_path):
+    assert_one_error(
+        invoke("predict", trained["model"], tmp_path / "nothing.png"), 1, "no such file"
+    )
+
+
+def test_error_unreadable_image(trained, tmp_path):
+    fake = tmp_path / "fake.png"
+    fake.write_bytes(b"this is not a picture at all" * 10)
+    assert_one_error(invoke("predict", trained["model"], fake), 1, "fake.png")
+
+
+def test_error_blank_image(trained, tmp_path):
+    from PIL import Image
+
+    blank = tmp_path / "blank.png"
+    Image.new("L", (40, 40), color=255).save(blank)
+    assert_one_error(invoke("predict", trained["model"], blank), 1, "no ink")
+
+
+def test_error_wrong_count_of_numbers(trained):
+    assert_one_error(invoke("predict", trained["model"], "0.5,0.5,1"), 1, "got 3 numbers", "64")
+    assert_one_error(invoke("predict", trained["model"], "-", input="1 2\n"), 1, "got 2 numbers")
+
+
+def test_error_files_and_numbers_mixed(trained, tmp_path):
+    picture = digit_png(tmp_path / "one.png", index=1)
+    assert_one_error(invoke("predict", trained["model"], picture, "0.5"), 1, "not both")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--activation", "magic"], "--activation"),
+        (["--hidden", "0"], "at least 1 neuron"),
+        (["--hidden", "32,x"], "--hidden"),
+        (["--epochs", "0"], "--epochs"),
+        (["--learning-rate", "-1"], "--learning-rate"),
+        (["--optimizer", "newton"], "--optimizer"),
+        (["--test-fraction", "1"], "--test-fraction"),
+    ],
+)
+def test_error_bad_training_options_are_usage_errors(args, fragment, tmp_path):
+    result = invoke("train", *args, "--db", tmp_path / "g.db")
+    assert_one_error(result, 2, fragment)
+    assert not (tmp_path / "g.db").exists()
+
+
+def test_error_bad_combination_is_one_line(tmp_path):
+    # A valid option each, but cross-entropy needs a softmax or sigmoid output.
+    result = invoke("train", "--output", "relu", "--epochs", "1", "--db", tmp_path / "g.db")
+    assert_one_error(result, 1)
+
+
+def test_error_unknown_data_kind(tmp_path):
+    result = invoke("train", "--data", "pictures:here", "--db", tmp_path / "g.db")
+    assert_one_error(result, 1, "unknown dataset kind")
+
+
+def test_error_show_out_of_range():
+    assert_one_error(invoke("show", "5000"), 1, "5000", "1797")
+
+
+def test_debug_shows_the_real_exception(tmp_path):
+    result = invoke("--debug", "evaluate", tmp_path / "missing.npz")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, ModelFormatError)
