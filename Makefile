@@ -31,7 +31,7 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check $(wildcard src tests bench scripts)
 
 test: $(VENV)/.installed-dev system-deps lint
 	$(BIN)/python -m pytest
