@@ -1,0 +1,935 @@
+"""Sweeps: tweak, retrain, retest, compare, for many settings at once.
+
+The source ends with a habit: change a setting (usually the hidden layers), retrain,
+retest, and keep what works. Done by hand that is slow, and it is easy to fool
+yourself: one run that scores 0.3 points better may just have had a luckier seed.
+A *sweep* does the habit properly. It takes alternatives for some settings, say
+hidden layers ``none, 16, 64`` and activations ``sigmoid, relu``, builds every
+combination (3 x 2 = 6 here), trains each one with several seeds, and reports a
+table sorted by the mean test accuracy over the seeds, with its standard deviation.
+A difference smaller than the spread between seeds is not a difference.
+
+The runs are independent, so they can run at the same time: on the cores of this
+machine with joblib (``jobs``), or on a Dask cluster of many machines
+(``scheduler="tcp://HOST:PORT"``), with no other change. Either way the work is
+split the same way:
+
+- the *caller* (this process) loads the data once, plans one task per
+  (combination, seed), and is the only one that writes the runs database;
+- a *worker* gets one task, trains through ``glassnet.experiment.run`` (the one
+  training recipe every window shares), and sends back a small result: the
+  settings, the scores, the history and a SHA-256 fingerprint of the final weights;
+- the caller records each result the moment it arrives, under the sweep's id.
+
+That last point is what makes a sweep safe to stop. Ctrl-C, a lost worker or a
+crashed laptop loses only the runs that were still training; every finished run is
+already in the database, and ``sweep(resume=SWEEP_ID)`` (``glassnet sweep --resume
+SWEEP_ID``) runs only what is missing. A run is the same run wherever it trains:
+its seed fixes the test split, the starting weights and the shuffling, and each
+worker uses one BLAS thread, so joblib and Dask give bit-for-bit the same weights
+(the fingerprints prove it).
+
+joblib and Dask are the ``cluster`` extra (``pip install 'glassnet[cluster]'``) and
+are imported only when a sweep runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .datasets import Dataset, load_dataset
+from .errors import ConfigError, GlassnetError, TrainingDiverged
+from .experiment import RunSettings, format_hidden, run
+from .losses import get_loss
+from .runs import DEFAULT_DATABASE_PATH, RunsDatabase
+
+#: How many seeds each combination is trained with unless told otherwise.
+DEFAULT_SEEDS = 3
+
+#: What the runs database stores as a sweep's status as it goes.
+STATUS_RUNNING = "running"
+STATUS_FINISHED = "finished"
+STATUS_INTERRUPTED = "interrupted"
+STATUS_INCOMPLETE = "incomplete"
+STATUS_FAILED = "failed"
+
+#: The kind of spec this module writes into the runs database (checked on resume).
+SPEC_KIND = "glassnet.sweep"
+SPEC_VERSION = 1
+
+#: The settings a sweep may vary: every ``RunSettings`` field except the seed,
+#: which is the sweep's own business (``seeds``).
+SWEEPABLE_SETTINGS = tuple(name for name in RunSettings.__dataclass_fields__ if name != "seed")
+
+
+# ====================================================================== errors
+class SweepError(GlassnetError):
+    """A sweep could not run or did not finish; every finished run is still recorded."""
+
+
+class SweepInterrupted(SweepError):
+    """The sweep was stopped (Ctrl-C); its finished runs are recorded and it can be resumed.
+
+    Attributes
+    ----------
+    sweep_id : str
+        Resume with ``sweep(resume=sweep_id)`` or ``glassnet sweep --resume ID``.
+    finished, total : int
+        Runs recorded so far, and runs in the whole sweep.
+    """
+
+    def __init__(self, message: str, *, sweep_id: str, finished: int, total: int) -> None:
+        super().__init__(message)
+        self.sweep_id = sweep_id
+        self.finished = finished
+        self.total = total
+
+
+class SweepIncomplete(SweepError):
+    """Some runs failed (an error in training, a worker lost too often); the rest are recorded.
+
+    Attributes
+    ----------
+    sweep_id : str
+        Resume with ``sweep(resume=sweep_id)`` to try the failed runs again.
+    failures : list of TaskFailure
+        Which runs failed, and why.
+    table : SweepTable
+        The table of the runs that did finish.
+    """
+
+    def __init__(
+        self, message: str, *, sweep_id: str, failures: list[TaskFailure], table: SweepTable
+    ) -> None:
+        super().__init__(message)
+        self.sweep_id = sweep_id
+        self.failures = failures
+        self.table = table
+
+
+# ====================================================================== what travels
+@dataclass(frozen=True)
+class FinishedRun:
+    """What a worker sends back for one finished run: small, plain and picklable.
+
+    The trained network itself stays behind (a sweep compares settings; retrain the
+    winner with ``glassnet train`` to keep it). Its fingerprint travels instead:
+    ``scores["weights_sha256"]`` is ``modelfile.array_checksum`` of the final
+    weights, the same SHA-256 a saved model file carries.
+
+    Attributes
+    ----------
+    settings : dict
+        ``RunSettings.to_dict()`` of the run, seed included.
+    scores : dict
+        ``RunResult.scores()`` plus ``weights_sha256`` and ``fit_seconds`` (the
+        training time, without loading and testing). A run whose loss blew up has
+        ``diverged`` True, no accuracies, and the error in ``error``.
+    history : dict
+        ``History.to_dict()``: the loss and accuracy of every epoch.
+    """
+
+    settings: dict[str, Any]
+    scores: dict[str, Any]
+    history: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    """A run that did not finish: its settings and what went wrong, in words."""
+
+    settings: dict[str, Any]
+    error: str
+
+    def describe(self) -> str:
+        return f"{settings_label(self.settings, with_seed=True)}: {self.error}"
+
+
+def train_one(settings: dict[str, Any], data: Dataset) -> FinishedRun | TaskFailure:
+    """One task of a sweep, as a worker runs it: train and test one network.
+
+    This is the only code that runs on the workers. It never touches the runs
+    database (only the caller writes it) and it never raises for a run that went
+    wrong; it returns a ``TaskFailure`` instead, so one bad run cannot take the
+    other runs of its batch down with it. A run whose loss became NaN is not a
+    failure but a result: that setting diverges, which is worth knowing.
+
+    BLAS is held to one thread: the sweep already keeps every core busy with a run
+    of its own, and more threads would only fight over them. It also makes a run's
+    arithmetic the same on every worker, so the weights are too.
+
+    Parameters
+    ----------
+    settings : dict
+        ``RunSettings.to_dict()`` of the run, with its seed.
+    data : Dataset
+        All the images (the run splits off its own test part by its seed).
+    """
+    from threadpoolctl import threadpool_limits
+
+    from .modelfile import array_checksum
+
+    try:
+        run_settings = RunSettings.from_dict(settings)
+        with threadpool_limits(limits=1):
+            # Ctrl-C is the caller's to handle: a run it interrupts must not be
+            # mistaken for a finished one, so training does not catch it here.
+            result = run(run_settings, data, catch_interrupt=False)
+    except TrainingDiverged as error:
+        history = getattr(error, "history", None)
+        history_dict = history.to_dict() if history is not None else {}
+        scores = {
+            "train_accuracy": None,
+            "test_accuracy": None,
+            "diverged": True,
+            "error": str(error),
+            "best_epoch": history_dict.get("best_epoch"),
+            "epochs": len(history_dict.get("train_loss", [])),
+            "stop_reason": "diverged",
+            "fit_seconds": float(sum(history_dict.get("seconds", []))),
+            "weights_sha256": None,
+        }
+        return FinishedRun(settings=dict(settings), scores=scores, history=history_dict)
+    except Exception as error:  # noqa: BLE001 - reported to the caller as a failed run
+        return TaskFailure(settings=dict(settings), error=f"{type(error).__name__}: {error}")
+    history = result.history.to_dict()
+    scores = {
+        **result.scores(),
+        "diverged": False,
+        "fit_seconds": float(sum(result.history.seconds)),
+        "weights_sha256": array_checksum(result.network.parameters()),
+    }
+    return FinishedRun(settings=result.settings.to_dict(), scores=scores, history=history)
+
+
+# ====================================================================== the plan
+def settings_grid(grid: Mapping[str, Any] | Sequence[RunSettings]) -> list[RunSettings]:
+    """Every combination of the alternatives in ``grid``, as ``RunSettings`` (seed left at 0).
+
+    A dict maps setting names to a list of alternatives; a value that is not a list
+    (or tuple) is fixed. The combinations are the Cartesian product, in the order of
+    the dict and of each list: ``{"hidden": ["none", 16], "activation": ["sigmoid",
+    "relu"]}`` gives (none, sigmoid), (none, relu), (16, sigmoid), (16, relu). Each
+    alternative of ``hidden`` is one architecture: ``[(64, 32)]`` or ``["64,32"]`` is
+    one network with two hidden layers, ``[64, 32]`` two networks with one.
+
+    A list of ``RunSettings`` is taken as the combinations themselves. Either way
+    the same combination given twice is kept once.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown setting name (the message lists the valid ones), a ``seed``
+        (seeds are the sweep's ``seeds`` argument), an empty list of alternatives,
+        or a value ``RunSettings`` refuses.
+    """
+    if isinstance(grid, Mapping):
+        unknown = sorted(set(grid) - set(SWEEPABLE_SETTINGS) - {"seed"})
+        if unknown:
+            raise ConfigError(
+                f"unknown settings {unknown} in the sweep; valid settings: "
+                f"{', '.join(SWEEPABLE_SETTINGS)}"
+            )
+        if "seed" in grid:
+            raise ConfigError(
+                "a sweep chooses the seeds itself: give seeds=N (or a list of seeds), not 'seed'"
+            )
+        names = list(grid)
+        alternatives = [_alternatives(name, grid[name]) for name in names]
+        combinations = [
+            RunSettings.from_dict(dict(zip(names, values, strict=True)))
+            for values in itertools.product(*alternatives)
+        ]
+    else:
+        combinations = []
+        for item in grid:
+            if not isinstance(item, RunSettings):
+                raise ConfigError(
+                    "a sweep's grid is a dict of alternatives or a list of RunSettings, "
+                    f"got a list holding {type(item).__name__}"
+                )
+            combinations.append(item.replace(seed=0))
+    unique: dict[str, RunSettings] = {}
+    for settings in combinations:
+        unique.setdefault(settings_key(settings.to_dict(), with_seed=False), settings)
+    if not unique:
+        raise ConfigError("the sweep has nothing to run: the grid is empty")
+    return list(unique.values())
+
+
+def _alternatives(name: str, value: Any) -> list[Any]:
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    if not values:
+        raise ConfigError(f"no alternatives given for {name!r}: give at least one value")
+    if name == "hidden":  # one hidden layer may be given as a bare number: 16 -> (16,)
+        values = [(v,) if isinstance(v, int) and not isinstance(v, bool) else v for v in values]
+    return values
+
+
+def seed_list(seeds: int | Iterable[int]) -> list[int]:
+    """``seeds`` as a list: a number N means seeds 0, 1, ..., N-1; a list is kept (once each).
+
+    Raises
+    ------
+    ConfigError
+        For fewer than one seed or a seed that is not a whole number >= 0.
+    """
+    if isinstance(seeds, bool):
+        raise ConfigError(f"seeds is a number of seeds or a list of seeds, got {seeds!r}")
+    if isinstance(seeds, int):
+        if seeds < 1:
+            raise ConfigError(f"a sweep needs at least 1 seed, got seeds={seeds}")
+        return list(range(seeds))
+    chosen: list[int] = []
+    for seed in seeds:
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ConfigError(f"seeds are whole numbers of at least 0, got {seed!r}")
+        if seed not in chosen:
+            chosen.append(seed)
+    if not chosen:
+        raise ConfigError("a sweep needs at least 1 seed; the list of seeds is empty")
+    return chosen
+
+
+def settings_key(settings: Mapping[str, Any], *, with_seed: bool = True) -> str:
+    """A canonical text for a run's settings, so runs can be matched across processes.
+
+    Settings are normalised through ``RunSettings`` first, so a dict read back from
+    the runs database matches the one the sweep planned.
+    """
+    values = RunSettings.from_dict(dict(settings)).to_dict()
+    if not with_seed:
+        values.pop("seed")
+    return json.dumps(values, sort_keys=True)
+
+
+def settings_label(settings: Mapping[str, Any], *, names: Iterable[str] | None = None,
+                   with_seed: bool = False) -> str:
+    """A short human description: ``hidden=64,32 activation=relu`` (only ``names`` if given)."""
+    shown = list(names) if names is not None else list(SWEEPABLE_SETTINGS)
+    parts = [f"{name}={setting_text(name, settings.get(name))}" for name in shown]
+    if with_seed:
+        parts.append(f"seed={settings.get('seed')}")
+    return " ".join(parts) if parts else "(one combination)"
+
+
+def setting_text(name: str, value: Any) -> str:
+    """A setting's value as a table shows it (hidden layers as ``64,32`` or ``none``)."""
+    if name == "hidden":
+        return format_hidden(value or ())
+    if value is None:
+        return "none" if name == "average_from" else "default"
+    return str(value)
+
+
+def varying_settings(combinations: Sequence[RunSettings]) -> list[str]:
+    """The names of the settings that are not the same in every combination."""
+    dicts = [settings.to_dict() for settings in combinations]
+    return [
+        name
+        for name in SWEEPABLE_SETTINGS
+        if len({json.dumps(values[name]) for values in dicts}) > 1
+    ]
+
+
+@dataclass(frozen=True)
+class SweepTask:
+    """One run of a sweep: which combination, and the full settings with the seed."""
+
+    combination: int
+    settings: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return settings_key(self.settings)
+
+
+def plan_tasks(combinations: Sequence[RunSettings], seeds: Sequence[int]) -> list[SweepTask]:
+    """One task per (combination, seed), combination by combination."""
+    return [
+        SweepTask(index, settings.replace(seed=seed).to_dict())
+        for index, settings in enumerate(combinations)
+        for seed in seeds
+    ]
+
+
+# ====================================================================== the table
+class SweepTable(list):
+    """The result of a sweep: a list of rows (dicts), best first, plus what the sweep was.
+
+    It is a plain list of dicts (``pandas.DataFrame(table)`` works), with a few
+    attributes for whoever wants more.
+
+    Each row is one combination of settings, summarised over its seeds:
+
+    - the settings that vary in the sweep, by name (``hidden`` as text: ``"64,32"``);
+    - ``test_accuracy_mean``, ``test_accuracy_std`` (sample standard deviation over
+      the seeds; 0.0 with one seed), ``train_accuracy_mean``;
+    - ``fit_seconds_mean`` (training time of one run), ``best_epoch_mean``;
+    - ``n_runs`` (runs recorded), ``n_diverged`` (runs whose loss blew up, left out
+      of the means), ``seeds``, ``test_accuracies`` and ``weights_sha256`` (one per
+      seed, in the order of ``seeds``), ``run_ids`` (in the runs database);
+    - ``settings``: the full settings of the combination (without the seed).
+
+    Attributes
+    ----------
+    sweep_id : str
+        The sweep's id in the runs database.
+    varying : list of str
+        The settings that vary between the rows.
+    seeds : list of int
+    database : Path
+        The runs database the runs were recorded in.
+    """
+
+    def __init__(self, rows: Iterable[dict[str, Any]] = (), *, sweep_id: str = "",
+                 varying: Sequence[str] = (), seeds: Sequence[int] = (),
+                 database: Path | None = None) -> None:
+        super().__init__(rows)
+        self.sweep_id = sweep_id
+        self.varying = list(varying)
+        self.seeds = list(seeds)
+        self.database = database
+
+
+def summarise(
+    combinations: Sequence[RunSettings],
+    seeds: Sequence[int],
+    runs: Iterable[Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """The sweep's table: one row per combination, sorted by mean test accuracy, best first.
+
+    Parameters
+    ----------
+    combinations : sequence of RunSettings
+        The sweep's combinations (as ``settings_grid`` made them).
+    seeds : sequence of int
+    runs : iterable of dict
+        Recorded runs as ``RunsDatabase.finished_runs`` returns them (``id``,
+        ``settings``, ``scores``). Runs of other settings or seeds are ignored.
+
+    Returns
+    -------
+    list of dict
+        The rows described in ``SweepTable``. Combinations with no finished run yet
+        are included with None for the means, after all the others.
+    """
+    varying = varying_settings(combinations)
+    by_key = {settings_key(c.to_dict(), with_seed=False): index
+              for index, c in enumerate(combinations)}
+    seed_order = {seed: position for position, seed in enumerate(seeds)}
+    collected: list[dict[int, Mapping[str, Any]]] = [{} for _ in combinations]
+    for recorded in runs:
+        settings = recorded["settings"]
+        index = by_key.get(settings_key(settings, with_seed=False))
+        seed = settings.get("seed")
+        if index is not None and seed in seed_order:
+            collected[index][seed] = recorded
+
+    rows = []
+    for index, settings in enumerate(combinations):
+        found = [collected[index][seed] for seed in seeds if seed in collected[index]]
+        scores = [recorded["scores"] for recorded in found]
+        converged = [s for s in scores if not s.get("diverged")]
+        test = [float(s["test_accuracy"]) for s in converged]
+        values = settings.to_dict()
+        values.pop("seed")
+        rows.append({
+            **{name: setting_text(name, values[name]) for name in varying},
+            "test_accuracy_mean": _mean(test),
+            "test_accuracy_std": _sample_std(test),
+            "train_accuracy_mean": _mean([float(s["train_accuracy"]) for s in converged]),
+            "fit_seconds_mean": _mean([float(s["fit_seconds"]) for s in scores
+                                       if s.get("fit_seconds") is not None]),
+            "best_epoch_mean": _mean([float(s["best_epoch"]) for s in converged
+                                      if s.get("best_epoch") is not None]),
+            "n_runs": len(found),
+            "n_diverged": len(scores) - len(converged),
+            "seeds": [int(r["settings"]["seed"]) for r in found],
+            "test_accuracies": [s.get("test_accuracy") for s in scores],
+            "weights_sha256": [s.get("weights_sha256") for s in scores],
+            "run_ids": [r.get("id") for r in found],
+            "settings": values,
+        })
+    # Best first; combinations without a score at the end; ties keep the grid's order.
+    rows.sort(key=lambda row: (row["test_accuracy_mean"] is None,
+                               -(row["test_accuracy_mean"] or 0.0)))
+    return [{"rank": rank, **row} for rank, row in enumerate(rows, start=1)]
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return math.fsum(values) / len(values) if values else None
+
+
+def _sample_std(values: Sequence[float]) -> float | None:
+    """The spread between seeds (n - 1 in the denominator); 0.0 for one value."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return 0.0
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
+
+
+# ====================================================================== where runs train
+def _import_cluster_library(name: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise SweepError(
+            f"sweeps need {name.split('.')[0]}, which is not installed; install the cluster "
+            "extra: pip install 'glassnet[cluster]'"
+        ) from None
+
+
+def run_with_joblib(
+    tasks: Sequence[SweepTask], data_of: Callable[[SweepTask], Dataset], jobs: int
+) -> Iterator[FinishedRun | TaskFailure]:
+    """Run the tasks on this machine's cores with joblib, yielding results as they finish.
+
+    Parameters
+    ----------
+    tasks : sequence of SweepTask
+    data_of : callable
+        The Dataset a task trains on.
+    jobs : int
+        Worker processes; -1 means one per core, 1 runs in this process.
+    """
+    joblib = _import_cluster_library("joblib")
+    parallel = joblib.Parallel(n_jobs=jobs, return_as="generator_unordered")
+    outcomes = parallel(
+        joblib.delayed(train_one)(task.settings, data_of(task)) for task in tasks
+    )
+    try:
+        yield from outcomes
+    finally:
+        with warnings.catch_warnings():
+            # Stopping early cancels the tasks still running, which is the point.
+            warnings.simplefilter("ignore", UserWarning)
+            outcomes.close()
+
+
+def run_with_dask(
+    tasks: Sequence[SweepTask],
+    data_of: Callable[[SweepTask], Dataset],
+    scheduler: Any,
+) -> Iterator[FinishedRun | TaskFailure]:
+    """Run the tasks on a Dask cluster, yielding results as they finish.
+
+    The data goes to every worker once (``scatter``), not once per task. If a worker
+    dies, the scheduler gives its tasks to the others; a task whose workers keep
+    dying (Dask's ``allowed-failures``, 3 by default) comes back as a
+    ``TaskFailure``, as does a task that raised.
+
+    Parameters
+    ----------
+    tasks : sequence of SweepTask
+    data_of : callable
+        The Dataset a task trains on.
+    scheduler : str or dask.distributed.Client
+        The scheduler's address, ``"tcp://HOST:PORT"``, or a connected Client
+        (left open afterwards).
+    """
+    distributed = _import_cluster_library("dask.distributed")
+    own_client = not isinstance(scheduler, distributed.Client)
+    if own_client:
+        try:
+            client = distributed.Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as error:
+            raise SweepError(
+                f"cannot reach the Dask scheduler at {scheduler} ({error}); start one with "
+                "'dask scheduler' and workers with 'dask worker ADDRESS' (see docs/sweeps.md)"
+            ) from None
+    else:
+        client = scheduler
+    futures: dict[Any, SweepTask] = {}
+    try:
+        scattered: dict[int, Any] = {}
+        for task in tasks:
+            data = data_of(task)
+            if id(data) not in scattered:
+                scattered[id(data)] = client.scatter(data, broadcast=True, hash=False)
+            future = client.submit(train_one, task.settings, scattered[id(data)], pure=False)
+            futures[future] = task
+        for future in distributed.as_completed(list(futures)):
+            task = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as error:  # noqa: BLE001 - a lost or failed task, reported
+                outcome = TaskFailure(task.settings, f"{type(error).__name__}: {error}")
+            future.release()
+            yield outcome
+    finally:
+        if futures:
+            try:
+                client.cancel(list(futures))
+            except Exception:  # noqa: BLE001, S110 - the cluster may already be gone
+                pass
+        if own_client:
+            client.close()
+
+
+# ====================================================================== the sweep
+def sweep(
+    grid: Mapping[str, Any] | Sequence[RunSettings] | None = None,
+    *,
+    seeds: int | Iterable[int] = DEFAULT_SEEDS,
+    jobs: int = -1,
+    scheduler: Any = None,
+    db_path: str | os.PathLike[str] = DEFAULT_DATABASE_PATH,
+    resume: str | None = None,
+    data: Dataset | None = None,
+    on_result: Callable[[dict[str, Any]], Any] | None = None,
+) -> SweepTable:
+    """Train every combination of settings with every seed, and compare them.
+
+    Every run is recorded in the runs database (source ``"sweep"``) under a new
+    sweep id as soon as it finishes, so stopping the sweep loses only the runs that
+    were still training; ``resume`` runs the rest.
+
+    Parameters
+    ----------
+    grid : dict or list of RunSettings
+        Alternatives per setting, e.g. ``{"hidden": ["none", 16, "64,32"],
+        "activation": ["sigmoid", "relu"], "epochs": 30}`` (a single value is
+        fixed; see ``settings_grid``), or the combinations themselves. Settings not
+        named keep the ``RunSettings`` defaults. Leave it out with ``resume``.
+    seeds : int or iterable of int
+        N means seeds 0..N-1; or the seeds themselves. A run's seed chooses its test
+        split, starting weights and shuffling. Default 3.
+    jobs : int
+        Worker processes on this machine (joblib): -1 (default) one per core, 1 runs
+        everything in this process. Ignored with ``scheduler``.
+    scheduler : str or dask.distributed.Client, optional
+        Run on a Dask cluster instead: its scheduler's address, ``"tcp://HOST:PORT"``.
+        The workers need glassnet installed with the ``cluster`` extra.
+    db_path : path
+        The runs database. Default ``runs/glassnet.db``.
+    resume : str, optional
+        The id of an interrupted sweep: its settings and seeds are read back from
+        the database and only the runs not recorded yet are trained.
+    data : Dataset, optional
+        Train on this data instead of loading each combination's ``data`` setting
+        (it is sent to the workers, which then need no data files). A sweep that
+        was given data must be given the same data to resume.
+    on_result : callable, optional
+        Called in this process after each run is recorded, with a dict: ``run_id``,
+        ``settings``, ``scores``, ``done`` (runs of the sweep recorded so far,
+        including earlier ones when resuming), ``total`` and ``sweep_id``.
+
+    Returns
+    -------
+    SweepTable
+        A list of dicts, one per combination, best mean test accuracy first (see
+        ``SweepTable`` for the keys); ``.sweep_id`` says where the runs are.
+
+    Raises
+    ------
+    ConfigError
+        For a bad grid, seeds or ``resume`` request (checked before anything runs).
+    SweepInterrupted
+        On Ctrl-C (``KeyboardInterrupt``): the finished runs are recorded, the sweep
+        is marked "interrupted", and the error's ``sweep_id`` resumes it.
+    SweepIncomplete
+        If some runs failed; the others are recorded, and resuming retries them.
+    SweepError
+        If joblib or Dask is missing or the scheduler cannot be reached.
+    RunsDatabaseError, DataError
+        From the database or the data.
+
+    Examples
+    --------
+    >>> table = glassnet.sweep({"hidden": ["none", 16, 64]}, seeds=3)  # doctest: +SKIP
+    >>> table[0]["hidden"], table[0]["test_accuracy_mean"]  # doctest: +SKIP
+    ('64', 0.981...)
+    """
+    database = RunsDatabase(db_path)
+    try:
+        if resume is not None:
+            if grid is not None:
+                raise ConfigError(
+                    "resume continues a sweep with the settings it was started with; "
+                    "give either a grid or resume, not both"
+                )
+            combinations, seed_values, sweep_id = _resumed_plan(database, resume, data)
+        else:
+            if grid is None:
+                raise ConfigError("a sweep needs a grid of settings (or resume=SWEEP_ID)")
+            combinations, seed_values = settings_grid(grid), seed_list(seeds)
+            sweep_id = ""
+        datasets = _load_data(combinations, data)
+        _check_combinations(combinations, datasets)
+        if not sweep_id:
+            sweep_id = database.create_sweep(
+                _spec(combinations, seed_values, data), status=STATUS_RUNNING
+            )
+        else:
+            database.set_sweep_status(sweep_id, STATUS_RUNNING)
+        return _run_sweep(database, sweep_id, combinations, seed_values, datasets,
+                          jobs=jobs, scheduler=scheduler, on_result=on_result)
+    finally:
+        database.close()
+
+
+def _run_sweep(
+    database: RunsDatabase,
+    sweep_id: str,
+    combinations: list[RunSettings],
+    seeds: list[int],
+    datasets: dict[str, Dataset],
+    *,
+    jobs: int,
+    scheduler: Any,
+    on_result: Callable[[dict[str, Any]], Any] | None,
+) -> SweepTable:
+    """Train what is missing, record each run as it arrives, and build the table."""
+    tasks = plan_tasks(combinations, seeds)
+    done_keys = {settings_key(r["settings"]) for r in database.finished_runs(sweep_id)}
+    missing = [task for task in tasks if task.key not in done_keys]
+    done = len(tasks) - len(missing)
+    failures: list[TaskFailure] = []
+
+    def data_of(task: SweepTask) -> Dataset:
+        return datasets[combinations[task.combination].data]
+
+    # Runs on data given in Python are recorded under that data's name.
+    data_name = datasets[_GIVEN].name if _GIVEN in datasets else None
+
+    try:
+        if missing:
+            if scheduler is not None:
+                outcomes = run_with_dask(missing, data_of, scheduler)
+            else:
+                outcomes = run_with_joblib(missing, data_of, jobs)
+            with _closing(outcomes):
+                for outcome in outcomes:
+                    if isinstance(outcome, TaskFailure):
+                        failures.append(outcome)
+                        continue
+                    run_id = database.record_run(
+                        outcome.settings, outcome.history, outcome.scores,
+                        data=data_name,
+                        sweep_id=sweep_id, source="sweep",
+                        seconds=outcome.scores.get("seconds"),
+                    )
+                    done += 1
+                    if on_result is not None:
+                        on_result({"run_id": run_id, "settings": outcome.settings,
+                                   "scores": outcome.scores, "done": done,
+                                   "total": len(tasks), "sweep_id": sweep_id})
+    except KeyboardInterrupt:
+        database.set_sweep_status(sweep_id, STATUS_INTERRUPTED)
+        raise SweepInterrupted(
+            f"sweep {sweep_id} interrupted: {done} of {len(tasks)} runs finished and are "
+            f"recorded; resume with: glassnet sweep --resume {sweep_id}",
+            sweep_id=sweep_id, finished=done, total=len(tasks),
+        ) from None
+    except BaseException:
+        database.set_sweep_status(sweep_id, STATUS_FAILED)
+        raise
+
+    table = SweepTable(
+        summarise(combinations, seeds, database.finished_runs(sweep_id)),
+        sweep_id=sweep_id, varying=varying_settings(combinations), seeds=seeds,
+        database=database.path,
+    )
+    if failures:
+        database.set_sweep_status(sweep_id, STATUS_INCOMPLETE)
+        listed = "; ".join(failure.describe() for failure in failures[:5])
+        more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
+        raise SweepIncomplete(
+            f"sweep {sweep_id}: {len(failures)} of {len(tasks)} runs failed: {listed}{more}. "
+            f"The other runs are recorded; try the failed ones again with: "
+            f"glassnet sweep --resume {sweep_id}",
+            sweep_id=sweep_id, failures=failures, table=table,
+        )
+    database.set_sweep_status(sweep_id, STATUS_FINISHED)
+    return table
+
+
+class _closing:
+    """Close a generator however the loop over it ends (stopping its workers)."""
+
+    def __init__(self, generator: Iterator[Any]) -> None:
+        self.generator = generator
+
+    def __enter__(self) -> Iterator[Any]:
+        return self.generator
+
+    def __exit__(self, *exc: object) -> None:
+        close = getattr(self.generator, "close", None)
+        if close is not None:
+            close()
+
+
+#: The key under which ``_load_data`` keeps data given in Python (not loaded by name).
+_GIVEN = "\0given"
+
+
+def _load_data(combinations: Sequence[RunSettings], data: Dataset | None) -> dict[str, Dataset]:
+    """Each combination's data, loaded once here in the caller (workers get it sent)."""
+    if data is not None:
+        return _GivenData(data)
+    return {name: load_dataset(name) for name in dict.fromkeys(c.data for c in combinations)}
+
+
+class _GivenData(dict):
+    """The same given Dataset for whatever ``data`` setting a combination names."""
+
+    def __init__(self, data: Dataset) -> None:
+        super().__init__({_GIVEN: data})
+
+    def __missing__(self, key: str) -> Dataset:
+        return self[_GIVEN]
+
+
+def _check_combinations(
+    combinations: Sequence[RunSettings], datasets: Mapping[str, Dataset]
+) -> None:
+    """Refuse, before anything trains, a combination that cannot work (e.g. a bad loss).
+
+    Builds each network and optimizer and checks the loss fits the output layer,
+    which is what training checks first; a sweep should not find out after an hour
+    that its last combination was a typo.
+    """
+    for settings in combinations:
+        data = datasets[settings.data]
+        network = settings.make_network(data.n_features, data.classes)
+        settings.make_optimizer()
+        try:
+            get_loss(settings.loss).check_output(network.output_activation)
+        except ConfigError as error:
+            raise ConfigError(f"{settings_label(settings.to_dict())}: {error}") from None
+
+
+def _spec(combinations: Sequence[RunSettings], seeds: Sequence[int],
+          data: Dataset | None) -> dict[str, Any]:
+    """What the database keeps about a sweep: enough to resume it exactly."""
+    return {
+        "kind": SPEC_KIND,
+        "version": SPEC_VERSION,
+        "combinations": [_without_seed(c.to_dict()) for c in combinations],
+        "seeds": list(seeds),
+        "varying": varying_settings(combinations),
+        "data_given": None if data is None else (data.name or "data given in Python"),
+    }
+
+
+def _without_seed(values: dict[str, Any]) -> dict[str, Any]:
+    values.pop("seed", None)
+    return values
+
+
+def _resumed_plan(
+    database: RunsDatabase, sweep_id: str, data: Dataset | None
+) -> tuple[list[RunSettings], list[int], str]:
+    """The combinations and seeds of a recorded sweep, to run what it has not finished."""
+    recorded = database.get_sweep(sweep_id)
+    spec = recorded["spec"]
+    if not isinstance(spec, dict) or spec.get("kind") != SPEC_KIND:
+        raise ConfigError(f"sweep {sweep_id} was not made by glassnet.sweep; cannot resume it")
+    if spec.get("version", 0) > SPEC_VERSION:
+        raise ConfigError(f"sweep {sweep_id} was made by a newer glassnet; upgrade to resume it")
+    if spec.get("data_given") and data is None:
+        raise ConfigError(
+            f"sweep {sweep_id} trained on data given in Python ({spec['data_given']}); "
+            "pass the same data=... to resume it"
+        )
+    try:
+        combinations = [RunSettings.from_dict(values) for values in spec["combinations"]]
+        seeds = seed_list(spec["seeds"])
+    except (KeyError, TypeError) as error:
+        raise ConfigError(
+            f"sweep {sweep_id} has a damaged spec ({error}); cannot resume it"
+        ) from None
+    return combinations, seeds, str(recorded["id"])
+
+
+# ====================================================================== the picture
+def plot_sweep(table: Sequence[Mapping[str, Any]], path: str | os.PathLike[str]) -> Path:
+    """Draw mean test accuracy against each varying setting, with error bars, as a PNG.
+
+    One panel per setting that varies. Along the bottom, that setting's values; above
+    each value, one point per combination that uses it (its mean over the seeds,
+    the bar one standard deviation either way), side by side, best combination
+    marked. A setting matters when the points of one value sit clearly above those
+    of another, further apart than their bars are long.
+
+    Returns the path written.
+    """
+    from . import plots
+
+    rows = [row for row in table if row.get("test_accuracy_mean") is not None]
+    if not rows:
+        raise ConfigError("nothing to plot: no combination of the sweep has a test accuracy")
+    varying = list(getattr(table, "varying", None) or _varying_in_rows(rows))
+    plots.save_figure(_sweep_figure(rows, varying), path)
+    return Path(path)
+
+
+def _varying_in_rows(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [name for name in SWEEPABLE_SETTINGS if name in rows[0]]
+
+
+def _sweep_figure(rows: Sequence[Mapping[str, Any]], varying: Sequence[str]) -> Any:
+    from matplotlib.figure import Figure
+
+    panels = list(varying) or [None]
+    figure = Figure(figsize=(4.2 * len(panels), 3.6), layout="constrained")
+    axes_list = figure.subplots(1, len(panels), squeeze=False)[0]
+    best = rows[0]
+    for axes, name in zip(axes_list, panels, strict=True):
+        values = list(dict.fromkeys(str(row[name]) for row in rows)) if name else ["all"]
+        for position, value in enumerate(values):
+            matching = [row for row in rows if name is None or str(row[name]) == value]
+            offsets = [0.0] if len(matching) == 1 else [
+                -0.3 + 0.6 * i / (len(matching) - 1) for i in range(len(matching))
+            ]
+            for offset, row in zip(offsets, matching, strict=True):
+                is_best = row is best
+                axes.errorbar(
+                    position + offset, 100 * row["test_accuracy_mean"],
+                    yerr=100 * (row["test_accuracy_std"] or 0.0),
+                    fmt="*" if is_best else "o", markersize=11 if is_best else 5,
+                    color="tab:red" if is_best else "tab:blue", capsize=3, alpha=0.9,
+                )
+        axes.set_xticks(range(len(values)), values)
+        axes.set_xlim(-0.6, len(values) - 0.4)
+        axes.set_xlabel(name or "the one combination")
+        axes.set_ylabel("test accuracy (%)")
+        axes.grid(axis="y", alpha=0.3)
+    figure.suptitle("Sweep: mean test accuracy over the seeds (bars: one std; star: best)")
+    return figure
+
+
+__all__ = [
+    "DEFAULT_SEEDS",
+    "SWEEPABLE_SETTINGS",
+    "FinishedRun",
+    "SweepError",
+    "SweepIncomplete",
+    "SweepInterrupted",
+    "SweepTable",
+    "SweepTask",
+    "TaskFailure",
+    "plan_tasks",
+    "plot_sweep",
+    "run_with_dask",
+    "run_with_joblib",
+    "seed_list",
+    "settings_grid",
+    "settings_key",
+    "summarise",
+    "sweep",
+    "train_one",
+]
