@@ -458,8 +458,10 @@ class EpochReporter:
         if self.quiet:
             return
         if self._bar is not None:
+            self._bar.set_postfix_str(
+                format_epoch(history, self.total).split("  ", 1)[1], refresh=False
+            )
             self._bar.update(1)
-            self._bar.set_postfix_str(format_epoch(history, self.total).split("  ", 1)[1])
         else:
             click.echo(format_epoch(history, self.total), err=True)
 
@@ -469,9 +471,15 @@ _STOP_REASONS = {
     "early_stopping": "early stopping after epoch {epochs}: the validation loss stopped improving;"
     " kept the best epoch, {best}",
     "interrupted": "INTERRUPTED (Ctrl-C) after epoch {epochs}: the network learned so far"
-    " is kept (best epoch {best}), saved and recorded",
+    " is saved and recorded",
     "callback": "stopped after epoch {epochs}",
 }
+
+
+def averaged_text(history: Any) -> str:
+    """ ", weights averaged over the last N epochs" when weight averaging was on."""
+    averaged = getattr(history, "averaged_epochs", 0)
+    return f"; weights averaged over the last {averaged} epochs" if averaged else ""
 
 
 def default_model_path(database: Path, run_id: int | None) -> Path:
@@ -573,7 +581,8 @@ def train(out: Path | None, db: Path, quiet: bool, **options: Any) -> None:
     test = result.test_evaluation
     lines = [
         f"network: {'-'.join(map(str, network.sizes))} ({network.n_parameters:,} parameters)",
-        f"stopped: {reason.format(epochs=history.epochs, best=history.best_epoch)}",
+        f"stopped: {reason.format(epochs=history.epochs, best=history.best_epoch)}"
+        + averaged_text(history),
         f"train accuracy: {percent(result.train_accuracy)} "
         f"({len(result.train_evaluation.y_true)} training images)",
         f"test accuracy: {percent(result.test_accuracy)} "
