@@ -1381,6 +1381,74 @@ def runs_sweeps(ctx: click.Context, db: Path | None) -> None:
     echo_lines(table(["id", "time (UTC)", "status", "runs", "best test acc"], rows, right=(3, 4)))
 
 
+# ====================================================================== explore
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("model", required=False, type=click.Path(path_type=Path))
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but this machine needs --allow-remote.")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow --host to be an address other machines can reach.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_DATABASE_PATH, show_default=True,
+              help="The runs database where live trainings are recorded.")
+def explore(model: Path | None, port: int, host: str, allow_remote: bool, db: Path) -> None:
+    """Open the explorer: draw a digit and watch it flow through the network.
+
+    Serves a web page on this machine (http://127.0.0.1:8000/ by default) where you
+    draw a digit and see the 64 numbers the network gets, every neuron's value, the
+    guess; click a neuron to see its weights and its arithmetic; train a network
+    live; follow one weight's slope downhill; and set the 0-vs-1 weights by hand.
+    Without MODEL it first trains a small network (a few seconds).
+    """
+    try:
+        from .web.app import create_app, default_network, find_free_port, serve
+        from .web.security import is_loopback
+    except ImportError as error:
+        raise click.ClickException(
+            f"the explorer needs starlette and uvicorn ({error.name} is missing): "
+            "pip install 'glassnet[web]'"
+        ) from None
+    if not is_loopback(host):
+        if not allow_remote:
+            raise click.UsageError(
+                f"--host {host} would let other machines reach the explorer; add --allow-remote "
+                "if you mean it"
+            )
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this machine on port {port} can "
+            "use the explorer (it has no login)",
+            err=True,
+        )
+    port = port or find_free_port(host)
+    check_port_free(host, port)
+    if model is None:
+        click.echo("no model given: training a small 64-32-10 network first (a few seconds)...")
+        network = default_network()
+    else:
+        network, _ = load_model(model)
+    app = create_app(network, db_path=db, host=host, port=port)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"glassnet explorer: http://{shown}:{port}/   (Ctrl-C to stop)")
+    serve(app, host=host, port=port)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail with a clear message when the port is taken (instead of a server traceback)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port} ({error.strerror or error}); "
+                "choose another port with --port"
+            ) from None
+
+
 # ====================================================================== export
 @main.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("model", type=click.Path(path_type=Path))
@@ -1404,6 +1472,61 @@ def export(model: Path, json_path: Path) -> None:
         f"wrote {written} ({written.stat().st_size:,} bytes): "
         f"{'-'.join(map(str, network.sizes))} network, {network.n_parameters:,} numbers"
     )
+
+
+# ====================================================================== tour
+def _tour_step_number(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """Check ``--step N`` against the tour's steps (a bad N is a usage error)."""
+    if value is None:
+        return None
+    from .tour import check_step_number
+
+    try:
+        return check_step_number(value)
+    except ConfigError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--step", "step_number", type=int, metavar="N", callback=_tour_step_number,
+              help="Run only step N (1 to 9).")
+@click.option("--all", "run_all", is_flag=True, help="Run every step without waiting for Enter.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Save each step's pictures as PNG files in this folder.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_DATABASE_PATH, show_default=True,
+              help="The runs database step 9 records its runs in.")  # fmt: skip
+def tour(step_number: int | None, run_all: bool, out: Path | None, db: Path) -> None:
+    """How a neural network works, in nine steps of running code.
+
+    From "an image is a list of numbers" to "hidden layers learn parts of digits",
+    each step explains one idea and runs it on the real digits. Press Enter for the
+    next step (q to stop); when the input is not a terminal, the steps run straight
+    through.
+
+    \b
+      glassnet tour                  one step at a time
+      glassnet tour --step 6         only step 6 (the slope, and backpropagation)
+      glassnet tour --all --out tour-pictures
+    """
+    from . import tour as guided_tour
+
+    numbers = [step_number] if step_number is not None else range(1, len(guided_tour.STEPS) + 1)
+    wait = step_number is None and not run_all and sys.stdin.isatty()
+    for position, number in enumerate(numbers):
+        if position:
+            if wait:
+                click.echo(f"\n[Enter: step {number} of {len(guided_tour.STEPS)}, q: stop] ",
+                           nl=False)
+                answer = sys.stdin.readline()
+                if not answer or answer.strip().lower() in ("q", "quit"):
+                    return
+            click.echo("")
+        step = guided_tour.run_step(number, db_path=db)
+        click.echo(step.text())
+        if out is not None:
+            for path in guided_tour.save_figures(step, out):
+                click.echo(f"picture: {path}")
 
 
 __all__ = [
