@@ -74,6 +74,9 @@ OUTPUT_ACTIVATIONS = ("softmax", "sigmoid")
 DEFAULT_SETTINGS = RunSettings(hidden=(32,), epochs=80, patience=10)
 """What ``glassnet explore`` trains when it is given no model: about two seconds."""
 
+LIVE_DEFAULTS = RunSettings(hidden=(32,), epochs=30, patience=10)
+"""Live training's defaults: glassnet's own, with fewer epochs (it is watched)."""
+
 EVENT_POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 
@@ -139,8 +142,7 @@ class Explorer:
                 "loss": list(LOSSES), "optimizer": list(OPTIMIZERS),
                 "handset_presets": list(PRESETS),
             },
-            "defaults": {**RunSettings(hidden=(32,), epochs=40).to_dict(),
-                         "learning_rates": DEFAULT_LEARNING_RATES},
+            "defaults": {**LIVE_DEFAULTS.to_dict(), "learning_rates": DEFAULT_LEARNING_RATES},
             "limits": {
                 "hidden_layers": MAX_HIDDEN_LAYERS, "hidden_units": MAX_HIDDEN_UNITS,
                 "epochs": MAX_EPOCHS, "batch_size": MAX_BATCH_SIZE,
@@ -209,7 +211,9 @@ class Explorer:
                                     "early_stopping"})
         hidden = check.get_int_list(body, "hidden", max_length=MAX_HIDDEN_LAYERS, low=1,
                                     high=MAX_HIDDEN_UNITS, default=[32])
-        optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS), default="adam")
+        defaults = LIVE_DEFAULTS
+        optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS),
+                                     default=defaults.optimizer)
         output = check.get_choice(body, "output", OUTPUT_ACTIVATIONS, default="softmax")
         settings = RunSettings(
             hidden=tuple(hidden),
@@ -219,11 +223,13 @@ class Explorer:
             optimizer=optimizer,
             learning_rate=check.get_number(body, "learning_rate", low=1e-6, high=10.0,
                                            default=None),
-            batch_size=check.get_int(body, "batch_size", low=1, high=MAX_BATCH_SIZE, default=32),
-            epochs=check.get_int(body, "epochs", low=1, high=MAX_EPOCHS, default=40),
-            seed=check.get_int(body, "seed", low=0, high=2**31 - 1, default=0),
-            early_stopping=check.get_bool(body, "early_stopping", default=True),
-            patience=10,
+            batch_size=check.get_int(body, "batch_size", low=1, high=MAX_BATCH_SIZE,
+                                     default=defaults.batch_size),
+            epochs=check.get_int(body, "epochs", low=1, high=MAX_EPOCHS, default=defaults.epochs),
+            seed=check.get_int(body, "seed", low=0, high=2**31 - 1, default=defaults.seed),
+            early_stopping=check.get_bool(body, "early_stopping",
+                                          default=defaults.early_stopping),
+            patience=defaults.patience,
         )
         sizes = [64, *settings.hidden, len(self.data.classes)]
         weights = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))

@@ -34,6 +34,16 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+     b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+"""Sent with every answer: the page may load only its own files and cannot be framed."""
+
 
 class BodyTooLarge(Exception):
     """Raised while reading a request body that grows past the limit."""
@@ -138,6 +148,7 @@ class RequestGuard:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
+                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
             await send(message)
 
         try:

@@ -1,0 +1,941 @@
+/* glassnet explorer: the page only draws. Every number comes from the Python server
+   (/api, see docs/explorer.md): no forward pass, no training and no slope is computed here. */
+"use strict";
+
+(function () {
+  // ------------------------------------------------------------------ helpers
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, attrs, children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children || []) node.append(child);
+    return node;
+  };
+  const SVG = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs) => {
+    const node = document.createElementNS(SVG, tag);
+    for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+    return node;
+  };
+  const fixed = (x, digits = 3) => (x === null || x === undefined ? "–" : Number(x).toFixed(digits));
+  const percent = (x, digits = 1) => (x === null || x === undefined ? "–" : (100 * x).toFixed(digits) + "%");
+
+  let toastTimer = null;
+  function toast(message) {
+    const box = $("toast");
+    box.textContent = message;
+    box.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
+  }
+
+  async function api(path, body) {
+    const options = body === undefined ? {} : {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    };
+    const response = await fetch(path, options);
+    let data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    if (!response.ok) {
+      const message = (data && data.error) || `the server answered ${response.status}`;
+      const error = new Error(message);
+      error.status = response.status;
+      throw error;
+    }
+    return data;
+  }
+
+  // Colours: ink is dark on white; weights are blue (+) or orange (-); firing is amber.
+  const mix = (from, to, t) => {
+    t = Math.max(0, Math.min(1, t));
+    const c = from.map((f, i) => Math.round(f + (to[i] - f) * t));
+    return `rgb(${c[0]},${c[1]},${c[2]})`;
+  };
+  const WHITE = [255, 255, 255], INK = [28, 31, 43], BLUE = [37, 99, 235], ORANGE = [232, 89, 12],
+    AMBER = [245, 159, 0], DEEP = [176, 84, 0];
+  const inkColor = (v) => mix(WHITE, INK, v);
+  const weightColor = (w, scale) => mix(WHITE, w >= 0 ? BLUE : ORANGE, Math.abs(w) / (scale || 1));
+  const fireColor = (t) => (t <= 0.6 ? mix(WHITE, AMBER, t / 0.6) : mix(AMBER, DEEP, (t - 0.6) / 0.4));
+  const maxAbs = (values) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-9);
+
+  /** Paint a side x side grid of values onto a canvas, one colour per cell. */
+  function paintGrid(canvas, values, side, colorOf) {
+    const ctx = canvas.getContext("2d");
+    const cell = canvas.width / side;
+    for (let r = 0; r < side; r++) {
+      for (let c = 0; c < side; c++) {
+        ctx.fillStyle = colorOf(values[r * side + c]);
+        ctx.fillRect(c * cell, r * cell, Math.ceil(cell), Math.ceil(cell));
+      }
+    }
+  }
+  function thumb(values, caption, colorOf) {
+    const canvas = el("canvas", { width: 8, height: 8 });
+    paintGrid(canvas, values, 8, colorOf || inkColor);
+    return el("div", { class: "thumb" }, [canvas, el("span", { text: caption })]);
+  }
+
+  // ------------------------------------------------------------------ state
+  const state = {
+    info: null,
+    network: null,        // /api/network: sizes, layers (weights, biases)
+    prediction: null,     // last /api/predict answer with ink
+    selected: null,       // {layer, neuron}: layer 0 is the first hidden layer
+    training: null,       // {source, epochs: [...], settings}
+    slopeReady: false,
+  };
+
+  // ------------------------------------------------------------------ tabs
+  function showTab(name) {
+    document.querySelectorAll(".tab").forEach((tab) => {
+      const on = tab.dataset.tab === name;
+      tab.classList.toggle("active", on);
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+    });
+    document.querySelectorAll(".panel").forEach((panel) => {
+      panel.classList.toggle("active", panel.id === "panel-" + name);
+    });
+  }
+  document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => {
+    showTab(tab.dataset.tab);
+    if (tab.dataset.tab === "slope" && !state.slopeReady && state.network) pickSlope();
+  }));
+
+  // ------------------------------------------------------------------ the drawing pad
+  const pad = $("pad");
+  const padContext = pad.getContext("2d", { willReadFrequently: true });
+  const strokes = [];
+  let currentStroke = null;
+  const PEN = pad.width / 13;
+
+  function padPoint(event) {
+    const box = pad.getBoundingClientRect();
+    return [(event.clientX - box.left) * (pad.width / box.width),
+      (event.clientY - box.top) * (pad.height / box.height)];
+  }
+  function drawStroke(points) {
+    padContext.lineCap = "round";
+    padContext.lineJoin = "round";
+    padContext.lineWidth = PEN;
+    padContext.strokeStyle = "#1c1f2b";
+    padContext.fillStyle = "#1c1f2b";
+    if (points.length === 1) {
+      padContext.beginPath();
+      padContext.arc(points[0][0], points[0][1], PEN / 2, 0, 2 * Math.PI);
+      padContext.fill();
+      return;
+    }
+    padContext.beginPath();
+    padContext.moveTo(points[0][0], points[0][1]);
+    for (let i = 1; i < points.length; i++) padContext.lineTo(points[i][0], points[i][1]);
+    padContext.stroke();
+  }
+  function redrawPad() {
+    padContext.clearRect(0, 0, pad.width, pad.height);
+    strokes.forEach(drawStroke);
+    const inked = strokes.length > 0;
+    pad.classList.toggle("inked", inked);
+    $("pad-empty").hidden = inked;
+  }
+  pad.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    pad.setPointerCapture(event.pointerId);
+    currentStroke = [padPoint(event)];
+    strokes.push(currentStroke);
+    redrawPad();
+  });
+  pad.addEventListener("pointermove", (event) => {
+    if (!currentStroke) return;
+    event.preventDefault();
+    currentStroke.push(padPoint(event));
+    redrawPad();
+    schedulePredict(150);
+  });
+  const endStroke = () => {
+    if (!currentStroke) return;
+    currentStroke = null;
+    schedulePredict(0);
+  };
+  pad.addEventListener("pointerup", endStroke);
+  pad.addEventListener("pointercancel", endStroke);
+  pad.addEventListener("touchmove", (event) => event.preventDefault(), { passive: false });
+
+  $("clear").addEventListener("click", () => {
+    strokes.length = 0;
+    redrawPad();
+    showEmpty("draw something to see its guess");
+  });
+  $("undo").addEventListener("click", () => {
+    strokes.pop();
+    redrawPad();
+    if (strokes.length) schedulePredict(0); else showEmpty("draw something to see its guess");
+  });
+  $("example").addEventListener("click", async () => {
+    strokes.length = 0;
+    redrawPad();
+    const index = Math.floor(Math.random() * ((state.info && state.info.data.images) || 1797));
+    try {
+      const answer = await api("/api/predict", { example: index });
+      showPrediction(answer, `training digit #${index}, labelled ${answer.label}`);
+    } catch (error) { toast(error.message); }
+  });
+
+  /** The canvas as ink amounts 0..1, averaged over 2x2 blocks: a 140x140 list of rows. */
+  function padPixels() {
+    const image = padContext.getImageData(0, 0, pad.width, pad.height).data;
+    const side = pad.width / 2;
+    const rows = [];
+    for (let r = 0; r < side; r++) {
+      const row = new Array(side);
+      for (let c = 0; c < side; c++) {
+        let sum = 0;
+        for (let dr = 0; dr < 2; dr++) {
+          for (let dc = 0; dc < 2; dc++) sum += image[(((2 * r + dr) * pad.width) + 2 * c + dc) * 4 + 3];
+        }
+        row[c] = Math.round((sum / (4 * 255)) * 100) / 100;
+      }
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  let predictTimer = null, predicting = false, predictAgain = false;
+  function schedulePredict(delay) {
+    clearTimeout(predictTimer);
+    predictTimer = setTimeout(predictNow, delay);
+  }
+  async function predictNow() {
+    if (!strokes.length) return;
+    if (predicting) { predictAgain = true; return; }
+    predicting = true;
+    try {
+      const answer = await api("/api/predict", { pixels: padPixels() });
+      if (!answer.ink) showEmpty(answer.message);
+      else showPrediction(answer, null);
+    } catch (error) {
+      toast(error.message);
+    } finally {
+      predicting = false;
+      if (predictAgain) { predictAgain = false; predictNow(); }
+    }
+  }
+
+  // ------------------------------------------------------------------ showing a prediction
+  function showEmpty(message) {
+    state.prediction = null;
+    const guess = $("guess");
+    guess.textContent = "?";
+    guess.classList.add("unknown");
+    $("guess-note").textContent = message;
+    clearCanvas($("box32"));
+    clearCanvas($("input8"));
+    renderNumbers(null);
+    renderBars(null);
+    renderDiagram();
+    refreshNeuron();
+    refreshHandset();
+  }
+  function clearCanvas(canvas) {
+    canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+  }
+
+  function showPrediction(answer, note) {
+    state.prediction = answer;
+    const guess = $("guess");
+    guess.textContent = String(answer.guess);
+    guess.classList.remove("unknown");
+    const best = Math.max(...answer.probabilities);
+    $("guess-note").textContent = note || `${percent(best, 0)} sure`;
+    if (answer.box32) paintGrid($("box32"), answer.box32.flat(), 32, inkColor);
+    else clearCanvas($("box32"));
+    paintGrid($("input8"), answer.numbers, 8, inkColor);
+    renderNumbers(answer.numbers);
+    renderBars(answer);
+    if (state.network && answer.version !== state.network.version) loadNetwork();
+    else renderDiagram();
+    refreshNeuron();
+    refreshHandset();
+  }
+
+  function renderNumbers(numbers) {
+    const box = $("numbers");
+    box.replaceChildren();
+    for (let i = 0; i < 64; i++) {
+      const v = numbers ? numbers[i] : 0;
+      const span = el("span", { text: numbers ? (v === 0 ? "0" : v.toFixed(2).replace(/^0/, "")) : "·" });
+      if (v > 0) { span.style.background = inkColor(v); if (v > 0.45) span.classList.add("on"); }
+      box.append(span);
+    }
+  }
+
+  function renderBars(answer) {
+    const box = $("output-bars");
+    box.replaceChildren();
+    const classes = (answer && answer.classes) || (state.network && state.network.classes) || [];
+    const outputs = answer ? answer.outputs : null;
+    let winner = -1;
+    if (outputs) winner = outputs.indexOf(Math.max(...outputs));
+    classes.forEach((label, i) => {
+      const value = outputs ? outputs[i] : 0;
+      const fill = el("div", { class: "bar-fill" });
+      fill.style.width = `${Math.max(0, Math.min(1, value)) * 100}%`;
+      box.append(el("div", { class: "bar" + (i === winner && outputs.length > 1 ? " best" : ""), title: `output neuron for ${label}` }, [
+        el("span", { class: "bar-label", text: String(label) }),
+        el("div", { class: "bar-track" }, [fill]),
+        el("span", { class: "bar-value", text: outputs ? fixed(value, 3) : "" }),
+      ]));
+    });
+  }
+
+  // ------------------------------------------------------------------ the network
+  async function loadNetwork() {
+    try {
+      state.network = await api("/api/network");
+    } catch (error) { toast(error.message); return; }
+    const n = state.network;
+    const shape = n.sizes.join(" → ");
+    $("model-summary").textContent = `${shape}  ·  ${n.activation} hidden, ${n.output} output  ·  ${n.parameters.toLocaleString()} weights`;
+    if (state.selected && (state.selected.layer >= n.layers.length ||
+      state.selected.neuron >= n.sizes[state.selected.layer + 1])) state.selected = null;
+    renderDiagram();
+    renderBars(state.prediction);
+    fillSlopeLayers();
+    drawWeightTiles(transpose(n.layers[0].weights));
+    if (state.prediction && state.prediction.version !== n.version) schedulePredict(0);
+    refreshNeuron();
+  }
+
+  /** Neuron value -> 0..1 for colouring, by what its activation can produce. */
+  function firing(values, activation) {
+    if (activation === "sigmoid" || activation === "softmax") return values.map((v) => v);
+    if (activation === "tanh") return values.map((v) => (v + 1) / 2);
+    const top = Math.max(...values, 1e-9);
+    return values.map((v) => Math.max(0, v) / top);
+  }
+
+  function renderDiagram() {
+    const n = state.network;
+    const root = $("diagram");
+    root.replaceChildren();
+    if (!n) return;
+    const W = 820, H = 480, PAD = 26;
+    root.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    const trace = state.prediction;
+    const L = n.layers.length;
+    // positions: inputs as an 8x8 grid, then one column per layer
+    const cell = 23, gridX = 16, gridY = (H - 8 * cell) / 2;
+    const positions = [[]];
+    for (let i = 0; i < 64; i++) {
+      positions[0].push([gridX + (i % 8) * cell + cell / 2, gridY + Math.floor(i / 8) * cell + cell / 2]);
+    }
+    const firstX = 300, lastX = W - 70;
+    const radii = [cell / 2];
+    for (let l = 0; l < L; l++) {
+      const count = n.sizes[l + 1];
+      const x = L === 1 ? lastX : firstX + (lastX - firstX) * (l / (L - 1));
+      const spacing = Math.min(42, (H - 2 * PAD) / count);
+      const top = H / 2 - (spacing * (count - 1)) / 2;
+      positions.push(Array.from({ length: count }, (_, j) => [x, top + j * spacing]));
+      radii.push(Math.max(2.2, Math.min(13, spacing * 0.4)));
+    }
+    // connections
+    const edges = svg("g", { class: "edges" });
+    root.append(edges);
+    const sel = state.selected;
+    for (let l = 0; l < L; l++) {
+      const weights = n.layers[l].weights;
+      const nIn = weights.length, nOut = weights[0].length;
+      let chosen = [];
+      if (nIn * nOut <= 360) {
+        for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) chosen.push([i, j]);
+      } else if (sel && sel.layer === l) {
+        chosen = strongest(Array.from({ length: nIn }, (_, i) => [i, sel.neuron]), weights, 16);
+      } else if (sel && sel.layer === l - 1) {
+        chosen = strongest(Array.from({ length: nOut }, (_, j) => [sel.neuron, j]), weights, 16);
+      } else {
+        const all = [];
+        for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) all.push([i, j]);
+        chosen = strongest(all, weights, 90);
+      }
+      const scale = maxAbs(weights.flat());
+      for (const [i, j] of chosen) {
+        const w = weights[i][j];
+        const t = Math.abs(w) / scale;
+        const highlight = sel && ((sel.layer === l && sel.neuron === j) || (sel.layer === l - 1 && sel.neuron === i));
+        const [x1, y1] = positions[l][i], [x2, y2] = positions[l + 1][j];
+        edges.append(svg("line", {
+          x1, y1, x2, y2, stroke: w >= 0 ? "#2563eb" : "#e8590c",
+          "stroke-width": (0.3 + 2.7 * t).toFixed(2),
+          "stroke-opacity": (sel && !highlight ? 0.06 + 0.2 * t : 0.12 + 0.7 * t).toFixed(2),
+        }));
+      }
+    }
+    // inputs
+    const inputs = svg("g", { class: "inputs" });
+    root.append(inputs);
+    for (let i = 0; i < 64; i++) {
+      const v = trace ? trace.numbers[i] : 0;
+      const [x, y] = positions[0][i];
+      inputs.append(svg("rect", { class: "pixel", x: x - cell / 2, y: y - cell / 2, width: cell, height: cell, fill: inkColor(v) }));
+    }
+    const caption = (x, text) => {
+      const t = svg("text", { x, y: H - 6, "text-anchor": "middle", class: "label" });
+      t.textContent = text;
+      root.append(t);
+    };
+    caption(gridX + 4 * cell, "64 inputs (8×8)");
+    // neurons
+    const winner = trace ? trace.outputs.indexOf(Math.max(...trace.outputs)) : -1;
+    for (let l = 0; l < L; l++) {
+      const layerValues = trace ? firing(trace.layers[l].activations, n.layers[l].activation) : null;
+      const group = svg("g", { class: "layer" });
+      root.append(group);
+      const isOutput = l === L - 1;
+      positions[l + 1].forEach(([x, y], j) => {
+        const r = radii[l + 1];
+        const node = svg("g", {
+          class: "neuron" + (sel && sel.layer === l && sel.neuron === j ? " selected" : "") +
+            (isOutput && j === winner && n.sizes[L] > 1 ? " winner" : ""),
+          "data-testid": `neuron-${l}-${j}`, "data-layer": l, "data-neuron": j, tabindex: 0, role: "button",
+          "aria-label": isOutput ? `output neuron ${n.classes[j]}` : `hidden layer ${l + 1} neuron ${j}`,
+        });
+        const spacing = positions[l + 1].length > 1 ? positions[l + 1][1][1] - positions[l + 1][0][1] : 40;
+        node.append(svg("rect", { x: x - 14, y: y - spacing / 2, width: 28, height: spacing, fill: "transparent" }));
+        node.append(svg("circle", { cx: x, cy: y, r, fill: layerValues ? fireColor(layerValues[j]) : "#fff" }));
+        if (isOutput) {
+          const label = svg("text", { x: x + r + 7, y: y + 5, class: "out-label" });
+          label.textContent = n.sizes[L] > 1 ? String(n.classes[j]) : "1?";
+          node.append(label);
+          if (trace) {
+            const value = svg("text", { x: x + r + 22, y: y + 5, class: "label" });
+            value.textContent = fixed(trace.outputs[j], 2);
+            node.append(value);
+          }
+        }
+        node.addEventListener("click", () => selectNeuron(l, j));
+        node.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") selectNeuron(l, j); });
+        group.append(node);
+      });
+      caption(positions[l + 1][0][0], isOutput ? "outputs" : `hidden ${l + 1} (${n.sizes[l + 1]})`);
+    }
+  }
+  function strongest(pairs, weights, count) {
+    return pairs.map((p) => [p, Math.abs(weights[p[0]][p[1]])])
+      .sort((a, b) => b[1] - a[1]).slice(0, count).map((p) => p[0]);
+  }
+
+  // ------------------------------------------------------------------ one neuron
+  function selectNeuron(layer, neuron) {
+    state.selected = { layer, neuron };
+    renderDiagram();
+    refreshNeuron();
+  }
+  let neuronRequest = 0;
+  async function refreshNeuron() {
+    if (!state.selected || !state.network) return;
+    const ticket = ++neuronRequest;
+    const body = { layer: state.selected.layer, neuron: state.selected.neuron };
+    if (state.prediction) body.numbers = state.prediction.numbers;
+    try {
+      const answer = await api("/api/neuron", body);
+      if (ticket === neuronRequest) renderNeuron(answer);
+    } catch (error) { toast(error.message); }
+  }
+
+  function renderNeuron(info) {
+    const panel = $("neuron-panel");
+    panel.replaceChildren();
+    const n = state.network;
+    const title = info.is_output
+      ? (info.label === null ? "The output neuron" : `Output neuron “${info.label}”`)
+      : `Hidden neuron ${info.neuron} of layer ${info.layer + 1}`;
+    panel.append(el("h3", { text: title }));
+    const weightScale = maxAbs(info.weights);
+    if (info.picture) {
+      const canvas = el("canvas", { width: 8, height: 8, class: "pixelated", "data-testid": "neuron-weights" });
+      paintGrid(canvas, info.picture.flat(), 8, (w) => weightColor(w, weightScale));
+      panel.append(el("div", { class: "picture" }, [canvas, el("p", {
+        class: "hint small",
+        text: "Its 64 incoming weights, one per pixel. Ink on blue pixels pushes it up, ink on orange pixels pulls it down.",
+      })]));
+    } else {
+      const strip = el("canvas", { width: info.weights.length, height: 1, class: "pixelated", "data-testid": "neuron-weights" });
+      strip.style.width = "100%";
+      strip.style.height = "18px";
+      const ctx = strip.getContext("2d");
+      info.weights.forEach((w, i) => { ctx.fillStyle = weightColor(w, weightScale); ctx.fillRect(i, 0, 1, 1); });
+      panel.append(el("p", { class: "hint small", text: `Its ${info.weights.length} incoming weights, one per neuron of the layer before (blue +, orange −):` }), strip);
+    }
+    if (info.sum) {
+      const s = info.sum;
+      const table = el("table");
+      const source = (i) => (info.layer === 0 ? `pixel ${Math.floor(i / 8)},${i % 8}` : `neuron ${i}`);
+      const shown = s.terms.filter((t) => t.product !== 0).slice(0, 8);
+      const row = (cells, cls) => table.append(el("tr", cls ? { class: cls } : {}, cells.map((c) => el("td", { text: c }))));
+      row(["term", "weight", "× input", "= product"]);
+      shown.forEach((t) => row([source(t.from), fixed(t.weight), `× ${fixed(t.input, 2)}`, fixed(t.product)]));
+      const rest = s.terms.length - shown.length;
+      const restSum = s.products_total - shown.reduce((a, t) => a + t.product, 0);
+      if (rest > 0) row([`${rest} more terms`, "", "", fixed(restSum)], "more");
+      row(["+ bias", "", "", fixed(s.bias)]);
+      row(["weighted sum z", "", "", fixed(s.weighted_sum)], "total");
+      const fn = info.activation;
+      panel.append(el("p", { class: "hint small", text: "For your drawing, its weighted sum, written out (largest terms first):" }),
+        el("div", { class: "sum" }, [table, el("div", {
+          class: "result",
+          text: fn === "softmax" ? `softmax over all outputs → ${fixed(s.value)}` : `${fn}(${fixed(s.weighted_sum)}) = ${fixed(s.value)}`,
+        })]));
+    } else {
+      panel.append(el("p", { class: "hint small", text: "Draw a digit to see this neuron's sum written out." }));
+    }
+    if (info.exciting) {
+      panel.append(el("p", { class: "hint small", text: "Training digits that excite it most:" }),
+        el("div", { class: "thumbs" }, info.exciting.map((d) => thumb(d.image, `${d.label}: ${fixed(d.value, 2)}`))));
+    }
+    const button = el("button", { type: "button", text: "See the slope of its strongest weight" });
+    button.addEventListener("click", () => {
+      const best = info.weights.reduce((b, w, i) => (Math.abs(w) > Math.abs(info.weights[b]) ? i : b), 0);
+      $("s-layer").value = String(info.layer);
+      $("s-row").value = String(best);
+      $("s-column").value = String(info.neuron);
+      showTab("slope");
+      pickSlope();
+    });
+    panel.append(el("div", { class: "actions" }, [button]));
+    if (!n) return;
+  }
+
+  // ------------------------------------------------------------------ live training
+  function fillSelect(select, names, chosen) {
+    select.replaceChildren(...names.map((name) => el("option", { value: name, text: name.replace(/_/g, " ") })));
+    select.value = chosen;
+  }
+  const chartColors = { train: "#4f46e5", val: "#f59f00" };
+
+  function drawChart(canvas, series, options) {
+    const ctx = canvas.getContext("2d");
+    const Wd = canvas.width, Ht = canvas.height;
+    const left = 46, right = 12, top = 10, bottom = 26;
+    ctx.clearRect(0, 0, Wd, Ht);
+    const all = series.flatMap((s) => s.values).filter((v) => v !== null && Number.isFinite(v));
+    let yMin = options.yMin !== undefined ? options.yMin : Math.min(...all, 0);
+    let yMax = options.yMax !== undefined ? options.yMax : Math.max(...all, 1e-6);
+    if (!all.length) { yMin = 0; yMax = 1; }
+    if (options.fitAccuracy && all.length) { yMin = Math.max(0, Math.floor(Math.min(...all) * 10) / 10); yMax = 1; }
+    if (yMax - yMin < 1e-9) yMax = yMin + 1;
+    const xMax = Math.max(options.xMax || 1, 2);
+    const X = (i) => left + ((i - 1) / (xMax - 1)) * (Wd - left - right);
+    const Y = (v) => top + (1 - (v - yMin) / (yMax - yMin)) * (Ht - top - bottom);
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.fillStyle = "#626a7e";
+    ctx.strokeStyle = "#eceef4";
+    ctx.lineWidth = 1;
+    for (let k = 0; k <= 4; k++) {
+      const v = yMin + ((yMax - yMin) * k) / 4;
+      ctx.beginPath(); ctx.moveTo(left, Y(v)); ctx.lineTo(Wd - right, Y(v)); ctx.stroke();
+      ctx.textAlign = "right";
+      ctx.fillText(options.percent ? `${Math.round(v * 100)}%` : v.toFixed(2), left - 5, Y(v) + 4);
+    }
+    ctx.textAlign = "center";
+    const stepX = Math.max(1, Math.ceil(xMax / 6));
+    for (let e = 1; e <= xMax; e += stepX) ctx.fillText(String(e), X(e), Ht - 8);
+    ctx.textAlign = "right";
+    ctx.fillText("epoch", Wd - right, Ht - 8 - 12 > 0 ? Ht - 8 : Ht);
+    for (const s of series) {
+      ctx.strokeStyle = s.color; ctx.fillStyle = s.color; ctx.lineWidth = 2;
+      ctx.beginPath();
+      let started = false;
+      s.values.forEach((v, i) => {
+        if (v === null) return;
+        if (!started) { ctx.moveTo(X(i + 1), Y(v)); started = true; } else ctx.lineTo(X(i + 1), Y(v));
+      });
+      ctx.stroke();
+      if (s.values.length === 1 && s.values[0] !== null) {
+        ctx.beginPath(); ctx.arc(X(1), Y(s.values[0]), 3, 0, 2 * Math.PI); ctx.fill();
+      }
+    }
+  }
+
+  function drawCharts() {
+    const t = state.training;
+    const epochs = t ? t.epochs : [];
+    const xMax = t ? t.settings.epochs : 10;
+    const pick = (key) => epochs.map((e) => e[key]);
+    drawChart($("chart-loss"), [
+      { values: pick("train_loss"), color: chartColors.train },
+      { values: pick("validation_loss"), color: chartColors.val },
+    ], { xMax, yMin: 0 });
+    drawChart($("chart-accuracy"), [
+      { values: pick("train_accuracy"), color: chartColors.train },
+      { values: pick("validation_accuracy"), color: chartColors.val },
+    ], { xMax, percent: true, fitAccuracy: true });
+    $("chart-loss").dataset.points = String(epochs.length);
+  }
+
+  function drawWeightTiles(pictures) {
+    // one list of 64 incoming weights per first-layer neuron
+    if (!pictures || !pictures.length || pictures[0].length !== 64) return;
+    const box = $("weight-tiles");
+    const shown = pictures.slice(0, 64);
+    if (box.children.length !== shown.length) {
+      box.replaceChildren(...shown.map(() => el("canvas", { width: 8, height: 8 })));
+    }
+    shown.forEach((w, k) => {
+      const scale = maxAbs(w);
+      paintGrid(box.children[k], w, 8, (v) => weightColor(v, scale));
+    });
+  }
+  function transpose(rows) { return rows[0].map((_, j) => rows.map((r) => r[j])); }
+
+  function trainingButtons(status) {
+    const active = ["running", "paused", "stopping"].includes(status);
+    $("train-start").disabled = active;
+    $("train-pause").disabled = !active || status === "stopping";
+    $("train-step").disabled = !active || status === "stopping";
+    $("train-stop").disabled = !active || status === "stopping";
+    $("train-pause").textContent = status === "paused" ? "Resume" : "Pause";
+  }
+  function trainingStatus(text, isError) {
+    const box = $("train-status");
+    box.textContent = text;
+    box.classList.toggle("error", !!isError);
+  }
+
+  function readSettings() {
+    const hiddenText = $("f-hidden").value.trim().toLowerCase();
+    let hidden;
+    if (hiddenText === "" || hiddenText === "none") hidden = [];
+    else {
+      hidden = hiddenText.split(",").map((part) => Number(part.trim()));
+      if (hidden.some((h) => !Number.isInteger(h))) throw new Error("hidden layers: whole numbers separated by commas, e.g. 64,32 (or none)");
+    }
+    const settings = {
+      hidden, activation: $("f-activation").value, loss: $("f-loss").value, optimizer: $("f-optimizer").value,
+      batch_size: Number($("f-batch").value), epochs: Number($("f-epochs").value), seed: Number($("f-seed").value),
+    };
+    if ($("f-rate").value.trim() !== "") settings.learning_rate = Number($("f-rate").value);
+    if (settings.loss === "squared_error") settings.output = "sigmoid";
+    return settings;
+  }
+
+  $("train-start").addEventListener("click", async () => {
+    let settings;
+    try { settings = readSettings(); } catch (error) { trainingStatus(error.message, true); return; }
+    try {
+      const status = await api("/api/training/start", settings);
+      startWatching(status);
+    } catch (error) {
+      trainingStatus(error.message, true);
+    }
+  });
+  $("train-pause").addEventListener("click", () => trainingControl($("train-pause").textContent === "Resume" ? "resume" : "pause"));
+  $("train-step").addEventListener("click", () => trainingControl("step"));
+  $("train-stop").addEventListener("click", () => trainingControl("stop"));
+  async function trainingControl(action) {
+    try {
+      const status = await api(`/api/training/${action}`, {});
+      trainingButtons(status.state);
+    } catch (error) { toast(error.message); }
+  }
+
+  function startWatching(status) {
+    if (state.training && state.training.source) state.training.source.close();
+    state.training = { settings: status.settings, epochs: status.epochs || [], source: null };
+    $("train-results").hidden = true;
+    trainingButtons(status.state);
+    trainingStatus("starting…");
+    drawCharts();
+    const source = new EventSource("/api/training/events");
+    state.training.source = source;
+    const seen = new Set(state.training.epochs.map((e) => e.epoch));
+    source.addEventListener("epoch", (event) => {
+      const data = JSON.parse(event.data);
+      if (seen.has(data.epoch)) return;
+      seen.add(data.epoch);
+      state.training.epochs.push(data);
+      drawCharts();
+      if (data.weights) drawWeightTiles(data.weights);
+      const val = data.validation_accuracy !== null ? ` · validation accuracy ${percent(data.validation_accuracy)}` : "";
+      trainingStatus(`epoch ${data.epoch} of ${state.training.settings.epochs} · loss ${fixed(data.train_loss, 4)}${val}`);
+    });
+    source.addEventListener("state", (event) => {
+      const data = JSON.parse(event.data);
+      trainingButtons(data.state);
+      if (data.state === "paused") trainingStatus($("train-status").textContent.replace(/ · paused$/, "") + " · paused");
+    });
+    source.addEventListener("done", (event) => {
+      source.close();
+      const data = JSON.parse(event.data);
+      trainingButtons("finished");
+      trainingStatus(`finished after ${data.epochs} epochs (${data.stop_reason.replace(/_/g, " ")}) in ${data.seconds.toFixed(1)} s` +
+        (data.run_id ? ` · recorded as run ${data.run_id}` : ""));
+      showResults(data);
+      loadNetwork();
+    });
+    source.addEventListener("failed", (event) => {
+      source.close();
+      trainingButtons("failed");
+      trainingStatus(JSON.parse(event.data).error, true);
+    });
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) trainingButtons("failed");
+    };
+  }
+
+  function showResults(data) {
+    $("train-results").hidden = false;
+    $("test-accuracy").textContent = percent(data.test_accuracy);
+    $("test-note").textContent = `${data.n_test - data.n_mistakes} of ${data.n_test} right · on training digits ${percent(data.train_accuracy)}`;
+    const table = $("confusion");
+    table.replaceChildren();
+    const head = el("tr", {}, [el("th", { text: "" }), ...data.classes.map((c) => el("th", { text: String(c) }))]);
+    table.append(head);
+    const peak = Math.max(...data.confusion.flat(), 1);
+    data.confusion.forEach((row, i) => {
+      const cells = row.map((count, j) => {
+        const td = el("td", { text: count ? String(count) : "" });
+        const t = Math.sqrt(count / peak);
+        td.style.background = i === j ? mix(WHITE, [43, 138, 62], t) : (count ? mix([255, 240, 230], ORANGE, Math.min(1, count / 4)) : "#fafbfc");
+        if (t > 0.55 || (i !== j && count >= 3)) td.style.color = "#fff";
+        return td;
+      });
+      table.append(el("tr", {}, [el("th", { text: String(data.classes[i]) }), ...cells]));
+    });
+    const box = $("mistakes");
+    box.replaceChildren(...data.mistakes.map((m) => thumb(m.image, `${m.label}→${m.guess}`)));
+    if (!data.mistakes.length) box.append(el("p", { class: "hint", text: "No mistakes on the test digits." }));
+    drawWeightTiles(data.weights);
+  }
+
+  async function resumeTraining() {
+    try {
+      const status = await api("/api/training");
+      if (status.state === "idle") return;
+      if (["running", "paused", "stopping"].includes(status.state)) startWatching(status);
+      else {
+        state.training = { settings: status.settings, epochs: status.epochs, source: null };
+        drawCharts();
+        if (status.outcome && status.outcome.test_accuracy !== undefined) showResults(status.outcome);
+      }
+    } catch (error) { /* nothing to resume */ }
+  }
+
+  // ------------------------------------------------------------------ one weight's slope
+  function fillSlopeLayers() {
+    const n = state.network;
+    const select = $("s-layer");
+    const keep = select.value;
+    const names = (l) => (l === 0 ? "input" : `hidden ${l}`);
+    select.replaceChildren(...n.layers.map((_, l) => el("option", {
+      value: String(l), text: `${names(l)} → ${l === n.layers.length - 1 ? "output" : "hidden " + (l + 1)}`,
+    })));
+    if (keep && Number(keep) < n.layers.length) select.value = keep;
+    else suggestConnection();
+    updateSlopeBounds();
+  }
+  /** Start with the strongest connection into the output layer: its curve is the clearest. */
+  function suggestConnection() {
+    const n = state.network;
+    const last = n.layers.length - 1;
+    const weights = n.layers[last].weights;
+    let best = [0, 0];
+    weights.forEach((row, i) => row.forEach((w, j) => {
+      if (Math.abs(w) > Math.abs(weights[best[0]][best[1]])) best = [i, j];
+    }));
+    $("s-layer").value = String(last);
+    $("s-row").value = String(best[0]);
+    $("s-column").value = String(best[1]);
+    $("s-value").value = String(Math.round(weights[best[0]][best[1]] + (weights[best[0]][best[1]] > 0 ? -2 : 2)));
+  }
+  function updateSlopeBounds() {
+    const n = state.network;
+    if (!n) return;
+    const l = Number($("s-layer").value || 0);
+    $("s-row").max = String(n.sizes[l] - 1);
+    $("s-column").max = String(n.sizes[l + 1] - 1);
+  }
+  $("s-layer").addEventListener("change", updateSlopeBounds);
+
+  async function pickSlope(value) {
+    const body = {
+      layer: Number($("s-layer").value), row: Number($("s-row").value), column: Number($("s-column").value),
+      learning_rate: Number($("s-rate").value) || 1,
+    };
+    if (value !== undefined) body.value = value;
+    try {
+      renderSlope(await api("/api/slope", body));
+      state.slopeReady = true;
+      $("s-hop").disabled = false;
+      $("s-move").disabled = false;
+    } catch (error) { toast(error.message); }
+  }
+  $("s-pick").addEventListener("click", () => pickSlope());
+  $("s-move").addEventListener("click", () => pickSlope(Number($("s-value").value)));
+  $("s-hop").addEventListener("click", async () => {
+    try { renderSlope(await api("/api/slope/hop", { learning_rate: Number($("s-rate").value) || 1 })); } catch (error) { toast(error.message); }
+  });
+
+  function renderSlope(data) {
+    const canvas = $("slope-chart");
+    const ctx = canvas.getContext("2d");
+    const Wd = canvas.width, Ht = canvas.height;
+    const left = 56, right = 16, top = 16, bottom = 34;
+    ctx.clearRect(0, 0, Wd, Ht);
+    const xs = data.weights, ys = data.losses;
+    const xMin = xs[0], xMax = xs[xs.length - 1];
+    const points = ys.concat([data.loss], data.hops.map((h) => h.loss));
+    const yMin = Math.min(...points), yMax = Math.max(...ys);
+    const pad = (yMax - yMin) * 0.08 || 0.1;
+    const X = (v) => left + ((v - xMin) / (xMax - xMin)) * (Wd - left - right);
+    const Y = (v) => top + (1 - (v - (yMin - pad)) / (yMax - yMin + 2 * pad)) * (Ht - top - bottom);
+    ctx.font = "12px system-ui, sans-serif";
+    ctx.fillStyle = "#626a7e";
+    ctx.strokeStyle = "#eceef4";
+    for (let k = 0; k <= 4; k++) {
+      const v = yMin - pad + ((yMax - yMin + 2 * pad) * k) / 4;
+      ctx.beginPath(); ctx.moveTo(left, Y(v)); ctx.lineTo(Wd - right, Y(v)); ctx.stroke();
+      ctx.textAlign = "right"; ctx.fillText(v.toFixed(3), left - 6, Y(v) + 4);
+    }
+    ctx.textAlign = "center";
+    for (let k = 0; k <= 6; k++) {
+      const v = xMin + ((xMax - xMin) * k) / 6;
+      ctx.fillText(v.toFixed(2), X(v), Ht - 16);
+    }
+    ctx.fillText("value of this weight", (left + Wd - right) / 2, Ht - 2);
+    ctx.save(); ctx.translate(12, (top + Ht - bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(`loss (${data.loss_name.replace(/_/g, " ")})`, 0, 0); ctx.restore();
+    // the curve
+    ctx.strokeStyle = "#4f46e5"; ctx.lineWidth = 2.5;
+    ctx.beginPath();
+    xs.forEach((x, i) => (i ? ctx.lineTo(X(x), Y(ys[i])) : ctx.moveTo(X(x), Y(ys[i]))));
+    ctx.stroke();
+    // where it started
+    ctx.strokeStyle = "#c5cad8"; ctx.setLineDash([4, 4]); ctx.lineWidth = 1;
+    ctx.beginPath(); ctx.moveTo(X(data.original), top); ctx.lineTo(X(data.original), Ht - bottom); ctx.stroke();
+    ctx.setLineDash([]);
+    // hops
+    ctx.strokeStyle = "#e8590c"; ctx.fillStyle = "#e8590c"; ctx.lineWidth = 1.5;
+    data.hops.forEach((h, k) => {
+      const before = k === 0 ? null : data.hops[k - 1].loss;
+      if (before !== null) {
+        ctx.beginPath(); ctx.moveTo(X(h.from), Y(before)); ctx.lineTo(X(h.to), Y(h.loss)); ctx.stroke();
+      }
+      ctx.beginPath(); ctx.arc(X(h.to), Y(h.loss), 3, 0, 2 * Math.PI); ctx.fill();
+    });
+    // tangent: the measured slope at the current value
+    const span = (xMax - xMin) * 0.12;
+    ctx.strokeStyle = "#2b8a3e"; ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(X(data.value - span), Y(data.loss - data.numerical_slope * span));
+    ctx.lineTo(X(data.value + span), Y(data.loss + data.numerical_slope * span));
+    ctx.stroke();
+    ctx.fillStyle = "#1c1f2b";
+    ctx.beginPath(); ctx.arc(X(data.value), Y(data.loss), 6, 0, 2 * Math.PI); ctx.fill();
+    canvas.dataset.value = String(data.value);
+
+    const rows = [
+      ["weight now", fixed(data.value, 4)], ["loss", fixed(data.loss, 5)],
+      ["slope, measured", fixed(data.numerical_slope, 6)], ["slope, backprop", fixed(data.gradient, 6)],
+      ["hop size", fixed(data.hop_size, 4)], ["hops so far", String(data.hops.length)],
+    ];
+    const dl = el("dl", {}, rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+    const direction = data.numerical_slope > 0 ? "decrease" : "increase";
+    $("slope-readout").replaceChildren(dl, el("p", {
+      class: "note",
+      text: `The measured slope (nudge the weight by ±0.0001, see how the loss moves) and the slope backpropagation computes agree. ` +
+        `Downhill means ${direction} the weight: the next hop moves it by ${fixed(-data.hop_size * data.numerical_slope, 4)}.`,
+    }), el("p", { class: "note", text: `Loss measured on ${data.n_images} training digits; the green line is the slope.` }));
+    const log = $("hop-log");
+    log.replaceChildren(...data.hops.map((h) => el("li", { class: h.overshot ? "overshot" : "" , text:
+      `${fixed(h.from, 4)} → ${fixed(h.to, 4)}  slope ${fixed(h.slope, 5)}  loss ${fixed(h.loss, 5)}` +
+      (h.overshot ? "  overshot: smaller hops now" : "") })));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  // ------------------------------------------------------------------ hand-set weights
+  const handGrid = $("hand-grid");
+  for (let r = 0; r < 8; r++) {
+    for (let c = 0; c < 8; c++) {
+      const cell = el("button", { type: "button", "data-testid": `hand-cell-${r}-${c}`, "aria-label": `weight of pixel ${r},${c}` });
+      cell.addEventListener("click", () => {
+        const brush = Number(document.querySelector('input[name="brush"]:checked').value);
+        sendHandset({ cell: [r, c], weight: brush });
+      });
+      handGrid.append(cell);
+    }
+  }
+  document.querySelectorAll("[data-preset]").forEach((button) =>
+    button.addEventListener("click", () => sendHandset({ preset: button.dataset.preset })));
+  $("hand-bias").addEventListener("change", () => {
+    const bias = Number($("hand-bias").value);
+    if (Number.isFinite(bias)) sendHandset({ bias: Math.max(-10, Math.min(10, bias)) });
+  });
+
+  async function sendHandset(change) {
+    const body = Object.assign({}, change);
+    if (state.prediction) body.numbers = state.prediction.numbers;
+    try { renderHandset(await api("/api/handset", body)); } catch (error) { toast(error.message); }
+  }
+  function refreshHandset() { sendHandset({}); }
+
+  function renderHandset(data) {
+    const weights = data.weights.flat();
+    const scale = Math.max(1, maxAbs(weights));
+    Array.from(handGrid.children).forEach((cell, i) => {
+      const w = weights[i];
+      cell.style.background = weightColor(w, scale);
+      cell.style.color = Math.abs(w) / scale > 0.55 ? "#fff" : "#1c1f2b";
+      cell.textContent = w === 0 ? "0" : (w > 0 ? "+" : "−") + Math.abs(w).toString().replace(/^0\./, ".");
+    });
+    $("hand-bias").value = String(data.bias);
+    $("hand-accuracy").textContent = percent(data.accuracy);
+    const bar = (label, value, count) => {
+      const fill = el("div", { class: "bar-fill" });
+      fill.style.width = `${value * 100}%`;
+      fill.style.background = "var(--good)";
+      return el("div", { class: "bar wide" }, [
+        el("span", { class: "bar-label", text: label }), el("div", { class: "bar-track" }, [fill]),
+        el("span", { class: "bar-value", text: `${Math.round(value * count)} of ${count}` }),
+      ]);
+    };
+    $("hand-classes").replaceChildren(bar("0s right", data.accuracy_zeros, data.n_zeros), bar("1s right", data.accuracy_ones, data.n_ones));
+    const out = $("hand-output");
+    if (data.output === undefined) {
+      out.textContent = "Draw a digit to see this neuron's answer for it.";
+    } else {
+      out.replaceChildren(
+        el("div", { text: `For your drawing: weighted sum z = ${fixed(data.weighted_sum, 2)}` }),
+        el("div", {}, [document.createTextNode(`sigmoid(z) = `), el("b", { text: fixed(data.output, 3) }),
+          document.createTextNode(`  →  looks like a ${data.guess}`)]),
+      );
+    }
+    out.dataset.output = data.output === undefined ? "" : String(data.output);
+  }
+
+  // ------------------------------------------------------------------ start
+  async function start() {
+    try {
+      state.info = await api("/api/info");
+      const choices = state.info.choices;
+      const defaults = state.info.defaults;
+      fillSelect($("f-activation"), choices.activation, defaults.activation);
+      fillSelect($("f-loss"), choices.loss, defaults.loss);
+      fillSelect($("f-optimizer"), choices.optimizer, defaults.optimizer);
+      $("f-hidden").value = defaults.hidden.length ? defaults.hidden.join(",") : "none";
+      $("f-batch").value = String(defaults.batch_size);
+      $("f-epochs").value = String(defaults.epochs);
+      $("f-seed").value = String(defaults.seed);
+    } catch (error) { toast(error.message); }
+    renderNumbers(null);
+    await loadNetwork();
+    renderBars(null);
+    drawCharts();
+    refreshHandset();
+    resumeTraining();
+    document.body.dataset.ready = "true";
+  }
+  start();
+})();
