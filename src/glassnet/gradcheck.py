@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .errors import ConfigError
+from .errors import ConfigError, DataError
 
 Array = NDArray[np.floating]
 
@@ -106,6 +106,8 @@ def gradcheck(
         raise ConfigError("step must be positive")
     X = network.check_inputs(X)
     Y = network.targets(y)
+    if Y.shape[0] != X.shape[0]:
+        raise DataError(f"{X.shape[0]} images but {Y.shape[0]} labels: give one label per image")
     _, gradients = network.backward(X, Y, loss, l2=l2)
 
     def loss_of() -> float:

@@ -377,7 +377,10 @@ class Network:
         The source sums the loss over every training image; the average is the same
         number divided by n, which keeps it comparable between data sets of any size.
         """
-        return self.objective(self.check_inputs(X), self.targets(y), loss)
+        X = self.check_inputs(X)
+        Y = self.targets(y)
+        _check_same_length(X, Y)
+        return self.objective(X, Y, loss)
 
     def objective(
         self, X: Array, Y: Array, loss: str | Loss = "cross_entropy", l2: float = 0.0
@@ -476,6 +479,12 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
     if any(s < 1 for s in checked) or any(int(s) != s for s in sizes):
         raise ConfigError(f"every layer needs at least one neuron, got sizes {list(sizes)}")
     return checked
+
+
+def _check_same_length(X: Array, Y: Array) -> None:
+    """One label per image: otherwise NumPy would broadcast a single label over every image."""
+    if Y.shape[0] != X.shape[0]:
+        raise DataError(f"{X.shape[0]} images but {Y.shape[0]} labels: give one label per image")
 
 
 def _check_dtype(dtype: Any) -> type:
