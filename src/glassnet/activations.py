@@ -99,7 +99,8 @@ class ReLU(Activation):
         return (z > 0).astype(z.dtype)
 
     def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
-        return np.where(z > 0, grad_a, 0.0).astype(grad_a.dtype, copy=False)
+        # The slope passes where the neuron fired and is 0 where it did not.
+        return grad_a * (z > 0)
 
 
 class Identity(Activation):
@@ -128,9 +129,10 @@ class Softmax(Activation):
     elementwise = False
 
     def forward(self, z: Array) -> Array:
-        shifted = z - z.max(axis=-1, keepdims=True)
-        e = np.exp(shifted)
-        return e / e.sum(axis=-1, keepdims=True)
+        e = z - z.max(axis=-1, keepdims=True)
+        np.exp(e, out=e)
+        e /= e.sum(axis=-1, keepdims=True)
+        return e
 
     def derivative(self, z: Array, a: Array) -> Array:
         raise ConfigError(

@@ -19,6 +19,7 @@ finite weights.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
@@ -237,7 +238,11 @@ def train(
 
     # Overflow is detected (the loss turns non-finite) and reported as TrainingDiverged,
     # so NumPy's own overflow warnings would only be noise.
-    with _InterruptFlag(catch_interrupt) as interrupt, np.errstate(over="ignore", invalid="ignore"):
+    with (
+        _InterruptFlag(catch_interrupt) as interrupt,
+        np.errstate(over="ignore", invalid="ignore"),
+        _matrix_threads(network, batch_size),
+    ):
         for epoch in range(1, epochs + 1):
             started = time.perf_counter()
             snapshot = network.get_parameters()  # last known finite weights
@@ -319,6 +324,30 @@ def _update_average(
     for mean, p in zip(averaged, parameters, strict=True):
         mean += (p - mean) / count
     return averaged
+
+
+#: Matrix products of fewer multiply-adds than this run on one BLAS thread in training.
+ONE_THREAD_BELOW = 100_000_000
+
+
+def _matrix_threads(network: Network, batch_size: int) -> contextlib.AbstractContextManager:
+    """Run small matrix products on one thread while training; leave big ones alone.
+
+    NumPy hands matrix products to a BLAS library that splits a big product over every
+    core. For the small products of a small network (a batch of 32 images times a
+    64 x 32 weight matrix) handing out the work costs more than the work itself, and on
+    a machine whose other cores are busy a second thread waits for a core and can make
+    each product ten times slower. One thread is never slower at these sizes, so
+    training uses one whenever a step's largest product (a batch times the biggest
+    weight matrix) is below ``ONE_THREAD_BELOW`` multiply-adds. threadpoolctl, which
+    sets the thread count of whichever BLAS NumPy uses, is imported only here.
+    """
+    largest = batch_size * max(layer.W.size for layer in network.layers)
+    if largest >= ONE_THREAD_BELOW:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _whole(name: str, value: Any) -> int:
