@@ -1487,6 +1487,11 @@ def _tour_step_number(ctx: click.Context, param: click.Parameter, value: int | N
         raise click.BadParameter(str(error), ctx, param) from None
 
 
+def _stdin_is_terminal() -> bool:
+    """True when a person can press Enter (the tour waits only then)."""
+    return sys.stdin.isatty()
+
+
 @main.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--step", "step_number", type=int, metavar="N", callback=_tour_step_number,
               help="Run only step N (1 to 9).")
@@ -1512,7 +1517,7 @@ def tour(step_number: int | None, run_all: bool, out: Path | None, db: Path) -> 
     from . import tour as guided_tour
 
     numbers = [step_number] if step_number is not None else range(1, len(guided_tour.STEPS) + 1)
-    wait = step_number is None and not run_all and sys.stdin.isatty()
+    wait = step_number is None and not run_all and _stdin_is_terminal()
     for position, number in enumerate(numbers):
         if position:
             if wait:
