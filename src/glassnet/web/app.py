@@ -66,6 +66,7 @@ MAX_HIDDEN_UNITS = 256
 MAX_EPOCHS = 300
 MAX_BATCH_SIZE = 512
 MAX_SLOPE_DESCENT_WEIGHTS = 1000
+MIN_SLOPE_DESCENT_BATCH = 128
 MAX_CANVAS_SIDE = 280
 SLOPE_IMAGES = 300
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid")
@@ -148,6 +149,7 @@ class Explorer:
                 "epochs": MAX_EPOCHS, "batch_size": MAX_BATCH_SIZE,
                 "canvas_side": MAX_CANVAS_SIDE, "body_bytes": MAX_BODY_BYTES,
                 "slope_descent_weights": MAX_SLOPE_DESCENT_WEIGHTS,
+                "slope_descent_batch_size": MIN_SLOPE_DESCENT_BATCH,
             },
             "data": {"name": self.data.name, "images": len(self.data)},
             "activations_known": list(ACTIVATIONS),
@@ -238,6 +240,11 @@ class Explorer:
                 f"slope descent measures every weight one at a time, too slow for "
                 f"{weights:,} weights; use it with at most {MAX_SLOPE_DESCENT_WEIGHTS:,} "
                 f"(for example no hidden layer), or choose adam or sgd"
+            )
+        if optimizer == "slope_descent" and settings.batch_size < MIN_SLOPE_DESCENT_BATCH:
+            raise check.InvalidInput(
+                f"slope descent measures every weight once per batch; use batches of at least "
+                f"{MIN_SLOPE_DESCENT_BATCH} images so an epoch takes seconds, not minutes"
             )
         settings.make_network(64, self.data.classes)  # raises ConfigError for bad combinations
         return settings

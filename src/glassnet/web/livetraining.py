@@ -8,7 +8,8 @@ Training itself is the ordinary ``glassnet.experiment.run`` (the same recipe as
 1. it publishes an ``epoch`` event (losses, accuracies and, now and then, the first
    layer's weights as pictures);
 2. if the user pressed *pause*, it waits, doing nothing, until *resume*, *step* or
-   *stop*; *step* lets exactly one more epoch run, then pauses again;
+   *stop* (the state is "paused" only while it really waits); *step* lets exactly
+   one more epoch run, then pauses again;
 3. it returns False after *stop*, which ends training at the end of this epoch
    (the network keeps what it learned).
 
@@ -76,7 +77,7 @@ class LiveTraining:
         self.error: str | None = None
         self._events: list[dict[str, Any]] = []
         self._condition = threading.Condition()
-        self._step_pending = False
+        self._pause_requested = False
         self._stop_requested = False
         self._last_pictures = 0.0
         self._thread = threading.Thread(target=self._work, name="glassnet-live-training",
@@ -94,24 +95,25 @@ class LiveTraining:
         return self.state in ("running", "paused", "stopping")
 
     def pause(self) -> None:
-        """Pause at the end of the current epoch."""
+        """Pause at the end of the current epoch (the state becomes "paused" then)."""
         with self._condition:
             if self.state == "running":
-                self._set_state("paused")
+                self._pause_requested = True
 
     def resume(self) -> None:
         """Carry on after a pause."""
         with self._condition:
+            self._pause_requested = False
             if self.state == "paused":
-                self._step_pending = False
                 self._set_state("running")
 
     def step(self) -> None:
-        """Run exactly one more epoch, then pause (from running: pause after this epoch)."""
+        """Run exactly one more epoch, then pause (while running: pause after this epoch)."""
         with self._condition:
             if self.state in ("paused", "running"):
-                self._step_pending = True
-                self._set_state("running")
+                self._pause_requested = True
+                if self.state == "paused":
+                    self._set_state("running")
 
     def stop(self) -> None:
         """End training after the current epoch; the network keeps what it learned."""
@@ -176,11 +178,10 @@ class LiveTraining:
             self._last_pictures = now
         self._publish("epoch", epoch_summary(history, network, with_pictures))
         with self._condition:
-            if self._step_pending:
-                self._step_pending = False
-                if not self._stop_requested:
-                    self._set_state("paused")
-            self._condition.wait_for(lambda: self.state != "paused")
+            if self._pause_requested and not self._stop_requested:
+                self._pause_requested = False
+                self._set_state("paused")
+                self._condition.wait_for(lambda: self.state != "paused")
             return not self._stop_requested
 
     def _finish(self, state: str, data: dict[str, Any]) -> None:

@@ -1,0 +1,564 @@
+"""The explorer's JSON API, through Starlette's TestClient: every endpoint, every refusal.
+
+The server is the only place where the explorer computes anything, so these tests
+check both that each endpoint answers with the core's numbers (the same as calling
+``Network.trace`` or ``numerical_slope`` directly) and that everything a local
+server must refuse is refused with the right status and a clear JSON message.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("starlette")
+with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient
+
+import glassnet as gn  # noqa: E402
+from glassnet.errors import ConfigError  # noqa: E402
+from glassnet.experiment import RunSettings, run  # noqa: E402
+from glassnet.preprocess import prepare_image  # noqa: E402
+from glassnet.runs import RunsDatabase  # noqa: E402
+from glassnet.web import create_app  # noqa: E402
+from glassnet.web.sessions import COOKIE_NAME  # noqa: E402
+
+PORT = 8123
+BASE = f"http://127.0.0.1:{PORT}"
+WAIT_SECONDS = 60  # generous deadline for a tiny training; never a timing assertion
+
+
+@pytest.fixture(scope="module")
+def network() -> gn.Network:
+    return run(RunSettings(hidden=(8,), epochs=5), catch_interrupt=False).network
+
+
+@pytest.fixture(scope="module")
+def app(network, tmp_path_factory):
+    db = tmp_path_factory.mktemp("runs") / "runs.db"
+    return create_app(network, db_path=db, port=PORT)
+
+
+@pytest.fixture
+def client(app) -> TestClient:
+    return TestClient(app, base_url=BASE)
+
+
+def vertical_bar(side: int = 140) -> list[list[float]]:
+    """A canvas with a thick vertical stroke: a 1."""
+    pixels = np.zeros((side, side))
+    pixels[15:125, 62:78] = 1.0
+    return pixels.tolist()
+
+
+def ring(side: int = 140) -> list[list[float]]:
+    """A canvas with an ellipse outline: a 0."""
+    rows, cols = np.mgrid[0:side, 0:side]
+    distance = ((rows - 70) / 55) ** 2 + ((cols - 70) / 38) ** 2
+    return ((distance > 0.6) & (distance < 1.0)).astype(float).tolist()
+
+
+def wait_until_finished(client: TestClient) -> dict:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        status = client.get("/api/training").json()
+        if status["state"] in ("finished", "failed"):
+            return status
+        time.sleep(0.05)
+    raise AssertionError("training did not finish")
+
+
+def wait_for_state(client: TestClient, state: str) -> dict:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        status = client.get("/api/training").json()
+        if status["state"] == state:
+            return status
+        time.sleep(0.02)
+    raise AssertionError(f"training never reached {state}")
+
+
+# ---------------------------------------------------------------------- the page
+def test_index_page_has_the_stable_test_hooks(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    for hook in ("draw-pad", "clear", "guess", "input-8x8", "train-start", "test-accuracy"):
+        assert f'data-testid="{hook}"' in response.text
+    assert "http://" not in response.text and "https://" not in response.text  # works offline
+
+
+def test_static_files_are_served_with_a_strict_content_security_policy(client):
+    for path in ("/static/app.js", "/static/app.css"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/static/../app.py").status_code == 404
+
+
+def test_info_lists_choices_and_limits(client):
+    info = client.get("/api/info").json()
+    assert info["choices"]["optimizer"] == list(gn.OPTIMIZERS)
+    assert info["choices"]["loss"] == list(gn.LOSSES)
+    assert info["limits"]["hidden_units"] >= 64
+    assert info["data"]["images"] == 1797
+
+
+def test_network_describes_every_weight(client, network):
+    answer = client.get("/api/network").json()
+    assert answer["sizes"] == network.sizes
+    assert len(answer["layers"]) == 2
+    first = np.array(answer["layers"][0]["weights"])
+    assert first.shape == (64, 8)
+    np.testing.assert_allclose(first, network.layers[0].W, atol=1e-4)
+
+
+# ---------------------------------------------------------------------- drawing
+def test_predict_prepares_the_drawing_and_traces_it_through_the_core(client, network):
+    pixels = vertical_bar()
+    answer = client.post("/api/predict", json={"pixels": pixels}).json()
+    assert answer["ink"] is True
+    prepared = prepare_image(np.array(pixels), ink="high")
+    assert np.array(answer["box32"]).shape == (32, 32)
+    assert answer["counts"] == prepared.counts.tolist()
+    np.testing.assert_allclose(answer["numbers"], prepared.x, atol=1e-4)
+    trace = network.trace(prepared.x)
+    for layer, expected_z, expected_a in zip(answer["layers"], trace.weighted_sums,
+                                             trace.activations, strict=True):
+        np.testing.assert_allclose(layer["weighted_sums"], expected_z[0], atol=1e-3)
+        np.testing.assert_allclose(layer["activations"], expected_a[0], atol=1e-3)
+    assert answer["guess"] == network.predict(prepared.x)[0]
+    assert len(answer["outputs"]) == 10 and answer["classes"] == list(range(10))
+
+
+def test_an_empty_canvas_gets_a_clear_message_not_an_error(client):
+    response = client.post("/api/predict", json={"pixels": np.zeros((50, 50)).tolist()})
+    assert response.status_code == 200
+    assert response.json() == {"ink": False, "message": "no ink found: draw a digit on the pad"}
+
+
+def test_predict_takes_64_numbers_or_a_training_example(client, network):
+    data = gn.load_digits()
+    answer = client.post("/api/predict", json={"example": 5}).json()
+    assert answer["label"] == int(data.y[5])
+    np.testing.assert_allclose(answer["numbers"], data.X[5], atol=1e-4)
+    by_numbers = client.post("/api/predict", json={"numbers": data.X[5].tolist()}).json()
+    assert by_numbers["outputs"] == answer["outputs"]
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ({}, "exactly one of"),
+    ({"pixels": vertical_bar(), "numbers": [0.0] * 64}, "exactly one of"),
+    ({"pixels": [[0.5, 2.0]]}, "between 0 and 1"),
+    ({"pixels": [[0.5, -0.1]]}, "between 0 and 1"),
+    ({"pixels": [[0.5, 0.2], [0.1]]}, "rectangular"),
+    ({"pixels": [[0.5, "x"]]}, "only numbers"),
+    ({"pixels": [[True, 0.0]]}, "only numbers"),
+    ({"pixels": np.zeros((281, 10)).tolist()}, "rows"),
+    ({"pixels": "a.png"}, "rows"),
+    ({"pixels": []}, "rows"),
+    ({"numbers": [0.1] * 63}, "exactly 64"),
+    ({"example": 1797}, "between 0 and 1796"),
+    ({"example": 1.5}, "whole number"),
+    ({"path": "/etc/passwd"}, "unknown field"),
+])
+def test_predict_rejects_invalid_input_with_422(client, body, fragment):
+    response = client.post("/api/predict", json=body)
+    assert response.status_code == 422
+    assert fragment in response.json()["error"]
+
+
+# ---------------------------------------------------------------------- one neuron
+def test_neuron_writes_its_weighted_sum_out(client, network):
+    numbers = gn.load_digits().X[0]
+    answer = client.post("/api/neuron", json={"layer": 0, "neuron": 3,
+                                              "numbers": numbers.tolist()}).json()
+    assert np.array(answer["picture"]).shape == (8, 8)
+    np.testing.assert_allclose(np.array(answer["picture"]).reshape(64),
+                               network.layers[0].W[:, 3], atol=1e-4)
+    total = answer["sum"]
+    assert len(total["terms"]) == 64
+    assert sum(t["product"] for t in total["terms"]) + total["bias"] == pytest.approx(
+        total["weighted_sum"], abs=1e-2)
+    z = network.trace(numbers).weighted_sums[0][0, 3]
+    assert total["weighted_sum"] == pytest.approx(z, abs=1e-4)
+    assert total["value"] == pytest.approx(max(z, 0.0), abs=1e-4)  # relu
+    values = [d["value"] for d in answer["exciting"]]
+    assert len(values) == 8 and values == sorted(values, reverse=True)
+
+
+def test_output_neuron_has_its_label_and_no_picture(client):
+    answer = client.post("/api/neuron", json={"layer": 1, "neuron": 7}).json()
+    assert answer["is_output"] is True and answer["label"] == 7
+    assert "picture" not in answer and "sum" not in answer
+    assert len(answer["weights"]) == 8
+
+
+@pytest.mark.parametrize("body", [
+    {"layer": 2, "neuron": 0}, {"layer": 0, "neuron": 8}, {"layer": -1, "neuron": 0},
+    {"layer": 0}, {"layer": "0", "neuron": 0}, {"layer": 0, "neuron": 0, "numbers": [2.0] * 64},
+])
+def test_neuron_rejects_neurons_that_do_not_exist(client, body):
+    response = client.post("/api/neuron", json=body)
+    assert response.status_code == 422
+    assert response.json()["error"]
+
+
+# ---------------------------------------------------------------------- live training
+def test_live_training_runs_adopts_the_network_and_records_the_run(app, client):
+    client.post("/api/predict", json={"example": 0})
+    before = client.get("/api/network").json()
+    response = client.post("/api/training/start", json={"hidden": [12], "epochs": 3, "seed": 1})
+    assert response.status_code == 202
+    status = wait_until_finished(client)
+    assert status["state"] == "finished"
+    assert [e["epoch"] for e in status["epochs"]] == [1, 2, 3]
+    outcome = status["outcome"]
+    assert 0.0 <= outcome["test_accuracy"] <= 1.0
+    assert np.array(outcome["confusion"]).shape == (10, 10)
+    assert np.array(outcome["confusion"]).sum() == outcome["n_test"]
+    assert len(outcome["weights"]) == 12 and len(outcome["weights"][0]) == 64
+    after = client.get("/api/network").json()
+    assert after["sizes"] == [64, 12, 10] and after["version"] == before["version"] + 1
+    assert client.post("/api/predict", json={"example": 0}).json()["version"] == after["version"]
+    with RunsDatabase(app.state.explorer.db_path) as database:
+        recorded = database.get_run(outcome["run_id"])
+    assert recorded["source"] == "explorer"
+    assert recorded["test_accuracy"] == pytest.approx(outcome["test_accuracy"])
+
+
+def test_the_event_stream_replays_every_epoch_and_ends_with_done(client):
+    assert client.post("/api/training/start", json={"hidden": [4], "epochs": 2}).status_code == 202
+    wait_until_finished(client)
+    with client.stream("GET", "/api/training/events") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        text = "".join(response.iter_text())
+    events = [block for block in text.strip().split("\n\n") if block.startswith("id:")]
+    kinds = [block.split("\n")[1].removeprefix("event: ") for block in events]
+    assert kinds[0] == "started" and kinds[-1] == "done"
+    assert kinds.count("epoch") == 2
+    done = json.loads(events[-1].split("\n")[2].removeprefix("data: "))
+    assert "test_accuracy" in done
+    with client.stream("GET", "/api/training/events", headers={"Last-Event-ID": "2"}) as response:
+        later = "".join(response.iter_text())
+    assert "event: started" not in later and "event: done" in later
+
+
+def test_pause_step_resume_and_stop(client):
+    response = client.post("/api/training/start", json={"hidden": [4], "epochs": 300})
+    assert response.status_code == 202
+    assert client.post("/api/training/start", json={}).status_code == 409  # one at a time
+    assert client.post("/api/training/pause", json={}).status_code == 200
+    paused = wait_for_state(client, "paused")
+    done_so_far = len(paused["epochs"])
+    assert client.post("/api/training/step", json={}).status_code == 200
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        status = client.get("/api/training").json()
+        if status["state"] == "paused" and len(status["epochs"]) == done_so_far + 1:
+            break
+        time.sleep(0.02)
+    else:
+        raise AssertionError("step did not run exactly one epoch and pause")
+    time.sleep(0.2)
+    assert len(client.get("/api/training").json()["epochs"]) == done_so_far + 1  # still paused
+    assert client.post("/api/training/resume", json={}).json()["state"] == "running"
+    assert client.post("/api/training/stop", json={}).status_code == 200
+    status = wait_until_finished(client)
+    assert status["outcome"]["stop_reason"] == "callback"
+    assert len(status["epochs"]) < 300
+
+
+def test_training_controls_need_a_training(app):
+    fresh = TestClient(app, base_url=BASE)
+    assert fresh.get("/api/training").json()["state"] == "idle"
+    response = fresh.post("/api/training/pause", json={})
+    assert response.status_code == 409 and "no training" in response.json()["error"]
+    assert fresh.get("/api/training/events").status_code == 404
+    assert fresh.post("/api/training/explode", json={}).status_code == 404
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ({"hidden": [1000]}, "between 1 and 256"),
+    ({"hidden": [8, 8, 8, 8]}, "at most 3"),
+    ({"hidden": "64,32"}, "list"),
+    ({"epochs": 301}, "between 1 and 300"),
+    ({"epochs": 0}, "between 1 and 300"),
+    ({"batch_size": 10_000}, "between 1 and 512"),
+    ({"learning_rate": -1}, "between"),
+    ({"optimizer": "magic"}, "one of: sgd, adam, slope_descent"),
+    ({"activation": "softmax"}, "one of: relu, tanh, sigmoid"),
+    ({"loss": "hinge"}, "one of"),
+    ({"optimizer": "slope_descent", "hidden": [32], "batch_size": 128}, "at most 1,000"),
+    ({"optimizer": "slope_descent", "hidden": [], "batch_size": 8}, "at least 128"),
+    ({"output": "sigmoid", "loss": "cross_entropy", "seed": -1}, "between 0"),
+    ({"early_stopping": "yes"}, "true or false"),
+    ({"data": "csv:/etc/passwd"}, "unknown field"),
+])
+def test_training_settings_are_checked_and_bounded(client, body, fragment):
+    response = client.post("/api/training/start", json=body)
+    assert response.status_code == 422
+    assert fragment in response.json()["error"]
+
+
+def test_a_number_too_big_for_a_float_is_refused(client):
+    response = client.post("/api/training/start", content=b'{"learning_rate": 1e999}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "finite" in response.json()["error"]
+
+
+def test_sessions_do_not_see_each_others_training(app):
+    first, second = TestClient(app, base_url=BASE), TestClient(app, base_url=BASE)
+    assert first.post("/api/training/start", json={"hidden": [4], "epochs": 2}).status_code == 202
+    assert second.get("/api/training").json()["state"] == "idle"
+    wait_until_finished(first)
+    assert first.get("/api/network").json()["sizes"] == [64, 4, 10]
+    assert second.get("/api/network").json()["sizes"] == [64, 8, 10]
+
+
+def test_the_session_cookie_is_random_http_only_and_same_site(app):
+    response = TestClient(app, base_url=BASE).get("/api/info")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(COOKIE_NAME + "=")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    token = cookie.split(";")[0].split("=", 1)[1]
+    assert len(token) >= 40
+    other = TestClient(app, base_url=BASE).get("/api/info").headers["set-cookie"]
+    assert other.split(";")[0] != cookie.split(";")[0]
+
+
+def test_sessions_are_bounded_and_the_oldest_idle_one_is_evicted(network):
+    app = create_app(network, max_sessions=2, port=PORT)
+    clients = [TestClient(app, base_url=BASE) for _ in range(3)]
+    for c in clients:
+        c.get("/api/info")
+    assert len(app.state.explorer.sessions) == 2
+    assert "set-cookie" in clients[0].get("/api/info").headers  # forgotten: a new session
+    assert "set-cookie" not in clients[2].get("/api/info").headers
+
+
+def test_trainings_are_bounded_over_all_sessions(network):
+    app = create_app(network, max_trainings=0, port=PORT)
+    response = TestClient(app, base_url=BASE).post("/api/training/start", json={"epochs": 1})
+    assert response.status_code == 503 and "busy" in response.json()["error"]
+
+
+# ---------------------------------------------------------------------- one weight's slope
+def test_slope_curve_and_both_slopes_agree(client, network):
+    row = busiest_hidden_neuron(network)
+    answer = client.post("/api/slope", json={"layer": 1, "row": row, "column": 3}).json()
+    assert answer["numerical_slope"] != 0.0
+    assert len(answer["weights"]) == len(answer["losses"]) == 41
+    assert answer["weights"][0] < answer["value"] < answer["weights"][-1]
+    assert answer["numerical_slope"] == pytest.approx(answer["gradient"], rel=1e-4, abs=1e-8)
+    assert answer["hops"] == []
+
+
+def busiest_hidden_neuron(network: gn.Network) -> int:
+    """The hidden neuron that fires most on the digits (a dead one has a flat curve)."""
+    activations = network.trace(gn.load_digits().X).activations[0]
+    return int(activations.mean(axis=0).argmax())
+
+
+def test_hopping_downhill_lowers_the_loss_and_shrinks_after_overshooting(client, network):
+    row = busiest_hidden_neuron(network)
+    start = client.post("/api/slope", json={"layer": 1, "row": row, "column": 3, "value": 4.0,
+                                            "learning_rate": 1.0}).json()
+    assert start["value"] == 4.0
+    answer = client.post("/api/slope/hop", json={}).json()
+    assert answer["loss"] < start["loss"]
+    assert answer["hops"][0]["from"] == 4.0
+    for _ in range(25):
+        answer = client.post("/api/slope/hop", json={"learning_rate": 40.0}).json()
+    overshoots = [h for h in answer["hops"] if h["overshot"]]
+    assert overshoots, "a hop size of 40 should jump past the bottom"
+    assert answer["hop_size"] < 40.0  # halved after each overshoot
+
+
+def test_slope_changes_only_a_copy_of_the_network(client):
+    before = client.get("/api/network").json()["layers"][1]["weights"][2][3]
+    client.post("/api/slope", json={"layer": 1, "row": 2, "column": 3, "value": 5.0})
+    client.post("/api/slope/hop", json={})
+    assert client.get("/api/network").json()["layers"][1]["weights"][2][3] == before
+
+
+def test_slope_rejections(app, client):
+    assert TestClient(app, base_url=BASE).post("/api/slope/hop", json={}).status_code == 409
+    for body in ({"layer": 0, "row": 64, "column": 0}, {"layer": 0, "row": 0, "column": 8},
+                 {"layer": 5, "row": 0, "column": 0}, {"layer": 0, "row": 0, "column": 0,
+                                                       "learning_rate": 0}):
+        assert client.post("/api/slope", json=body).status_code == 422
+
+
+# ---------------------------------------------------------------------- hand-set weights
+def test_handset_starts_with_the_source_weights(app):
+    answer = TestClient(app, base_url=BASE).get("/api/handset").json()
+    weights = np.array(answer["weights"])
+    assert (weights[:, 3:5] > 0).all() and (weights[:, :3] < 0).all()
+    assert answer["n_zeros"] == 178 and answer["n_ones"] == 182
+    assert answer["accuracy"] > 0.9
+
+
+def test_editing_a_handset_weight_changes_the_output_and_accuracy(app):
+    client = TestClient(app, base_url=BASE)
+    one = gn.load_digits().subset(classes=[1]).X[0].tolist()
+    before = client.post("/api/handset", json={"numbers": one}).json()
+    assert before["guess"] == 1
+    after = client.post("/api/handset", json={"cell": [3, 3], "weight": -10.0,
+                                              "numbers": one}).json()
+    assert after["weights"][3][3] == -10.0
+    assert after["output"] < before["output"]
+    assert after["accuracy"] != before["accuracy"]
+    inverse = client.post("/api/handset", json={"preset": "inverse"}).json()
+    assert inverse["accuracy"] < 0.2
+    biased = client.post("/api/handset", json={"preset": "zero", "bias": 2.0}).json()
+    assert biased["bias"] == 2.0 and biased["accuracy_ones"] == 1.0
+
+
+@pytest.mark.parametrize("body", [
+    {"cell": [8, 0], "weight": 1}, {"cell": [0], "weight": 1}, {"cell": [0, 0]},
+    {"cell": [0, 0], "weight": 11}, {"bias": "1"}, {"preset": "magic"}, {"numbers": [0.5]},
+])
+def test_handset_rejections(client, body):
+    assert client.post("/api/handset", json=body).status_code == 422
+
+
+# ---------------------------------------------------------------------- what the server refuses
+@pytest.mark.parametrize("host", ["evil.example", f"evil.example:{PORT}", "127.0.0.1:9999",
+                                  "localhost.evil.example", ""])
+def test_a_foreign_host_header_is_refused_with_400(client, host):
+    response = client.get("/api/info", headers={"host": host})
+    assert response.status_code == 400
+    assert "Host" in response.json()["error"]
+
+
+@pytest.mark.parametrize("host", [f"127.0.0.1:{PORT}", f"localhost:{PORT}", f"[::1]:{PORT}"])
+def test_loopback_host_headers_are_accepted(client, host):
+    assert client.get("/api/info", headers={"host": host}).status_code == 200
+
+
+def test_an_explicit_host_is_accepted(network):
+    app = create_app(network, host="192.168.1.20", port=PORT)
+    client = TestClient(app, base_url=f"http://192.168.1.20:{PORT}")
+    assert client.get("/api/info").status_code == 200
+    assert client.get("/api/info", headers={"host": "10.0.0.1:8123"}).status_code == 400
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", f"http://evil.example:{PORT}", "null",
+                                    f"https://127.0.0.1:{PORT}", "http://127.0.0.1:1"])
+def test_a_foreign_origin_is_refused_with_403(client, origin):
+    response = client.post("/api/predict", json={"example": 0}, headers={"origin": origin})
+    assert response.status_code == 403
+
+
+def test_the_servers_own_origin_is_accepted(client):
+    response = client.post("/api/predict", json={"example": 0}, headers={"origin": BASE})
+    assert response.status_code == 200
+
+
+def test_a_body_over_1_mb_is_refused_by_its_content_length(client):
+    body = b"[" + b"0," * 600_000 + b"0]"
+    response = client.post("/api/predict", content=body,
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_a_streamed_body_over_1_mb_is_refused_by_counting(client):
+    def chunks():
+        for _ in range(20):
+            yield b" " * 100_000
+
+    response = client.post("/api/predict", content=chunks(),
+                           headers={"content-type": "application/json"})
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", None])
+def test_anything_but_json_is_refused_with_415(client, content_type):
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post("/api/predict", content=b'{"example": 0}', headers=headers)
+    assert response.status_code == 415
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', b'{"example": NaN}',
+                                  b'{"example": Infinity}', b"\xff\xfe", b"[" * 100_000])
+def test_malformed_json_is_refused_with_422(client, body):
+    response = client.post("/api/predict", content=body,
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"]
+
+
+def test_an_unexpected_failure_is_a_500_without_a_traceback(network, monkeypatch):
+    app = create_app(network, port=PORT)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("glassnet.web.app.trace_input", broken)
+    client = TestClient(app, base_url=BASE, raise_server_exceptions=False)
+    response = client.post("/api/predict", json={"example": 0})
+    assert response.status_code == 500
+    assert "secret" not in response.text and "Traceback" not in response.text
+    assert response.json()["error"].startswith("internal error")
+
+
+def test_the_explorer_needs_a_64_input_network():
+    with pytest.raises(ConfigError, match="64 inputs"):
+        create_app(gn.Network([16, 10]))
+
+
+# ---------------------------------------------------------------------- fuzz
+json_leaves = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**12, 10**12),
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12),
+)
+json_values = st.recursive(
+    json_leaves,
+    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=6), inner,
+                                                                 max_size=4),
+    max_leaves=30,
+)
+FIELDS = {
+    "/api/predict": ["pixels", "numbers", "example"],
+    "/api/neuron": ["layer", "neuron", "numbers"],
+    "/api/training/start": ["hidden", "activation", "output", "loss", "optimizer",
+                            "learning_rate", "batch_size", "epochs", "seed", "early_stopping"],
+    "/api/slope": ["layer", "row", "column", "learning_rate", "value"],
+    "/api/slope/hop": ["learning_rate"],
+    "/api/handset": ["cell", "weight", "bias", "preset", "numbers"],
+    "/api/training/pause": [],
+}
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(network):
+    # No training may run (max_trainings=0): valid settings get 503 after validation.
+    app = create_app(network, port=PORT, max_trainings=0)
+    return TestClient(app, base_url=BASE, raise_server_exceptions=False)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzzed_json_bodies_never_cause_a_server_error(fuzz_client, data):
+    path = data.draw(st.sampled_from(sorted(FIELDS)))
+    keys = st.sampled_from(FIELDS[path] + ["other"]) if FIELDS[path] else st.just("other")
+    body = data.draw(st.one_of(
+        st.dictionaries(keys, json_values, max_size=5),
+        json_values,
+    ))
+    response = fuzz_client.post(path, content=json.dumps(body).encode(),
+                                headers={"content-type": "application/json"})
+    assert response.status_code in (200, 202, 409, 422, 503), response.text
+    assert "error" in response.json() or response.status_code in (200, 202)
