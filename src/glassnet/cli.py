@@ -507,6 +507,58 @@ def save_trained_model(network: Any, path: Path, training: dict[str, Any]) -> st
     return "the per-epoch history was too long for the model file; the runs database has it"
 
 
+def checkpoint_plan(
+    options: dict[str, Any],
+    out: Path | None,
+    db: Path,
+    every: int | None,
+    checkpoint_path: Path | None,
+    resume_path: Path | None,
+) -> tuple[RunSettings, Any, Any]:
+    """The settings, the checkpoint to resume (or None) and the checkpoint hook (or None).
+
+    A resumed training takes its settings from the checkpoint, because carrying on
+    with other settings would be a different training; only ``--epochs`` may change,
+    to go further. Checkpoints are written when any of the three options is given.
+    """
+    from .checkpoints import Checkpointer, load_checkpoint
+
+    resume = None
+    if resume_path is None:
+        settings = settings_from_options(**options)
+    else:
+        given = sorted(row.flag for row in TRAINING_OPTIONS
+                       if options.get(row.setting) is not None and row.setting != "epochs")
+        if given:
+            raise click.UsageError(
+                f"--resume carries on with the checkpoint's own settings; only --epochs may be "
+                f"given with it, not {', '.join(given)}"
+            )
+        resume = load_checkpoint(resume_path)
+        if resume.settings is None:
+            raise ConfigError(f"{resume_path} does not record its settings, so glassnet train "
+                              "cannot carry it on (resume it from Python with train(resume=...))")
+        settings = RunSettings.from_dict(resume.settings)
+        if options.get("epochs") is not None:
+            settings = settings.replace(epochs=options["epochs"])
+    if every is None and checkpoint_path is None and resume_path is None:
+        return settings, resume, None
+    if checkpoint_path is None:
+        if resume_path is not None:
+            checkpoint_path = resume_path
+        elif out is not None:
+            checkpoint_path = out.with_name(f"{out.stem}.checkpoint.npz")
+        else:
+            checkpoint_path = db.parent / f"checkpoint-{datetime.now():%Y%m%d-%H%M%S}.npz"
+    return settings, resume, Checkpointer(checkpoint_path, settings=settings.to_dict())
+
+
+def describe_checkpoint(checkpoint: Any) -> str:
+    from .checkpoints import describe
+
+    return describe(checkpoint)
+
+
 @main.command(context_settings=CONTEXT_SETTINGS)
 @training_options
 @click.option(
@@ -523,7 +575,17 @@ def save_trained_model(network: Any, path: Path, training: dict[str, Any]) -> st
     help="The runs database to record the run in.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress, just the results.")
-def train(out: Path | None, db: Path, quiet: bool, **options: Any) -> None:
+@click.option("--checkpoint-every", type=click.IntRange(min=1), metavar="N",
+              help="Write a checkpoint every N epochs (and at the end, and on Ctrl-C).")
+@click.option("--checkpoint", "checkpoint_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The checkpoint file [default: <out>.checkpoint.npz, or next to the database; "
+                   "with --resume: the checkpoint resumed].")
+@click.option("--resume", "resume_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="CHECKPOINT",
+              help="Carry on a training from its checkpoint, with its settings (only --epochs "
+                   "may change); the result is bit for bit that of an unbroken run.")
+def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
+          checkpoint_path: Path | None, resume_path: Path | None, **options: Any) -> None:
     """Train a network on the digits, test it, save it and record the run.
 
     The defaults train a 64-32-10 network (ReLU hidden neurons, softmax outputs,
@@ -536,11 +598,17 @@ def train(out: Path | None, db: Path, quiet: bool, **options: Any) -> None:
                      --epochs 60 --input-noise 0 --average-from none
 
     Press Ctrl-C to stop early: the network learned so far is still saved and recorded.
+    With --checkpoint-every N a long training can be killed and carried on later with
+    --resume CHECKPOINT.
     """
     from .experiment import run
     from .runs import RunsDatabase
 
-    settings = settings_from_options(**options)
+    settings, resume, checkpointer = checkpoint_plan(
+        options, out, db, checkpoint_every, checkpoint_path, resume_path
+    )
+    if resume is not None and not quiet:
+        click.echo(f"resuming from {resume_path}: {describe_checkpoint(resume)}")
     if not quiet:
         click.echo(
             f"training on {settings.data}: hidden {format_hidden(settings.hidden)}, "
@@ -549,7 +617,9 @@ def train(out: Path | None, db: Path, quiet: bool, **options: Any) -> None:
             f"up to {settings.epochs} epochs, seed {settings.seed}"
         )
     with EpochReporter(settings.epochs, quiet=quiet) as reporter:
-        result = run(settings, callbacks=[reporter])
+        result = run(settings, callbacks=[reporter],
+                     resume=None if resume is None else resume.state,
+                     checkpoint=checkpointer, checkpoint_every=checkpoint_every or 1)
     history, scores = result.history, result.scores()
 
     run_id: int | None = None
@@ -595,6 +665,8 @@ def train(out: Path | None, db: Path, quiet: bool, **options: Any) -> None:
     ]
     if note:
         lines.append(f"note: {note}")
+    if checkpointer is not None and checkpointer.saved:
+        lines.append(f"checkpoint: {checkpointer.path} (after epoch {checkpointer.last_epoch})")
     if run_id is not None:
         lines.append(f"run recorded as #{run_id} in {db} (see: glassnet runs show {run_id})")
     echo_lines(lines)

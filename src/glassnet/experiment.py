@@ -34,7 +34,9 @@ from .training import (
     DEFAULT_MOMENTUM,
     DEFAULT_PATIENCE,
     Callback,
+    Checkpoint,
     History,
+    TrainingState,
     train,
 )
 
@@ -222,6 +224,9 @@ def run(
     *,
     callbacks: Iterable[Callback] = (),
     catch_interrupt: bool = True,
+    resume: TrainingState | None = None,
+    checkpoint: Checkpoint | None = None,
+    checkpoint_every: int = 1,
 ) -> RunResult:
     """Train and test a network as ``settings`` describe.
 
@@ -231,8 +236,8 @@ def run(
         Default: ``RunSettings()``.
     data : Dataset, optional
         Use this data instead of loading ``settings.data``.
-    callbacks, catch_interrupt
-        Passed to ``glassnet.train``.
+    callbacks, catch_interrupt, resume, checkpoint, checkpoint_every
+        Passed to ``glassnet.train`` (see ``glassnet.checkpoints`` for the last three).
 
     Raises
     ------
@@ -260,6 +265,9 @@ def run(
         seed=settings.seed,
         callbacks=callbacks,
         catch_interrupt=catch_interrupt,
+        resume=resume,
+        checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
     )
     history.config["settings"] = settings.to_dict()
     return RunResult(

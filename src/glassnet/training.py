@@ -112,6 +112,61 @@ class History:
 Callback = Callable[[History, Network], "bool | None"]
 
 
+@dataclass
+class TrainingState:
+    """Where training stands at the end of an epoch: enough to carry on bit for bit.
+
+    A long training may be stopped by a crash, a power cut or a closed laptop. To
+    carry on *exactly* as if nothing had happened, the weights alone are not enough:
+    the optimizer's memory (momentum velocities, Adam's averages), the position of
+    the random generator that shuffles the images and draws the noise, the running
+    mean of weight averaging and the early-stopping bookkeeping all shape the next
+    epoch. ``train`` hands one of these to its ``checkpoint`` hook and accepts one as
+    ``resume``; ``glassnet.checkpoints`` writes it to disk and reads it back.
+
+    Attributes
+    ----------
+    epoch : int
+        Epochs completed (counting from 1).
+    parameters : list of ndarray
+        The weights the optimizer walks on, ``[W0, b0, W1, b1, ...]`` (not the average).
+    optimizer_state : dict
+        ``optimizer.state_dict()``.
+    rng_state : dict
+        ``bit_generator.state`` of the generator that shuffles and adds noise.
+    history : History
+        Every epoch so far, and the run's configuration.
+    best_loss : float
+        The lowest monitored loss so far (inf before the first epoch).
+    epochs_without_improvement : int
+        For early stopping's patience.
+    best_parameters : list of ndarray or None
+        The best epoch's weights (kept only with early stopping).
+    averaged : list of ndarray or None
+        The running mean of weight averaging (None before it starts).
+    averaged_epochs : int
+        How many epochs are in that mean.
+    """
+
+    epoch: int
+    parameters: list[np.ndarray]
+    optimizer_state: dict[str, Any]
+    rng_state: dict[str, Any]
+    history: History
+    best_loss: float = np.inf
+    epochs_without_improvement: int = 0
+    best_parameters: list[np.ndarray] | None = None
+    averaged: list[np.ndarray] | None = None
+    averaged_epochs: int = 0
+
+
+#: A checkpoint hook receives the TrainingState after the epochs ``train`` chose.
+Checkpoint = Callable[[TrainingState], None]
+
+#: Settings a resumed training may change: only how far it goes.
+RESUMABLE_CHANGES = frozenset({"epochs"})
+
+
 def train(
     network: Network,
     data: Any,
@@ -130,6 +185,9 @@ def train(
     seed: int = 0,
     callbacks: Iterable[Callback] = (),
     catch_interrupt: bool = True,
+    resume: TrainingState | None = None,
+    checkpoint: Checkpoint | None = None,
+    checkpoint_every: int = 1,
 ) -> History:
     """Train ``network`` on ``data`` and return the History.
 
@@ -184,6 +242,21 @@ def train(
     catch_interrupt : bool
         Make Ctrl-C stop at the next batch boundary instead of raising (only in the
         main thread).
+    resume : TrainingState, optional
+        Carry on from this state (from ``checkpoint``, or ``glassnet.checkpoints``)
+        instead of starting afresh: the network's weights, the optimizer, the random
+        generator and the history are restored, and training goes on with the next
+        epoch. The settings must be the ones the state was made with (``epochs`` may
+        differ). Resuming from an end-of-epoch state gives bit for bit the weights of
+        a training that was never stopped.
+    checkpoint : callable, optional
+        Called as ``checkpoint(state)`` with a ``TrainingState`` after every
+        ``checkpoint_every``-th epoch, after the last one, and when training stops
+        early (Ctrl-C, a callback, early stopping). A state made after Ctrl-C is
+        cut short in the middle of an epoch: resuming from it continues, but no longer
+        bit for bit like an uninterrupted run.
+    checkpoint_every : int
+        How many epochs between checkpoints.
 
     Raises
     ------
@@ -233,6 +306,14 @@ def train(
     rng = np.random.default_rng(seed)
     best_loss, best_parameters, epochs_without_improvement = np.inf, None, 0
     averaged, averaged_epochs = None, 0
+    checkpoint_every = _whole("checkpoint_every", checkpoint_every)
+    first_epoch = 1
+    if resume is not None:
+        history = _restore(resume, history, network, optimizer, rng)
+        first_epoch = resume.epoch + 1
+        best_loss, epochs_without_improvement = resume.best_loss, resume.epochs_without_improvement
+        best_parameters = _copies(resume.best_parameters)
+        averaged, averaged_epochs = _copies(resume.averaged), resume.averaged_epochs
     parameters = network.parameters()
     n = len(X)
 
@@ -243,7 +324,7 @@ def train(
         np.errstate(over="ignore", invalid="ignore"),
         _matrix_threads(network, batch_size),
     ):
-        for epoch in range(1, epochs + 1):
+        for epoch in range(first_epoch, epochs + 1):
             started = time.perf_counter()
             snapshot = network.get_parameters()  # last known finite weights
             order = rng.permutation(n)
@@ -299,12 +380,25 @@ def train(
 
             if interrupt.raised:
                 history.stop_reason = "interrupted"
-                break
-            if any(callback(history, network) is False for callback in callbacks):
+            elif any(callback(history, network) is False for callback in callbacks):
                 history.stop_reason = "callback"
-                break
-            if early_stopping and epochs_without_improvement >= patience:
+            elif early_stopping and epochs_without_improvement >= patience:
                 history.stop_reason = "early_stopping"
+            stopping = history.stop_reason != "completed"
+            if checkpoint is not None and (
+                stopping or epoch == epochs or epoch % checkpoint_every == 0
+            ):
+                history.averaged_epochs = averaged_epochs
+                checkpoint(TrainingState(
+                    epoch=epoch, parameters=network.get_parameters(),
+                    optimizer_state=optimizer.state_dict(),
+                    rng_state=rng.bit_generator.state,
+                    history=History.from_dict(history.to_dict()), best_loss=float(best_loss),
+                    epochs_without_improvement=epochs_without_improvement,
+                    best_parameters=_copies(best_parameters), averaged=_copies(averaged),
+                    averaged_epochs=averaged_epochs,
+                ))
+            if stopping:
                 break
 
     if early_stopping and best_parameters is not None:
@@ -313,6 +407,44 @@ def train(
         network.set_parameters(averaged)
     history.averaged_epochs = averaged_epochs
     return history
+
+
+def _copies(arrays: list[np.ndarray] | None) -> list[np.ndarray] | None:
+    return None if arrays is None else [array.copy() for array in arrays]
+
+
+def _restore(
+    state: TrainingState, history: History, network: Network, optimizer: Optimizer,
+    rng: np.random.Generator,
+) -> History:
+    """Put ``state`` back into the network, optimizer and generator; return its history.
+
+    The settings must match the ones the state was made with, or the "same" training
+    would quietly become a different one.
+    """
+    saved = state.history.config
+    changed = sorted(key for key in saved.keys() | history.config.keys()
+                     if key not in RESUMABLE_CHANGES
+                     and saved.get(key) != history.config.get(key))
+    if changed:
+        raise ConfigError(
+            f"cannot resume: these settings differ from the checkpoint's: {', '.join(changed)}"
+        )
+    if state.epoch >= history.config["epochs"]:
+        raise ConfigError(
+            f"the checkpoint has already done {state.epoch} epochs; ask for more than that "
+            "to carry on"
+        )
+    network.set_parameters(state.parameters)
+    optimizer.load_state_dict(state.optimizer_state)
+    try:
+        rng.bit_generator.state = state.rng_state
+    except (TypeError, ValueError, KeyError) as error:
+        raise ConfigError(f"cannot resume: invalid random generator state ({error})") from None
+    restored = History.from_dict(state.history.to_dict())
+    restored.config = history.config
+    restored.stop_reason = "completed"
+    return restored
 
 
 def _update_average(
@@ -432,6 +564,7 @@ class _InterruptFlag:
             signal.signal(signal.SIGINT, self._previous)
 
 
-__all__ = ["History", "train", "DEFAULT_EPOCHS", "DEFAULT_BATCH_SIZE", "DEFAULT_PATIENCE",
+__all__ = ["History", "TrainingState", "train", "DEFAULT_EPOCHS", "DEFAULT_BATCH_SIZE",
+           "DEFAULT_PATIENCE",
            "DEFAULT_LEARNING_RATE", "DEFAULT_MOMENTUM", "DEFAULT_INPUT_NOISE",
            "DEFAULT_AVERAGE_FROM"]
