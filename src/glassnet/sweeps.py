@@ -325,6 +325,8 @@ def setting_text(name: str, value: Any) -> str:
     """A setting's value as a table shows it (hidden layers as ``64,32`` or ``none``)."""
     if name == "hidden":
         return format_hidden(value or ())
+    if isinstance(value, bool):
+        return "on" if value else "off"
     if value is None:
         return "none" if name == "average_from" else "default"
     return str(value)
@@ -625,7 +627,8 @@ def sweep(
     on_result : callable, optional
         Called in this process after each run is recorded, with a dict: ``run_id``,
         ``settings``, ``scores``, ``done`` (runs of the sweep recorded so far,
-        including earlier ones when resuming), ``total`` and ``sweep_id``.
+        including earlier ones when resuming), ``total``, ``sweep_id`` and
+        ``varying`` (the names of the settings that vary).
 
     Returns
     -------
@@ -697,6 +700,7 @@ def _run_sweep(
     done_keys = {settings_key(r["settings"]) for r in database.finished_runs(sweep_id)}
     missing = [task for task in tasks if task.key not in done_keys]
     done = len(tasks) - len(missing)
+    varying = varying_settings(combinations)
     failures: list[TaskFailure] = []
 
     def data_of(task: SweepTask) -> Dataset:
@@ -726,7 +730,8 @@ def _run_sweep(
                     if on_result is not None:
                         on_result({"run_id": run_id, "settings": outcome.settings,
                                    "scores": outcome.scores, "done": done,
-                                   "total": len(tasks), "sweep_id": sweep_id})
+                                   "total": len(tasks), "sweep_id": sweep_id,
+                                   "varying": varying})
     except KeyboardInterrupt:
         database.set_sweep_status(sweep_id, STATUS_INTERRUPTED)
         raise SweepInterrupted(
@@ -740,7 +745,7 @@ def _run_sweep(
 
     table = SweepTable(
         summarise(combinations, seeds, database.finished_runs(sweep_id)),
-        sweep_id=sweep_id, varying=varying_settings(combinations), seeds=seeds,
+        sweep_id=sweep_id, varying=varying, seeds=seeds,
         database=database.path,
     )
     if failures:
@@ -882,10 +887,11 @@ def _varying_in_rows(rows: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def _sweep_figure(rows: Sequence[Mapping[str, Any]], varying: Sequence[str]) -> Any:
-    from matplotlib.figure import Figure
+    # matplotlib is plots.py's business (imported there, and only there, lazily).
+    from .plots import Figure
 
     panels = list(varying) or [None]
-    figure = Figure(figsize=(4.2 * len(panels), 3.6), layout="constrained")
+    figure = Figure(figsize=(max(4.4 * len(panels), 6.0), 3.8), layout="constrained")
     axes_list = figure.subplots(1, len(panels), squeeze=False)[0]
     best = rows[0]
     for axes, name in zip(axes_list, panels, strict=True):
@@ -908,7 +914,8 @@ def _sweep_figure(rows: Sequence[Mapping[str, Any]], varying: Sequence[str]) -> 
         axes.set_xlabel(name or "the one combination")
         axes.set_ylabel("test accuracy (%)")
         axes.grid(axis="y", alpha=0.3)
-    figure.suptitle("Sweep: mean test accuracy over the seeds (bars: one std; star: best)")
+    figure.suptitle("Mean test accuracy over the seeds (bars: one std; star: the best)",
+                    fontsize=11)
     return figure
 
 

@@ -1,0 +1,400 @@
+"""Sweeps: grids of settings x seeds, on joblib and on a Dask cluster, stopped and resumed.
+
+The sweeps are tiny (3 epochs; no hidden layer or 8 hidden neurons; 2 seeds), so the
+tests measure the machinery, not the networks. One local Dask cluster (two worker
+processes on 127.0.0.1) serves every Dask test of this file and is closed at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import pytest
+from click.testing import CliRunner
+
+import glassnet
+from glassnet.cli import main
+from glassnet.errors import ConfigError, RunsDatabaseError
+from glassnet.experiment import RunSettings, run
+from glassnet.modelfile import array_checksum
+from glassnet.runs import RunsDatabase
+from glassnet.sweeps import (
+    FinishedRun,
+    SweepIncomplete,
+    SweepInterrupted,
+    TaskFailure,
+    plan_tasks,
+    seed_list,
+    settings_grid,
+    settings_key,
+    summarise,
+    sweep,
+    train_one,
+)
+
+pytestmark = pytest.mark.timeout(180)
+
+#: The small sweep every test runs: 2 combinations x 2 seeds = 4 runs.
+GRID = {"hidden": ["none", 8], "epochs": 3}
+SEEDS = 2
+
+#: Keys of a table row that depend on the clock or on the database, not on the runs.
+UNSTABLE = ("fit_seconds_mean", "run_ids")
+
+
+def stable(table):
+    """A table without its timings and run ids: what must be the same wherever it ran."""
+    return [{k: v for k, v in row.items() if k not in UNSTABLE} for row in table]
+
+
+def runs_of(db_path, sweep_id):
+    with RunsDatabase(db_path) as db:
+        return db.finished_runs(sweep_id), db.get_sweep(sweep_id)
+
+
+@pytest.fixture(scope="module")
+def joblib_sweep(tmp_path_factory):
+    """The small sweep on two local processes (joblib), recorded in its own database."""
+    db_path = tmp_path_factory.mktemp("joblib") / "runs.db"
+    table = sweep(GRID, seeds=SEEDS, jobs=2, db_path=db_path)
+    return table, db_path
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    distributed = pytest.importorskip("dask.distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None,
+    )  # fmt: skip
+    try:
+        yield cluster
+    finally:
+        cluster.close(timeout=30)
+
+
+# ====================================================================== the plan
+def test_grid_is_the_product_of_the_alternatives_in_order():
+    combos = settings_grid({"hidden": ["none", 16], "activation": ["sigmoid", "relu"],
+                            "epochs": 5})  # fmt: skip
+    assert [(c.hidden, c.activation) for c in combos] == [
+        ((), "sigmoid"), ((), "relu"), ((16,), "sigmoid"), ((16,), "relu")
+    ]
+    assert {c.epochs for c in combos} == {5}  # a single value is fixed
+    assert {c.seed for c in combos} == {0}
+
+
+def test_each_hidden_alternative_is_one_architecture():
+    combos = settings_grid({"hidden": [(64, 32), "64,32", 64, "none"]})
+    assert [c.hidden for c in combos] == [(64, 32), (64,), ()]  # the repeat is kept once
+
+
+def test_a_list_of_settings_is_taken_as_the_combinations():
+    combos = settings_grid([RunSettings(hidden=(8,), seed=4), RunSettings(hidden=())])
+    assert [c.hidden for c in combos] == [(8,), ()]
+    assert {c.seed for c in combos} == {0}
+
+
+@pytest.mark.parametrize(
+    "grid, fragment",
+    [
+        ({"hiden": [8]}, r"unknown settings \['hiden'\]"),
+        ({"seed": [1, 2]}, "seeds"),
+        ({"hidden": []}, "no alternatives"),
+        ({"optimizer": ["sgd", "nope"]}, "unknown optimizer"),
+        ([], "empty"),
+        (["hidden"], "RunSettings"),
+    ],
+)
+def test_bad_grids_are_refused_with_a_clear_error(grid, fragment):
+    with pytest.raises(ConfigError, match=fragment):
+        settings_grid(grid)
+
+
+def test_seeds_are_a_count_or_a_list():
+    assert seed_list(3) == [0, 1, 2]
+    assert seed_list([5, 2, 5]) == [5, 2]
+    for bad in (0, [], [-1], [1.5], True):
+        with pytest.raises(ConfigError):
+            seed_list(bad)
+
+
+def test_one_task_per_combination_and_seed():
+    tasks = plan_tasks(settings_grid(GRID), [0, 1])
+    assert [(t.combination, t.settings["seed"]) for t in tasks] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert len({t.key for t in tasks}) == 4
+
+
+def test_settings_key_matches_settings_read_back_from_json():
+    settings = RunSettings(hidden=(8,), epochs=3, seed=1).to_dict()
+    assert settings_key(json.loads(json.dumps(settings))) == settings_key(settings)
+    assert settings_key(settings) != settings_key({**settings, "seed": 2})
+
+
+def test_summarise_means_std_order_and_diverged_runs():
+    combos = settings_grid({"hidden": ["none", 8]})
+
+    def recorded(run_id, hidden, seed, accuracy, diverged=False):
+        settings = RunSettings(hidden=hidden, seed=seed).to_dict()
+        scores = {"test_accuracy": accuracy, "train_accuracy": accuracy, "best_epoch": 2,
+                  "fit_seconds": 1.0, "diverged": diverged, "weights_sha256": None}
+        return {"id": run_id, "settings": settings, "scores": scores}
+
+    rows = summarise(combos, [0, 1, 2], [
+        recorded(1, (), 0, 0.90), recorded(2, (), 1, 0.92),
+        recorded(3, (8,), 0, 0.95), recorded(4, (8,), 1, None, diverged=True),
+        recorded(5, (8,), 7, 0.10),  # a seed the sweep does not have: ignored
+    ])  # fmt: skip
+    best, second = rows
+    assert (best["rank"], best["hidden"], best["n_runs"], best["n_diverged"]) == (1, "8", 2, 1)
+    assert best["test_accuracy_mean"] == pytest.approx(0.95)
+    assert best["test_accuracy_std"] == 0.0  # one converged seed
+    assert second["hidden"] == "none"
+    assert second["test_accuracy_mean"] == pytest.approx(0.91)
+    assert second["test_accuracy_std"] == pytest.approx(0.0141421356, rel=1e-6)  # n - 1
+    assert second["seeds"] == [0, 1] and second["run_ids"] == [1, 2]
+
+
+# ====================================================================== one task
+def test_a_task_is_the_same_run_as_experiment_run():
+    data = glassnet.load_digits()
+    settings = RunSettings(hidden=(8,), epochs=3, seed=1)
+    finished = train_one(settings.to_dict(), data)
+    assert isinstance(finished, FinishedRun)
+    direct = run(settings, data)
+    assert finished.scores["test_accuracy"] == direct.test_accuracy
+    assert finished.scores["weights_sha256"] == array_checksum(direct.network.parameters())
+    assert finished.history["train_loss"] == direct.history.train_loss
+
+
+def test_a_diverging_run_is_a_result_and_a_broken_one_a_failure():
+    data = glassnet.load_digits()
+    blown = RunSettings(hidden=(), activation="identity", output="identity",
+                        loss="squared_error", learning_rate=10.0, epochs=3)  # fmt: skip
+    result = train_one(blown.to_dict(), data)
+    assert isinstance(result, FinishedRun)
+    assert result.scores["diverged"] and result.scores["test_accuracy"] is None
+    assert "learning rate" in result.scores["error"]
+    broken = train_one(RunSettings(epochs=3, batch_size=0).to_dict(), data)
+    assert isinstance(broken, TaskFailure) and "batch_size" in broken.error
+
+
+# ====================================================================== joblib
+def test_a_small_sweep_on_joblib(joblib_sweep):
+    table, db_path = joblib_sweep
+    assert len(table) == 2 and table.varying == ["hidden"] and table.seeds == [0, 1]
+    assert [row["rank"] for row in table] == [1, 2]
+    means = [row["test_accuracy_mean"] for row in table]
+    assert means == sorted(means, reverse=True)
+    for row in table:
+        assert row["n_runs"] == 2 and row["seeds"] == [0, 1] and row["n_diverged"] == 0
+        assert row["fit_seconds_mean"] > 0 and row["best_epoch_mean"] >= 1
+        assert len(set(row["weights_sha256"])) == 2  # two seeds, two different networks
+        assert row["settings"]["epochs"] == 3
+
+    runs, recorded = runs_of(db_path, table.sweep_id)
+    assert recorded["status"] == "finished" and recorded["n_runs"] == 4
+    assert {r["source"] for r in runs} == {"sweep"}
+    assert sorted(r["id"] for r in runs) == sorted(i for row in table for i in row["run_ids"])
+
+    # Each run is exactly the run glassnet train would make with its settings.
+    row = next(row for row in table if row["hidden"] == "8")
+    direct = run(RunSettings(hidden=(8,), epochs=3, seed=1))
+    assert row["test_accuracies"][1] == direct.test_accuracy
+    assert row["weights_sha256"][1] == array_checksum(direct.network.parameters())
+
+
+def test_the_sweep_function_is_exposed_lazily():
+    assert glassnet.sweep is sweep
+
+
+def test_an_impossible_combination_is_refused_before_anything_runs(tmp_path):
+    db_path = tmp_path / "runs.db"
+    grid = {"output": ["softmax", "relu"], "loss": "cross_entropy", "epochs": 3}
+    with pytest.raises(ConfigError, match="output=relu.*cross_entropy needs"):
+        sweep(grid, seeds=1, jobs=1, db_path=db_path)
+    with RunsDatabase(db_path) as db:
+        assert db.list_sweeps() == [] and db.count_runs() == 0
+
+
+def test_failed_runs_leave_the_others_recorded(tmp_path):
+    db_path = tmp_path / "runs.db"
+    with pytest.raises(SweepIncomplete, match="1 of 2 runs failed.*batch_size") as caught:
+        sweep({"batch_size": [0, 32], "hidden": "none", "epochs": 3}, seeds=1, jobs=1,
+              db_path=db_path)  # fmt: skip
+    error = caught.value
+    assert len(error.failures) == 1 and error.failures[0].settings["batch_size"] == 0
+    assert [row["n_runs"] for row in error.table] == [1, 0]
+    runs, recorded = runs_of(db_path, error.sweep_id)
+    assert recorded["status"] == "incomplete" and len(runs) == 1
+
+
+def test_a_diverging_setting_is_reported_not_fatal(tmp_path):
+    grid = {"learning_rate": [0.1, 10.0], "hidden": "none", "activation": "identity",
+            "output": "identity", "loss": "squared_error", "epochs": 3}  # fmt: skip
+    table = sweep(grid, seeds=1, jobs=1, db_path=tmp_path / "runs.db")
+    good, blown = table
+    assert blown["learning_rate"] == "10.0" and blown["n_diverged"] == 1
+    assert blown["test_accuracy_mean"] is None and blown["rank"] == 2
+    assert good["n_diverged"] == 0 and good["test_accuracy_mean"] is not None
+
+
+# ====================================================================== stop and resume
+def test_an_interrupted_sweep_keeps_its_runs_and_resumes(tmp_path, joblib_sweep):
+    db_path = tmp_path / "runs.db"
+    arrived = []
+
+    def stop_after_two(result):
+        arrived.append(result)
+        if len(arrived) == 2:
+            raise KeyboardInterrupt  # as Ctrl-C would, while the sweep is running
+
+    with pytest.raises(SweepInterrupted, match="2 of 4 runs finished") as caught:
+        sweep(GRID, seeds=SEEDS, jobs=1, db_path=db_path, on_result=stop_after_two)
+    sweep_id = caught.value.sweep_id
+    runs, recorded = runs_of(db_path, sweep_id)
+    assert recorded["status"] == "interrupted"
+    assert sorted(r["id"] for r in runs) == sorted(r["run_id"] for r in arrived)
+    kept = {settings_key(r["settings"]) for r in runs}
+
+    resumed_runs = []
+    table = sweep(resume=sweep_id, jobs=2, db_path=db_path, on_result=resumed_runs.append)
+    assert len(resumed_runs) == 2  # only the missing runs trained
+    assert not kept & {settings_key(r["settings"]) for r in resumed_runs}
+    assert sorted(r["done"] for r in resumed_runs) == [3, 4]
+
+    runs, recorded = runs_of(db_path, sweep_id)
+    assert recorded["status"] == "finished" and len(runs) == 4
+    assert len({settings_key(r["settings"]) for r in runs}) == 4  # nothing twice
+    assert table.sweep_id == sweep_id
+    assert stable(table) == stable(joblib_sweep[0])  # the same as never stopping
+
+    # Resuming a finished sweep trains nothing and gives the same table.
+    nothing = []
+    again = sweep(resume=sweep_id, jobs=1, db_path=db_path, on_result=nothing.append)
+    assert nothing == [] and again == table
+
+
+def test_resume_errors(tmp_path, joblib_sweep):
+    table, db_path = joblib_sweep
+    with pytest.raises(ConfigError, match="not both"):
+        sweep(GRID, resume=table.sweep_id, db_path=db_path)
+    with pytest.raises(RunsDatabaseError, match="no sweep 'nope'"):
+        sweep(resume="nope", db_path=db_path)
+    with pytest.raises(ConfigError, match="needs a grid"):
+        sweep(db_path=db_path)
+
+
+def test_data_given_in_python_is_needed_again_to_resume(tmp_path):
+    db_path = tmp_path / "runs.db"
+    data = glassnet.load_digits().subset(classes=[0, 1])
+    table = sweep({"hidden": ["none"], "epochs": 3}, seeds=1, jobs=1, db_path=db_path, data=data)
+    assert table[0]["test_accuracy_mean"] > 0.9  # two digits are easy
+    with pytest.raises(ConfigError, match="pass the same data"):
+        sweep(resume=table.sweep_id, db_path=db_path)
+    assert sweep(resume=table.sweep_id, db_path=db_path, data=data, jobs=1) == table
+
+
+# ====================================================================== Dask
+def test_the_same_sweep_on_dask_gives_identical_results(tmp_path, dask_cluster, joblib_sweep):
+    db_path = tmp_path / "runs.db"
+    table = sweep(GRID, seeds=SEEDS, scheduler=dask_cluster.scheduler_address, db_path=db_path)
+    assert stable(table) == stable(joblib_sweep[0])  # scores and weight fingerprints
+    runs, recorded = runs_of(db_path, table.sweep_id)
+    assert recorded["status"] == "finished" and len(runs) == 4
+
+
+def test_a_worker_killed_mid_sweep_loses_no_finished_run(tmp_path, dask_cluster):
+    """Kill one worker process (SIGKILL) while it trains; Dask reruns its task elsewhere."""
+    from dask.distributed import Client
+
+    db_path = tmp_path / "runs.db"
+    grid = {"hidden": ["none", 8, 16], "epochs": 20}
+    seeds = 3
+    with Client(dask_cluster, timeout="30s") as client:
+        pids = client.run(os.getpid)  # {worker address: pid}
+        killed = []
+
+        def kill_a_busy_worker(result):
+            if killed:
+                return
+            busy = [address for address, keys in client.processing().items()
+                    if keys and address in pids]  # fmt: skip
+            address = busy[0] if busy else next(iter(pids))
+            os.kill(pids[address], signal.SIGKILL)
+            killed.append(result["run_id"])
+
+        table = sweep(grid, seeds=seeds, scheduler=client, db_path=db_path,
+                      on_result=kill_a_busy_worker)  # fmt: skip
+    assert killed, "no worker was killed"
+    runs, recorded = runs_of(db_path, table.sweep_id)
+    assert recorded["status"] == "finished"
+    assert len(runs) == 9 and len({settings_key(r["settings"]) for r in runs}) == 9
+    assert killed[0] in {r["id"] for r in runs}  # the run finished before the kill is kept
+    assert all(row["n_runs"] == seeds and row["test_accuracy_mean"] for row in table)
+    # A rerun task is the same run: compare one with training it here.
+    row = next(row for row in table if row["hidden"] == "16")
+    local = train_one(RunSettings(hidden=(16,), epochs=20, seed=2).to_dict(),
+                      glassnet.load_digits())  # fmt: skip
+    assert row["weights_sha256"][2] == local.scores["weights_sha256"]
+
+
+# ====================================================================== the picture
+def test_plot_sweep_writes_a_png(tmp_path, joblib_sweep):
+    from glassnet.sweeps import plot_sweep
+
+    path = plot_sweep(joblib_sweep[0], tmp_path / "sweep.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ====================================================================== the command line
+def test_cli_sweep_prints_the_table_and_runs_lists_the_sweep(tmp_path, joblib_sweep):
+    db_path = tmp_path / "runs.db"
+    runner = CliRunner()
+    result = runner.invoke(main, ["sweep", "--hidden", "none", "--hidden", "8", "--epochs", "3",
+                                  "--seeds", "2", "--jobs", "2", "--db", str(db_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(line for line in lines if "test acc" in line)
+    assert "hidden" in header and "std" in header and "fit" in header and "best epoch" in header
+    with RunsDatabase(db_path) as db:
+        (recorded,) = db.list_sweeps()
+    assert recorded["id"] in result.output and recorded["n_runs"] == 4
+    # The printed order is the table's order: the best mean first.
+    expected = [row["hidden"] for row in joblib_sweep[0]]
+    first_rows = [line.split()[1] for line in lines[lines.index(header) + 2:][:2]]
+    assert first_rows == expected
+
+    listed = runner.invoke(main, ["runs", "sweeps", "--db", str(db_path)])
+    assert listed.exit_code == 0 and recorded["id"] in listed.output
+    assert "finished" in listed.output
+
+
+def test_cli_sweep_takes_alternatives_for_every_training_option(tmp_path):
+    db_path = tmp_path / "runs.db"
+    args = ["sweep", "--hidden", "none", "--activation", "relu,tanh", "--epochs", "2",
+            "--learning-rate", "0.05,0.1", "--average-from", "none", "--no-early-stopping",
+            "--seed", "3", "--db", str(db_path), "--jobs", "1", "--quiet"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    with RunsDatabase(db_path) as db:
+        runs = db.list_runs()
+    assert len(runs) == 4
+    assert {(r["settings"]["activation"], r["settings"]["learning_rate"]) for r in runs} == {
+        ("relu", 0.05), ("relu", 0.1), ("tanh", 0.05), ("tanh", 0.1)
+    }
+    assert {r["seed"] for r in runs} == {3}
+    assert {r["settings"]["average_from"] for r in runs} == {None}
+
+
+def test_cli_sweep_usage_errors(tmp_path):
+    runner = CliRunner()
+    bad_value = runner.invoke(main, ["sweep", "--activation", "relu,nope", "--db",
+                                     str(tmp_path / "r.db")])  # fmt: skip
+    assert bad_value.exit_code == 2 and "nope" in bad_value.output
+    both = runner.invoke(main, ["sweep", "--resume", "x", "--epochs", "3"])
+    assert both.exit_code == 2 and "--resume" in both.output
+    seeds_twice = runner.invoke(main, ["sweep", "--seeds", "2", "--seed", "1,2"])
+    assert seeds_twice.exit_code == 2
