@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("starlette")
 with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 import glassnet as gn  # noqa: E402

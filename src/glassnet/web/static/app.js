@@ -110,7 +110,7 @@
   const padContext = pad.getContext("2d", { willReadFrequently: true });
   const strokes = [];
   let currentStroke = null;
-  const PEN = pad.width / 13;
+  const PEN = pad.width / 9;  // thick, like the pens the UCI digits were written with
 
   function padPoint(event) {
     const box = pad.getBoundingClientRect();
@@ -322,17 +322,18 @@
     const root = $("diagram");
     root.replaceChildren();
     if (!n) return;
-    const W = 820, H = 480, PAD = 26;
+    const narrow = (root.parentElement.clientWidth || 820) < 600;  // a phone: fewer, larger units
+    const W = narrow ? 560 : 820, H = narrow ? 520 : 540, PAD = 26;
     root.setAttribute("viewBox", `0 0 ${W} ${H}`);
     const trace = state.prediction;
     const L = n.layers.length;
     // positions: inputs as an 8x8 grid, then one column per layer
-    const cell = 23, gridX = 16, gridY = (H - 8 * cell) / 2;
+    const cell = narrow ? 20 : 27, gridX = 12, gridY = (H - 8 * cell) / 2;
     const positions = [[]];
     for (let i = 0; i < 64; i++) {
       positions[0].push([gridX + (i % 8) * cell + cell / 2, gridY + Math.floor(i / 8) * cell + cell / 2]);
     }
-    const firstX = 300, lastX = W - 70;
+    const firstX = narrow ? 240 : 330, lastX = W - 70;
     const radii = [cell / 2];
     for (let l = 0; l < L; l++) {
       const count = n.sizes[l + 1];

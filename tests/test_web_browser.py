@@ -1,0 +1,226 @@
+"""The explorer in a real browser: headless Chromium driven by Playwright.
+
+A real uvicorn server (on 127.0.0.1, a free port, stopped at the end of the module)
+serves the page with a small pre-trained network. The tests draw digits with the
+mouse, click neurons, train live and edit hand-set weights, as a user would, and
+keep screenshots in test-artifacts/ to look at.
+
+Outside CI they are skipped when /usr/bin/chromium is missing; under CI=true that
+is a failure, so these tests can never silently stop running there.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+from glassnet.experiment import RunSettings, run  # noqa: E402
+from glassnet.web.app import create_app, find_free_port  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+TIMEOUT_MS = 30_000  # a deadline for slow machines, never a timing assertion
+PAD_SIDE = 280  # the canvas's own coordinates
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory):
+    import uvicorn
+
+    network = run(RunSettings(hidden=(32,), epochs=60), catch_interrupt=False).network
+    port = find_free_port()
+    app = create_app(network, port=port, db_path=tmp_path_factory.mktemp("runs") / "runs.db")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            timeout_graceful_shutdown=1, access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the explorer server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests "
+                        "(apt install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium to run the browser tests)")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, server_url):
+    """A fresh page with its own cookies (its own session), ready to draw on."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server_url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"explorer-{name}.png"), full_page=True)
+
+
+def draw(page, points: list[tuple[float, float]]) -> None:
+    """Draw one stroke with the mouse through points given in the pad's 280x280 coordinates."""
+    box = page.get_by_test_id("draw-pad").bounding_box()
+    scale = box["width"] / PAD_SIDE
+    x0, y0 = points[0]
+    page.mouse.move(box["x"] + x0 * scale, box["y"] + y0 * scale)
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x * scale, box["y"] + y * scale, steps=3)
+    page.mouse.up()
+
+
+def draw_one(page) -> None:
+    draw(page, [(140, 40 + 10 * k) for k in range(21)])
+
+
+def draw_zero(page) -> None:
+    turns = [2 * math.pi * k / 28 for k in range(29)]
+    draw(page, [(140 + 65 * math.sin(turn), 140 - 95 * math.cos(turn)) for turn in turns])
+
+
+def wait_for_guess(page, digit: str) -> None:
+    page.wait_for_function(
+        "digit => document.querySelector('[data-testid=guess]').textContent === digit", arg=digit)
+
+
+def inked_pixels(page, test_id: str) -> int:
+    """How many pixels of a canvas are painted darker than white."""
+    return page.evaluate("""id => {
+        const canvas = document.querySelector(`[data-testid="${id}"]`);
+        const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+        let dark = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && data[i] < 240) dark++;
+        return dark;
+    }""", test_id)
+
+
+def test_drawing_a_one_and_a_zero_gets_them_guessed(page):
+    assert page.get_by_test_id("guess").text_content() == "?"
+    assert inked_pixels(page, "input-8x8") == 0
+    draw_one(page)
+    wait_for_guess(page, "1")
+    assert inked_pixels(page, "input-8x8") > 0
+    screenshot(page, "drawn-one")
+
+    page.get_by_test_id("clear").click()
+    wait_for_guess(page, "?")
+    assert inked_pixels(page, "input-8x8") == 0
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    assert inked_pixels(page, "input-8x8") > 0
+    screenshot(page, "drawn-zero")
+
+
+def test_clicking_a_hidden_neuron_shows_its_weights_and_its_sum(page):
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    page.get_by_test_id("neuron-0-5").click()
+    weights = page.get_by_test_id("neuron-weights")
+    weights.wait_for()
+    assert weights.evaluate("canvas => canvas.width") == 8  # the 8x8 weight picture
+    panel = page.locator("#neuron-panel")
+    assert "Hidden neuron 5 of layer 1" in panel.text_content()
+    assert "weighted sum z" in panel.text_content()
+    assert panel.locator(".thumb").count() == 8  # the digits that excite it most
+    screenshot(page, "neuron")
+
+
+def test_live_training_grows_the_curve_and_shows_the_test_accuracy(page):
+    page.click("#tab-train")
+    page.fill("#f-hidden", "16")
+    page.fill("#f-epochs", "6")
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function("() => document.querySelector('#chart-loss').dataset.points >= 1")
+    accuracy = page.get_by_test_id("test-accuracy")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=test-accuracy]').textContent !== ''")
+    assert re.fullmatch(r"\d{1,3}\.\d%", accuracy.text_content())
+    assert page.locator("#chart-loss").get_attribute("data-points") == "6"
+    assert page.locator("#confusion tr").count() == 11
+    assert "64 → 16 → 10" in page.locator("#model-summary").text_content()  # drawn against now
+    screenshot(page, "trained")
+
+
+def test_changing_a_hand_set_weight_changes_the_output(page):
+    draw_one(page)
+    wait_for_guess(page, "1")
+    page.click("#tab-handset")
+    output = page.get_by_test_id("handset-output")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=handset-output]').dataset.output")
+    before = float(output.get_attribute("data-output"))
+    accuracy_before = page.get_by_test_id("handset-accuracy").text_content()
+    page.check("input[name=brush][value='-1']")
+    page.get_by_test_id("hand-cell-3-3").click()
+    page.wait_for_function(
+        "before => Number(document.querySelector('[data-testid=handset-output]').dataset.output)"
+        " !== before", arg=before)
+    assert float(output.get_attribute("data-output")) < before
+    assert page.get_by_test_id("hand-cell-3-3").text_content() == "−1"
+    assert page.get_by_test_id("handset-accuracy").text_content() != accuracy_before
+    screenshot(page, "handset")
+
+
+def test_one_weights_slope_hops_downhill(page):
+    page.click("#tab-slope")
+    page.wait_for_selector("#slope-readout dl")
+    page.fill("#s-value", "3")
+    page.click("#s-move")
+    page.wait_for_function("() => document.querySelector('#slope-chart').dataset.value === '3'")
+    page.click("#s-hop")
+    page.wait_for_selector("#hop-log li")
+    assert page.locator("#slope-chart").get_attribute("data-value") != "3"
+    screenshot(page, "slope")
+
+
+def test_the_page_fits_a_phone_screen(browser, server_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server_url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px phone"
+    touch_action = page.get_by_test_id("draw-pad").evaluate("c => getComputedStyle(c).touchAction")
+    assert touch_action == "none"  # drawing must not scroll the page
+    screenshot(page, "phone")
+    context.close()
