@@ -470,11 +470,11 @@ def sigmoid_curve() -> Figure:
 
 def loss_slope(
     network: Any,
-    X: ArrayLike,
-    y: ArrayLike,
-    loss: str = "cross_entropy",
+    X: Any,
+    y: ArrayLike | None = None,
+    loss: str | None = None,
     layer: int = 0,
-    index: tuple[int, int] = (0, 0),
+    index: tuple[int, int] | None = None,
     *,
     span: float = 1.0,
     points: int = 41,
@@ -494,17 +494,19 @@ def loss_slope(
     Parameters
     ----------
     network : Network
-    X : array_like, shape (n, n_inputs)
-        Images the loss is measured on.
-    y : array_like, shape (n,)
-        Their labels.
-    loss : str
-        A loss name, as in training ("cross_entropy" or "squared_error").
+    X : Dataset or array_like, shape (n, n_inputs)
+        Images the loss is measured on (a Dataset brings its labels along).
+    y : array_like, shape (n,), optional
+        Their labels; not needed when ``X`` is a Dataset.
+    loss : str, optional
+        A loss name, as in training. Default: "cross_entropy" for a softmax or
+        sigmoid output layer, "squared_error" otherwise.
     layer : int
         Which layer the weight belongs to (0 = the first; negative counts from the end).
-    index : tuple of int
+    index : tuple of int, optional
         ``(input, neuron)``: the weight from input ``input`` to neuron ``neuron`` of
-        the layer, i.e. ``network.layers[layer].W[input, neuron]``.
+        the layer, i.e. ``network.layers[layer].W[input, neuron]``. Default: the
+        weight of that layer whose slope is steepest (the most interesting one).
     span : float
         The weight is varied from ``current - span`` to ``current + span``.
     points : int
@@ -527,6 +529,21 @@ def loss_slope(
     position = _whole_number("layer", layer, low=-len(layers), high=len(layers) - 1)
     position %= len(layers)
     weights = layers[position].W  # (n_in, n_out), changed in place and restored
+    width = _positive_number("span", span)
+    count = _whole_number("points", points, low=3)
+    if y is None:
+        if not (hasattr(X, "X") and hasattr(X, "y")):
+            raise DataError("loss_slope needs labels: pass y, or a Dataset as X")
+        X, y = X.X, X.y
+    inputs = network.check_inputs(X)  # (n, n_inputs)
+    ideal = network.targets(y)  # (n, n_outputs)
+    if loss is None:
+        output = network.output_activation.name
+        loss = "cross_entropy" if output in ("softmax", "sigmoid") else "squared_error"
+    _, gradients = network.backward(inputs, ideal, loss, l2=l2)
+    layer_gradient = gradients[2 * position]  # (n_in, n_out)
+    if index is None:
+        index = np.unravel_index(int(np.argmax(np.abs(layer_gradient))), layer_gradient.shape)
     try:
         row, column = (int(part) for part in index)
     except (TypeError, ValueError):
@@ -538,21 +555,16 @@ def loss_slope(
             f"weight index {(row, column)} is out of range: layer {position} has weights "
             f"(input 0..{weights.shape[0] - 1}, neuron 0..{weights.shape[1] - 1})"
         )
-    width = _positive_number("span", span)
-    count = _whole_number("points", points, low=3)
-    inputs = network.check_inputs(X)  # (n, n_inputs)
-    ideal = network.targets(y)  # (n, n_outputs)
+    spot = (row, column)
+    gradient = float(layer_gradient[spot])
 
     def loss_now() -> float:
         return network.objective(inputs, ideal, loss, l2=l2)
 
-    spot = (row, column)
     original = weights[spot].copy()  # a 0-d array: restored bit for bit
     try:
         current_loss = loss_now()
         slope = numerical_slope(loss_now, weights, spot)
-        _, gradients = network.backward(inputs, ideal, loss, l2=l2)
-        gradient = float(gradients[2 * position][spot])
         values = float(original) + np.linspace(-width, width, count)  # (points,)
         losses = []
         for value in values:
