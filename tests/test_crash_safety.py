@@ -1,0 +1,218 @@
+"""Crash safety: a model file is always the old one or the new one, never half of each.
+
+Saving writes a temporary file next to the target, forces it to disk and renames it
+over the target in one step (``modelfile._atomic_write``). These tests attack that
+promise the hard way: a process saving in a loop is killed with SIGKILL at random
+moments, hundreds of times, and a full disk is simulated half-way through a write.
+
+What a SIGKILL can leave behind: the hidden temporary file of the save it
+interrupted (``.NAME.<random>.tmp``). Nothing ever reads it (``load`` opens only the
+path it is given), and a later save never reuses it; it is counted here and
+documented in docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import glassnet
+from glassnet.checkpoints import Checkpointer, load_checkpoint
+from glassnet.cli import main
+from glassnet.errors import GlassnetError
+from glassnet.modelfile import load
+from glassnet.training import train
+
+pytestmark = pytest.mark.timeout(120)
+
+KILLS = 150
+
+
+def two_networks():
+    """The same 64-32-10 shape with different weights: the "old" and the "new" model."""
+    return glassnet.Network([64, 32, 10], seed=1), glassnet.Network([64, 32, 10], seed=2)
+
+
+def same_bits(first, second) -> bool:
+    return all(a.tobytes() == b.tobytes() for a, b in zip(first, second, strict=True))
+
+
+def temporary_files(folder) -> list[str]:
+    return sorted(name for name in os.listdir(folder) if name.endswith(".tmp"))
+
+
+def check_old_or_new(path, old, new) -> str:
+    network = load(path)  # any damage raises ModelFormatError (checksum included)
+    if same_bits(network.parameters(), old.parameters()):
+        return "old"
+    assert same_bits(network.parameters(), new.parameters()), "neither the old nor the new model"
+    return "new"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+def test_sigkill_while_saving_never_leaves_a_broken_model(tmp_path):
+    """A forked child saves old and new models over one path without pause; kill it, check."""
+    path = tmp_path / "model.npz"
+    old, new = two_networks()
+    old.save(path)
+    rng = np.random.default_rng(0)
+    seen = {"old": 0, "new": 0}
+    for _ in range(KILLS):
+        child = os.fork()
+        if child == 0:  # the child: save, save, save... until killed
+            try:
+                while True:
+                    new.save(path)
+                    old.save(path)
+            finally:
+                os._exit(1)
+        time.sleep(float(rng.uniform(0.0, 0.012)))
+        os.kill(child, signal.SIGKILL)
+        _, status = os.waitpid(child, 0)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        seen[check_old_or_new(path, old, new)] += 1
+    assert seen["old"] + seen["new"] == KILLS
+    leftovers = temporary_files(tmp_path)
+    assert len(leftovers) <= KILLS  # at most the one save each kill interrupted
+    assert all(name.startswith(".model.npz.") for name in leftovers)  # hidden, never read
+
+
+SAVER = """
+import sys, glassnet
+path = sys.argv[1]
+old, new = glassnet.Network([64, 32, 10], seed=1), glassnet.Network([64, 32, 10], seed=2)
+print("ready", flush=True)
+while True:
+    new.save(path)
+    old.save(path)
+"""
+
+
+def test_sigkill_of_a_separate_python_process(tmp_path):
+    """The same with real processes (no fork): a fresh interpreter saving in a loop."""
+    path = tmp_path / "model.npz"
+    old, new = two_networks()
+    old.save(path)
+    rng = np.random.default_rng(1)
+    for _ in range(6):
+        process = subprocess.Popen([sys.executable, "-c", SAVER, str(path)],
+                                   stdout=subprocess.PIPE, text=True)
+        try:
+            assert process.stdout.readline().strip() == "ready"
+            time.sleep(float(rng.uniform(0.0, 0.05)))
+            process.send_signal(signal.SIGKILL)
+        finally:
+            process.wait(timeout=30)
+            process.stdout.close()
+        assert process.returncode == -signal.SIGKILL
+        check_old_or_new(path, old, new)
+
+
+def test_sigkill_of_glassnet_train_keeps_the_old_model_or_writes_the_new(tmp_path):
+    """Kill ``glassnet train --out`` at moments spread over its life, saving included."""
+    path = tmp_path / "model.npz"
+    old = glassnet.Network([64, 8, 10], seed=5)
+    old.save(path)
+    outcomes = set()
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "glassnet", "train", "--hidden", "8", "--epochs", "3",
+             "--quiet", "--out", str(path), "--db", str(tmp_path / "runs.db")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        network = load(path)
+        outcomes.add("old" if same_bits(network.parameters(), old.parameters()) else "new")
+        if "new" in outcomes:
+            old = network  # the next kill must leave this one or a newer one
+    assert outcomes  # every kill left a model that loads and passes its checksum
+
+
+# ---------------------------------------------------------------------- a full disk
+class FullDisk:
+    """A file handle that accepts ``limit`` bytes and then fails like a full disk."""
+
+    def __init__(self, handle, limit: int) -> None:
+        self._handle, self._left = handle, limit
+
+    def write(self, data) -> int:
+        size = len(memoryview(data).cast("B"))
+        if size > self._left:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._left -= size
+        return self._handle.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._handle.close()
+
+
+def simulate_full_disk(monkeypatch, limit: int = 4096) -> None:
+    """From now on every file opened through ``os.fdopen`` (atomic writes) fills up after
+    ``limit`` bytes, as on a full disk; everything else keeps working."""
+    real_fdopen = os.fdopen
+
+    def fdopen(descriptor, *args, **kwargs):
+        return FullDisk(real_fdopen(descriptor, *args, **kwargs), limit)
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+
+
+def test_a_full_disk_keeps_the_old_model_and_says_so(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    old, new = two_networks()
+    old.save(path)
+    before = path.read_bytes()
+    simulate_full_disk(monkeypatch)
+    with pytest.raises(GlassnetError) as raised:
+        new.save(path)
+    message = str(raised.value)
+    assert "No space left on device" in message and "unchanged" in message
+    assert path.read_bytes() == before
+    assert temporary_files(tmp_path) == []
+
+
+def test_a_full_disk_keeps_the_old_checkpoint(tmp_path, monkeypatch):
+    data = glassnet.load_digits().split(test_fraction=0.2, seed=0)[0]
+    checkpointer = Checkpointer(tmp_path / "run.ckpt")
+    train(glassnet.Network([64, 8, 10]), data, epochs=1, checkpoint=checkpointer,
+          catch_interrupt=False)
+    before = (tmp_path / "run.ckpt").read_bytes()
+    simulate_full_disk(monkeypatch)
+    with pytest.raises(GlassnetError, match="could not write checkpoint .*No space left"):
+        train(glassnet.Network([64, 8, 10]), data, epochs=3, checkpoint=checkpointer,
+              catch_interrupt=False)
+    assert (tmp_path / "run.ckpt").read_bytes() == before
+    assert load_checkpoint(tmp_path / "run.ckpt").epoch == 1
+    assert temporary_files(tmp_path) == []
+
+
+def test_glassnet_train_on_a_full_disk_gives_one_error_line(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    old, _ = two_networks()
+    old.save(path)
+    before = path.read_bytes()
+    simulate_full_disk(monkeypatch)
+    result = CliRunner().invoke(main, ["train", "--hidden", "4", "--epochs", "1", "--quiet",
+                                       "--out", str(path), "--db", str(tmp_path / "runs.db")])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1
+    assert "No space left on device" in errors[0] and "unchanged" in errors[0]
+    assert "Traceback" not in result.output
+    assert path.read_bytes() == before
+    assert temporary_files(tmp_path) == []
