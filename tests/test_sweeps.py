@@ -22,6 +22,7 @@ from glassnet.modelfile import array_checksum
 from glassnet.runs import RunsDatabase
 from glassnet.sweeps import (
     FinishedRun,
+    SweepError,
     SweepIncomplete,
     SweepInterrupted,
     TaskFailure,
@@ -339,6 +340,22 @@ def test_a_worker_killed_mid_sweep_loses_no_finished_run(tmp_path, dask_cluster)
     local = train_one(RunSettings(hidden=(16,), epochs=20, seed=2).to_dict(),
                       glassnet.load_digits())  # fmt: skip
     assert row["weights_sha256"][2] == local.scores["weights_sha256"]
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch):
+    import socket
+
+    import glassnet.sweeps
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(glassnet.sweeps, "CONNECT_TIMEOUT", "1s")
+    db_path = tmp_path / "runs.db"
+    with pytest.raises(SweepError, match=f"cannot reach the Dask scheduler at 'tcp://127.0.0.1:{port}'"):
+        sweep(GRID, seeds=1, scheduler=f"tcp://127.0.0.1:{port}", db_path=db_path)
+    with RunsDatabase(db_path) as db:
+        assert db.list_sweeps() == []  # nothing recorded for a sweep that never started
 
 
 # ====================================================================== the picture

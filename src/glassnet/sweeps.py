@@ -521,39 +521,57 @@ def run_with_joblib(
             outcomes.close()
 
 
+#: How long to wait for a Dask scheduler to answer before giving up.
+CONNECT_TIMEOUT = "20s"
+
+
+def connect_to_cluster(scheduler: Any) -> tuple[Any, bool]:
+    """A Dask client for ``scheduler``, and whether we opened it (and so must close it).
+
+    Parameters
+    ----------
+    scheduler : str or dask.distributed.Client
+        The scheduler's address, ``"tcp://HOST:PORT"``, or a connected Client.
+
+    Raises
+    ------
+    SweepError
+        If Dask is not installed or nothing answers at that address.
+    """
+    distributed = _import_cluster_library("dask.distributed")
+    if isinstance(scheduler, distributed.Client):
+        return scheduler, False
+    try:
+        return distributed.Client(scheduler, timeout=CONNECT_TIMEOUT), True
+    except (OSError, TimeoutError, ValueError, TypeError) as error:
+        raise SweepError(
+            f"cannot reach the Dask scheduler at {scheduler!r} ({error}); start one with "
+            "'dask scheduler' and workers with 'dask worker ADDRESS' (see docs/sweeps.md)"
+        ) from None
+
+
 def run_with_dask(
     tasks: Sequence[SweepTask],
     data_of: Callable[[SweepTask], Dataset],
-    scheduler: Any,
+    client: Any,
 ) -> Iterator[FinishedRun | TaskFailure]:
     """Run the tasks on a Dask cluster, yielding results as they finish.
 
     The data goes to every worker once (``scatter``), not once per task. If a worker
     dies, the scheduler gives its tasks to the others; a task whose workers keep
     dying (Dask's ``allowed-failures``, 3 by default) comes back as a
-    ``TaskFailure``, as does a task that raised.
+    ``TaskFailure``, as does a task that raised. Stopping early cancels the tasks
+    not yet finished.
 
     Parameters
     ----------
     tasks : sequence of SweepTask
     data_of : callable
         The Dataset a task trains on.
-    scheduler : str or dask.distributed.Client
-        The scheduler's address, ``"tcp://HOST:PORT"``, or a connected Client
-        (left open afterwards).
+    client : dask.distributed.Client
+        Connected to the cluster (see ``connect_to_cluster``); left open.
     """
     distributed = _import_cluster_library("dask.distributed")
-    own_client = not isinstance(scheduler, distributed.Client)
-    if own_client:
-        try:
-            client = distributed.Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError, ValueError) as error:
-            raise SweepError(
-                f"cannot reach the Dask scheduler at {scheduler} ({error}); start one with "
-                "'dask scheduler' and workers with 'dask worker ADDRESS' (see docs/sweeps.md)"
-            ) from None
-    else:
-        client = scheduler
     futures: dict[Any, SweepTask] = {}
     try:
         scattered: dict[int, Any] = {}
@@ -577,8 +595,6 @@ def run_with_dask(
                 client.cancel(list(futures))
             except Exception:  # noqa: BLE001, S110 - the cluster may already be gone
                 pass
-        if own_client:
-            client.close()
 
 
 # ====================================================================== the sweep
@@ -672,14 +688,23 @@ def sweep(
             sweep_id = ""
         datasets = _load_data(combinations, data)
         _check_combinations(combinations, datasets)
-        if not sweep_id:
-            sweep_id = database.create_sweep(
-                _spec(combinations, seed_values, data), status=STATUS_RUNNING
-            )
-        else:
-            database.set_sweep_status(sweep_id, STATUS_RUNNING)
-        return _run_sweep(database, sweep_id, combinations, seed_values, datasets,
-                          jobs=jobs, scheduler=scheduler, on_result=on_result)
+        # Reach the cluster before recording anything: a typo in the address should
+        # not leave a failed sweep behind.
+        client, own_client = None, False
+        if scheduler is not None:
+            client, own_client = connect_to_cluster(scheduler)
+        try:
+            if not sweep_id:
+                sweep_id = database.create_sweep(
+                    _spec(combinations, seed_values, data), status=STATUS_RUNNING
+                )
+            else:
+                database.set_sweep_status(sweep_id, STATUS_RUNNING)
+            return _run_sweep(database, sweep_id, combinations, seed_values, datasets,
+                              jobs=jobs, client=client, on_result=on_result)
+        finally:
+            if own_client:
+                client.close()
     finally:
         database.close()
 
@@ -692,7 +717,7 @@ def _run_sweep(
     datasets: dict[str, Dataset],
     *,
     jobs: int,
-    scheduler: Any,
+    client: Any,
     on_result: Callable[[dict[str, Any]], Any] | None,
 ) -> SweepTable:
     """Train what is missing, record each run as it arrives, and build the table."""
@@ -711,8 +736,8 @@ def _run_sweep(
 
     try:
         if missing:
-            if scheduler is not None:
-                outcomes = run_with_dask(missing, data_of, scheduler)
+            if client is not None:
+                outcomes = run_with_dask(missing, data_of, client)
             else:
                 outcomes = run_with_joblib(missing, data_of, jobs)
             with _closing(outcomes):
@@ -929,6 +954,7 @@ __all__ = [
     "SweepTable",
     "SweepTask",
     "TaskFailure",
+    "connect_to_cluster",
     "plan_tasks",
     "plot_sweep",
     "run_with_dask",
