@@ -109,6 +109,31 @@ def test_random_state_instance_is_used_like_scikit_learn(small):
     np.testing.assert_array_equal(a.coefs_[0], b.coefs_[0])
 
 
+def test_an_int_random_state_leaves_numpys_global_state_alone(small):
+    X, y, _, _ = small
+    before = np.random.get_state()[1].copy()
+    fitted(X[:100], y[:100], max_iter=2)
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+def test_random_state_none_draws_its_seed_as_scikit_learn_does(small):
+    """None means NumPy's global RandomState (scikit-learn's check_random_state)."""
+    X, y, _, _ = small
+    np.random.seed(5)
+    a = fitted(X[:100], y[:100], max_iter=2, random_state=None)
+    np.random.seed(5)
+    b = fitted(X[:100], y[:100], max_iter=2, random_state=None)
+    np.testing.assert_array_equal(a.coefs_[0], b.coefs_[0])
+
+
+def test_float32_network(small):
+    X, y, X_test, y_test = small
+    model = fitted(X.astype(np.float32), y, dtype="float32")
+    assert model.coefs_[0].dtype == np.float32
+    assert model.predict_proba(X_test).dtype == np.float32
+    assert model.score(X_test, y_test) > 0.9
+
+
 # ---------------------------------------------------------------- the caller's data is sacred
 def test_read_only_inputs_are_accepted_and_never_modified(small):
     X, y, X_test, _ = small
