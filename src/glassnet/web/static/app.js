@@ -209,13 +209,19 @@
     predictTimer = setTimeout(predictNow, delay);
   }
   async function predictNow() {
-    if (!strokes.length) return;
+    if (!strokes.length && !state.prediction) return;
     if (predicting) { predictAgain = true; return; }
     predicting = true;
     try {
-      const answer = await api("/api/predict", { pixels: padPixels() });
-      if (!answer.ink) showEmpty(answer.message);
-      else showPrediction(answer, null);
+      if (strokes.length) {
+        const answer = await api("/api/predict", { pixels: padPixels() });
+        if (!answer.ink) showEmpty(answer.message);
+        else showPrediction(answer, null);
+      } else {  // a real digit shown earlier: ask the (new) network about the same 64 numbers
+        const previous = state.prediction;
+        const answer = await api("/api/predict", { numbers: previous.numbers });
+        showPrediction(Object.assign(answer, { label: previous.label }), $("guess-note").textContent);
+      }
     } catch (error) {
       toast(error.message);
     } finally {
@@ -545,7 +551,7 @@
     const stepX = Math.max(1, Math.ceil(xMax / 6));
     for (let e = 1; e <= xMax; e += stepX) ctx.fillText(String(e), X(e), Ht - 8);
     ctx.textAlign = "right";
-    ctx.fillText("epoch", Wd - right, Ht - 8 - 12 > 0 ? Ht - 8 : Ht);
+    ctx.fillText("epoch", left - 12, Ht - 8);
     for (const s of series) {
       ctx.strokeStyle = s.color; ctx.fillStyle = s.color; ctx.lineWidth = 2;
       ctx.beginPath();
@@ -615,11 +621,11 @@
       if (hidden.some((h) => !Number.isInteger(h))) throw new Error("hidden layers: whole numbers separated by commas, e.g. 64,32 (or none)");
     }
     const settings = {
-      hidden, activation: $("f-activation").value, loss: $("f-loss").value, optimizer: $("f-optimizer").value,
+      hidden, activation: $("f-activation").value, output: $("f-output").value,
+      loss: $("f-loss").value, optimizer: $("f-optimizer").value,
       batch_size: Number($("f-batch").value), epochs: Number($("f-epochs").value), seed: Number($("f-seed").value),
     };
     if ($("f-rate").value.trim() !== "") settings.learning_rate = Number($("f-rate").value);
-    if (settings.loss === "squared_error") settings.output = "sigmoid";
     return settings;
   }
 
@@ -791,13 +797,14 @@
     const points = ys.concat([data.loss], data.hops.map((h) => h.loss));
     const yMin = Math.min(...points), yMax = Math.max(...ys);
     const pad = (yMax - yMin) * 0.08 || 0.1;
+    const low = yMin >= 0 ? Math.max(0, yMin - pad) : yMin - pad, high = yMax + pad;  // a loss is never negative
     const X = (v) => left + ((v - xMin) / (xMax - xMin)) * (Wd - left - right);
-    const Y = (v) => top + (1 - (v - (yMin - pad)) / (yMax - yMin + 2 * pad)) * (Ht - top - bottom);
+    const Y = (v) => top + (1 - (v - low) / (high - low)) * (Ht - top - bottom);
     ctx.font = "12px system-ui, sans-serif";
     ctx.fillStyle = "#626a7e";
     ctx.strokeStyle = "#eceef4";
     for (let k = 0; k <= 4; k++) {
-      const v = yMin - pad + ((yMax - yMin + 2 * pad) * k) / 4;
+      const v = low + ((high - low) * k) / 4;
       ctx.beginPath(); ctx.moveTo(left, Y(v)); ctx.lineTo(Wd - right, Y(v)); ctx.stroke();
       ctx.textAlign = "right"; ctx.fillText(v.toFixed(3), left - 6, Y(v) + 4);
     }
@@ -916,6 +923,12 @@
     out.dataset.output = data.output === undefined ? "" : String(data.output);
   }
 
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(renderDiagram, 150);
+  });
+
   // ------------------------------------------------------------------ start
   async function start() {
     try {
@@ -923,6 +936,7 @@
       const choices = state.info.choices;
       const defaults = state.info.defaults;
       fillSelect($("f-activation"), choices.activation, defaults.activation);
+      fillSelect($("f-output"), choices.output, defaults.output);
       fillSelect($("f-loss"), choices.loss, defaults.loss);
       fillSelect($("f-optimizer"), choices.optimizer, defaults.optimizer);
       $("f-hidden").value = defaults.hidden.length ? defaults.hidden.join(",") : "none";
