@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
@@ -54,12 +56,19 @@ def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 
 
-def test_glassnet_exposes_the_estimator_lazily():
-    assert glassnet.GlassnetClassifier is GlassnetClassifier
-    assert GlassnetClassifier.__mro__[1:3] == (
-        __import__("sklearn.base").base.ClassifierMixin,
-        __import__("sklearn.base").base.BaseEstimator,
+def test_mixins_come_before_base_estimator():
+    assert GlassnetClassifier.__mro__[1:3] == (ClassifierMixin, BaseEstimator)
+
+
+def test_glassnet_imports_scikit_learn_only_when_the_estimator_is_used():
+    program = (
+        "import sys, glassnet\n"
+        "assert 'sklearn' not in sys.modules, 'importing glassnet imported scikit-learn'\n"
+        "glassnet.GlassnetClassifier\n"
+        "assert 'sklearn' in sys.modules\n"
     )
+    subprocess.run([sys.executable, "-c", program], check=True)
+    assert glassnet.GlassnetClassifier is GlassnetClassifier
 
 
 # ---------------------------------------------------------------- it is the glassnet network

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import Tags, check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -407,7 +407,12 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         return self.network_.save(path, training=training)
 
     # ------------------------------------------------------------------ scikit-learn
-    def __sklearn_tags__(self):  # noqa: ANN204 - sklearn.utils.Tags
+    def __sklearn_tags__(self) -> Tags:
+        """What scikit-learn's checks and meta-estimators may expect of this estimator.
+
+        A classifier (from ClassifierMixin) of any number of classes, on dense input
+        without NaN: the network cannot do arithmetic with a missing pixel.
+        """
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         tags.input_tags.sparse = False
@@ -582,7 +587,7 @@ class _StopWhenLossFlattens:
         return self.epochs_without_progress < self.patience
 
 
-def _print_progress(epochs_before: int):  # noqa: ANN202
+def _print_progress(epochs_before: int) -> Callable[[History, Network], None]:
     """The ``verbose`` callback: scikit-learn's one line per epoch (the only printing)."""
 
     def report(history: History, network: Network) -> None:
@@ -651,7 +656,7 @@ def _json_ready(value: Any) -> Any:
         return int(value)
     if isinstance(value, numbers.Real):
         return float(value)
-    if isinstance(value, tuple | list):
+    if isinstance(value, tuple | list | np.ndarray):
         return [_json_ready(item) for item in value]
     if isinstance(value, type):
         return np.dtype(value).name if issubclass(value, np.generic) else value.__name__
