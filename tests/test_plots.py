@@ -8,6 +8,8 @@ Pictures are written at a low resolution to keep the tests fast.
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -313,6 +315,9 @@ def test_save_figure_replaces_a_file_atomically(tmp_path: Path) -> None:
     plots.save_figure(plots.sigmoid_curve(), target, dpi=DPI)
     assert target.read_bytes().startswith(b"\x89PNG")
     assert [p.name for p in tmp_path.iterdir()] == ["sigmoid.png"]  # no temporary file left
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # as any new file
 
 
 def test_a_failed_save_leaves_the_old_file_and_no_litter(
