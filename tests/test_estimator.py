@@ -298,6 +298,12 @@ def test_early_stopping_watches_validation_and_keeps_the_best_epoch(small):
     assert model.history_.config["n_validation"] > 0
 
 
+def test_batch_size_auto_is_scikit_learns_min_200_n(small):
+    X, y, _, _ = small
+    assert fitted(X, y, max_iter=1, batch_size="auto").history_.config["batch_size"] == 200
+    assert fitted(X[:90], y[:90], max_iter=1, batch_size="auto").history_.config["batch_size"] == 90
+
+
 def test_verbose_prints_one_line_per_epoch(small, capsys):
     X, y, _, _ = small
     fitted(X, y, max_iter=3, verbose=True)
