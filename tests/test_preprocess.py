@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageFile
 
 import glassnet
@@ -32,6 +34,8 @@ from glassnet.preprocess import (
     prepare_image_bytes,
     prepare_image_file,
 )
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # -- drawing helpers -----------------------------------------------------------------
 
@@ -242,6 +246,52 @@ def test_a_jpeg_with_compression_noise_nearly_agrees() -> None:
     counts = prepare_image_bytes(encode(as_paper(ink), "JPEG")).counts
     difference = np.abs(counts - prepare_image(ink).counts)
     assert difference.max() <= 2 and difference.mean() <= 0.5
+
+
+def test_a_photo_taken_sideways_is_turned_upright() -> None:
+    lying = as_paper(bar((60, 100), 25, 10, 10, 80))  # stored as a horizontal bar...
+    exif = Image.Exif()
+    exif[0x0112] = 6  # ...with a note: "turn me 90 degrees clockwise"
+    buffer = io.BytesIO()
+    Image.fromarray(lying).save(buffer, format="JPEG", exif=exif.tobytes())
+    counts = prepare_image_bytes(buffer.getvalue()).counts
+    assert np.array_equal(counts, prepare_image(bar((100, 60), 10, 25, 80, 10)).counts)
+    assert counts[:, 3:5].min() > 0  # standing up: ink in every row
+
+
+@FAST
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    size=st.tuples(st.integers(3, 40), st.integers(3, 40)),
+    margins=st.tuples(*[st.integers(1, 60)] * 4),
+    version=st.sampled_from(["ink", "dark on light", "light on dark", "transparent"]),
+)
+def test_where_and_how_a_drawing_is_stored_never_matters(
+    seed: int, size: tuple[int, int], margins: tuple[int, int, int, int], version: str
+) -> None:
+    """Any drawing, anywhere on a larger canvas, in any polarity: the very same numbers.
+
+    The canvas has paper all around (margins of at least one pixel), because "auto"
+    reads the border as paper: a picture whose border is mostly ink is ambiguous.
+    """
+    drawing = np.random.default_rng(seed).random(size) < 0.4  # (h, w) random blobs
+    assume(drawing.any())
+    top, bottom, left, right = margins
+    canvas = np.pad(drawing, ((top, bottom), (left, right))).astype(np.float64)
+    if version == "dark on light":
+        picture = Image.fromarray(as_paper(canvas))
+    elif version == "light on dark":
+        picture = Image.fromarray(as_paper(canvas, paper=0, pen=255))
+    elif version == "transparent":
+        rgba = np.zeros((*canvas.shape, 4), dtype=np.uint8)
+        rgba[..., 3] = as_paper(canvas, paper=0, pen=255)
+        picture = Image.fromarray(rgba, mode="RGBA")
+    else:
+        picture = canvas
+    expected = prepare_image(drawing.astype(np.float64))
+    prepared = prepare_image(picture)
+    assert np.array_equal(prepared.box32, expected.box32)
+    assert np.array_equal(prepared.counts, expected.counts)
 
 
 def test_pillow_images_and_arrays_of_every_kind() -> None:

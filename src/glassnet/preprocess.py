@@ -294,7 +294,8 @@ def decode_image(data: bytes) -> PillowImage:
     Returns
     -------
     PIL.Image.Image
-        The decoded picture (the first frame of an animated GIF), already loaded.
+        The decoded picture (the first frame of an animated GIF), already loaded and
+        turned upright when its EXIF orientation says the camera held it sideways.
 
     Raises
     ------
@@ -302,7 +303,7 @@ def decode_image(data: bytes) -> PillowImage:
         If the data is not bytes, is empty or too large, is not an accepted format,
         announces more than :data:`MAX_IMAGE_PIXELS` pixels, or is damaged.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     if not isinstance(data, bytes | bytearray | memoryview):
         raise DataError(f"picture data must be bytes, got {type(data).__name__}")
@@ -344,9 +345,12 @@ def decode_image(data: bytes) -> PillowImage:
         _decode_smaller(picture)
         try:
             picture.load()
+            # A phone stores a portrait photo sideways, with a note (EXIF orientation)
+            # saying how to turn it; turn it, or a "1" would be read lying down.
+            upright = ImageOps.exif_transpose(picture)
         except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as error:
             raise DataError(f"cannot decode the picture, it may be damaged ({error})") from error
-    return picture
+    return upright
 
 
 # -- from pictures and arrays to an ink map ------------------------------------------
