@@ -231,6 +231,15 @@ def test_dark_on_light_light_on_dark_and_transparent_agree_exactly() -> None:
         assert np.array_equal(prepare_image_bytes(data).counts, expected), name
 
 
+def test_a_few_transparent_pixels_on_opaque_paper_are_just_paper() -> None:
+    # A screenshot with transparent rounded corners: the paper is the opaque white.
+    ink = drawing()
+    rgba = np.stack([as_paper(ink)] * 3 + [np.full(ink.shape, 255, np.uint8)], axis=-1)
+    rgba[:3, :3] = 0  # transparent black corner pixels
+    rgba[-3:, -3:] = 0
+    assert np.array_equal(prepare_image_bytes(encode(rgba)).counts, prepare_image(ink).counts)
+
+
 def test_a_palette_picture_with_a_transparent_colour() -> None:
     ink = drawing()
     picture = Image.fromarray(as_paper(ink, paper=255, pen=0)).convert("P")

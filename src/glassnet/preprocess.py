@@ -51,10 +51,10 @@ takes an ``ink`` argument that says how to read the values:
           Pillow images and for colour (3-D) arrays.
 ========  ==========================================================================
 
-Transparency: when a picture has transparent pixels, transparent means "no ink".
-With ``ink="auto"`` how opaque a pixel is *is* its ink, whatever its colour (the
-usual canvas export: strokes on a transparent background). With "high" or "low"
-the colour decides as above and the opacity scales it.
+Transparency: transparent pixels never hold ink. With ``ink="auto"`` on
+transparent paper (a border that is mostly transparent: the usual canvas export,
+strokes on nothing), how opaque a pixel is *is* its ink, whatever its colour.
+Otherwise the colour decides as above, and the opacity scales it.
 
 Untrusted files are decoded carefully: only PNG, JPEG, GIF and BMP, at most
 :data:`MAX_IMAGE_BYTES` bytes and :data:`MAX_IMAGE_PIXELS` pixels, both checked
@@ -71,6 +71,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,20 +264,20 @@ def prepare_image_file(path: str | os.PathLike[str], *, ink: InkMode = "auto") -
     file = Path(path)
     try:
         size = file.stat().st_size
-        if not file.is_file():
-            raise DataError(f"{file}: not a file (expected a PNG, JPEG, GIF or BMP picture)")
-        if size > MAX_IMAGE_BYTES:
-            raise DataError(_too_many_bytes(size))
-        with file.open("rb") as handle:
-            data = handle.read(MAX_IMAGE_BYTES + 1)
+        is_file = file.is_file()
     except FileNotFoundError as error:
         raise DataError(f"{file}: no such file") from error
     except OSError as error:
         raise DataError(f"{file}: cannot read the file ({error.strerror or error})") from error
-    except DataError as error:
-        if str(error).startswith(str(file)):
-            raise
-        raise DataError(f"{file}: {error}") from error
+    if not is_file:
+        raise DataError(f"{file}: not a file (expected a PNG, JPEG, GIF or BMP picture)")
+    if size > MAX_IMAGE_BYTES:
+        raise DataError(f"{file}: {_too_many_bytes(size)}")
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_IMAGE_BYTES + 1)  # it may have grown since stat
+    except OSError as error:
+        raise DataError(f"{file}: cannot read the file ({error.strerror or error})") from error
     try:
         return prepare_image_bytes(data, ink=ink).x
     except DataError as error:
@@ -358,8 +359,6 @@ def decode_image(data: bytes) -> PillowImage:
 
 def _is_pillow_image(image: Any) -> bool:
     """True for a Pillow image, without importing Pillow when it is not loaded."""
-    import sys
-
     pil_image = sys.modules.get("PIL.Image")
     return pil_image is not None and isinstance(image, pil_image.Image)
 
@@ -485,14 +484,15 @@ def _split_channels(values: Array) -> tuple[Array, Array | None]:
 def _ink_map(grey: Array, alpha: Array | None, mode: str) -> Array:
     """How much ink each pixel holds, (h, w) in 0..1, from grey levels and opacity.
 
-    Transparent pixels hold no ink. With "auto" and real transparency, opacity alone
-    is the ink. Otherwise "high"/"low" read the values directly and "auto" measures
-    each pixel's distance from the paper level (the median of the border) in the
-    direction, darker or lighter, in which the picture departs from it most.
+    Transparent pixels hold no ink. With "auto" on transparent paper (a border that
+    is mostly transparent), opacity alone is the ink. Otherwise "high" and "low" read
+    the values directly, and "auto" measures each pixel's distance from the paper
+    level (the median of the border) in the direction, darker or lighter, in which
+    the picture departs from it most.
     """
     transparent = alpha is not None and float(alpha.min()) < 1.0
-    if mode == "auto" and transparent:
-        return alpha
+    if mode == "auto" and transparent and float(np.median(_border(alpha))) < 0.5:
+        return alpha  # the paper is transparent: whatever is painted is ink
     if mode == "high":
         ink = grey
     elif mode == "low":
