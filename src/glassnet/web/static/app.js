@@ -73,6 +73,20 @@
       }
     }
   }
+  /** Size a chart's canvas to its width on screen (sharp text on any screen); draw in CSS pixels. */
+  function fitCanvas(canvas, aspect) {
+    const width = Math.max(240, Math.round(canvas.clientWidth || canvas.parentElement.clientWidth || 480));
+    const height = Math.round(width * aspect);
+    const ratio = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    return [ctx, width, height];
+  }
   function thumb(values, caption, colorOf) {
     const canvas = el("canvas", { width: 8, height: 8 });
     paintGrid(canvas, values, 8, colorOf || inkColor);
@@ -87,6 +101,7 @@
     selected: null,       // {layer, neuron}: layer 0 is the first hidden layer
     training: null,       // {source, epochs: [...], settings}
     slopeReady: false,
+    lastSlope: null,      // last /api/slope answer, to redraw
   };
 
   // ------------------------------------------------------------------ tabs
@@ -99,6 +114,12 @@
     document.querySelectorAll(".panel").forEach((panel) => {
       panel.classList.toggle("active", panel.id === "panel-" + name);
     });
+    redrawCharts();
+  }
+  /** Charts are sized to the screen, so draw them again once they are visible. */
+  function redrawCharts() {
+    if ($("panel-train").classList.contains("active")) drawCharts();
+    if ($("panel-slope").classList.contains("active") && state.lastSlope) renderSlope(state.lastSlope);
   }
   document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => {
     showTab(tab.dataset.tab);
@@ -524,8 +545,7 @@
   const chartColors = { train: "#4f46e5", val: "#f59f00" };
 
   function drawChart(canvas, series, options) {
-    const ctx = canvas.getContext("2d");
-    const Wd = canvas.width, Ht = canvas.height;
+    const [ctx, Wd, Ht] = fitCanvas(canvas, 0.48);
     const left = 46, right = 12, top = 10, bottom = 26;
     ctx.clearRect(0, 0, Wd, Ht);
     const all = series.flatMap((s) => s.values).filter((v) => v !== null && Number.isFinite(v));
@@ -770,7 +790,7 @@
   async function pickSlope(value) {
     const body = {
       layer: Number($("s-layer").value), row: Number($("s-row").value), column: Number($("s-column").value),
-      learning_rate: Number($("s-rate").value) || 1,
+      learning_rate: Number($("s-rate").value) || 10,
     };
     if (value !== undefined) body.value = value;
     try {
@@ -783,13 +803,13 @@
   $("s-pick").addEventListener("click", () => pickSlope());
   $("s-move").addEventListener("click", () => pickSlope(Number($("s-value").value)));
   $("s-hop").addEventListener("click", async () => {
-    try { renderSlope(await api("/api/slope/hop", { learning_rate: Number($("s-rate").value) || 1 })); } catch (error) { toast(error.message); }
+    try { renderSlope(await api("/api/slope/hop", { learning_rate: Number($("s-rate").value) || 10 })); } catch (error) { toast(error.message); }
   });
 
   function renderSlope(data) {
+    state.lastSlope = data;
     const canvas = $("slope-chart");
-    const ctx = canvas.getContext("2d");
-    const Wd = canvas.width, Ht = canvas.height;
+    const [ctx, Wd, Ht] = fitCanvas(canvas, 0.47);
     const left = 56, right = 16, top = 16, bottom = 34;
     ctx.clearRect(0, 0, Wd, Ht);
     const xs = data.weights, ys = data.losses;
@@ -926,7 +946,7 @@
   let resizeTimer = null;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(renderDiagram, 150);
+    resizeTimer = setTimeout(() => { renderDiagram(); redrawCharts(); }, 150);
   });
 
   // ------------------------------------------------------------------ start
