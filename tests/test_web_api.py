@@ -232,6 +232,10 @@ def test_live_training_runs_adopts_the_network_and_records_the_run(app, client):
         recorded = database.get_run(outcome["run_id"])
     assert recorded["source"] == "explorer"
     assert recorded["test_accuracy"] == pytest.approx(outcome["test_accuracy"])
+    saved = gn.load(recorded["model_path"])  # saved next to the database, like glassnet train
+    assert saved.sizes == [64, 12, 10]
+    np.testing.assert_allclose(np.array(after["layers"][0]["weights"]), saved.layers[0].W,
+                               atol=1e-4)
 
 
 def test_the_event_stream_replays_every_epoch_and_ends_with_done(client):

@@ -265,20 +265,32 @@ class Explorer:
         return JSONResponse(job.status(), status_code=202)
 
     def _adopt_trained(self, session: Session, result: RunResult) -> dict[str, Any]:
-        """The finished network becomes the session's, and the run is recorded."""
+        """The finished network becomes the session's; the run is recorded and saved.
+
+        As ``glassnet train`` does, the model is saved next to the runs database as
+        ``model-<run id>.npz``, so it can be explored again later.
+        """
         version = session.adopt(result.network, result.settings.loss)
         extra: dict[str, Any] = {"version": version, "run_id": None}
-        if self.db_path is not None:
-            try:
-                from ..runs import RunsDatabase
+        if self.db_path is None:
+            return extra
+        try:
+            from ..runs import RunsDatabase
 
-                with RunsDatabase(self.db_path) as database:
-                    extra["run_id"] = database.record_run(
-                        result.settings.to_dict(), result.history.to_dict(), result.scores(),
-                        data=result.data_name or "digits", source="explorer",
-                    )
-            except GlassnetError as error:
-                extra["record_error"] = str(error)
+            with RunsDatabase(self.db_path) as database:
+                run_id = database.record_run(
+                    result.settings.to_dict(), result.history.to_dict(), result.scores(),
+                    data=result.settings.data, source="explorer",
+                )
+                extra["run_id"] = run_id
+                model_path = self.db_path.parent / f"model-{run_id}.npz"
+                result.network.save(model_path, training={
+                    "settings": result.settings.to_dict(), "scores": result.scores(),
+                    "run_id": run_id, "runs_database": str(self.db_path), "source": "explorer",
+                })
+                database.set_model_path(run_id, model_path)
+        except (GlassnetError, OSError) as error:
+            extra["record_error"] = str(error)
         return extra
 
     async def training_status(self, request: Request, session: Session) -> dict[str, Any]:
