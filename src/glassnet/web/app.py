@@ -40,7 +40,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from ..activations import ACTIVATIONS
 from ..datasets import Dataset, load_digits
 from ..errors import ConfigError, GlassnetError
 from ..experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run
@@ -112,8 +111,9 @@ class Explorer:
         self.sessions = SessionStore(self._new_session, max_sessions=max_sessions)
 
     def _new_session(self, token: str) -> Session:
-        loss = "cross_entropy" if self.network.output_activation.name in ("softmax", "sigmoid") \
-            else "squared_error"
+        # The slope lab measures the loss the network was most likely trained with.
+        probabilities = self.network.output_activation.name in ("softmax", "sigmoid")
+        loss = "cross_entropy" if probabilities else "squared_error"
         return Session(token=token, network=self.network.copy(),
                        handset=HandSetNetwork(self.zeros_and_ones), loss=loss)
 
@@ -152,7 +152,6 @@ class Explorer:
                 "slope_descent_batch_size": MIN_SLOPE_DESCENT_BATCH,
             },
             "data": {"name": self.data.name, "images": len(self.data)},
-            "activations_known": list(ACTIVATIONS),
         }
 
     async def get_network(self, request: Request, session: Session) -> dict[str, Any]:
