@@ -104,6 +104,8 @@ def test_digits_grid_with_chosen_indices(digits: glassnet.Dataset, tmp_path: Pat
         plots.digits_grid(digits, indices=[digits.n_samples])
     with pytest.raises(ConfigError, match="count"):
         plots.digits_grid(digits, 0)
+    with pytest.raises(ConfigError, match="at most 400"):
+        plots.digits_grid(digits, plots.MAX_GRID_DIGITS + 1)
 
 
 def test_digit_numbers_writes_the_64_numbers(digits: glassnet.Dataset, tmp_path: Path) -> None:
@@ -161,6 +163,18 @@ def test_hidden_weights_without_data_and_limited(
     named = sorted(a.get_title() for a in figure.axes if a.get_title())
     assert named == ["neuron 0", "neuron 1", "neuron 2", "neuron 3"]
     saved_picture(figure, tmp_path)
+
+
+def test_hidden_weights_of_a_wide_layer_shows_the_first_neurons(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert plots.MAX_NEURONS_SHOWN == 64
+    monkeypatch.setattr(plots, "MAX_NEURONS_SHOWN", 4)  # the same rule, drawn faster
+    network = glassnet.Network([64, 7, 10])
+    figure = plots.hidden_weights(network)
+    assert "(first 4 of 7)" in figure.get_suptitle()
+    assert len(titles(figure)) == 1 + 4
+    assert len(titles(plots.hidden_weights(network, max_neurons=6))) == 1 + 6
 
 
 def test_hidden_weights_of_a_network_without_hidden_layer(

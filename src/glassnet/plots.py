@@ -66,6 +66,16 @@ INK_COLOURS = "gray_r"
 WEIGHT_COLOURS = "RdBu_r"
 """Diverging colour map for weights: red positive, blue negative, white zero."""
 
+MAX_GRID_DIGITS = 400
+"""The most digits :func:`digits_grid` draws in one figure (a 20x20 grid)."""
+
+MAX_NEURONS_SHOWN = 64
+"""How many neurons :func:`hidden_weights` draws when ``max_neurons`` is not given.
+
+Each neuron is a small picture (plus thumbnails); hundreds of them make a figure
+too slow to draw and too crowded to read.
+"""
+
 Array = NDArray[np.floating[Any]]
 
 
@@ -83,9 +93,10 @@ def digits_grid(
         Images with a picture shape (8x8 for the UCI digits) or a square number of
         features.
     count : int
-        How many digits to show (the first ``count``) when ``indices`` is not given.
+        How many digits to show (the first ``count``) when ``indices`` is not given,
+        at most :data:`MAX_GRID_DIGITS`.
     indices : sequence of int, optional
-        Which digits to show, in this order.
+        Which digits to show, in this order (at most :data:`MAX_GRID_DIGITS`).
 
     Returns
     -------
@@ -100,6 +111,10 @@ def digits_grid(
     """
     pictures = _pictures(data)  # (n, h, w)
     chosen = _chosen_indices(len(pictures), count, indices)
+    if len(chosen) > MAX_GRID_DIGITS:
+        raise ConfigError(
+            f"a grid shows at most {MAX_GRID_DIGITS} digits, {len(chosen)} were asked for"
+        )
     columns = math.ceil(math.sqrt(len(chosen)))
     rows = math.ceil(len(chosen) / columns)
     figure = Figure(figsize=(1.2 * columns + 1.4, 1.3 * rows + 0.9), layout="constrained")
@@ -209,7 +224,8 @@ def hidden_weights(
         pixels. For a network with no hidden layer that is the output layer, and the
         pictures show what each digit's output neuron looks for.
     max_neurons : int, optional
-        Show only the first ``max_neurons`` neurons (default: all).
+        Show only the first ``max_neurons`` neurons (default: all of them, up to
+        :data:`MAX_NEURONS_SHOWN`).
     top_k : int
         How many exciting digits to show per neuron (when ``data`` is given).
 
@@ -235,9 +251,9 @@ def hidden_weights(
         )
     weights = np.asarray(layers[0].W, dtype=np.float64)  # (n_inputs, n_neurons)
     side_shape = _input_picture_shape(network, data)
-    n_neurons = weights.shape[1]
+    n_neurons = min(weights.shape[1], MAX_NEURONS_SHOWN)
     if max_neurons is not None:
-        n_neurons = min(n_neurons, _whole_number("max_neurons", max_neurons, low=1))
+        n_neurons = min(weights.shape[1], _whole_number("max_neurons", max_neurons, low=1))
     top_k = _whole_number("top_k", top_k, low=1)
     is_output = len(layers) == 1
 
@@ -777,6 +793,8 @@ def _data_name(data: Any) -> str:
 
 __all__ = [
     "FIGURE_FORMATS",
+    "MAX_GRID_DIGITS",
+    "MAX_NEURONS_SHOWN",
     "PLOT_KINDS",
     "confusion",
     "digit_numbers",
