@@ -953,7 +953,7 @@ def output_lines(network: Any, outputs: np.ndarray, guess: Any, bar_width: int =
     for label, value in zip(labels, outputs, strict=True):
         bar = "#" * int(round(float(np.clip(value, 0, 1)) * bar_width))
         mark = "  <- guess" if label == str(guess) else ""
-        lines.append(f"  {label:<{width}}  {value:8.4f}  {bar:<{bar_width}}{mark}")
+        lines.append(f"  {label:<{width}}  {value:8.4f}  {bar:<{bar_width}}{mark}".rstrip())
     return lines
 
 
@@ -1154,7 +1154,8 @@ def plot(
             figure = plots.confusion(evaluate_model(network, images))
         else:  # slope
             images, _ = images_to_score(meta, data, None, None, False)
-            figure = plots.loss_slope(network, images)
+            figure = plots.loss_slope(network, images, loss=training_settings(meta).get("loss"))
+    output.parent.mkdir(parents=True, exist_ok=True)
     plots.save_figure(figure, output)
     click.echo(f"wrote {output}")
 
