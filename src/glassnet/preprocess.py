@@ -197,7 +197,7 @@ def prepare_image(image: PillowImage | ArrayLike, *, ink: InkMode | None = None)
     --------
     >>> canvas = np.zeros((200, 200))
     >>> canvas[40:160, 85:115] = 1.0  # a thick vertical bar, 4 times as tall as wide
-    >>> prepare_image(canvas).counts[:, 3:5].min()
+    >>> int(prepare_image(canvas).counts[:, 3:5].min())
     16
     """
     if _is_pillow_image(image):
