@@ -278,6 +278,87 @@ def test_an_interrupted_sweep_keeps_its_runs_and_resumes(tmp_path, joblib_sweep)
     assert nothing == [] and again == table
 
 
+def test_a_broken_pool_keeps_the_finished_runs_and_says_how_to_resume(tmp_path, monkeypatch):
+    """If the local pool breaks down (a worker killed by the system), nothing finished is lost."""
+    import glassnet.sweeps
+
+    real_backend = glassnet.sweeps.run_with_joblib
+
+    def one_then_broken(tasks, data_of, jobs):
+        yield train_one(tasks[0].settings, data_of(tasks[0]))
+        raise RuntimeError("A worker process was unexpectedly terminated")
+
+    db_path = tmp_path / "runs.db"
+    monkeypatch.setattr(glassnet.sweeps, "run_with_joblib", one_then_broken)
+    with pytest.raises(SweepError, match="1 of 4 runs finished.*--resume") as caught:
+        sweep(GRID, seeds=SEEDS, jobs=1, db_path=db_path)
+    sweep_id = str(caught.value).split()[1]
+    runs, recorded = runs_of(db_path, sweep_id)
+    assert recorded["status"] == "failed" and len(runs) == 1
+
+    monkeypatch.setattr(glassnet.sweeps, "run_with_joblib", real_backend)
+    table = sweep(resume=sweep_id, jobs=1, db_path=db_path)
+    assert [row["n_runs"] for row in table] == [2, 2]
+
+
+def test_jobs_must_be_a_number_of_processes(tmp_path):
+    with pytest.raises(ConfigError, match="jobs"):
+        sweep(GRID, jobs=0, db_path=tmp_path / "runs.db")
+
+
+def test_ctrl_c_on_the_command_line_keeps_the_finished_runs(tmp_path):
+    """A real SIGINT to a real ``glassnet sweep``, and no process left behind.
+
+    (A terminal's Ctrl-C goes to the worker processes too, which may then print
+    tracebacks of their own; the signal goes to the sweep alone here, so that its
+    own output can be checked for being one clean line.)
+    """
+    import subprocess
+    import sys
+    import time
+
+    db_path = tmp_path / "runs.db"
+    command = [sys.executable, "-m", "glassnet", "sweep", "--hidden", "none", "--hidden", "8",
+               "--epochs", "20", "--seeds", "3", "--jobs", "2", "--db", str(db_path)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)  # fmt: skip
+    try:
+        for line in process.stderr:
+            if line.startswith("[1/6]"):  # the first run is recorded
+                break
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+    assert process.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    (error,) = [line for line in stderr.splitlines() if line.startswith("Error:")]
+    assert "interrupted" in error and "glassnet sweep --resume" in error
+    sweep_id = error.split("--resume ")[1].strip()
+    deadline = time.monotonic() + 30
+    while _group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _group_alive(process.pid), "worker processes outlived the sweep"
+    runs, recorded = runs_of(db_path, sweep_id)
+    assert recorded["status"] == "interrupted" and 1 <= len(runs) < 6
+
+    table = sweep(resume=sweep_id, jobs=2, db_path=db_path)
+    assert [row["n_runs"] for row in table] == [3, 3]
+    runs, recorded = runs_of(db_path, sweep_id)
+    assert recorded["status"] == "finished"
+    assert len({settings_key(r["settings"]) for r in runs}) == len(runs) == 6
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def test_resume_errors(tmp_path, joblib_sweep):
     table, db_path = joblib_sweep
     with pytest.raises(ConfigError, match="not both"):

@@ -672,6 +672,8 @@ def sweep(
     >>> table[0]["hidden"], table[0]["test_accuracy_mean"]  # doctest: +SKIP
     ('64', 0.981...)
     """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs == 0:
+        raise ConfigError(f"jobs is a number of processes (-1: one per core), not {jobs!r}")
     database = RunsDatabase(db_path)
     try:
         if resume is not None:
@@ -764,9 +766,18 @@ def _run_sweep(
             f"recorded; resume with: glassnet sweep --resume {sweep_id}",
             sweep_id=sweep_id, finished=done, total=len(tasks),
         ) from None
-    except BaseException:
+    except GlassnetError:
         database.set_sweep_status(sweep_id, STATUS_FAILED)
         raise
+    except Exception as error:
+        # joblib or Dask broke down (a worker process killed by the system, say):
+        # the finished runs are recorded all the same, so say how to go on.
+        database.set_sweep_status(sweep_id, STATUS_FAILED)
+        raise SweepError(
+            f"sweep {sweep_id} stopped: {type(error).__name__}: {error}; {done} of "
+            f"{len(tasks)} runs finished and are recorded; resume with: "
+            f"glassnet sweep --resume {sweep_id}"
+        ) from error
 
     table = SweepTable(
         summarise(combinations, seeds, database.finished_runs(sweep_id)),
