@@ -325,7 +325,8 @@
     } catch (error) { toast(error.message); return; }
     const n = state.network;
     const shape = n.sizes.join(" → ");
-    $("model-summary").textContent = `${shape}  ·  ${n.activation} hidden, ${n.output} output  ·  ${n.parameters.toLocaleString()} weights`;
+    const kinds = n.sizes.length > 2 ? `${n.activation} hidden, ${n.output} output` : `${n.output} output, no hidden layer`;
+    $("model-summary").textContent = `${shape}  ·  ${kinds}  ·  ${n.parameters.toLocaleString()} weights`;
     if (state.selected && (state.selected.layer >= n.layers.length ||
       state.selected.neuron >= n.sizes[state.selected.layer + 1])) state.selected = null;
     renderDiagram();
@@ -350,12 +351,12 @@
     root.replaceChildren();
     if (!n) return;
     const narrow = (root.parentElement.clientWidth || 820) < 600;  // a phone: fewer, larger units
-    const W = narrow ? 560 : 820, H = narrow ? 520 : 540, PAD = 26;
+    const W = narrow ? 560 : 820, H = narrow ? 520 : 540, PAD = 34;
     root.setAttribute("viewBox", `0 0 ${W} ${H}`);
     const trace = state.prediction;
     const L = n.layers.length;
     // positions: inputs as an 8x8 grid, then one column per layer
-    const cell = narrow ? 20 : 27, gridX = 12, gridY = (H - 8 * cell) / 2;
+    const cell = narrow ? 20 : 27, gridX = 12, gridY = (H - 20 - 8 * cell) / 2;
     const positions = [[]];
     for (let i = 0; i < 64; i++) {
       positions[0].push([gridX + (i % 8) * cell + cell / 2, gridY + Math.floor(i / 8) * cell + cell / 2]);
@@ -366,7 +367,7 @@
       const count = n.sizes[l + 1];
       const x = L === 1 ? lastX : firstX + (lastX - firstX) * (l / (L - 1));
       const spacing = Math.min(42, (H - 2 * PAD) / count);
-      const top = H / 2 - (spacing * (count - 1)) / 2;
+      const top = (H - 20) / 2 - (spacing * (count - 1)) / 2;
       positions.push(Array.from({ length: count }, (_, j) => [x, top + j * spacing]));
       radii.push(Math.max(2.2, Math.min(13, spacing * 0.4)));
     }
@@ -410,12 +411,14 @@
       const [x, y] = positions[0][i];
       inputs.append(svg("rect", { class: "pixel", x: x - cell / 2, y: y - cell / 2, width: cell, height: cell, fill: inkColor(v) }));
     }
-    const caption = (x, text) => {
-      const t = svg("text", { x, y: H - 6, "text-anchor": "middle", class: "label" });
-      t.textContent = text;
-      root.append(t);
+    const caption = (x, name, detail) => {  // two short lines under a column
+      [[name, H - 22], [detail, H - 6]].forEach(([text, y]) => {
+        const t = svg("text", { x, y, "text-anchor": "middle", class: "label" });
+        t.textContent = text;
+        root.append(t);
+      });
     };
-    caption(gridX + 4 * cell, "64 inputs (8×8)");
+    caption(gridX + 4 * cell, "64 inputs", "(8×8 pixels)");
     // neurons
     const winner = trace ? trace.outputs.indexOf(Math.max(...trace.outputs)) : -1;
     for (let l = 0; l < L; l++) {
@@ -448,7 +451,7 @@
         node.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") selectNeuron(l, j); });
         group.append(node);
       });
-      caption(positions[l + 1][0][0], isOutput ? "outputs" : `hidden ${l + 1} (${n.sizes[l + 1]})`);
+      caption(positions[l + 1][0][0], isOutput ? "outputs" : `hidden ${l + 1}`, `${n.sizes[l + 1]}`);
     }
   }
   function strongest(pairs, weights, count) {
