@@ -129,15 +129,12 @@ class TourStep:
         Outside IPython the text goes to standard output and the pictures are not drawn
         (use ``save_figures`` to write them as PNG files).
         """
-        try:
-            from IPython.display import display
-        except ImportError:  # plain Python: text only
-            print(self.text())
-            return
         print(self.text())
+        display = _notebook_display()
+        if display is None:
+            return
         for figure in self.make_figures().values():
             display(figure)
-            _close(figure)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(self.heading if cycle else self.text())
@@ -194,13 +191,17 @@ def _plots() -> Any:
     return plots
 
 
-def _close(figure: Any) -> None:
-    """Let matplotlib forget a figure once it has been shown or saved."""
+def _notebook_display() -> Callable[[Any], Any] | None:
+    """IPython's ``display`` when running inside IPython or Jupyter, else None."""
     try:
-        from matplotlib import pyplot
-    except ImportError:  # pragma: no cover - plots needs matplotlib anyway
-        return
-    pyplot.close(figure)
+        import IPython
+    except ImportError:
+        return None
+    if IPython.get_ipython() is None:
+        return None
+    from IPython.display import display
+
+    return display
 
 
 def _digits(data: Dataset | None) -> Dataset:
@@ -250,7 +251,7 @@ def step_1_digit_as_numbers(data: Dataset | None = None, index: int = FIRST_IMAG
         numbers={"index": index, "label": data.y[index].item(), "pixels": numbers,
                  "n_pixels": len(numbers), "ink_counts": counts},
         figures={
-            "digits": lambda: _plots().digits_grid(data, 40),
+            "digits": lambda: _plots().digits_grid(data, 20),
             "digit-numbers": lambda: _plots().digit_numbers(data, index),
         },
         objects={"data": data},
@@ -402,7 +403,8 @@ def step_3_hand_weighted(data: Dataset | None = None) -> TourStep:
         numbers={"accuracy": score, "n_images": n, "examples": examples.tolist(),
                  "example_labels": zeros_and_ones.y[examples].tolist(),
                  "example_outputs": outputs.tolist(), "example_guesses": guesses.tolist()},
-        figures={"weights": lambda: _plots().hidden_weights(network)},
+        figures={"examples": lambda: _plots().digits_grid(zeros_and_ones, len(examples),
+                                                          indices=examples)},
         objects={"network": network, "data": zeros_and_ones},
     )
 
@@ -640,7 +642,9 @@ def step_6_one_weight_at_a_time(data: Dataset | None = None, seed: int = 0) -> T
                  "hop_accuracies": [accuracy_before, *history.train_accuracy],
                  "gradcheck_worst": worst},
         figures={
-            "loss-slope": lambda: _plots().loss_slope(start_network, zeros_and_ones),
+            "loss-slope": lambda: _plots().loss_slope(
+                start_network, zeros_and_ones, loss="squared_error", index=index,
+                span=float(np.ptp(weight_values)) / 2),
             "hops": lambda: _plots().training_curves(history),
         },
         objects={"network": network, "start_network": start_network, "history": history,
@@ -754,7 +758,7 @@ def step_8_hidden_layer(data: Dataset | None = None) -> TourStep:
                  "no_hidden_test_accuracy": without.test_accuracy,
                  "train_accuracy": result.train_accuracy, "sizes": list(network.sizes)},
         figures={
-            "hidden-weights": lambda: _plots().hidden_weights(network, data),
+            "hidden-weights": lambda: _plots().hidden_weights(network, data, max_neurons=15),
             "curves": lambda: _plots().training_curves(result.history),
         },
         objects={"result": result, "network": network, "no_hidden_result": without},
@@ -890,9 +894,7 @@ def save_figures(step: TourStep, directory: str | os.PathLike[str]) -> list[Path
     for name, make in step.figures.items():
         figure = make()
         path = folder / f"step-{step.number}-{name}.png"
-        plots.save_figure(figure, path)
-        _close(figure)
-        written.append(path)
+        written.append(plots.save_figure(figure, path))
     return written
 
 
