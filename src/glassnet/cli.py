@@ -744,6 +744,22 @@ def images_to_score(
     )
 
 
+def training_images(meta: dict[str, Any], data_spec: str | None) -> Any:
+    """The images a model learned from: its training split when the model file says how.
+
+    The loss that training walks down is the loss on these, so the slope view and
+    the "digits that excite each neuron" use them rather than the test images.
+    """
+    from .datasets import load_dataset
+
+    trained = training_settings(meta)
+    spec = data_spec or trained.get("data") or "digits"
+    data = load_dataset(spec)
+    if spec == trained.get("data") and trained.get("test_fraction") is not None:
+        data, _ = data.split(test_fraction=trained["test_fraction"], seed=trained.get("seed", 0))
+    return data
+
+
 def confusion_lines(classes: Sequence[Any], confusion: np.ndarray) -> list[str]:
     """The confusion matrix as a table: a row per true class, a column per guess."""
     labels = [str(label) for label in classes]
@@ -1146,15 +1162,15 @@ def plot(
     else:
         network, meta = load_model(model)
         if kind == "weights":
-            figure = plots.hidden_weights(network, load_dataset(data or "digits"))
+            figure = plots.hidden_weights(network, training_images(meta, data))
         elif kind == "confusion":
             from .metrics import evaluate as evaluate_model
 
             images, _ = images_to_score(meta, data, None, None, False)
             figure = plots.confusion(evaluate_model(network, images))
         else:  # slope
-            images, _ = images_to_score(meta, data, None, None, False)
-            figure = plots.loss_slope(network, images, loss=training_settings(meta).get("loss"))
+            loss = training_settings(meta).get("loss")
+            figure = plots.loss_slope(network, training_images(meta, data), loss=loss)
     output.parent.mkdir(parents=True, exist_ok=True)
     plots.save_figure(figure, output)
     click.echo(f"wrote {output}")
