@@ -2,7 +2,7 @@
 
 The explorer listens on 127.0.0.1, so only this machine can reach it. That alone is
 not enough: any web page open in the same browser can *ask* the browser to send
-requests to 127.0.0.1. Three checks close those doors:
+requests to 127.0.0.1. Four checks close those doors:
 
 - **Host.** A hostile site can point its own domain name at 127.0.0.1 ("DNS
   rebinding") and then read the answers as if they came from itself. Its requests
@@ -15,6 +15,10 @@ requests to 127.0.0.1. Three checks close those doors:
   body must be JSON (else 415). Bodies over 1 MB are refused with 413, judged by the
   ``Content-Length`` header when there is one *and* by counting the bytes as they
   arrive, since a client may send a body with no length or lie about it.
+- **Bodies that never arrive.** A client may announce a body and then send it so
+  slowly, or stall so completely, that it holds a connection and a request forever
+  (the "slowloris" attack). Each wait for the next piece of a body is limited to
+  ``BODY_TIMEOUT_SECONDS``; then the answer is 408 and the connection is closed.
 
 ``RequestGuard`` is plain ASGI middleware, so it protects every route, including
 the static files and the live-training event stream.
@@ -25,8 +29,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import anyio
+
 MAX_BODY_BYTES = 1_000_000
 """The largest request body accepted (1 MB): a drawing is about 50 kB."""
+
+BODY_TIMEOUT_SECONDS = 10.0
+"""The longest wait for the next piece of a request body before giving up (408)."""
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 """The names a browser on this machine uses to reach a server bound to loopback."""
@@ -47,6 +56,10 @@ SECURITY_HEADERS = [
 
 class BodyTooLarge(Exception):
     """Raised while reading a request body that grows past the limit."""
+
+
+class BodyTimeout(Exception):
+    """Raised when the next piece of a request body does not arrive in time."""
 
 
 def is_loopback(host: str) -> bool:
@@ -87,11 +100,16 @@ class RequestGuard:
         The port the server listens on; the ``Host`` header must name it. ``None``
         accepts any port (for tests, and servers whose port the system chooses).
     max_body_bytes : int
+    body_timeout : float, optional
+        Seconds to wait for each piece of a request body (default
+        ``BODY_TIMEOUT_SECONDS``, looked up when the guard is made, so tests may lower it).
     """
 
     def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int | None = None,
-                 max_body_bytes: int = MAX_BODY_BYTES):
+                 max_body_bytes: int = MAX_BODY_BYTES,
+                 body_timeout: float | None = None):
         self.app = app
+        self.body_timeout = BODY_TIMEOUT_SECONDS if body_timeout is None else body_timeout
         self.names = allowed_host_names(host)
         self.port = None if port is None else str(int(port))
         self.max_body_bytes = max_body_bytes
@@ -134,11 +152,19 @@ class RequestGuard:
 
         received = 0
         response_started = False
+        body_complete = False
 
         async def counting_receive() -> dict:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_complete
+            if body_complete:  # e.g. a stream listening for the client to go away
+                return await receive()
+            try:
+                with anyio.fail_after(self.body_timeout):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimeout from None
             if message["type"] == "http.request":
+                body_complete = not message.get("more_body", False)
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
                     raise BodyTooLarge
@@ -156,18 +182,25 @@ class RequestGuard:
         except BodyTooLarge:
             if not response_started:
                 await _refuse(send, 413, f"the body is larger than {self.max_body_bytes:,} bytes")
+        except BodyTimeout:
+            if not response_started:
+                await _refuse(send, 408, f"the body did not arrive within {self.body_timeout:g} "
+                                         "seconds", close=True)
 
 
-async def _refuse(send: Any, status: int, message: str) -> None:
+async def _refuse(send: Any, status: int, message: str, *, close: bool = False) -> None:
     body = json.dumps({"error": message}).encode()
+    headers = [(b"content-type", b"application/json"),
+               (b"content-length", str(len(body)).encode())]
+    if close:  # the rest of the request may still come: this connection is done
+        headers.append((b"connection", b"close"))
     await send({
         "type": "http.response.start",
         "status": status,
-        "headers": [(b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode())],
+        "headers": headers,
     })
     await send({"type": "http.response.body", "body": body})
 
 
-__all__ = ["MAX_BODY_BYTES", "RequestGuard", "BodyTooLarge", "allowed_host_names", "is_loopback",
-           "split_host_header"]
+__all__ = ["MAX_BODY_BYTES", "BODY_TIMEOUT_SECONDS", "RequestGuard", "BodyTooLarge",
+           "BodyTimeout", "allowed_host_names", "is_loopback", "split_host_header"]

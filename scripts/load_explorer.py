@@ -1,0 +1,176 @@
+"""Load-test the explorer: many clients drawing digits at once, on a real server.
+
+The explorer is meant for one person, or a class of thirty all opening the same
+page a teacher started. This script checks that it keeps answering, correctly, when
+``--clients`` browsers (50 by default) post drawings as fast as they can for
+``--seconds`` (30). It starts ``glassnet explore`` (a real uvicorn server) on a free
+port of 127.0.0.1 with a freshly trained model, waits until it answers, runs the
+clients with ``asyncio`` and ``httpx.AsyncClient`` (each with its own session
+cookie, like a browser), then stops the server.
+
+Every client loops: pick one of the UCI digits, blow it up to a 64 x 64 drawing of
+0s and 1s (what the drawing pad sends), POST it to ``/api/predict`` and check the
+answer: status 200, the 64 numbers the network saw, and a guess. Anything else is an
+error. It prints the number of requests and errors, requests per second and the
+latency percentiles (p50, p90, p99, max) seen by the clients.
+
+Usage::
+
+    python scripts/load_explorer.py                       # 50 clients, 30 s
+    python scripts/load_explorer.py --clients 10 --seconds 2 --json
+
+Exits with status 1 if any request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+import glassnet
+from glassnet.experiment import RunSettings, run
+
+#: Each drawing is a digit scaled up by this factor (8 x 8 -> 64 x 64 pixels).
+SCALE = 8
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def drawings(count: int, seed: int = 0) -> list[dict[str, Any]]:
+    """``count`` request bodies, each a UCI digit as a 64 x 64 drawing of 0s and 1s."""
+    data = glassnet.load_digits()
+    rng = np.random.default_rng(seed)
+    bodies = []
+    for index in rng.choice(len(data), size=count, replace=False):
+        ink = (data.images[index] >= 0.5).astype(int)  # (8, 8), like a pen: ink or none
+        if not ink.any():
+            ink = (data.images[index] > 0).astype(int)
+        pixels = np.kron(ink, np.ones((SCALE, SCALE), dtype=int))  # (64, 64)
+        bodies.append({"pixels": pixels.tolist()})
+    return bodies
+
+
+@contextlib.contextmanager
+def explorer_server(folder: Path):
+    """Train a small model, start ``glassnet explore`` with it, yield its URL, stop it."""
+    model = folder / "model.npz"
+    run(RunSettings(hidden=(32,), epochs=20), catch_interrupt=False).network.save(model)
+    port = free_port()
+    command = [sys.executable, "-m", "glassnet", "explore", str(model), "--port", str(port),
+               "--db", str(folder / "runs.db")]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"the explorer did not start: {server.stderr.read()}")
+            try:
+                if httpx.get(f"{url}/api/info", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the explorer did not answer within 60 s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        server.stderr.close()
+
+
+async def one_client(url: str, bodies: list[dict[str, Any]], stop_at: float,
+                     latencies: list[float], errors: list[str]) -> None:
+    """Post drawings until ``stop_at`` (monotonic time), recording latencies and errors."""
+    limits = httpx.Limits(max_connections=1)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        turn = 0
+        while time.monotonic() < stop_at:
+            body = bodies[turn % len(bodies)]
+            turn += 1
+            started = time.perf_counter()
+            try:
+                response = await client.post("/api/predict", json=body)
+                latencies.append(time.perf_counter() - started)
+                answer = response.json()
+                if response.status_code != 200:
+                    errors.append(f"status {response.status_code}: {answer.get('error')}")
+                elif not answer.get("ink") or len(answer.get("numbers", [])) != 64:
+                    errors.append(f"unexpected answer: {str(answer)[:120]}")
+            except (httpx.HTTPError, ValueError) as error:
+                errors.append(f"{type(error).__name__}: {error}")
+
+
+async def load(url: str, clients: int, seconds: float) -> dict[str, Any]:
+    """Run ``clients`` clients against ``url`` for ``seconds``; return the figures."""
+    bodies = drawings(200)
+    latencies: list[float] = []
+    errors: list[str] = []
+    started = time.monotonic()
+    stop_at = started + seconds
+    await asyncio.gather(*(one_client(url, bodies[i::clients] or bodies, stop_at, latencies,
+                                      errors) for i in range(clients)))
+    elapsed = time.monotonic() - started
+    milliseconds = 1000 * np.array(latencies) if latencies else np.array([np.nan])
+    p50, p90, p99 = np.percentile(milliseconds, [50, 90, 99])
+    return {
+        "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
+        "errors": len(errors), "error_examples": sorted(set(errors))[:5],
+        "requests_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(float(p50), 1), "p90_ms": round(float(p90), 1),
+        "p99_ms": round(float(p99), 1), "max_ms": round(float(milliseconds.max()), 1),
+        "body_bytes": len(json.dumps(bodies[0])), "cpus": os.cpu_count(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    arguments = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="glassnet-load-") as folder, \
+            explorer_server(Path(folder)) as url:
+        figures = asyncio.run(load(url, arguments.clients, arguments.seconds))
+    if arguments.json:
+        print(json.dumps(figures))
+    else:
+        print(f"explorer under load: {figures['clients']} clients posting drawings "
+              f"({figures['body_bytes']:,}-byte JSON bodies) to /api/predict for "
+              f"{figures['seconds']} s on 127.0.0.1 ({figures['cpus']} CPUs)")
+        print(f"requests: {figures['requests']:,}   errors: {figures['errors']}   "
+              f"throughput: {figures['requests_per_second']} requests/s")
+        print(f"latency: p50 {figures['p50_ms']} ms   p90 {figures['p90_ms']} ms   "
+              f"p99 {figures['p99_ms']} ms   max {figures['max_ms']} ms")
+        for example in figures["error_examples"]:
+            print(f"  error: {example}")
+    return 1 if figures["errors"] or not figures["requests"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

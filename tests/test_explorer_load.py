@@ -1,0 +1,178 @@
+"""The explorer under load and under attack: many clients, stalled bodies, fuzzed requests.
+
+- A short run of scripts/load_explorer.py (10 clients for 2 s against a real
+  ``glassnet explore`` server) must see no errors; the full run (50 clients, 30 s)
+  and its latencies are in docs/reliability.md.
+- A client that announces a body and never sends it must not hold the server: it
+  gets 408 and its connection is closed once the body timeout passes, and the
+  server answers everyone else meanwhile. Checked on a real uvicorn server with a raw
+  socket, with the timeout lowered to 1 s.
+- Requests of every method to every path, with any bytes as a body and odd headers,
+  never make the server fail (5xx). (tests/test_web_api.py fuzzes the JSON fields of
+  the POST endpoints; this covers the GET endpoints, the training actions, unknown
+  paths, methods and raw, non-JSON bodies.)
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import glassnet
+from glassnet.web import security
+from glassnet.web.app import create_app, find_free_port
+
+pytestmark = pytest.mark.timeout(120)
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "load_explorer.py"
+
+
+def test_ten_clients_for_two_seconds_see_no_errors():
+    result = subprocess.run([sys.executable, str(SCRIPT), "--clients", "10", "--seconds", "2",
+                             "--json"], capture_output=True, text=True, timeout=110)
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["errors"] == 0, figures["error_examples"]
+    assert figures["requests"] >= 10  # every client got answers
+
+
+# ---------------------------------------------------------------------- a real server
+@pytest.fixture(scope="module")
+def network():
+    return glassnet.Network([64, 16, 10], seed=0)
+
+
+@pytest.fixture(scope="module")
+def server(network):
+    """A real uvicorn server (in a thread) whose body timeout is 1 s."""
+    import uvicorn
+
+    port = find_free_port()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "BODY_TIMEOUT_SECONDS", 1.0)
+        app = create_app(network, port=port, max_trainings=0)
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                access_log=False, timeout_graceful_shutdown=1)
+        running = uvicorn.Server(config)
+        thread = threading.Thread(target=running.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not running.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.02)
+        httpx.get(f"http://127.0.0.1:{port}/api/info")  # builds the middleware (timeout 1 s)
+    yield port
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+def stalled_request(port: int, sent_body: bytes) -> socket.socket:
+    """Open a connection, announce a 1000-byte JSON body, send only ``sent_body``."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=15)
+    connection.sendall(
+        b"POST /api/predict HTTP/1.1\r\n"
+        + f"Host: 127.0.0.1:{port}\r\n".encode()
+        + b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n" + sent_body
+    )
+    return connection
+
+
+def read_until_closed(connection: socket.socket) -> bytes:
+    received = b""
+    while chunk := connection.recv(4096):  # b"" once the server closes the connection
+        received += chunk
+    return received
+
+
+@pytest.mark.parametrize("sent_body", [b"", b'{"numbers": [0.5, '])
+def test_a_body_that_never_arrives_times_out_and_frees_the_connection(server, sent_body):
+    stalled = [stalled_request(server, sent_body) for _ in range(3)]
+    try:
+        # Meanwhile, everyone else is answered as usual.
+        with httpx.Client(base_url=f"http://127.0.0.1:{server}", timeout=10) as client:
+            for _ in range(3):
+                assert client.get("/api/info").status_code == 200
+                answer = client.post("/api/predict", json={"example": 0})
+                assert answer.status_code == 200 and len(answer.json()["numbers"]) == 64
+        started = time.monotonic()
+        for connection in stalled:
+            # recv raises socket.timeout (a failure) if the server keeps the connection.
+            received = read_until_closed(connection)
+            assert received.startswith(b"HTTP/1.1 408 "), received[:200]
+            assert b"did not arrive within 1 seconds" in received
+        assert time.monotonic() - started < 15  # bounded: closed, not left to hang
+    finally:
+        for connection in stalled:
+            connection.close()
+
+
+def test_the_server_still_answers_after_the_stalled_clients(server):
+    with httpx.Client(base_url=f"http://127.0.0.1:{server}", timeout=10) as client:
+        assert client.post("/api/predict", json={"example": 3}).status_code == 200
+
+
+def test_a_slow_but_steady_body_is_accepted(server):
+    """Each piece arriving within the timeout is fine, however many pieces there are."""
+    body = json.dumps({"example": 5}).encode()
+    connection = socket.create_connection(("127.0.0.1", server), timeout=15)
+    try:
+        connection.sendall(
+            b"POST /api/predict HTTP/1.1\r\n" + f"Host: 127.0.0.1:{server}\r\n".encode()
+            + b"Content-Type: application/json\r\nConnection: close\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode())
+        for index in range(len(body)):
+            connection.sendall(body[index:index + 1])
+            time.sleep(0.02)
+        received = read_until_closed(connection)
+    finally:
+        connection.close()
+    assert received.startswith(b"HTTP/1.1 200 "), received[:200]
+
+
+# ---------------------------------------------------------------------- fuzzing
+PATHS = ["/", "/api/info", "/api/network", "/api/predict", "/api/neuron", "/api/training",
+         "/api/training/start", "/api/training/events", "/api/training/pause",
+         "/api/training/resume", "/api/training/step", "/api/training/stop",
+         "/api/training/%00", "/api/slope", "/api/slope/hop", "/api/handset",
+         "/static/app.js", "/static/../../etc/passwd", "/api", "/api/", "/nothing"]
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "text/plain",
+                 "application/x-www-form-urlencoded", "", "APPLICATION/JSON"]
+
+
+@pytest.fixture(scope="module")
+def client(network):
+    from starlette.testclient import TestClient
+
+    app = create_app(network, max_trainings=0)
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
+        yield client
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(method=st.sampled_from(METHODS),
+       path=st.one_of(st.sampled_from(PATHS),
+                      st.sampled_from(PATHS).map(lambda p: p + "/x"),
+                      st.text(alphabet="abcdefghij/_%.?=&", max_size=20).map(lambda t: "/" + t)),
+       body=st.one_of(st.binary(max_size=300), st.just(b""), st.just(b"\xff\xfe{"),
+                      st.just(b'{"pixels": [[1e999]]}'), st.just(b"[" * 10_000),
+                      st.just(b'{"numbers": ' + b"[0.5]" + b"}")),
+       content_type=st.sampled_from(CONTENT_TYPES),
+       event_id=st.one_of(st.none(), st.text(max_size=12)))
+def test_no_request_makes_the_server_fail(client, method, path, body, content_type, event_id):
+    headers = {"content-type": content_type} if content_type else {}
+    if event_id is not None and event_id.isascii() and event_id.isprintable():
+        headers["last-event-id"] = event_id
+    response = client.request(method, path, content=body, headers=headers)
+    assert response.status_code < 500, (method, path, body[:50], response.text[:300])
