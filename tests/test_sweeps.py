@@ -376,6 +376,8 @@ def test_data_given_in_python_is_needed_again_to_resume(tmp_path):
     assert table[0]["test_accuracy_mean"] > 0.9  # two digits are easy
     with pytest.raises(ConfigError, match="pass the same data"):
         sweep(resume=table.sweep_id, db_path=db_path)
+    with pytest.raises(ConfigError, match="not the data"):
+        sweep(resume=table.sweep_id, db_path=db_path, data=data.subset(classes=[0]))
     assert sweep(resume=table.sweep_id, db_path=db_path, data=data, jobs=1) == table
 
 

@@ -372,6 +372,7 @@ class SweepTable(list):
 
     Each row is one combination of settings, summarised over its seeds:
 
+    - ``rank`` (1 = best) and ``combination`` (its place in the grid, from 0);
     - the settings that vary in the sweep, by name (``hidden`` as text: ``"64,32"``);
     - ``test_accuracy_mean``, ``test_accuracy_std`` (sample standard deviation over
       the seeds; 0.0 with one seed), ``train_accuracy_mean``;
@@ -446,6 +447,7 @@ def summarise(
         values.pop("seed")
         rows.append({
             **{name: setting_text(name, values[name]) for name in varying},
+            "combination": index,
             "test_accuracy_mean": _mean(test),
             "test_accuracy_std": _sample_std(test),
             "train_accuracy_mean": _mean([float(s["train_accuracy"]) for s in converged]),
@@ -863,7 +865,22 @@ def _spec(combinations: Sequence[RunSettings], seeds: Sequence[int],
         "seeds": list(seeds),
         "varying": varying_settings(combinations),
         "data_given": None if data is None else (data.name or "data given in Python"),
+        "data_sha256": None if data is None else data_fingerprint(data),
     }
+
+
+def data_fingerprint(data: Dataset) -> str:
+    """A SHA-256 of a dataset's images and labels, to know it again when resuming."""
+    import hashlib
+
+    import numpy as np
+
+    digest = hashlib.sha256()
+    for array in (data.X, data.y, data.classes):
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(array.tobytes() if array.dtype != object else repr(array.tolist()).encode())
+    return digest.hexdigest()
 
 
 def _without_seed(values: dict[str, Any]) -> dict[str, Any]:
@@ -886,6 +903,16 @@ def _resumed_plan(
             f"sweep {sweep_id} trained on data given in Python ({spec['data_given']}); "
             "pass the same data=... to resume it"
         )
+    if data is not None and not spec.get("data_given"):
+        raise ConfigError(
+            f"sweep {sweep_id} loaded its data by name (the 'data' setting); resume it "
+            "without data=..."
+        )
+    if data is not None and spec.get("data_sha256") != data_fingerprint(data):
+        raise ConfigError(
+            f"the data given is not the data sweep {sweep_id} trained on; pass the same "
+            "data=... to resume it"
+        )
     try:
         combinations = [RunSettings.from_dict(values) for values in spec["combinations"]]
         seeds = seed_list(spec["seeds"])
@@ -900,13 +927,29 @@ def _resumed_plan(
 def plot_sweep(table: Sequence[Mapping[str, Any]], path: str | os.PathLike[str]) -> Path:
     """Draw mean test accuracy against each varying setting, with error bars, as a PNG.
 
-    One panel per setting that varies. Along the bottom, that setting's values; above
-    each value, one point per combination that uses it (its mean over the seeds,
-    the bar one standard deviation either way), side by side, best combination
-    marked. A setting matters when the points of one value sit clearly above those
-    of another, further apart than their bars are long.
+    One panel per setting that varies, its values along the bottom in the order the
+    sweep gave them. Above each value, the best combination that uses it: its mean
+    test accuracy over the seeds, the bar one standard deviation either way. Small
+    grey dots are the other combinations with that value. A setting matters when
+    the best of one value sits above the best of another by more than their bars
+    are long; the overall best is the red star.
 
-    Returns the path written.
+    Parameters
+    ----------
+    table : SweepTable or list of dict
+        What ``sweep`` returned.
+    path : path
+        The PNG file to write (atomically).
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    ConfigError
+        If no combination has a test accuracy (all diverged, or none finished).
     """
     from . import plots
 
@@ -923,35 +966,40 @@ def _varying_in_rows(rows: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def _sweep_figure(rows: Sequence[Mapping[str, Any]], varying: Sequence[str]) -> Any:
+    """The figure of ``plot_sweep``; ``rows`` best first, each with a test accuracy."""
     # matplotlib is plots.py's business (imported there, and only there, lazily).
     from .plots import Figure
 
     panels = list(varying) or [None]
-    figure = Figure(figsize=(max(4.4 * len(panels), 6.0), 3.8), layout="constrained")
-    axes_list = figure.subplots(1, len(panels), squeeze=False)[0]
-    best = rows[0]
+    figure = Figure(figsize=(max(4.0 * len(panels), 6.0), 3.8), layout="constrained")
+    axes_list = figure.subplots(1, len(panels), squeeze=False, sharey=True)[0]
+    in_grid_order = sorted(rows, key=lambda row: row.get("combination", 0))
     for axes, name in zip(axes_list, panels, strict=True):
-        values = list(dict.fromkeys(str(row[name]) for row in rows)) if name else ["all"]
+        values = (list(dict.fromkeys(str(row[name]) for row in in_grid_order))
+                  if name else ["all"])  # fmt: skip
         for position, value in enumerate(values):
             matching = [row for row in rows if name is None or str(row[name]) == value]
-            offsets = [0.0] if len(matching) == 1 else [
-                -0.3 + 0.6 * i / (len(matching) - 1) for i in range(len(matching))
-            ]
-            for offset, row in zip(offsets, matching, strict=True):
-                is_best = row is best
-                axes.errorbar(
-                    position + offset, 100 * row["test_accuracy_mean"],
-                    yerr=100 * (row["test_accuracy_std"] or 0.0),
-                    fmt="*" if is_best else "o", markersize=11 if is_best else 5,
-                    color="tab:red" if is_best else "tab:blue", capsize=3, alpha=0.9,
-                )
+            best, others = matching[0], matching[1:]  # rows come best first
+            axes.scatter([position + 0.18] * len(others),
+                         [100 * row["test_accuracy_mean"] for row in others],
+                         s=12, color="0.6", zorder=1)  # fmt: skip
+            overall_best = best is rows[0]
+            axes.errorbar(
+                position, 100 * best["test_accuracy_mean"],
+                yerr=100 * (best["test_accuracy_std"] or 0.0), capsize=4, zorder=2,
+                fmt="*" if overall_best else "o", markersize=12 if overall_best else 6,
+                color="tab:red" if overall_best else "tab:blue",
+            )  # fmt: skip
         axes.set_xticks(range(len(values)), values)
         axes.set_xlim(-0.6, len(values) - 0.4)
         axes.set_xlabel(name or "the one combination")
-        axes.set_ylabel("test accuracy (%)")
         axes.grid(axis="y", alpha=0.3)
-    figure.suptitle("Mean test accuracy over the seeds (bars: one std; star: the best)",
-                    fontsize=11)
+    axes_list[0].set_ylabel("test accuracy (%)")
+    n_seeds = max(row["n_runs"] - row["n_diverged"] for row in rows)
+    figure.suptitle(
+        f"Best test accuracy with each value (mean of up to {n_seeds} seeds, bars: one std;"
+        " grey: other combinations)", fontsize=10,
+    )  # fmt: skip
     return figure
 
 
