@@ -72,6 +72,8 @@ def kernel_manager(tmp_path):
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "glassnet tour test",
         "language": "python",
+        # Keep the kernel's IPython profile and matplotlib cache out of the home folder.
+        "env": {"IPYTHONDIR": str(tmp_path / "ipython"), "MPLCONFIGDIR": str(tmp_path / "mpl")},
     }
     (spec_folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
@@ -79,6 +81,7 @@ def kernel_manager(tmp_path):
     manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
     manager.ip = "127.0.0.1"
     manager.transport = "tcp"
+    manager.connection_file = str(tmp_path / "connection.json")
     return manager
 
 
