@@ -557,3 +557,9 @@ def test_debug_shows_the_real_exception(tmp_path):
     result = invoke("--debug", "evaluate", tmp_path / "missing.npz")
     assert result.exit_code == 1
     assert isinstance(result.exception, ModelFormatError)
+
+
+def test_error_json_model_path_is_refused_before_training(tmp_path):
+    result = invoke("train", "--out", tmp_path / "model.json", "--db", tmp_path / "g.db")
+    assert_one_error(result, 2, "--out", "export")
+    assert not (tmp_path / "g.db").exists()

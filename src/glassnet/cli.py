@@ -604,6 +604,11 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     from .experiment import run
     from .runs import RunsDatabase
 
+    if out is not None and out.suffix.lower() == ".json":
+        raise click.BadParameter(
+            "a model is saved as .npz; for a JSON copy use glassnet export MODEL --json OUT",
+            param_hint="'--out'",
+        )
     settings, resume, checkpointer = checkpoint_plan(
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )
