@@ -105,6 +105,19 @@ def draw(page, points: list[tuple[float, float]]) -> None:
     page.mouse.up()
 
 
+def draw_with_a_finger(page, points: list[tuple[float, float]]) -> None:
+    """Draw one stroke with touch events (Chromium's DevTools protocol), as on a phone."""
+    box = page.get_by_test_id("draw-pad").bounding_box()
+    scale = box["width"] / PAD_SIDE
+    session = page.context.new_cdp_session(page)
+    for index, (x, y) in enumerate(points):
+        kind = "touchStart" if index == 0 else "touchMove"
+        session.send("Input.dispatchTouchEvent", {
+            "type": kind, "touchPoints": [{"x": box["x"] + x * scale, "y": box["y"] + y * scale}]})
+    session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    session.detach()
+
+
 def draw_one(page) -> None:
     draw(page, [(140, 40 + 10 * k) for k in range(21)])
 
@@ -216,6 +229,11 @@ def test_the_page_fits_a_phone_screen(browser, server_url):
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(server_url + "/")
     page.wait_for_selector("body[data-ready=true]")
+    draw_with_a_finger(page, [(140, 240 - 10 * k) for k in range(21)])  # upwards: would scroll
+    wait_for_guess(page, "1")
+    assert page.evaluate("window.scrollY") == 0  # drawing did not scroll the page
+    page.get_by_test_id("clear").tap()
+    wait_for_guess(page, "?")
     draw_zero(page)
     wait_for_guess(page, "0")
     width = page.evaluate("document.documentElement.scrollWidth")

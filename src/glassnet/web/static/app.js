@@ -162,23 +162,27 @@
     pad.classList.toggle("inked", inked);
     $("pad-empty").hidden = inked;
   }
+  let activePointer = null;  // one stroke at a time: a second finger is ignored
   pad.addEventListener("pointerdown", (event) => {
     event.preventDefault();
+    if (currentStroke) return;
+    activePointer = event.pointerId;
     pad.setPointerCapture(event.pointerId);
     currentStroke = [padPoint(event)];
     strokes.push(currentStroke);
     redrawPad();
   });
   pad.addEventListener("pointermove", (event) => {
-    if (!currentStroke) return;
+    if (!currentStroke || event.pointerId !== activePointer) return;
     event.preventDefault();
     currentStroke.push(padPoint(event));
     redrawPad();
     schedulePredict(150);
   });
-  const endStroke = () => {
-    if (!currentStroke) return;
+  const endStroke = (event) => {
+    if (!currentStroke || event.pointerId !== activePointer) return;
     currentStroke = null;
+    activePointer = null;
     schedulePredict(0);
   };
   pad.addEventListener("pointerup", endStroke);
@@ -437,6 +441,11 @@
         const spacing = positions[l + 1].length > 1 ? positions[l + 1][1][1] - positions[l + 1][0][1] : 40;
         node.append(svg("rect", { x: x - 14, y: y - spacing / 2, width: 28, height: spacing, fill: "transparent" }));
         node.append(svg("circle", { cx: x, cy: y, r, fill: layerValues ? fireColor(layerValues[j]) : "#fff" }));
+        if (trace) {
+          const tip = svg("title");
+          tip.textContent = `z = ${fixed(trace.layers[l].weighted_sums[j])}, ${n.layers[l].activation}(z) = ${fixed(trace.layers[l].activations[j])}`;
+          node.append(tip);
+        }
         if (isOutput) {
           const label = svg("text", { x: x + r + 7, y: y + 5, class: "out-label" });
           label.textContent = n.sizes[L] > 1 ? String(n.classes[j]) : "1?";
