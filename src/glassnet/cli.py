@@ -589,7 +589,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     """Train a network on the digits, test it, save it and record the run.
 
     The defaults train a 64-32-10 network (ReLU hidden neurons, softmax outputs,
-    cross-entropy loss, Adam) to about 98% on test images in a few seconds. The
+    cross-entropy loss, SGD with momentum) to about 98% on test images in seconds. The
     source's own network is:
 
     \b
