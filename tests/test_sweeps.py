@@ -55,6 +55,17 @@ def runs_of(db_path, sweep_id):
         return db.finished_runs(sweep_id), db.get_sweep(sweep_id)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def stop_local_workers():
+    """joblib keeps its worker processes for the next sweep; stop them after this file."""
+    yield
+    from joblib.externals.loky import reusable_executor
+
+    executor = reusable_executor._executor
+    if executor is not None:
+        executor.shutdown(wait=True, kill_workers=True)
+
+
 @pytest.fixture(scope="module")
 def joblib_sweep(tmp_path_factory):
     """The small sweep on two local processes (joblib), recorded in its own database."""
