@@ -217,7 +217,21 @@ def _square(n_features: int) -> tuple[int, int]:
 
 # ============================================================================ step 1
 def step_1_digit_as_numbers(data: Dataset | None = None, index: int = FIRST_IMAGE) -> TourStep:
-    """An image is a list of numbers: one digit as shades, as a grid and as 64 numbers."""
+    """An image is a list of numbers: one digit as shades, as a grid and as 64 numbers.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        The digits (default: the built-in UCI digits, ``load_digits()``).
+    index : int
+        Which image to look at.
+
+    Returns
+    -------
+    TourStep
+        ``numbers``: ``pixels`` (the 64 numbers), ``ink_counts`` (8, 8) ints 0..16,
+        ``label``, ``index``, ``n_pixels``.
+    """
     data = _digits(data)
     shape = _square(data.n_features)
     numbers = data.as_numbers(index)
@@ -262,7 +276,26 @@ def step_1_digit_as_numbers(data: Dataset | None = None, index: int = FIRST_IMAG
 def step_2_one_neuron(
     data: Dataset | None = None, index: int = FIRST_IMAGE, seed: int = 0
 ) -> TourStep:
-    """One output neuron: the weighted sum of 64 inputs, put through the sigmoid."""
+    """One output neuron: the weighted sum of 64 inputs, put through the sigmoid.
+
+    The sum and the sigmoid are worked out in plain arithmetic and compared with the
+    network's own forward pass, so the reader sees there is nothing more to it.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        The digits (default: the built-in UCI digits, ``load_digits()``).
+    index : int
+        Which image the neuron looks at.
+    seed : int
+        Seeds the neuron's random starting weights.
+
+    Returns
+    -------
+    TourStep
+        ``numbers``: ``weighted_sum`` and ``sigmoid_by_hand`` (arithmetic),
+        ``network_weighted_sum`` and ``network_output`` (``Network.trace``), ``bias``.
+    """
     data = _digits(data)
     network = Network([data.n_features, 1], output="sigmoid", seed=seed, classes=[0, 1])
     x = np.asarray(data.as_numbers(index))  # (64,)
@@ -361,7 +394,21 @@ def _weights_picture(weights: NDArray[np.floating]) -> list[str]:
 
 
 def step_3_hand_weighted(data: Dataset | None = None) -> TourStep:
-    """A 0-or-1 network weighted by hand, and its accuracy with no training at all."""
+    """A 0-or-1 network weighted by hand, and its accuracy with no training at all.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        The digits (default: the built-in UCI digits, ``load_digits()``); only its
+        0s and 1s are used.
+
+    Returns
+    -------
+    TourStep
+        ``numbers``: ``accuracy`` on every 0 and 1 (``n_images`` of them), and for four
+        0s and four 1s their ``examples`` indices, ``example_labels``,
+        ``example_outputs`` (the sigmoid) and ``example_guesses``.
+    """
     zeros_and_ones = _digits(data).subset([0, 1])
     network = hand_weighted_network(zeros_and_ones.n_features)
     examples = _examples(zeros_and_ones)
@@ -411,7 +458,22 @@ def step_3_hand_weighted(data: Dataset | None = None) -> TourStep:
 
 # ============================================================================ step 4
 def step_4_inverse_and_guess(data: Dataset | None = None) -> TourStep:
-    """The inverse weights give the inverse answer; two outputs side by side make a guess."""
+    """The inverse weights give the inverse answer; two outputs side by side make a guess.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        The digits (default: the built-in UCI digits, ``load_digits()``); only its
+        0s and 1s are used.
+
+    Returns
+    -------
+    TourStep
+        ``numbers``: ``accuracy`` (step 3's neuron), ``inverse_accuracy`` (the negated
+        weights, read as "is it a 1?"), ``two_output_accuracy``; for the step 3
+        examples, ``example_outputs``, ``example_inverse_outputs``,
+        ``example_two_outputs`` (8, 2) and ``example_guesses``.
+    """
     zeros_and_ones = _digits(data).subset([0, 1])
     original = hand_weighted_network(zeros_and_ones.n_features)
     inverse = hand_weighted_network(zeros_and_ones.n_features, inverse=True)
@@ -472,7 +534,24 @@ SINGLE_IMAGE_EPOCHS = 50
 
 
 def step_5_loss(data: Dataset | None = None, seed: int = 0) -> TourStep:
-    """The loss of one image and of all images; and minimising the loss of one image."""
+    """The loss of one image and of all images; and minimising the loss of one image.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        The digits (default: the built-in UCI digits, ``load_digits()``).
+    seed : int
+        Seeds the starting weights of the network trained on a single image.
+
+    Returns
+    -------
+    TourStep
+        ``numbers``: ``image_squares`` and ``image_loss`` (one image through the
+        two-output network), ``total_loss`` and ``mean_loss`` (every 0 and 1);
+        ``single_image_label``, ``single_image_loss_before`` / ``_after``,
+        ``single_image_answers`` ({answer: count} over every digit) and
+        ``single_image_accuracy``.
+    """
     digits = _digits(data)
     zeros_and_ones = digits.subset([0, 1])
     both = two_output_network(zeros_and_ones.n_features)
@@ -554,7 +633,28 @@ SLOPE_HOPS = 5
 
 
 def step_6_one_weight_at_a_time(data: Dataset | None = None, seed: int = 0) -> TourStep:
-    """The slope of the loss for one weight, hops downhill, and backpropagation's slopes."""
+    """The slope of the loss for one weight, hops downhill, and backpropagation's slopes.
+
+    A 0-or-1 neuron with random weights and the source's squared-error loss: the loss
+    as the weight of pixel ``STUDIED_PIXEL`` varies, its slope measured by nudging and
+    by backpropagation, ``SLOPE_HOPS`` epochs of ``SlopeDescent`` (through
+    ``glassnet.train``), and ``glassnet.gradcheck`` over every weight afterwards.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        The digits (default: the built-in UCI digits, ``load_digits()``); only its
+        0s and 1s are used.
+    seed : int
+        Seeds the random starting weights.
+
+    Returns
+    -------
+    TourStep
+        ``numbers``: ``weight``, ``weight_values`` and ``losses`` (the curve), ``slope``
+        and ``backprop_slope``, ``hop_losses`` and ``hop_accuracies`` (before the
+        first hop, then after each), ``gradcheck_worst``.
+    """
     zeros_and_ones = _digits(data).subset([0, 1])
     network = Network([zeros_and_ones.n_features, 1], output="sigmoid", seed=seed,
                       classes=[0, 1])
@@ -672,7 +772,19 @@ def _per_digit_lines(per_class: dict[Any, float], per_line: int = 5) -> list[str
 
 
 def step_7_ten_outputs(data: Dataset | None = None) -> TourStep:
-    """Ten output neurons, one per digit, trained on the training images, tested on new ones."""
+    """Ten output neurons, one per digit, trained on the training images, tested on new ones.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        The digits (default: the built-in UCI digits, ``load_digits()``).
+
+    Returns
+    -------
+    TourStep
+        ``numbers``: ``test_accuracy``, ``train_accuracy``, ``per_class_accuracy``,
+        ``sizes``; ``objects["result"]`` is the ``RunResult``.
+    """
     result = train_tour_network((), data)
     n_train = len(result.train_evaluation.y_true)
     n_test = len(result.test_evaluation.y_true)
@@ -718,7 +830,20 @@ TOUR_HIDDEN = (32,)
 
 
 def step_8_hidden_layer(data: Dataset | None = None) -> TourStep:
-    """A hidden layer between input and output; its neurons' weights drawn as pictures."""
+    """A hidden layer between input and output; its neurons' weights drawn as pictures.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        The digits (default: the built-in UCI digits, ``load_digits()``).
+
+    Returns
+    -------
+    TourStep
+        ``numbers``: ``test_accuracy`` with the hidden layer ``TOUR_HIDDEN``,
+        ``no_hidden_test_accuracy`` without one (same settings), ``train_accuracy``,
+        ``sizes``.
+    """
     data = _digits(data)
     without = train_tour_network((), data)
     result = train_tour_network(TOUR_HIDDEN, data)
@@ -791,7 +916,29 @@ def step_9_tweak_retrain_retest(
     data: Dataset | None = None,
     hidden_sizes: Sequence[Sequence[int]] = TOUR_HIDDEN_SIZES,
 ) -> TourStep:
-    """Tweak the hidden layers, retrain, retest: a table, recorded in the runs database."""
+    """Tweak the hidden layers, retrain, retest: a table, recorded in the runs database.
+
+    Parameters
+    ----------
+    db_path : path, optional
+        The runs database to record every run in (source "tour"). None records nothing.
+    data : Dataset, optional
+        The digits (default: the built-in UCI digits, ``load_digits()``).
+    hidden_sizes : sequence of sequences of int
+        The hidden layers to compare; () is none.
+
+    Returns
+    -------
+    TourStep
+        ``numbers``: ``rows`` (one dict per run: ``hidden``, ``parameters``,
+        ``train_accuracy``, ``test_accuracy``, ``run_id``), ``run_ids``,
+        ``best_hidden``.
+
+    Raises
+    ------
+    RunsDatabaseError
+        If the database cannot be opened or written.
+    """
     data = _digits(data)
     results = [train_tour_network(hidden, data) for hidden in hidden_sizes]
     run_ids: list[int | None] = [None] * len(results)
@@ -875,7 +1022,13 @@ def run_step(
     data: Dataset | None = None,
     db_path: str | os.PathLike[str] | None = None,
 ) -> TourStep:
-    """Run step ``number`` (1 to 9). ``db_path`` is where step 9 records its runs."""
+    """Run step ``number`` (1 to 9). ``db_path`` is where step 9 records its runs.
+
+    Raises
+    ------
+    ConfigError
+        If there is no such step.
+    """
     function = STEPS[check_step_number(number) - 1]
     if function is step_9_tweak_retrain_retest:
         return function(db_path, data)
