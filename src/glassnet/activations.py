@@ -40,6 +40,9 @@ class Activation:
     name: str = ""
     #: True when f acts on each number alone (everything but softmax).
     elementwise: bool = True
+    #: True when f never changes which of two sums is larger (everything but ReLU, which
+    #: turns every negative sum into the same 0).
+    keeps_order: bool = True
 
     def forward(self, z: Array) -> Array:
         """Return ``a = f(z)``, same shape as ``z``."""
@@ -91,6 +94,7 @@ class ReLU(Activation):
     """``max(0, z)``: the neuron fires in proportion to its sum, or not at all."""
 
     name = "relu"
+    keeps_order = False
 
     def forward(self, z: Array) -> Array:
         return np.maximum(z, 0.0)

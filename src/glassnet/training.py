@@ -20,6 +20,7 @@ finite weights.
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import threading
 import time
@@ -477,9 +478,15 @@ def _matrix_threads(network: Network, batch_size: int) -> contextlib.AbstractCon
     largest = batch_size * max(layer.W.size for layer in network.layers)
     if largest >= ONE_THREAD_BELOW:
         return contextlib.nullcontext()
-    from threadpoolctl import threadpool_limits
+    return _thread_controller().limit(limits=1, user_api="blas")
 
-    return threadpool_limits(limits=1, user_api="blas")
+
+@functools.cache
+def _thread_controller() -> Any:
+    """threadpoolctl's view of the loaded thread pools, found once (it takes a millisecond)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _whole(name: str, value: Any) -> int:
