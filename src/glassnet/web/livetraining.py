@@ -143,13 +143,16 @@ class LiveTraining:
     def status(self) -> dict[str, Any]:
         """The state and every epoch so far (for a page that reconnects)."""
         with self._condition:
-            epochs = [e["data"] for e in self._events if e["event"] == "epoch"]
+            epochs = [{k: v for k, v in e["data"].items() if k != "weights"}
+                      for e in self._events if e["event"] == "epoch"]
             finished = [e for e in self._events if e["event"] in ("done", "failed")]
+            last_id = self._events[-1]["id"] if self._events else 0
+            state = self.state
         return {
-            "state": self.state,
+            "state": state,
             "settings": self.settings.to_dict(),
             "epochs": epochs,
-            "last_event_id": self._events[-1]["id"] if self._events else 0,
+            "last_event_id": last_id,
             "outcome": finished[-1]["data"] if finished else None,
         }
 
@@ -204,6 +207,10 @@ class LiveTraining:
 
     def _append(self, kind: str, data: dict[str, Any]) -> None:
         event_id = self._events[-1]["id"] + 1 if self._events else 1
+        if "weights" in data:  # only the newest weight pictures are worth their memory
+            for event in self._events:
+                if "weights" in event["data"]:
+                    event["data"] = {k: v for k, v in event["data"].items() if k != "weights"}
         self._events.append({"id": event_id, "event": kind, "data": data})
 
 
