@@ -76,7 +76,8 @@ def joblib_sweep(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dask_cluster():
-    distributed = pytest.importorskip("dask.distributed")
+    from dask import distributed  # the cluster extra, part of the dev install
+
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
         dashboard_address=None,
