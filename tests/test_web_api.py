@@ -566,3 +566,72 @@ def test_fuzzed_json_bodies_never_cause_a_server_error(fuzz_client, data):
                                 headers={"content-type": "application/json"})
     assert response.status_code in (200, 202, 409, 422, 503), response.text
     assert "error" in response.json() or response.status_code in (200, 202)
+
+
+# ---------------------------------------------------------------------- glassnet explore
+@pytest.fixture
+def served(monkeypatch, network):
+    """Run ``glassnet explore`` without blocking: record what it would serve."""
+    from click.testing import CliRunner
+
+    calls: list[dict] = []
+    monkeypatch.setattr("glassnet.web.app.serve",
+                        lambda app, host, port: calls.append({"app": app, "host": host,
+                                                              "port": port}))
+    monkeypatch.setattr("glassnet.web.app.default_network", lambda data=None: network)
+    return CliRunner(), calls
+
+
+def test_explore_trains_a_default_network_and_prints_its_address(served, tmp_path):
+    from glassnet.cli import main
+
+    runner, calls = served
+    result = runner.invoke(main, ["explore", "--port", "0", "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 0, result.output
+    assert "training a small" in result.output
+    port = calls[0]["port"]
+    assert calls[0]["host"] == "127.0.0.1" and port > 0
+    assert f"http://127.0.0.1:{port}/" in result.output
+    client = TestClient(calls[0]["app"], base_url=f"http://127.0.0.1:{port}")
+    assert client.get("/api/info").status_code == 200
+    assert TestClient(calls[0]["app"], base_url="http://127.0.0.1:1").get(
+        "/api/info").status_code == 400  # the Host must name the real port
+
+
+def test_explore_loads_a_model_file(served, network, tmp_path):
+    from glassnet.cli import main
+
+    runner, calls = served
+    path = network.save(tmp_path / "model.npz")
+    result = runner.invoke(main, ["explore", str(path), "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert "training" not in result.output
+    assert calls[0]["app"].state.explorer.network.sizes == network.sizes
+
+
+def test_explore_needs_a_flag_to_listen_beyond_this_machine(served):
+    from glassnet.cli import main
+
+    runner, calls = served
+    refused = runner.invoke(main, ["explore", "--host", "0.0.0.0", "--port", "0"])
+    assert refused.exit_code == 2 and "--allow-remote" in refused.output and not calls
+    allowed = runner.invoke(main, ["explore", "--host", "0.0.0.0", "--allow-remote",
+                                   "--port", "0"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "warning: listening on 0.0.0.0" in allowed.output
+    assert calls[0]["host"] == "0.0.0.0"
+
+
+def test_explore_reports_a_port_in_use_in_one_line(served):
+    import socket
+
+    from glassnet.cli import main
+
+    runner, calls = served
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["explore", "--port", str(port)])
+    assert result.exit_code == 1 and not calls
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
