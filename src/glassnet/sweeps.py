@@ -35,6 +35,7 @@ are imported only when a sweep runs.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
@@ -149,8 +150,9 @@ class TaskFailure:
     settings: dict[str, Any]
     error: str
 
-    def describe(self) -> str:
-        return f"{settings_label(self.settings, with_seed=True)}: {self.error}"
+    def describe(self, names: Iterable[str] | None = None) -> str:
+        """``hidden=8 seed=1: ConfigError: ...`` (only the settings ``names``, if given)."""
+        return f"{settings_label(self.settings, names=names, with_seed=True)}: {self.error}"
 
 
 def train_one(settings: dict[str, Any], data: Dataset) -> FinishedRun | TaskFailure:
@@ -744,7 +746,7 @@ def _run_sweep(
                 outcomes = run_with_dask(missing, data_of, client)
             else:
                 outcomes = run_with_joblib(missing, data_of, jobs)
-            with _closing(outcomes):
+            with contextlib.closing(outcomes):  # however the loop ends, stop the workers
                 for outcome in outcomes:
                     if isinstance(outcome, TaskFailure):
                         failures.append(outcome)
@@ -788,7 +790,7 @@ def _run_sweep(
     )
     if failures:
         database.set_sweep_status(sweep_id, STATUS_INCOMPLETE)
-        listed = "; ".join(failure.describe() for failure in failures[:5])
+        listed = "; ".join(failure.describe(varying) for failure in failures[:5])
         more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
         raise SweepIncomplete(
             f"sweep {sweep_id}: {len(failures)} of {len(tasks)} runs failed: {listed}{more}. "
@@ -798,21 +800,6 @@ def _run_sweep(
         )
     database.set_sweep_status(sweep_id, STATUS_FINISHED)
     return table
-
-
-class _closing:
-    """Close a generator however the loop over it ends (stopping its workers)."""
-
-    def __init__(self, generator: Iterator[Any]) -> None:
-        self.generator = generator
-
-    def __enter__(self) -> Iterator[Any]:
-        return self.generator
-
-    def __exit__(self, *exc: object) -> None:
-        close = getattr(self.generator, "close", None)
-        if close is not None:
-            close()
 
 
 #: The key under which ``_load_data`` keeps data given in Python (not loaded by name).
