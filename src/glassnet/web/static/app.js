@@ -392,7 +392,7 @@
       } else {
         const all = [];
         for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) all.push([i, j]);
-        chosen = strongest(all, weights, 90);
+        chosen = strongest(all, weights, 40);
       }
       const scale = maxAbs(weights.flat());
       for (const [i, j] of chosen) {
