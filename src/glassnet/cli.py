@@ -1592,8 +1592,8 @@ def sweep_grid_from_options(**options: Any) -> dict[str, list[Any]]:
 
     Raises
     ------
-    click.BadParameter
-        For a value the training option refuses (a usage error, exit status 2).
+    click.UsageError
+        For a value the training option refuses (exit status 2).
     """
     grid: dict[str, list[Any]] = {}
     for row in TRAINING_OPTIONS:
@@ -1612,8 +1612,8 @@ def sweep_grid_from_options(**options: Any) -> dict[str, list[Any]]:
         for text in texts:
             try:
                 value = row.convert(text)
-            except ConfigError as error:
-                raise click.BadParameter(str(error), param_hint=row.flag) from None
+            except ConfigError as error:  # its message starts with the option's name
+                raise click.UsageError(str(error)) from None
             values.append(None if isinstance(row.type, WholeOrNone) and value == OFF else value)
         grid[row.setting] = list(dict.fromkeys(values))
     return grid
@@ -1631,7 +1631,7 @@ def sweep_seeds(n_seeds: int | None, seed_text: str | None) -> int | list[int]:
     try:
         return [row.convert(part.strip()) for part in seed_text.split(",")]
     except ConfigError as error:
-        raise click.BadParameter(str(error), param_hint="--seed") from None
+        raise click.UsageError(str(error)) from None
 
 
 def sweep_table_lines(sweep_table: Any) -> list[str]:
