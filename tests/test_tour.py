@@ -276,3 +276,27 @@ def test_tour_without_a_terminal_runs_straight_through(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert re.findall(r"^Step (\d) of 3", result.output, flags=re.MULTILINE) == ["1", "2", "3"]
     assert "Enter" not in result.output
+
+
+def test_tour_out_that_is_a_file_is_refused_before_anything_runs(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the pictures folder should be")
+    result = invoke("--step", 2, "--out", blocker)
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--out'" in result.output
+    assert "Step 2" not in result.output
+
+
+def test_tour_out_inside_a_file_is_a_one_line_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = invoke("--step", 2, "--out", blocker / "pictures")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1].startswith("Error: ")
+    assert "Traceback" not in result.output
+
+
+def test_save_figures_writes_each_picture_of_a_step(tmp_path, steps):
+    written = tour.save_figures(steps[4], tmp_path / "new" / "folder")
+    assert [path.name for path in written] == ["step-4-two-output-weights.png"]
+    assert written[0].read_bytes().startswith(b"\x89PNG")
