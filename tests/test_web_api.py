@@ -603,20 +603,21 @@ def test_explore_loads_a_model_file(served, network, tmp_path):
 
     runner, calls = served
     path = network.save(tmp_path / "model.npz")
-    result = runner.invoke(main, ["explore", str(path), "--port", "0"])
+    result = runner.invoke(main, ["explore", str(path), "--port", "0",
+                                  "--db", str(tmp_path / "r.db")])
     assert result.exit_code == 0, result.output
     assert "training" not in result.output
     assert calls[0]["app"].state.explorer.network.sizes == network.sizes
 
 
-def test_explore_needs_a_flag_to_listen_beyond_this_machine(served):
+def test_explore_needs_a_flag_to_listen_beyond_this_machine(served, tmp_path):
     from glassnet.cli import main
 
     runner, calls = served
     refused = runner.invoke(main, ["explore", "--host", "0.0.0.0", "--port", "0"])
     assert refused.exit_code == 2 and "--allow-remote" in refused.output and not calls
     allowed = runner.invoke(main, ["explore", "--host", "0.0.0.0", "--allow-remote",
-                                   "--port", "0"])
+                                   "--port", "0", "--db", str(tmp_path / "r.db")])
     assert allowed.exit_code == 0, allowed.output
     assert "warning: listening on 0.0.0.0" in allowed.output
     assert calls[0]["host"] == "0.0.0.0"
