@@ -489,7 +489,6 @@
   function renderNeuron(info) {
     const panel = $("neuron-panel");
     panel.replaceChildren();
-    const n = state.network;
     const title = info.is_output
       ? (info.label === null ? "The output neuron" : `Output neuron “${info.label}”`)
       : `Hidden neuron ${info.neuron} of layer ${info.layer + 1}`;
@@ -546,7 +545,6 @@
       pickSlope();
     });
     panel.append(el("div", { class: "actions" }, [button]));
-    if (!n) return;
   }
 
   // ------------------------------------------------------------------ live training
