@@ -44,6 +44,7 @@ and ``load_json`` reads it back with the same checks.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import math
@@ -51,6 +52,7 @@ import os
 import re
 import secrets
 import stat
+import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -62,6 +64,11 @@ from numpy.typing import NDArray
 from .activations import ACTIVATIONS
 from .errors import ConfigError, DataError, GlassnetError, ModelFormatError
 from .network import Network
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 #: The ``format`` value every glassnet model file carries.
 FORMAT_NAME = "glassnet-model"
@@ -365,9 +372,15 @@ def _atomic_write(target: Path, write: Callable[[IO[bytes]], Any]) -> None:
     (``fsync``), and only then does ``os.replace`` swap it in, which is one atomic
     step on every operating system. The directory is synced too, so the rename
     itself survives a power cut. If anything fails, the temporary file is removed.
+
+    A process killed mid-write (SIGKILL, a power cut) cannot remove its temporary
+    file. So the writer holds a lock on it while writing, and every save first
+    removes the temporary files of the same target that nobody holds a lock on any
+    more (``_remove_abandoned``): they never pile up.
     """
     directory = target.parent
     temporary: Path | None = None
+    _remove_abandoned(target)
     try:
         # os.open with mode 0o666 (rather than tempfile, which uses 0o600) so the new
         # file gets the permissions the user's umask gives any other file.
@@ -382,6 +395,8 @@ def _atomic_write(target: Path, write: Callable[[IO[bytes]], Any]) -> None:
             break
         else:
             raise FileExistsError(f"could not create a temporary file in {directory}")
+        if fcntl is not None:  # released by the system however this process ends
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
         with os.fdopen(descriptor, "wb") as handle:
             write(handle)
             handle.flush()
@@ -399,6 +414,43 @@ def _atomic_write(target: Path, write: Callable[[IO[bytes]], Any]) -> None:
             with contextlib.suppress(OSError):
                 temporary.unlink()
     _sync_directory(directory)
+
+
+#: A temporary file younger than this is never removed as abandoned: its writer may be
+#: between creating it and locking it.
+ABANDONED_AFTER_SECONDS = 2.0
+
+
+def _remove_abandoned(target: Path) -> None:
+    """Remove ``target``'s temporary files left by writers that died (best effort).
+
+    A temporary file whose lock can be taken has no living writer. Only on systems
+    with ``fcntl.flock`` (Linux, macOS); elsewhere such files stay (they are hidden
+    and never read).
+    """
+    if fcntl is None:
+        return
+    try:
+        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+    except OSError:
+        return
+    now = time.time()
+    for candidate in candidates:
+        try:
+            if now - candidate.stat().st_mtime < ABANDONED_AFTER_SECONDS:
+                continue
+            descriptor = os.open(candidate, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a living writer holds it
+        else:
+            with contextlib.suppress(OSError):
+                candidate.unlink()
+        finally:
+            os.close(descriptor)
 
 
 def _sync_directory(directory: Path) -> None:
