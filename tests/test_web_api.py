@@ -280,6 +280,17 @@ def test_pause_step_resume_and_stop(client):
     assert len(status["epochs"]) < 300
 
 
+def test_a_pace_spaces_the_epochs_and_pause_still_answers(client):
+    response = client.post("/api/training/start", json={"hidden": [4], "epochs": 50,
+                                                         "pace": 2.0})
+    assert response.status_code == 202
+    client.post("/api/training/pause", json={})
+    paused = wait_for_state(client, "paused")  # at the end of the first epoch, not after 2 s
+    assert len(paused["epochs"]) == 1
+    client.post("/api/training/stop", json={})
+    assert wait_until_finished(client)["outcome"]["epochs"] == 1
+
+
 def test_training_controls_need_a_training(app):
     fresh = TestClient(app, base_url=BASE)
     assert fresh.get("/api/training").json()["state"] == "idle"
@@ -304,6 +315,8 @@ def test_training_controls_need_a_training(app):
     ({"optimizer": "slope_descent", "hidden": [], "batch_size": 8}, "at least 128"),
     ({"output": "sigmoid", "loss": "cross_entropy", "seed": -1}, "between 0"),
     ({"early_stopping": "yes"}, "true or false"),
+    ({"pace": 3}, "between 0 and 2"),
+    ({"pace": "slow"}, "finite number"),
     ({"data": "csv:/etc/passwd"}, "unknown field"),
 ])
 def test_training_settings_are_checked_and_bounded(client, body, fragment):

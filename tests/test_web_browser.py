@@ -178,6 +178,7 @@ def test_live_training_grows_the_curve_and_shows_the_test_accuracy(page):
     page.click("#tab-train")
     page.fill("#f-hidden", "16")
     page.fill("#f-epochs", "6")
+    page.select_option("#f-pace", "0")  # full speed
     page.get_by_test_id("train-start").click()
     page.wait_for_function("() => document.querySelector('#chart-loss').dataset.points >= 1")
     accuracy = page.get_by_test_id("test-accuracy")

@@ -67,6 +67,7 @@ MAX_BATCH_SIZE = 512
 MAX_SLOPE_DESCENT_WEIGHTS = 1000
 MIN_SLOPE_DESCENT_BATCH = 128
 MAX_CANVAS_SIDE = 280
+MAX_PACE_SECONDS = 2.0
 SLOPE_IMAGES = 300
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid")
 OUTPUT_ACTIVATIONS = ("softmax", "sigmoid")
@@ -209,7 +210,7 @@ class Explorer:
         """Checked training settings from a request body (bounded, so training stays small)."""
         check.reject_unknown(body, {"hidden", "activation", "output", "loss", "optimizer",
                                     "learning_rate", "batch_size", "epochs", "seed",
-                                    "early_stopping"})
+                                    "early_stopping", "pace"})
         hidden = check.get_int_list(body, "hidden", max_length=MAX_HIDDEN_LAYERS, low=1,
                                     high=MAX_HIDDEN_UNITS, default=[32])
         defaults = LIVE_DEFAULTS
@@ -249,7 +250,9 @@ class Explorer:
         return settings
 
     async def training_start(self, request: Request, session: Session) -> Response:
-        settings = self.settings_from(await read_body(request))
+        body = await read_body(request)
+        pace = check.get_number(body, "pace", low=0.0, high=MAX_PACE_SECONDS, default=0.0)
+        settings = self.settings_from(body)
         with session.lock:
             if session.is_training:
                 return error_response(409, "a training is already running in this session; "
@@ -258,7 +261,7 @@ class Explorer:
                 return error_response(503, "the server is busy training for other visitors; "
                                            "try again in a moment")
             job = LiveTraining(settings, self.data,
-                               on_finished=partial(self._adopt_trained, session))
+                               on_finished=partial(self._adopt_trained, session), pace=pace)
             session.training = job
             job.start()
         return JSONResponse(job.status(), status_code=202)

@@ -56,6 +56,9 @@ class LiveTraining:
         Called in the worker thread with the ``RunResult`` when training ends well,
         before the ``done`` event is published (the session adopts the network
         there and records the run). May return a dict merged into the event.
+    pace : float
+        Seconds to wait after each epoch, so a small network that learns in a second
+        can still be watched (and paused) epoch by epoch. 0 trains at full speed.
 
     Attributes
     ----------
@@ -68,8 +71,11 @@ class LiveTraining:
         settings: RunSettings,
         data: Dataset,
         on_finished: Callable[[RunResult], dict[str, Any] | None] | None = None,
+        *,
+        pace: float = 0.0,
     ) -> None:
         self.settings = settings
+        self.pace = float(pace)
         self.data = data
         self.on_finished = on_finished
         self.state = "running"
@@ -181,6 +187,9 @@ class LiveTraining:
             self._last_pictures = now
         self._publish("epoch", epoch_summary(history, network, with_pictures))
         with self._condition:
+            if self.pace > 0:  # a watchable pace; pause and stop still answer at once
+                self._condition.wait_for(
+                    lambda: self._stop_requested or self._pause_requested, self.pace)
             if self._pause_requested and not self._stop_requested:
                 self._pause_requested = False
                 self._set_state("paused")

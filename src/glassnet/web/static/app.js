@@ -654,6 +654,7 @@
       hidden, activation: $("f-activation").value, output: $("f-output").value,
       loss: $("f-loss").value, optimizer: $("f-optimizer").value,
       batch_size: Number($("f-batch").value), epochs: Number($("f-epochs").value), seed: Number($("f-seed").value),
+      pace: Number($("f-pace").value),
     };
     if ($("f-rate").value.trim() !== "") settings.learning_rate = Number($("f-rate").value);
     return settings;
