@@ -709,7 +709,9 @@
       source.close();
       const data = JSON.parse(event.data);
       trainingButtons("finished");
-      trainingStatus(`finished after ${data.epochs} epochs (${data.stop_reason.replace(/_/g, " ")}) in ${data.seconds.toFixed(1)} s` +
+      const reasons = { completed: "every epoch done", callback: "stopped by you",
+        early_stopping: "the validation loss stopped improving", interrupted: "interrupted" };
+      trainingStatus(`finished after ${data.epochs} epochs (${reasons[data.stop_reason] || data.stop_reason}) in ${data.seconds.toFixed(1)} s` +
         (data.run_id ? ` · recorded as run ${data.run_id}` : ""));
       showResults(data);
       loadNetwork();
