@@ -137,6 +137,7 @@ class Explorer:
 
     # ------------------------------------------------------------------ the network
     async def info(self, request: Request, session: Session) -> dict[str, Any]:
+        """GET /api/info: the choices and limits the page builds its forms from."""
         return {
             "glassnet_version": __version__,
             "choices": {
@@ -156,11 +157,13 @@ class Explorer:
         }
 
     async def get_network(self, request: Request, session: Session) -> dict[str, Any]:
+        """GET /api/network: the session's network, every weight included."""
         with session.lock:
             network, version = session.network, session.version
         return await run_in_threadpool(describe_network, network, version)
 
     async def predict(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/predict: prepare a drawing (or take 64 numbers) and trace it."""
         body = await read_body(request)
         check.reject_unknown(body, {"pixels", "numbers", "example"})
         if sum(key in body for key in ("pixels", "numbers", "example")) != 1:
@@ -194,6 +197,7 @@ class Explorer:
         return answer
 
     async def neuron(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/neuron: one neuron's weights, its sum written out, its favourite digits."""
         body = await read_body(request)
         check.reject_unknown(body, {"layer", "neuron", "numbers"})
         layer = check.get_int(body, "layer", low=0, high=MAX_HIDDEN_LAYERS)
@@ -250,6 +254,7 @@ class Explorer:
         return settings
 
     async def training_start(self, request: Request, session: Session) -> Response:
+        """POST /api/training/start: train in a worker thread (one per session)."""
         body = await read_body(request)
         pace = check.get_number(body, "pace", low=0.0, high=MAX_PACE_SECONDS, default=0.0)
         settings = self.settings_from(body)
@@ -296,11 +301,13 @@ class Explorer:
         return extra
 
     async def training_status(self, request: Request, session: Session) -> dict[str, Any]:
+        """GET /api/training: the state and every epoch so far."""
         if session.training is None:
             return {"state": "idle", "epochs": [], "outcome": None, "last_event_id": 0}
         return session.training.status()
 
     async def training_control(self, request: Request, session: Session) -> Response:
+        """POST /api/training/{pause,resume,step,stop}."""
         body = await read_body(request)
         check.reject_unknown(body, set())
         actions = {"pause", "resume", "step", "stop"}
@@ -314,6 +321,7 @@ class Explorer:
         return JSONResponse(job.status())
 
     async def training_events(self, request: Request, session: Session) -> Response:
+        """GET /api/training/events: the training's events as Server-Sent Events."""
         job = session.training
         if job is None:
             return error_response(404, "no training has been started in this session")
@@ -325,6 +333,7 @@ class Explorer:
 
     # ------------------------------------------------------------------ one weight's slope
     async def slope(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/slope: pick a connection; its loss curve and both slopes."""
         body = await read_body(request)
         check.reject_unknown(body, {"layer", "row", "column", "learning_rate", "value"})
         layer = check.get_int(body, "layer", low=0, high=MAX_HIDDEN_LAYERS)
@@ -346,6 +355,7 @@ class Explorer:
         return await run_in_threadpool(pick)
 
     async def slope_hop(self, request: Request, session: Session) -> Response:
+        """POST /api/slope/hop: one hop downhill by the source's rule."""
         body = await read_body(request)
         check.reject_unknown(body, {"learning_rate"})
         rate = check.get_number(body, "learning_rate", low=1e-4, high=1000.0, default=None)
@@ -363,6 +373,7 @@ class Explorer:
 
     # ------------------------------------------------------------------ hand-set weights
     async def handset(self, request: Request, session: Session) -> dict[str, Any]:
+        """GET/POST /api/handset: edit the hand-set 0-vs-1 network and score it."""
         body = await read_body(request) if request.method == "POST" else {}
         check.reject_unknown(body, {"cell", "weight", "bias", "preset", "numbers"})
         x = check.get_vector(body, "numbers", length=64, low=0.0, high=1.0, default=None)
