@@ -1,0 +1,152 @@
+"""``python -m bench``: run the benchmark protocol and write docs/benchmarks.md.
+
+Options: ``--quick`` (fewer rounds: about a third of the time, rougher medians),
+``--only accuracy,target,...`` (some sections; the page then holds only those),
+``--output PATH``. The full run takes several minutes on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from . import accuracy, cli, contenders, epoch, memory, mnist, protocol, report, target
+
+SECTIONS = ("accuracy", "target", "epoch", "memory", "mnist", "cli")
+DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run(sections: tuple[str, ...], quick: bool) -> dict[str, Any]:
+    started = time.perf_counter()
+    results: dict[str, Any] = {"machine": protocol.machine_facts(), "quick": quick,
+                               "contenders": [{"name": c.name, "library": c.library,
+                                               "settings": c.settings}
+                                              for c in [*contenders.CONTENDERS,
+                                                        contenders.SKLEARN_FASTEST_ONE_THREAD]]}
+    splits = protocol.digits_splits()
+    if "accuracy" in sections:
+        log("accuracy, fit, predict and latency on five splits")
+        measured = accuracy.measure(contenders.CONTENDERS, splits,
+                                    latency_calls=300 if quick else 2000,
+                                    predict_calls=5 if quick else 20)
+        results["accuracy"] = {r.name: accuracy.summary(r) for r in measured}
+    if "target" in sections:
+        log("time to 97.5%")
+        racers = [contenders.GLASSNET_FASTEST, contenders.SKLEARN_FASTEST_ONE_THREAD,
+                  contenders.SKLEARN_FASTEST, contenders.TORCH]
+        if not quick:
+            racers.append(contenders.GLASSNET_DEFAULTS)
+        measured = target.measure(
+            racers, splits, rounds=1 if quick else 3,
+            same_budget={contenders.SKLEARN_FASTEST.name:
+                         contenders.SKLEARN_FASTEST_ONE_THREAD.name},
+        )
+        results["target"] = {r.name: target.summary(r) for r in measured}
+    if "epoch" in sections:
+        log("epoch time against the matrix products")
+        results["epoch"] = epoch.measure(splits[0], rounds=3 if quick else 7)
+    if "memory" in sections:
+        log("peak memory, one process per contender")
+        results["memory"] = memory.peak_rss(contenders.CONTENDERS, splits[0])
+    if "mnist" in sections:
+        log("MNIST-sized epoch")
+        results["mnist"] = mnist.measure(rounds=1 if quick else 2,
+                                         subnormal_epochs=3 if quick else 5,
+                                         without_flush=not quick)
+    if "cli" in sections:
+        log("the command line")
+        results["cli"] = cli.measure(rounds=2 if quick else 5)
+    results["targets"] = judge(results)
+    results["seconds"] = time.perf_counter() - started
+    return results
+
+
+def judge(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """Each target of issue 7: (name, goal, what this run measured, met?)."""
+    rows: list[tuple[str, str, str, bool | None]] = []
+    acc = results.get("accuracy", {})
+    if acc:
+        for name, goal in (("glassnet recommended", 0.988), ("glassnet defaults", 0.980)):
+            mean = acc[name]["mean_accuracy"]
+            rows.append((f"accuracy of {name}", f">= {100 * goal:.1f}% mean",
+                         report.pct(mean), mean >= goal))
+        latency = acc["glassnet defaults"]["latency_seconds"]
+        rows.append(("single-image predict (glassnet defaults)", "<= 10 µs", report.ms(latency),
+                     latency <= 10e-6))
+    tgt = results.get("target", {})
+    if tgt:
+        ours = tgt["glassnet fastest"]
+        sklearn_variants = [name for name in tgt if name.startswith("sklearn MLP fastest")]
+        quickest_sklearn = min(sklearn_variants, key=lambda name: tgt[name]["seconds"])
+        for name, factor in ((quickest_sklearn, 4), ("PyTorch CPU", 15)):
+            theirs = tgt[name]
+            if ours["budget"] is None or theirs["budget"] is None:
+                rows.append((f"time to 97.5% vs {name}", f"<= 1/{factor}", "not reached", False))
+                continue
+            wall = theirs["seconds"] / ours["seconds"]
+            cpu = theirs["cpu_seconds"] / ours["cpu_seconds"]
+            rows.append((f"time to 97.5% vs {name}", f"<= 1/{factor} of its time",
+                         f"{report.ms(ours['seconds'])} vs {report.ms(theirs['seconds'])}: "
+                         f"1/{wall:.1f} (CPU: 1/{cpu:.1f})", wall >= factor))
+    if "epoch" in results:
+        r = results["epoch"]["ratio"]
+        rows.append(("epoch time vs matrix products only", "<= 2x", f"{r:.2f}x", r <= 2.0))
+    if "cli" in results and "error" not in results["cli"]:
+        c = results["cli"]
+        rows.append(("`glassnet --help`", "< 150 ms",
+                     f"{report.ms(c['help_seconds'])} (CPU {report.ms(c['help_cpu_seconds'])})",
+                     c["help_seconds"] < 0.150))
+        rows.append(("`glassnet train` with defaults, end to end", "< 1 s",
+                     f"{report.ms(c['train_seconds'])} (CPU {report.ms(c['train_cpu_seconds'])})",
+                     c["train_seconds"] < 1.0))
+    mem = results.get("memory", {}).get("glassnet defaults")
+    if mem and "error" not in mem:
+        rows.append(("peak RSS of import + training (glassnet defaults)",
+                     "< 60 MB, no scikit-learn or matplotlib",
+                     f"{mem['peak_rss_mb']:.0f} MB, scikit-learn imported: "
+                     f"{mem['sklearn_imported']}, matplotlib: {mem['matplotlib_imported']}",
+                     mem["peak_rss_mb"] < 60 and not mem["sklearn_imported"]
+                     and not mem["matplotlib_imported"]))
+    if "mnist" in results:
+        m = results["mnist"]
+        epochs = m["epoch_seconds"]
+        fastest_torch = min(v for k, v in epochs.items() if k.startswith("pytorch"))
+        rows.append(("MNIST-sized epoch vs PyTorch CPU (its faster thread setting)",
+                     "no slower", f"{report.ms(epochs['glassnet'])} vs {report.ms(fastest_torch)}",
+                     epochs["glassnet"] <= fastest_torch))
+        rows.append(("no subnormal slowdown after the first epoch", "later / first <= 1.2x",
+                     f"{m['later_over_first']:.2f}x", m["later_over_first"] <= 1.2))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (rougher medians)")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections: {', '.join(SECTIONS)}")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
+                        help="where to write the Markdown page")
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw results")
+    arguments = parser.parse_args(argv)
+    sections = tuple(s.strip() for s in arguments.only.split(",") if s.strip())
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown sections {unknown}; choose from {', '.join(SECTIONS)}")
+    results = run(sections, arguments.quick)
+    report.write_atomically(arguments.output, report.render(results))
+    if arguments.json:
+        report.write_atomically(arguments.json, json.dumps(results, indent=2, default=str))
+    log(f"wrote {arguments.output} in {results['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,266 @@
+"""Every contender behind one small interface: fit, predict, predict one image.
+
+A contender knows how to train on (X, y) with a seed and an optional *budget* (its
+number of epochs or iterations; ``None`` means its own setting), how to predict a
+batch of images and how to predict one image the way a user would. Heavy libraries
+(scikit-learn, PyTorch) are imported inside the methods, so that a process that
+measures glassnet's memory never loads them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: Budgets tried, in order, when looking for the time to reach the target accuracy.
+EPOCH_BUDGETS = (2, 4, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100)
+
+
+@dataclass
+class Contender:
+    """Base class: a named way to train and use a classifier."""
+
+    name: str
+    library: str = "glassnet"
+    #: The same settings as ``name`` in words, for the report.
+    settings: str = ""
+    #: Whether the time-to-target search may vary this contender's budget.
+    has_budget: bool = False
+
+    def fit(self, X: np.ndarray, y: np.ndarray, seed: int, budget: int | None = None) -> Any:
+        raise NotImplementedError
+
+    def predict(self, model: Any, X: np.ndarray) -> np.ndarray:
+        return model.predict(X)
+
+    def predict_one(self, model: Any, x: np.ndarray) -> Any:
+        """Classify one image (64,) through the library's public API."""
+        return model.predict(x.reshape(1, -1))[0]
+
+
+# ---------------------------------------------------------------------- glassnet
+@dataclass
+class Glassnet(Contender):
+    """glassnet's ``Network`` and ``train`` with the given keyword settings.
+
+    ``members`` > 1 trains that many networks (seeds ``seed * members + k``) and
+    averages their probabilities: see ``Averaged``.
+    """
+
+    hidden: Sequence[int] = (32,)
+    dtype: str = "float64"
+    optimizer: tuple[str, dict[str, Any]] | None = None
+    train_settings: dict[str, Any] = field(default_factory=dict)
+    members: int = 1
+    has_budget: bool = True
+
+    def _network(self, seed: int) -> Any:
+        import glassnet as gn
+
+        return gn.Network([64, *self.hidden, 10], seed=seed, dtype=self.dtype)
+
+    def fit(self, X, y, seed, budget=None):
+        import glassnet as gn
+
+        settings = dict(self.train_settings)
+        if budget is not None:
+            settings["epochs"] = budget
+        networks = []
+        for member in range(self.members):
+            member_seed = seed * self.members + member
+            network = self._network(member_seed)
+            optimizer = None
+            if self.optimizer is not None:
+                name, options = self.optimizer
+                optimizer = gn.get_optimizer(name, **options)
+            gn.train(network, (X, y), optimizer=optimizer, seed=member_seed, **settings)
+            networks.append(network)
+        return networks[0] if self.members == 1 else Averaged(networks)
+
+    def predict_one(self, model, x):
+        return model.predict(x)[0]  # a flat (64,) vector is one image to glassnet
+
+
+class Averaged:
+    """Several trained networks that answer together by averaging their probabilities.
+
+    Networks trained from different random starts make partly different mistakes;
+    the average of their probabilities is right more often than any one of them.
+    (This is all an "ensemble" is.) It offers ``predict`` and ``predict_proba`` like
+    a single ``Network``.
+    """
+
+    def __init__(self, networks: Sequence[Any]) -> None:
+        self.networks = list(networks)
+        self.classes = self.networks[0].classes
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Mean of the networks' probabilities (n, n_classes)."""
+        total = self.networks[0].predict_proba(X)
+        for network in self.networks[1:]:
+            total = total + network.predict_proba(X)
+        return total / len(self.networks)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.classes[self.predict_proba(X).argmax(axis=1)]
+
+
+# ---------------------------------------------------------------------- scikit-learn
+@dataclass
+class SklearnMLP(Contender):
+    """scikit-learn's MLPClassifier; the budget is ``max_iter`` (epochs).
+
+    ``blas_threads`` limits NumPy's BLAS threads during the fit (threadpoolctl), as
+    glassnet does for small products; None leaves scikit-learn as it comes.
+    """
+
+    library: str = "scikit-learn"
+    options: dict[str, Any] = field(default_factory=dict)
+    has_budget: bool = True
+    blas_threads: int | None = None
+
+    def fit(self, X, y, seed, budget=None):
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.neural_network import MLPClassifier
+        from threadpoolctl import threadpool_limits
+
+        options = dict(self.options)
+        if budget is not None:
+            options["max_iter"] = budget
+        model = MLPClassifier(random_state=seed, **options)
+        with warnings.catch_warnings(), threadpool_limits(limits=self.blas_threads,
+                                                          user_api="blas"):
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return model.fit(X, y)
+
+
+@dataclass
+class SklearnModel(Contender):
+    """Any other scikit-learn classifier, made by ``make(seed)``."""
+
+    library: str = "scikit-learn"
+    kind: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def fit(self, X, y, seed, budget=None):
+        if self.kind == "svc":
+            from sklearn.svm import SVC as model_class
+        elif self.kind == "knn":
+            from sklearn.neighbors import KNeighborsClassifier as model_class
+        else:
+            from sklearn.linear_model import LogisticRegression as model_class
+        return model_class(**self.options).fit(X, y)
+
+
+# ---------------------------------------------------------------------- PyTorch
+@dataclass
+class Torch(Contender):
+    """PyTorch on the CPU: Linear-ReLU-Linear, cross-entropy, Adam, shuffled minibatches.
+
+    The training loop is the usual hand-written one (no DataLoader, which would only
+    add overhead at this size). ``threads`` sets ``torch.set_num_threads``.
+    """
+
+    library: str = "pytorch"
+    hidden: int = 100
+    learning_rate: float = 0.01
+    batch_size: int = 64
+    epochs: int = 10
+    threads: int = 1
+    has_budget: bool = True
+
+    def fit(self, X, y, seed, budget=None):
+        import torch
+
+        torch.set_num_threads(self.threads)
+        torch.manual_seed(seed)
+        model = torch.nn.Sequential(
+            torch.nn.Linear(X.shape[1], self.hidden), torch.nn.ReLU(),
+            torch.nn.Linear(self.hidden, 10),
+        )
+        optimizer = torch.optim.Adam(model.parameters(), lr=self.learning_rate)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        inputs = torch.as_tensor(X, dtype=torch.float32)
+        labels = torch.as_tensor(y, dtype=torch.long)
+        generator = torch.Generator().manual_seed(seed)
+        for _ in range(budget or self.epochs):
+            order = torch.randperm(len(inputs), generator=generator)
+            for start in range(0, len(inputs), self.batch_size):
+                batch = order[start:start + self.batch_size]
+                optimizer.zero_grad()
+                loss_fn(model(inputs[batch]), labels[batch]).backward()
+                optimizer.step()
+        model.eval()
+        return model
+
+    def predict(self, model, X):
+        import torch
+
+        with torch.no_grad():
+            return model(torch.as_tensor(X, dtype=torch.float32)).argmax(dim=1).numpy()
+
+    def predict_one(self, model, x):
+        import torch
+
+        with torch.no_grad():
+            return int(model(torch.as_tensor(x, dtype=torch.float32)).argmax())
+
+
+# ---------------------------------------------------------------------- the line-up
+#: glassnet as shipped: ``train(Network([64, 32, 10]), data)``.
+GLASSNET_DEFAULTS = Glassnet("glassnet defaults",
+                             settings="Network([64, 32, 10]), train() defaults")
+
+#: glassnet tuned for speed: reaches 97.5% in the fewest seconds (see docs/benchmarks.md).
+GLASSNET_FASTEST = Glassnet(
+    "glassnet fastest",
+    settings="64-100-10 float32, Adam 0.01, batch 64, weights averaged from epoch 3, "
+             "no validation split, no input noise, 10 epochs",
+    hidden=(100,), dtype="float32", optimizer=("adam", {"learning_rate": 0.01}),
+    train_settings={"epochs": 10, "batch_size": 64, "validation_fraction": 0.0,
+                    "input_noise": 0.0, "average_from": 3},
+)
+
+#: glassnet tuned for accuracy: a wider hidden layer, a gentler and longer walk whose
+#: weights are averaged over the last 150 epochs, and every training image used.
+GLASSNET_RECOMMENDED = Glassnet(
+    "glassnet recommended",
+    settings="64-256-10 float32, SGD 0.05 momentum 0.9, batch 32, input noise 0.25, "
+             "weights averaged from epoch 50, no validation split, 200 epochs",
+    hidden=(256,), dtype="float32", optimizer=("sgd", {"learning_rate": 0.05, "momentum": 0.9}),
+    train_settings={"epochs": 200, "batch_size": 32, "input_noise": 0.25,
+                    "validation_fraction": 0.0, "average_from": 50},
+)
+
+SKLEARN_DEFAULTS = SklearnMLP("sklearn MLP defaults", settings="MLPClassifier()")
+SKLEARN_FASTEST = SklearnMLP(
+    "sklearn MLP fastest", settings="MLPClassifier((100,), learning_rate_init=0.01, max_iter=20)",
+    options={"hidden_layer_sizes": (100,), "learning_rate_init": 0.01, "max_iter": 20},
+)
+SKLEARN_FASTEST_ONE_THREAD = SklearnMLP(
+    "sklearn MLP fastest, 1 BLAS thread",
+    settings="as sklearn MLP fastest, fitted under threadpool_limits(1, 'blas')",
+    options=SKLEARN_FASTEST.options, blas_threads=1,
+)
+TORCH = Torch(
+    "PyTorch CPU",
+    settings="64-100-10, Adam 0.01, batch 64, 10 epochs, 1 thread (glassnet fastest's "
+             "network and optimizer)",
+)
+SVC = SklearnModel("SVC", kind="svc", settings='SVC(gamma="scale", C=10)',
+                   options={"gamma": "scale", "C": 10})
+KNN = SklearnModel("kNN", kind="knn", settings="KNeighborsClassifier(n_neighbors=3)",
+                   options={"n_neighbors": 3})
+LOGISTIC = SklearnModel("logistic regression", kind="logistic",
+                        settings="LogisticRegression(C=1, max_iter=2000)",
+                        options={"C": 1.0, "max_iter": 2000})
+
+CONTENDERS: list[Contender] = [
+    GLASSNET_DEFAULTS, GLASSNET_RECOMMENDED, GLASSNET_FASTEST, SKLEARN_DEFAULTS,
+    SKLEARN_FASTEST, TORCH, SVC, KNN, LOGISTIC,
+]
+BY_NAME = {contender.name: contender for contender in CONTENDERS}

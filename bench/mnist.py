@@ -1,0 +1,119 @@
+"""One epoch of an MNIST-sized problem: 60000 images of 784 pixels, a 784-128-10 network.
+
+The images are synthetic (no download): ten random 20x20 patterns, one per class,
+each image its class pattern plus noise, dimmed pixels set to 0, and a 4-pixel
+border that is always 0, like MNIST's. The always-white border matters: the weights
+of those pixels get a slope of exactly 0, so Adam's running averages for them shrink
+every step and, without glassnet's flush to 0, sink into slow subnormal numbers
+after the first epoch. The run therefore also compares later epochs to the first.
+
+Contenders: glassnet (float32, Adam 0.001, batches of 128), PyTorch CPU with the same
+network and settings (one thread, and its default thread count), and scikit-learn's
+MLPClassifier doing one epoch with ``partial_fit``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+
+from .protocol import median
+
+SIZE, SIDE, BORDER, HIDDEN, BATCH_SIZE, LEARNING_RATE = 60_000, 28, 4, 128, 128, 0.001
+
+
+def synthetic_mnist(n: int = SIZE, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """X (n, 784) float32 in 0..1 with an always-0 border, y (n,) ints 0..9."""
+    rng = np.random.default_rng(seed)
+    inner = SIDE - 2 * BORDER
+    patterns = rng.random((10, inner * inner), dtype=np.float32)
+    y = rng.integers(0, 10, size=n)
+    centre = patterns[y]
+    centre += 0.4 * rng.standard_normal(centre.shape, dtype=np.float32)
+    centre[centre < 0.5] = 0.0
+    np.clip(centre, 0.0, 1.0, out=centre)
+    X = np.zeros((n, SIDE, SIDE), dtype=np.float32)
+    X[:, BORDER:SIDE - BORDER, BORDER:SIDE - BORDER] = centre.reshape(n, inner, inner)
+    return X.reshape(n, SIDE * SIDE), y
+
+
+def glassnet_epochs(X, y, epochs: int) -> list[float]:
+    """Each epoch's seconds in one ``train`` run (History.seconds)."""
+    import glassnet as gn
+
+    network = gn.Network([X.shape[1], HIDDEN, 10], dtype=np.float32)
+    history = gn.train(
+        network, (X, y), optimizer=gn.Adam(learning_rate=LEARNING_RATE), epochs=epochs,
+        batch_size=BATCH_SIZE, validation_fraction=0.0, input_noise=0.0, average_from=None,
+    )
+    return list(history.seconds)
+
+
+def torch_epoch(X, y, threads: int) -> float:
+    import torch
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(X.shape[1], HIDDEN), torch.nn.ReLU(),
+                                torch.nn.Linear(HIDDEN, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    inputs, labels = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+    started = time.perf_counter()
+    order = torch.randperm(len(inputs))
+    for start in range(0, len(inputs), BATCH_SIZE):
+        batch = order[start:start + BATCH_SIZE]
+        optimizer.zero_grad()
+        loss_fn(model(inputs[batch]), labels[batch]).backward()
+        optimizer.step()
+    return time.perf_counter() - started
+
+
+def sklearn_epoch(X, y) -> float:
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    model = MLPClassifier(hidden_layer_sizes=(HIDDEN,), batch_size=BATCH_SIZE,
+                          learning_rate_init=LEARNING_RATE, random_state=0)
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.partial_fit(X, y, classes=np.arange(10))
+    return time.perf_counter() - started
+
+
+def measure(rounds: int = 2, subnormal_epochs: int = 5, without_flush: bool = True) -> dict:
+    """Epoch times of every contender in turns, then glassnet's later epochs vs its first."""
+    import torch
+
+    from glassnet import optimizers
+
+    X, y = synthetic_mnist()
+    default_threads = torch.get_num_threads()
+    times: dict[str, list[float]] = {"glassnet": [], "pytorch (1 thread)": [],
+                                     f"pytorch ({default_threads} threads)": [],
+                                     "sklearn partial_fit": []}
+    for _ in range(rounds):
+        times["glassnet"].append(glassnet_epochs(X, y, 1)[0])
+        times["pytorch (1 thread)"].append(torch_epoch(X, y, 1))
+        times[f"pytorch ({default_threads} threads)"].append(torch_epoch(X, y, default_threads))
+        times["sklearn partial_fit"].append(sklearn_epoch(X, y))
+    torch.set_num_threads(default_threads)
+    result = {"epoch_seconds": {name: median(values) for name, values in times.items()},
+              "rounds": rounds}
+
+    later = glassnet_epochs(X, y, subnormal_epochs)
+    result["glassnet_epochs"] = later
+    result["later_over_first"] = median(later[1:]) / later[0]
+    if without_flush:
+        saved = optimizers.FLUSH_EVERY
+        optimizers.FLUSH_EVERY = 10**12  # never flush: what the epochs cost without it
+        try:
+            unflushed = glassnet_epochs(X, y, subnormal_epochs)
+        finally:
+            optimizers.FLUSH_EVERY = saved
+        result["glassnet_epochs_without_flush"] = unflushed
+        result["later_over_first_without_flush"] = median(unflushed[1:]) / unflushed[0]
+    return result

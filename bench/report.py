@@ -1,0 +1,185 @@
+"""docs/benchmarks.md: the numbers of one run, as tables, with the targets beside them."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+TARGETS_NOTE = (
+    "Targets come from issue 7. They are shown here, never asserted in tests. "
+    "A target is judged on this run's medians; on a shared machine a rerun can move "
+    "a borderline result either way."
+)
+
+
+def ms(seconds: float) -> str:
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "-"
+    return f"{seconds * 1e3:,.1f} ms" if seconds >= 1e-3 else f"{seconds * 1e6:,.1f} µs"
+
+
+def pct(value: float) -> str:
+    return "-" if value is None or math.isnan(value) else f"{100 * value:.2f}%"
+
+
+def ratio(a: float, b: float) -> str:
+    if not a or not b or math.isnan(a) or math.isnan(b):
+        return "-"
+    return f"{a / b:.2f}x"
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def verdict(met: bool | None) -> str:
+    return "n/a" if met is None else ("met" if met else "NOT met")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".benchmarks-", suffix=".md")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def render(results: dict[str, Any]) -> str:
+    """The whole page from the results of ``bench.__main__.run``."""
+    parts = ["# Benchmarks", "",
+             "Written by `python -m bench` (`make bench`); do not edit by hand. "
+             "The protocol is in DESIGN.md: scikit-learn's copy of the UCI digits, X / 16, five "
+             "stratified 80/20 splits (`random_state` 0 to 4), every contender trained on every "
+             "split in turns (A B C ... A B C), medians quoted. Wall times are what a user waits; "
+             "CPU times (this process) are shown where a busy machine makes wall times jumpy.",
+             ""]
+    if results.get("quick"):
+        parts += ["**Quick run** (`--quick`): fewer rounds, so the medians are rougher.", ""]
+    parts += ["## Machine", "", table(["", ""], list(results["machine"].items())), ""]
+    parts += targets_section(results)
+    if "accuracy" in results:
+        parts += accuracy_section(results)
+    if "target" in results:
+        parts += target_section(results)
+    if "epoch" in results:
+        parts += epoch_section(results["epoch"])
+    if "memory" in results:
+        parts += memory_section(results["memory"])
+    if "mnist" in results:
+        parts += mnist_section(results["mnist"])
+    if "cli" in results:
+        parts += cli_section(results["cli"])
+    parts += ["## Settings of each contender", "",
+              table(["contender", "library", "settings"],
+                    [[c["name"], c["library"], c["settings"]] for c in results["contenders"]]),
+              "", f"Whole run: {results['seconds']:.0f} s.", ""]
+    return "\n".join(parts)
+
+
+def targets_section(results: dict[str, Any]) -> list[str]:
+    rows = []
+    for name, goal, measured, met in results.get("targets", []):
+        rows.append([name, goal, measured, verdict(met)])
+    return ["## Targets", "", TARGETS_NOTE, "", table(["target", "goal", "this run", ""], rows), ""]
+
+
+def accuracy_section(results: dict[str, Any]) -> list[str]:
+    rows = []
+    baseline = results["accuracy"].get("sklearn MLP fastest", {}).get("fit_seconds")
+    for name, s in results["accuracy"].items():
+        rows.append([name, f"{pct(s['mean_accuracy'])} ± {100 * s['std_accuracy']:.2f}",
+                     ms(s["fit_seconds"]), ms(s["fit_cpu_seconds"]),
+                     ratio(s["fit_seconds"], baseline),
+                     ms(s["predict_seconds"]), ms(s["latency_seconds"])])
+    return ["## Accuracy and speed on the digits (five splits)", "",
+            table(["contender", "test accuracy (mean ± std)", "fit (median)", "fit CPU",
+                   "fit vs sklearn fastest", "predict 360 images", "predict 1 image"], rows),
+            "", "Predicting one image goes through the public API: `network.predict(x)` for "
+            "glassnet, `model.predict(x.reshape(1, -1))` for scikit-learn, a `no_grad` forward "
+            "for PyTorch.", ""]
+
+
+def target_section(results: dict[str, Any]) -> list[str]:
+    rows = []
+    summaries = results["target"]
+    for name, s in summaries.items():
+        tried = ", ".join(f"{budget}: {pct(acc)}" for budget, acc in s["tried"])
+        rows.append([name, s["budget"] if s["budget"] is not None else "not reached",
+                     pct(s["mean_accuracy"]), ms(s["seconds"]), ms(s["cpu_seconds"]), tried])
+    return ["## Time to reach 97.5% mean test accuracy", "",
+            "Each contender is trained from scratch with growing budgets (epochs, or "
+            "`max_iter`) until its mean test accuracy over the five splits reaches 97.5%; the "
+            "fits at that budget are then timed again in turns.", "",
+            table(["contender", "budget (epochs)", "mean accuracy", "fit (median)", "fit CPU",
+                   "budgets tried: mean accuracy"], rows), ""]
+
+
+def epoch_section(e: dict[str, Any]) -> list[str]:
+    return ["## Epoch time against the matrix products alone", "",
+            "64-100-10, float32, batches of 128, the 1437 training images of split 0 "
+            f"({e['steps_per_epoch']} steps). glassnet's epoch is `History.seconds` (every step "
+            "plus the end-of-epoch loss and accuracy on the training images); the floor is the "
+            "same epoch's five matrix products per step and nothing else, on one BLAS thread as "
+            f"in training. Medians of {e['rounds']} turns.", "",
+            table(["", "epoch"], [["glassnet", ms(e["glassnet_epoch_seconds"])],
+                                  ["matrix products only", ms(e["gemm_epoch_seconds"])],
+                                  ["ratio", f"{e['ratio']:.2f}x"]]), ""]
+
+
+def memory_section(memory: dict[str, Any]) -> list[str]:
+    rows = []
+    for name, m in memory.items():
+        if "error" in m:
+            rows.append([name, "failed: " + " ".join(m["error"]), "", ""])
+            continue
+        rows.append([name, f"{m['peak_rss_mb']:.0f} MB", "yes" if m["sklearn_imported"] else "no",
+                     "yes" if m["torch_imported"] else "no"])
+    return ["## Peak memory: import + train + predict, each in a fresh process", "",
+            table(["contender", "peak RSS", "imports scikit-learn", "imports torch"], rows), ""]
+
+
+def mnist_section(m: dict[str, Any]) -> list[str]:
+    rows = [[name, ms(seconds), ratio(seconds, m["epoch_seconds"]["glassnet"])]
+            for name, seconds in m["epoch_seconds"].items()]
+    parts = ["## One epoch of an MNIST-sized problem (60000 x 784, 784-128-10)", "",
+             "Synthetic images with MNIST's always-white border (see bench/mnist.py); float32, "
+             "Adam 0.001, batches of 128. glassnet's epoch includes its end-of-epoch loss and "
+             "accuracy over all 60000 training images, which the others do not compute. "
+             f"Medians of {m['rounds']} turns.", "",
+             table(["contender", "one epoch", "vs glassnet"], rows), "",
+             "Later epochs against the first (subnormal numbers would slow them down):", ""]
+    later = [["glassnet", ", ".join(f"{s:.2f} s" for s in m["glassnet_epochs"]),
+              f"{m['later_over_first']:.2f}x"]]
+    if "glassnet_epochs_without_flush" in m:
+        later.append(["glassnet without the flush to 0",
+                      ", ".join(f"{s:.2f} s" for s in m["glassnet_epochs_without_flush"]),
+                      f"{m['later_over_first_without_flush']:.2f}x"])
+    parts += [table(["", "epoch times", "later epochs / first"], later), ""]
+    return parts
+
+
+def cli_section(c: dict[str, Any]) -> list[str]:
+    if "error" in c:
+        return ["## The command line", "", c["error"], ""]
+    rows = [["`glassnet --help`", ms(c["help_seconds"]), ms(c["help_cpu_seconds"]),
+             f"{c['help_peak_rss_mb']:.0f} MB"],
+            ["`glassnet train` (defaults)", ms(c["train_seconds"]), ms(c["train_cpu_seconds"]),
+             f"{c['train_peak_rss_mb']:.0f} MB"]]
+    parts = ["## The command line, end to end (imports included)", "",
+             f"Real processes, medians of {c['rounds']} runs. CPU time is the process's user + "
+             "system time: on an idle machine the wall time is close to it.", "",
+             table(["command", "wall time", "CPU time", "peak RSS"], rows), ""]
+    if c.get("failures"):
+        parts += ["Failures: " + "; ".join(c["failures"]), ""]
+    return parts
