@@ -460,7 +460,7 @@
         node.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") selectNeuron(l, j); });
         group.append(node);
       });
-      caption(positions[l + 1][0][0], isOutput ? "outputs" : `hidden ${l + 1}`, `${n.sizes[l + 1]}`);
+      caption(positions[l + 1][0][0], isOutput ? "outputs" : `hidden ${l + 1}`, `${n.sizes[l + 1]} neuron${n.sizes[l + 1] === 1 ? "" : "s"}`);
     }
   }
   function strongest(pairs, weights, count) {
