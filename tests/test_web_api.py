@@ -291,6 +291,23 @@ def test_a_pace_spaces_the_epochs_and_pause_still_answers(client):
     assert wait_until_finished(client)["outcome"]["epochs"] == 1
 
 
+def test_a_failed_training_reports_its_error_and_keeps_the_network(app, monkeypatch):
+    def diverging(*args, **kwargs):
+        raise gn.TrainingDiverged("the loss became nan in epoch 3: the steps are too big")
+
+    monkeypatch.setattr("glassnet.web.livetraining.run", diverging)
+    client = TestClient(app, base_url=BASE)
+    before = client.get("/api/network").json()
+    assert client.post("/api/training/start", json={"epochs": 5}).status_code == 202
+    status = wait_until_finished(client)
+    assert status["state"] == "failed"
+    assert "steps are too big" in status["outcome"]["error"]
+    after = client.get("/api/network").json()
+    assert after["version"] == before["version"] and after["sizes"] == before["sizes"]
+    with client.stream("GET", "/api/training/events") as response:
+        assert "event: failed" in "".join(response.iter_text())
+
+
 def test_training_controls_need_a_training(app):
     fresh = TestClient(app, base_url=BASE)
     assert fresh.get("/api/training").json()["state"] == "idle"

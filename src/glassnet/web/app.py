@@ -215,17 +215,18 @@ class Explorer:
         check.reject_unknown(body, {"hidden", "activation", "output", "loss", "optimizer",
                                     "learning_rate", "batch_size", "epochs", "seed",
                                     "early_stopping", "pace"})
-        hidden = check.get_int_list(body, "hidden", max_length=MAX_HIDDEN_LAYERS, low=1,
-                                    high=MAX_HIDDEN_UNITS, default=[32])
         defaults = LIVE_DEFAULTS
+        hidden = check.get_int_list(body, "hidden", max_length=MAX_HIDDEN_LAYERS, low=1,
+                                    high=MAX_HIDDEN_UNITS, default=list(defaults.hidden))
         optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS),
                                      default=defaults.optimizer)
-        output = check.get_choice(body, "output", OUTPUT_ACTIVATIONS, default="softmax")
+        output = check.get_choice(body, "output", OUTPUT_ACTIVATIONS, default=defaults.output)
         settings = RunSettings(
             hidden=tuple(hidden),
-            activation=check.get_choice(body, "activation", HIDDEN_ACTIVATIONS, default="relu"),
+            activation=check.get_choice(body, "activation", HIDDEN_ACTIVATIONS,
+                                        default=defaults.activation),
             output=output,
-            loss=check.get_choice(body, "loss", list(LOSSES), default="cross_entropy"),
+            loss=check.get_choice(body, "loss", list(LOSSES), default=defaults.loss),
             optimizer=optimizer,
             learning_rate=check.get_number(body, "learning_rate", low=1e-6, high=10.0,
                                            default=None),
@@ -310,7 +311,7 @@ class Explorer:
         """POST /api/training/{pause,resume,step,stop}."""
         body = await read_body(request)
         check.reject_unknown(body, set())
-        actions = {"pause", "resume", "step", "stop"}
+        actions = ("pause", "resume", "step", "stop")
         action = request.path_params["action"]
         if action not in actions:
             return error_response(404, f"unknown training action; use one of: {', '.join(actions)}")
