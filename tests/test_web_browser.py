@@ -81,11 +81,12 @@ def page(browser, server_url):
     page.set_default_timeout(TIMEOUT_MS)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(server_url + "/")
     page.wait_for_selector("body[data-ready=true]")
     yield page
     context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"errors on the page (scripts, policy, failed requests): {errors}"
 
 
 def screenshot(page, name: str) -> None:
