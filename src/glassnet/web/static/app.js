@@ -541,6 +541,7 @@
       $("s-layer").value = String(info.layer);
       $("s-row").value = String(best);
       $("s-column").value = String(info.neuron);
+      updateSlopeBounds();
       showTab("slope");
       pickSlope();
     });
@@ -797,6 +798,8 @@
     const l = Number($("s-layer").value || 0);
     $("s-row").max = String(n.sizes[l] - 1);
     $("s-column").max = String(n.sizes[l + 1] - 1);
+    $("s-row-label").textContent = l === 0 ? "from pixel (0–63, row × 8 + column)" : `from neuron (0–${n.sizes[l] - 1})`;
+    $("s-column-label").textContent = `to neuron (0–${n.sizes[l + 1] - 1})`;
   }
   $("s-layer").addEventListener("change", updateSlopeBounds);
 
