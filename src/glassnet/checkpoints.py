@@ -36,12 +36,10 @@ Whatever is wrong with a checkpoint file, loading raises one ``CheckpointError``
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
 import os
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +58,7 @@ from .modelfile import (
     _dump_json,
     _parse_json,
     _read_npy_member,
+    _reading,
 )
 from .training import History, TrainingState
 
@@ -289,7 +288,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     CheckpointError
         For any problem at all (no such file, corrupt, truncated, hostile, foreign).
     """
-    with _reading(path):
+    with _reading(path, "checkpoint", CheckpointError):
         file = Path(path)
         _check_regular_file(file, "checkpoint")
         if not zipfile.is_zipfile(file):
@@ -316,28 +315,6 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         raise CheckpointError(f"cannot load {os.fspath(path)}: checkpoint is corrupt: checksum "
                               "mismatch (these are not the numbers that were saved)")
     return _build(meta, arrays)
-
-
-@contextlib.contextmanager
-def _reading(path: str | os.PathLike[str]) -> Iterator[None]:
-    """Turn every failure while reading ``path`` into one CheckpointError."""
-    prefix = f"cannot load {os.fspath(path)}"
-    try:
-        yield
-    except ModelFormatError as error:
-        raise CheckpointError(f"{prefix}: {error}") from None
-    except FileNotFoundError:
-        raise CheckpointError(f"{prefix}: no such file") from None
-    except PermissionError:
-        raise CheckpointError(f"{prefix}: permission denied") from None
-    except Exception as error:  # whatever zipfile, NumPy, json or the OS raised
-        if isinstance(error, OSError) and error.strerror:
-            detail = error.strerror
-        elif isinstance(error, EOFError):
-            detail = "it ends too early"
-        else:
-            detail = str(error) or type(error).__name__
-        raise CheckpointError(f"{prefix}: checkpoint is corrupt: {detail}") from error
 
 
 def _check_directory(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:

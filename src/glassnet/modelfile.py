@@ -44,15 +44,12 @@ and ``load_json`` reads it back with the same checks.
 from __future__ import annotations
 
 import contextlib
-import glob
 import hashlib
 import json
 import math
 import os
 import re
-import secrets
 import stat
-import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -62,13 +59,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .activations import ACTIVATIONS
+from .atomicfile import write_atomically
 from .errors import ConfigError, DataError, GlassnetError, ModelFormatError
 from .network import Network
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
 
 #: The ``format`` value every glassnet model file carries.
 FORMAT_NAME = "glassnet-model"
@@ -366,105 +359,8 @@ def _json_document(meta: dict[str, Any], arrays: Sequence[Array]) -> str:
 
 
 def _atomic_write(target: Path, write: Callable[[IO[bytes]], Any]) -> None:
-    """Write a file so that it is either entirely new or entirely old, never half.
-
-    The bytes go to a fresh temporary file next to the target, are forced to disk
-    (``fsync``), and only then does ``os.replace`` swap it in, which is one atomic
-    step on every operating system. The directory is synced too, so the rename
-    itself survives a power cut. If anything fails, the temporary file is removed.
-
-    A process killed mid-write (SIGKILL, a power cut) cannot remove its temporary
-    file. So the writer holds a lock on it while writing, and every save first
-    removes the temporary files of the same target that nobody holds a lock on any
-    more (``_remove_abandoned``): they never pile up.
-    """
-    directory = target.parent
-    temporary: Path | None = None
-    _remove_abandoned(target)
-    try:
-        # os.open with mode 0o666 (rather than tempfile, which uses 0o600) so the new
-        # file gets the permissions the user's umask gives any other file.
-        for _attempt in range(100):
-            candidate = directory / f".{target.name}.{secrets.token_hex(6)}.tmp"
-            try:
-                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-                descriptor = os.open(candidate, flags, 0o666)
-            except FileExistsError:
-                continue
-            temporary = candidate
-            break
-        else:
-            raise FileExistsError(f"could not create a temporary file in {directory}")
-        if fcntl is not None:  # released by the system however this process ends
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as error:
-        reason = error.strerror or str(error) or type(error).__name__
-        raise GlassnetError(
-            f"could not write model file {target}: {reason}; the previous file, if any, "
-            "is unchanged"
-        ) from error
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-    _sync_directory(directory)
-
-
-#: A temporary file younger than this is never removed as abandoned: its writer may be
-#: between creating it and locking it.
-ABANDONED_AFTER_SECONDS = 2.0
-
-
-def _remove_abandoned(target: Path) -> None:
-    """Remove ``target``'s temporary files left by writers that died (best effort).
-
-    A temporary file whose lock can be taken has no living writer. Only on systems
-    with ``fcntl.flock`` (Linux, macOS); elsewhere such files stay (they are hidden
-    and never read).
-    """
-    if fcntl is None:
-        return
-    try:
-        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
-    except OSError:
-        return
-    now = time.time()
-    for candidate in candidates:
-        try:
-            if now - candidate.stat().st_mtime < ABANDONED_AFTER_SECONDS:
-                continue
-            descriptor = os.open(candidate, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # a living writer holds it
-        else:
-            with contextlib.suppress(OSError):
-                candidate.unlink()
-        finally:
-            os.close(descriptor)
-
-
-def _sync_directory(directory: Path) -> None:
-    """Flush the directory entry of a rename to disk (not possible everywhere; best effort)."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+    """Write the model file all at once or not at all (see ``glassnet.atomicfile``)."""
+    write_atomically(target, write, what="model file")
 
 
 # ====================================================================== loading
@@ -570,17 +466,19 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _reading(path: str | os.PathLike[str], what: str) -> Iterator[None]:
-    """Turn every failure while reading ``path`` into one ModelFormatError."""
+def _reading(
+    path: str | os.PathLike[str], what: str, error_type: type[ModelFormatError] = ModelFormatError
+) -> Iterator[None]:
+    """Turn every failure while reading ``path`` into one ``error_type`` (a ModelFormatError)."""
     prefix = f"cannot load {os.fspath(path)}"
     try:
         yield
     except ModelFormatError as error:
-        raise ModelFormatError(f"{prefix}: {error}") from None
+        raise error_type(f"{prefix}: {error}") from None
     except FileNotFoundError:
-        raise ModelFormatError(f"{prefix}: no such file") from None
+        raise error_type(f"{prefix}: no such file") from None
     except PermissionError:
-        raise ModelFormatError(f"{prefix}: permission denied") from None
+        raise error_type(f"{prefix}: permission denied") from None
     except Exception as error:  # whatever zipfile, NumPy, json or the OS raised
         if isinstance(error, OSError) and error.strerror:
             detail = error.strerror
@@ -588,7 +486,7 @@ def _reading(path: str | os.PathLike[str], what: str) -> Iterator[None]:
             detail = "it ends too early"
         else:
             detail = str(error) or type(error).__name__
-        raise ModelFormatError(f"{prefix}: {what} is corrupt: {detail}") from error
+        raise error_type(f"{prefix}: {what} is corrupt: {detail}") from error
 
 
 def _check_regular_file(path: Path, what: str) -> int:

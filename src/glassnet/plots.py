@@ -26,10 +26,8 @@ with KIND one of :data:`PLOT_KINDS`.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,7 +39,8 @@ from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike, NDArray
 
 from .activations import get_activation
-from .errors import ConfigError, DataError
+from .atomicfile import write_atomically
+from .errors import ConfigError, DataError, GlassnetError
 from .gradcheck import numerical_slope
 from .training import History
 
@@ -660,36 +659,15 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = 100) ->
     folder = destination.parent
     if not folder.is_dir():
         raise ConfigError(f"{destination}: the folder {folder} does not exist")
-    temporary: Path | None = None
     try:
-        # os.open with mode 0o666 (tempfile would use 0o600) so the picture gets the
-        # permissions the user's umask gives any other new file.
-        for _attempt in range(100):
-            candidate = folder / f".{destination.stem}.{secrets.token_hex(6)}{suffix}"
-            try:
-                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-                descriptor = os.open(candidate, flags, 0o666)
-            except FileExistsError:
-                continue
-            temporary = candidate
-            break
-        else:
-            raise FileExistsError(f"could not create a temporary file in {folder}")
-        with os.fdopen(descriptor, "wb") as stream:
-            figure.savefig(stream, format=suffix[1:], dpi=resolution)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, destination)
-        temporary = None
-    except OSError as error:
-        raise ConfigError(
-            f"{destination}: cannot write the picture ({error.strerror or error}); "
-            "any earlier file there is unchanged"
-        ) from error
+        write_atomically(
+            destination,
+            lambda stream: figure.savefig(stream, format=suffix[1:], dpi=resolution),
+            what="picture",
+        )
+    except GlassnetError as error:
+        raise ConfigError(str(error)) from error.__cause__
     finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
         _close(figure)
     return destination
 
