@@ -209,6 +209,18 @@ def test_changing_a_hand_set_weight_changes_the_output(page):
     assert float(output.get_attribute("data-output")) < before
     assert page.get_by_test_id("hand-cell-3-3").text_content() == "−1"
     assert page.get_by_test_id("handset-accuracy").text_content() != accuracy_before
+
+    page.check("input[name=brush][value='0.5']")  # drag across a row: four cells painted
+    start = page.get_by_test_id("hand-cell-0-0").bounding_box()
+    end = page.get_by_test_id("hand-cell-0-3").bounding_box()
+    page.mouse.move(start["x"] + 10, start["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(end["x"] + 10, end["y"] + 10, steps=12)
+    page.mouse.up()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=hand-cell-0-3]').textContent === '+.5'")
+    assert [page.get_by_test_id(f"hand-cell-0-{c}").text_content() for c in range(5)] == [
+        "+.5", "+.5", "+.5", "+.5", "+1"]
     screenshot(page, "handset")
 
 

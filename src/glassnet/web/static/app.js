@@ -901,16 +901,40 @@
 
   // ------------------------------------------------------------------ hand-set weights
   const handGrid = $("hand-grid");
+  const brush = () => Number(document.querySelector('input[name="brush"]:checked').value);
+  let painting = false, lastPainted = null;
+  function paintCell(cell) {
+    if (!cell || cell === lastPainted || !cell.dataset.cell) return;
+    lastPainted = cell;
+    sendHandset({ cell: cell.dataset.cell.split(",").map(Number), weight: brush() });
+  }
   for (let r = 0; r < 8; r++) {
     for (let c = 0; c < 8; c++) {
-      const cell = el("button", { type: "button", "data-testid": `hand-cell-${r}-${c}`, "aria-label": `weight of pixel ${r},${c}` });
-      cell.addEventListener("click", () => {
-        const brush = Number(document.querySelector('input[name="brush"]:checked').value);
-        sendHandset({ cell: [r, c], weight: brush });
+      const cell = el("button", {
+        type: "button", "data-testid": `hand-cell-${r}-${c}`, "data-cell": `${r},${c}`,
+        "aria-label": `weight of pixel ${r},${c}`,
       });
+      // the pointer paints (press and drag across cells); Enter or Space paints one cell
+      cell.addEventListener("click", (event) => { if (event.detail === 0) { lastPainted = null; paintCell(cell); } });
       handGrid.append(cell);
     }
   }
+  handGrid.addEventListener("pointerdown", (event) => {
+    const cell = event.target.closest("button");
+    if (!cell) return;
+    event.preventDefault();
+    if (cell.hasPointerCapture(event.pointerId)) cell.releasePointerCapture(event.pointerId);
+    painting = true;
+    lastPainted = null;
+    paintCell(cell);
+  });
+  handGrid.addEventListener("pointermove", (event) => {
+    if (!painting) return;
+    const under = document.elementFromPoint(event.clientX, event.clientY);
+    paintCell(under && under.closest ? under.closest("#hand-grid button") : null);
+  });
+  window.addEventListener("pointerup", () => { painting = false; });
+  window.addEventListener("pointercancel", () => { painting = false; });
   document.querySelectorAll("[data-preset]").forEach((button) =>
     button.addEventListener("click", () => sendHandset({ preset: button.dataset.preset })));
   $("hand-bias").addEventListener("change", () => {
@@ -918,10 +942,15 @@
     if (Number.isFinite(bias)) sendHandset({ bias: Math.max(-10, Math.min(10, bias)) });
   });
 
+  let handTicket = 0;
   async function sendHandset(change) {
     const body = Object.assign({}, change);
     if (state.prediction) body.numbers = state.prediction.numbers;
-    try { renderHandset(await api("/api/handset", body)); } catch (error) { toast(error.message); }
+    const ticket = ++handTicket;
+    try {
+      const answer = await api("/api/handset", body);
+      if (ticket === handTicket) renderHandset(answer);  // an older answer arriving late is stale
+    } catch (error) { toast(error.message); }
   }
   function refreshHandset() { sendHandset({}); }
 
