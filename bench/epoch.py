@@ -34,6 +34,29 @@ def glassnet_epoch(X: np.ndarray, y: np.ndarray) -> float:
     return median(history.seconds[1:])
 
 
+def glassnet_steps(X: np.ndarray, y: np.ndarray) -> float:
+    """Median time of the same epoch's steps alone (``backward`` + ``Adam.step``), no scoring."""
+    from threadpoolctl import threadpool_limits
+
+    import glassnet as gn
+
+    network = gn.Network([X.shape[1], HIDDEN, 10], dtype=np.float32)
+    optimizer, loss = gn.Adam(learning_rate=0.001), gn.get_loss("cross_entropy")
+    parameters = network.parameters()
+    X, Y = network.check_inputs(X), network.targets(y)
+    batches = [(X[start:start + BATCH_SIZE], Y[start:start + BATCH_SIZE])
+               for start in range(0, len(X), BATCH_SIZE)]
+    with threadpool_limits(limits=1, user_api="blas"):
+        times = []
+        for _ in range(EPOCHS_PER_RUN):
+            started = time.perf_counter()
+            for X_batch, Y_batch in batches:
+                _, gradients = network.backward(X_batch, Y_batch, loss)
+                optimizer.step(parameters, gradients)
+            times.append(time.perf_counter() - started)
+    return median(times)
+
+
 def gemm_epoch(X: np.ndarray) -> float:
     """The same epoch's five matrix products per step, and nothing else (one BLAS thread)."""
     from threadpoolctl import threadpool_limits
@@ -61,13 +84,16 @@ def gemm_epoch(X: np.ndarray) -> float:
 
 def measure(split: Split, rounds: int = 5) -> dict:
     """Median epoch time of glassnet and of its matrix products, measured in turns."""
-    glassnet_times, gemm_times = [], []
+    glassnet_times, step_times, gemm_times = [], [], []
     for _ in range(rounds):
         glassnet_times.append(glassnet_epoch(split.X_train, split.y_train))
+        step_times.append(glassnet_steps(split.X_train, split.y_train))
         gemm_times.append(gemm_epoch(split.X_train))
     return {
         "glassnet_epoch_seconds": median(glassnet_times),
+        "glassnet_steps_seconds": median(step_times),
         "gemm_epoch_seconds": median(gemm_times),
+        "steps_ratio": median(step_times) / median(gemm_times),
         "ratio": median(glassnet_times) / median(gemm_times),
         "steps_per_epoch": -(-len(split.X_train) // BATCH_SIZE),
         "rounds": rounds,
