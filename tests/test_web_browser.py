@@ -152,6 +152,15 @@ def test_drawing_a_one_and_a_zero_gets_them_guessed(page):
     assert inked_pixels(page, "input-8x8") > 0
     screenshot(page, "drawn-one")
 
+    numbers_of_the_one = page.locator("#numbers").text_content()
+    draw(page, [(60, 60), (220, 60)])  # a bar on top changes what the network sees...
+    page.wait_for_function("before => document.querySelector('#numbers').textContent !== before",
+                           arg=numbers_of_the_one)
+    page.click("#undo")  # ...and undo takes it away again
+    page.wait_for_function("before => document.querySelector('#numbers').textContent === before",
+                           arg=numbers_of_the_one)
+    wait_for_guess(page, "1")
+
     page.get_by_test_id("clear").click()
     wait_for_guess(page, "?")
     assert inked_pixels(page, "input-8x8") == 0

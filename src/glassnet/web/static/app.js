@@ -194,10 +194,18 @@
     redrawPad();
     showEmpty("draw something to see its guess");
   });
-  $("undo").addEventListener("click", () => {
+  function undo() {
     strokes.pop();
     redrawPad();
     if (strokes.length) schedulePredict(0); else showEmpty("draw something to see its guess");
+  }
+  $("undo").addEventListener("click", undo);
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target.matches && event.target.matches("input, select, textarea");
+    if (!typing && (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z" && strokes.length) {
+      event.preventDefault();
+      undo();
+    }
   });
   $("example").addEventListener("click", async () => {
     strokes.length = 0;
