@@ -20,9 +20,13 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("uvicorn")
-playwright_api = pytest.importorskip("playwright.sync_api")
+IN_CI = os.environ.get("CI") == "true"
+if IN_CI:  # in CI a missing piece is a failure, never a skip
+    import playwright.sync_api as playwright_api
+else:
+    pytest.importorskip("starlette")
+    pytest.importorskip("uvicorn")
+    playwright_api = pytest.importorskip("playwright.sync_api")
 
 from glassnet.experiment import RunSettings, run  # noqa: E402
 from glassnet.web.app import create_app, find_free_port  # noqa: E402
@@ -62,7 +66,7 @@ def server_url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
+        if IN_CI:
             pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests "
                         "(apt install chromium)")
         pytest.skip(f"{CHROMIUM} is not installed (apt install chromium to run the browser tests)")
