@@ -535,3 +535,14 @@ def test_loss_needs_one_label_per_image(labels):
     net = Network([4, 3], seed=0)
     with pytest.raises(DataError, match="one label per image"):
         net.loss(np.random.default_rng(0).random((3, 4)), labels)
+
+
+@pytest.mark.parametrize("method", ["forward", "predict", "predict_proba", "trace"])
+def test_overflowing_finite_input_raises_data_error_never_class_zero(method):
+    """Finite inputs so large the weighted sums overflow to NaN are refused too."""
+    net = Network([3, 4, 2], seed=0)
+    net.set_weights(0, np.ones((3, 4)))  # every hidden sum: 3e308 = inf
+    net.set_weights(1, [[1.0, -1.0], [-1.0, 1.0], [1.0, 1.0], [-1.0, -1.0]])  # inf - inf
+    X = np.array([[1e308, 1e308, 1e308]])
+    with np.errstate(over="ignore", invalid="ignore"), pytest.raises(DataError, match="overflow"):
+        getattr(net, method)(X)

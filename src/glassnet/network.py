@@ -288,11 +288,13 @@ class Network:
         a = self.check_inputs(X)
         for layer in self.layers:
             a = layer.activation.forward(layer.weighted_sum(a))
-        return a
+        return _refuse_overflow(a)
 
     def trace(self, X: ArrayLike) -> Trace:
         """Run the inputs through and keep every layer's weighted sums and activations."""
-        return self._trace(self.check_inputs(X))
+        trace = self._trace(self.check_inputs(X))
+        _refuse_overflow(trace.outputs)
+        return trace
 
     def _trace(self, X: Array) -> Trace:
         sums, values = [], []
@@ -344,7 +346,7 @@ class Network:
         a = self.check_inputs(X)
         for layer in self.layers[:-1]:
             a = layer.activation.forward(layer.weighted_sum(a))
-        output_sums = self.layers[-1].weighted_sum(a)  # (n, n_outputs)
+        output_sums = _refuse_overflow(self.layers[-1].weighted_sum(a))  # (n, n_outputs)
         return self.classes[output_sums.argmax(axis=1)]
 
     # ------------------------------------------------------------------ learning
@@ -490,6 +492,17 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
     if any(s < 1 for s in checked) or any(int(s) != s for s in sizes):
         raise ConfigError(f"every layer needs at least one neuron, got sizes {list(sizes)}")
     return checked
+
+
+def _refuse_overflow(values: Array) -> Array:
+    """Finite but huge inputs (say 1e308) can overflow to inf - inf = NaN inside the
+    network; argmax would then silently answer class 0. Refuse them instead."""
+    if np.isnan(values).any():
+        raise DataError(
+            "the network's values overflowed (NaN) for these inputs: they are far too "
+            "large; give pixels in the range the network was trained on (about 0 to 1)"
+        )
+    return values
 
 
 def _check_same_length(X: Array, Y: Array) -> None:
