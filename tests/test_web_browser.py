@@ -201,7 +201,8 @@ def test_live_training_grows_the_curve_and_shows_the_test_accuracy(page):
     assert re.fullmatch(r"\d{1,3}\.\d%", accuracy.text_content())
     assert page.locator("#chart-loss").get_attribute("data-points") == "6"
     assert page.locator("#confusion tr").count() == 11
-    assert "64 → 16 → 10" in page.locator("#model-summary").text_content()  # drawn against now
+    page.wait_for_function(  # the new network is the one drawn against now
+        "() => document.querySelector('#model-summary').textContent.includes('64 → 16 → 10')")
     screenshot(page, "trained")
 
 
