@@ -177,6 +177,7 @@ def test_drawing_a_one_and_a_zero_gets_them_guessed(page):
 def test_clicking_a_hidden_neuron_shows_its_weights_and_its_sum(page):
     draw_zero(page)
     wait_for_guess(page, "0")
+    page.wait_for_load_state("networkidle")
     page.get_by_test_id("neuron-0-5").click()
     weights = page.get_by_test_id("neuron-weights")
     weights.wait_for()
@@ -209,6 +210,7 @@ def test_live_training_grows_the_curve_and_shows_the_test_accuracy(page):
 def test_changing_a_hand_set_weight_changes_the_output(page):
     draw_one(page)
     wait_for_guess(page, "1")
+    page.wait_for_load_state("networkidle")  # the last answer for the drawing has arrived
     page.click("#tab-handset")
     output = page.get_by_test_id("handset-output")
     page.wait_for_function(
