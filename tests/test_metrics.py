@@ -68,3 +68,10 @@ def test_evaluate_a_trained_network_on_a_dataset():
 def test_length_mismatch_is_a_data_error():
     with pytest.raises(gn.DataError):
         evaluate(FixedGuesses(GUESS[:3]), DATA)
+
+
+@pytest.mark.parametrize("labels", [np.array([1]), 1, TRUE[:3]], ids=["one", "scalar", "short"])
+def test_accuracy_refuses_labels_that_would_broadcast(labels):
+    """One label for ten images is a mistake, not a score."""
+    with pytest.raises(gn.DataError, match="one label per image"):
+        gn.accuracy(FixedGuesses(GUESS), (np.zeros((10, 4)), labels))

@@ -109,7 +109,11 @@ def evaluate(model: Any, data: Any) -> Evaluation:
 def accuracy(model: Any, data: Any) -> float:
     """The fraction of ``data``'s images that ``model`` classifies correctly."""
     X, y_true = _unpack(data)
-    return float(np.mean(np.asarray(model.predict(X)) == y_true))
+    y_pred = np.asarray(model.predict(X))
+    if y_true.shape != y_pred.shape:  # a lone label would broadcast into a wrong score
+        raise DataError(f"{len(y_pred)} predictions for labels of shape {y_true.shape}: "
+                        "give one label per image")
+    return float(np.mean(y_pred == y_true))
 
 
 def confusion_matrix(model: Any, data: Any) -> NDArray[np.int64]:

@@ -222,7 +222,7 @@ def train(
     input_noise : float
         Regularisation: every epoch, Gaussian noise of this standard deviation is
         added to each training pixel, so the network cannot memorise exact images and
-        must rely on the overall shape. Default 0.25 (pixels range over 0..1); 0 turns
+        must rely on the overall shape. Default 0.3 (pixels range over 0..1); 0 turns
         it off. Validation and test images are never noised.
     average_from : int or None
         Weight averaging: from this epoch on, the network's weights are the average
