@@ -309,6 +309,22 @@ def test_a_failed_training_reports_its_error_and_keeps_the_network(app, monkeypa
         assert "event: failed" in "".join(response.iter_text())
 
 
+def test_pause_and_stop_cut_a_long_pace_short():
+    from glassnet.web.livetraining import LiveTraining
+
+    job = LiveTraining(RunSettings(hidden=(4,), epochs=5), gn.load_digits(), pace=3600.0)
+    job.start()
+    job.wait_for_event(1, WAIT_SECONDS)  # the first epoch is done; an hour's pace begins
+    job.pause()
+    deadline = time.monotonic() + WAIT_SECONDS
+    while job.state != "paused" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.state == "paused"
+    job.stop()
+    job.join(WAIT_SECONDS)
+    assert job.state == "finished" and job.result.history.epochs == 1
+
+
 def test_training_controls_need_a_training(app):
     fresh = TestClient(app, base_url=BASE)
     assert fresh.get("/api/training").json()["state"] == "idle"

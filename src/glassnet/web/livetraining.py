@@ -105,6 +105,7 @@ class LiveTraining:
         with self._condition:
             if self.state == "running":
                 self._pause_requested = True
+                self._condition.notify_all()  # cut a pace's wait short
 
     def resume(self) -> None:
         """Carry on after a pause."""
@@ -120,6 +121,7 @@ class LiveTraining:
                 self._pause_requested = True
                 if self.state == "paused":
                     self._set_state("running")
+                self._condition.notify_all()
 
     def stop(self) -> None:
         """End training after the current epoch; the network keeps what it learned."""
