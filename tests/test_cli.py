@@ -530,6 +530,9 @@ def test_error_files_and_numbers_mixed(trained, tmp_path):
         (["--learning-rate", "-1"], "--learning-rate"),
         (["--optimizer", "newton"], "--optimizer"),
         (["--test-fraction", "1"], "--test-fraction"),
+        (["--learning-rate", "nan"], "not a finite number"),
+        (["--momentum", "nan"], "--momentum"),
+        (["--l2", "inf"], "--l2"),
     ],
 )
 def test_error_bad_training_options_are_usage_errors(args, fragment, tmp_path):

@@ -135,6 +135,16 @@ class WholeOrNone(click.ParamType):
         return "N|none"
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A ``click.FloatRange`` that also refuses nan and inf (which slip past its bounds)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 class LazyChoice(click.Choice):
     """A ``click.Choice`` whose choices are looked up only when needed.
 
@@ -240,8 +250,8 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("optimizer", "--optimizer", click.Choice(list(OPTIMIZERS)),
                    "How the weights walk downhill."),
     TrainingOption("learning_rate", "--learning-rate",
-                   click.FloatRange(min=0, min_open=True), "Size of the steps downhill."),
-    TrainingOption("momentum", "--momentum", click.FloatRange(0, 1, max_open=True),
+                   FiniteFloatRange(min=0, min_open=True), "Size of the steps downhill."),
+    TrainingOption("momentum", "--momentum", FiniteFloatRange(0, 1, max_open=True),
                    "SGD momentum: how much of the last step carries on."),
     TrainingOption("nesterov", "--nesterov", click.BOOL,
                    "SGD with Nesterov momentum.", off_flag="--no-nesterov"),
@@ -255,10 +265,10 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("patience", "--patience", click.IntRange(min=1),
                    "Epochs without improvement before early stopping."),
     TrainingOption("validation_fraction", "--validation-fraction",
-                   click.FloatRange(0, 1, max_open=True),
+                   FiniteFloatRange(0, 1, max_open=True),
                    "Share of the training images held out to watch for overfitting."),
-    TrainingOption("l2", "--l2", click.FloatRange(min=0), "Weight decay strength."),
-    TrainingOption("input_noise", "--input-noise", click.FloatRange(min=0),
+    TrainingOption("l2", "--l2", FiniteFloatRange(min=0), "Weight decay strength."),
+    TrainingOption("input_noise", "--input-noise", FiniteFloatRange(min=0),
                    "Noise added to training pixels each epoch (0 = off)."),
     TrainingOption("average_from", "--average-from", WholeOrNone(),
                    "Average the weights of every epoch from this one on (none = off)."),
@@ -267,7 +277,7 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("seed", "--seed", click.IntRange(min=0),
                    "Seed of the split, the starting weights and the shuffling."),
     TrainingOption("test_fraction", "--test-fraction",
-                   click.FloatRange(0, 1, min_open=True, max_open=True),
+                   FiniteFloatRange(0, 1, min_open=True, max_open=True),
                    "Share of the images set aside to test on."),
     TrainingOption("dtype", "--dtype", click.Choice(["float32", "float64"]),
                    "Floating point type of the weights."),
@@ -799,7 +809,7 @@ def mistake_pictures(data: Any, evaluation: Any, count: int, per_row: int = 4) -
 @click.option("--data", help="Images to score on (digits, csv:PATH, ...) [default: as trained].")
 @click.option(
     "--test-fraction",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
     help="Split off this share to score on [default: as trained].",
 )
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the split [default: as trained].")
