@@ -379,6 +379,7 @@ def test_runs_list_show_compare(tmp_path):
     assert listing.splitlines()[0].split()[:2] == ["id", "time"]
     assert "test acc" in listing
     assert ok("runs", "--db", db) == listing  # bare `runs` lists
+    assert "no runs of sweep 'nope'" in ok("runs", "list", "--sweep", "nope", "--db", db)
     shown = ok("runs", "show", "2", "--db", db)
     assert "run #2" in shown and "hidden               64" in shown
     assert "test accuracy:" in shown

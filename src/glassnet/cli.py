@@ -1290,7 +1290,10 @@ def runs_list(
     with open_existing_database(path) as database:
         recorded = database.list_runs(limit=limit, sweep_id=sweep_id)
     if not recorded:
-        click.echo(f"no runs recorded yet in {path}")
+        if sweep_id is not None:
+            click.echo(f"no runs of sweep {sweep_id!r} in {path} (see: glassnet runs sweeps)")
+        else:
+            click.echo(f"no runs recorded yet in {path}")
         return
     header = [
         "id",
