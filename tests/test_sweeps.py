@@ -510,3 +510,12 @@ def test_cli_sweep_usage_errors(tmp_path):
     assert both.exit_code == 2 and "--resume" in both.output
     seeds_twice = runner.invoke(main, ["sweep", "--seeds", "2", "--seed", "1,2"])
     assert seeds_twice.exit_code == 2
+
+
+def test_cli_sweep_checks_the_plot_file_name_before_training(tmp_path):
+    """A --plot name that cannot be written fails at once, not after the whole sweep."""
+    db = tmp_path / "r.db"
+    result = CliRunner().invoke(main, ["sweep", "--epochs", "1", "--seeds", "1", "--jobs", "1",
+                                       "--db", str(db), "--plot", str(tmp_path / "table.txt")])
+    assert result.exit_code == 1 and "ending in .png" in result.output
+    assert not db.exists()  # nothing was trained or recorded

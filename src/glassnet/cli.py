@@ -1727,6 +1727,10 @@ def sweep_command(
         label = settings_label(result["settings"], names=result["varying"], with_seed=True)
         click.echo(f"[{result['done']}/{result['total']}] {label}: {outcome}", err=True)
 
+    if plot_path is not None:  # a wrong file name should not wait for the whole sweep
+        from .plots import check_figure_path
+
+        check_figure_path(plot_path)
     where = f"the Dask cluster at {scheduler}" if scheduler else "this machine (joblib)"
     if not quiet:
         what = f"sweep {resume_id}" if resume_id else "a sweep"

@@ -648,17 +648,9 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = 100) ->
         If the ending is not an accepted format, the folder does not exist, the dpi
         is not a positive whole number, or the file cannot be written.
     """
-    destination = Path(path)
+    destination = check_figure_path(path)
     suffix = destination.suffix.lower()
-    if suffix not in FIGURE_FORMATS:
-        raise ConfigError(
-            f"{destination}: pictures are written as {', '.join(FIGURE_FORMATS)}; "
-            "give a file name ending in .png"
-        )
     resolution = _whole_number("dpi", dpi, low=1)
-    folder = destination.parent
-    if not folder.is_dir():
-        raise ConfigError(f"{destination}: the folder {folder} does not exist")
     try:
         write_atomically(
             destination,
@@ -669,6 +661,23 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = 100) ->
         raise ConfigError(str(error)) from error.__cause__
     finally:
         _close(figure)
+    return destination
+
+
+def check_figure_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` if ``save_figure`` can write a picture there, else ConfigError.
+
+    For callers that draw only after long work (a sweep): check before it starts.
+    """
+    destination = Path(path)
+    if destination.suffix.lower() not in FIGURE_FORMATS:
+        raise ConfigError(
+            f"{destination}: pictures are written as {', '.join(FIGURE_FORMATS)}; "
+            "give a file name ending in .png"
+        )
+    folder = destination.parent
+    if not folder.is_dir():
+        raise ConfigError(f"{destination}: the folder {folder} does not exist")
     return destination
 
 
@@ -774,6 +783,7 @@ __all__ = [
     "MAX_GRID_DIGITS",
     "MAX_NEURONS_SHOWN",
     "PLOT_KINDS",
+    "check_figure_path",
     "confusion",
     "digit_numbers",
     "digits_grid",
