@@ -323,7 +323,8 @@ def decode_image(data: bytes) -> PillowImage:
             picture = Image.open(io.BytesIO(bytes(data)), formats=list(IMAGE_FORMATS))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise DataError(
-                f"the picture is too large: {error}; at most {MAX_IMAGE_PIXELS} pixels"
+                f"the picture is too large: at most {MAX_IMAGE_PIXELS} pixels are accepted; "
+                f"shrink it first (Pillow: {error})"
             ) from error
         except UnidentifiedImageError as error:
             raise DataError(
