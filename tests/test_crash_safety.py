@@ -87,6 +87,8 @@ def test_sigkill_while_saving_never_leaves_a_broken_model(tmp_path, monkeypatch)
         assert len(leftovers) <= 1  # the save the kill interrupted; older ones were removed
         assert all(name.startswith(".model.npz.") for name in leftovers)  # hidden, never read
     assert seen["old"] + seen["new"] == KILLS
+    # Not vacuous: kills landed on both saves, and many of them in the middle of a write.
+    assert seen["old"] > 0 and seen["new"] > 0 and interrupted >= KILLS // 10
     old.save(path)  # the next save removes what the last kill left
     assert temporary_files(tmp_path) == []
     print(f"{KILLS} SIGKILLs while saving: {seen['old']} left the old model, {seen['new']} the "
