@@ -14,6 +14,7 @@ MLPClassifier doing one epoch with ``partial_fit``.
 
 from __future__ import annotations
 
+import os
 import time
 import warnings
 
@@ -91,7 +92,9 @@ def measure(rounds: int = 2, subnormal_epochs: int = 5, without_flush: bool = Tr
     from glassnet import optimizers
 
     X, y = synthetic_mnist()
-    default_threads = torch.get_num_threads()
+    # PyTorch's own default is one thread per core (earlier sections may have changed it).
+    default_threads = os.cpu_count() or 1
+    threads_before = torch.get_num_threads()
     times: dict[str, list[float]] = {"glassnet": [], "pytorch (1 thread)": [],
                                      f"pytorch ({default_threads} threads)": [],
                                      "sklearn partial_fit": []}
@@ -100,7 +103,7 @@ def measure(rounds: int = 2, subnormal_epochs: int = 5, without_flush: bool = Tr
         times["pytorch (1 thread)"].append(torch_epoch(X, y, 1))
         times[f"pytorch ({default_threads} threads)"].append(torch_epoch(X, y, default_threads))
         times["sklearn partial_fit"].append(sklearn_epoch(X, y))
-    torch.set_num_threads(default_threads)
+    torch.set_num_threads(threads_before)
     result = {"epoch_seconds": {name: median(values) for name, values in times.items()},
               "rounds": rounds}
 

@@ -64,6 +64,10 @@ def render(results: dict[str, Any]) -> str:
              "split in turns (A B C ... A B C), medians quoted. Wall times are what a user waits; "
              "CPU times (this process) are shown where a busy machine makes wall times jumpy.",
              ""]
+    parts += ["Rerun with `make bench` or `.venv/bin/python -m bench` (about ten minutes on two "
+              "cores; `--quick` takes about a third of that, `--only mnist,cli` runs some "
+              "sections). It needs the `bench` extra (scikit-learn and `torch==2.13.0`, the CPU "
+              "build).", ""]
     if results.get("quick"):
         parts += ["**Quick run** (`--quick`): fewer rounds, so the medians are rougher.", ""]
     parts += ["## Machine", "", table(["", ""], list(results["machine"].items())), ""]
@@ -171,7 +175,12 @@ def mnist_section(m: dict[str, Any]) -> list[str]:
         later.append(["glassnet without the flush to 0",
                       ", ".join(f"{s:.2f} s" for s in m["glassnet_epochs_without_flush"]),
                       f"{m['later_over_first_without_flush']:.2f}x"])
-    parts += [table(["", "epoch times", "later epochs / first"], later), ""]
+    parts += [table(["", "epoch times", "later epochs / first"], later), "",
+              "Without the flush, Adam's running averages for the border pixels' weights sink "
+              "into subnormal numbers during the second epoch. Processors that handle those in "
+              "slow microcode then run later epochs up to twice as slow; a processor that "
+              "handles them at full speed shows no difference between the two rows, and the "
+              "flush (every 16 steps) costs it next to nothing.", ""]
     return parts
 
 
