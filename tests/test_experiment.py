@@ -65,3 +65,16 @@ def test_run_uses_given_data_and_its_classes():
     result = run(RunSettings(hidden=(), epochs=3), data=zeros_and_ones)
     assert result.network.sizes == [64, 2]
     assert result.test_accuracy > 0.95
+
+
+def test_a_class_without_test_images_scores_none_and_the_model_saves(tmp_path):
+    """A class with a single image keeps it for training: no test score, and strict JSON
+    (the model file) must still take the scores."""
+    rng = np.random.default_rng(0)
+    X = rng.random((31, 4))
+    y = np.array([0, 1] * 15 + [7])
+    result = run(RunSettings(epochs=2, hidden=(4,)), gn.Dataset(X, y))
+    scores = result.scores()
+    assert scores["per_class_accuracy"]["7"] is None
+    json.dumps(scores, allow_nan=False)
+    result.network.save(tmp_path / "m.npz", training={"scores": scores})

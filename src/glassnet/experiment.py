@@ -192,11 +192,16 @@ class RunResult:
         return self.test_evaluation.accuracy
 
     def scores(self) -> dict[str, Any]:
-        """The numbers worth recording, JSON-ready."""
+        """The numbers worth recording, JSON-ready.
+
+        A class with no test image (one with a single image keeps it for training)
+        has no accuracy: None here, where ``per_class_accuracy`` says NaN, which
+        strict JSON (model files) cannot hold.
+        """
         return {
             "train_accuracy": self.train_accuracy,
             "test_accuracy": self.test_accuracy,
-            "per_class_accuracy": {str(k): v for k, v in
+            "per_class_accuracy": {str(k): (None if v != v else v) for k, v in
                                    self.test_evaluation.per_class_accuracy.items()},
             "best_epoch": self.history.best_epoch,
             "epochs": self.history.epochs,
