@@ -370,6 +370,13 @@ def test_export_needs_json():
     assert_one_error(result, 2, "--json")
 
 
+def test_export_never_writes_json_over_a_model_file(trained):
+    before = trained["model"].read_bytes()
+    result = invoke("export", trained["model"], "--json", trained["model"])
+    assert_one_error(result, 2, "--json", ".json")
+    assert trained["model"].read_bytes() == before
+
+
 # ---------------------------------------------------------------------- runs
 def test_runs_list_show_compare(tmp_path):
     db = tmp_path / "g.db"

@@ -1773,6 +1773,11 @@ def export(model: Path, json_path: Path) -> None:
     """
     from .modelfile import export_json
 
+    if json_path.suffix.lower() == ".npz":  # e.g. --json model.npz: would replace the model
+        raise click.BadParameter(
+            "the JSON copy needs its own name ending in .json (e.g. runs/model-1.json), "
+            "not .npz, which is a model file's", param_hint="'--json'",
+        )
     network, meta = load_model(model)
     written = export_json(network, json_path, training=meta.get("training"))
     click.echo(
