@@ -574,3 +574,14 @@ def test_error_json_model_path_is_refused_before_training(tmp_path):
     result = invoke("train", "--out", tmp_path / "model.json", "--db", tmp_path / "g.db")
     assert_one_error(result, 2, "--out", "export")
     assert not (tmp_path / "g.db").exists()
+
+
+def test_train_never_saves_the_model_over_the_runs_database(tmp_path):
+    db = tmp_path / "g.db"
+    ok("train", "--epochs", "1", "--db", db, "-q")
+    before = db.read_bytes()
+    result = invoke("train", "--epochs", "1", "--db", db, "--out", db)
+    assert_one_error(result, 2, "--out", "--db")
+    assert db.read_bytes() == before
+    result = invoke("train", "--epochs", "1", "--db", db, "--checkpoint", db)
+    assert_one_error(result, 2, "--checkpoint", "--db")

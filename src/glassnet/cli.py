@@ -619,6 +619,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             "a model is saved as .npz; for a JSON copy use glassnet export MODEL --json OUT",
             param_hint="'--out'",
         )
+    refuse_same_file(("--out", out), ("--db", db), ("--checkpoint", checkpoint_path))
     settings, resume, checkpointer = checkpoint_plan(
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )
@@ -689,6 +690,22 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         raise click.ClickException(
             f"the model was saved to {model_path}, but the run was not recorded: {database_problem}"
         )
+
+
+def refuse_same_file(*named: tuple[str, Path | None]) -> None:
+    """A usage error when two options name one file (``--out runs/glassnet.db`` would
+    write the model over every recorded run)."""
+    seen: dict[Path, str] = {}
+    for flag, path in named:
+        if path is None:
+            continue
+        key = path.resolve()
+        if key in seen:
+            raise click.BadParameter(
+                f"{path} is also the {seen[key]} file; give each its own file",
+                param_hint=f"'{flag}'",
+            )
+        seen[key] = flag
 
 
 def per_class_lines(per_class: dict[Any, float], per_line: int = 5) -> list[str]:
