@@ -311,6 +311,15 @@ def test_predict_numbers_as_separate_arguments_and_stdin(trained):
     assert separate.startswith(f"numbers: guess {expected}")
 
 
+def test_predict_marks_the_guess_of_a_single_output_neuron(tmp_path):
+    network = glassnet.Network([64, 1], output="sigmoid", seed=0)
+    network.set_weights(0, np.full(64, 0.1))  # every pixel votes "class 1"
+    model = network.save(tmp_path / "one.npz")
+    output = ok("predict", model, ",".join(["0.5"] * 64))
+    assert output.startswith("numbers: guess 1")
+    assert "1 (vs 0)" in output and "<- guess" in output
+
+
 def test_predict_several_images_of_numbers(trained):
     two = ok("show", "0", "--numbers").strip() + ", " + ok("show", "1", "--numbers").strip()
     output = ok("predict", trained["model"], two)

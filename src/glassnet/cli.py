@@ -994,13 +994,14 @@ def group_numbers(numbers: list[float], n_inputs: int, where: str) -> list[tuple
 def output_lines(network: Any, outputs: np.ndarray, guess: Any, bar_width: int = 30) -> list[str]:
     """Every output neuron's value with a bar, the winning one marked."""
     labels = [str(label) for label in network.classes]
+    guessed = [label == str(guess) for label in labels]
     if len(outputs) == 1:  # one sigmoid neuron: "how much is it classes[1]"
-        labels = [f"{labels[1]} (vs {labels[0]})"]
+        labels, guessed = [f"{labels[1]} (vs {labels[0]})"], [guessed[1]]
     width = max(len("neuron"), *(len(label) for label in labels))
     lines = [f"  {'neuron':<{width}}  {'value':>8}"]
-    for label, value in zip(labels, outputs, strict=True):
+    for label, value, is_guess in zip(labels, outputs, guessed, strict=True):
         bar = "#" * int(round(float(np.clip(value, 0, 1)) * bar_width))
-        mark = "  <- guess" if label == str(guess) else ""
+        mark = "  <- guess" if is_guess else ""
         lines.append(f"  {label:<{width}}  {value:8.4f}  {bar:<{bar_width}}{mark}".rstrip())
     return lines
 
