@@ -594,3 +594,12 @@ def test_train_never_saves_the_model_over_the_runs_database(tmp_path):
     assert db.read_bytes() == before
     result = invoke("train", "--epochs", "1", "--db", db, "--checkpoint", db)
     assert_one_error(result, 2, "--checkpoint", "--db")
+
+
+def test_a_diverged_training_says_nothing_was_saved(tmp_path):
+    result = invoke("train", "--learning-rate", "1000", "--activation", "identity", "--output",
+                    "identity", "--loss", "squared_error", "--epochs", "3", "--quiet",
+                    "--db", tmp_path / "g.db", "--out", tmp_path / "m.npz")
+    message = assert_one_error(result, 1, "learning rate", "Nothing was saved or recorded")
+    assert "keeps the weights" not in message
+    assert not (tmp_path / "m.npz").exists() and not (tmp_path / "g.db").exists()

@@ -45,7 +45,7 @@ import numpy as np
 
 from . import __version__
 from .activations import ACTIVATIONS
-from .errors import ConfigError, DataError, GlassnetError, RunsDatabaseError
+from .errors import ConfigError, DataError, GlassnetError, RunsDatabaseError, TrainingDiverged
 from .experiment import DEFAULT_LEARNING_RATES, RunSettings, format_hidden, parse_hidden
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
@@ -633,9 +633,15 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             f"up to {settings.epochs} epochs, seed {settings.seed}"
         )
     with EpochReporter(settings.epochs, quiet=quiet) as reporter:
-        result = run(settings, callbacks=[reporter],
-                     resume=None if resume is None else resume.state,
-                     checkpoint=checkpointer, checkpoint_every=checkpoint_every or 1)
+        try:
+            result = run(settings, callbacks=[reporter],
+                         resume=None if resume is None else resume.state,
+                         checkpoint=checkpointer, checkpoint_every=checkpoint_every or 1)
+        except TrainingDiverged as error:
+            # The library's message says what the network object keeps; here no model
+            # file is written and no run recorded, which is what a user needs to know.
+            message = str(error).split(" The network keeps")[0]
+            raise TrainingDiverged(f"{message} Nothing was saved or recorded.") from error
     history, scores = result.history, result.scores()
 
     run_id: int | None = None
