@@ -600,6 +600,6 @@ def test_a_diverged_training_says_nothing_was_saved(tmp_path):
     result = invoke("train", "--learning-rate", "1000", "--activation", "identity", "--output",
                     "identity", "--loss", "squared_error", "--epochs", "3", "--quiet",
                     "--db", tmp_path / "g.db", "--out", tmp_path / "m.npz")
-    message = assert_one_error(result, 1, "learning rate", "Nothing was saved or recorded")
+    message = assert_one_error(result, 1, "learning rate", "No model was saved")
     assert "keeps the weights" not in message
     assert not (tmp_path / "m.npz").exists() and not (tmp_path / "g.db").exists()
