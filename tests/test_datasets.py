@@ -860,3 +860,18 @@ def test_public_names() -> None:
     for name in datasets.__all__:
         assert hasattr(datasets, name)
     assert {"Dataset", "load_digits", "load_dataset"} <= set(datasets.__all__)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("loader", [load_optdigits, load_csv])
+def test_text_loaders_refuse_devices_instead_of_reading_forever(loader):
+    with pytest.raises(DataError, match="not a regular file"):
+        loader("/dev/zero")
+
+
+def test_text_loaders_refuse_files_over_the_size_limit(tmp_path, monkeypatch):
+    path = tmp_path / "big.csv"
+    path.write_text("1,2,0\n" * 100)
+    monkeypatch.setattr(datasets, "MAX_TEXT_BYTES", 50)
+    with pytest.raises(DataError, match="more than the 50"):
+        load_csv(path)

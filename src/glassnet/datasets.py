@@ -38,6 +38,7 @@ import math
 import operator
 import os
 import re
+import stat
 import struct
 import zlib
 from collections.abc import Iterable, Sequence
@@ -72,6 +73,9 @@ An IDX header states how many bytes follow. A damaged or hostile header can clai
 billions; this limit, checked before anything is read, turns that into a clear
 ``DataError`` instead of an attempt to use all the memory of the machine.
 """
+
+MAX_TEXT_BYTES = 1 << 30
+"""The largest CSV or optdigits file glassnet will read (1 GiB), checked before reading."""
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 """File endings :func:`load_image_folder` treats as pictures (case does not matter)."""
@@ -1375,9 +1379,26 @@ def _test_count(class_size: int, fraction: float) -> int:
 
 
 def _read_text(path: Path, kind: str) -> str:
-    """Read a whole text file, turning every reading problem into a DataError."""
+    """Read a whole text file, turning every reading problem into a DataError.
+
+    Only regular files are read (a device such as /dev/zero or a pipe would never
+    end), and at most ``MAX_TEXT_BYTES``, checked before reading.
+    """
     try:
-        raw = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"{path}: not a regular file, expected a {kind} file")
+        if info.st_size > MAX_TEXT_BYTES:
+            raise DataError(
+                f"{path}: {info.st_size} bytes is more than the {MAX_TEXT_BYTES} glassnet "
+                f"reads from a {kind} file"
+            )
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_TEXT_BYTES + 1)
+        if len(raw) > MAX_TEXT_BYTES:
+            raise DataError(f"{path}: the file grew past {MAX_TEXT_BYTES} bytes while read")
     except FileNotFoundError as error:
         raise DataError(f"{path}: no such file (expected a {kind} file)") from error
     except IsADirectoryError as error:
@@ -1399,6 +1420,7 @@ __all__ = [
     "DIGITS_IMAGE_SHAPE",
     "IMAGE_SUFFIXES",
     "MAX_IDX_BYTES",
+    "MAX_TEXT_BYTES",
     "MNIST_IMAGES_MAGIC",
     "MNIST_LABELS_MAGIC",
     "UCI_MAX_COUNT",
