@@ -241,6 +241,7 @@ def test_glassnet_train_on_a_full_disk_gives_one_error_line(tmp_path, monkeypatc
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1
     assert "No space left on device" in errors[0] and "unchanged" in errors[0]
+    assert "recorded as #1" in errors[0] and "without a model file" in errors[0]
     assert "Traceback" not in result.output
     assert path.read_bytes() == before
     assert temporary_files(tmp_path) == []

@@ -663,7 +663,14 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             "run_id": run_id,
             "runs_database": str(db) if run_id is not None else None,
         }
-        note = save_trained_model(result.network, model_path, training)
+        try:
+            note = save_trained_model(result.network, model_path, training)
+        except GlassnetError as error:
+            if run_id is None:
+                raise
+            raise GlassnetError(
+                f"{error} (the run is recorded as #{run_id} in {db}, without a model file)"
+            ) from error
         if database is not None and run_id is not None:
             database.set_model_path(run_id, model_path)
     finally:
