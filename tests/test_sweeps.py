@@ -11,6 +11,7 @@ import json
 import os
 import signal
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -129,6 +130,7 @@ def test_bad_grids_are_refused_with_a_clear_error(grid, fragment):
 def test_seeds_are_a_count_or_a_list():
     assert seed_list(3) == [0, 1, 2]
     assert seed_list([5, 2, 5]) == [5, 2]
+    assert seed_list(np.arange(3)) == [0, 1, 2] and seed_list(np.int64(2)) == [0, 1]
     for bad in (0, [], [-1], [1.5], True):
         with pytest.raises(ConfigError):
             seed_list(bad)

@@ -172,6 +172,7 @@ def test_slope_descent_trains_the_zero_one_network(digits):
     ("settings", "message"),
     [
         ({"epochs": 0}, "epochs"),
+        ({"epochs": "3"}, "epochs"),
         ({"batch_size": -1}, "batch_size"),
         ({"validation_fraction": 1.0}, "validation_fraction"),
         ({"l2": -1.0}, "l2"),

@@ -79,7 +79,10 @@ class GlassnetGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            # Overflow to inf or NaN is caught by the core's own checks and reported as
+            # an error; NumPy's warnings about it would only clutter the terminal.
+            with np.errstate(over="ignore", invalid="ignore"):
+                return super().invoke(ctx)
         except BrokenPipeError:
             raise  # the reader went away (| head): click exits quietly
         except (GlassnetError, OSError) as error:

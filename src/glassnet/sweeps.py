@@ -39,6 +39,7 @@ import contextlib
 import itertools
 import json
 import math
+import numbers
 import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -286,14 +287,20 @@ def seed_list(seeds: int | Iterable[int]) -> list[int]:
     """
     if isinstance(seeds, bool):
         raise ConfigError(f"seeds is a number of seeds or a list of seeds, got {seeds!r}")
-    if isinstance(seeds, int):
+    if isinstance(seeds, numbers.Integral):
+        seeds = int(seeds)
         if seeds < 1:
             raise ConfigError(f"a sweep needs at least 1 seed, got seeds={seeds}")
         return list(range(seeds))
     chosen: list[int] = []
-    for seed in seeds:
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    try:
+        candidates = list(seeds)
+    except TypeError:
+        raise ConfigError(f"seeds is a number of seeds or a list of seeds, got {seeds!r}") from None
+    for seed in candidates:
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
             raise ConfigError(f"seeds are whole numbers of at least 0, got {seed!r}")
+        seed = int(seed)
         if seed not in chosen:
             chosen.append(seed)
     if not chosen:

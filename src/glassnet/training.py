@@ -499,7 +499,12 @@ def _thread_controller() -> Any:
 
 
 def _whole(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not float(value).is_integer() or value < 1:
+    """``value`` as an int of at least 1, or a ConfigError naming the setting."""
+    try:
+        whole = not isinstance(value, bool) and float(value).is_integer() and value >= 1
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
         raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
     return int(value)
 
