@@ -186,3 +186,13 @@ def test_relative_error_is_zero_for_equal_and_floored_near_zero():
     assert relative_error(2.0, -2.0) == pytest.approx(2.0)
     assert relative_error(1.0, 1.1) == pytest.approx(0.1 / 1.1)
     assert relative_error(1e-15, 2e-15) == pytest.approx(1e-15 / 1e-8)
+
+
+def test_a_trained_digits_network_passes_despite_tiny_slopes():
+    """After training most slopes are tiny; rounding noise in them must not look like an error."""
+    import glassnet as gn
+
+    train_part, test_part = gn.load_digits().split(test_fraction=0.2, seed=0)
+    net = Network([64, 16, 10], seed=0)
+    gn.train(net, train_part, epochs=20)
+    assert gradcheck(net, test_part.X[:5], test_part.y[:5]) < THRESHOLD
