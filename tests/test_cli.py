@@ -208,6 +208,20 @@ def test_train_on_a_csv_file(tmp_path):
     assert "test accuracy:" in output
 
 
+def test_a_relative_data_path_is_remembered_in_full(tmp_path, monkeypatch):
+    """A model trained on ``csv:digits.csv`` can be evaluated from any folder later."""
+    data = glassnet.load_digits()
+    rows = [",".join([*(f"{v:g}" for v in x), str(label)])
+            for x, label in zip(data.X[:300], data.y[:300], strict=True)]
+    (tmp_path / "digits.csv").write_text("\n".join(rows) + "\n")
+    monkeypatch.chdir(tmp_path)
+    ok("train", "--data", "csv:digits.csv", "--epochs", "2", "--out", "m.npz", "-q")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert "accuracy" in ok("evaluate", tmp_path / "m.npz")
+
+
 def test_train_records_next_run_ids_and_model_names(tmp_path):
     db = tmp_path / "g.db"
     ok("train", "--epochs", "1", "--db", db, "-q")

@@ -318,7 +318,18 @@ def settings_from_options(**options: Any) -> RunSettings:
     for name in can_be_off & chosen.keys():
         if chosen[name] == OFF:
             chosen[name] = None
+    if "data" in chosen:
+        chosen["data"] = absolute_data_spec(chosen["data"])
     return _DEFAULTS.replace(**chosen)
+
+
+def absolute_data_spec(spec: str) -> str:
+    """``csv:x.csv`` -> ``csv:/full/path/x.csv``: a model file remembers its data wherever
+    it is later evaluated from. ``digits`` and specs without a path stay as they are."""
+    kind, has_colon, location = spec.partition(":")
+    if not has_colon or not location.strip():
+        return spec
+    return f"{kind}:{Path(location.strip()).expanduser().resolve()}"
 
 
 # ====================================================================== the group
