@@ -506,6 +506,11 @@ def averaged_text(history: Any) -> str:
     return f"; weights averaged over the last {averaged} epochs" if averaged else ""
 
 
+def plural(count: int, noun: str) -> str:
+    """``plural(1, "run")`` -> "1 run", ``plural(3, "run")`` -> "3 runs"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def default_model_path(database: Path, run_id: int | None) -> Path:
     """Where ``train`` saves a model when no ``--out`` is given: next to the database."""
     if run_id is not None:
@@ -693,6 +698,8 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
 
     network = result.network
     reason = _STOP_REASONS.get(history.stop_reason, history.stop_reason)
+    if history.epochs == 1:
+        reason = reason.replace("all {epochs} epochs", "its one epoch")
     test = result.test_evaluation
     lines = [
         f"network: {'-'.join(map(str, network.sizes))} ({network.n_parameters:,} parameters)",
@@ -1212,6 +1219,8 @@ def plot(
         raise click.UsageError(f"plot {kind} needs a MODEL file (e.g. runs/model-1.npz)")
     if not needs_model and model is not None and kind != "curves":
         raise click.UsageError(f"plot {kind} takes no MODEL")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    plots.check_figure_path(output)  # before drawing, which can take seconds
 
     if kind == "digits":
         figure = plots.digits_grid(load_dataset(data or "digits"), count)
@@ -1233,7 +1242,6 @@ def plot(
         else:  # slope
             loss = training_settings(meta).get("loss")
             figure = plots.loss_slope(network, training_images(meta, data), loss=loss)
-    output.parent.mkdir(parents=True, exist_ok=True)
     plots.save_figure(figure, output)
     click.echo(f"wrote {output}")
 
@@ -1794,8 +1802,9 @@ def sweep_command(
     echo_lines(sweep_table_lines(table))
     n_runs = sum(row["n_runs"] for row in table)
     click.echo(
-        f"sweep {table.sweep_id}: {len(table)} combinations x {len(table.seeds)} seeds, "
-        f"{n_runs} runs recorded in {db} (see: glassnet runs list --sweep {table.sweep_id})"
+        f"sweep {table.sweep_id}: {plural(len(table), 'combination')} x "
+        f"{plural(len(table.seeds), 'seed')}, {plural(n_runs, 'run')} recorded in {db} "
+        f"(see: glassnet runs list --sweep {table.sweep_id})"
     )
     if plot_path is not None:
         from .sweeps import plot_sweep
