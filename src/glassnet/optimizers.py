@@ -77,16 +77,32 @@ class Optimizer:
                 shapes = [array.shape for array in arrays]
         except (KeyError, TypeError, ValueError) as error:
             raise DataError(f"invalid optimizer state: {error}") from None
+        self.reset()
         self.step_count, self._slots, self._shapes = step_count, slots, shapes
+        if slots:
+            self._dtype = next(iter(slots.values())).dtype
 
     def reset(self) -> None:
         """Forget all state, as if freshly made."""
         self.step_count = 0
         self._slots: dict[str, Array] = {}
         self._shapes: list[tuple[int, ...]] = []  # the parameters' shapes, for _views
+        self._dtype: Any = None
         self._scratch: list[Array] = []
+        self._view_cache: dict[int, tuple[Array, list[Array]]] = {}
 
-    def _slot(self, name: str, parameters: Sequence[Array]) -> Array:
+    def _match(self, parameters: Sequence[Array]) -> None:
+        """Keep the state if it was made for parameters of these shapes; else start afresh.
+
+        Called once at the start of every step, so that ``_slot``, ``_scratch_space``
+        and ``_views`` need not check anything themselves.
+        """
+        shapes = [p.shape for p in parameters]
+        if shapes != self._shapes or parameters[0].dtype != self._dtype:
+            self._slots, self._scratch, self._view_cache = {}, [], {}
+            self._shapes, self._dtype = shapes, parameters[0].dtype
+
+    def _slot(self, name: str) -> Array:
         """One kind of state for every parameter (zeros at first), e.g. the velocities.
 
         It is a single flat array (n_parameters,) holding one number per weight and
@@ -96,30 +112,30 @@ class Optimizer:
         parameter with one call per operation (instead of one per array) is what makes
         a step fast. ``_views`` shows the part of it that belongs to each parameter.
         """
-        size = sum(p.size for p in parameters)
         slot = self._slots.get(name)
-        if slot is None or slot.shape != (size,) or slot.dtype != parameters[0].dtype:
-            slot = np.zeros(size, dtype=parameters[0].dtype)
-            self._slots[name] = slot
-            self._shapes = [p.shape for p in parameters]
+        if slot is None:
+            size = sum(math.prod(shape) for shape in self._shapes)
+            slot = self._slots[name] = np.zeros(size, dtype=self._dtype)
         return slot
 
-    def _scratch_space(self, parameters: Sequence[Array], count: int) -> list[Array]:
+    def _scratch_space(self, count: int) -> list[Array]:
         """``count`` flat working arrays (n_parameters,), made once and reused every step."""
-        size = sum(p.size for p in parameters)
-        if len(self._scratch) != count or self._scratch[0].shape != (size,) or (
-            self._scratch[0].dtype != parameters[0].dtype
-        ):
-            self._scratch = [np.empty(size, dtype=parameters[0].dtype) for _ in range(count)]
+        if len(self._scratch) != count:
+            size = sum(math.prod(shape) for shape in self._shapes)
+            self._scratch = [np.empty(size, dtype=self._dtype) for _ in range(count)]
         return self._scratch
 
     def _views(self, flat: Array) -> list[Array]:
         """The part of a flat array that belongs to each parameter, shaped like it (no copies)."""
+        cached = self._view_cache.get(id(flat))
+        if cached is not None and cached[0] is flat:
+            return cached[1]
         views, start = [], 0
         for shape in self._shapes:
             size = math.prod(shape)
             views.append(flat[start:start + size].reshape(shape))
             start += size
+        self._view_cache[id(flat)] = (flat, views)
         return views
 
     @staticmethod
@@ -191,8 +207,9 @@ class SGD(Optimizer):
                 p -= rate * g
         else:
             mu = self.momentum
-            velocity = self._slot("velocity", parameters)  # (n_parameters,)
-            g, step = self._scratch_space(parameters, 2)
+            self._match(parameters)
+            velocity = self._slot("velocity")  # (n_parameters,)
+            g, step = self._scratch_space(2)
             self._gather(gradients, out=g)
             velocity *= mu
             g *= rate
@@ -248,9 +265,10 @@ class Adam(Optimizer):
         # Fold both bias corrections into one step size.
         rate = self.learning_rate * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
         eps = self.epsilon * np.sqrt(1.0 - b2**t)
-        m = self._slot("m", parameters)  # average slope, (n_parameters,)
-        v = self._slot("v", parameters)  # average squared slope, (n_parameters,)
-        g, step = self._scratch_space(parameters, 2)
+        self._match(parameters)
+        m = self._slot("m")  # average slope, (n_parameters,)
+        v = self._slot("v")  # average squared slope, (n_parameters,)
+        g, step = self._scratch_space(2)
         self._gather(gradients, out=g)  # every slope in one flat array
         # m = b1 * m + (1 - b1) * g, written as a move of m toward g: m += (1 - b1) * (g - m)
         np.subtract(g, m, out=step)
@@ -315,11 +333,12 @@ class SlopeDescent(Optimizer):
     def step(self, parameters, gradients=None, loss_of=None) -> None:
         if loss_of is None:
             raise ConfigError("SlopeDescent needs loss_of, a function computing the current loss")
-        hop_sizes = self._slot("hop_size", parameters)
+        self._match(parameters)
+        hop_sizes = self._slot("hop_size")
         if self.step_count == 0:
             hop_sizes.fill(self.learning_rate)
         hop_sizes = self._views(hop_sizes)
-        previous = self._views(self._slot("previous_slope", parameters))
+        previous = self._views(self._slot("previous_slope"))
         for p, h, before in zip(parameters, hop_sizes, previous, strict=True):
             for index in np.ndindex(p.shape):
                 slope = numerical_slope(loss_of, p, index, self.nudge)
