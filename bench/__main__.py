@@ -35,8 +35,8 @@ def run(sections: tuple[str, ...], quick: bool) -> dict[str, Any]:
     if "accuracy" in sections:
         log("accuracy, fit, predict and latency on five splits")
         measured = accuracy.measure(contenders.CONTENDERS, splits,
-                                    latency_calls=300 if quick else 2000,
-                                    predict_calls=5 if quick else 20)
+                                    latency_calls=100 if quick else 400,
+                                    predict_calls=2 if quick else 5)
         results["accuracy"] = {r.name: accuracy.summary(r) for r in measured}
     if "target" in sections:
         log("time to 97.5%")

@@ -71,6 +71,15 @@ def per_call(function: Callable[[], Any], calls: int) -> float:
     return (time.perf_counter() - started) / calls
 
 
+def best_per_call(function: Callable[[], Any], calls: int, repeats: int = 5) -> float:
+    """Seconds per call in the least disturbed of ``repeats`` runs of ``calls`` calls.
+
+    A call of microseconds is either undisturbed or hit by the scheduler; the best run
+    is the cost of the call itself, the others add the machine's noise.
+    """
+    return min(per_call(function, calls) for _ in range(repeats))
+
+
 def alternate(functions: dict[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
     """Call each function once per round, in turns (A B C A B C ...); collect what they return.
 

@@ -111,7 +111,8 @@ def accuracy_section(results: dict[str, Any]) -> list[str]:
                    "fit vs sklearn fastest", "predict 360 images", "predict 1 image"], rows),
             "", "Predicting one image goes through the public API: `network.predict(x)` for "
             "glassnet, `model.predict(x.reshape(1, -1))` for scikit-learn, a `no_grad` forward "
-            "for PyTorch.", ""]
+            "for PyTorch. Predict times are the best of five runs of many calls, then the median "
+            "over the splits; fit times are medians over the splits.", ""]
 
 
 def target_section(results: dict[str, Any]) -> list[str]:
