@@ -58,7 +58,7 @@ def run(sections: tuple[str, ...], quick: bool) -> dict[str, Any]:
         results["memory"] = memory.peak_rss(contenders.CONTENDERS, splits[0])
     if "mnist" in sections:
         log("MNIST-sized epoch")
-        results["mnist"] = mnist.measure(rounds=1 if quick else 2,
+        results["mnist"] = mnist.measure(rounds=1 if quick else 4,
                                          subnormal_epochs=3 if quick else 5,
                                          without_flush=not quick)
     if "cli" in sections:
