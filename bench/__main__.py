@@ -58,8 +58,8 @@ def run(sections: tuple[str, ...], quick: bool) -> dict[str, Any]:
         results["memory"] = memory.peak_rss(contenders.CONTENDERS, splits[0])
     if "mnist" in sections:
         log("MNIST-sized epoch")
-        results["mnist"] = mnist.measure(rounds=1 if quick else 4,
-                                         subnormal_epochs=3 if quick else 5,
+        results["mnist"] = mnist.measure(rounds=1 if quick else 2,
+                                         subnormal_epochs=4 if quick else 6,
                                          without_flush=not quick)
     if "cli" in sections:
         log("the command line")
@@ -121,7 +121,8 @@ def judge(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         rows.append(("MNIST-sized epoch vs PyTorch CPU (its faster thread setting)",
                      "no slower", f"{report.ms(epochs['glassnet'])} vs {report.ms(fastest_torch)}",
                      epochs["glassnet"] <= fastest_torch))
-        rows.append(("no subnormal slowdown after the first epoch", "later / first <= 1.2x",
+        rows.append(("no subnormal slowdown after the first epoch",
+                     "epochs 3+ / epoch 2 <= 1.2x",
                      f"{m['later_over_first']:.2f}x", m["later_over_first"] <= 1.2))
     return rows
 
