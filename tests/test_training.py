@@ -45,7 +45,7 @@ def test_source_configuration_reaches_95_percent(digits_split):
 def test_history_has_one_entry_per_epoch(digits_split):
     train_part, _ = digits_split
     net = gn.Network([64, 16, 10], seed=1)
-    history = gn.train(net, train_part, epochs=4)
+    history = gn.train(net, train_part, epochs=4, validation_fraction=0.1)
     assert history.epochs == 4
     for series in (history.train_loss, history.train_accuracy, history.validation_loss,
                    history.validation_accuracy, history.seconds):

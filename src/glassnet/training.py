@@ -177,7 +177,7 @@ def train(
     optimizer: Optimizer | str | None = None,
     epochs: int = DEFAULT_EPOCHS,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    validation_fraction: float = 0.1,
+    validation_fraction: float = 0.0,
     early_stopping: bool = False,
     patience: int = DEFAULT_PATIENCE,
     l2: float = 0.0,
@@ -212,7 +212,10 @@ def train(
         is full-batch gradient descent.
     validation_fraction : float
         Share of ``data`` held out (stratified, seeded) to watch for overfitting and
-        to choose the best epoch; 0 for none.
+        to choose the best epoch. Default 0: every training image is learned from,
+        which scores best; ``glassnet train``, the explorer and ``RunSettings`` hold
+        out 0.1 so that you can watch the validation curve. With none, early
+        stopping watches the training loss.
     early_stopping : bool
         Stop after ``patience`` epochs without a better validation loss, and go back
         to the best epoch's weights. Off by default: with input noise and weight
