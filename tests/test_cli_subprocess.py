@@ -115,13 +115,15 @@ HELP_IMPORTS = textwrap.dedent(
     import sys
     from glassnet.cli import main
     for args in (["--help"], ["train", "-h"], ["predict", "-h"], ["evaluate", "-h"],
-                 ["show", "-h"], ["runs", "-h"], ["export", "-h"], ["--version"]):
+                 ["show", "-h"], ["runs", "-h"], ["export", "-h"], ["plot", "-h"],
+                 ["sweep", "-h"], ["tour", "-h"], ["explore", "-h"], ["--version"]):
         try:
             main(args, prog_name="glassnet")
         except SystemExit:
             pass
     print("HEAVY", sorted({name.split(".")[0] for name in sys.modules}
-                          & {"matplotlib", "sklearn", "scipy", "pandas", "torch"}))
+                          & {"matplotlib", "sklearn", "scipy", "pandas", "torch", "PIL",
+                             "starlette", "uvicorn", "dask", "joblib"}))
     """
 )
 

@@ -31,11 +31,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike, NDArray
 
 from .activations import get_activation
@@ -43,6 +41,9 @@ from .atomicfile import write_atomically
 from .errors import ConfigError, DataError, GlassnetError
 from .gradcheck import numerical_slope
 from .training import History
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PLOT_KINDS: dict[str, str] = {
     "digits": "a grid of digits from the data, each with its label",
@@ -116,7 +117,7 @@ def digits_grid(
         )
     columns = math.ceil(math.sqrt(len(chosen)))
     rows = math.ceil(len(chosen) / columns)
-    figure = Figure(figsize=(1.2 * columns + 1.4, 1.3 * rows + 0.9), layout="constrained")
+    figure = new_figure(figsize=(1.2 * columns + 1.4, 1.3 * rows + 0.9), layout="constrained")
     axes_grid = figure.subplots(rows, columns, squeeze=False)
     image = None
     for axes, position in zip(axes_grid.flat, range(rows * columns), strict=True):
@@ -163,7 +164,7 @@ def digit_numbers(data: Any, index: int) -> Figure:
     position = _chosen_indices(len(pictures), 1, [index])[0]
     picture = pictures[position]  # (h, w)
     height, width = picture.shape
-    figure = Figure(figsize=(7.0, 6.2), layout="constrained")
+    figure = new_figure(figsize=(7.0, 6.2), layout="constrained")
     axes = figure.subplots()
     image = axes.imshow(picture, cmap=INK_COLOURS, vmin=0.0, vmax=1.0)
     for row in range(height):
@@ -272,7 +273,7 @@ def hidden_weights(
     # Laid out by hand: dozens of tiny axes defeat matplotlib's automatic layouts.
     width = panel_width * panel_columns + 1.7  # room on the right for the colour bar
     height = panel_height * panel_rows + 1.0  # room at the top for the title
-    figure = Figure(figsize=(width, height))
+    figure = new_figure(figsize=(width, height))
     grid = figure.add_gridspec(
         panel_rows,
         panel_columns,
@@ -349,7 +350,7 @@ def training_curves(history: History | dict[str, Any]) -> Figure:
     """
     record = _as_history(history)
     epochs = np.arange(1, record.epochs + 1)
-    figure = Figure(figsize=(11.0, 4.4), layout="constrained")
+    figure = new_figure(figsize=(11.0, 4.4), layout="constrained")
     loss_axes, accuracy_axes = figure.subplots(1, 2)
     curves = (
         (loss_axes, record.train_loss, record.validation_loss, "loss (lower is better)"),
@@ -374,7 +375,7 @@ def training_curves(history: History | dict[str, Any]) -> Figure:
             marked = validation_values or train_values
             if record.best_epoch <= len(marked):
                 axes.plot(record.best_epoch, marked[record.best_epoch - 1], "o", color="black")
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.xaxis.set_major_locator(_whole_number_ticks())
         axes.set_xlabel("epoch (one pass over the training images)")
         axes.set_ylabel(what)
         axes.grid(alpha=0.3)
@@ -419,7 +420,7 @@ def confusion(evaluation: Any) -> Figure:
             "confusion matrix, one row and column per class"
         )
     size = len(classes)
-    figure = Figure(figsize=(1.6 + 0.55 * size, 1.2 + 0.5 * size), layout="constrained")
+    figure = new_figure(figsize=(1.6 + 0.55 * size, 1.2 + 0.5 * size), layout="constrained")
     axes = figure.subplots()
     image = axes.imshow(matrix, cmap="Blues", vmin=0)
     threshold = matrix.max() / 2 if matrix.max() else 1
@@ -462,7 +463,7 @@ def sigmoid_curve() -> Figure:
     """
     z = np.linspace(-8.0, 8.0, 401)
     output = get_activation("sigmoid").forward(z)
-    figure = Figure(figsize=(8.0, 4.8), layout="constrained")
+    figure = new_figure(figsize=(8.0, 4.8), layout="constrained")
     axes = figure.subplots()
     axes.plot(z, output, color="tab:blue", linewidth=2, label=r"$\sigma(z) = 1 / (1 + e^{-z})$")
     axes.axhline(0.0, color="gray", linewidth=0.8, linestyle=":")
@@ -589,7 +590,7 @@ def loss_slope(
     finally:
         weights[spot] = original
 
-    figure = Figure(figsize=(8.5, 5.2), layout="constrained")
+    figure = new_figure(figsize=(8.5, 5.2), layout="constrained")
     axes = figure.subplots()
     axes.plot(values, losses, color="tab:blue", linewidth=2, label="loss as this weight varies")
     near = values[np.abs(values - float(original)) <= width / 2]
@@ -682,6 +683,25 @@ def check_figure_path(path: str | os.PathLike[str]) -> Path:
 
 
 # -- helpers -------------------------------------------------------------------------
+
+
+def new_figure(**options: Any) -> Figure:
+    """A matplotlib ``Figure``; matplotlib is imported here, on first use.
+
+    Importing matplotlib takes a noticeable part of a second, so this module does not
+    do it when imported: ``glassnet plot -h`` and the list of plot kinds stay quick.
+    """
+    from matplotlib.figure import Figure
+
+    return Figure(**options)
+
+
+def _whole_number_ticks() -> Any:
+    """A tick locator that puts ticks on whole numbers only (epochs)."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
+
 
 
 def _close(figure: Figure) -> None:

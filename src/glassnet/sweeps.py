@@ -962,10 +962,10 @@ def _varying_in_rows(rows: Sequence[Mapping[str, Any]]) -> list[str]:
 def _sweep_figure(rows: Sequence[Mapping[str, Any]], varying: Sequence[str]) -> Any:
     """The figure of ``plot_sweep``; ``rows`` best first, each with a test accuracy."""
     # matplotlib is plots.py's business (imported there, and only there, lazily).
-    from .plots import Figure
+    from .plots import new_figure
 
     panels = list(varying) or [None]
-    figure = Figure(figsize=(max(4.0 * len(panels), 6.0), 3.8), layout="constrained")
+    figure = new_figure(figsize=(max(4.0 * len(panels), 6.0), 3.8), layout="constrained")
     axes_list = figure.subplots(1, len(panels), squeeze=False, sharey=True)[0]
     in_grid_order = sorted(rows, key=lambda row: row.get("combination", 0))
     for axes, name in zip(axes_list, panels, strict=True):
