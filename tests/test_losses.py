@@ -137,8 +137,14 @@ def test_cross_entropy_refuses_other_output_layers(output):
 
 @pytest.mark.parametrize("output", ["sigmoid", "tanh", "relu", "identity", "softmax"])
 def test_squared_error_accepts_every_output_layer(output):
-    """The source's loss works with any output activation."""
-    get_loss("squared_error").check_output(get_activation(output))
+    """The source's loss works with any output activation: sum of (observed - ideal)^2."""
+    act, loss_fn = get_activation(output), get_loss("squared_error")
+    loss_fn.check_output(act)
+    z = np.array([[0.5, -0.25]])
+    a = act.forward(z)
+    Y = np.array([[1.0, 0.0]])
+    expected = (a[0, 0] - 1.0) ** 2 + (a[0, 1] - 0.0) ** 2
+    assert loss_fn.per_image(z, a, Y, act) == pytest.approx([expected])
 
 
 def test_cross_entropy_of_huge_softmax_sums_is_finite_and_exact():

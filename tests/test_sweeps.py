@@ -461,6 +461,12 @@ def test_plot_sweep_writes_a_png(tmp_path, joblib_sweep):
 
     path = plot_sweep(joblib_sweep[0], tmp_path / "sweep.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    with Image.open(path) as picture:
+        pixels = np.asarray(picture.convert("L"))
+    assert pixels.shape[0] > 100 and pixels.shape[1] > 100
+    assert len(np.unique(pixels)) > 10  # axes, bars and text, not a blank page
 
 
 # ====================================================================== the command line
