@@ -339,15 +339,22 @@ class Network:
         softmax, about a third of the time it takes to answer for one image.
         """
         if self.n_outputs == 1 or not self.output_activation.keeps_order:
-            outputs = self.forward(X)
-            if self.n_outputs == 1:
-                return self.classes[(outputs[:, 0] >= 0.5).astype(np.intp)]
-            return self.classes[outputs.argmax(axis=1)]
+            return self.guess(self.forward(X))
         a = self.check_inputs(X)
         for layer in self.layers[:-1]:
             a = layer.activation.forward(layer.weighted_sum(a))
         output_sums = _refuse_overflow(self.layers[-1].weighted_sum(a))  # (n, n_outputs)
         return self.classes[output_sums.argmax(axis=1)]
+
+    def guess(self, outputs: Array) -> NDArray[Any]:
+        """The classes that output values (n, n_outputs) stand for: the rule of ``predict``.
+
+        The largest output neuron wins; a single output neuron means ``classes[1]``
+        from 0.5 up and ``classes[0]`` below.
+        """
+        if self.n_outputs == 1:
+            return self.classes[(outputs[:, 0] >= 0.5).astype(np.intp)]
+        return self.classes[outputs.argmax(axis=1)]
 
     # ------------------------------------------------------------------ learning
     def class_indices(self, y: ArrayLike) -> NDArray[np.intp]:

@@ -555,11 +555,7 @@ def _score(network: Network, X, Y, y, loss_fn, l2: float) -> tuple[float, float]
     outputs = trace.outputs
     per_image = loss_fn.per_image(trace.weighted_sums[-1], outputs, Y, network.output_activation)
     loss = float(per_image.sum()) / len(X) + network._l2_penalty(l2)
-    if network.n_outputs == 1:
-        guessed = (outputs[:, 0] >= 0.5).astype(np.intp)
-    else:
-        guessed = outputs.argmax(axis=1)
-    accuracy = float(np.mean(network.classes[guessed] == y))
+    accuracy = float(np.mean(network.guess(outputs) == y))
     return loss, accuracy
 
 
