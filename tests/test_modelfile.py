@@ -533,6 +533,20 @@ mutation = st.one_of(
 )
 
 
+def damaged(original: bytes, mutations: list[tuple[str, int, int]]) -> bytes:
+    """``original`` with each mutation applied: a flipped byte, a cut, or an inserted byte."""
+    data = bytearray(original)
+    for kind, position, value in mutations:
+        position %= max(len(data), 1)
+        if kind == "flip" and data:
+            data[position] ^= value
+        elif kind == "truncate":
+            del data[position:]
+        elif kind == "insert":
+            data.insert(position, value)
+    return bytes(data)
+
+
 @settings(
     max_examples=200,
     deadline=None,
@@ -543,17 +557,9 @@ def test_random_damage_never_gives_another_error_or_other_weights(
     fuzz_target: tuple[bytes, Network, Path], mutations: list[tuple[str, int, int]]
 ) -> None:
     original, network, directory = fuzz_target
-    data = bytearray(original)
-    for kind, position, value in mutations:
-        position %= max(len(data), 1)
-        if kind == "flip" and data:
-            data[position] ^= value
-        elif kind == "truncate":
-            del data[position:]
-        elif kind == "insert":
-            data.insert(position, value)
+    data = damaged(original, mutations)
     path = directory / "damaged.npz"
-    path.write_bytes(bytes(data))
+    path.write_bytes(data)
     try:
         meta = modelfile.read_metadata(path)
     except ModelFormatError:
@@ -586,17 +592,9 @@ def test_random_damage_to_a_json_model(
     json_fuzz_target: tuple[bytes, Network, Path], mutations: list[tuple[str, int, int]]
 ) -> None:
     original, network, directory = json_fuzz_target
-    data = bytearray(original)
-    for kind, position, value in mutations:
-        position %= max(len(data), 1)
-        if kind == "flip" and data:
-            data[position] ^= value
-        elif kind == "truncate":
-            del data[position:]
-        elif kind == "insert":
-            data.insert(position, value)
+    data = damaged(original, mutations)
     path = directory / "damaged.json"
-    path.write_bytes(bytes(data))
+    path.write_bytes(data)
     try:
         loaded = modelfile.load_json(path)
     except ModelFormatError:
