@@ -718,8 +718,8 @@ def step_6_one_weight_at_a_time(data: Dataset | None = None, seed: int = 0) -> T
         "",
         "After the hops, the slow slope (nudge one weight) against backpropagation:",
         *table(["", "nudged", "backprop", "rel. error"], slope_rows),
-        f"Over all {network.n_parameters} weights and the bias, the worst relative "
-        f"difference is {worst:.1e}.",
+        f"Over all {network.n_parameters - 1} weights and the bias, the nudged slopes and",
+        f"backpropagation's differ by {worst:.1e} (relative).",
     ]
     explanation = (
         "How to make the loss smaller? Take one weight. Nudge it a little up and a little "
