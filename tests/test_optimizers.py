@@ -179,6 +179,25 @@ def test_state_dict_round_trip_gives_identical_next_steps(make):
     assert not np.allclose(params_c[0], params_d[0])
 
 
+def test_state_saved_in_float64_carries_on_for_float32_parameters():
+    """A state that went through float64 (a JSON copy, say) keeps its momentum in float32."""
+    original = SGD(learning_rate=0.1, momentum=0.9)
+    params = [p.astype(np.float32) for p in _parameters()]
+    original.step(params, [g.astype(np.float32) for g in GRADS_1])
+    state = original.state_dict()
+    state["slots"] = {name: [a.astype(np.float64) for a in arrays]
+                      for name, arrays in state["slots"].items()}
+    restored = SGD(learning_rate=0.1, momentum=0.9)
+    restored.load_state_dict(state)
+    params_a = [p.copy() for p in params]
+    params_b = [p.copy() for p in params]
+    original.step(params_a, [g.astype(np.float32) for g in GRADS_2])
+    restored.step(params_b, [g.astype(np.float32) for g in GRADS_2])
+    for a, b in zip(params_a, params_b, strict=True):
+        assert b.dtype == np.float32
+        assert np.array_equal(a, b)
+
+
 def test_state_dict_is_a_snapshot_not_a_view():
     """Stepping after state_dict() does not change the saved state."""
     opt = SGD(learning_rate=0.1, momentum=0.9)

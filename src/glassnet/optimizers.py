@@ -98,9 +98,14 @@ class Optimizer:
         and ``_views`` need not check anything themselves.
         """
         shapes = [p.shape for p in parameters]
-        if shapes != self._shapes or parameters[0].dtype != self._dtype:
+        if shapes != self._shapes:
             self._slots, self._scratch, self._view_cache = {}, [], {}
             self._shapes, self._dtype = shapes, parameters[0].dtype
+        elif parameters[0].dtype != self._dtype:  # same network, other precision: keep state
+            self._slots = {name: slot.astype(parameters[0].dtype)
+                           for name, slot in self._slots.items()}
+            self._scratch, self._view_cache = [], {}
+            self._dtype = parameters[0].dtype
 
     def _slot(self, name: str) -> Array:
         """One kind of state for every parameter (zeros at first), e.g. the velocities.
