@@ -21,27 +21,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .datasets import Dataset, load_dataset
+from .defaults import (
+    DEFAULT_AVERAGE_FROM,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_EPOCHS,
+    DEFAULT_INPUT_NOISE,
+    DEFAULT_LEARNING_RATES,
+    DEFAULT_MOMENTUM,
+    DEFAULT_PATIENCE,
+)
 from .errors import ConfigError
 from .metrics import Evaluation, evaluate
 from .network import Network
 from .optimizers import OPTIMIZERS, Optimizer, get_optimizer
 from .training import (
-    DEFAULT_AVERAGE_FROM,
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_EPOCHS,
-    DEFAULT_INPUT_NOISE,
-    DEFAULT_LEARNING_RATE,
-    DEFAULT_MOMENTUM,
-    DEFAULT_PATIENCE,
     Callback,
     Checkpoint,
     History,
     TrainingState,
     train,
 )
-
-#: Learning rate used when none is given, per optimizer.
-DEFAULT_LEARNING_RATES = {"sgd": DEFAULT_LEARNING_RATE, "adam": 0.002, "slope_descent": 0.5}
 
 
 def parse_hidden(text: str | Iterable[int] | None) -> tuple[int, ...]:

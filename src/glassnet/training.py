@@ -32,23 +32,19 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .augmentation import image_shape_of, shift_images
+from .defaults import (
+    DEFAULT_AVERAGE_FROM,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_EPOCHS,
+    DEFAULT_INPUT_NOISE,
+    DEFAULT_LEARNING_RATE,
+    DEFAULT_MOMENTUM,
+    DEFAULT_PATIENCE,
+)
 from .errors import ConfigError, DataError, TrainingDiverged
 from .losses import get_loss
 from .network import Network
 from .optimizers import SGD, Optimizer, get_optimizer
-
-#: The defaults, chosen on the digits' five seeded splits so that
-#: ``train(Network([64, 32, 10]), train_split)`` reaches about 98.5%: SGD with
-#: momentum in batches of 32 for 100 epochs, noise of 0.3 on the training pixels
-#: (without it this small network overfits and stays near 97.2%), and the average of
-#: the weights from epoch 30 on (see docs/how-it-works.md for the measurements).
-DEFAULT_EPOCHS = 100
-DEFAULT_BATCH_SIZE = 32
-DEFAULT_PATIENCE = 20
-DEFAULT_LEARNING_RATE = 0.1
-DEFAULT_MOMENTUM = 0.9
-DEFAULT_INPUT_NOISE = 0.3
-DEFAULT_AVERAGE_FROM = 30
 
 
 @dataclass
