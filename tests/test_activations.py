@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from glassnet.activations import ACTIVATIONS, Activation, get_activation
+from glassnet.activations import ACTIVATIONS, Activation, get_activation, row_max, row_sum
 from glassnet.errors import ConfigError
 
 ELEMENTWISE = ["sigmoid", "tanh", "relu", "identity"]
@@ -227,3 +227,34 @@ def test_float32_in_float32_out(name):
     a = act.forward(z)
     assert a.dtype == np.float32
     assert act.backward(z, a, np.ones_like(z)).dtype == np.float32
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    hnp.arrays(
+        st.sampled_from([np.float32, np.float64]),
+        st.one_of(hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=40),
+                  hnp.array_shapes(min_dims=1, max_dims=1, min_side=1, max_side=40)),
+        elements=st.floats(-1e4, 1e4, allow_nan=False, width=32),
+    )
+)
+def test_row_max_and_row_sum_equal_numpys_reductions(z):
+    """The fast row reductions give what ``max``/``sum`` over the last axis give, as a column."""
+    expected_max = z.max(axis=-1, keepdims=True)
+    got_max = row_max(z)
+    assert got_max.shape == expected_max.shape and got_max.dtype == z.dtype
+    np.testing.assert_array_equal(got_max, expected_max)  # a maximum is exact
+    expected_sum = z.sum(axis=-1, keepdims=True)
+    got_sum = row_sum(z)
+    assert got_sum.shape == expected_sum.shape and got_sum.dtype == z.dtype
+    # Sums may add in another order: equal up to rounding of the largest term.
+    tolerance = 64 * np.finfo(z.dtype).eps * np.abs(z).sum(axis=-1, keepdims=True)
+    assert np.all(np.abs(got_sum - expected_sum) <= tolerance)
+
+
+def test_row_max_and_row_sum_do_not_change_their_input():
+    z = np.arange(12.0).reshape(3, 4)[:, ::-1]  # a non-contiguous view, too
+    before = z.copy()
+    np.testing.assert_array_equal(row_max(z), [[3.0], [7.0], [11.0]])
+    np.testing.assert_array_equal(row_sum(z), [[6.0], [22.0], [38.0]])
+    np.testing.assert_array_equal(z, before)

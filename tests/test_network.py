@@ -88,6 +88,23 @@ def test_backward_gives_the_slopes_of_the_mean_loss_by_hand():
         np.testing.assert_allclose(grads[index], expected, rtol=1e-12, err_msg=name)
 
 
+@pytest.mark.parametrize(("output", "loss", "l2"), [("softmax", "cross_entropy", 0.0),
+                                                   ("sigmoid", "squared_error", 0.01),
+                                                   ("sigmoid", "cross_entropy", 0.0)])
+def test_gradients_are_backwards_slopes_without_the_loss(output, loss, l2):
+    """``gradients`` (what a training step uses) gives exactly the slopes of ``backward``."""
+    net = Network([6, 5, 4, 3], activation="tanh", output=output, seed=3)
+    rng = np.random.default_rng(0)
+    X = net.check_inputs(rng.random((7, 6)))
+    Y = net.targets(rng.integers(0, 3, size=7))
+    _, expected = net.backward(X, Y, loss, l2=l2)
+    got = net.gradients(X, Y, loss, l2=l2)
+    assert len(got) == len(expected) == len(net.parameters())
+    for g, e, p in zip(got, expected, net.parameters(), strict=True):
+        assert g.shape == p.shape and g.dtype == p.dtype
+        np.testing.assert_array_equal(g, e)
+
+
 def test_one_sgd_step_by_hand():
     """SGD(learning_rate=0.5) moves each weight by -0.5 times its hand-derived mean slope."""
     net = _tiny_network()

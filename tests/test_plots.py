@@ -230,6 +230,16 @@ def test_training_curves_from_a_real_training(
     with pytest.raises(DataError, match="History"):
         plots.training_curves([0.5, 0.4])
 
+    # Trained with score_training=False: only the validation curve is drawn, or,
+    # without validation images, there is nothing to draw.
+    validation_only = glassnet.History.from_dict(
+        {**history.to_dict(), "train_loss": [], "train_accuracy": []})
+    labels = {line.get_label() for line in plots.training_curves(validation_only).axes[0].lines}
+    assert "validation images" in labels and "training images" not in labels
+    nothing = glassnet.History(seconds=[0.1, 0.1])
+    with pytest.raises(DataError, match="score_training=False"):
+        plots.training_curves(nothing)
+
 
 def test_confusion_heat_map(
     trained: tuple[glassnet.Network, glassnet.History],

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .activations import Activation
+from .activations import Activation, row_max, row_sum
 from .errors import ConfigError
 
 Array = NDArray[np.floating]
@@ -93,8 +93,8 @@ class CrossEntropy(Loss):
     def per_image(self, z: Array, a: Array, Y: Array, activation: Activation) -> Array:
         self.check_output(activation)
         if activation.name == "softmax":
-            shifted = z - z.max(axis=1, keepdims=True)
-            log_prob = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            shifted = z - row_max(z)
+            log_prob = shifted - np.log(row_sum(np.exp(shifted)))
             return -np.einsum("ij,ij->i", Y, log_prob)
         # Sigmoid: -[y log s(z) + (1-y) log(1 - s(z))] = softplus(z) - y z
         softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))

@@ -445,13 +445,35 @@ class Network:
             d(loss)/d(parameter), in the order of ``parameters()``.
         """
         loss_fn = get_loss(loss)
-        n = X.shape[0]
         trace = self._trace(X)
+        per_image = loss_fn.per_image(trace.weighted_sums[-1], trace.outputs, Y,
+                                      self.output_activation)
+        value = float(per_image.sum()) / X.shape[0] + self._l2_penalty(l2)
+        return value, self._backpropagate(trace, Y, loss_fn, l2)
+
+    def gradients(
+        self, X: Array, Y: Array, loss: str | Loss = "cross_entropy", l2: float = 0.0
+    ) -> list[Array]:
+        """The slopes of ``backward`` without the loss value: what a training step needs.
+
+        A step only needs to know which way is downhill, not how high it stands. The
+        loss value costs logarithms, exponentials and sums over the whole batch, a
+        fifth of a small network's step, so training measures it once per epoch instead
+        (and notices a diverging run there).
+        """
+        return self._backpropagate(self._trace(X), Y, get_loss(loss), l2)
+
+    def _backpropagate(self, trace: Trace, Y: Array, loss_fn: Loss, l2: float) -> list[Array]:
+        """The chain rule from the output back to the input, for a ``trace`` of a batch."""
+        X = trace.inputs
+        n = X.shape[0]
         z_out = trace.weighted_sums[-1]
-        per_image = loss_fn.per_image(z_out, trace.outputs, Y, self.output_activation)
-        value = float(per_image.sum()) / n
         delta = loss_fn.output_delta(z_out, trace.outputs, Y, self.output_activation)  # (n, k)
         delta /= n
+        # A bias's slope is its neuron's delta summed over the images. Written as the
+        # product of a row of ones (n,) with delta (n, n_out) it is one matrix-vector
+        # product, about twice as fast as NumPy's sum over the rows of a small array.
+        ones = np.ones(n, dtype=delta.dtype)
         gradients: list[Array] = [None] * (2 * len(self.layers))  # type: ignore[list-item]
         for index in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[index]
@@ -460,13 +482,13 @@ class Network:
             if l2:
                 dW += l2 * layer.W
             gradients[2 * index] = dW
-            gradients[2 * index + 1] = delta.sum(axis=0)  # (n_out,)
+            gradients[2 * index + 1] = ones @ delta  # (n_out,)
             if index > 0:
                 previous = self.layers[index - 1]
                 delta = previous.activation.backward(
                     trace.weighted_sums[index - 1], a_prev, delta @ layer.W.T
                 )
-        return value + self._l2_penalty(l2), gradients
+        return gradients
 
     # ------------------------------------------------------------------ files
     def save(self, path: str | Path, *, training: dict[str, Any] | None = None) -> Path:

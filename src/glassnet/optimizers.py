@@ -267,9 +267,10 @@ class Adam(Optimizer):
         self.step_count += 1
         t = self.step_count
         b1, b2 = self.beta1, self.beta2
-        # Fold both bias corrections into one step size.
-        rate = self.learning_rate * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
-        eps = self.epsilon * np.sqrt(1.0 - b2**t)
+        # Fold both bias corrections into one step size. (Plain Python numbers: a NumPy
+        # float64 scalar would make NumPy compute a float32 network's update in float64.)
+        rate = self.learning_rate * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+        eps = self.epsilon * math.sqrt(1.0 - b2**t)
         self._match(parameters)
         m = self._slot("m")  # average slope, (n_parameters,)
         v = self._slot("v")  # average squared slope, (n_parameters,)

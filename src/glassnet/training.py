@@ -351,8 +351,7 @@ def train(
                 X_batch = X_epoch[start:start + batch_size]
                 Y_batch = Y_epoch[start:start + batch_size]
                 if optimizer.needs_gradients:
-                    batch_loss, gradients = network.backward(X_batch, Y_batch, loss_fn, l2=l2)
-                    _check_finite(batch_loss, network, snapshot, history, optimizer)
+                    gradients = network.gradients(X_batch, Y_batch, loss_fn, l2=l2)
                     optimizer.step(parameters, gradients)
                 else:
                     def loss_of(X_batch=X_batch, Y_batch=Y_batch) -> float:
@@ -361,6 +360,8 @@ def train(
                     optimizer.step(parameters, None, loss_of)
                 if interrupt.raised:
                     break
+            # Steps do not measure the loss (``Network.gradients``), so a run that blew up
+            # is noticed here, once per epoch: its weights are no longer finite numbers.
             if not all(np.isfinite(p).all() for p in parameters):
                 _check_finite(np.nan, network, snapshot, history, optimizer)
 
