@@ -65,6 +65,27 @@ def test_no_validation_tracks_training_loss(digits_split):
     assert history.best_epoch == int(np.argmin(history.train_loss)) + 1
 
 
+def test_score_training_off_skips_the_training_curve_but_not_the_learning(digits_split):
+    """Without scoring, the same steps give bit for bit the same network, and no curve."""
+    train_part, _ = digits_split
+    settings = dict(epochs=3, validation_fraction=0.0, average_from=2, seed=4)
+    scored, unscored = gn.Network([64, 16, 10], seed=2), gn.Network([64, 16, 10], seed=2)
+    with_curve = gn.train(scored, train_part, **settings)
+    without = gn.train(unscored, train_part, score_training=False, **settings)
+    for a, b in zip(scored.parameters(), unscored.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert without.train_loss == [] and without.train_accuracy == []
+    assert without.epochs == 3 and len(without.seconds) == 3 and without.best_epoch is None
+    assert with_curve.epochs == 3 and len(with_curve.train_loss) == 3
+    # Validation images are still scored, and then choose the best epoch.
+    validated = gn.train(gn.Network([64, 16, 10], seed=2), train_part, epochs=2,
+                         validation_fraction=0.2, score_training=False)
+    assert len(validated.validation_loss) == 2 and validated.best_epoch in (1, 2)
+    with pytest.raises(gn.ConfigError, match="early stopping"):
+        gn.train(gn.Network([64, 16, 10]), train_part, early_stopping=True,
+                 score_training=False)
+
+
 def test_same_seed_same_weights_bitwise(digits_split):
     train_part, _ = digits_split
     state_before = np.random.get_state()[1].copy()

@@ -437,9 +437,11 @@ def _check_meta(meta: Any) -> dict[str, Any]:
         values = history.get(key)
         if not isinstance(values, list) or not all(_is_number(v) for v in values):
             raise CheckpointError(f"history {key} must be a list of numbers")
-    if len(history["train_loss"]) != meta["epoch"]:
-        raise CheckpointError(f"the history has {len(history['train_loss'])} epochs but the "
+    if len(history["seconds"]) != meta["epoch"]:
+        raise CheckpointError(f"the history has {len(history['seconds'])} epochs but the "
                               f"checkpoint says {meta['epoch']}")
+    if len(history["train_loss"]) not in (0, meta["epoch"]):
+        raise CheckpointError("the history's training losses do not match its epochs")
     if history["config"].get("network") != network:
         raise CheckpointError("the history's network differs from the checkpoint's")
     if meta["settings"] is not None and not isinstance(meta["settings"], dict):

@@ -357,7 +357,9 @@ def training_curves(history: History | dict[str, Any]) -> Figure:
         (accuracy_axes, record.train_accuracy, record.validation_accuracy, "accuracy"),
     )
     for axes, train_values, validation_values, what in curves:
-        axes.plot(epochs, train_values, color="tab:blue", label="training images")
+        if train_values:  # empty when trained with score_training=False
+            axes.plot(epochs[: len(train_values)], train_values, color="tab:blue",
+                      label="training images")
         if validation_values:
             axes.plot(
                 epochs[: len(validation_values)],
@@ -787,6 +789,9 @@ def _as_history(history: Any) -> History:
         )
     if record.epochs == 0:
         raise DataError("this training history has no epochs to draw")
+    if not record.train_loss and not record.validation_loss:
+        raise DataError("this training history measured no losses to draw: it was trained "
+                        "with score_training=False and without validation images")
     return record
 
 
