@@ -1,0 +1,172 @@
+"""The settings of a run: every choice of one training, as one plain object.
+
+The source ends with the habit that makes networks better: tweak a setting (often
+the hidden layers), retrain, retest, compare. For that, a run's whole configuration
+must be one plain object that can be printed, saved, compared and replayed. That is
+``RunSettings``, with defaults that train well; ``glassnet.experiment.run`` trains
+what it describes, and ``parse_hidden`` / ``format_hidden`` turn hidden layer sizes
+into text and back.
+
+This module does not import NumPy (the settings are plain numbers and names), so
+the command line can build its options and its help from ``RunSettings`` without
+loading the core. The core is imported only when it is needed: when settings are
+made (the optimizer's name is checked against the registry) and when they build a
+network or an optimizer. ``glassnet.experiment`` re-exports all three names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .defaults import (
+    DEFAULT_AVERAGE_FROM,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_EPOCHS,
+    DEFAULT_INPUT_NOISE,
+    DEFAULT_LEARNING_RATES,
+    DEFAULT_MOMENTUM,
+    DEFAULT_PATIENCE,
+)
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .network import Network
+    from .optimizers import Optimizer
+
+
+def parse_hidden(text: str | Iterable[int] | None) -> tuple[int, ...]:
+    """Hidden layer sizes from text: ``"32"`` -> (32,), ``"64,32"`` -> (64, 32), ``"none"`` -> ().
+
+    Raises
+    ------
+    ConfigError
+        For anything that is not whole numbers of at least 1 (or "none").
+    """
+    if text is None:
+        return ()
+    if not isinstance(text, str):
+        sizes = tuple(text)
+    else:
+        cleaned = text.strip().lower()
+        if cleaned in ("none", "", "0-hidden"):
+            return ()
+        try:
+            sizes = tuple(int(part) for part in cleaned.split(","))
+        except ValueError:
+            raise ConfigError(
+                f"hidden layers are whole numbers separated by commas (e.g. 64,32) or 'none';"
+                f" got {text!r}"
+            ) from None
+    if any(isinstance(s, bool) or int(s) != s or s < 1 for s in sizes):
+        raise ConfigError(f"every hidden layer needs at least 1 neuron, got {text!r}")
+    return tuple(int(s) for s in sizes)
+
+
+def format_hidden(hidden: Iterable[int]) -> str:
+    """The inverse of ``parse_hidden``: (64, 32) -> ``"64,32"``, () -> ``"none"``."""
+    hidden = tuple(hidden)
+    return ",".join(str(s) for s in hidden) if hidden else "none"
+
+
+@dataclass
+class RunSettings:
+    """Every choice of one training run. Defaults train a 64-32-10 ReLU network to ~98.5%.
+
+    The source's own network is ``RunSettings(activation="sigmoid", output="sigmoid",
+    loss="squared_error", optimizer="sgd", learning_rate=1.0, batch_size=10,
+    epochs=60, momentum=0, input_noise=0, average_from=None)`` (see docs/how-it-works.md).
+    """
+
+    hidden: tuple[int, ...] = (32,)
+    activation: str = "relu"
+    output: str = "softmax"
+    loss: str = "cross_entropy"
+    optimizer: str = "sgd"
+    learning_rate: float | None = None
+    momentum: float = DEFAULT_MOMENTUM
+    nesterov: bool = False
+    batch_size: int = DEFAULT_BATCH_SIZE
+    epochs: int = DEFAULT_EPOCHS
+    early_stopping: bool = False
+    patience: int = DEFAULT_PATIENCE
+    validation_fraction: float = 0.1
+    l2: float = 0.0
+    input_noise: float = DEFAULT_INPUT_NOISE
+    average_from: int | None = DEFAULT_AVERAGE_FROM
+    shift_pixels: int = 0
+    seed: int = 0
+    test_fraction: float = 0.2
+    dtype: str = "float64"
+    data: str = "digits"
+
+    def __post_init__(self) -> None:
+        from .optimizers import OPTIMIZERS
+
+        self.hidden = parse_hidden(self.hidden)
+        if self.optimizer not in OPTIMIZERS:
+            raise ConfigError(
+                f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
+            )
+        if self.dtype not in ("float32", "float64"):
+            raise ConfigError(f"dtype must be float32 or float64, got {self.dtype!r}")
+        if not 0.0 < self.test_fraction < 1.0:
+            raise ConfigError(f"test_fraction must be between 0 and 1, got {self.test_fraction}")
+
+    @property
+    def effective_learning_rate(self) -> float:
+        """The learning rate given, or the optimizer's default."""
+        if self.learning_rate is not None:
+            return float(self.learning_rate)
+        return DEFAULT_LEARNING_RATES[self.optimizer]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain, JSON-ready dict (hidden as a list)."""
+        values = dataclasses.asdict(self)
+        values["hidden"] = list(self.hidden)
+        return values
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> RunSettings:
+        """Rebuild settings from ``to_dict()``; unknown keys raise ConfigError."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            valid = ", ".join(sorted(known))
+            raise ConfigError(f"unknown settings {unknown}; valid settings: {valid}")
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> RunSettings:
+        """A copy with some settings changed (unknown names raise ConfigError)."""
+        values = self.to_dict()
+        values.update(changes)
+        return RunSettings.from_dict(values)
+
+    def make_network(self, n_inputs: int, classes: Iterable[Any]) -> Network:
+        """The untrained network these settings describe, for data with these classes."""
+        from .network import Network
+
+        classes = list(classes)
+        return Network(
+            [n_inputs, *self.hidden, len(classes)],
+            activation=self.activation,
+            output=self.output,
+            seed=self.seed,
+            dtype=self.dtype,
+            classes=classes,
+        )
+
+    def make_optimizer(self) -> Optimizer:
+        """The optimizer these settings describe."""
+        from .optimizers import get_optimizer
+
+        rate = self.effective_learning_rate
+        if self.optimizer == "sgd":
+            return get_optimizer("sgd", learning_rate=rate, momentum=self.momentum,
+                                 nesterov=self.nesterov)
+        return get_optimizer(self.optimizer, learning_rate=rate)
+
+
+__all__ = ["RunSettings", "parse_hidden", "format_hidden"]
