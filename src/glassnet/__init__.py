@@ -2,7 +2,7 @@
 
 A small, fast, from-scratch feedforward network in NumPy that learns the UCI 8x8
 handwritten digits, and every window needed to understand it. The core needs only
-NumPy; this module re-exports its public names::
+NumPy; this module offers its public names::
 
     import glassnet as gn
     data = gn.load_digits()
@@ -10,52 +10,90 @@ NumPy; this module re-exports its public names::
     net = gn.Network([64, 32, 10])
     history = gn.train(net, train)
     print(gn.accuracy(net, test))
+
+The names are loaded lazily: ``import glassnet`` imports nothing but this file, and
+``gn.Network`` (or ``from glassnet import Network``) imports the module that defines
+it the first time it is asked for. That is for the command line: ``glassnet --help``
+imports ``glassnet.cli``, and so this package, and must answer at once; NumPy alone
+takes about a tenth of a second to import. It matters even more for the edges:
+``GlassnetClassifier`` imports scikit-learn (about 1.5 s), and ``sweep`` may import
+joblib or Dask, neither of which belongs on the way to training a network.
 """
 
-from .activations import ACTIVATIONS, get_activation
-from .datasets import Dataset, load_digits
-from .errors import (
-    ConfigError,
-    DataError,
-    GlassnetError,
-    ModelFormatError,
-    RunsDatabaseError,
-    TrainingDiverged,
-)
-from .experiment import RunResult, RunSettings
-from .gradcheck import gradcheck, numerical_slope
-from .losses import LOSSES, get_loss
-from .metrics import (
-    Evaluation,
-    accuracy,
-    confusion_matrix,
-    evaluate,
-    misclassified,
-    most_confused,
-    per_class_accuracy,
-)
-from .network import Network, Trace
-from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent, get_optimizer
-from .training import History, train
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import Any
 
 __version__ = "0.1.0"
 
+#: Where each public name lives: submodule -> the names it offers here.
+_SUBMODULE_NAMES: dict[str, tuple[str, ...]] = {
+    "activations": ("ACTIVATIONS", "get_activation"),
+    "datasets": ("Dataset", "load_digits"),
+    "errors": ("ConfigError", "DataError", "GlassnetError", "ModelFormatError",
+               "RunsDatabaseError", "TrainingDiverged"),
+    "estimator": ("GlassnetClassifier",),
+    "experiment": ("RunResult",),
+    "gradcheck": ("gradcheck", "numerical_slope"),
+    "losses": ("LOSSES", "get_loss"),
+    "metrics": ("Evaluation", "accuracy", "confusion_matrix", "evaluate", "misclassified",
+                "most_confused", "per_class_accuracy"),
+    "network": ("Network", "Trace"),
+    "optimizers": ("OPTIMIZERS", "SGD", "Adam", "Optimizer", "SlopeDescent", "get_optimizer"),
+    "settings": ("RunSettings",),
+    "sweeps": ("sweep",),
+    "training": ("History", "train"),
+}  # fmt: skip
 
-def __getattr__(name):  # noqa: ANN001, ANN202
-    """Edges that need heavier libraries load only when first used.
+#: The same table turned around: public name -> the submodule that defines it.
+_LAZY_NAMES: dict[str, str] = {
+    name: submodule for submodule, names in _SUBMODULE_NAMES.items() for name in names
+}
 
-    ``GlassnetClassifier`` imports scikit-learn (about 1.5 s), and ``sweep`` may import
-    joblib or Dask; neither belongs on the way to training a network.
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's submodule the first time the name is asked for.
+
+    The value is then kept in this module, so later look-ups cost nothing. Any
+    other name is an AttributeError, which is also how ``from glassnet import
+    plots`` learns that ``plots`` is a submodule to import.
     """
-    if name == "GlassnetClassifier":
-        from .estimator import GlassnetClassifier
+    submodule = _LAZY_NAMES.get(name)
+    if submodule is None:
+        raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{submodule}", __name__), name)
+    globals()[name] = value
+    return value
 
-        return GlassnetClassifier
-    if name == "sweep":
-        from .sweeps import sweep
 
-        return sweep
-    raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    """The names this module has, loaded or not (for ``dir()`` and tab completion)."""
+    return sorted(set(globals()) | set(_LAZY_NAMES))
+
+
+class _Package(types.ModuleType):
+    """This package's module type: keeps ``glassnet.gradcheck`` the function.
+
+    Importing a submodule makes Python set it as an attribute of its package, and
+    the submodule ``glassnet.gradcheck`` (imported by the optimizers, the plots and
+    the tour) has the same name as the public function ``gradcheck``. The function
+    is what ``glassnet.gradcheck`` has always been, so it takes the module's place.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (
+            isinstance(value, types.ModuleType)
+            and value.__name__ == f"{__name__}.{name}"
+            and _LAZY_NAMES.get(name) == name
+        ):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def load(path):  # noqa: ANN001, ANN201 - documented in modelfile.load

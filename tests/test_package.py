@@ -1,0 +1,71 @@
+"""The package (glassnet/__init__.py): public names that load lazily, and all still work."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import glassnet
+
+
+def run_python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_importing_glassnet_imports_none_of_its_modules_and_no_numpy():
+    loaded = run_python(
+        "import sys, glassnet\n"
+        "print(sorted(name for name in sys.modules\n"
+        "             if name.startswith('glassnet') or name.split('.')[0] == 'numpy'))\n"
+    )
+    assert loaded.strip() == "['glassnet']"
+
+
+@pytest.mark.parametrize("name", glassnet.__all__)
+def test_every_public_name_resolves_to_what_its_module_defines(name):
+    value = getattr(glassnet, name)
+    namespace: dict[str, object] = {}
+    exec(f"from glassnet import {name}", namespace)
+    assert namespace[name] is value
+    if name not in ("__version__", "load"):
+        module = importlib.import_module(f"glassnet.{glassnet._LAZY_NAMES[name]}")
+        assert getattr(module, name) is value
+
+
+def test_the_lazy_table_holds_exactly_the_public_names():
+    assert set(glassnet._LAZY_NAMES) | {"__version__", "load"} == set(glassnet.__all__)
+
+
+def test_dir_lists_every_public_name_before_it_is_used():
+    listed = run_python("import glassnet\nprint(' '.join(dir(glassnet)))").split()
+    assert set(glassnet.__all__) <= set(listed)
+    assert set(glassnet.__all__) <= set(dir(glassnet))
+
+
+def test_unknown_names_are_attribute_errors():
+    with pytest.raises(AttributeError, match="no attribute 'no_such_thing'"):
+        glassnet.no_such_thing  # noqa: B018
+    assert not hasattr(glassnet, "no_such_thing")
+
+
+def test_submodules_still_import_from_the_package():
+    from glassnet import modelfile, runs
+
+    assert modelfile.__name__ == "glassnet.modelfile" and runs.__name__ == "glassnet.runs"
+
+
+def test_gradcheck_stays_the_function_when_its_module_is_imported_first():
+    """The submodule glassnet.gradcheck shares the function's name (the optimizers import it)."""
+    output = run_python(
+        "import glassnet, glassnet.optimizers, glassnet.gradcheck\n"
+        "print(glassnet.gradcheck.__module__, glassnet.gradcheck.__name__)\n"
+        "from glassnet import gradcheck\n"
+        "print(gradcheck is glassnet.gradcheck)\n"
+    )
+    assert output.split() == ["glassnet.gradcheck", "gradcheck", "True"]
