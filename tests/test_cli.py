@@ -124,6 +124,25 @@ def test_training_option_convert_checks_like_the_command_line():
         rows["epochs"].convert("0")
 
 
+def test_the_choices_are_the_registries():
+    """The choices are read from the registries when first needed, never copied."""
+    from glassnet.activations import ACTIVATIONS
+    from glassnet.losses import LOSSES
+    from glassnet.optimizers import OPTIMIZERS
+
+    rows = {row.setting: row for row in TRAINING_OPTIONS}
+    assert rows["activation"].type.choices == tuple(n for n in ACTIVATIONS if n != "softmax")
+    assert rows["output"].type.choices == tuple(ACTIVATIONS)
+    assert rows["loss"].type.choices == tuple(LOSSES)
+    assert rows["optimizer"].type.choices == tuple(OPTIMIZERS)
+
+
+def test_every_option_default_is_the_run_settings_default():
+    defaults = RunSettings()
+    for row in TRAINING_OPTIONS:
+        assert row.default == getattr(defaults, row.setting), row.setting
+
+
 def test_help_shows_the_run_settings_defaults():
     output = ok("train", "-h")
     defaults = RunSettings()

@@ -135,6 +135,31 @@ def test_help_does_not_import_heavy_libraries():
     assert "HEAVY []" in result.stdout
 
 
+def imported_modules(importtime_report: str) -> set[str]:
+    """The modules a ``python -X importtime`` run imported, from its report on stderr."""
+    return {line.rsplit("|", 1)[1].strip() for line in importtime_report.splitlines()
+            if line.startswith("import time:") and line.count("|") == 2}  # fmt: skip
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"]], ids=" ".join)
+def test_the_group_help_does_not_import_numpy(args):
+    """``glassnet --help`` answers without the core: NumPy alone takes a tenth of a second."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "glassnet", *args],
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    imported = imported_modules(result.stderr)
+    assert "glassnet.cli" in imported  # the report is read correctly
+    assert not {name for name in imported if name.split(".")[0] == "numpy"}
+    if args == ["--version"]:
+        assert result.stdout == f"glassnet, version {glassnet.__version__}\n"
+        return
+    from glassnet.cli import main
+
+    commands = result.stdout.split("\nCommands:\n", 1)[1]
+    listed = [line.split()[0] for line in commands.splitlines() if line.strip()]
+    assert listed == sorted(main.commands) and len(listed) >= 10
+
+
 def test_errors_are_one_line_on_standard_error(tmp_path):
     result = run_glassnet("predict", tmp_path / "missing.npz", "0")
     assert result.returncode == 1

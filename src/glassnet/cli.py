@@ -24,13 +24,20 @@ into ``RunSettings`` with ``settings_from_options(**options)``; a command that
 wants several values per option (a sweep) can build its own options from the same
 rows and convert each value with ``TrainingOption.convert``.
 
-Imports are kept light on purpose: ``glassnet --help`` must answer at once, so
-matplotlib (``plot``), tqdm (progress bars) and Pillow (pictures) are imported
-inside the commands that need them.
+Imports are kept light on purpose: ``glassnet --help`` must answer at once, and
+NumPy alone takes about a tenth of a second to import. So this module imports no
+NumPy and none of the core at the top: the core, matplotlib (``plot``), tqdm
+(progress bars) and Pillow (pictures) are imported inside the commands that need
+them. The options' defaults come from ``glassnet.settings`` and
+``glassnet.defaults``, which are plain Python, and the names offered by
+``--activation``, ``--output``, ``--loss`` and ``--optimizer`` are read from the
+core's registries only when a command's own help or a value needs them
+(``LazyChoice``). A test checks that ``glassnet --help`` imports no NumPy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import sys
@@ -38,18 +45,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import numpy as np
 
 from . import __version__
-from .activations import ACTIVATIONS
+from .defaults import DEFAULT_LEARNING_RATES
 from .errors import ConfigError, DataError, GlassnetError, RunsDatabaseError, TrainingDiverged
-from .experiment import DEFAULT_LEARNING_RATES, RunSettings, format_hidden, parse_hidden
-from .losses import LOSSES
-from .optimizers import OPTIMIZERS
 from .runs import DEFAULT_DATABASE_PATH
+from .settings import RunSettings, format_hidden, parse_hidden
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -57,7 +64,9 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 SHADES = " .:-=+*#%@"
 
 _DEBUG_KEY = "glassnet.debug"
-_DEFAULTS = RunSettings()
+#: Every setting's default, read from ``RunSettings``' fields: making ``RunSettings()``
+#: would check its names against the core's registries, and so import NumPy.
+_DEFAULTS: dict[str, Any] = {field.name: field.default for field in dataclasses.fields(RunSettings)}
 
 
 # ====================================================================== errors
@@ -78,6 +87,8 @@ class GlassnetGroup(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
+        import numpy as np  # here, not at the top: ``glassnet --help`` never comes here
+
         try:
             # Overflow to inf or NaN is caught by the core's own checks and reported as
             # an error; NumPy's warnings about it would only clutter the terminal.
@@ -151,8 +162,10 @@ class FiniteFloatRange(click.FloatRange):
 class LazyChoice(click.Choice):
     """A ``click.Choice`` whose choices are looked up only when needed.
 
-    ``plot``'s kinds live in ``glassnet.plots``, which needs matplotlib; building the
-    command line must not import it, so the list is fetched on first use.
+    The names come from registries in modules that import NumPy (activations, losses,
+    optimizers) or matplotlib (``plot``'s kinds, in ``glassnet.plots``). Building the
+    command line, and ``glassnet --help``, must import neither, so the list is fetched
+    on first use: when a command's own help is shown or a value is checked.
     """
 
     def __init__(self, load_choices: Callable[[], Iterable[str]]) -> None:
@@ -203,7 +216,7 @@ class TrainingOption:
     @property
     def default(self) -> Any:
         """The default value, from ``RunSettings`` (never repeated here)."""
-        return getattr(_DEFAULTS, self.setting)
+        return _DEFAULTS[self.setting]
 
     def default_text(self) -> str:
         if self.setting == "learning_rate":
@@ -238,19 +251,42 @@ class TrainingOption:
         return click.option(self.flag, self.setting, type=self.type, default=None, help=help_text)
 
 
-_HIDDEN_ACTIVATIONS = [name for name in ACTIVATIONS if name != "softmax"]
+# The names the registries offer, for ``LazyChoice``: the registries' modules import NumPy.
+def _hidden_activations() -> Iterable[str]:
+    from .activations import ACTIVATIONS
+
+    return [name for name in ACTIVATIONS if name != "softmax"]
+
+
+def _activations() -> Iterable[str]:
+    from .activations import ACTIVATIONS
+
+    return ACTIVATIONS
+
+
+def _losses() -> Iterable[str]:
+    from .losses import LOSSES
+
+    return LOSSES
+
+
+def _optimizers() -> Iterable[str]:
+    from .optimizers import OPTIMIZERS
+
+    return OPTIMIZERS
+
 
 #: Every training setting of ``RunSettings`` as a command-line option, in help order.
 TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("hidden", "--hidden", HiddenSizes(),
                    "Hidden layer sizes: 32, 64,32 (two layers) or none."),
-    TrainingOption("activation", "--activation", click.Choice(_HIDDEN_ACTIVATIONS),
+    TrainingOption("activation", "--activation", LazyChoice(_hidden_activations),
                    "Activation of the hidden neurons."),
-    TrainingOption("output", "--output", click.Choice(list(ACTIVATIONS)),
+    TrainingOption("output", "--output", LazyChoice(_activations),
                    "Activation of the output neurons."),
-    TrainingOption("loss", "--loss", click.Choice(list(LOSSES)),
+    TrainingOption("loss", "--loss", LazyChoice(_losses),
                    "What training minimises."),
-    TrainingOption("optimizer", "--optimizer", click.Choice(list(OPTIMIZERS)),
+    TrainingOption("optimizer", "--optimizer", LazyChoice(_optimizers),
                    "How the weights walk downhill."),
     TrainingOption("learning_rate", "--learning-rate",
                    FiniteFloatRange(min=0, min_open=True), "Size of the steps downhill."),
@@ -320,7 +356,7 @@ def settings_from_options(**options: Any) -> RunSettings:
             chosen[name] = None
     if "data" in chosen:
         chosen["data"] = absolute_data_spec(chosen["data"])
-    return _DEFAULTS.replace(**chosen)
+    return RunSettings(**chosen)
 
 
 def absolute_data_spec(spec: str) -> str:
@@ -370,6 +406,8 @@ def shade_rows(image: np.ndarray, *, width: int = 2) -> list[str]:
     from ``SHADES``. Two characters a pixel make the picture about square on a
     terminal. Values above 1 are scaled down by the largest one.
     """
+    import numpy as np
+
     values = np.asarray(image, dtype=float)
     top = float(values.max()) if values.size else 0.0
     if top > 1:
@@ -630,6 +668,8 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     With --checkpoint-every N a long training can be killed and carried on later with
     --resume CHECKPOINT.
     """
+    import numpy as np
+
     from .experiment import run
     from .runs import RunsDatabase
 
@@ -843,6 +883,8 @@ def confusion_lines(classes: Sequence[Any], confusion: np.ndarray) -> list[str]:
 
 def mistake_pictures(data: Any, evaluation: Any, count: int, per_row: int = 4) -> list[str]:
     """The first ``count`` misclassified images as text pictures, with true and guessed labels."""
+    import numpy as np
+
     shape = data.image_shape or picture_shape(data.n_features)
     if shape is None:
         return ["(these images have no picture shape to draw)"]
@@ -895,6 +937,8 @@ def evaluate(
     the test images of its own training run (the same data, test fraction and seed,
     read from the model file), so the score is honest.
     """
+    import numpy as np
+
     from .metrics import evaluate as evaluate_model
 
     network, meta = load_model(model)
@@ -1013,6 +1057,8 @@ def is_existing_file(text: str, *, any_kind: bool = False) -> bool:
 
 def group_numbers(numbers: list[float], n_inputs: int, where: str) -> list[tuple[str, np.ndarray]]:
     """Cut a flat list of numbers into images of ``n_inputs`` numbers each."""
+    import numpy as np
+
     if not numbers or len(numbers) % n_inputs:
         raise DataError(
             f"{where}: got {len(numbers)} numbers, but this network takes {n_inputs} per image "
@@ -1029,6 +1075,8 @@ def group_numbers(numbers: list[float], n_inputs: int, where: str) -> list[tuple
 
 def output_lines(network: Any, outputs: np.ndarray, guess: Any, bar_width: int = 30) -> list[str]:
     """Every output neuron's value with a bar, the winning one marked."""
+    import numpy as np
+
     labels = [str(label) for label in network.classes]
     guessed = [label == str(guess) for label in labels]
     if len(outputs) == 1:  # one sigmoid neuron: "how much is it classes[1]"
@@ -1063,6 +1111,8 @@ def predict(model: Path, inputs: tuple[str, ...], show: bool) -> None:
     Files win: if every INPUT is an existing file they are pictures, otherwise every
     INPUT must be numbers. Put -- before numbers that start with a minus sign.
     """
+    import numpy as np
+
     network, meta = load_model(model)
     shape = picture_shape(network.n_inputs, (meta.get("input") or {}).get("shape"))
     for index, (name, x) in enumerate(read_inputs(inputs, network.n_inputs)):
@@ -1102,6 +1152,8 @@ def show(index: int, data: str, numbers_only: bool) -> None:
     and 1 is black; read the rows one after another and you have the 64 numbers the
     64 input neurons hold.
     """
+    import numpy as np
+
     from .datasets import load_dataset
 
     dataset = load_dataset(data)
