@@ -84,8 +84,9 @@ class History:
 
     @property
     def epochs(self) -> int:
-        """How many epochs ran."""
-        return len(self.seconds)
+        """How many epochs ran (each has a time; a history written by hand may have
+        only its losses)."""
+        return max(len(self.seconds), len(self.train_loss))
 
     @property
     def interrupted(self) -> bool:
