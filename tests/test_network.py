@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from glassnet.errors import ConfigError, DataError
-from glassnet.network import Network, Trace
-from glassnet.optimizers import SGD
+from glassnet.network import FlatArrays, Network, Trace
+from glassnet.optimizers import SGD, Adam
 
 STRICT = {"over": "raise", "divide": "raise", "invalid": "raise", "under": "ignore"}
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "identity", "softmax")
@@ -103,6 +103,45 @@ def test_gradients_are_backwards_slopes_without_the_loss(output, loss, l2):
     for g, e, p in zip(got, expected, net.parameters(), strict=True):
         assert g.shape == p.shape and g.dtype == p.dtype
         np.testing.assert_array_equal(g, e)
+
+
+def test_parameters_and_gradients_lie_end_to_end_in_one_vector():
+    """parameters() and gradients() are FlatArrays: views of one vector, in their order."""
+    net = Network([5, 4, 3], seed=1)
+    parameters = net.parameters()
+    assert isinstance(parameters, FlatArrays)
+    np.testing.assert_array_equal(parameters.vector,
+                                  np.concatenate([p.reshape(-1) for p in parameters]))
+    parameters.vector[0] = 42.0  # they share memory with the network's weights
+    assert net.layers[0].W[0, 0] == 42.0
+    X = net.check_inputs(np.random.default_rng(0).random((6, 5)))
+    gradients = net.gradients(X, net.targets([0, 1, 2, 0, 1, 2]))
+    assert isinstance(gradients, FlatArrays)
+    np.testing.assert_array_equal(gradients.vector,
+                                  np.concatenate([g.reshape(-1) for g in gradients]))
+    clone = net.copy()
+    assert isinstance(clone.parameters(), FlatArrays)
+    clone.parameters().vector[:] = 0.0
+    assert net.layers[0].W[0, 0] == 42.0  # the copy is independent
+
+
+@pytest.mark.parametrize("optimizer", [lambda: Adam(0.01), lambda: SGD(0.1, momentum=0.9),
+                                       lambda: SGD(0.1, momentum=0.9, nesterov=True)])
+def test_a_layer_with_its_own_arrays_trains_bit_for_bit_the_same(optimizer):
+    """Replacing a layer's W by an array of its own leaves parameters() a plain list; the
+    optimizers then update array by array, with exactly the same numbers."""
+    from glassnet import train
+
+    rng = np.random.default_rng(5)
+    X, y = rng.random((40, 6)), rng.integers(0, 3, size=40)
+    flat, separate = Network([6, 5, 3], seed=2), Network([6, 5, 3], seed=2)
+    separate.layers[0].W = separate.layers[0].W.copy()
+    assert not isinstance(separate.parameters(), FlatArrays)
+    for net in (flat, separate):
+        train(net, (X, y), optimizer=optimizer(), epochs=3, batch_size=8, input_noise=0.0,
+              average_from=None, score_training=False)
+    for a, b in zip(flat.parameters(), separate.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_one_sgd_step_by_hand():

@@ -145,8 +145,29 @@ class Optimizer:
 
     @staticmethod
     def _gather(arrays: Sequence[Array], out: Array) -> Array:
-        """Copy every array, flattened and one after the other, into ``out`` (n_parameters,)."""
+        """Every array, flattened and one after the other, as one vector (n_parameters,).
+
+        Arrays that already lie end to end in one vector (a ``FlatArrays``, as
+        ``Network.gradients`` returns) give that vector itself, without a copy: treat
+        the result as read-only. Any other list is copied into ``out``.
+        """
+        vector = getattr(arrays, "vector", None)
+        if vector is not None and vector.shape == out.shape and vector.dtype == out.dtype:
+            return vector
         return np.concatenate([a.reshape(-1) for a in arrays], out=out)
+
+    def _add_to(self, parameters: Sequence[Array], change: Array) -> None:
+        """Add a flat ``change`` (n_parameters,) to the parameters, in place.
+
+        Parameters that lie end to end in one vector (``Network.parameters()`` gives a
+        ``FlatArrays``) take it in one NumPy call; others one call per array.
+        """
+        vector = getattr(parameters, "vector", None)
+        if vector is not None and vector.shape == change.shape:
+            vector += change
+            return
+        for p, part in zip(parameters, self._views(change), strict=True):
+            p += part
 
     @staticmethod
     def _flush_tiny(state: Array) -> None:
@@ -214,18 +235,17 @@ class SGD(Optimizer):
             mu = self.momentum
             self._match(parameters)
             velocity = self._slot("velocity")  # (n_parameters,)
-            g, step = self._scratch_space(2)
-            self._gather(gradients, out=g)
+            scaled, step = self._scratch_space(2)
+            g = self._gather(gradients, out=scaled)  # every slope in one flat array
+            np.multiply(g, rate, out=scaled)  # rate * g
             velocity *= mu
-            g *= rate
-            velocity -= g  # v = mu * v - rate * g
+            velocity -= scaled  # v = mu * v - rate * g
             move = velocity
             if self.nesterov:
                 np.multiply(velocity, mu, out=step)
-                step -= g  # mu * v - rate * g
+                step -= scaled  # mu * v - rate * g
                 move = step
-            for p, part in zip(parameters, self._views(move), strict=True):
-                p += part
+            self._add_to(parameters, move)
             if (self.step_count + 1) % FLUSH_EVERY == 0:
                 self._flush_tiny(velocity)
         self.step_count += 1
@@ -274,8 +294,8 @@ class Adam(Optimizer):
         self._match(parameters)
         m = self._slot("m")  # average slope, (n_parameters,)
         v = self._slot("v")  # average squared slope, (n_parameters,)
-        g, step = self._scratch_space(2)
-        self._gather(gradients, out=g)  # every slope in one flat array
+        gathered, step = self._scratch_space(2)
+        g = self._gather(gradients, out=gathered)  # every slope in one flat array
         # m = b1 * m + (1 - b1) * g, written as a move of m toward g: m += (1 - b1) * (g - m)
         np.subtract(g, m, out=step)
         step *= 1.0 - b1
@@ -285,13 +305,12 @@ class Adam(Optimizer):
         step -= v
         step *= 1.0 - b2
         v += step
-        # step = rate * m / (sqrt(v) + eps)
+        # w -= rate * m / (sqrt(v) + eps)
         np.sqrt(v, out=step)
         step += eps
         np.divide(m, step, out=step)
-        step *= rate
-        for p, part in zip(parameters, self._views(step), strict=True):
-            p -= part
+        step *= -rate
+        self._add_to(parameters, step)
         if t % FLUSH_EVERY == 0:
             self._flush_tiny(m)
             self._flush_tiny(v)

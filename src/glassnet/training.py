@@ -351,9 +351,11 @@ def train(
             started = time.perf_counter()
             snapshot = network.get_parameters()  # last known finite weights
             order = rng.permutation(n)
-            # One contiguous shuffled copy per epoch: X[order], Y[order]
-            X_epoch = np.take(X, order, axis=0, out=X_shuffled)
-            Y_epoch = np.take(Y, order, axis=0, out=Y_shuffled)
+            # One contiguous shuffled copy per epoch: X[order], Y[order]. (mode="clip" only
+            # tells NumPy that no index can be out of range, as none of a permutation is;
+            # otherwise it first copies into a spare array in case one is.)
+            X_epoch = np.take(X, order, axis=0, out=X_shuffled, mode="clip")
+            Y_epoch = np.take(Y, order, axis=0, out=Y_shuffled, mode="clip")
             if shift_pixels:
                 X_epoch = shift_images(X_epoch, shift_pixels, rng)
             if input_noise:
