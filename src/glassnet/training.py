@@ -12,9 +12,10 @@ The source says to repeat "until told to stop or the loss stops improving". Both
 here: ``epochs`` is the most it will do, and with ``early_stopping`` it stops when the
 validation loss has not improved for ``patience`` epochs and goes back to the weights
 of the best epoch. Ctrl-C stops cleanly at the end of a batch and keeps what was
-learned. If the loss turns into NaN or infinity (usually a learning rate that is too
-high), training stops with ``TrainingDiverged`` and the network keeps its last
-finite weights.
+learned. If the weights or the loss turn into NaN or infinity (usually a learning
+rate that is too high; checked at the end of every epoch), training stops with
+``TrainingDiverged`` and the network keeps the finite weights it had when that epoch
+began.
 """
 
 from __future__ import annotations
