@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from glassnet.activations import ACTIVATIONS, Activation, get_activation, row_max, row_sum
+from glassnet.activations import (
+    ACTIVATIONS,
+    Activation,
+    get_activation,
+    ones_vector,
+    row_max,
+    row_sum,
+)
 from glassnet.errors import ConfigError
 
 ELEMENTWISE = ["sigmoid", "tanh", "relu", "identity"]
@@ -258,3 +265,11 @@ def test_row_max_and_row_sum_do_not_change_their_input():
     np.testing.assert_array_equal(row_max(z), [[3.0], [7.0], [11.0]])
     np.testing.assert_array_equal(row_sum(z), [[6.0], [22.0], [38.0]])
     np.testing.assert_array_equal(z, before)
+
+
+def test_ones_vector_is_shared_and_read_only():
+    ones = ones_vector(5, np.dtype(np.float32))
+    assert ones.dtype == np.float32 and ones.tolist() == [1.0] * 5
+    assert ones_vector(5, np.dtype(np.float32)) is ones  # made once
+    with pytest.raises(ValueError):
+        ones[0] = 2.0  # nobody can change what every sum relies on

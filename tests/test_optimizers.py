@@ -230,6 +230,24 @@ def test_reset_forgets_the_velocity():
     assert np.array_equal(a[0], b[0]) and opt.step_count == 1
 
 
+@pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.01)])
+def test_state_follows_the_parameters_given_not_the_list_object(make):
+    """A step with the same list keeps the state; a list of other shapes starts afresh,
+    exactly like a new optimizer; the slopes given are never changed."""
+    opt = make()
+    params = _parameters()
+    opt.step(params, GRADS_1)
+    opt.step(params, GRADS_2)  # the same list object, as in training
+    other = [np.zeros((3, 2)), np.zeros(2)]
+    grads = [np.ones((3, 2)), np.ones(2)]
+    fresh = make()
+    expected = [p.copy() for p in other]
+    fresh.step(expected, grads)
+    opt.step(other, grads)
+    _assert_all_close(other, expected)
+    assert np.array_equal(grads[0], np.ones((3, 2)))  # left as given
+
+
 # ---------------------------------------------------------------------- settings
 
 

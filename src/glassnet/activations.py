@@ -26,6 +26,8 @@ up and lists the valid names when it does not know the one asked for.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -45,7 +47,7 @@ def row_max(z: Array) -> Array:
     """
     if z.ndim != 2:
         return z.max(axis=-1, keepdims=True)
-    return np.ascontiguousarray(z.T).max(axis=0)[:, np.newaxis]
+    return np.maximum.reduce(np.ascontiguousarray(z.T), axis=0)[:, np.newaxis]
 
 
 def row_sum(z: Array) -> Array:
@@ -57,7 +59,16 @@ def row_sum(z: Array) -> Array:
     """
     if z.ndim != 2:
         return z.sum(axis=-1, keepdims=True)
-    return z @ np.ones((z.shape[1], 1), dtype=z.dtype)
+    return (z @ ones_vector(z.shape[1], z.dtype))[:, np.newaxis]
+
+
+@functools.lru_cache(maxsize=64)
+def ones_vector(length: int, dtype: np.dtype) -> Array:
+    """A read-only vector of ``length`` ones, made once and kept: sums over rows or
+    columns are products with it, at every training step."""
+    vector = np.ones(length, dtype=dtype)
+    vector.flags.writeable = False
+    return vector
 
 
 class Activation:
@@ -196,4 +207,4 @@ def get_activation(name: str | Activation) -> Activation:
         raise ConfigError(f"unknown activation {name!r}; choose one of: {valid}") from None
 
 
-__all__ = ["Activation", "ACTIVATIONS", "get_activation", "row_max", "row_sum"]
+__all__ = ["Activation", "ACTIVATIONS", "get_activation", "ones_vector", "row_max", "row_sum"]

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .activations import Activation, get_activation
+from .activations import Activation, get_activation, ones_vector
 from .errors import ConfigError, DataError
 from .losses import Loss, get_loss
 
@@ -512,7 +512,7 @@ class Network:
         # A bias's slope is its neuron's delta summed over the images. Written as the
         # product of a row of ones (n,) with delta (n, n_out) it is one matrix-vector
         # product, about twice as fast as NumPy's sum over the rows of a small array.
-        ones = np.ones(n, dtype=delta.dtype)
+        ones = ones_vector(n, delta.dtype)
         # The slopes are written straight into one flat vector laid out like the
         # parameters' (see FlatArrays), so an optimizer can take them in one piece.
         vector = np.empty(self._vector.size, dtype=delta.dtype)

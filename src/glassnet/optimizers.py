@@ -90,6 +90,7 @@ class Optimizer:
         self._dtype: Any = None
         self._scratch: list[Array] = []
         self._view_cache: dict[int, tuple[Array, list[Array]]] = {}
+        self._matched: Any = None
 
     def _match(self, parameters: Sequence[Array]) -> None:
         """Keep the state if it was made for parameters of these shapes; else start afresh.
@@ -97,6 +98,8 @@ class Optimizer:
         Called once at the start of every step, so that ``_slot``, ``_scratch_space``
         and ``_views`` need not check anything themselves.
         """
+        if parameters is self._matched:  # the same list as last step (training's case)
+            return
         shapes = [p.shape for p in parameters]
         if shapes != self._shapes:
             self._slots, self._scratch, self._view_cache = {}, [], {}
@@ -106,6 +109,7 @@ class Optimizer:
                            for name, slot in self._slots.items()}
             self._scratch, self._view_cache = [], {}
             self._dtype = parameters[0].dtype
+        self._matched = parameters
 
     def _slot(self, name: str) -> Array:
         """One kind of state for every parameter (zeros at first), e.g. the velocities.
@@ -289,8 +293,9 @@ class Adam(Optimizer):
         b1, b2 = self.beta1, self.beta2
         # Fold both bias corrections into one step size. (Plain Python numbers: a NumPy
         # float64 scalar would make NumPy compute a float32 network's update in float64.)
-        rate = self.learning_rate * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
-        eps = self.epsilon * math.sqrt(1.0 - b2**t)
+        correction = math.sqrt(1.0 - b2**t)
+        rate = self.learning_rate * correction / (1.0 - b1**t)
+        eps = self.epsilon * correction
         self._match(parameters)
         m = self._slot("m")  # average slope, (n_parameters,)
         v = self._slot("v")  # average squared slope, (n_parameters,)
