@@ -101,9 +101,10 @@ class Optimizer:
         if parameters is self._matched:  # the same list as last step (training's case)
             return
         shapes = [p.shape for p in parameters]
-        if shapes != self._shapes:
+        if shapes != self._shapes:  # other parameters: what was learned does not apply
             self._slots, self._scratch, self._view_cache = {}, [], {}
             self._shapes, self._dtype = shapes, parameters[0].dtype
+            self.step_count = 0
         elif parameters[0].dtype != self._dtype:  # same network, other precision: keep state
             self._slots = {name: slot.astype(parameters[0].dtype)
                            for name, slot in self._slots.items()}
@@ -288,6 +289,7 @@ class Adam(Optimizer):
     def step(self, parameters, gradients, loss_of=None) -> None:
         if gradients is None:
             raise ConfigError("Adam needs gradients")
+        self._match(parameters)
         self.step_count += 1
         t = self.step_count
         b1, b2 = self.beta1, self.beta2
@@ -296,7 +298,6 @@ class Adam(Optimizer):
         correction = math.sqrt(1.0 - b2**t)
         rate = self.learning_rate * correction / (1.0 - b1**t)
         eps = self.epsilon * correction
-        self._match(parameters)
         m = self._slot("m")  # average slope, (n_parameters,)
         v = self._slot("v")  # average squared slope, (n_parameters,)
         gathered, step = self._scratch_space(2)
