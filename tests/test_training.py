@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 
@@ -86,6 +87,23 @@ def test_score_training_off_skips_the_training_curve_but_not_the_learning(digits
                  score_training=False)
 
 
+def test_a_checkpoint_from_before_score_training_resumes_bit_for_bit(digits_split):
+    """Checkpoints written before ``score_training`` existed do not mention it; they were
+    trained with it on, and resume as such."""
+    train_part, _ = digits_split
+    settings = dict(epochs=3, validation_fraction=0.0, average_from=None, seed=1)
+    states = []
+    straight = gn.Network([64, 8, 10], seed=3)
+    gn.train(straight, train_part, checkpoint=states.append, **settings)
+    first = states[0]
+    del first.history.config["score_training"]  # as an older glassnet wrote it
+    resumed = gn.Network([64, 8, 10], seed=3)
+    history = gn.train(resumed, train_part, resume=first, **settings)
+    assert history.epochs == 3
+    for a, b in zip(straight.parameters(), resumed.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_same_seed_same_weights_bitwise(digits_split):
     train_part, _ = digits_split
     state_before = np.random.get_state()[1].copy()
@@ -148,14 +166,29 @@ def test_callback_returning_false_stops(digits_split):
     assert history.epochs == 2 and history.stop_reason == "callback"
 
 
-def test_divergence_raises_and_keeps_finite_weights(digits_split):
+@pytest.mark.parametrize("score_training", [True, False])
+def test_divergence_raises_and_keeps_finite_weights(digits_split, score_training):
+    """Steps do not measure the loss; the end of the epoch notices the blow-up and puts
+    back the weights the epoch started with."""
     train_part, _ = digits_split
     net = gn.Network([64, 32, 10], activation="relu", output="identity", seed=0)
+    started_with = []
+
+    def remember(history, network):
+        started_with[:] = [p.copy() for p in network.parameters()]
+
     with pytest.raises(gn.TrainingDiverged, match="learning rate") as caught:
         gn.train(net, train_part, loss="squared_error", optimizer=gn.SGD(learning_rate=1e4),
-                 epochs=20, input_noise=0.0)
+                 epochs=20, input_noise=0.0, average_from=None, score_training=score_training,
+                 callbacks=[remember])
+    # The loss (measured at the end of the epoch) or, unmeasured, the weights themselves.
+    assert re.search(r"(the loss became (inf|nan)|the weights became NaN or infinite) in "
+                     r"epoch \d+", str(caught.value))
     assert all(np.isfinite(p).all() for p in net.parameters())
     assert isinstance(caught.value.history, History)
+    if started_with:  # a later epoch blew up: its starting weights are back
+        for a, b in zip(net.parameters(), started_with, strict=True):
+            np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")

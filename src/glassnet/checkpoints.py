@@ -440,8 +440,15 @@ def _check_meta(meta: Any) -> dict[str, Any]:
     if len(history["seconds"]) != meta["epoch"]:
         raise CheckpointError(f"the history has {len(history['seconds'])} epochs but the "
                               f"checkpoint says {meta['epoch']}")
-    if len(history["train_loss"]) not in (0, meta["epoch"]):
-        raise CheckpointError("the history's training losses do not match its epochs")
+    # One score per epoch in every curve that was measured, none in those that were not.
+    config = history["config"]
+    scored = config.get("score_training", True) is not False
+    validated = bool(config.get("n_validation"))
+    for key, measured in (("train_loss", scored), ("train_accuracy", scored),
+                          ("validation_loss", validated), ("validation_accuracy", validated)):
+        if len(history[key]) != (meta["epoch"] if measured else 0):
+            raise CheckpointError(f"the history's {key} does not match its "
+                                  f"{meta['epoch']} epochs")
     if history["config"].get("network") != network:
         raise CheckpointError("the history's network differs from the checkpoint's")
     if meta["settings"] is not None and not isinstance(meta["settings"], dict):

@@ -167,6 +167,10 @@ Checkpoint = Callable[[TrainingState], None]
 #: Settings a resumed training may change: only how far it goes.
 RESUMABLE_CHANGES = frozenset({"epochs"})
 
+#: Settings added after checkpoints were first written, with the value that an older
+#: checkpoint, which does not mention them, was trained with.
+SETTINGS_ADDED_LATER = {"score_training": True}
+
 
 def train(
     network: Network,
@@ -379,7 +383,7 @@ def train(
             # Steps do not measure the loss (``Network.gradients``), so a run that blew up
             # is noticed here, once per epoch: its weights are no longer finite numbers.
             if not all(np.isfinite(p).all() for p in parameters):
-                _check_finite(np.nan, network, snapshot, history, optimizer)
+                _check_finite(np.nan, network, snapshot, history, optimizer, what="the weights")
 
             live = None
             if average_from is not None and epoch >= average_from:
@@ -398,6 +402,8 @@ def train(
                 monitored = train_loss
             if validation_part is not None:
                 val_loss, val_accuracy = _score(network, X_val, Y_val, y_val, loss_fn, l2)
+                _check_finite(val_loss, network, snapshot, history, optimizer,
+                              what="the validation loss")
                 history.validation_loss.append(val_loss)
                 history.validation_accuracy.append(val_accuracy)
                 monitored = val_loss
@@ -458,7 +464,7 @@ def _restore(
     The settings must match the ones the state was made with, or the "same" training
     would quietly become a different one.
     """
-    saved = state.history.config
+    saved = {**SETTINGS_ADDED_LATER, **state.history.config}
     changed = sorted(key for key in saved.keys() | history.config.keys()
                      if key not in RESUMABLE_CHANGES
                      and saved.get(key) != history.config.get(key))
@@ -577,14 +583,17 @@ def _score(network: Network, X, Y, y, loss_fn, l2: float) -> tuple[float, float]
     return loss, accuracy
 
 
-def _check_finite(value: float, network: Network, snapshot, history: History, optimizer) -> None:
+def _check_finite(value: float, network: Network, snapshot, history: History, optimizer,
+                  what: str = "the loss") -> None:
+    """Raise TrainingDiverged, with the epoch's first weights back, if ``value`` is not finite."""
     if np.isfinite(value):
         return
     network.set_parameters(snapshot)
     rate = getattr(optimizer, "learning_rate", None)
     hint = f" (learning rate {rate:g})" if rate is not None else ""
     error = TrainingDiverged(
-        f"the loss became {value} in epoch {history.epochs + 1}: the steps are too big"
+        f"{what} became {'NaN or infinite' if what == 'the weights' else value} in epoch "
+        f"{history.epochs + 1}: the steps are too big"
         f"{hint}. Try a learning rate 3 to 10 times smaller. The network keeps the weights "
         "it had at the start of that epoch."
     )
