@@ -248,6 +248,55 @@ def test_state_follows_the_parameters_given_not_the_list_object(make):
     assert np.array_equal(grads[0], np.ones((3, 2)))  # left as given
 
 
+@pytest.mark.parametrize("make", [lambda: SGD(0.1), lambda: SGD(0.1, momentum=0.9),
+                                  lambda: SGD(0.1, momentum=0.9, nesterov=True),
+                                  lambda: Adam(0.01)])
+def test_a_networks_own_slopes_are_read_never_changed(make):
+    """Optimizers read Network.gradients' vector in place (no copy): they must not write it."""
+    net = Network([4, 3, 2], seed=0)
+    rng = np.random.default_rng(1)
+    X, Y = net.check_inputs(rng.random((5, 4))), net.targets([0, 1, 1, 0, 1])
+    gradients = net.gradients(X, Y)
+    before = gradients.vector.copy()
+    opt = make()
+    for _ in range(3):
+        opt.step(net.parameters(), gradients)
+    np.testing.assert_array_equal(gradients.vector, before)
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.01)])
+def test_an_item_replaced_in_a_flat_list_is_used(make):
+    """Clip one slope by replacing it in the list: the step uses the clipped one, exactly
+    as it would from a plain list."""
+    net = Network([4, 3, 2], seed=0)
+    rng = np.random.default_rng(1)
+    X, Y = net.check_inputs(rng.random((5, 4))), net.targets([0, 1, 1, 0, 1])
+    flat, plain = net.copy(), net.copy()
+    gradients = net.gradients(X, Y)
+    gradients[0] = np.zeros_like(gradients[0])  # no longer a view of gradients.vector
+    make().step(flat.parameters(), gradients)
+    make().step(list(plain.parameters()), [np.asarray(g) for g in gradients])
+    for a, b in zip(flat.parameters(), plain.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(flat.layers[0].W, net.layers[0].W)  # zero slope: unmoved
+
+
+def test_a_loaded_state_carries_on_with_the_same_parameter_list():
+    net = Network([4, 3, 2], seed=0)
+    rng = np.random.default_rng(1)
+    X, Y = net.check_inputs(rng.random((5, 4))), net.targets([0, 1, 1, 0, 1])
+    parameters = net.parameters()
+    opt = Adam(0.01)
+    opt.step(parameters, net.gradients(X, Y))
+    saved, weights = opt.state_dict(), net.get_parameters()
+    opt.step(parameters, net.gradients(X, Y))
+    expected = net.get_parameters()
+    net.set_parameters(weights)
+    opt.load_state_dict(saved)
+    opt.step(parameters, net.gradients(X, Y))
+    _assert_all_close(net.parameters(), expected, rtol=0)
+
+
 # ---------------------------------------------------------------------- settings
 
 

@@ -90,7 +90,6 @@ class Optimizer:
         self._dtype: Any = None
         self._scratch: list[Array] = []
         self._view_cache: dict[int, tuple[Array, list[Array]]] = {}
-        self._matched: Any = None
 
     def _match(self, parameters: Sequence[Array]) -> None:
         """Keep the state if it was made for parameters of these shapes; else start afresh.
@@ -98,8 +97,6 @@ class Optimizer:
         Called once at the start of every step, so that ``_slot``, ``_scratch_space``
         and ``_views`` need not check anything themselves.
         """
-        if parameters is self._matched:  # the same list as last step (training's case)
-            return
         shapes = [p.shape for p in parameters]
         if shapes != self._shapes:  # other parameters: what was learned does not apply
             self._slots, self._scratch, self._view_cache = {}, [], {}
@@ -110,7 +107,6 @@ class Optimizer:
                            for name, slot in self._slots.items()}
             self._scratch, self._view_cache = [], {}
             self._dtype = parameters[0].dtype
-        self._matched = parameters
 
     def _slot(self, name: str) -> Array:
         """One kind of state for every parameter (zeros at first), e.g. the velocities.
@@ -156,8 +152,8 @@ class Optimizer:
         ``Network.gradients`` returns) give that vector itself, without a copy: treat
         the result as read-only. Any other list is copied into ``out``.
         """
-        vector = getattr(arrays, "vector", None)
-        if vector is not None and vector.shape == out.shape and vector.dtype == out.dtype:
+        vector = _whole_vector(arrays, out.size)
+        if vector is not None and vector.dtype == out.dtype:
             return vector
         return np.concatenate([a.reshape(-1) for a in arrays], out=out)
 
@@ -167,8 +163,8 @@ class Optimizer:
         Parameters that lie end to end in one vector (``Network.parameters()`` gives a
         ``FlatArrays``) take it in one NumPy call; others one call per array.
         """
-        vector = getattr(parameters, "vector", None)
-        if vector is not None and vector.shape == change.shape:
+        vector = _whole_vector(parameters, change.size)
+        if vector is not None:
             vector += change
             return
         for p, part in zip(parameters, self._views(change), strict=True):
@@ -192,6 +188,22 @@ class Optimizer:
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
         return f"{type(self).__name__}({settings})"
+
+
+def _whole_vector(arrays: Sequence[Array], size: int) -> Array | None:
+    """The flat vector of ``size`` numbers that ``arrays`` are all views of, or None.
+
+    A ``FlatArrays`` (from ``Network.parameters()`` or ``gradients()``) carries it as
+    ``vector``. It is trusted only while every array still lies in it: a list whose
+    item was replaced (say by a clipped copy), or a pickled copy, is taken array by
+    array instead.
+    """
+    vector = getattr(arrays, "vector", None)
+    if vector is None or vector.size != size:
+        return None
+    if not all(array.base is vector for array in arrays):
+        return None
+    return vector
 
 
 def _positive(name: str, value: float) -> float:
