@@ -125,6 +125,28 @@ def test_parameters_and_gradients_lie_end_to_end_in_one_vector():
     assert net.layers[0].W[0, 0] == 42.0  # the copy is independent
 
 
+def test_pickle_and_deepcopy_keep_one_vector_and_store_the_weights_once():
+    import copy
+    import pickle
+
+    net = Network([64, 32, 10], seed=4, dtype=np.float32)
+    data = pickle.dumps(net)
+    assert len(data) < 1.2 * 4 * net.n_parameters  # not the vector and the arrays both
+    for clone in (pickle.loads(data), copy.deepcopy(net)):
+        assert isinstance(clone.parameters(), FlatArrays)
+        for a, b in zip(clone.parameters(), net.parameters(), strict=True):
+            np.testing.assert_array_equal(a, b)
+        clone.parameters().vector[:] = 0.0  # independent of the original
+        assert net.layers[0].W.any()
+    # A network pickled before the flat vector existed (no _vector, no _shapes).
+    state = net.__getstate__()
+    del state["_shapes"]
+    old = Network.__new__(Network)
+    old.__setstate__(state)
+    assert isinstance(old.parameters(), FlatArrays)
+    np.testing.assert_array_equal(old.predict(np.eye(64)), net.predict(np.eye(64)))
+
+
 @pytest.mark.parametrize("optimizer", [lambda: Adam(0.01), lambda: SGD(0.1, momentum=0.9),
                                        lambda: SGD(0.1, momentum=0.9, nesterov=True)])
 def test_a_layer_with_its_own_arrays_trains_bit_for_bit_the_same(optimizer):

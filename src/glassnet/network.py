@@ -538,6 +538,34 @@ class Network:
 
         return save(self, path, training=training)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickle and deepcopy keep: everything but the flat vector.
+
+        They would store the vector and each layer's ``W`` and ``b`` separately (twice
+        the size), and bring the arrays back as separate arrays, no longer views of it.
+        """
+        state = self.__dict__.copy()
+        state.pop("_vector", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Lay the unpickled weights end to end in one vector again (see FlatArrays).
+
+        Also reads networks pickled before the vector existed.
+        """
+        self.__dict__.update(state)
+        self._relink()
+
+    def _relink(self) -> None:
+        """Copy every layer's ``W`` and ``b`` into one new vector and make them views of it."""
+        self._shapes = [array.shape for layer in self.layers for array in (layer.W, layer.b)]
+        self._vector = np.concatenate(
+            [np.asarray(array, dtype=self.dtype).reshape(-1)
+             for layer in self.layers for array in (layer.W, layer.b)])
+        pieces = _pieces(self._vector, self._shapes)
+        for index, layer in enumerate(self.layers):
+            layer.W, layer.b = pieces[2 * index], pieces[2 * index + 1]
+
     def copy(self) -> Network:
         """An independent copy with the same shape and weights."""
         clone = Network.__new__(Network)
@@ -546,11 +574,8 @@ class Network:
         clone.output_activation = self.output_activation
         clone.dtype = self.dtype
         clone.classes = self.classes.copy()
-        clone._shapes = list(self._shapes)
-        clone._vector = np.concatenate([array.reshape(-1) for array in self.parameters()])
-        pieces = _pieces(clone._vector, clone._shapes)
-        clone.layers = [Dense(pieces[2 * index], pieces[2 * index + 1], layer.activation)
-                        for index, layer in enumerate(self.layers)]
+        clone.layers = [Dense(layer.W, layer.b, layer.activation) for layer in self.layers]
+        clone._relink()  # copies the weights into the clone's own vector
         return clone
 
 
