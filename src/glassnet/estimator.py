@@ -257,6 +257,19 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         self.dtype = dtype
 
     # ------------------------------------------------------------------ learning
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """After unpickling, point ``coefs_`` and ``intercepts_`` at the network's arrays.
+
+        An unpickled network lays its weights end to end in a new vector (see
+        ``Network.__setstate__``), so its arrays are new ones: without this, ``coefs_``
+        would keep showing the weights as they were when pickled.
+        """
+        super().__setstate__(state)
+        network = self.__dict__.get("network_")
+        if network is not None:
+            self.coefs_ = [layer.W for layer in network.layers]
+            self.intercepts_ = [layer.b for layer in network.layers]
+
     def fit(self, X: ArrayLike, y: ArrayLike) -> GlassnetClassifier:
         """Train the network on (X, y) for up to ``max_iter`` epochs.
 
