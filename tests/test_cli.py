@@ -279,6 +279,11 @@ def test_epoch_reporter_plain_lines_and_bar(capsys):
     with EpochReporter(10, quiet=True, use_bar=True) as reporter:
         reporter(history, None)
     assert capsys.readouterr().err == ""
+    # A training that did not score its training images (score_training=False).
+    unscored = History(validation_loss=[0.6], validation_accuracy=[0.85], seconds=[0.1])
+    with EpochReporter(10, use_bar=False) as reporter:
+        reporter(unscored, None)
+    assert capsys.readouterr().err == "epoch 1/10  val_loss 0.6000  val_acc 85.0%\n"
 
 
 # ---------------------------------------------------------------------- evaluate

@@ -18,7 +18,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import glassnet
-from glassnet import GlassnetClassifier
+from glassnet import GlassnetClassifier, History
 
 
 @pytest.fixture(scope="module")
@@ -310,6 +310,11 @@ def test_verbose_prints_one_line_per_epoch(small, capsys):
     fitted(X, y, max_iter=3, verbose=True)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and lines[0].startswith("Iteration 1, loss = ")
+    # The printer also copes with a history without training scores.
+    from glassnet.estimator import _print_progress
+
+    _print_progress(4)(History(seconds=[0.1]), None)
+    assert capsys.readouterr().out == "Iteration 5\n"
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])

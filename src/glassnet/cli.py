@@ -468,11 +468,10 @@ def echo_lines(lines: Iterable[str]) -> None:
 def format_epoch(history: Any, total: int) -> str:
     """One line about the last epoch: ``epoch 3/150  loss 0.1234  acc 97.1%  val_loss ...``."""
     epoch = history.epochs
-    parts = [
-        f"epoch {epoch}/{total}",
-        f"loss {history.train_loss[-1]:.4f}",
-        f"acc {percent(history.train_accuracy[-1])}",
-    ]
+    parts = [f"epoch {epoch}/{total}"]
+    if history.train_loss:  # empty when trained with score_training=False
+        parts += [f"loss {history.train_loss[-1]:.4f}",
+                  f"acc {percent(history.train_accuracy[-1])}"]
     if history.validation_loss:
         parts += [
             f"val_loss {history.validation_loss[-1]:.4f}",

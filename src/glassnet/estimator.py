@@ -604,7 +604,9 @@ def _print_progress(epochs_before: int) -> Callable[[History, Network], None]:
     """The ``verbose`` callback: scikit-learn's one line per epoch (the only printing)."""
 
     def report(history: History, network: Network) -> None:
-        line = f"Iteration {epochs_before + history.epochs}, loss = {history.train_loss[-1]:.8f}"
+        line = f"Iteration {epochs_before + history.epochs}"
+        if history.train_loss:
+            line += f", loss = {history.train_loss[-1]:.8f}"
         if history.validation_loss:
             line += (f", validation loss = {history.validation_loss[-1]:.8f}"
                      f", validation accuracy = {history.validation_accuracy[-1]:.4f}")

@@ -244,7 +244,8 @@ class RunsDatabase:
             "train_accuracy": _number_or_none(scores.get("train_accuracy"), float),
             "test_accuracy": _number_or_none(scores.get("test_accuracy"), float),
             "epochs": _number_or_none(
-                scores.get("epochs", len(history.get("train_loss", []))), int
+                scores.get("epochs", max(len(history.get("seconds", [])),
+                                         len(history.get("train_loss", [])))), int
             ),
             "seconds": _number_or_none(
                 seconds if seconds is not None else scores.get("seconds"), float
