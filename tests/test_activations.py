@@ -259,6 +259,13 @@ def test_row_max_and_row_sum_equal_numpys_reductions(z):
     assert np.all(np.abs(got_sum - expected_sum) <= tolerance)
 
 
+def test_row_sum_of_booleans_and_small_integers_is_their_sum():
+    np.testing.assert_array_equal(row_sum(np.array([[True, True, False]])), [[2]])
+    np.testing.assert_array_equal(row_sum(np.array([[200, 100]], dtype=np.uint8)),
+                                  np.array([[200, 100]], dtype=np.uint8).sum(axis=1,
+                                                                             keepdims=True))
+
+
 def test_row_max_and_row_sum_do_not_change_their_input():
     z = np.arange(12.0).reshape(3, 4)[:, ::-1]  # a non-contiguous view, too
     before = z.copy()
