@@ -70,8 +70,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    """The names this module has, loaded or not (for ``dir()`` and tab completion)."""
-    return sorted(set(globals()) | set(_LAZY_NAMES))
+    """The public names, loaded or not, and the dunders (for ``dir()`` and tab completion)."""
+    return sorted(set(__all__) | {name for name in globals() if name.startswith("__")})
 
 
 class _Package(types.ModuleType):
