@@ -29,7 +29,6 @@ Shapes are batch-first everywhere: X is (n_samples, n_features).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .activations import Activation, get_activation, ones_vector
 from .errors import ConfigError, DataError
+from .flatarrays import FlatArrays, pieces
 from .losses import Loss, get_loss
 
 Array = NDArray[np.floating]
@@ -76,33 +76,6 @@ class Dense:
         z = a_prev @ self.W
         z += self.b
         return z
-
-
-class FlatArrays(list):
-    """A list of arrays that are consecutive pieces of one flat vector, kept as ``vector``.
-
-    ``Network.parameters()`` and ``Network.gradients()`` return these: the usual
-    ``[W0, b0, W1, b1, ...]``, plus ``vector`` (n_parameters,), the same numbers laid
-    end to end (``W0`` row by row, then ``b0``, then ``W1``, ...). They share memory:
-    change an array and ``vector`` changes with it. For a small network a training
-    step costs mostly the number of NumPy calls, not the arithmetic, so an optimizer
-    that updates ``vector`` with one call per operation, instead of one per array,
-    makes every step faster. A plain list of arrays works too, only slower.
-    """
-
-    def __init__(self, arrays: Sequence[Array], vector: Array) -> None:
-        super().__init__(arrays)
-        self.vector = vector
-
-
-def _pieces(vector: Array, shapes: Sequence[tuple[int, ...]]) -> list[Array]:
-    """Views of ``vector`` shaped like ``shapes``, one after the other (no copies)."""
-    pieces, start = [], 0
-    for shape in shapes:
-        size = math.prod(shape)
-        pieces.append(vector[start:start + size].reshape(shape))
-        start += size
-    return pieces
 
 
 @dataclass
@@ -179,20 +152,15 @@ class Network:
         self.dtype = _check_dtype(dtype)
         self.classes = _check_classes(classes, self.sizes[-1])
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        pairs = list(zip(self.sizes[:-1], self.sizes[1:], strict=True))
-        # Every weight and bias lives in one flat vector; each layer's W and b are views
-        # of their part of it (see FlatArrays). Biases start at 0.
-        self._shapes = [shape for n_in, n_out in pairs for shape in ((n_in, n_out), (n_out,))]
-        self._vector = np.zeros(sum(math.prod(shape) for shape in self._shapes), self.dtype)
-        pieces = _pieces(self._vector, self._shapes)
         self.layers: list[Dense] = []
-        for index, (n_in, n_out) in enumerate(pairs):
-            is_output = index == len(pairs) - 1
+        for index, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=True)):
+            is_output = index == len(self.sizes) - 2
             act = self.output_activation if is_output else self.hidden_activation
             scale = np.sqrt(2.0 / n_in) if act.name == "relu" else np.sqrt(2.0 / (n_in + n_out))
-            W, b = pieces[2 * index], pieces[2 * index + 1]
-            W[...] = rng.standard_normal((n_in, n_out), dtype=self.dtype) * self.dtype(scale)
+            W = rng.standard_normal((n_in, n_out), dtype=self.dtype) * self.dtype(scale)
+            b = np.zeros(n_out, dtype=self.dtype)
             self.layers.append(Dense(W, b, act))
+        self._relink()  # every weight and bias into one flat vector (see FlatArrays)
 
     # ------------------------------------------------------------------ description
     @property
@@ -516,7 +484,7 @@ class Network:
         # The slopes are written straight into one flat vector laid out like the
         # parameters' (see FlatArrays), so an optimizer can take them in one piece.
         vector = np.empty(self._vector.size, dtype=delta.dtype)
-        gradients = FlatArrays(_pieces(vector, self._shapes), vector)
+        gradients = FlatArrays(pieces(vector, self._shapes), vector)
         for index in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[index]
             a_prev = trace.activations[index - 1] if index > 0 else X
@@ -557,14 +525,18 @@ class Network:
         self._relink()
 
     def _relink(self) -> None:
-        """Copy every layer's ``W`` and ``b`` into one new vector and make them views of it."""
+        """Copy every layer's ``W`` and ``b`` into one new vector and make them views of it.
+
+        ``_vector`` (n_parameters,) and ``_shapes`` (each array's shape, in the order of
+        ``parameters()``) are all the network keeps about that layout.
+        """
         self._shapes = [array.shape for layer in self.layers for array in (layer.W, layer.b)]
         self._vector = np.concatenate(
             [np.asarray(array, dtype=self.dtype).reshape(-1)
              for layer in self.layers for array in (layer.W, layer.b)])
-        pieces = _pieces(self._vector, self._shapes)
+        views = pieces(self._vector, self._shapes)
         for index, layer in enumerate(self.layers):
-            layer.W, layer.b = pieces[2 * index], pieces[2 * index + 1]
+            layer.W, layer.b = views[2 * index], views[2 * index + 1]
 
     def copy(self) -> Network:
         """An independent copy with the same shape and weights."""

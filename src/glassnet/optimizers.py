@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import ConfigError, DataError
+from .flatarrays import pieces, whole_vector
 from .gradcheck import numerical_slope
 
 Array = NDArray[np.floating]
@@ -136,11 +137,7 @@ class Optimizer:
         cached = self._view_cache.get(id(flat))
         if cached is not None and cached[0] is flat:
             return cached[1]
-        views, start = [], 0
-        for shape in self._shapes:
-            size = math.prod(shape)
-            views.append(flat[start:start + size].reshape(shape))
-            start += size
+        views = pieces(flat, self._shapes)
         self._view_cache[id(flat)] = (flat, views)
         return views
 
@@ -152,7 +149,7 @@ class Optimizer:
         ``Network.gradients`` returns) give that vector itself, without a copy: treat
         the result as read-only. Any other list is copied into ``out``.
         """
-        vector = _whole_vector(arrays, out.size)
+        vector = whole_vector(arrays, out.size)
         if vector is not None and vector.dtype == out.dtype:
             return vector
         return np.concatenate([a.reshape(-1) for a in arrays], out=out)
@@ -163,7 +160,7 @@ class Optimizer:
         Parameters that lie end to end in one vector (``Network.parameters()`` gives a
         ``FlatArrays``) take it in one NumPy call; others one call per array.
         """
-        vector = _whole_vector(parameters, change.size)
+        vector = whole_vector(parameters, change.size)
         if vector is not None:
             vector += change
             return
@@ -188,22 +185,6 @@ class Optimizer:
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
         return f"{type(self).__name__}({settings})"
-
-
-def _whole_vector(arrays: Sequence[Array], size: int) -> Array | None:
-    """The flat vector of ``size`` numbers that ``arrays`` are all views of, or None.
-
-    A ``FlatArrays`` (from ``Network.parameters()`` or ``gradients()``) carries it as
-    ``vector``. It is trusted only while every array still lies in it: a list whose
-    item was replaced (say by a clipped copy), or a pickled copy, is taken array by
-    array instead.
-    """
-    vector = getattr(arrays, "vector", None)
-    if vector is None or vector.size != size:
-        return None
-    if not all(array.base is vector for array in arrays):
-        return None
-    return vector
 
 
 def _positive(name: str, value: float) -> float:
