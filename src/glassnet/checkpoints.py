@@ -60,7 +60,7 @@ from .modelfile import (
     _read_npy_member,
     _reading,
 )
-from .training import History, TrainingState
+from .training import SETTINGS_ADDED_LATER, History, TrainingState
 
 #: The ``format`` value every checkpoint carries.
 FORMAT_NAME = "glassnet-checkpoint"
@@ -441,8 +441,8 @@ def _check_meta(meta: Any) -> dict[str, Any]:
         raise CheckpointError(f"the history has {len(history['seconds'])} epochs but the "
                               f"checkpoint says {meta['epoch']}")
     # One score per epoch in every curve that was measured, none in those that were not.
-    config = history["config"]
-    scored = config.get("score_training", True) is not False
+    config = {**SETTINGS_ADDED_LATER, **history["config"]}
+    scored = config["score_training"] is not False
     validated = bool(config.get("n_validation"))
     for key, measured in (("train_loss", scored), ("train_accuracy", scored),
                           ("validation_loss", validated), ("validation_accuracy", validated)):

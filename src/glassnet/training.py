@@ -383,7 +383,8 @@ def train(
             # Steps do not measure the loss (``Network.gradients``), so a run that blew up
             # is noticed here, once per epoch: its weights are no longer finite numbers.
             if not all(np.isfinite(p).all() for p in parameters):
-                _check_finite(np.nan, network, snapshot, history, optimizer, what="the weights")
+                _diverged("the weights became NaN or infinite", network, snapshot, history,
+                          optimizer)
 
             live = None
             if average_from is not None and epoch >= average_from:
@@ -585,17 +586,21 @@ def _score(network: Network, X, Y, y, loss_fn, l2: float) -> tuple[float, float]
 
 def _check_finite(value: float, network: Network, snapshot, history: History, optimizer,
                   what: str = "the loss") -> None:
-    """Raise TrainingDiverged, with the epoch's first weights back, if ``value`` is not finite."""
-    if np.isfinite(value):
-        return
+    """Raise TrainingDiverged (see ``_diverged``) if ``value``, a measured loss, is not finite."""
+    if not np.isfinite(value):
+        _diverged(f"{what} became {value}", network, snapshot, history, optimizer)
+
+
+def _diverged(what_happened: str, network: Network, snapshot, history: History,
+              optimizer) -> None:
+    """Put the epoch's first weights back and raise TrainingDiverged saying what happened."""
     network.set_parameters(snapshot)
     rate = getattr(optimizer, "learning_rate", None)
     hint = f" (learning rate {rate:g})" if rate is not None else ""
     error = TrainingDiverged(
-        f"{what} became {'NaN or infinite' if what == 'the weights' else value} in epoch "
-        f"{history.epochs + 1}: the steps are too big"
-        f"{hint}. Try a learning rate 3 to 10 times smaller. The network keeps the weights "
-        "it had at the start of that epoch."
+        f"{what_happened} in epoch {history.epochs + 1}: the steps are too big{hint}. Try a "
+        "learning rate 3 to 10 times smaller. The network keeps the weights it had at the "
+        "start of that epoch."
     )
     error.history = history  # type: ignore[attr-defined]
     raise error
