@@ -143,13 +143,15 @@ def imported_modules(importtime_report: str) -> set[str]:
 
 @pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"]], ids=" ".join)
 def test_the_group_help_does_not_import_numpy(args):
-    """``glassnet --help`` answers without the core: NumPy alone takes a tenth of a second."""
+    """``glassnet --help`` answers without the core (NumPy alone takes a tenth of a
+    second) and without the runs database (sqlite3), whose default path it shows."""
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "glassnet", *args],
                             capture_output=True, text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr
     imported = imported_modules(result.stderr)
     assert "glassnet.cli" in imported  # the report is read correctly
     assert not {name for name in imported if name.split(".")[0] == "numpy"}
+    assert not {"glassnet.runs", "sqlite3"} & imported
     if args == ["--version"]:
         assert result.stdout == f"glassnet, version {glassnet.__version__}\n"
         return

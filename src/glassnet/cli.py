@@ -50,9 +50,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .defaults import DEFAULT_LEARNING_RATES
+from .defaults import DEFAULT_DATABASE_PATH, DEFAULT_LEARNING_RATES
 from .errors import ConfigError, DataError, GlassnetError, RunsDatabaseError, TrainingDiverged
-from .runs import DEFAULT_DATABASE_PATH
 from .settings import RunSettings, format_hidden, parse_hidden
 
 if TYPE_CHECKING:

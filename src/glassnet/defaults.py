@@ -1,9 +1,9 @@
 """The settings a training uses when none are given, in one place without NumPy.
 
 ``glassnet.training`` trains with these, ``RunSettings`` starts from them and the
-command line prints them in its help. They live in a module of plain numbers (it
-imports nothing) so that ``glassnet --help`` can show them without loading NumPy,
-which alone takes about a tenth of a second.
+command line prints them in its help. They live in a module of plain values (it
+imports only ``pathlib``) so that ``glassnet --help`` can show them without loading
+NumPy (about a tenth of a second) or the runs database's sqlite3.
 
 They were chosen on the digits' five seeded splits so that
 ``train(Network([64, 32, 10]), train_split)`` reaches about 98.5%: SGD with momentum
@@ -11,6 +11,8 @@ in batches of 32 for 100 epochs, noise of 0.3 on the training pixels (without it
 small network overfits and stays near 97.2%), and the average of the weights from
 epoch 30 on (see docs/how-it-works.md for the measurements).
 """
+
+from pathlib import Path
 
 DEFAULT_EPOCHS = 100
 DEFAULT_BATCH_SIZE = 32
@@ -23,6 +25,9 @@ DEFAULT_AVERAGE_FROM = 30
 #: Learning rate used when none is given, per optimizer.
 DEFAULT_LEARNING_RATES = {"sgd": DEFAULT_LEARNING_RATE, "adam": 0.002, "slope_descent": 0.5}
 
+#: Where ``glassnet train`` records its runs unless told otherwise (``--db``).
+DEFAULT_DATABASE_PATH = Path("runs") / "glassnet.db"
+
 __all__ = ["DEFAULT_EPOCHS", "DEFAULT_BATCH_SIZE", "DEFAULT_PATIENCE", "DEFAULT_LEARNING_RATE",
            "DEFAULT_MOMENTUM", "DEFAULT_INPUT_NOISE", "DEFAULT_AVERAGE_FROM",
-           "DEFAULT_LEARNING_RATES"]
+           "DEFAULT_LEARNING_RATES", "DEFAULT_DATABASE_PATH"]

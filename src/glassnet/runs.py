@@ -47,10 +47,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .defaults import DEFAULT_DATABASE_PATH
 from .errors import RunsDatabaseError
-
-#: Where ``glassnet train`` records its runs unless told otherwise (``--db``).
-DEFAULT_DATABASE_PATH = Path("runs") / "glassnet.db"
 
 #: The version of the table layout this glassnet writes and reads.
 SCHEMA_VERSION = 1
