@@ -13,11 +13,13 @@ from hypothesis.extra import numpy as hnp
 
 from glassnet.activations import (
     ACTIVATIONS,
+    KEPT_ZEROS_SIZE,
     Activation,
     get_activation,
     ones_vector,
     row_max,
     row_sum,
+    zeros_for,
 )
 from glassnet.errors import ConfigError
 
@@ -280,3 +282,35 @@ def test_ones_vector_is_shared_and_read_only():
     assert ones_vector(5, np.dtype(np.float32)) is ones  # made once
     with pytest.raises(ValueError):
         ones[0] = 2.0  # nobody can change what every sum relies on
+
+
+def test_zeros_for_a_small_array_are_kept_read_only_zeros_of_its_shape():
+    z = np.ones((3, 4), dtype=np.float32)
+    zeros = zeros_for(z)
+    assert zeros.shape == (3, 4) and zeros.dtype == np.float32 and not zeros.any()
+    assert zeros_for(np.full((3, 4), 7.0, dtype=np.float32)) is zeros  # made once
+    with pytest.raises(ValueError):
+        zeros[0, 0] = 1.0  # every ReLU of that shape relies on them
+    assert zeros_for(np.ones((3, 4))).dtype == np.float64  # one per precision
+
+
+def test_zeros_for_a_large_array_is_the_number_zero():
+    """Nothing big is kept: a large batch compares with the number 0."""
+    assert zeros_for(np.ones(KEPT_ZEROS_SIZE + 1)) == 0.0
+    assert isinstance(zeros_for(np.ones(KEPT_ZEROS_SIZE)), np.ndarray)
+
+
+@given(
+    hnp.arrays(
+        st.sampled_from([np.float32, np.float64]),
+        hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=40),
+        elements=st.floats(-1e4, 1e4, allow_nan=False, width=32),
+    )
+)
+def test_relu_is_bit_for_bit_the_maximum_with_zero(z):
+    """The kept zeros change the speed, not a single bit (signed zeros included)."""
+    z[0, 0] = -0.0
+    expected = np.maximum(z, 0.0)
+    got = get_activation("relu").forward(z)
+    assert got.dtype == z.dtype
+    np.testing.assert_array_equal(got.view(np.uint8), expected.view(np.uint8))

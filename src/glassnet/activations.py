@@ -74,6 +74,32 @@ def ones_vector(length: int, dtype: np.dtype) -> Array:
     return vector
 
 
+#: Arrays up to this many numbers get a kept array of zeros from ``zeros_for``.
+KEPT_ZEROS_SIZE = 2**15
+
+
+def zeros_for(z: Array) -> Array | float:
+    """Zeros to compare ``z`` with: a kept read-only array of zeros shaped like a
+    small ``z``, the number 0 for a large one.
+
+    ``np.maximum(z, 0.0)`` and ``np.maximum(z, zeros)`` give the same numbers, but
+    NumPy compares with a lone number through a slower, general loop: for a batch of
+    128 images and 100 neurons, 5.5 microseconds against 1.9 for an array of zeros.
+    Training does that at every step, always with the same few shapes, so those
+    arrays are made once and kept (32,768 numbers at most, a few of them).
+    """
+    if z.size > KEPT_ZEROS_SIZE:
+        return 0.0
+    return _kept_zeros(z.shape, z.dtype)
+
+
+@functools.lru_cache(maxsize=16)
+def _kept_zeros(shape: tuple[int, ...], dtype: np.dtype) -> Array:
+    zeros = np.zeros(shape, dtype=dtype)
+    zeros.flags.writeable = False
+    return zeros
+
+
 class Activation:
     """An activation function and its derivative, applied to a batch ``z`` of shape (n, units)."""
 
@@ -137,7 +163,7 @@ class ReLU(Activation):
     keeps_order = False
 
     def forward(self, z: Array) -> Array:
-        return np.maximum(z, 0.0)
+        return np.maximum(z, zeros_for(z))
 
     def derivative(self, z: Array, a: Array) -> Array:
         return (z > 0).astype(z.dtype)
@@ -210,4 +236,6 @@ def get_activation(name: str | Activation) -> Activation:
         raise ConfigError(f"unknown activation {name!r}; choose one of: {valid}") from None
 
 
-__all__ = ["Activation", "ACTIVATIONS", "get_activation", "ones_vector", "row_max", "row_sum"]
+__all__ = [
+    "Activation", "ACTIVATIONS", "get_activation", "ones_vector", "row_max", "row_sum", "zeros_for",
+]
