@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,6 +42,18 @@ def test_every_public_name_resolves_to_what_its_module_defines(name):
 
 def test_the_lazy_table_holds_exactly_the_public_names():
     assert set(glassnet._LAZY_NAMES) | {"__version__", "load"} == set(glassnet.__all__)
+
+
+def test_type_checkers_see_the_same_names_where_they_live():
+    """The ``if TYPE_CHECKING:`` imports (what editors read) match the lazy table."""
+    tree = ast.parse(Path(glassnet.__file__).read_text(encoding="utf-8"))
+    block = next(node for node in tree.body
+                 if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING")
+    seen: dict[str, str] = {}
+    for statement in block.body:
+        assert isinstance(statement, ast.ImportFrom) and statement.level == 1
+        seen.update({alias.name: statement.module for alias in statement.names})
+    assert seen == glassnet._LAZY_NAMES
 
 
 def test_dir_lists_every_public_name_before_it_is_used():

@@ -25,9 +25,39 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what editors and type checkers read; at run time, see __getattr__
+    from .activations import ACTIVATIONS, get_activation
+    from .datasets import Dataset, load_digits
+    from .errors import (
+        ConfigError,
+        DataError,
+        GlassnetError,
+        ModelFormatError,
+        RunsDatabaseError,
+        TrainingDiverged,
+    )
+    from .estimator import GlassnetClassifier
+    from .experiment import RunResult
+    from .gradcheck import gradcheck, numerical_slope
+    from .losses import LOSSES, get_loss
+    from .metrics import (
+        Evaluation,
+        accuracy,
+        confusion_matrix,
+        evaluate,
+        misclassified,
+        most_confused,
+        per_class_accuracy,
+    )
+    from .network import Network, Trace
+    from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent, get_optimizer
+    from .settings import RunSettings
+    from .sweeps import sweep
+    from .training import History, train
 
 #: Where each public name lives: submodule -> the names it offers here.
 _SUBMODULE_NAMES: dict[str, tuple[str, ...]] = {
