@@ -157,7 +157,7 @@ def epoch_section(e: dict[str, Any]) -> list[str]:
                    ["leanest NumPy epoch we could write (same Adam; see below)",
                     ms(e["lean_numpy_epoch_seconds"]), f"{e['lean_ratio']:.2f}x"],
                    ["matrix products only", ms(e["gemm_epoch_seconds"]), "1.00x"]]), "",
-            "Between the products, a step makes about 25 other NumPy calls (bias, ReLU, "
+            "Between the products, a step makes about 30 other NumPy calls (bias, ReLU, "
             "softmax, slopes, the Adam update), each costing a microsecond or more "
             "whatever its size; that, not arithmetic, is most of an epoch this small. "
             "Adam's update alone is 12 of those calls over all 7,510 parameters; SGD with "
