@@ -286,6 +286,48 @@ def test_epoch_reporter_plain_lines_and_bar(capsys):
     assert capsys.readouterr().err == "epoch 1/10  val_loss 0.6000  val_acc 85.0%\n"
 
 
+def test_epoch_reporter_of_a_resumed_run_starts_at_the_resumed_epoch(capsys):
+    """Resumed after epoch 3 of 10: the bar starts at 3, not 0, and counts on from there."""
+    history = History(train_loss=[0.9, 0.7, 0.6, 0.5], train_accuracy=[0.5, 0.7, 0.8, 0.9],
+                      seconds=[0.1] * 4)  # fmt: skip
+    with EpochReporter(10, use_bar=True, initial=3) as reporter:
+        bar = reporter._bar
+        assert bar.n == 3 and bar.initial == 3  # tqdm's rate and ETA count n - initial
+        reporter(history, None)
+        assert bar.n == 4
+    drawn = capsys.readouterr().err
+    assert "3/10" in drawn and "4/10" in drawn and "loss 0.5000" in drawn
+    assert "0/10" not in drawn and "1/10" not in drawn
+    with EpochReporter(10, use_bar=False, initial=3) as reporter:
+        reporter(history, None)
+    assert capsys.readouterr().err == "epoch 4/10  loss 0.5000  acc 90.0%\n"
+
+
+def test_train_resume_shows_progress_from_the_checkpoint_epoch(tmp_path, monkeypatch):
+    """glassnet train --resume: plain lines and the bar go on from the checkpoint's epoch."""
+    checkpoint, db = tmp_path / "run.checkpoint.npz", tmp_path / "runs.db"
+    ok("train", "--epochs", "2", "--checkpoint", checkpoint, "--db", db, "--out",
+       tmp_path / "first.npz")  # fmt: skip
+    resumed = invoke("train", "--resume", checkpoint, "--epochs", "4", "--db", db,
+                     "--out", tmp_path / "plain.npz")  # fmt: skip
+    assert resumed.exit_code == 0, resumed.output
+    epochs = [line.split("  ")[0] for line in resumed.stderr.splitlines()]
+    assert epochs == ["epoch 3/4", "epoch 4/4"]
+
+    class OnATerminal(EpochReporter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **{**kwargs, "use_bar": True})
+
+    monkeypatch.setattr("glassnet.cli.EpochReporter", OnATerminal)
+    ok("train", "--epochs", "2", "--checkpoint", tmp_path / "again.npz", "--db", db, "--out",
+       tmp_path / "second.npz", "--quiet")  # fmt: skip
+    resumed = invoke("train", "--resume", tmp_path / "again.npz", "--epochs", "4", "--db", db,
+                     "--out", tmp_path / "bar.npz")  # fmt: skip
+    assert resumed.exit_code == 0, resumed.output
+    assert "2/4" in resumed.stderr and "4/4" in resumed.stderr
+    assert "0/4" not in resumed.stderr and "1/4" not in resumed.stderr
+
+
 # ---------------------------------------------------------------------- evaluate
 def test_evaluate_uses_the_test_split_of_training(trained):
     output = ok("evaluate", trained["model"])

@@ -486,6 +486,11 @@ class EpochReporter:
     pipe (or a test) it writes one plain line per epoch instead, which reads well in
     a log. Use it as a context manager so the bar is closed however training ends.
 
+    A training resumed from a checkpoint after epoch k starts its bar at k, not 0:
+    the bar then shows how far the whole run is, and its rate and time left count
+    only the epochs trained now. (The plain lines need nothing for that: the resumed
+    history already holds the first k epochs, so they read ``epoch k+1/N`` on.)
+
     Parameters
     ----------
     total : int
@@ -494,19 +499,24 @@ class EpochReporter:
         Show nothing.
     use_bar : bool, optional
         Force the bar on or off; default: on when standard error is a terminal.
+    initial : int
+        The epochs already done before this run starts (a resumed checkpoint's epoch).
     """
 
-    def __init__(self, total: int, *, quiet: bool = False, use_bar: bool | None = None) -> None:
+    def __init__(self, total: int, *, quiet: bool = False, use_bar: bool | None = None,
+                 initial: int = 0) -> None:
         self.total = total
         self.quiet = quiet
         self.use_bar = sys.stderr.isatty() if use_bar is None else use_bar
+        self.initial = initial
         self._bar: Any = None
 
     def __enter__(self) -> EpochReporter:
         if self.use_bar and not self.quiet:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=self.total, unit="epoch", file=sys.stderr, dynamic_ncols=True)
+            self._bar = tqdm(total=self.total, initial=self.initial, unit="epoch",
+                             file=sys.stderr, dynamic_ncols=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -521,7 +531,7 @@ class EpochReporter:
             self._bar.set_postfix_str(
                 format_epoch(history, self.total).split("  ", 1)[1], refresh=False
             )
-            self._bar.update(1)
+            self._bar.update(history.epochs - self._bar.n)  # the bar follows the history
         else:
             click.echo(format_epoch(history, self.total), err=True)
 
@@ -689,7 +699,8 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             f"{settings.optimizer} (learning rate {settings.effective_learning_rate:g}), "
             f"up to {settings.epochs} epochs, seed {settings.seed}"
         )
-    with EpochReporter(settings.epochs, quiet=quiet) as reporter:
+    with EpochReporter(settings.epochs, quiet=quiet,
+                       initial=0 if resume is None else resume.epoch) as reporter:
         try:
             result = run(settings, callbacks=[reporter],
                          resume=None if resume is None else resume.state,
