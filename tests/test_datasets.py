@@ -642,7 +642,7 @@ def test_load_csv_with_header_and_integer_labels(tmp_path: Path) -> None:
     data = load_csv(path)
     assert data.X.tolist() == [[0, 0.5, 1, 0.25], [1, 1, 0, 0]]
     assert data.y.dtype == np.int64 and data.y.tolist() == [3, 7]
-    assert data.image_shape == (2, 2)
+    assert data.image_shape is None  # 4 columns are a table, not a 2x2 picture
     assert "data.csv" in data.name
 
 
@@ -707,6 +707,59 @@ def test_load_csv_names_file_line_and_problem(tmp_path: Path, content: str, mess
     with pytest.raises(DataError, match=message) as raised:
         load_csv(path)
     assert str(path) in str(raised.value)
+
+
+def write_table(path: Path, n_features: int, n_rows: int = 3) -> Path:
+    """A CSV of ``n_rows`` rows of ``n_features`` numbers in 0..1 and a label 0/1."""
+    rows = np.random.default_rng(n_features).random((n_rows, n_features)).round(3)
+    path.write_text("".join(",".join(map(str, [*row, i % 2])) + "\n" for i, row in enumerate(rows)))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("n_features", "guessed"),
+    [(4, None), (9, None), (16, None), (25, None), (36, None), (49, None), (63, None),
+     (64, (8, 8)), (65, None), (81, (9, 9)), (784, (28, 28))],
+)  # fmt: skip
+def test_load_csv_guesses_pictures_only_from_8x8_on(
+    tmp_path: Path, n_features: int, guessed: tuple[int, int] | None
+) -> None:
+    data = load_csv(write_table(tmp_path / "rows.csv", n_features))
+    assert data.n_features == n_features
+    assert data.image_shape == guessed
+    assert data.image_shape == load_csv(tmp_path / "rows.csv", image_shape="auto").image_shape
+    assert (data.images is None) == (guessed is None)
+    assert datasets.guess_image_shape(n_features) == guessed
+
+
+def test_load_csv_image_shape_says_whether_rows_are_pictures(tmp_path: Path) -> None:
+    small = write_table(tmp_path / "small.csv", 16)
+    pictures = load_csv(small, image_shape=(4, 4))
+    assert pictures.image_shape == (4, 4) and pictures.images.shape == (3, 4, 4)
+    assert np.shares_memory(pictures.images, pictures.X)
+    assert load_csv(small, image_shape=[2, 8]).image_shape == (2, 8)
+    assert load_csv(small, image_shape=np.array([8, 2])).image_shape == (8, 2)
+    wide = write_table(tmp_path / "wide.csv", 64)
+    assert load_csv(wide, image_shape=None).image_shape is None  # 64 columns, but a table
+    assert load_csv(wide, image_shape=(4, 16)).image_shape == (4, 16)
+    # What a loaded table keeps through splits and takes.
+    assert load_csv(wide, image_shape=None).take([0, 1]).image_shape is None
+
+
+@pytest.mark.parametrize(
+    "image_shape", ["none", "", False, True, 16, (4,), (2, 2, 4), (0, 16), (-4, -4), (4.0, 4),
+                    (True, 16), ("4", "4")],
+)  # fmt: skip
+def test_load_csv_refuses_an_image_shape_that_is_no_choice(tmp_path: Path, image_shape) -> None:
+    with pytest.raises(ConfigError, match="image_shape must be 'auto', None"):
+        load_csv(write_table(tmp_path / "rows.csv", 16), image_shape=image_shape)
+
+
+def test_load_csv_refuses_an_image_shape_that_does_not_fit_the_rows(tmp_path: Path) -> None:
+    path = write_table(tmp_path / "rows.csv", 16)
+    with pytest.raises(ConfigError, match=r"image_shape=\(3, 3\) is 9 pixels") as raised:
+        load_csv(path, image_shape=(3, 3))
+    assert str(path) in str(raised.value) and "16 features" in str(raised.value)
 
 
 def test_load_csv_setting_errors(tmp_path: Path) -> None:

@@ -57,6 +57,14 @@ PathLike = str | os.PathLike[str]
 DIGITS_IMAGE_SHAPE = (8, 8)
 """The shape of one UCI digit: 8 rows of 8 block counts."""
 
+MIN_GUESSED_PICTURE_SIDE = 8
+"""The smallest square side :func:`guess_image_shape` takes rows for pictures at.
+
+64 numbers and up (8x8 digits, 28x28 MNIST) are pictures; a table with 4, 9 or 49
+columns is far more likely just a table, and drawing it as a 2x2 or 7x7 picture, or
+shifting its "pixels", would mislead.
+"""
+
 UCI_MAX_COUNT = 16
 """The largest UCI ink count: a 4x4 block with every pixel inked."""
 
@@ -851,6 +859,7 @@ def load_csv(
     scale: float | None = None,
     *,
     delimiter: str = ",",
+    image_shape: Sequence[int] | str | None = "auto",
 ) -> Dataset:
     """Read a CSV file: one image per row, its numbers plus one label column.
 
@@ -861,8 +870,13 @@ def load_csv(
 
     The numbers are used as they are unless ``scale`` is given: the network expects
     values around 0..1, so for UCI counts 0..16 pass ``scale=1/16`` and for 0..255
-    pixels ``scale=1/255``. When the number of features is a perfect square
-    (64, 784) the rows are also shown as square pictures.
+    pixels ``scale=1/255``.
+
+    A CSV does not say whether its rows are pictures or just tables of numbers, so
+    by default glassnet guesses (see :func:`guess_image_shape`): a square number of
+    features of 64 or more (64, 784) is a square picture (8x8, 28x28); anything
+    else, 16 or 49 columns too, is a table, which is never drawn or pixel-shifted.
+    ``image_shape`` says it instead of the guess.
 
     Parameters
     ----------
@@ -879,16 +893,22 @@ def load_csv(
         A positive number every feature is multiplied by (None: no scaling).
     delimiter : str
         The character between values.
+    image_shape : "auto", (int, int) or None
+        Whether the rows are pictures: "auto" guesses as above, ``(height, width)``
+        says they are (``height * width`` must be the number of features), None
+        says they are not.
 
     Returns
     -------
     Dataset
-        X float64 (n, n_features), y int64 or str (n,).
+        X float64 (n, n_features), y int64 or str (n,), ``image_shape`` as chosen.
 
     Raises
     ------
     ConfigError
-        If ``label_column`` does not name a column or ``scale`` is not a positive number.
+        If ``label_column`` does not name a column, ``scale`` is not a positive number,
+        or ``image_shape`` is not "auto", None or two positive whole numbers that
+        multiply to the number of features.
     DataError
         Naming the file and line: a row with a different number of columns, a value
         that is not a number, NaN or infinity, an empty label, an unreadable or
@@ -896,6 +916,7 @@ def load_csv(
     """
     file_path = Path(path)
     scale_factor = _checked_scale(scale)
+    declared_shape = _checked_image_shape_choice(image_shape)
     text = _read_text(file_path, "CSV")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
@@ -939,15 +960,61 @@ def load_csv(
     features = _parse_csv_features(file_path, rows, line_numbers, label_index)  # (n, f)
     if scale_factor is not None:
         features *= scale_factor
-    side = math.isqrt(features.shape[1])
-    image_shape = (side, side) if side >= 2 and side * side == features.shape[1] else None
+    n_features = features.shape[1]
+    if declared_shape == "auto":
+        shape = guess_image_shape(n_features)
+    else:
+        shape = declared_shape
+        if shape is not None and shape[0] * shape[1] != n_features:
+            raise ConfigError(
+                f"image_shape={shape} is {shape[0] * shape[1]} pixels, but the rows of "
+                f"{file_path} have {n_features} features"
+            )
     return Dataset(
         features,
         labels,
         name=f"CSV ({file_path.name})",
-        image_shape=image_shape,
+        image_shape=shape,
         source=str(file_path),
     )
+
+
+def guess_image_shape(n_features: int) -> tuple[int, int] | None:
+    """The square picture ``n_features`` numbers probably are, or None if probably none.
+
+    Only a square side of at least :data:`MIN_GUESSED_PICTURE_SIDE` (8) counts:
+    64 -> (8, 8), 784 -> (28, 28); 16, 49 or 65 -> None.
+
+    Examples
+    --------
+    >>> guess_image_shape(784), guess_image_shape(49)
+    ((28, 28), None)
+    """
+    side = math.isqrt(n_features)
+    if side >= MIN_GUESSED_PICTURE_SIDE and side * side == n_features:
+        return side, side
+    return None
+
+
+def _checked_image_shape_choice(image_shape: Any) -> tuple[int, int] | str | None:
+    """``load_csv``'s image_shape argument, checked: "auto", None or (height, width)."""
+    if image_shape is None or (isinstance(image_shape, str) and image_shape == "auto"):
+        return image_shape
+    problem = ConfigError(
+        f"image_shape must be 'auto', None (the rows are not pictures) or (height, width), "
+        f"got {image_shape!r}"
+    )
+    if isinstance(image_shape, str | bool) or not isinstance(image_shape, Sequence | np.ndarray):
+        raise problem
+    if len(image_shape) != 2 or any(isinstance(size, bool) for size in image_shape):
+        raise problem
+    try:
+        height, width = (operator.index(size) for size in image_shape)
+    except TypeError:
+        raise problem from None
+    if height < 1 or width < 1:
+        raise problem
+    return height, width
 
 
 def _label_index(label_column: int | str, n_columns: int, has_header: bool | None) -> int | None:
@@ -1421,10 +1488,12 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "MAX_IDX_BYTES",
     "MAX_TEXT_BYTES",
+    "MIN_GUESSED_PICTURE_SIDE",
     "MNIST_IMAGES_MAGIC",
     "MNIST_LABELS_MAGIC",
     "UCI_MAX_COUNT",
     "Dataset",
+    "guess_image_shape",
     "load_csv",
     "load_dataset",
     "load_digits",
