@@ -435,6 +435,36 @@ def test_show_numbers_only_is_the_dataset_row():
     assert numbers == glassnet.load_digits().as_numbers(42)
 
 
+def table_csv(path, n_features: int = 16, n_rows: int = 40):
+    """A CSV table (no pictures): ``n_features`` numbers in 0..1 and a label 0/1 per row."""
+    rows = np.random.default_rng(0).random((n_rows, n_features)).round(3)
+    path.write_text("".join(",".join(map(str, [*row, i % 2])) + "\n" for i, row in enumerate(rows)))
+    return path
+
+
+def test_a_csv_table_is_not_drawn_as_a_picture(tmp_path):
+    """16 columns are a table, not a 4x4 picture: show, plot and predict do not draw them."""
+    table = table_csv(tmp_path / "table.csv")
+    output = ok("show", "0", "--data", f"csv:{table}")
+    assert output.startswith("image 0 of CSV (table.csv) (40 images): a 0")
+    assert "as shades" not in output and "ink counts" not in output
+    assert "as 16 numbers" in output
+    pytest.importorskip("glassnet.plots")
+    result = invoke("plot", "digits", "--data", f"csv:{table}", "-o", tmp_path / "grid.png")
+    assert_one_error(result, 1, "are not pictures")
+    model = glassnet.Network([16, 4, 2], seed=0).save(tmp_path / "sixteen.npz")
+    output = ok("predict", model, ",".join(["0.5"] * 16), "--show")
+    assert output.startswith("numbers: guess ") and "what the network saw" not in output
+
+
+def test_train_refuses_pixel_shifts_of_a_csv_table(tmp_path):
+    table = table_csv(tmp_path / "table.csv")
+    result = invoke("train", "--data", f"csv:{table}", "--shift-pixels", "1", "--epochs", "1",
+                    "--db", tmp_path / "runs.db")  # fmt: skip
+    assert_one_error(result, 1, "shift_pixels", "CSV (table.csv) are not pictures")
+    assert not (tmp_path / "runs.db").exists()  # refused before training: nothing recorded
+
+
 def test_shade_rows():
     rows = shade_rows(np.array([[0.0, 1.0], [0.5, 0.25]]), width=1)
     assert rows[0] == " @"

@@ -67,6 +67,18 @@ def test_run_uses_given_data_and_its_classes():
     assert result.test_accuracy > 0.95
 
 
+def test_run_shifts_pixels_only_of_pictures():
+    """A table of 16 or 64 numbers a row is no picture: no pixel shifts for it."""
+    digits = gn.load_digits().subset(classes=[0, 1])
+    for columns in (16, 64):
+        table = gn.Dataset(digits.X[:, :columns], digits.y, name="a table")
+        with pytest.raises(gn.ConfigError, match="a table are not pictures"):
+            run(RunSettings(hidden=(), epochs=1, shift_pixels=1), data=table)
+        assert run(RunSettings(hidden=(), epochs=1), data=table).history.epochs == 1
+    shifted = run(RunSettings(hidden=(), epochs=1, shift_pixels=1), data=digits)
+    assert shifted.history.epochs == 1
+
+
 def test_a_class_without_test_images_scores_none_and_the_model_saves(tmp_path):
     """A class with a single image keeps it for training: no test score, and strict JSON
     (the model file) must still take the scores."""

@@ -202,6 +202,27 @@ def test_hidden_weights_refuses_layers_that_do_not_see_pixels(
         plots.hidden_weights(glassnet.Network([10, 3, 2]))
 
 
+def test_rows_that_are_no_pictures_are_not_drawn_as_pictures() -> None:
+    """A table of 16 or 64 columns is drawn only when its Dataset says it is pictures."""
+    rng = np.random.default_rng(0)
+    labels = [0, 1, 0, 1, 0]
+    table = glassnet.Dataset(rng.random((5, 16)), labels, name="a table")
+    with pytest.raises(DataError, match="a table are not pictures"):
+        plots.digits_grid(table, 4)
+    with pytest.raises(DataError, match="a table are not pictures"):
+        plots.digit_numbers(table, 0)
+    wide_table = glassnet.Dataset(rng.random((5, 64)), labels, name="a wide table")
+    with pytest.raises(DataError, match="a wide table are not pictures"):
+        plots.hidden_weights(glassnet.Network([64, 3, 2]), wide_table)
+    # 16 inputs are no square of 8x8 or more: drawn only with data that says their shape.
+    with pytest.raises(ConfigError, match="16 inputs are not a square picture"):
+        plots.hidden_weights(glassnet.Network([16, 3, 2]))
+    pictures = glassnet.Dataset(table.X, labels, image_shape=(4, 4))
+    assert len(titles(plots.digits_grid(pictures, 4))) == 1 + 4
+    figure = plots.hidden_weights(glassnet.Network([16, 3, 2]), pictures, top_k=1)
+    assert {"neuron 0", "neuron 1", "neuron 2"} <= set(titles(figure))
+
+
 def test_training_curves_from_a_real_training(
     trained: tuple[glassnet.Network, glassnet.History], tmp_path: Path
 ) -> None:

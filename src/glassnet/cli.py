@@ -445,11 +445,16 @@ def count_grid(counts: np.ndarray) -> list[str]:
 
 
 def picture_shape(n_inputs: int, declared: Any = None) -> tuple[int, int] | None:
-    """The (height, width) to draw ``n_inputs`` numbers as, or None if they are no picture."""
+    """The (height, width) to draw ``n_inputs`` numbers as, or None if they are no picture.
+
+    ``declared`` is what a model file says; without it only a square of 8x8 and up
+    counts (as ``glassnet.datasets.guess_image_shape`` decides for a CSV).
+    """
     if isinstance(declared, list | tuple) and len(declared) == 2:
         return int(declared[0]), int(declared[1])
-    side = math.isqrt(n_inputs)
-    return (side, side) if side * side == n_inputs else None
+    from .datasets import guess_image_shape
+
+    return guess_image_shape(n_inputs)
 
 
 def percent(fraction: float | None) -> str:
@@ -894,7 +899,7 @@ def mistake_pictures(data: Any, evaluation: Any, count: int, per_row: int = 4) -
     """The first ``count`` misclassified images as text pictures, with true and guessed labels."""
     import numpy as np
 
-    shape = data.image_shape or picture_shape(data.n_features)
+    shape = data.image_shape  # the dataset knows whether its rows are pictures
     if shape is None:
         return ["(these images have no picture shape to draw)"]
     blocks = []
@@ -1172,7 +1177,7 @@ def show(index: int, data: str, numbers_only: bool) -> None:
         click.echo(text)
         return
     label = dataset.y[index]
-    shape = dataset.image_shape or picture_shape(dataset.n_features)
+    shape = dataset.image_shape  # None for rows that are no pictures (a table from a CSV)
     lines = [f"image {index} of {dataset.name or data} ({len(dataset)} images): a {label}", ""]
     if shape is not None:
         picture = numbers.reshape(shape)

@@ -23,6 +23,7 @@ from typing import Any
 
 from .datasets import Dataset, load_dataset
 from .defaults import DEFAULT_LEARNING_RATES
+from .errors import ConfigError
 from .metrics import Evaluation, evaluate
 from .network import Network
 from .settings import RunSettings, format_hidden, parse_hidden
@@ -112,11 +113,18 @@ def run(
     Raises
     ------
     ConfigError, DataError, TrainingDiverged
-        As ``glassnet.train`` and the loaders raise them.
+        As ``glassnet.train`` and the loaders raise them; also a ConfigError for
+        ``shift_pixels`` on data whose rows are not pictures (``image_shape`` None).
     """
     settings = settings or RunSettings()
     started = time.perf_counter()
     data, train_part, test_part = split_data(settings, data)
+    if settings.shift_pixels and data.image_shape is None:
+        raise ConfigError(
+            f"shift_pixels moves the pixels of pictures, but the rows of "
+            f"{data.name or settings.data} are not pictures: they have no image shape (a CSV's "
+            "rows count as pictures when they hold a square number from 64 on: 8x8, 28x28)"
+        )
     network = settings.make_network(data.n_features, data.classes)
     history = train(
         network,

@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .activations import get_activation
 from .atomicfile import write_atomically
+from .datasets import guess_image_shape
 from .errors import ConfigError, DataError, GlassnetError
 from .gradcheck import numerical_slope
 from .training import History
@@ -90,8 +91,7 @@ def digits_grid(
     Parameters
     ----------
     data : Dataset
-        Images with a picture shape (8x8 for the UCI digits) or a square number of
-        features.
+        Images with a picture shape (8x8 for the UCI digits).
     count : int
         How many digits to show (the first ``count``) when ``indices`` is not given,
         at most :data:`MAX_GRID_DIGITS`.
@@ -159,6 +159,8 @@ def digit_numbers(data: Any, index: int) -> Figure:
     ------
     ConfigError
         If ``index`` is out of range.
+    DataError
+        If the rows are not pictures.
     """
     pictures = _pictures(data)
     position = _chosen_indices(len(pictures), 1, [index])[0]
@@ -236,10 +238,11 @@ def hidden_weights(
     Raises
     ------
     ConfigError
-        If the layer does not connect to pixels, the inputs are not a square
-        picture, or ``max_neurons`` / ``top_k`` are not positive whole numbers.
+        If the layer does not connect to pixels, the inputs are not a picture (the
+        data gives no image shape and they are no square of 8x8 or more), or
+        ``max_neurons`` / ``top_k`` are not positive whole numbers.
     DataError
-        If ``data`` does not fit the network.
+        If ``data`` does not fit the network or its rows are not pictures.
     """
     layers = network.layers
     position = _whole_number("layer", layer, low=-len(layers), high=len(layers) - 1)
@@ -714,31 +717,39 @@ def _close(figure: Figure) -> None:
 
 
 def _pictures(data: Any) -> Array:
-    """The rows of a dataset as pictures (n, h, w): its images, or square rows."""
+    """The rows of a dataset as pictures (n, h, w): its images.
+
+    A Dataset says itself whether its rows are pictures (a CSV table of 16 columns
+    is not a 4x4 picture); other objects with an ``X`` count when their rows are a
+    square of 8x8 or more, as ``guess_image_shape`` decides.
+    """
     images = getattr(data, "images", None)
     if images is not None:
         return np.asarray(images)
+    if hasattr(data, "image_shape"):
+        name = getattr(data, "name", "") or "this data"
+        raise DataError(f"the rows of {name} are not pictures (the dataset has no image shape)")
     features = np.asarray(getattr(data, "X", None))
     if features.ndim == 2:
-        side = math.isqrt(features.shape[1])
-        if side * side == features.shape[1]:
-            return features.reshape(len(features), side, side)
+        shape = guess_image_shape(features.shape[1])
+        if shape is not None:
+            return features.reshape(len(features), *shape)
     raise DataError("these rows are not pictures: a Dataset with an image shape is needed")
 
 
 def _input_picture_shape(network: Any, data: Any) -> tuple[int, int]:
-    """The picture shape of the network's inputs: from the data, or a square."""
+    """The picture shape of the network's inputs: from the data, or a square of 8x8 and up."""
     n_inputs = int(network.n_inputs)
     shape = getattr(data, "image_shape", None) if data is not None else None
     if shape is not None and len(shape) == 2 and shape[0] * shape[1] == n_inputs:
         return int(shape[0]), int(shape[1])
-    side = math.isqrt(n_inputs)
-    if side * side != n_inputs:
+    guessed = guess_image_shape(n_inputs)
+    if guessed is None:
         raise ConfigError(
-            f"the network's {n_inputs} inputs are not a square picture, so its weights "
-            "cannot be drawn as one; pass data with an image shape"
+            f"the network's {n_inputs} inputs are not a square picture of 8x8 or more, so its "
+            "weights cannot be drawn as one; pass data with an image shape"
         )
-    return side, side
+    return guessed
 
 
 def _chosen_indices(
