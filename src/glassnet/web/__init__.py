@@ -8,6 +8,8 @@ Python by the same core the command line and the tour use.
 Modules, one idea each:
 
 - ``app``: the Starlette application and its routes (``create_app``, ``serve``);
+- ``server``: the uvicorn configuration ``serve`` uses, with a deadline for request
+  headers and a limit on concurrent connections;
 - ``security``: what a local server must refuse (foreign hosts and origins, big or
   non-JSON bodies) before any route runs;
 - ``validation``: turning untrusted JSON into checked numbers, or a clear 422;

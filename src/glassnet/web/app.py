@@ -15,7 +15,8 @@ path, and the number of sessions, the size of networks and the length of trainin
 are bounded. A ``GlassnetError`` becomes a 422 ``{"error": "..."}``; anything
 unexpected becomes a 500 ``{"error": "internal error"}``, never a traceback.
 
-``serve`` runs the application with uvicorn, on 127.0.0.1 unless told otherwise.
+``serve`` runs the application with uvicorn, on 127.0.0.1 unless told otherwise, with
+limits on connections that stall or pile up (``server``).
 """
 
 from __future__ import annotations
@@ -524,12 +525,47 @@ def find_free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(app: Starlette, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the application with uvicorn until Ctrl-C (blocks)."""
+def serve(app: Starlette, host: str = "127.0.0.1", port: int = 8000, *,
+          header_timeout: float | None = None, max_concurrency: int | None = None) -> None:
+    """Run the application with uvicorn until Ctrl-C (blocks).
+
+    The server protects itself from connections that stall or pile up (see
+    ``glassnet.web.server``, which builds the configuration):
+
+    - a client has ``header_timeout`` seconds (default 20) to send a request's line
+      and headers, on a new connection or after the previous answer. Then it gets
+      408 if it sent part of them, and its connection is closed. uvicorn alone never
+      closes such a connection. Answers themselves have no time limit, so a
+      live-training event stream runs as long as the training;
+    - each piece of a request body must come within 10 s (``security.RequestGuard``,
+      408), and bodies over 1 MB get 413;
+    - a connection idle after an answer is closed after 5 s (keep-alive);
+    - a request arriving while the server holds ``max_concurrency`` connections
+      (default 128, counting stalled ones and its own) or runs that many requests
+      gets 503 at once, instead of queueing more work and memory. Connections are
+      still accepted: a stalled one lives at most ``header_timeout`` seconds;
+    - an unfinished request line and headers held past 16 KiB get 400.
+
+    Parameters
+    ----------
+    app : Starlette
+        From ``create_app``.
+    host, port : str, int
+        The address to listen on.
+    header_timeout : float, optional
+        Seconds for a request's line and headers (``server.HEADER_TIMEOUT_SECONDS``).
+    max_concurrency : int, optional
+        uvicorn's ``limit_concurrency`` (``server.MAX_CONCURRENCY``).
+    """
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning",
-                            timeout_graceful_shutdown=2, access_log=False)
+    from . import server
+
+    config = server.server_config(
+        app, host=host, port=port,
+        header_timeout=server.HEADER_TIMEOUT_SECONDS if header_timeout is None else header_timeout,
+        max_concurrency=server.MAX_CONCURRENCY if max_concurrency is None else max_concurrency,
+    )
     uvicorn.Server(config).run()
 
 
