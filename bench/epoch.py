@@ -26,7 +26,7 @@ from .protocol import Split, median
 
 HIDDEN = 100
 BATCH_SIZE = 128
-EPOCHS_PER_RUN = 6
+EPOCHS_PER_RUN = 20
 
 
 def glassnet_epoch(X: np.ndarray, y: np.ndarray, score_training: bool = False,
