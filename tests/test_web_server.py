@@ -31,6 +31,7 @@ uvicorn = pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 
 import glassnet as gn  # noqa: E402
+from glassnet.errors import ConfigError  # noqa: E402
 from glassnet.web import server as web_server  # noqa: E402
 from glassnet.web.app import create_app, find_free_port, serve  # noqa: E402
 
@@ -188,6 +189,27 @@ def test_unfinished_headers_past_16_kib_get_400_at_once(server):
     assert b"Invalid HTTP request" in received
 
 
+# ---------------------------------------------------------------------- refusals
+@pytest.mark.parametrize("headers", [
+    "Origin: http://evil.example\r\nContent-Type: application/json",  # 403
+    "Content-Type: text/plain",  # 415
+], ids=["other site", "not JSON"])
+def test_a_refused_request_is_closed_without_waiting_for_its_body(server, headers):
+    """The body of a refused request is never read; the client may not dribble it in.
+
+    Without ``Connection: close`` the server would keep the connection open for the
+    rest of the body, however slowly it came: the header timeout has stopped (the
+    headers are complete) and uvicorn's keep-alive timer waits for an answer's end.
+    """
+    with connect(server) as connection:
+        connection.sendall(
+            f"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1:{server}\r\n{headers}\r\n"
+            "Content-Length: 1000\r\n\r\n{".encode())
+        received = read_until_closed(connection)  # socket.timeout if it is kept open
+    assert received.startswith((b"HTTP/1.1 403 ", b"HTTP/1.1 415 ")), received[:200]
+    assert b"connection: close" in received.lower()
+
+
 # ---------------------------------------------------------------------- concurrency limit
 def test_connections_beyond_the_limit_get_503_until_the_stalled_ones_are_closed(network):
     limit = 4
@@ -239,5 +261,12 @@ def test_serve_runs_uvicorn_with_the_limits(monkeypatch, network):
 
 @pytest.mark.parametrize("seconds", [0, -1, float("nan")])
 def test_the_header_timeout_must_be_positive(seconds):
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ConfigError, match="positive"):
         web_server.HeaderTimeoutProtocol.with_header_timeout(seconds)
+
+
+@pytest.mark.parametrize("limit", [0, 1, -5, 2.5, True, "128"])
+def test_the_concurrency_limit_must_be_a_whole_number_of_at_least_2(network, limit):
+    with pytest.raises(ConfigError, match="max_concurrency"):
+        web_server.server_config(create_app(network, port=8123, max_trainings=0),
+                                 max_concurrency=limit)

@@ -185,15 +185,21 @@ class RequestGuard:
         except BodyTimeout:
             if not response_started:
                 await _refuse(send, 408, f"the body did not arrive within {self.body_timeout:g} "
-                                         "seconds", close=True)
+                                         "seconds")
 
 
-async def _refuse(send: Any, status: int, message: str, *, close: bool = False) -> None:
+async def _refuse(send: Any, status: int, message: str) -> None:
+    """Answer ``{"error": message}`` with ``status``, and close the connection after it.
+
+    A refused request's body may still be on its way (it is never read), and the
+    client may send it as slowly as it likes: the header timeout no longer applies,
+    since the headers are complete. Closing the connection, as ``Connection: close``
+    tells the server to, is what frees it.
+    """
     body = json.dumps({"error": message}).encode()
     headers = [(b"content-type", b"application/json"),
-               (b"content-length", str(len(body)).encode())]
-    if close:  # the rest of the request may still come: this connection is done
-        headers.append((b"connection", b"close"))
+               (b"content-length", str(len(body)).encode()),
+               (b"connection", b"close")]
     await send({
         "type": "http.response.start",
         "status": status,

@@ -51,6 +51,8 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from ..errors import ConfigError
+
 HEADER_TIMEOUT_SECONDS = 20.0
 """Time a client has to send a whole request line and headers (browsers need ms)."""
 
@@ -82,7 +84,7 @@ class HeaderTimeoutProtocol(H11Protocol):
     def with_header_timeout(cls, seconds: float) -> type[HeaderTimeoutProtocol]:
         """A subclass whose deadline is ``seconds`` (uvicorn builds protocols from a class)."""
         if not seconds > 0:
-            raise ValueError(f"the header timeout must be positive, not {seconds!r}")
+            raise ConfigError(f"the header timeout must be positive, not {seconds!r}")
         return type(cls.__name__, (cls,), {"header_timeout": float(seconds)})
 
     # uvicorn calls these three; after each, the connection may have started or
@@ -168,7 +170,19 @@ def server_config(app: Any, host: str = "127.0.0.1", port: int = 8000, *,
         Seconds an idle connection is kept between requests.
     **uvicorn_options
         Any other ``uvicorn.Config`` argument (they win over the defaults here).
+
+    Raises
+    ------
+    ConfigError
+        A header timeout that is not a positive number, or a ``max_concurrency``
+        below 2 (the asking connection counts too, so 1 would refuse everything).
     """
+    if max_concurrency is not None and (isinstance(max_concurrency, bool)
+                                        or not isinstance(max_concurrency, int)
+                                        or max_concurrency < 2):
+        # Its own connection counts: with a limit of 1 every request would get 503.
+        raise ConfigError(f"max_concurrency must be a whole number of at least 2, or None "
+                          f"(no limit), not {max_concurrency!r}")
     options: dict[str, Any] = {
         "log_level": "warning",
         "access_log": False,
