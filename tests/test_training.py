@@ -261,8 +261,39 @@ def test_unknown_labels_and_nan_data_raise_data_error():
         gn.train(net, (X, np.array([0, 1, 2, 0, 1, 2])), validation_fraction=0)
 
 
-def test_pixel_shifts_need_square_images():
+def test_pixel_shifts_of_bare_arrays_need_square_images():
     net = gn.Network([5, 2])
     with pytest.raises(gn.ConfigError, match="square"):
         gn.train(net, (np.ones((4, 5)), np.array([0, 1, 0, 1])), shift_pixels=1,
                  validation_fraction=0)
+
+
+def test_pixel_shifts_move_a_dataset_in_its_own_picture_shape(monkeypatch):
+    """A 4x16 strip is shifted as 4x16, and 3x5 pictures are fine though 15 is no square."""
+    import glassnet.training as training
+
+    seen, shift_images = [], training.shift_images
+
+    def spy(X, max_shift, rng, image_shape=None):
+        seen.append(image_shape)
+        return shift_images(X, max_shift, rng, image_shape=image_shape)
+
+    monkeypatch.setattr(training, "shift_images", spy)
+    rng = np.random.default_rng(0)
+    y = np.arange(20) % 2
+    for shape in [(4, 16), (3, 5), (8, 8)]:
+        data = gn.Dataset(rng.random((20, shape[0] * shape[1])), y, image_shape=shape)
+        history = gn.train(gn.Network([data.n_features, 2], output="sigmoid"), data,
+                           epochs=2, shift_pixels=1)
+        assert history.epochs == 2
+        assert seen[-2:] == [shape, shape]
+
+
+def test_pixel_shifts_refuse_a_dataset_that_is_no_pictures():
+    """A Dataset without an image shape (a CSV table, say) says its rows are no pictures."""
+    table = gn.Dataset(np.random.default_rng(0).random((20, 16)), np.arange(20) % 2,
+                       name="a table")
+    with pytest.raises(gn.ConfigError, match="the rows of a table are not pictures"):
+        gn.train(gn.Network([16, 2], output="sigmoid"), table, shift_pixels=1)
+    assert gn.train(gn.Network([16, 2], output="sigmoid"), (table.X, table.y),
+                    epochs=1, shift_pixels=1).epochs == 1  # bare arrays: a 4x4 square

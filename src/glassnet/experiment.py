@@ -123,7 +123,8 @@ def run(
         raise ConfigError(
             f"shift_pixels moves the pixels of pictures, but the rows of "
             f"{data.name or settings.data} are not pictures: they have no image shape (a CSV's "
-            "rows count as pictures when they hold a square number from 64 on: 8x8, 28x28)"
+            "rows count as pictures when they hold a square number from 64 on: 8x8, 28x28; "
+            "for others, load it with load_csv(path, image_shape=(height, width)))"
         )
     network = settings.make_network(data.n_features, data.classes)
     history = train(

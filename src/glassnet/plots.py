@@ -728,7 +728,9 @@ def _pictures(data: Any) -> Array:
         return np.asarray(images)
     if hasattr(data, "image_shape"):
         name = getattr(data, "name", "") or "this data"
-        raise DataError(f"the rows of {name} are not pictures (the dataset has no image shape)")
+        raise DataError(f"the rows of {name} are not pictures: the dataset has no image "
+                        "shape (give it one, e.g. Dataset(X, y, image_shape=(8, 8)) or "
+                        "load_csv(path, image_shape=(4, 4)))")
     features = np.asarray(getattr(data, "X", None))
     if features.ndim == 2:
         shape = guess_image_shape(features.shape[1])

@@ -242,7 +242,9 @@ def train(
     shift_pixels : int
         Data augmentation: every epoch, each training image is moved by a random
         number of pixels up to this many in each direction (see
-        ``glassnet.augmentation``). Needs square images. 0 turns it off.
+        ``glassnet.augmentation``). A Dataset's pictures move in their own
+        ``image_shape``, and a Dataset without one (a table) is refused; bare
+        ``(X, y)`` arrays are taken as square pictures. 0 turns it off.
     score_training : bool
         Measure the loss and accuracy on the training images after every epoch (the
         training curve in ``History``). That is one more pass over every training
@@ -301,7 +303,7 @@ def train(
         raise ConfigError(f"input_noise must be a non-negative number, got {input_noise}")
     if shift_pixels:
         shift_pixels = _whole("shift_pixels", shift_pixels)
-        image_shape_of(network.n_inputs)
+        picture_shape = _picture_shape(data, network.n_inputs)
     if early_stopping and not score_training and not validation_fraction:
         raise ConfigError("early stopping watches a loss: keep score_training on, or hold "
                           "out validation images (validation_fraction)")
@@ -362,7 +364,7 @@ def train(
             X_epoch = np.take(X, order, axis=0, out=X_shuffled, mode="clip")
             Y_epoch = np.take(Y, order, axis=0, out=Y_shuffled, mode="clip")
             if shift_pixels:
-                X_epoch = shift_images(X_epoch, shift_pixels, rng)
+                X_epoch = shift_images(X_epoch, shift_pixels, rng, image_shape=picture_shape)
             if input_noise:
                 rng.standard_normal(dtype=X.dtype, out=noise)
                 noise *= input_noise
@@ -548,6 +550,30 @@ def _whole(name: str, value: Any) -> int:
     if not whole:
         raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
     return int(value)
+
+
+def _picture_shape(data: Any, n_inputs: int) -> tuple[int, int]:
+    """The (height, width) that pixel shifts see each row of ``data`` as.
+
+    A Dataset says whether its rows are pictures, and of what shape (a 4x16 strip is
+    no 8x8 square; a CSV table of 16 columns is no picture at all). Bare ``(X, y)``
+    arrays say nothing, so they are taken as square pictures: asking for pixel
+    shifts says they are pictures.
+    """
+    from .datasets import Dataset
+
+    if not isinstance(data, Dataset):
+        return image_shape_of(n_inputs)
+    shape = data.image_shape
+    if shape is None:
+        name = data.name or "this data"
+        raise ConfigError(f"pixel shifts move the pixels of pictures, but the rows of {name} "
+                          "are not pictures: the dataset has no image shape (give it one, "
+                          "e.g. Dataset(X, y, image_shape=(8, 8)))")
+    if len(shape) != 2:
+        raise ConfigError(f"pixel shifts move flat pictures (height, width); the rows of "
+                          f"{data.name or 'this data'} are {'x'.join(map(str, shape))}")
+    return int(shape[0]), int(shape[1])
 
 
 def _split(data: Any, validation_fraction: float, seed: int) -> tuple[Any, Any]:
