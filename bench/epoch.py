@@ -115,7 +115,7 @@ def lean_numpy_training(X: np.ndarray, y: np.ndarray, epochs: int) -> tuple[list
         for _ in range(epochs):
             started = time.perf_counter()
             order = rng.permutation(n)
-            np.take(X, order, axis=0, out=X_epoch[:, :n_in])
+            np.take(X, order, axis=0, out=X_epoch[:, :n_in], mode="clip")
             np.take(Y, order, axis=0, out=Y_epoch, mode="clip")
             for start in range(0, n, BATCH_SIZE):
                 x, target = X_epoch[start:start + BATCH_SIZE], Y_epoch[start:start + BATCH_SIZE]
@@ -134,6 +134,7 @@ def lean_numpy_training(X: np.ndarray, y: np.ndarray, epochs: int) -> tuple[list
                 np.matmul(z2, ones, out=row)
                 row *= b
                 z2 /= row[:, None]
+                # The softmax's transposed copy is free again: it holds target / b.
                 np.multiply(target, 1.0 / b, out=z2_t.T)
                 z2 -= z2_t.T
                 np.matmul(hidden.T, z2, out=G2)

@@ -135,8 +135,8 @@ def target_section(results: dict[str, Any]) -> list[str]:
             "weight averaging. How many epochs it needs depends a lot on those settings: "
             "with glassnet fastest's it wobbles around 97% for several epochs, while other "
             "settings (batches of 128, or 96 hidden neurons with batches of 48 and Adam 0.04) "
-            "bring it to 97.5% in about 10 epochs, 115 to 140 ms on this machine: about 10 to "
-            "12 times glassnet fastest's time, not 15.", "",
+            "bring it to 97.5% in about 10 epochs, 115 to 140 ms on this machine (measured "
+            "apart from this run): 11 to 13 times glassnet fastest's time, not 15.", "",
             table(["contender", "budget (epochs)", "mean accuracy", "fit (median)", "fit CPU",
                    "budgets tried: mean accuracy"], rows), ""]
 
