@@ -19,7 +19,6 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -30,7 +29,8 @@ from hypothesis import strategies as st
 
 import glassnet
 from glassnet.web import security
-from glassnet.web.app import create_app, find_free_port
+from glassnet.web.app import create_app
+from live_server import running_server
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -54,26 +54,16 @@ def network():
 
 @pytest.fixture(scope="module")
 def server(network):
-    """A real uvicorn server (in a thread) whose body timeout is 1 s."""
-    import uvicorn
-
-    port = find_free_port()
+    """A real server (in a thread) whose body timeout is 1 s."""
     with pytest.MonkeyPatch.context() as patch:
+        # The request guard reads its timeout once, when the app first runs (at start-up).
         patch.setattr(security, "BODY_TIMEOUT_SECONDS", 1.0)
-        app = create_app(network, port=port, max_trainings=0)
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                access_log=False, timeout_graceful_shutdown=1)
-        running = uvicorn.Server(config)
-        thread = threading.Thread(target=running.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not running.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.02)
-        httpx.get(f"http://127.0.0.1:{port}/api/info")  # builds the middleware (timeout 1 s)
-    yield port
-    running.should_exit = True
-    thread.join(timeout=10)
+        with running_server(lambda port: create_app(network, port=port, max_trainings=0)) as (
+            port, _
+        ):
+            httpx.get(f"http://127.0.0.1:{port}/api/info")
+            patch.undo()
+            yield port
 
 
 def stalled_request(port: int, sent_body: bytes) -> socket.socket:

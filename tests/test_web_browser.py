@@ -14,8 +14,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -29,7 +27,8 @@ else:
     playwright_api = pytest.importorskip("playwright.sync_api")
 
 from glassnet.experiment import RunSettings, run  # noqa: E402
-from glassnet.web.app import create_app, find_free_port  # noqa: E402
+from glassnet.web.app import create_app  # noqa: E402
+from live_server import running_server  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -43,24 +42,10 @@ PAD_SIDE = 280  # the canvas's own coordinates
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
-    import uvicorn
-
     network = run(RunSettings(hidden=(32,), epochs=60), catch_interrupt=False).network
-    port = find_free_port()
-    app = create_app(network, port=port, db_path=tmp_path_factory.mktemp("runs") / "runs.db")
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            timeout_graceful_shutdown=1, access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the explorer server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    db_path = tmp_path_factory.mktemp("runs") / "runs.db"
+    with running_server(lambda port: create_app(network, port=port, db_path=db_path)) as (port, _):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,8 @@ and talks to it with raw sockets where a browser would be too polite:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -33,7 +31,8 @@ httpx = pytest.importorskip("httpx")
 import glassnet as gn  # noqa: E402
 from glassnet.errors import ConfigError  # noqa: E402
 from glassnet.web import server as web_server  # noqa: E402
-from glassnet.web.app import create_app, find_free_port, serve  # noqa: E402
+from glassnet.web.app import create_app, serve  # noqa: E402
+from live_server import running_server  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -44,26 +43,6 @@ PATIENCE = 15.0  # a socket waiting longer than this for the server fails the te
 @pytest.fixture(scope="module")
 def network() -> gn.Network:
     return gn.Network([64, 8, 10], seed=0)
-
-
-@contextlib.contextmanager
-def running_server(app_factory, **options) -> Iterator[tuple[int, uvicorn.Server]]:
-    """Start a real server in a thread; stop it when the block ends."""
-    port = find_free_port()
-    config = web_server.server_config(app_factory(port), host="127.0.0.1", port=port,
-                                      timeout_graceful_shutdown=1, **options)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield port, server
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
