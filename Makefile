@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	touch $@
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(BIN)/glassnet train

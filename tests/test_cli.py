@@ -158,7 +158,9 @@ def test_train_reports_scores_and_where_things_went(trained):
     assert "test accuracy per digit:" in output and "9:" in output
     assert "time:" in output
     assert f"model saved to: {trained['model']}" in output
-    assert f"run recorded as #1 in {trained['db']}" in output
+    # the database is not the default one, so the command to type says which it is
+    assert (f"run recorded as #1 in {trained['db']} "
+            f"(see: glassnet runs show 1 --db {trained['db']})") in output
 
 
 def test_train_saves_a_model_with_its_training_record(trained):
@@ -545,6 +547,8 @@ def test_runs_sweeps(tmp_path):
     output = ok("runs", "sweeps", "--db", db)
     assert sweep in output and "90.0%" in output and "running" in output
     assert "sweep" in ok("runs", "list", "--db", db, "--sweep", sweep)
+    assert f"(see: glassnet runs sweeps --db {db})" in ok("runs", "list", "--db", db,
+                                                          "--sweep", "no-such-sweep")
 
 
 # ---------------------------------------------------------------------- plot

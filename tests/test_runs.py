@@ -12,6 +12,7 @@ import threading
 import pytest
 
 import glassnet
+from glassnet.defaults import DEFAULT_DATABASE_PATH, db_option
 from glassnet.errors import RunsDatabaseError
 from glassnet.experiment import RunSettings, run
 from glassnet.runs import SCHEMA_VERSION, RunsDatabase, differing_settings
@@ -88,6 +89,18 @@ def test_compare_and_differing_settings(tmp_path):
         assert differing_settings(db.compare([a, c])) == []
         with pytest.raises(RunsDatabaseError, match="no run 99"):
             db.compare([a, 99])
+
+
+def test_hints_name_a_database_that_is_not_the_default(tmp_path, monkeypatch):
+    assert db_option(DEFAULT_DATABASE_PATH) == db_option(None) == ""
+    assert db_option(tmp_path / "my runs.db") == f" --db '{tmp_path / 'my runs.db'}'"
+    with RunsDatabase(tmp_path / "g.db") as db, pytest.raises(RunsDatabaseError) as error:
+        db.get_run(3)
+    assert str(error.value).endswith(f"see: glassnet runs list --db {tmp_path / 'g.db'})")
+    monkeypatch.chdir(tmp_path)
+    with RunsDatabase() as db, pytest.raises(RunsDatabaseError) as error:
+        db.get_run(3)
+    assert str(error.value).endswith("see: glassnet runs list)")
 
 
 def test_set_model_path(tmp_path):

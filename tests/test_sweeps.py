@@ -350,7 +350,9 @@ def test_ctrl_c_on_the_command_line_keeps_the_finished_runs(tmp_path):
     assert "Traceback" not in stderr
     (error,) = [line for line in stderr.splitlines() if line.startswith("Error:")]
     assert "interrupted" in error and "glassnet sweep --resume" in error
-    sweep_id = error.split("--resume ")[1].strip()
+    sweep_id = error.split("--resume ")[1].split()[0]
+    # the database is not the default one, so the command to type says which it is
+    assert error.endswith(f"resume with: glassnet sweep --resume {sweep_id} --db {db_path}")
     deadline = time.monotonic() + 30
     while _group_alive(process.pid) and time.monotonic() < deadline:
         time.sleep(0.2)

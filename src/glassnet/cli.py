@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .defaults import DEFAULT_DATABASE_PATH, DEFAULT_LEARNING_RATES
+from .defaults import DEFAULT_DATABASE_PATH, DEFAULT_LEARNING_RATES, db_option
 from .errors import ConfigError, DataError, GlassnetError, RunsDatabaseError, TrainingDiverged
 from .settings import RunSettings, format_hidden, parse_hidden
 
@@ -774,7 +774,9 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     if checkpointer is not None and checkpointer.saved:
         lines.append(f"checkpoint: {checkpointer.path} (after epoch {checkpointer.last_epoch})")
     if run_id is not None:
-        lines.append(f"run recorded as #{run_id} in {db} (see: glassnet runs show {run_id})")
+        lines.append(
+            f"run recorded as #{run_id} in {db} (see: glassnet runs show {run_id}{db_option(db)})"
+        )
     echo_lines(lines)
     if database_problem is not None:
         raise click.ClickException(
@@ -1412,7 +1414,10 @@ def runs_list(
         recorded = database.list_runs(limit=limit, sweep_id=sweep_id)
     if not recorded:
         if sweep_id is not None:
-            click.echo(f"no runs of sweep {sweep_id!r} in {path} (see: glassnet runs sweeps)")
+            click.echo(
+                f"no runs of sweep {sweep_id!r} in {path} "
+                f"(see: glassnet runs sweeps{db_option(path)})"
+            )
         else:
             click.echo(f"no runs recorded yet in {path}")
         return
@@ -1870,7 +1875,7 @@ def sweep_command(
     click.echo(
         f"sweep {table.sweep_id}: {plural(len(table), 'combination')} x "
         f"{plural(len(table.seeds), 'seed')}, {plural(n_runs, 'run')} recorded in {db} "
-        f"(see: glassnet runs list --sweep {table.sweep_id})"
+        f"(see: glassnet runs list --sweep {table.sweep_id}{db_option(db)})"
     )
     if plot_path is not None:
         from .sweeps import plot_sweep
