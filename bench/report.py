@@ -59,9 +59,10 @@ def render(results: dict[str, Any]) -> str:
     """The whole page from the results of ``bench.__main__.run``."""
     parts = ["# Benchmarks", "",
              "Written by `python -m bench` (`make bench`); do not edit by hand. "
-             "The protocol is in DESIGN.md: scikit-learn's copy of the UCI digits, X / 16, five "
-             "stratified 80/20 splits (`random_state` 0 to 4), every contender trained on every "
-             "split in turns (A B C ... A B C), medians quoted. Wall times are what a user waits; "
+             "The protocol: scikit-learn's copy of the UCI digits (`load_digits`), pixels "
+             "divided by 16, five stratified 80/20 splits (`random_state` 0 to 4), every "
+             "contender trained on every split in turns (A B C ... A B C), medians quoted. "
+             "Wall times are what a user waits; "
              "CPU times (this process) are shown where a busy machine makes wall times jumpy.",
              ""]
     parts += ["Rerun with `make bench` or `.venv/bin/python -m bench` (about ten minutes on two "
