@@ -1,6 +1,7 @@
 """glassnet's benchmark suite: ``python -m bench`` (or ``make bench``).
 
-It runs the benchmark protocol of DESIGN.md and writes docs/benchmarks.md: the same
+It runs the benchmark protocol (bench/protocol.py: scikit-learn's digits / 16, five
+stratified 80/20 splits, random_state 0 to 4) and writes docs/benchmarks.md: the same
 work for every contender, in one run, so that ratios are fair on a noisy machine.
 Every comparison alternates the contenders (A B A B ...) and quotes medians.
 
