@@ -467,6 +467,55 @@ def test_train_refuses_pixel_shifts_of_a_csv_table(tmp_path):
     assert not (tmp_path / "runs.db").exists()  # refused before training: nothing recorded
 
 
+def raw_counts_csv(path, n_rows: int = 300):
+    """The first digits as raw UCI ink counts 0..16 (not divided by 16), label last."""
+    digits = glassnet.load_digits()
+    counts = np.rint(digits.X[:n_rows] * 16).astype(int)
+    path.write_text("".join(",".join(map(str, [*row, label])) + "\n"
+                            for row, label in zip(counts, digits.y[:n_rows], strict=True)))
+    return path
+
+
+def test_train_says_when_the_numbers_need_scaling_and_csv_n_scales_them(tmp_path):
+    raw = raw_counts_csv(tmp_path / "raw.csv")
+    output = ok("train", "--data", f"csv:{raw}", "--epochs", "1", "-q", "--db", tmp_path / "a.db")
+    (note,) = [line for line in output.splitlines() if line.startswith("note:")]
+    assert "lie beyond +-3 (the largest is 16)" in note
+    assert note.endswith(f"--data csv/16:{raw} (load_csv(path, scale=1/16))")
+    output = ok("train", "--data", f"csv/16:{raw}", "--epochs", "1", "-q",
+                "--db", tmp_path / "b.db")  # fmt: skip
+    assert "note:" not in output
+    with RunsDatabase(tmp_path / "b.db") as db:
+        assert db.get_run(1)["settings"]["data"] == f"csv/16:{raw}"  # replayable as it was
+
+
+def test_a_wrong_data_name_is_one_error_before_anything_else(tmp_path):
+    result = invoke("train", "--data", "foo:bar", "--db", tmp_path / "runs.db")
+    assert_one_error(result, 1, "unknown dataset kind 'foo'")
+    assert result.output.startswith("Error:")  # no "training on ..." line first
+    assert not (tmp_path / "runs.db").exists()
+
+
+def test_data_that_are_not_digits_are_not_called_digits(tmp_path):
+    """Labels other than 0..9 are classes, and numbers other than counts / 16 no counts."""
+    rows = np.random.default_rng(1).random((60, 64)).round(3)
+    labelled = tmp_path / "pets.csv"
+    labelled.write_text("".join(",".join([*map(str, row), ("cat", "dog")[i % 2]]) + "\n"
+                                for i, row in enumerate(rows)))
+    output = ok("train", "--data", f"csv:{labelled}", "--epochs", "1", "-q",
+                "--db", tmp_path / "runs.db", "--out", tmp_path / "pets.npz")  # fmt: skip
+    assert "test accuracy per class:" in output and "per digit" not in output
+    output = ok("evaluate", tmp_path / "pets.npz", "--data", f"csv:{labelled}", "--all")
+    assert "rows: the true class," in output
+    output = ok("show", "0", "--data", f"csv:{labelled}")
+    assert "as shades" in output and "ink counts" not in output and "counts / 16" not in output
+    assert "as 64 numbers (row after row)" in output
+    output = ok("show", "0")
+    assert "as ink counts 0..16" in output and "(counts / 16, row after row)" in output
+    output = ok("predict", tmp_path / "pets.npz", ",".join(map(str, rows[0])), "--show")
+    assert "what the network saw, as shades:" in output and "ink counts" not in output
+
+
 def test_shade_rows():
     rows = shade_rows(np.array([[0.0, 1.0], [0.5, 0.25]]), width=1)
     assert rows[0] == " @"

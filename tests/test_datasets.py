@@ -26,6 +26,7 @@ from glassnet.datasets import (
     load_image_folder,
     load_mnist,
     load_optdigits,
+    scale_advice,
 )
 from glassnet.errors import ConfigError, DataError, GlassnetError
 
@@ -907,6 +908,39 @@ def test_load_dataset_errors(tmp_path: Path) -> None:
         load_dataset("")
     with pytest.raises(DataError, match="no such file"):
         load_dataset(f"csv:{tmp_path / 'missing.csv'}")
+
+
+def test_csv_numbers_can_be_divided_as_they_are_read(tmp_path: Path) -> None:
+    csv_path = tmp_path / "counts.csv"
+    csv_path.write_text("0,8,16,1\n4,12,2,0\n")
+    assert load_dataset(f"csv/16:{csv_path}").X.tolist() == [[0, 0.5, 1], [0.25, 0.75, 0.125]]
+    assert load_dataset(f" CSV / 255 :{csv_path}").X[0, 1] == 8 / 255
+    assert load_dataset(f"csv/16:{csv_path}").y.tolist() == [1, 0]  # labels stay as they are
+    for divisor in ("0", "-16", "nan", "inf", "x", ""):
+        with pytest.raises(ConfigError, match="divides every number by N"):
+            load_dataset(f"csv/{divisor}:{csv_path}")
+    with pytest.raises(ConfigError, match="only csv data"):
+        load_dataset(f"mnist/255:{tmp_path}")
+    with pytest.raises(ConfigError, match="only csv data"):
+        load_dataset("digits/16")
+    with pytest.raises(ConfigError, match="needs a path"):
+        load_dataset("csv/16:")
+
+
+def test_scale_advice_speaks_up_only_for_unscaled_numbers(digits: Dataset) -> None:
+    assert scale_advice(digits) is None
+    standardised = Dataset(np.random.default_rng(0).standard_normal((200, 10)), [0, 1] * 100)
+    assert scale_advice(standardised) is None  # a few numbers beyond 3 are normal
+    raw_counts = Dataset(digits.X * 16, digits.y, name="raw counts")
+    advice = scale_advice(raw_counts, "csv:data/raw.csv")
+    assert advice is not None
+    assert "of the numbers in raw counts lie beyond +-3 (the largest is 16)" in advice
+    assert advice.endswith("e.g. --data csv/16:data/raw.csv (load_csv(path, scale=1/16))")
+    pixels = Dataset(digits.X * 255, digits.y)
+    assert "csv/255:p.csv" in scale_advice(pixels, "csv:p.csv")
+    assert scale_advice(pixels).endswith("e.g. X / 255")
+    assert scale_advice(Dataset(digits.X * 1e5, digits.y)).endswith("e.g. X / 100000")
+    assert "csv/16:x.csv" in scale_advice(Dataset(digits.X * 16, digits.y), "csv/2:x.csv")
 
 
 def test_public_names() -> None:

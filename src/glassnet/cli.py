@@ -320,7 +320,8 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("dtype", "--dtype", click.Choice(["float32", "float64"]),
                    "Floating point type of the weights."),
     TrainingOption("data", "--data", click.STRING,
-                   "The images: digits, optdigits:PATH, mnist:DIR, csv:PATH or images:DIR."),
+                   "The images: digits, optdigits:PATH, mnist:DIR, csv:PATH (csv/255:PATH "
+                   "divides the numbers by 255) or images:DIR."),
 )  # fmt: skip
 
 
@@ -683,6 +684,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     """
     import numpy as np
 
+    from .datasets import load_dataset, scale_advice
     from .experiment import run
     from .runs import RunsDatabase
 
@@ -695,6 +697,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     settings, resume, checkpointer = checkpoint_plan(
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )
+    data = load_dataset(settings.data)  # a wrong --data fails before anything is printed
     if resume is not None and not quiet:
         click.echo(f"resuming from {resume_path}: {describe_checkpoint(resume)}")
     if not quiet:
@@ -704,10 +707,13 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             f"{settings.optimizer} (learning rate {settings.effective_learning_rate:g}), "
             f"up to {settings.epochs} epochs, seed {settings.seed}"
         )
+    advice = scale_advice(data, settings.data)
+    if advice is not None:
+        click.echo(f"note: {advice}", err=True)
     with EpochReporter(settings.epochs, quiet=quiet,
                        initial=0 if resume is None else resume.epoch) as reporter:
         try:
-            result = run(settings, callbacks=[reporter],
+            result = run(settings, data, callbacks=[reporter],
                          resume=None if resume is None else resume.state,
                          checkpoint=checkpointer, checkpoint_every=checkpoint_every or 1)
         except TrainingDiverged as error:
@@ -764,7 +770,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         f"test accuracy: {percent(result.test_accuracy)} "
         f"({int(np.trace(test.confusion))} of {len(test.y_true)} test images, never seen in "
         "training)",
-        "test accuracy per digit:",
+        f"test accuracy per {class_noun(test.classes)}:",
         *per_class_lines(test.per_class_accuracy),
         f"time: {result.seconds:.1f} s",
         f"model saved to: {model_path}",
@@ -798,6 +804,20 @@ def refuse_same_file(*named: tuple[str, Path | None]) -> None:
                 param_hint=f"'{flag}'",
             )
         seen[key] = flag
+
+
+def class_noun(classes: Iterable[Any]) -> str:
+    """"digit" when every class is one of the digits 0..9, otherwise "class"."""
+    return "digit" if all(str(label) in "0123456789" and len(str(label)) == 1
+                          for label in classes) else "class"
+
+
+def are_ink_counts(values: np.ndarray) -> bool:
+    """Whether ``values`` look like the digits' pixels: ink counts 0..16 divided by 16."""
+    import numpy as np
+
+    counts = np.asarray(values) * 16
+    return bool(np.all((counts >= 0) & (counts <= 16) & (counts == np.rint(counts))))
 
 
 def per_class_lines(per_class: dict[Any, float], per_line: int = 5) -> list[str]:
@@ -967,7 +987,8 @@ def evaluate(
         f"images: {which}",
         f"accuracy: {percent(evaluation.accuracy)} ({right} of {len(evaluation.y_true)} right)",
         "",
-        "confusion matrix (rows: the true digit, columns: the guess; . = 0):",
+        f"confusion matrix (rows: the true {class_noun(evaluation.classes)}, columns: the "
+        "guess; . = 0):",
         *confusion_lines(evaluation.classes, evaluation.confusion),
         "",
         "accuracy per class:",
@@ -1140,13 +1161,16 @@ def predict(model: Path, inputs: tuple[str, ...], show: bool) -> None:
             lines.append("note: digits pixels go from 0 to 1 (ink counts divided by 16)")
         if show and shape is not None:
             picture = x.reshape(shape)
-            lines += [
-                "",
-                "what the network saw: ink counts 0..16 (value x 16), and as shades",
-                *side_by_side(
-                    [count_grid(np.rint(picture * 16)), framed(shade_rows(picture))], gap=4
-                ),
-            ]
+            if are_ink_counts(picture):
+                lines += [
+                    "",
+                    "what the network saw: ink counts 0..16 (value x 16), and as shades",
+                    *side_by_side(
+                        [count_grid(np.rint(picture * 16)), framed(shade_rows(picture))], gap=4
+                    ),
+                ]
+            else:
+                lines += ["", "what the network saw, as shades:", *framed(shade_rows(picture))]
         echo_lines(lines)
 
 
@@ -1181,18 +1205,19 @@ def show(index: int, data: str, numbers_only: bool) -> None:
     label = dataset.y[index]
     shape = dataset.image_shape  # None for rows that are no pictures (a table from a CSV)
     lines = [f"image {index} of {dataset.name or data} ({len(dataset)} images): a {label}", ""]
+    counts = are_ink_counts(numbers)  # the digits' pixels; other data has other numbers
     if shape is not None:
         picture = numbers.reshape(shape)
-        lines += [
-            "as shades (0 = white ' ', 1 = black '@'):",
-            *framed(shade_rows(picture)),
-            "",
-            "as ink counts 0..16 (the number of inked pixels in each 4x4 block):",
-            *count_grid(np.rint(picture * 16)),
-            "",
-        ]
+        lines += ["as shades (0 = white ' ', 1 = black '@'):", *framed(shade_rows(picture)), ""]
+        if counts:
+            lines += [
+                "as ink counts 0..16 (the number of inked pixels in each 4x4 block):",
+                *count_grid(np.rint(picture * 16)),
+                "",
+            ]
+    how = "counts / 16, row after row" if counts else "row after row"
     lines += [
-        f"as {len(numbers)} numbers (counts / 16, row after row): what the input neurons hold",
+        f"as {len(numbers)} numbers ({how}): what the input neurons hold",
         *wrap_numbers(text),
     ]
     echo_lines(lines)

@@ -92,7 +92,8 @@ DATASET_KINDS: dict[str, str] = {
     "digits": "the built-in 1797 UCI 8x8 digits (no path)",
     "optdigits": "a UCI optdigits file: optdigits:PATH",
     "mnist": "a folder of MNIST IDX files, raw or .gz: mnist:DIR",
-    "csv": "a CSV file of numbers with one label column: csv:PATH",
+    "csv": "a CSV file of numbers with one label column: csv:PATH, or csv/255:PATH to "
+           "divide every number by 255",
     "images": "a folder with one sub-folder of pictures per label: images:DIR",
 }
 """The kinds :func:`load_dataset` understands, with a one-line description of each."""
@@ -996,6 +997,55 @@ def guess_image_shape(n_features: int) -> tuple[int, int] | None:
     return None
 
 
+#: A number further than this from zero is far outside the 0..1 a network expects.
+FAR_FROM_UNIT = 3.0
+#: :func:`scale_advice` speaks up when more than this share of the numbers are that far.
+FAR_SHARE = 0.05
+#: The usual ranges of raw data: UCI ink counts, 8-bit and 16-bit pixels.
+_USUAL_MAXIMUMS = (UCI_MAX_COUNT, 255, 65535)
+
+
+def scale_advice(data: Dataset, spec: str | None = None) -> str | None:
+    """Why and how to scale ``data``'s numbers if they look unscaled, else None.
+
+    A network starts with small random weights sized for inputs around 0..1 (the
+    digits are ink counts divided by 16). Raw counts 0..16 or pixels 0..255 make the
+    first weighted sums tens or hundreds of times too big: sigmoids and softmax
+    saturate, ReLUs die, and training can end at chance without any error. A CSV
+    does not say its range, so this looks: when more than :data:`FAR_SHARE` of the
+    numbers lie beyond +-:data:`FAR_FROM_UNIT`, it says so and suggests dividing by
+    the usual maximum (16, 255 or 65535) the data fits under.
+
+    Parameters
+    ----------
+    data : Dataset
+    spec : str, optional
+        The ``KIND:PATH`` it was loaded from, to show the ``csv/N:PATH`` to use.
+
+    Examples
+    --------
+    >>> scale_advice(Dataset([[0, 16], [4, 12]], [0, 1])) is None
+    False
+    >>> scale_advice(Dataset([[0.0, 1.0], [0.25, 0.75]], [0, 1])) is None
+    True
+    """
+    far = float(np.mean(np.abs(data.X) > FAR_FROM_UNIT))
+    if far <= FAR_SHARE:
+        return None
+    largest = float(np.max(np.abs(data.X)))
+    divisor = next((m for m in _USUAL_MAXIMUMS if largest <= m), math.ceil(largest))
+    kind, _, location = (spec or "").partition(":")
+    if kind.strip().lower().partition("/")[0].strip() == "csv" and location.strip():
+        how = f"--data csv/{divisor}:{location.strip()} (load_csv(path, scale=1/{divisor}))"
+    else:
+        how = f"X / {divisor}"
+    return (
+        f"{far:.0%} of the numbers in {data.name or spec or 'the data'} lie beyond "
+        f"+-{FAR_FROM_UNIT:g} (the largest is {largest:g}); a network learns from numbers "
+        f"around 0..1 and may learn nothing from these: divide them, e.g. {how}"
+    )
+
+
 def _checked_image_shape_choice(image_shape: Any) -> tuple[int, int] | str | None:
     """``load_csv``'s image_shape argument, checked: "auto", None or (height, width)."""
     if image_shape is None or (isinstance(image_shape, str) and image_shape == "auto"):
@@ -1240,6 +1290,12 @@ def load_dataset(spec: str) -> Dataset:
     ``"images:my_drawings"``. Only the first colon separates kind and path, so
     paths may contain colons.
 
+    A network learns best from numbers around 0..1, and a CSV says nothing about
+    its range, so ``"csv/N:PATH"`` divides every number by N as it is read:
+    ``"csv/16:counts.csv"`` for UCI ink counts 0..16, ``"csv/255:pixels.csv"`` for
+    0..255 greyscale. The divisor is part of the name, so a run recorded with it
+    loads the same numbers again.
+
     Parameters
     ----------
     spec : str
@@ -1263,12 +1319,22 @@ def load_dataset(spec: str) -> Dataset:
             f"valid kinds: {', '.join(DATASET_KINDS)}"
         )
     kind, has_colon, location = spec.strip().partition(":")
-    kind = kind.strip().lower()
+    kind, has_divisor, divisor = kind.strip().lower().partition("/")
+    kind = kind.strip()
     if kind not in DATASET_KINDS:
         raise ConfigError(
             f"unknown dataset kind {kind!r} in {spec!r}; valid kinds: "
             + "; ".join(f"{name} ({text})" for name, text in DATASET_KINDS.items())
         )
+    if has_divisor:
+        if kind != "csv":
+            raise ConfigError(
+                f"only csv data can be divided as it is read (csv/N:PATH); {kind!r} data "
+                f"comes scaled to 0..1 already, got {spec!r}"
+            )
+        if not location.strip():
+            raise ConfigError(f"dataset kind 'csv' needs a path: {DATASET_KINDS['csv']}")
+        return load_csv(location, scale=1.0 / _csv_divisor(divisor, spec))
     if kind == "digits":
         if has_colon and location.strip():
             raise ConfigError("the built-in 'digits' dataset takes no path")
@@ -1419,6 +1485,20 @@ def _checked_fraction(test_fraction: float) -> float:
     return fraction
 
 
+def _csv_divisor(text: str, spec: str) -> float:
+    """The N of ``csv/N:PATH``: a positive, finite number such as 16 or 255."""
+    try:
+        divisor = float(text)
+    except ValueError:
+        divisor = math.nan
+    if not (math.isfinite(divisor) and divisor > 0):
+        raise ConfigError(
+            f"csv/N:PATH divides every number by N, a positive number such as 16 or 255; "
+            f"got {text.strip()!r} in {spec!r}"
+        )
+    return divisor
+
+
 def _checked_scale(scale: float | None) -> float | None:
     if scale is None:
         return None
@@ -1485,6 +1565,8 @@ def _read_text(path: Path, kind: str) -> str:
 __all__ = [
     "DATASET_KINDS",
     "DIGITS_IMAGE_SHAPE",
+    "FAR_FROM_UNIT",
+    "FAR_SHARE",
     "IMAGE_SUFFIXES",
     "MAX_IDX_BYTES",
     "MAX_TEXT_BYTES",
@@ -1500,4 +1582,5 @@ __all__ = [
     "load_image_folder",
     "load_mnist",
     "load_optdigits",
+    "scale_advice",
 ]
