@@ -141,8 +141,13 @@ def test_hidden_weights_with_the_digits_that_excite_each_neuron(
         (picture_axes,) = [a for a in figure.axes if a.get_title() == f"neuron {neuron}"]
         image = picture_axes.images[0]
         assert np.array_equal(image.get_array(), weights[:, neuron].reshape(8, 8))
-        assert image.get_cmap().name == "RdBu_r"
+        colours = image.get_cmap()  # the explorer's: orange below 0, white at 0, blue above
+        assert matplotlib.colors.to_hex(colours(0.0)) == plots.WEIGHT_COLOURS[0] == "#e8590c"
+        assert matplotlib.colors.to_hex(colours(0.5)) == "#ffffff"
+        assert matplotlib.colors.to_hex(colours(1.0)) == plots.WEIGHT_COLOURS[2] == "#2563eb"
         assert image.get_clim() == pytest.approx((-limit, limit))  # symmetric, shared
+    explorer_css = (Path(plots.__file__).parent / "web" / "static" / "app.css").read_text()
+    assert "--pos: #2563eb;" in explorer_css and "--neg: #e8590c;" in explorer_css
     thumbnails = [a for a in figure.axes if a.images and a.get_xlabel() and not a.get_title()]
     assert len(thumbnails) == 6 * 3
     for neuron in range(6):

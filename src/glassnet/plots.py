@@ -64,8 +64,11 @@ FIGURE_FORMATS = (".png", ".svg", ".pdf")
 INK_COLOURS = "gray_r"
 """Colour map for pixels: 0 is white, 1 is black, exactly as the numbers say."""
 
-WEIGHT_COLOURS = "RdBu_r"
-"""Diverging colour map for weights: red positive, blue negative, white zero."""
+WEIGHT_COLOURS = ("#e8590c", "#ffffff", "#2563eb")
+"""Colours for weights from negative through zero to positive: orange, white, blue.
+
+The explorer draws weights in the same blue (adds to the sum) and orange (takes
+away), so a picture saved here reads like the live view."""
 
 MAX_GRID_DIGITS = 400
 """The most digits :func:`digits_grid` draws in one figure (a 20x20 grid)."""
@@ -207,10 +210,11 @@ def hidden_weights(
     """Each first-layer neuron's incoming weights as a picture, and what excites it.
 
     A neuron of the first layer computes a weighted sum of the pixels, so its 64
-    weights can be drawn where their pixels are: red where ink raises the sum, blue
-    where ink lowers it. After training, hidden neurons show strokes and blobs,
-    parts of digits (idea 7). With ``data``, the training digits that give each
-    neuron its largest weighted sum are shown beneath it: the digits it "looks for".
+    weights can be drawn where their pixels are: blue where ink raises the sum,
+    orange where ink lowers it (the explorer's colours). After training, hidden
+    neurons show strokes and blobs, parts of digits (idea 7). With ``data``, the
+    training digits that give each neuron its largest weighted sum are shown beneath
+    it: the digits it "looks for".
 
     Colours are shared by every neuron (the same weight is the same colour
     everywhere), on a range symmetric around 0 so that white means exactly 0.
@@ -267,7 +271,11 @@ def hidden_weights(
         exciting = np.argsort(-sums, axis=0, kind="stable")[:top_k].T  # (n_neurons, top_k)
         pictures = _pictures(data)
 
+    from matplotlib.colors import LinearSegmentedColormap
+
     limit = float(np.max(np.abs(weights[:, :n_neurons]))) or 1.0
+    # An odd number of colours puts one exactly at the middle: a weight of 0 is white.
+    weight_colours = LinearSegmentedColormap.from_list("weights", WEIGHT_COLOURS, N=255)
     panel_columns = min(n_neurons, max(1, math.ceil(math.sqrt(n_neurons * 1.5))))
     panel_rows = math.ceil(n_neurons / panel_columns)
     thumbs = top_k if exciting is not None else 0
@@ -296,7 +304,7 @@ def hidden_weights(
         else:
             weight_axes = figure.add_subplot(cell)
         picture = weights[:, neuron].reshape(side_shape)
-        image = weight_axes.imshow(picture, cmap=WEIGHT_COLOURS, vmin=-limit, vmax=limit)
+        image = weight_axes.imshow(picture, cmap=weight_colours, vmin=-limit, vmax=limit)
         weight_axes.set_xticks([])
         weight_axes.set_yticks([])
         name = f"digit {_label_text(network.classes[neuron])}" if is_output else f"neuron {neuron}"
@@ -310,7 +318,7 @@ def hidden_weights(
                 thumb.set_xlabel(_label_text(data.y[example]), fontsize=7, labelpad=1)
     bar_axes = figure.add_axes((1 - 1.1 / width, 0.2, 0.2 / width, 0.6))
     figure.colorbar(
-        image, cax=bar_axes, label="weight: red = ink here raises the sum, blue = lowers it"
+        image, cax=bar_axes, label="weight: blue = ink here raises the sum, orange = lowers it"
     )
     shown = f" (first {n_neurons} of {weights.shape[1]})" if n_neurons < weights.shape[1] else ""
     if is_output:
