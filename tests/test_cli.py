@@ -345,9 +345,18 @@ def test_evaluate_uses_the_test_split_of_training(trained):
 
 
 def test_evaluate_all_images_and_own_split(trained):
-    assert "all 1797 images of digits" in ok("evaluate", trained["model"], "--all")
+    """Scores on other images count the training images among them, with a warning."""
+    train_rows, _ = glassnet.load_digits().split_indices(0.2, seed=0)  # as trained
+    output = ok("evaluate", trained["model"], "--all")
+    assert (f"all 1797 images of digits; warning: {len(train_rows)} of them are images this "
+            "model was trained on, so the score looks better than it is") in output
     output = ok("evaluate", trained["model"], "--test-fraction", "0.5", "--seed", "1")
     assert "a split of your choosing" in output and "test fraction 0.5, seed 1" in output
+    _, scored_rows = glassnet.load_digits().split_indices(0.5, seed=1)
+    seen = np.isin(scored_rows, train_rows).sum()
+    assert 0 < seen < len(scored_rows)
+    assert f"; warning: {seen} of them are images this model was trained on" in output
+    assert "warning" not in ok("evaluate", trained["model"])  # its own test images
 
 
 def test_evaluate_draws_mistakes(trained):

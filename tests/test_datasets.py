@@ -256,6 +256,14 @@ def test_split_is_deterministic_for_a_seed_and_differs_between_seeds(digits: Dat
     assert not np.array_equal(row_ids(first_test), row_ids(other_test))
 
 
+def test_split_indices_are_the_rows_split_takes(digits: Dataset) -> None:
+    train_rows, test_rows = digits.split_indices(0.25, seed=3)
+    train, test = digits.split(0.25, seed=3)
+    assert np.array_equal(digits.X[train_rows], train.X)
+    assert np.array_equal(digits.y[test_rows], test.y)
+    assert sorted([*train_rows, *test_rows]) == list(range(len(digits)))
+
+
 def test_split_shuffles_each_part(digits: Dataset) -> None:
     train, test = indexed(digits).split(0.2, seed=0)
     assert not np.all(np.diff(row_ids(test)) > 0)

@@ -854,8 +854,11 @@ def images_to_score(
     Honest scores come from images the network never saw. When the model file
     records how it was trained, the same data split with the same test fraction and
     seed gives back exactly its test images. Otherwise (or with ``--all``) every
-    image is used, and the sentence warns that some may have been trained on.
+    image is used, and the sentence warns that some may have been trained on; when
+    the model file says which images those were, it counts them.
     """
+    import numpy as np
+
     from .datasets import load_dataset
 
     trained = training_settings(meta)
@@ -863,8 +866,21 @@ def images_to_score(
     spec = data_spec or trained_data or "digits"
     data = load_dataset(spec)
     same_data = trained_data is not None and spec == trained_data
+    seen_rows = None  # (n_train,) the rows the model was trained on, when known
+    if same_data and trained.get("test_fraction") is not None:
+        seen_rows, _ = data.split_indices(trained["test_fraction"], trained.get("seed", 0))
+
+    def seen_warning(rows: np.ndarray) -> str:
+        if seen_rows is None:
+            return ""
+        seen = int(np.isin(rows, seen_rows).sum())
+        if not seen:
+            return ""
+        return (f"; warning: {seen} of them are images this model was trained on, "
+                "so the score looks better than it is")
+
     if use_all:
-        return data, f"all {len(data)} images of {spec}"
+        return data, f"all {len(data)} images of {spec}{seen_warning(np.arange(len(data)))}"
     if test_fraction is None and same_data:
         test_fraction = trained.get("test_fraction")
     if seed is None and same_data:
@@ -875,7 +891,8 @@ def images_to_score(
             "so some of them may have been used for training; --test-fraction splits)"
         )
     seed = 0 if seed is None else seed
-    _, test_part = data.split(test_fraction=test_fraction, seed=seed)
+    _, test_rows = data.split_indices(test_fraction, seed)
+    test_part = data.take(test_rows)
     origin = (
         "the same split as in training: images it never saw"
         if same_data
@@ -884,7 +901,7 @@ def images_to_score(
     )
     return test_part, (
         f"the {len(test_part)} test images of {spec} "
-        f"(test fraction {test_fraction:g}, seed {seed}: {origin})"
+        f"(test fraction {test_fraction:g}, seed {seed}: {origin}){seen_warning(test_rows)}"
     )
 
 

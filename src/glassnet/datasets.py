@@ -455,6 +455,24 @@ class Dataset:
         DataError
             If the data is too small to split (no class has two images).
         """
+        train_index, test_index = self.split_indices(test_fraction, seed)
+        return self.take(train_index), self.take(test_index)
+
+    def split_indices(
+        self, test_fraction: float = 0.2, seed: int | np.random.Generator | None = 0
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """The row numbers :meth:`split` puts in its training and test parts.
+
+        ``split`` is ``take`` of these. They say which images a model saw: a model
+        trained on ``split(f, s)[0]`` learned from rows ``split_indices(f, s)[0]``,
+        so a score on other rows can be checked for images it was trained on.
+
+        Returns
+        -------
+        (train_index, test_index) : tuple of ndarray of intp
+            Disjoint, together every row number once, in the order ``split`` uses.
+            Parameters and errors are those of :meth:`split`.
+        """
         fraction = _checked_fraction(test_fraction)
         generator = _generator_from(seed)
         _, class_of_row = np.unique(self._y, return_inverse=True)  # (n,)
@@ -472,7 +490,7 @@ class Dataset:
                 f"cannot split {self.n_samples} images: every class has a single image, "
                 "so none can be set aside for testing"
             )
-        return self.take(train_index), self.take(test_index)
+        return train_index, test_index
 
 
 # -- the built-in digits -------------------------------------------------------------
