@@ -211,6 +211,16 @@ def test_neuron_rejects_neurons_that_do_not_exist(client, body):
     assert response.json()["error"]
 
 
+@pytest.mark.parametrize(("body", "message"), [
+    ({"layer": 2, "neuron": 0}, "layer must be between 0 and 1, got 2"),  # a 64-8-10 network
+    ({"layer": 7, "neuron": 0}, "layer must be between 0 and 1, got 7"),
+    ({"layer": 0, "neuron": 8}, "neuron must be between 0 and 7, got 8"),
+    ({"layer": 1, "neuron": 10}, "neuron must be between 0 and 9, got 10"),
+])
+def test_neuron_rejections_give_the_ranges_of_this_network(client, body, message):
+    assert client.post("/api/neuron", json=body).json()["error"] == message
+
+
 # ---------------------------------------------------------------------- live training
 def test_live_training_runs_adopts_the_network_and_records_the_run(app, client):
     client.post("/api/predict", json={"example": 0})
@@ -276,7 +286,7 @@ def test_pause_step_resume_and_stop(client):
     assert client.post("/api/training/resume", json={}).json()["state"] == "running"
     assert client.post("/api/training/stop", json={}).status_code == 200
     status = wait_until_finished(client)
-    assert status["outcome"]["stop_reason"] == "callback"
+    assert status["outcome"]["stop_reason"] == "stopped"  # the Stop button, by name
     assert len(status["epochs"]) < 300
 
 
@@ -447,6 +457,12 @@ def test_slope_rejections(app, client):
                  {"layer": 5, "row": 0, "column": 0}, {"layer": 0, "row": 0, "column": 0,
                                                        "learning_rate": 0}):
         assert client.post("/api/slope", json=body).status_code == 422
+    for body, message in [  # the ranges of this 64-8-10 network
+        ({"layer": 5, "row": 0, "column": 0}, "layer must be between 0 and 1, got 5"),
+        ({"layer": 0, "row": 64, "column": 0}, "row must be between 0 and 63, got 64"),
+        ({"layer": 1, "row": 0, "column": 10}, "column must be between 0 and 9, got 10"),
+    ]:
+        assert client.post("/api/slope", json=body).json()["error"] == message
 
 
 # ---------------------------------------------------------------------- hand-set weights

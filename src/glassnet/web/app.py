@@ -50,7 +50,7 @@ from ..optimizers import OPTIMIZERS
 from ..preprocess import prepare_image
 from . import validation as check
 from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork
-from .inspection import check_neuron, describe_network, explain_neuron, rounded, trace_input
+from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
 from .security import MAX_BODY_BYTES, RequestGuard
 from .sessions import COOKIE_NAME, Session, SessionStore
@@ -201,12 +201,12 @@ class Explorer:
         """POST /api/neuron: one neuron's weights, its sum written out, its favourite digits."""
         body = await read_body(request)
         check.reject_unknown(body, {"layer", "neuron", "numbers"})
-        layer = check.get_int(body, "layer", low=0, high=MAX_HIDDEN_LAYERS)
-        neuron = check.get_int(body, "neuron", low=0, high=MAX_HIDDEN_UNITS)
-        x = check.get_vector(body, "numbers", length=64, low=0.0, high=1.0, default=None)
         with session.lock:
             network = session.network
-        check_neuron(network, layer, neuron)
+        # The ranges are this network's, so a wrong number gets the range it can have.
+        layer = check.get_int(body, "layer", low=0, high=len(network.layers) - 1)
+        neuron = check.get_int(body, "neuron", low=0, high=network.layers[layer].n_out - 1)
+        x = check.get_vector(body, "numbers", length=64, low=0.0, high=1.0, default=None)
         return await run_in_threadpool(explain_neuron, network, layer, neuron, x,
                                        self.training_part)
 
@@ -338,9 +338,12 @@ class Explorer:
         """POST /api/slope: pick a connection; its loss curve and both slopes."""
         body = await read_body(request)
         check.reject_unknown(body, {"layer", "row", "column", "learning_rate", "value"})
-        layer = check.get_int(body, "layer", low=0, high=MAX_HIDDEN_LAYERS)
-        row = check.get_int(body, "row", low=0, high=MAX_HIDDEN_UNITS)
-        column = check.get_int(body, "column", low=0, high=MAX_HIDDEN_UNITS)
+        with session.lock:
+            shapes = [layer.W.shape for layer in session.network.layers]  # (n_in, n_out) each
+        # The ranges are this network's, so a wrong number gets the range it can have.
+        layer = check.get_int(body, "layer", low=0, high=len(shapes) - 1)
+        row = check.get_int(body, "row", low=0, high=shapes[layer][0] - 1)
+        column = check.get_int(body, "column", low=0, high=shapes[layer][1] - 1)
         rate = check.get_number(body, "learning_rate", low=1e-4, high=1000.0, default=1.0)
         value = check.get_number(body, "value", low=-WEIGHT_LIMIT * 10, high=WEIGHT_LIMIT * 10,
                                  default=None)

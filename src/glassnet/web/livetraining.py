@@ -247,6 +247,10 @@ def epoch_summary(history: History, network: Network, with_pictures: bool) -> di
     return summary
 
 
+#: ``History.stop_reason`` as the explorer reports it: "callback" is the Stop button.
+_WEB_STOP_REASONS = {"callback": "stopped"}
+
+
 def finished_summary(result: RunResult, data: Dataset) -> dict[str, Any]:
     """Test accuracy, confusion matrix and some mistakes of a finished run."""
     _, _, test_part = split_data(result.settings, data)
@@ -268,7 +272,9 @@ def finished_summary(result: RunResult, data: Dataset) -> dict[str, Any]:
         "mistakes": mistakes,
         "epochs": result.history.epochs,
         "best_epoch": result.history.best_epoch,
-        "stop_reason": result.history.stop_reason,
+        # Here the only callback that stops training is the Stop button: say so.
+        "stop_reason": _WEB_STOP_REASONS.get(result.history.stop_reason,
+                                             result.history.stop_reason),
         "seconds": round(result.seconds, 3),
         "weights": first_layer_pictures(result.network),
     }
