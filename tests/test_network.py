@@ -368,8 +368,13 @@ def test_softmax_needs_more_than_one_output_and_is_not_a_hidden_activation():
     """Softmax over one neuron is always 1; softmax in a hidden layer is refused."""
     with pytest.raises(ConfigError, match="sigmoid"):
         Network([64, 1], "relu", "softmax")
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="for hidden layers choose one of: sigmoid, tanh, "
+                                          "relu, identity$"):
         Network([64, 16, 10], "softmax", "softmax")
+    with pytest.raises(ConfigError, match="unknown hidden activation 'sigmoyd'; choose one of: "
+                                          "sigmoid, tanh, relu, identity$"):
+        Network([64, 16, 10], "sigmoyd")
+    assert Network([64, 10], "softmax").hidden_activation.name == "softmax"  # never used
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.int64, "float128-ish", np.complex128])
@@ -409,7 +414,9 @@ def test_description_of_a_network():
     assert net.n_parameters == 64 * 32 + 32 + 32 * 10 + 10
     assert net.config() == {"sizes": [64, 32, 10], "activation": "tanh", "output": "softmax",
                             "dtype": "float32", "classes": list(range(10))}
-    assert "64-32-10" in repr(net)
+    assert repr(net) == "Network(64-32-10, tanh hidden, softmax output, 2,410 parameters, float32)"
+    assert repr(Network([64, 10])) == (
+        "Network(64-10, no hidden layer, softmax output, 650 parameters, float64)")
 
 
 # ---------------------------------------------------------------------- answers

@@ -218,24 +218,40 @@ ACTIVATIONS: dict[str, Activation] = {
     act.name: act for act in (Sigmoid(), Tanh(), ReLU(), Identity(), Softmax())
 }
 
+#: The activations a hidden layer can use: all but softmax, which only makes sense
+#: where the outputs are meant to be probabilities that add up to 1.
+HIDDEN_ACTIVATIONS: tuple[str, ...] = tuple(name for name in ACTIVATIONS if name != "softmax")
 
-def get_activation(name: str | Activation) -> Activation:
+
+def get_activation(name: str | Activation, *, hidden: bool = False) -> Activation:
     """Look up an activation by name (an ``Activation`` passes straight through).
+
+    ``hidden=True`` looks it up for a hidden layer, where softmax is refused.
 
     Raises
     ------
     ConfigError
-        If the name is unknown; the message lists the valid names.
+        If the name is unknown, or softmax for a hidden layer; the message lists the
+        valid names.
     """
     if isinstance(name, Activation):
-        return name
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        valid = ", ".join(ACTIVATIONS)
-        raise ConfigError(f"unknown activation {name!r}; choose one of: {valid}") from None
+        found = name
+    else:
+        try:
+            found = ACTIVATIONS[name]
+        except (KeyError, TypeError):
+            valid = ", ".join(HIDDEN_ACTIVATIONS if hidden else ACTIVATIONS)
+            role = "hidden activation" if hidden else "activation"
+            raise ConfigError(f"unknown {role} {name!r}; choose one of: {valid}") from None
+    if hidden and found.name == "softmax":
+        raise ConfigError(
+            "softmax is an output activation; for hidden layers choose one of: "
+            + ", ".join(HIDDEN_ACTIVATIONS)
+        )
+    return found
 
 
 __all__ = [
-    "Activation", "ACTIVATIONS", "get_activation", "ones_vector", "row_max", "row_sum", "zeros_for",
+    "Activation", "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "get_activation", "ones_vector", "row_max",
+    "row_sum", "zeros_for",
 ]

@@ -252,9 +252,9 @@ class TrainingOption:
 
 # The names the registries offer, for ``LazyChoice``: the registries' modules import NumPy.
 def _hidden_activations() -> Iterable[str]:
-    from .activations import ACTIVATIONS
+    from .activations import HIDDEN_ACTIVATIONS
 
-    return [name for name in ACTIVATIONS if name != "softmax"]
+    return HIDDEN_ACTIVATIONS
 
 
 def _activations() -> Iterable[str]:

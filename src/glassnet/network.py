@@ -143,10 +143,9 @@ class Network:
         classes: Sequence[Any] | None = None,
     ) -> None:
         self.sizes = _check_sizes(sizes)
-        self.hidden_activation = get_activation(activation)
+        # Without hidden layers the hidden activation is never used, so any name goes.
+        self.hidden_activation = get_activation(activation, hidden=len(self.sizes) > 2)
         self.output_activation = get_activation(output)
-        if self.hidden_activation.name == "softmax" and len(self.sizes) > 2:
-            raise ConfigError("softmax is an output activation; choose relu, tanh or sigmoid")
         if self.output_activation.name == "softmax" and self.sizes[-1] == 1:
             raise ConfigError("a softmax over one output neuron is always 1; use output='sigmoid'")
         self.dtype = _check_dtype(dtype)
@@ -187,8 +186,10 @@ class Network:
 
     def __repr__(self) -> str:
         shape = "-".join(str(s) for s in self.sizes)
+        hidden = (f"{self.hidden_activation.name} hidden" if len(self.sizes) > 2
+                  else "no hidden layer")
         return (
-            f"Network({shape}, {self.hidden_activation.name} hidden, "
+            f"Network({shape}, {hidden}, "
             f"{self.output_activation.name} output, {self.n_parameters:,} parameters, "
             f"{np.dtype(self.dtype).name})"
         )
