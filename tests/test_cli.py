@@ -348,14 +348,15 @@ def test_evaluate_all_images_and_own_split(trained):
     """Scores on other images count the training images among them, with a warning."""
     train_rows, _ = glassnet.load_digits().split_indices(0.2, seed=0)  # as trained
     output = ok("evaluate", trained["model"], "--all")
-    assert (f"all 1797 images of digits; warning: {len(train_rows)} of them are images this "
-            "model was trained on, so the score looks better than it is") in output
+    assert (f"all 1797 images of digits; warning: {len(train_rows)} of them are from this "
+            "model's training part (images it learned from or was validated on), so the score "
+            "looks better than it is") in output
     output = ok("evaluate", trained["model"], "--test-fraction", "0.5", "--seed", "1")
     assert "a split of your choosing" in output and "test fraction 0.5, seed 1" in output
     _, scored_rows = glassnet.load_digits().split_indices(0.5, seed=1)
     seen = np.isin(scored_rows, train_rows).sum()
     assert 0 < seen < len(scored_rows)
-    assert f"; warning: {seen} of them are images this model was trained on" in output
+    assert f"; warning: {seen} of them are from this model's training part" in output
     assert "warning" not in ok("evaluate", trained["model"])  # its own test images
 
 
@@ -491,6 +492,11 @@ def test_train_says_when_the_numbers_need_scaling_and_csv_n_scales_them(tmp_path
     (note,) = [line for line in output.splitlines() if line.startswith("note:")]
     assert "lie beyond +-3 (the largest is 16)" in note
     assert note.endswith(f"--data csv/16:{raw} (load_csv(path, scale=1/16))")
+    # the suggested --data can be pasted into a shell, spaces and all
+    spaced = raw_counts_csv(tmp_path / "raw counts.csv")
+    output = invoke("train", "--data", f"csv:{spaced}", "--epochs", "1", "-q",
+                    "--db", tmp_path / "c.db").output  # fmt: skip
+    assert f"--data 'csv/16:{spaced}' (load_csv" in output
     output = ok("train", "--data", f"csv/16:{raw}", "--epochs", "1", "-q",
                 "--db", tmp_path / "b.db")  # fmt: skip
     assert "note:" not in output
@@ -505,6 +511,26 @@ def test_a_wrong_data_name_is_one_error_before_anything_else(tmp_path):
     assert not (tmp_path / "runs.db").exists()
 
 
+def test_evaluate_knows_its_training_data_under_a_relative_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    raw_counts_csv(tmp_path / "raw.csv", n_rows=100)
+    ok("train", "--data", "csv/16:raw.csv", "--epochs", "1", "-q", "--out", "m.npz")
+    output = ok("evaluate", "m.npz", "--data", "csv/16:raw.csv")  # the file it was trained on
+    assert "the same split as in training" in output and "warning" not in output
+    output = ok("evaluate", "m.npz", "--data", "csv/16:raw.csv", "--all")
+    assert "warning: 80 of them are from this model's training part" in output
+
+
+def test_ink_counts_are_shown_only_for_8x8_pictures_of_counts(tmp_path):
+    binary = tmp_path / "binary.csv"  # 28x28 pictures of 0s and 1s: no 4x4 blocks of ink
+    rows = (np.random.default_rng(2).random((20, 784)) > 0.5).astype(int)
+    binary.write_text("".join(",".join(map(str, [*row, i % 2])) + "\n"
+                              for i, row in enumerate(rows)))
+    output = ok("show", "0", "--data", f"csv:{binary}")
+    assert "as shades" in output and "ink counts" not in output
+    assert "as 784 numbers (row after row)" in output
+
+
 def test_data_that_are_not_digits_are_not_called_digits(tmp_path):
     """Labels other than 0..9 are classes, and numbers other than counts / 16 no counts."""
     rows = np.random.default_rng(1).random((60, 64)).round(3)
@@ -514,6 +540,12 @@ def test_data_that_are_not_digits_are_not_called_digits(tmp_path):
     output = ok("train", "--data", f"csv:{labelled}", "--epochs", "1", "-q",
                 "--db", tmp_path / "runs.db", "--out", tmp_path / "pets.npz")  # fmt: skip
     assert "test accuracy per class:" in output and "per digit" not in output
+    small_labels = tmp_path / "three.csv"  # labels 0, 1, 2: still not digits
+    small_labels.write_text("".join(",".join([*map(str, row), str(i % 3)]) + "\n"
+                                    for i, row in enumerate(rows)))
+    output = ok("train", "--data", f"csv:{small_labels}", "--epochs", "1", "-q",
+                "--db", tmp_path / "runs.db")  # fmt: skip
+    assert "test accuracy per class:" in output
     output = ok("evaluate", tmp_path / "pets.npz", "--data", f"csv:{labelled}", "--all")
     assert "rows: the true class," in output
     output = ok("show", "0", "--data", f"csv:{labelled}")
@@ -568,7 +600,10 @@ def test_runs_list_show_compare(tmp_path):
     assert "no runs of sweep 'nope'" in ok("runs", "list", "--sweep", "nope", "--db", db)
     shown = ok("runs", "show", "2", "--db", db)
     assert "run #2" in shown and "hidden               64" in shown
-    assert "test accuracy:" in shown
+    assert "test accuracy:" in shown and "stopped: every epoch)" in shown
+    with RunsDatabase(db) as database:  # the explorer's Stop button records "callback"
+        stopped = database.record_run({"hidden": [8]}, {}, {"stop_reason": "callback"})
+    assert "stopped: Stop button or a callback)" in ok("runs", "show", stopped, "--db", db)
     epochs = ok("runs", "show", "2", "--db", db, "--epochs")
     assert "train_loss" in epochs
     compared = ok("runs", "compare", "1", "2", "--db", db)

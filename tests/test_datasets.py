@@ -26,6 +26,7 @@ from glassnet.datasets import (
     load_image_folder,
     load_mnist,
     load_optdigits,
+    parse_dataset_spec,
     scale_advice,
 )
 from glassnet.errors import ConfigError, DataError, GlassnetError
@@ -948,7 +949,22 @@ def test_scale_advice_speaks_up_only_for_unscaled_numbers(digits: Dataset) -> No
     assert "csv/255:p.csv" in scale_advice(pixels, "csv:p.csv")
     assert scale_advice(pixels).endswith("e.g. X / 255")
     assert scale_advice(Dataset(digits.X * 1e5, digits.y)).endswith("e.g. X / 100000")
-    assert "csv/16:x.csv" in scale_advice(Dataset(digits.X * 16, digits.y), "csv/2:x.csv")
+    # a divisor already given counts: 0..255 read as csv/16 still needs csv/255
+    assert scale_advice(Dataset(digits.X * 255 / 16, digits.y), "csv/16:x.csv").endswith(
+        "e.g. --data csv/255:x.csv (load_csv(path, scale=1/255))")
+    assert scale_advice(Dataset(digits.X * 16, digits.y), "csv:my data.csv").endswith(
+        "e.g. --data 'csv/16:my data.csv' (load_csv(path, scale=1/16))")  # ready for a shell
+
+
+def test_parse_dataset_spec() -> None:
+    assert parse_dataset_spec("CSV/255:my data.csv") == ("csv", 255.0, "my data.csv")
+    assert parse_dataset_spec("mnist:C:/data") == ("mnist", None, "C:/data")
+    assert parse_dataset_spec("digits") == ("digits", None, "")
+    for bad in ("csv/16_0:x.csv", "csv/1e-320:x.csv", "csv/0:x"):
+        with pytest.raises(ConfigError, match="divides every number by N"):
+            parse_dataset_spec(bad)
+    with pytest.raises(ConfigError, match="unknown dataset kind 'data/file.csv'"):
+        parse_dataset_spec("data/file.csv:x")
 
 
 def test_public_names() -> None:

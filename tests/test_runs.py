@@ -12,7 +12,7 @@ import threading
 import pytest
 
 import glassnet
-from glassnet.defaults import DEFAULT_DATABASE_PATH, db_option
+from glassnet.defaults import DEFAULT_DATABASE_PATH, db_hint
 from glassnet.errors import RunsDatabaseError
 from glassnet.experiment import RunSettings, run
 from glassnet.runs import SCHEMA_VERSION, RunsDatabase, differing_settings
@@ -92,8 +92,8 @@ def test_compare_and_differing_settings(tmp_path):
 
 
 def test_hints_name_a_database_that_is_not_the_default(tmp_path, monkeypatch):
-    assert db_option(DEFAULT_DATABASE_PATH) == db_option(None) == ""
-    assert db_option(tmp_path / "my runs.db") == f" --db '{tmp_path / 'my runs.db'}'"
+    assert db_hint(DEFAULT_DATABASE_PATH) == db_hint(None) == ""
+    assert db_hint(tmp_path / "my runs.db") == f" --db '{tmp_path / 'my runs.db'}'"
     with RunsDatabase(tmp_path / "g.db") as db, pytest.raises(RunsDatabaseError) as error:
         db.get_run(3)
     assert str(error.value).endswith(f"see: glassnet runs list --db {tmp_path / 'g.db'})")

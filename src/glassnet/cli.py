@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .defaults import DEFAULT_DATABASE_PATH, DEFAULT_LEARNING_RATES, db_option
+from .defaults import DEFAULT_DATABASE_PATH, DEFAULT_LEARNING_RATES, db_hint
 from .errors import ConfigError, DataError, GlassnetError, RunsDatabaseError, TrainingDiverged
 from .settings import RunSettings, format_hidden, parse_hidden
 
@@ -542,6 +542,20 @@ class EpochReporter:
             click.echo(format_epoch(history, self.total), err=True)
 
 
+#: How a recorded run's ``stop_reason`` reads in ``runs show`` and ``runs compare``.
+_RECORDED_STOP_REASONS = {
+    "completed": "every epoch",
+    "early_stopping": "early stopping",
+    "interrupted": "Ctrl-C",
+    "callback": "Stop button or a callback",
+}
+
+
+def stop_words(reason: Any) -> str:
+    """A recorded ``stop_reason`` in words ("callback" is the explorer's Stop button)."""
+    return _RECORDED_STOP_REASONS.get(reason, "-" if reason is None else str(reason))
+
+
 _STOP_REASONS = {
     "completed": "ran all {epochs} epochs",
     "early_stopping": "early stopping after epoch {epochs}: the validation loss stopped improving;"
@@ -770,7 +784,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         f"test accuracy: {percent(result.test_accuracy)} "
         f"({int(np.trace(test.confusion))} of {len(test.y_true)} test images, never seen in "
         "training)",
-        f"test accuracy per {class_noun(test.classes)}:",
+        f"test accuracy per {class_noun(settings.data)}:",
         *per_class_lines(test.per_class_accuracy),
         f"time: {result.seconds:.1f} s",
         f"model saved to: {model_path}",
@@ -781,7 +795,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         lines.append(f"checkpoint: {checkpointer.path} (after epoch {checkpointer.last_epoch})")
     if run_id is not None:
         lines.append(
-            f"run recorded as #{run_id} in {db} (see: glassnet runs show {run_id}{db_option(db)})"
+            f"run recorded as #{run_id} in {db} (see: glassnet runs show {run_id}{db_hint(db)})"
         )
     echo_lines(lines)
     if database_problem is not None:
@@ -806,17 +820,34 @@ def refuse_same_file(*named: tuple[str, Path | None]) -> None:
         seen[key] = flag
 
 
-def class_noun(classes: Iterable[Any]) -> str:
-    """"digit" when every class is one of the digits 0..9, otherwise "class"."""
-    return "digit" if all(str(label) in "0123456789" and len(str(label)) == 1
-                          for label in classes) else "class"
+#: The kinds of data whose labels are the handwritten digits 0..9.
+DIGIT_DATA_KINDS = ("digits", "optdigits", "mnist")
 
 
-def are_ink_counts(values: np.ndarray) -> bool:
-    """Whether ``values`` look like the digits' pixels: ink counts 0..16 divided by 16."""
+def class_noun(data_spec: str) -> str:
+    """"digit" for the digit datasets, "class" for any other data (a CSV, a folder).
+
+    Decided by the kind of data, not its labels: a CSV labelled 0, 1, 2 may hold
+    anything, and "class" is never wrong.
+    """
+    kind = data_spec.partition(":")[0].partition("/")[0].strip().lower()
+    return "digit" if kind in DIGIT_DATA_KINDS else "class"
+
+
+def are_ink_counts(pictures: np.ndarray) -> bool:
+    """Whether 8x8 ``pictures`` (..., 8, 8) look like the UCI digits: ink counts 0..16 / 16.
+
+    Only then does a grid of counts 0..16 mean "inked pixels in each 4x4 block";
+    other data (28x28, 0/1 pixels of another size, any table) are shown as they are.
+    """
     import numpy as np
 
-    counts = np.asarray(values) * 16
+    from .datasets import DIGITS_IMAGE_SHAPE
+
+    pictures = np.asarray(pictures)
+    if pictures.ndim < 2 or pictures.shape[-2:] != DIGITS_IMAGE_SHAPE:
+        return False
+    counts = pictures * 16
     return bool(np.all((counts >= 0) & (counts <= 16) & (counts == np.rint(counts))))
 
 
@@ -863,7 +894,9 @@ def images_to_score(
 
     trained = training_settings(meta)
     trained_data = trained.get("data")
-    spec = data_spec or trained_data or "digits"
+    # The model file keeps its data with a full path, so a relative --data is made full
+    # before the two are compared.
+    spec = absolute_data_spec(data_spec) if data_spec else trained_data or "digits"
     data = load_dataset(spec)
     same_data = trained_data is not None and spec == trained_data
     seen_rows = None  # (n_train,) the rows the model was trained on, when known
@@ -876,8 +909,8 @@ def images_to_score(
         seen = int(np.isin(rows, seen_rows).sum())
         if not seen:
             return ""
-        return (f"; warning: {seen} of them are images this model was trained on, "
-                "so the score looks better than it is")
+        return (f"; warning: {seen} of them are from this model's training part (images "
+                "it learned from or was validated on), so the score looks better than it is")
 
     if use_all:
         return data, f"all {len(data)} images of {spec}{seen_warning(np.arange(len(data)))}"
@@ -914,7 +947,7 @@ def training_images(meta: dict[str, Any], data_spec: str | None) -> Any:
     from .datasets import load_dataset
 
     trained = training_settings(meta)
-    spec = data_spec or trained.get("data") or "digits"
+    spec = absolute_data_spec(data_spec) if data_spec else trained.get("data") or "digits"
     data = load_dataset(spec)
     if spec == trained.get("data") and trained.get("test_fraction") is not None:
         data, _ = data.split(test_fraction=trained["test_fraction"], seed=trained.get("seed", 0))
@@ -996,6 +1029,7 @@ def evaluate(
 
     network, meta = load_model(model)
     images, which = images_to_score(meta, data, test_fraction, seed, use_all)
+    scored_data = data or training_settings(meta).get("data") or "digits"
     evaluation = evaluate_model(network, images)
     right = int(np.trace(evaluation.confusion))
     lines = [
@@ -1004,7 +1038,7 @@ def evaluate(
         f"images: {which}",
         f"accuracy: {percent(evaluation.accuracy)} ({right} of {len(evaluation.y_true)} right)",
         "",
-        f"confusion matrix (rows: the true {class_noun(evaluation.classes)}, columns: the "
+        f"confusion matrix (rows: the true {class_noun(scored_data)}, columns: the "
         "guess; . = 0):",
         *confusion_lines(evaluation.classes, evaluation.confusion),
         "",
@@ -1222,7 +1256,8 @@ def show(index: int, data: str, numbers_only: bool) -> None:
     label = dataset.y[index]
     shape = dataset.image_shape  # None for rows that are no pictures (a table from a CSV)
     lines = [f"image {index} of {dataset.name or data} ({len(dataset)} images): a {label}", ""]
-    counts = are_ink_counts(numbers)  # the digits' pixels; other data has other numbers
+    # Decided once for the whole dataset, so every image of it is shown the same way.
+    counts = shape is not None and are_ink_counts(dataset.images)
     if shape is not None:
         picture = numbers.reshape(shape)
         lines += ["as shades (0 = white ' ', 1 = black '@'):", *framed(shade_rows(picture)), ""]
@@ -1458,7 +1493,7 @@ def runs_list(
         if sweep_id is not None:
             click.echo(
                 f"no runs of sweep {sweep_id!r} in {path} "
-                f"(see: glassnet runs sweeps{db_option(path)})"
+                f"(see: glassnet runs sweeps{db_hint(path)})"
             )
         else:
             click.echo(f"no runs recorded yet in {path}")
@@ -1518,7 +1553,8 @@ def runs_show(ctx: click.Context, run_id: int, db: Path | None, show_epochs: boo
         f"train accuracy: {percent(run['train_accuracy'])}",
         f"test accuracy:  {percent(run['test_accuracy'])}",
         f"epochs: {run['epochs']} (best {scores.get('best_epoch')}, "
-        f"stopped: {scores.get('stop_reason', '-')})   time: {seconds_text(run['seconds'])}",
+        f"stopped: {stop_words(scores.get('stop_reason'))})   "
+        f"time: {seconds_text(run['seconds'])}",
     ]
     per_class = scores.get("per_class_accuracy")
     if isinstance(per_class, dict):
@@ -1617,7 +1653,7 @@ def runs_compare(
         ["  train accuracy", *(percent(run["train_accuracy"]) for run in chosen)],
         ["  epochs", *(str(run["epochs"]) for run in chosen)],
         ["  best epoch", *(str(run["scores"].get("best_epoch")) for run in chosen)],
-        ["  stopped", *(str(run["scores"].get("stop_reason", "-")) for run in chosen)],
+        ["  stopped", *(stop_words(run["scores"].get("stop_reason")) for run in chosen)],
         ["  time", *(seconds_text(run["seconds"]) for run in chosen)],
     ]
     header = ["", *(f"#{run['id']}" for run in chosen)]
@@ -1917,7 +1953,7 @@ def sweep_command(
     click.echo(
         f"sweep {table.sweep_id}: {plural(len(table), 'combination')} x "
         f"{plural(len(table.seeds), 'seed')}, {plural(n_runs, 'run')} recorded in {db} "
-        f"(see: glassnet runs list --sweep {table.sweep_id}{db_option(db)})"
+        f"(see: glassnet runs list --sweep {table.sweep_id}{db_hint(db)})"
     )
     if plot_path is not None:
         from .sweeps import plot_sweep

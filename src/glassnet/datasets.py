@@ -38,6 +38,7 @@ import math
 import operator
 import os
 import re
+import shlex
 import stat
 import struct
 import zlib
@@ -1031,14 +1032,15 @@ def scale_advice(data: Dataset, spec: str | None = None) -> str | None:
     first weighted sums tens or hundreds of times too big: sigmoids and softmax
     saturate, ReLUs die, and training can end at chance without any error. A CSV
     does not say its range, so this looks: when more than :data:`FAR_SHARE` of the
-    numbers lie beyond +-:data:`FAR_FROM_UNIT`, it says so and suggests dividing by
-    the usual maximum (16, 255 or 65535) the data fits under.
+    numbers lie beyond +-:data:`FAR_FROM_UNIT`, it says so and suggests dividing the
+    numbers as read by the usual maximum (16, 255 or 65535) they fit under.
 
     Parameters
     ----------
     data : Dataset
     spec : str, optional
-        The ``KIND:PATH`` it was loaded from, to show the ``csv/N:PATH`` to use.
+        The ``KIND:PATH`` it was loaded from: for a CSV the advice is the whole
+        ``--data csv/N:PATH`` to use (taking account of a divisor already given).
 
     Examples
     --------
@@ -1047,14 +1049,19 @@ def scale_advice(data: Dataset, spec: str | None = None) -> str | None:
     >>> scale_advice(Dataset([[0.0, 1.0], [0.25, 0.75]], [0, 1])) is None
     True
     """
-    far = float(np.mean(np.abs(data.X) > FAR_FROM_UNIT))
+    X = data.X  # (n, n_features); no copies of it are made: MNIST's is 376 MB
+    largest = max(float(X.max()), -float(X.min()))
+    if largest <= FAR_FROM_UNIT:  # the usual case, answered with two passes
+        return None
+    far = (np.count_nonzero(X > FAR_FROM_UNIT) + np.count_nonzero(X < -FAR_FROM_UNIT)) / X.size
     if far <= FAR_SHARE:
         return None
-    largest = float(np.max(np.abs(data.X)))
-    divisor = next((m for m in _USUAL_MAXIMUMS if largest <= m), math.ceil(largest))
-    kind, _, location = (spec or "").partition(":")
-    if kind.strip().lower().partition("/")[0].strip() == "csv" and location.strip():
-        how = f"--data csv/{divisor}:{location.strip()} (load_csv(path, scale=1/{divisor}))"
+    kind, given, location = parse_dataset_spec(spec) if spec else ("", None, "")
+    raw_largest = largest * (given or 1.0)  # the largest number in the file itself
+    divisor = next((m for m in _USUAL_MAXIMUMS if raw_largest <= m), math.ceil(raw_largest))
+    if kind == "csv" and location.strip():
+        suggestion = shlex.quote(f"csv/{divisor}:{location.strip()}")
+        how = f"--data {suggestion} (load_csv(path, scale=1/{divisor}))"
     else:
         how = f"X / {divisor}"
     return (
@@ -1336,25 +1343,9 @@ def load_dataset(spec: str) -> Dataset:
             f"a dataset is named by a text like 'digits' or 'csv:PATH', got {spec!r}; "
             f"valid kinds: {', '.join(DATASET_KINDS)}"
         )
-    kind, has_colon, location = spec.strip().partition(":")
-    kind, has_divisor, divisor = kind.strip().lower().partition("/")
-    kind = kind.strip()
-    if kind not in DATASET_KINDS:
-        raise ConfigError(
-            f"unknown dataset kind {kind!r} in {spec!r}; valid kinds: "
-            + "; ".join(f"{name} ({text})" for name, text in DATASET_KINDS.items())
-        )
-    if has_divisor:
-        if kind != "csv":
-            raise ConfigError(
-                f"only csv data can be divided as it is read (csv/N:PATH); {kind!r} data "
-                f"comes scaled to 0..1 already, got {spec!r}"
-            )
-        if not location.strip():
-            raise ConfigError(f"dataset kind 'csv' needs a path: {DATASET_KINDS['csv']}")
-        return load_csv(location, scale=1.0 / _csv_divisor(divisor, spec))
+    kind, divisor, location = parse_dataset_spec(spec)
     if kind == "digits":
-        if has_colon and location.strip():
+        if location.strip():
             raise ConfigError("the built-in 'digits' dataset takes no path")
         return load_digits()
     if not location.strip():
@@ -1365,6 +1356,8 @@ def load_dataset(spec: str) -> Dataset:
         "csv": load_csv,
         "images": load_image_folder,
     }
+    if divisor is not None:
+        return load_csv(location, scale=1.0 / divisor)
     return loaders[kind](location)
 
 
@@ -1503,18 +1496,44 @@ def _checked_fraction(test_fraction: float) -> float:
     return fraction
 
 
-def _csv_divisor(text: str, spec: str) -> float:
-    """The N of ``csv/N:PATH``: a positive, finite number such as 16 or 255."""
+def parse_dataset_spec(spec: str) -> tuple[str, float | None, str]:
+    """``"csv/255:my data.csv"`` -> ``("csv", 255.0, "my data.csv")``: kind, divisor, path.
+
+    The kind is lower-cased; the divisor is None unless ``/N`` was given (only csv
+    takes one); the path is everything after the first colon, as written ("" if
+    none). Checks the kind and the divisor, not the path.
+
+    Raises
+    ------
+    ConfigError
+        If the kind is unknown, or the divisor is not a positive number or is given
+        to a kind other than csv.
+    """
+    head, _, location = spec.strip().partition(":")
+    kind, has_divisor, divisor_text = head.strip().lower().partition("/")
+    kind = kind.strip()
+    if kind not in DATASET_KINDS:
+        raise ConfigError(
+            f"unknown dataset kind {head.strip()!r} in {spec!r}; valid kinds: "
+            + "; ".join(f"{name} ({text})" for name, text in DATASET_KINDS.items())
+        )
+    if not has_divisor:
+        return kind, None, location
+    if kind != "csv":
+        raise ConfigError(
+            f"only csv data can be divided as it is read (csv/N:PATH); {kind!r} data "
+            f"comes scaled to 0..1 already, got {spec!r}"
+        )
     try:
-        divisor = float(text)
+        divisor = float(divisor_text) if "_" not in divisor_text else math.nan
     except ValueError:
         divisor = math.nan
-    if not (math.isfinite(divisor) and divisor > 0):
+    if not (math.isfinite(divisor) and divisor > 0 and math.isfinite(1.0 / divisor)):
         raise ConfigError(
             f"csv/N:PATH divides every number by N, a positive number such as 16 or 255; "
-            f"got {text.strip()!r} in {spec!r}"
+            f"got {divisor_text.strip()!r} in {spec!r}"
         )
-    return divisor
+    return kind, divisor, location
 
 
 def _checked_scale(scale: float | None) -> float | None:
@@ -1600,5 +1619,6 @@ __all__ = [
     "load_image_folder",
     "load_mnist",
     "load_optdigits",
+    "parse_dataset_spec",
     "scale_advice",
 ]

@@ -31,7 +31,7 @@ DEFAULT_LEARNING_RATES = {"sgd": DEFAULT_LEARNING_RATE, "adam": 0.002, "slope_de
 DEFAULT_DATABASE_PATH = Path("runs") / "glassnet.db"
 
 
-def db_option(path: str | os.PathLike[str] | None) -> str:
+def db_hint(path: str | os.PathLike[str] | None) -> str:
     """The `` --db PATH`` a suggested command needs to find ``path``, or ``""``.
 
     Messages end with the next command to type ("see: glassnet runs show 3"). When
@@ -45,4 +45,4 @@ def db_option(path: str | os.PathLike[str] | None) -> str:
 
 __all__ = ["DEFAULT_EPOCHS", "DEFAULT_BATCH_SIZE", "DEFAULT_PATIENCE", "DEFAULT_LEARNING_RATE",
            "DEFAULT_MOMENTUM", "DEFAULT_INPUT_NOISE", "DEFAULT_AVERAGE_FROM",
-           "DEFAULT_LEARNING_RATES", "DEFAULT_DATABASE_PATH", "db_option"]
+           "DEFAULT_LEARNING_RATES", "DEFAULT_DATABASE_PATH", "db_hint"]

@@ -143,7 +143,7 @@ class Network:
         classes: Sequence[Any] | None = None,
     ) -> None:
         self.sizes = _check_sizes(sizes)
-        # Without hidden layers the hidden activation is never used, so any name goes.
+        # Without hidden layers the hidden activation is never used: softmax may be named too.
         self.hidden_activation = get_activation(activation, hidden=len(self.sizes) > 2)
         self.output_activation = get_activation(output)
         if self.output_activation.name == "softmax" and self.sizes[-1] == 1:

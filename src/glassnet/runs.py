@@ -47,7 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .defaults import DEFAULT_DATABASE_PATH, db_option
+from .defaults import DEFAULT_DATABASE_PATH, db_hint
 from .errors import RunsDatabaseError
 
 #: The version of the table layout this glassnet writes and reads.
@@ -543,7 +543,7 @@ class RunsDatabase:
         count = self.count_runs() if self._connection is not None else 0
         hint = f"ids go from 1 to {count}" if count else "no runs are recorded there yet"
         return (f"there is no run {run_id!r} in {self.path} "
-                f"({hint}; see: glassnet runs list{db_option(self.path)})")
+                f"({hint}; see: glassnet runs list{db_hint(self.path)})")
 
 
 _SWEEPS_QUERY = """

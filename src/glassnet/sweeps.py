@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from .datasets import Dataset, load_dataset
-from .defaults import db_option
+from .defaults import db_hint
 from .errors import ConfigError, GlassnetError, TrainingDiverged
 from .experiment import RunSettings, format_hidden, run
 from .losses import get_loss
@@ -776,7 +776,7 @@ def _run_sweep(
         database.set_sweep_status(sweep_id, STATUS_INTERRUPTED)
         raise SweepInterrupted(
             f"sweep {sweep_id} interrupted: {done} of {len(tasks)} runs finished and are "
-            f"recorded; resume with: glassnet sweep --resume {sweep_id}{db_option(database.path)}",
+            f"recorded; resume with: glassnet sweep --resume {sweep_id}{db_hint(database.path)}",
             sweep_id=sweep_id, finished=done, total=len(tasks),
         ) from None
     except GlassnetError:
@@ -789,7 +789,7 @@ def _run_sweep(
         raise SweepError(
             f"sweep {sweep_id} stopped: {type(error).__name__}: {error}; {done} of "
             f"{len(tasks)} runs finished and are recorded; resume with: "
-            f"glassnet sweep --resume {sweep_id}{db_option(database.path)}"
+            f"glassnet sweep --resume {sweep_id}{db_hint(database.path)}"
         ) from error
 
     table = SweepTable(
@@ -804,7 +804,7 @@ def _run_sweep(
         raise SweepIncomplete(
             f"sweep {sweep_id}: {len(failures)} of {len(tasks)} runs failed: {listed}{more}. "
             f"The other runs are recorded; try the failed ones again with: "
-            f"glassnet sweep --resume {sweep_id}{db_option(database.path)}",
+            f"glassnet sweep --resume {sweep_id}{db_hint(database.path)}",
             sweep_id=sweep_id, failures=failures, table=table,
         )
     database.set_sweep_status(sweep_id, STATUS_FINISHED)

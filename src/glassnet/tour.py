@@ -50,6 +50,7 @@ from numpy.typing import NDArray
 
 from .activations import get_activation
 from .datasets import Dataset, load_digits
+from .defaults import db_hint
 from .errors import ConfigError
 from .experiment import RunResult, RunSettings, format_hidden, run
 from .gradcheck import gradcheck, numerical_slope, relative_error
@@ -970,7 +971,7 @@ def step_9_tweak_retrain_retest(
         f"Best on the test images: hidden layer {best['hidden']}, "
         f"{percent(best['test_accuracy'])}.",
         *([f"Recorded in the runs database {db_path}; compare them with",
-           f"  glassnet runs compare {' '.join(str(i) for i in run_ids)} --db {db_path}"]
+           f"  glassnet runs compare {' '.join(str(i) for i in run_ids)}{db_hint(db_path)}"]
           if db_path is not None else ["Not recorded (no runs database given)."]),
     ]
     explanation = (

@@ -338,18 +338,17 @@ class Explorer:
         """POST /api/slope: pick a connection; its loss curve and both slopes."""
         body = await read_body(request)
         check.reject_unknown(body, {"layer", "row", "column", "learning_rate", "value"})
-        with session.lock:
-            shapes = [layer.W.shape for layer in session.network.layers]  # (n_in, n_out) each
-        # The ranges are this network's, so a wrong number gets the range it can have.
-        layer = check.get_int(body, "layer", low=0, high=len(shapes) - 1)
-        row = check.get_int(body, "row", low=0, high=shapes[layer][0] - 1)
-        column = check.get_int(body, "column", low=0, high=shapes[layer][1] - 1)
         rate = check.get_number(body, "learning_rate", low=1e-4, high=1000.0, default=1.0)
         value = check.get_number(body, "value", low=-WEIGHT_LIMIT * 10, high=WEIGHT_LIMIT * 10,
                                  default=None)
 
         def pick() -> dict[str, Any]:
-            with session.lock:
+            with session.lock:  # checked against the very network the lab will use
+                shapes = [layer.W.shape for layer in session.network.layers]  # (n_in, n_out)
+                # The ranges are this network's, so a wrong number gets the range it can have.
+                layer = check.get_int(body, "layer", low=0, high=len(shapes) - 1)
+                row = check.get_int(body, "row", low=0, high=shapes[layer][0] - 1)
+                column = check.get_int(body, "column", low=0, high=shapes[layer][1] - 1)
                 lab = SlopeLab(session.network, self.slope_images.X, self.slope_images.y,
                                session.loss, layer, row, column, learning_rate=rate)
                 if value is not None:
