@@ -65,10 +65,11 @@ def render(results: dict[str, Any]) -> str:
              "Wall times are what a user waits; "
              "CPU times (this process) are shown where a busy machine makes wall times jumpy.",
              ""]
-    parts += ["Rerun with `make bench` or `.venv/bin/python -m bench` (about ten minutes on two "
-              "cores; `--quick` takes about a third of that, `--only mnist,cli` runs some "
-              "sections). It needs the `bench` extra (scikit-learn and `torch==2.13.0`, the CPU "
-              "build).", ""]
+    took = (f"this run took {results['seconds'] / 60:.0f} minutes"
+            if results.get("seconds") else "a few minutes")
+    parts += [f"Rerun with `make bench` or `.venv/bin/python -m bench` ({took}; `--quick` "
+              "takes about a third of that, `--only mnist,cli` runs some sections). It needs "
+              "the `bench` extra (scikit-learn and `torch==2.13.0`, the CPU build).", ""]
     if results.get("quick"):
         parts += ["**Quick run** (`--quick`): fewer rounds, so the medians are rougher.", ""]
     parts += ["## Machine", "", table(["", ""], list(results["machine"].items())), ""]
