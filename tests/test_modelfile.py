@@ -225,6 +225,10 @@ def test_float_class_labels_are_refused_at_save_time(tmp_path: Path) -> None:
     network = make_network([64, 3], classes=[0.5, 1.5, 2.5])
     with pytest.raises(ConfigError, match="classes"):
         modelfile.save(network, tmp_path / "floats.npz")
+    whole = make_network([64, 3], classes=[0.0, 1.0, 2.0])  # whole, but floats all the same
+    with pytest.raises(ConfigError, match=r"all integers \(not floats, even whole ones"):
+        modelfile.save(whole, tmp_path / "whole-floats.npz")
+    assert not (tmp_path / "whole-floats.npz").exists()
 
 
 def test_network_save_method_uses_this_module(tmp_path: Path) -> None:

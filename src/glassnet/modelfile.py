@@ -877,8 +877,8 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
     )
     if not labels_ok:
         raise ModelFormatError(
-            f"classes must be a list of {n_classes} labels, all whole numbers or all "
-            f"strings, got {_short(classes)}"
+            f"classes must be a list of {n_classes} labels, all integers (not floats, "
+            f"even whole ones such as 3.0) or all strings, got {_short(classes)}"
         )
     if len(set(classes)) != len(classes):
         raise ModelFormatError("class labels must be distinct")
