@@ -828,9 +828,12 @@ def class_noun(data_spec: str) -> str:
     """"digit" for the digit datasets, "class" for any other data (a CSV, a folder).
 
     Decided by the kind of data, not its labels: a CSV labelled 0, 1, 2 may hold
-    anything, and "class" is never wrong.
+    anything, and "class" is never wrong. Called once the data has loaded, so the
+    spec is a valid one.
     """
-    kind = data_spec.partition(":")[0].partition("/")[0].strip().lower()
+    from .datasets import parse_dataset_spec
+
+    kind, _, _ = parse_dataset_spec(data_spec)
     return "digit" if kind in DIGIT_DATA_KINDS else "class"
 
 

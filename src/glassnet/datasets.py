@@ -1350,14 +1350,14 @@ def load_dataset(spec: str) -> Dataset:
         return load_digits()
     if not location.strip():
         raise ConfigError(f"dataset kind {kind!r} needs a path: {DATASET_KINDS[kind]}")
+    if divisor is not None:  # only csv takes one (parse_dataset_spec checks)
+        return load_csv(location, scale=1.0 / divisor)
     loaders = {
         "optdigits": load_optdigits,
         "mnist": load_mnist,
         "csv": load_csv,
         "images": load_image_folder,
     }
-    if divisor is not None:
-        return load_csv(location, scale=1.0 / divisor)
     return loaders[kind](location)
 
 
