@@ -563,6 +563,59 @@ def test_shade_rows():
     assert len(rows) == 2 and all(len(row) == 2 for row in rows)
 
 
+# ---------------------------------------------------------------------- output paths
+def device_node(path):
+    """A character device like /dev/null, made inside the test's folder (CI runs as root)."""
+    import os
+    import stat
+
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("making a device node needs root")
+    return path
+
+
+def is_device(path) -> bool:
+    import os
+    import stat
+
+    return stat.S_ISCHR(os.lstat(path).st_mode)
+
+
+@pytest.mark.parametrize("flag", ["--out", "--checkpoint", "--db"])
+def test_train_refuses_to_write_over_a_device_before_training(tmp_path, flag):
+    node = device_node(tmp_path / "node")
+    paths = {"--out": tmp_path / "m.npz", "--checkpoint": tmp_path / "m.ckpt",
+             "--db": tmp_path / "runs.db", flag: node}
+    result = invoke("train", "--hidden", "4", "--epochs", "1", "-q",
+                    *[str(part) for pair in paths.items() for part in pair])
+    assert_one_error(result, 1, "character device", str(node))
+    assert "training on" not in result.output and "test accuracy" not in result.output
+    assert is_device(node)
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_train_writes_through_a_symlink_and_keeps_it(tmp_path):
+    real = tmp_path / "real.npz"
+    glassnet.Network([64, 4, 10]).save(real)
+    (tmp_path / "latest.npz").symlink_to(real)
+    ok("train", "--hidden", "5", "--epochs", "1", "-q", "--db", tmp_path / "g.db",
+       "--out", tmp_path / "latest.npz")  # fmt: skip
+    assert (tmp_path / "latest.npz").is_symlink()
+    assert load_any(real).sizes == [64, 5, 10]
+
+
+def test_export_and_plot_refuse_a_device(trained, tmp_path):
+    node = device_node(tmp_path / "node.json")
+    assert_one_error(invoke("export", trained["model"], "--json", node), 1, "character device")
+    picture = device_node(tmp_path / "node.png")
+    assert_one_error(invoke("plot", "sigmoid", "-o", picture), 1, "character device")
+    assert is_device(node) and is_device(picture)
+
+
 # ---------------------------------------------------------------------- export
 def test_export_writes_a_readable_copy(trained, tmp_path):
     exported = tmp_path / "copy.json"

@@ -10,9 +10,22 @@ operating system. The directory is synced too, so the rename itself survives a p
 cut. If anything fails, the temporary file is removed and the old target is
 untouched.
 
+What may be replaced (``writable_target``, the one rule every writer follows):
+
+- a missing path, which is created;
+- a regular file that its permissions let us write; it keeps its permission bits;
+- a symbolic link, which is written *through*: its target is replaced atomically
+  and the link stays a link (a link to a missing file creates that file);
+- nothing else. A folder, a character or block device (``/dev/null``), a FIFO, a
+  socket, a read-only file or a symbolic link that loops is refused with one
+  ``OutputPathError`` before a byte is written. A rename would replace any of them
+  with a regular file: even ``/dev/null`` itself, for a program run as root.
+
 A process killed mid-write cannot remove its own temporary file. So the writer holds
-a lock on it while writing, and every write first removes the temporary files of the
-same target that nobody holds a lock on any more: they never pile up.
+a lock on it until it has been renamed, and every write first removes the temporary
+files in the same folder that nobody holds a lock on any more: they never pile up.
+Temporary files are named ``.NAME.glassnet-<12 hex digits>.tmp``, so only glassnet's
+own are ever touched.
 
 Standard library only; every glassnet module that writes a user's file uses this.
 """
@@ -20,15 +33,16 @@ Standard library only; every glassnet module that writes a user's file uses this
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
+import re
 import secrets
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import GlassnetError
+from .errors import GlassnetError, OutputPathError
 
 try:  # POSIX only; elsewhere abandoned temporary files are simply left (hidden, never read)
     import fcntl
@@ -39,6 +53,75 @@ except ImportError:  # pragma: no cover - Windows
 #: between creating it and locking it.
 ABANDONED_AFTER_SECONDS = 2.0
 
+#: The name of a temporary file of ours: ``.NAME.glassnet-<12 hex digits>.tmp``. (The
+#: older ``.NAME.<12 hex digits>.tmp`` is recognised too, for files left by an older
+#: glassnet, but only next to the very target being written.)
+TEMPORARY_NAME = re.compile(r"\..+\.glassnet-[0-9a-f]{12}\.tmp")
+
+#: What ``writable_target`` calls each kind of file it refuses.
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def writable_target(target: str | os.PathLike[str], *, what: str = "file") -> Path:
+    """The file that writing ``target`` will replace, once it is known to be safe to.
+
+    A symbolic link (or a chain of them) is followed to the file it names, so that
+    the file is replaced and the link kept. Then the path must be missing or a
+    regular file that may be written (see the module's docstring for why).
+
+    "May be written" means the permissions allow it: ``os.access`` says so, and the
+    file has at least one write bit. The second half matters for root, whom
+    ``os.access`` always allows, and for every user because ``os.replace`` needs only
+    the folder's permission: without it, ``chmod a-w model.npz`` would protect nothing.
+
+    Parameters
+    ----------
+    target : path
+        The path a user named.
+    what : str
+        What the file is, for the message ("model file", "checkpoint", ...).
+
+    Returns
+    -------
+    Path
+        The path to replace: ``target`` itself, or the end of its chain of links.
+
+    Raises
+    ------
+    OutputPathError
+        If the path (or what its link names) is not a regular file or a missing path,
+        or is a regular file that may not be written.
+    """
+    given = Path(target)
+    path = Path(os.path.realpath(given)) if given.is_symlink() else given
+    try:
+        status = path.lstat()
+    except FileNotFoundError:
+        return path
+    except OSError as error:
+        raise OutputPathError(f"cannot write {what} {given}: {error.strerror or error}") from None
+    through = "" if path == given else f" (the symbolic link's target, {path})"
+    if stat.S_ISLNK(status.st_mode):
+        raise OutputPathError(f"cannot write {what} {given}: its symbolic link loops")
+    for is_kind, kind in _KINDS:
+        if is_kind(status.st_mode):
+            raise OutputPathError(
+                f"will not write {what} over {given}{through}: it is {kind}, not a regular file; "
+                "glassnet writes only regular files, so give the path of a file"
+            )
+    if not os.access(path, os.W_OK) or not status.st_mode & 0o222:
+        raise OutputPathError(
+            f"will not write {what} over {given}{through}: the file is read-only; "
+            f"make it writable (chmod u+w {given}) or choose another path"
+        )
+    return path
+
 
 def write_atomically(
     target: str | os.PathLike[str], write: Callable[[IO[bytes]], Any], *, what: str = "file"
@@ -48,7 +131,8 @@ def write_atomically(
     Parameters
     ----------
     target : path
-        The file to create or replace; its folder must exist.
+        The file to create or replace (a symbolic link is written through); its
+        folder must exist.
     write : callable
         Called with a binary file handle to write the whole content into.
     what : str
@@ -57,26 +141,30 @@ def write_atomically(
     Returns
     -------
     Path
-        The path written.
+        The path written, as given.
 
     Raises
     ------
+    OutputPathError
+        If ``target`` is not a regular file or a missing path, or is read-only (see
+        ``writable_target``); nothing is written.
     GlassnetError
         If the file cannot be written (no such folder, no permission, disk full). The
         previous file, if any, is unchanged and no temporary file is left behind.
     """
-    target = Path(target)
-    directory = target.parent
+    replaced = writable_target(target, what=what)
+    directory = replaced.parent
     temporary: Path | None = None
-    remove_abandoned(target)
+    remove_abandoned(replaced)
     try:
-        # os.open with mode 0o666 (tempfile would use 0o600) so the new file gets the
-        # permissions the user's umask gives any other new file.
+        # Mode 0o666 (tempfile would use 0o600) so that a new file gets the permissions
+        # the user's umask gives any other new file; a replaced one keeps its own.
+        mode = _permissions(replaced)
         for _attempt in range(100):
-            candidate = directory / f".{target.name}.{secrets.token_hex(6)}.tmp"
+            candidate = directory / f".{replaced.name}.glassnet-{secrets.token_hex(6)}.tmp"
             try:
                 flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-                descriptor = os.open(candidate, flags, 0o666)
+                descriptor = os.open(candidate, flags, 0o666 if mode is None else mode)
             except FileExistsError:
                 continue
             temporary = candidate
@@ -86,11 +174,22 @@ def write_atomically(
         if fcntl is not None:  # released by the system however this process ends
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         with os.fdopen(descriptor, "wb") as handle:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)  # exactly, whatever the umask
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
-        temporary = None
+            if writable_target(target, what=what) != replaced:
+                raise OutputPathError(f"{target} changed while glassnet was writing it; "
+                                      "nothing was written, try again")
+            if fcntl is not None:
+                # Renamed while still locked: no other writer can take it for abandoned
+                # in between. (Windows cannot rename an open file; it has no lock anyway.)
+                os.replace(temporary, replaced)
+                temporary = None
+        if temporary is not None:
+            os.replace(temporary, replaced)
+            temporary = None
     except OSError as error:
         reason = error.strerror or str(error) or type(error).__name__
         raise GlassnetError(
@@ -102,28 +201,44 @@ def write_atomically(
             with contextlib.suppress(OSError):
                 temporary.unlink()
     _sync_directory(directory)
-    return target
+    return Path(target)
+
+
+def _permissions(path: Path) -> int | None:
+    """The permission bits of the regular file at ``path``, or None if there is none."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
 
 
 def remove_abandoned(target: str | os.PathLike[str]) -> None:
-    """Remove ``target``'s temporary files left by writers that died (best effort).
+    """Remove temporary files left in ``target``'s folder by writers that died (best effort).
 
-    A temporary file whose lock can be taken has no living writer. Only on systems
-    with ``fcntl.flock`` (Linux, macOS).
+    A temporary file of ours (``TEMPORARY_NAME``, or an older glassnet's name for
+    ``target`` itself) whose lock can be taken, and which is older than
+    ``ABANDONED_AFTER_SECONDS``, has no living writer: a writer holds the lock from
+    just after creating the file until it has renamed it. Files of any other name are
+    never touched. Only on systems with ``fcntl.flock`` (Linux, macOS).
     """
     if fcntl is None:
         return
     target = Path(target)
+    older_name = re.compile(re.escape(f".{target.name}.") + r"[0-9a-f]{12}\.tmp")
     try:
-        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+        candidates = [
+            entry.path for entry in os.scandir(target.parent)
+            if TEMPORARY_NAME.fullmatch(entry.name) or older_name.fullmatch(entry.name)
+        ]
     except OSError:
         return
     now = time.time()
     for candidate in candidates:
         try:
-            if now - candidate.stat().st_mtime < ABANDONED_AFTER_SECONDS:
+            status = os.lstat(candidate)
+            if not stat.S_ISREG(status.st_mode) or now - status.st_mtime < ABANDONED_AFTER_SECONDS:
                 continue
-            descriptor = os.open(candidate, os.O_RDONLY)
+            descriptor = os.open(candidate, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
             continue
         try:
@@ -132,7 +247,7 @@ def remove_abandoned(target: str | os.PathLike[str]) -> None:
             continue  # a living writer holds it
         else:
             with contextlib.suppress(OSError):
-                candidate.unlink()
+                os.unlink(candidate)
         finally:
             os.close(descriptor)
 
@@ -151,4 +266,5 @@ def _sync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-__all__ = ["write_atomically", "remove_abandoned", "ABANDONED_AFTER_SECONDS"]
+__all__ = ["write_atomically", "writable_target", "remove_abandoned", "ABANDONED_AFTER_SECONDS",
+           "TEMPORARY_NAME"]

@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from .atomicfile import writable_target, write_atomically
 from .errors import GlassnetError, ModelFormatError
 from .modelfile import (
     MAX_ARRAY_ELEMENTS,
@@ -53,7 +54,6 @@ from .modelfile import (
     MAX_META_BYTES,
     MAX_NPY_HEADER_BYTES,
     MAX_TOTAL_BYTES,
-    _atomic_write,
     _check_regular_file,
     _dump_json,
     _parse_json,
@@ -117,10 +117,18 @@ class Checkpointer:
     Parameters
     ----------
     path : str or path-like
-        Where to write (the folder is created if needed).
+        Where to write (the folder is created if needed). It is checked at once, so
+        that a path glassnet will not write over (a device, a folder, a read-only
+        file) fails before the training starts, not after its first N epochs.
     settings : dict, optional
         The ``RunSettings`` dict to store with every checkpoint, so that
         ``glassnet train --resume`` knows how to carry on.
+
+    Raises
+    ------
+    OutputPathError
+        If ``path`` is not a regular file or a missing path (see
+        ``glassnet.atomicfile.writable_target``).
 
     Attributes
     ----------
@@ -132,6 +140,7 @@ class Checkpointer:
 
     def __init__(self, path: str | os.PathLike[str], *, settings: dict[str, Any] | None = None):
         self.path = Path(path)
+        writable_target(self.path, what="checkpoint")
         self.settings = settings
         self.saved = 0
         self.last_epoch: int | None = None
@@ -169,6 +178,8 @@ def save_checkpoint(
     ------
     CheckpointError
         If the state cannot be described (not JSON-serialisable, NaN weights).
+    OutputPathError
+        If ``path`` is not a regular file or a missing path; nothing is written.
     GlassnetError
         If the file cannot be written (no such folder, no permission, disk full); the
         previous checkpoint, if any, is unchanged.
@@ -207,15 +218,7 @@ def save_checkpoint(
             f"more than a checkpoint may hold (a history of many thousand epochs?)"
         )
     members = {"meta": meta_array, **arrays}
-    try:
-        _atomic_write(target, lambda handle: np.savez(handle, **members))
-    except GlassnetError as error:
-        cause = error.__cause__
-        reason = getattr(cause, "strerror", None) or str(cause or error)
-        raise GlassnetError(
-            f"could not write checkpoint {target}: {reason}; the previous checkpoint, if any, "
-            "is unchanged"
-        ) from cause
+    write_atomically(target, lambda handle: np.savez(handle, **members), what="checkpoint")
     return target
 
 

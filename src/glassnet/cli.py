@@ -698,6 +698,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     """
     import numpy as np
 
+    from .atomicfile import writable_target
     from .datasets import load_dataset, scale_advice
     from .experiment import run
     from .runs import RunsDatabase
@@ -708,6 +709,10 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             param_hint="'--out'",
         )
     refuse_same_file(("--out", out), ("--db", db), ("--checkpoint", checkpoint_path))
+    # Before the training, not after it: a path glassnet will not write over fails now.
+    for what, path in (("model file", out), ("runs database", db)):
+        if path is not None:
+            writable_target(path, what=what)
     settings, resume, checkpointer = checkpoint_plan(
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )

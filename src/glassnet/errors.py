@@ -24,6 +24,15 @@ class ConfigError(GlassnetError, ValueError):
     """A setting is invalid: an unknown name, a size of 0, a negative learning rate."""
 
 
+class OutputPathError(ConfigError):
+    """An output path names something glassnet will not write over.
+
+    glassnet replaces only regular files (or creates missing ones): never a folder, a
+    device such as ``/dev/null``, a FIFO or a socket, and never a file its permissions
+    say is read-only. A symbolic link is written through, to the file it points at.
+    """
+
+
 class ModelFormatError(GlassnetError, ValueError):
     """A model file is not a valid glassnet model (corrupt, truncated, hostile or foreign)."""
 
@@ -40,6 +49,7 @@ __all__ = [
     "GlassnetError",
     "DataError",
     "ConfigError",
+    "OutputPathError",
     "ModelFormatError",
     "TrainingDiverged",
     "RunsDatabaseError",

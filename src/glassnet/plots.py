@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .activations import get_activation
-from .atomicfile import write_atomically
+from .atomicfile import writable_target, write_atomically
 from .datasets import guess_image_shape
 from .errors import ConfigError, DataError, GlassnetError
 from .gradcheck import numerical_slope
@@ -682,6 +682,8 @@ def check_figure_path(path: str | os.PathLike[str]) -> Path:
     """``path`` if ``save_figure`` can write a picture there, else ConfigError.
 
     For callers that draw only after long work (a sweep): check before it starts.
+    What is already at ``path`` must be a file glassnet may replace (an
+    ``OutputPathError``, a ConfigError, otherwise; see ``atomicfile.writable_target``).
     """
     destination = Path(path)
     if destination.suffix.lower() not in FIGURE_FORMATS:
@@ -692,6 +694,7 @@ def check_figure_path(path: str | os.PathLike[str]) -> Path:
     folder = destination.parent
     if not folder.is_dir():
         raise ConfigError(f"{destination}: the folder {folder} does not exist")
+    writable_target(destination, what="picture")
     return destination
 
 

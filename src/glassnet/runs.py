@@ -47,8 +47,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .atomicfile import writable_target
 from .defaults import DEFAULT_DATABASE_PATH, db_hint
-from .errors import RunsDatabaseError
+from .errors import OutputPathError, RunsDatabaseError
 
 #: The version of the table layout this glassnet writes and reads.
 SCHEMA_VERSION = 1
@@ -155,8 +156,16 @@ class RunsDatabase:
                 f"{self.path / 'glassnet.db'}"
             )
         try:
+            # SQLite writes where it is told, devices and FIFOs included, so the one rule
+            # for files glassnet writes applies here too (a link: its target, whose
+            # folder then also holds the -wal and -shm files).
+            database_file = writable_target(self.path, what="runs database")
+        except OutputPathError as error:
+            raise RunsDatabaseError(str(error)) from None
+        try:
             self._connection = sqlite3.connect(
-                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+                database_file, timeout=self.timeout, isolation_level=None,
+                check_same_thread=False,
             )
             self._connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             self._with_retries(self._prepare)
