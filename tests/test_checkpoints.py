@@ -23,6 +23,7 @@ from glassnet.checkpoints import (
 from glassnet.cli import main
 from glassnet.errors import ConfigError, GlassnetError, ModelFormatError
 from glassnet.optimizers import SGD, Adam, SlopeDescent
+from glassnet.runs import RunsDatabase
 from glassnet.training import train
 
 pytestmark = pytest.mark.timeout(120)
@@ -82,7 +83,10 @@ def make_training(setup, request):
 
 @pytest.mark.parametrize("name", list(SETUPS))
 def test_resuming_any_epoch_gives_the_same_bits(name, request, tmp_path):
-    """Train N epochs straight; resume from every checkpoint (through the file): same bits."""
+    """Train N epochs straight; resume from every checkpoint (through the file): same bits.
+
+    The last checkpoint is of the finished training: resuming it trains no further and
+    gives the finished network (the average, or early stopping's best epoch)."""
     run = make_training(SETUPS[name], request)
     epochs = 3 if name == "slope-descent" else 6
     straight, straight_history = run(epochs)
@@ -90,7 +94,7 @@ def test_resuming_any_epoch_gives_the_same_bits(name, request, tmp_path):
     states = []
     _, history = run(epochs, checkpoint=states.append)
     assert [state.epoch for state in states] == list(range(1, history.epochs + 1))
-    for state in states[:-1]:
+    for state in states:
         path = save_checkpoint(tmp_path / f"{name}-{state.epoch}.ckpt", state)
         restored = load_checkpoint(path).state
         resumed, resumed_history = run(epochs, resume=restored)
@@ -141,8 +145,8 @@ def test_resuming_with_other_settings_is_refused(digits, tmp_path):
           catch_interrupt=False)
     with pytest.raises(ConfigError, match="l2"):
         train(glassnet.Network([64, 8, 10]), digits, epochs=4, l2=0.1, resume=states[0])
-    with pytest.raises(ConfigError, match="already done 2 epochs"):
-        train(glassnet.Network([64, 8, 10]), digits, epochs=2, resume=states[-1])
+    with pytest.raises(ConfigError, match="already done 2 epochs; ask for 2 to get its network"):
+        train(glassnet.Network([64, 8, 10]), digits, epochs=1, resume=states[-1])
     with pytest.raises(ConfigError, match="network"):
         train(glassnet.Network([64, 9, 10]), digits, epochs=4, resume=states[0])
 
@@ -232,6 +236,29 @@ def test_resume_options_on_the_command_line(checkpoint_file, tmp_path):
     result = runner.invoke(main, ["train", "--resume", str(checkpoint_file), "--epochs", "5",
                                   "--db", str(tmp_path / "d")])
     assert result.exit_code == 1 and "does not record its settings" in result.output
+
+
+def test_a_finished_checkpoint_gives_its_model_and_records_the_run(tmp_path):
+    """Issue 17's reproduction: a kill after the last checkpoint, before the model save,
+    is a deleted model. Resuming, with the same --epochs or none, saves it, bit for bit."""
+    runner = CliRunner()
+    db = tmp_path / "glassnet.db"
+    model, checkpoint = tmp_path / "m.npz", tmp_path / "m.checkpoint.npz"
+    common = ["--db", str(db), "--out", str(model), "-q"]
+    result = runner.invoke(main, ["train", "--hidden", "8", "--epochs", "5", "--checkpoint-every",
+                                  "1", *common])
+    assert result.exit_code == 0, result.output
+    straight = glassnet.load(model).parameters()
+    for epochs in ([], ["--epochs", "5"]):
+        model.unlink()
+        result = runner.invoke(main, ["train", "--resume", str(checkpoint), *epochs, *common])
+        assert result.exit_code == 0, result.output
+        assert same_bits(glassnet.load(model).parameters(), straight)
+    assert load_checkpoint(checkpoint).epoch == 5
+    with RunsDatabase(db) as database:
+        assert [run["model_path"] for run in database.list_runs()] == [str(model)] * 3
+    result = runner.invoke(main, ["train", "--resume", str(checkpoint), "--epochs", "4", *common])
+    assert result.exit_code == 1 and "ask for 5 to get its network" in result.output
 
 
 def glassnet_command(*args) -> list[str]:

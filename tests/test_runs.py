@@ -15,7 +15,7 @@ import glassnet
 from glassnet.defaults import DEFAULT_DATABASE_PATH, db_hint
 from glassnet.errors import RunsDatabaseError
 from glassnet.experiment import RunSettings, run
-from glassnet.runs import SCHEMA_VERSION, RunsDatabase, differing_settings
+from glassnet.runs import SCHEMA_VERSION, RunsDatabase, differing_settings, save_and_record
 
 
 def record(db: RunsDatabase, **settings_changes) -> int:
@@ -111,6 +111,61 @@ def test_set_model_path(tmp_path):
         assert db.get_run(run_id)["model_path"].endswith("model-1.npz")
         with pytest.raises(RunsDatabaseError, match="no run 5"):
             db.set_model_path(5, "x.npz")
+
+
+def test_a_reserved_id_is_nobody_else_s_and_no_row_until_recorded(tmp_path):
+    with RunsDatabase(tmp_path / "runs.db") as db:
+        record(db)
+        reserved = db.reserve_run_id()
+        assert reserved == 2 and db.count_runs() == 1  # the reservation is no row
+        assert record(db) == 3  # another writer gets the next id
+        settings = RunSettings().to_dict()
+        assert db.record_run(settings, {}, {}, run_id=reserved) == reserved
+        assert [run["id"] for run in db.list_runs()] == [1, 2, 3]
+        with pytest.raises(RunsDatabaseError, match="UNIQUE"):
+            db.record_run(settings, {}, {}, run_id=reserved)
+
+
+def test_save_and_record_saves_before_it_records(tmp_path):
+    """The row appears only once the model file is there, and names it."""
+    db_path = tmp_path / "glassnet.db"
+    seen = {}
+
+    def save_model(path, run_id):
+        with RunsDatabase(db_path) as other:  # what another program sees meanwhile
+            seen["rows while saving"] = other.count_runs()
+        glassnet.Network([64, 4, 10]).save(path, training={"run_id": run_id})
+        return "saved"
+
+    settings = RunSettings().to_dict()
+    saved = save_and_record(db_path, save_model, settings, {}, {"test_accuracy": 0.5})
+    assert seen["rows while saving"] == 0
+    assert (saved.run_id, saved.model_path, saved.saved) == (1, tmp_path / "model-1.npz", "saved")
+    with RunsDatabase(db_path) as db:
+        assert db.get_run(1)["model_path"] == str(tmp_path / "model-1.npz")
+
+
+def test_save_and_record_when_the_save_fails(tmp_path):
+    """The run is recorded without a model (its scores are not lost), and the error says so."""
+    db_path = tmp_path / "glassnet.db"
+
+    def fail(path, run_id):
+        raise glassnet.GlassnetError(f"could not write model file {path}: disk full")
+
+    with pytest.raises(glassnet.GlassnetError, match="recorded as #1 .* without a model file"):
+        save_and_record(db_path, fail, RunSettings().to_dict(), {}, {})
+    with RunsDatabase(db_path) as db:
+        assert db.get_run(1)["model_path"] is None
+
+
+def test_save_and_record_when_the_database_cannot_be_written(tmp_path):
+    """The model is saved all the same, under a dated name, and the reason is returned."""
+    broken = tmp_path / "broken.db"
+    broken.write_text("not a database\n" * 200)
+    saved = save_and_record(broken, lambda path, run_id: glassnet.Network([64, 10]).save(path),
+                            RunSettings().to_dict(), {}, {})
+    assert saved.run_id is None and "not a glassnet runs database" in str(saved.not_recorded)
+    assert saved.model_path.parent == tmp_path and glassnet.load(saved.model_path).sizes == [64, 10]
 
 
 def test_nan_scores_are_stored_as_null(tmp_path):

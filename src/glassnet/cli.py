@@ -577,13 +577,6 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def default_model_path(database: Path, run_id: int | None) -> Path:
-    """Where ``train`` saves a model when no ``--out`` is given: next to the database."""
-    if run_id is not None:
-        return database.parent / f"model-{run_id}.npz"
-    return database.parent / f"model-{datetime.now():%Y%m%d-%H%M%S}.npz"
-
-
 def save_trained_model(network: Any, path: Path, training: dict[str, Any]) -> str | None:
     """Save the model with its training record; returns a note if the history had to go.
 
@@ -701,7 +694,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     from .atomicfile import writable_target
     from .datasets import load_dataset, scale_advice
     from .experiment import run
-    from .runs import RunsDatabase
+    from .runs import save_and_record
 
     if out is not None and out.suffix.lower() == ".json":
         raise click.BadParameter(
@@ -744,36 +737,18 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             ) from error
     history, scores = result.history, result.scores()
 
-    run_id: int | None = None
-    database_problem: RunsDatabaseError | None = None
-    database: RunsDatabase | None = None
-    try:
-        try:
-            database = RunsDatabase(db)
-            run_id = database.record_run(settings.to_dict(), history.to_dict(), scores)
-        except RunsDatabaseError as error:
-            database_problem = error
-        model_path = out if out is not None else default_model_path(db, run_id)
-        training = {
+    def save_model(path: Path, run_id: int | None) -> str | None:
+        return save_trained_model(result.network, path, {
             "settings": settings.to_dict(),
             "history": history.to_dict(),
             "scores": scores,
             "run_id": run_id,
             "runs_database": str(db) if run_id is not None else None,
-        }
-        try:
-            note = save_trained_model(result.network, model_path, training)
-        except GlassnetError as error:
-            if run_id is None:
-                raise
-            raise GlassnetError(
-                f"{error} (the run is recorded as #{run_id} in {db}, without a model file)"
-            ) from error
-        if database is not None and run_id is not None:
-            database.set_model_path(run_id, model_path)
-    finally:
-        if database is not None:
-            database.close()
+        })
+
+    saved = save_and_record(db, save_model, settings.to_dict(), history.to_dict(), scores,
+                            model_path=out)
+    model_path, run_id, note = saved.model_path, saved.run_id, saved.saved
 
     network = result.network
     reason = _STOP_REASONS.get(history.stop_reason, history.stop_reason)
@@ -803,9 +778,10 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             f"run recorded as #{run_id} in {db} (see: glassnet runs show {run_id}{db_hint(db)})"
         )
     echo_lines(lines)
-    if database_problem is not None:
+    if saved.not_recorded is not None:
         raise click.ClickException(
-            f"the model was saved to {model_path}, but the run was not recorded: {database_problem}"
+            f"the model was saved to {model_path}, but the run was not recorded: "
+            f"{saved.not_recorded}"
         )
 
 

@@ -43,13 +43,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .atomicfile import writable_target
 from .defaults import DEFAULT_DATABASE_PATH, db_hint
-from .errors import OutputPathError, RunsDatabaseError
+from .errors import GlassnetError, OutputPathError, RunsDatabaseError
 
 #: The version of the table layout this glassnet writes and reads.
 SCHEMA_VERSION = 1
@@ -201,6 +202,7 @@ class RunsDatabase:
         sweep_id: str | None = None,
         source: str = "cli",
         seconds: float | None = None,
+        run_id: int | None = None,
     ) -> int:
         """Store one finished training run and return its id (1, 2, 3, ...).
 
@@ -222,6 +224,8 @@ class RunsDatabase:
             Which window trained it: "cli", "explorer", "tour", "sweep" or "python".
         seconds : float, optional
             Wall time of the run; default ``scores["seconds"]``.
+        run_id : int, optional
+            An id taken earlier with ``reserve_run_id``; default: the next one.
 
         Returns
         -------
@@ -240,6 +244,7 @@ class RunsDatabase:
         history_text = _to_json(history, "history")
         scores_text = _to_json(scores, "scores")
         row = {
+            **({} if run_id is None else {"id": _run_id(run_id)}),
             "created": utc_now(),
             "source": source,
             "sweep_id": sweep_id,
@@ -278,11 +283,38 @@ class RunsDatabase:
 
         return self._write(insert)
 
+    def reserve_run_id(self) -> int:
+        """Take a new run id now, for a run that ``record_run(run_id=...)`` records later.
+
+        A model is saved before its run is recorded (see ``save_and_record``), yet its
+        default file name and its own description carry the run's id, so the id must
+        come first. It is taken in one transaction that inserts a row and deletes it
+        again: SQLite's AUTOINCREMENT never hands out an id twice, so no other writer
+        gets it, and no reader ever sees the row. An id reserved by a process that was
+        killed before recording is a gap in the numbers, never a row without a model.
+
+        Raises
+        ------
+        RunsDatabaseError
+            If the database cannot be written.
+        """
+
+        def reserve(connection: sqlite3.Connection) -> int:
+            cursor = connection.execute(
+                "INSERT INTO runs (created, source, settings, history, scores, glassnet_version) "
+                "VALUES ('', 'reserved', '{}', '{}', '{}', '')"
+            )
+            run_id = int(cursor.lastrowid)
+            connection.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+            return run_id
+
+        return self._write(reserve)
+
     def set_model_path(self, run_id: int, model_path: str | os.PathLike[str] | None) -> None:
         """Record (or change) where run ``run_id``'s trained network was saved.
 
-        The command line records a run first and names the model file after the
-        run's id, so the path is only known afterwards.
+        For a model saved again later, or moved; a new run is recorded with its path
+        at once (``save_and_record``).
 
         Raises
         ------
@@ -562,6 +594,123 @@ FROM sweeps LEFT JOIN runs ON runs.sweep_id = sweeps.id
 """
 
 
+def default_model_path(database: str | os.PathLike[str], run_id: int | None) -> Path:
+    """Where a run's model is saved when nobody names a file: next to its database."""
+    database = Path(database)
+    if run_id is not None:
+        return database.parent / f"model-{run_id}.npz"
+    return database.parent / f"model-{datetime.now():%Y%m%d-%H%M%S}.npz"
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """What ``save_and_record`` did: where the model is, and whether the run was recorded.
+
+    Attributes
+    ----------
+    model_path : Path
+        The model file written.
+    run_id : int or None
+        The run's id, or None if the database could not be written.
+    not_recorded : RunsDatabaseError or None
+        Why the run is not in the database although the model was saved, if it is not.
+    saved : object
+        What ``save_model`` returned.
+    """
+
+    model_path: Path
+    run_id: int | None
+    not_recorded: RunsDatabaseError | None
+    saved: Any = None
+
+
+def save_and_record(
+    database_path: str | os.PathLike[str],
+    save_model: Callable[[Path, int | None], Any],
+    settings: dict[str, Any],
+    history: dict[str, Any],
+    scores: dict[str, Any],
+    *,
+    model_path: str | os.PathLike[str] | None = None,
+    **record: Any,
+) -> SavedRun:
+    """Save a trained model and record its run, in the order that loses neither.
+
+    Every window that saves a model (``glassnet train``, the explorer) does it here:
+
+    1. take the run's id (``reserve_run_id``), which the model's name and description
+       carry;
+    2. save the model (atomically: the file is the new model or not there at all);
+    3. record the run with the model's path, in one transaction.
+
+    So the database never lists a run whose model is missing or not yet written, and
+    never a trained run without its model (unless the save itself failed: then the run
+    is recorded without one, and the error says so). A kill between steps 1 and 2
+    leaves an unused id; between 2 and 3 (the milliseconds of one commit), a model file
+    that its own description ties to the run id and database, but no row.
+
+    Parameters
+    ----------
+    database_path : path
+        The runs database.
+    save_model : callable
+        ``save_model(path, run_id)`` writes the model to ``path`` (``run_id`` is None
+        when the database could not be written); what it returns is kept in
+        ``SavedRun.saved``.
+    settings, history, scores
+        As for ``RunsDatabase.record_run``.
+    model_path : path, optional
+        Where to save; default ``default_model_path(database_path, run_id)``.
+    **record
+        More arguments for ``record_run`` (``data``, ``source``, ``seconds``...).
+
+    Returns
+    -------
+    SavedRun
+
+    Raises
+    ------
+    GlassnetError
+        If the model cannot be saved (the message adds whether the run was recorded).
+        A database that cannot be written does not raise: the model is saved all the
+        same, under a dated name, and ``SavedRun.not_recorded`` says why.
+    """
+    database: RunsDatabase | None = None
+    run_id: int | None = None
+    problem: RunsDatabaseError | None = None
+    try:
+        try:
+            database = RunsDatabase(database_path)
+            run_id = database.reserve_run_id()
+        except RunsDatabaseError as error:
+            problem = error
+        path = Path(model_path) if model_path is not None else default_model_path(
+            database_path, run_id)
+        try:
+            saved = save_model(path, run_id)
+        except GlassnetError as error:
+            if database is None or run_id is None:
+                raise
+            try:
+                database.record_run(settings, history, scores, run_id=run_id, **record)
+            except RunsDatabaseError as also:
+                raise type(error)(f"{error} (the run was not recorded either: {also})") from error
+            raise type(error)(
+                f"{error} (the run is recorded as #{run_id} in {database_path}, without a "
+                "model file)"
+            ) from error
+        if database is not None and run_id is not None:
+            try:
+                database.record_run(settings, history, scores, model_path=path, run_id=run_id,
+                                    **record)
+            except RunsDatabaseError as error:
+                problem, run_id = error, None
+    finally:
+        if database is not None:
+            database.close()
+    return SavedRun(model_path=path, run_id=run_id, not_recorded=problem, saved=saved)
+
+
 def differing_settings(runs: Sequence[dict[str, Any]]) -> list[str]:
     """The names of the settings that are not the same in all of ``runs``.
 
@@ -662,6 +811,9 @@ __all__ = [
     "SCHEMA_VERSION",
     "SOURCES",
     "RunsDatabase",
+    "SavedRun",
+    "default_model_path",
     "differing_settings",
+    "save_and_record",
     "utc_now",
 ]

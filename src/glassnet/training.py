@@ -266,7 +266,10 @@ def train(
         generator and the history are restored, and training goes on with the next
         epoch. The settings must be the ones the state was made with (``epochs`` may
         differ). Resuming from an end-of-epoch state gives bit for bit the weights of
-        a training that was never stopped.
+        a training that was never stopped. A state of a training that had finished
+        (all its ``epochs`` done, or stopped by early stopping) trains no further: it
+        gives back the finished network, so a crash between the last checkpoint and
+        saving the model loses nothing.
     checkpoint : callable, optional
         Called as ``checkpoint(state)`` with a ``TrainingState`` after every
         ``checkpoint_every``-th epoch, after the last one, and when training stops
@@ -335,7 +338,7 @@ def train(
     first_epoch = 1
     if resume is not None:
         history = _restore(resume, history, network, optimizer, rng)
-        first_epoch = resume.epoch + 1
+        first_epoch = epochs + 1 if history.stop_reason == "early_stopping" else resume.epoch + 1
         best_loss, epochs_without_improvement = resume.best_loss, resume.epochs_without_improvement
         best_parameters = _copies(resume.best_parameters)
         averaged, averaged_epochs = _copies(resume.averaged), resume.averaged_epochs
@@ -475,10 +478,13 @@ def _restore(
         raise ConfigError(
             f"cannot resume: these settings differ from the checkpoint's: {', '.join(changed)}"
         )
-    if state.epoch >= history.config["epochs"]:
+    # Early stopping ended that training for good; so did its last epoch, unless more
+    # are asked for now. Either way the state holds the finished network.
+    stopped_early = state.history.stop_reason == "early_stopping"
+    if state.epoch > history.config["epochs"] and not stopped_early:
         raise ConfigError(
-            f"the checkpoint has already done {state.epoch} epochs; ask for more than that "
-            "to carry on"
+            f"the checkpoint has already done {state.epoch} epochs; ask for {state.epoch} to "
+            "get its network, or more to carry on"
         )
     network.set_parameters(state.parameters)
     optimizer.load_state_dict(state.optimizer_state)
@@ -488,7 +494,7 @@ def _restore(
         raise ConfigError(f"cannot resume: invalid random generator state ({error})") from None
     restored = History.from_dict(state.history.to_dict())
     restored.config = history.config
-    restored.stop_reason = "completed"
+    restored.stop_reason = "early_stopping" if stopped_early else "completed"
     return restored
 
 

@@ -276,28 +276,29 @@ class Explorer:
     def _adopt_trained(self, session: Session, result: RunResult) -> dict[str, Any]:
         """The finished network becomes the session's; the run is recorded and saved.
 
-        As ``glassnet train`` does, the model is saved next to the runs database as
-        ``model-<run id>.npz``, so it can be explored again later.
+        As ``glassnet train`` does (``runs.save_and_record``), the model is saved next to
+        the runs database as ``model-<run id>.npz``, so it can be explored again later.
         """
         version = session.adopt(result.network, result.settings.loss)
         extra: dict[str, Any] = {"version": version, "run_id": None}
         if self.db_path is None:
             return extra
         try:
-            from ..runs import RunsDatabase
+            from ..runs import save_and_record
 
-            with RunsDatabase(self.db_path) as database:
-                run_id = database.record_run(
-                    result.settings.to_dict(), result.history.to_dict(), result.scores(),
-                    data=result.settings.data, source="explorer",
-                )
-                extra["run_id"] = run_id
-                model_path = self.db_path.parent / f"model-{run_id}.npz"
-                result.network.save(model_path, training={
+            def save_model(path: Path, run_id: int | None) -> None:
+                result.network.save(path, training={
                     "settings": result.settings.to_dict(), "scores": result.scores(),
                     "run_id": run_id, "runs_database": str(self.db_path), "source": "explorer",
                 })
-                database.set_model_path(run_id, model_path)
+
+            saved = save_and_record(
+                self.db_path, save_model, result.settings.to_dict(), result.history.to_dict(),
+                result.scores(), data=result.settings.data, source="explorer",
+            )
+            extra["run_id"] = saved.run_id
+            if saved.not_recorded is not None:
+                extra["record_error"] = str(saved.not_recorded)
         except (GlassnetError, OSError) as error:
             extra["record_error"] = str(error)
         return extra
