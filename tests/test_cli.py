@@ -62,7 +62,7 @@ def digit_png(path, index: int = 0, scale: int = 12, invert: bool = True):
 def trained(tmp_path_factory):
     """One small training run through the command line, shared by the tests below."""
     folder = tmp_path_factory.mktemp("trained")
-    db = folder / "runs.db"
+    db = folder / "glassnet.db"  # the default name: its models are model-<run id>.npz
     output = ok("train", "--epochs", "3", "--db", db)
     return {"folder": folder, "db": db, "model": folder / "model-1.npz", "output": output}
 
@@ -213,7 +213,7 @@ def test_train_with_every_option(tmp_path):
 def test_train_without_hidden_layers(tmp_path):
     output = ok("train", "--hidden", "none", "--epochs", "2", "--db", tmp_path / "g.db")
     assert "network: 64-10 " in output
-    assert load_any(tmp_path / "model-1.npz").sizes == [64, 10]
+    assert load_any(tmp_path / "model-g-1.npz").sizes == [64, 10]
 
 
 def test_train_on_a_csv_file(tmp_path):
@@ -248,7 +248,31 @@ def test_train_records_next_run_ids_and_model_names(tmp_path):
     ok("train", "--epochs", "1", "--db", db, "-q")
     output = ok("train", "--epochs", "1", "--db", db, "-q", "--seed", "1")
     assert "run recorded as #2" in output
-    assert (tmp_path / "model-2.npz").exists()
+    assert (tmp_path / "model-g-2.npz").exists()
+
+
+def test_two_databases_in_one_folder_never_share_a_model_name(tmp_path):
+    """--db a.db and --db b.db used to both save model-1.npz, the second over the first."""
+    for name in ("a.db", "b.db", "glassnet.db"):
+        ok("train", "--hidden", "4", "--epochs", "1", "-q", "--db", tmp_path / name)
+    assert sorted(p.name for p in tmp_path.glob("model-*")) == [
+        "model-1.npz", "model-a-1.npz", "model-b-1.npz"]
+    with RunsDatabase(tmp_path / "a.db") as database:
+        assert database.get_run(1)["model_path"] == str(tmp_path / "model-a-1.npz")
+
+
+def test_a_default_name_never_replaces_an_existing_model(tmp_path):
+    """A database deleted and begun again numbers its runs from 1 again."""
+    db = tmp_path / "glassnet.db"
+    ok("train", "--hidden", "4", "--epochs", "1", "-q", "--db", db)
+    first = (tmp_path / "model-1.npz").read_bytes()
+    db.unlink()
+    output = ok("train", "--hidden", "4", "--epochs", "1", "-q", "--db", db, "--seed", "1")
+    assert "run recorded as #1" in output and "model saved to: " in output
+    assert (tmp_path / "model-1.npz").read_bytes() == first
+    assert str(tmp_path / "model-1.2.npz") in output
+    with RunsDatabase(db) as database:
+        assert database.get_run(1)["model_path"] == str(tmp_path / "model-1.2.npz")
 
 
 def test_train_still_saves_the_model_when_the_database_is_broken(tmp_path):

@@ -653,7 +653,8 @@ def describe_checkpoint(checkpoint: Any) -> str:
     "--out",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to save the model [default: model-<run id>.npz next to the database].",
+    help="Where to save the model [default: model-<run id>.npz next to the database, "
+         "model-<name>-<run id>.npz beside a --db not called glassnet.db; never over a file].",
 )
 @click.option(
     "--db",

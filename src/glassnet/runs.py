@@ -595,11 +595,38 @@ FROM sweeps LEFT JOIN runs ON runs.sweep_id = sweeps.id
 
 
 def default_model_path(database: str | os.PathLike[str], run_id: int | None) -> Path:
-    """Where a run's model is saved when nobody names a file: next to its database."""
+    """Where a run's model is saved when nobody names a file: next to its database.
+
+    ``model-<run id>.npz`` beside the default database (any ``glassnet.db``), and
+    ``model-<database name>-<run id>.npz`` beside any other (``--db a.db`` gives
+    ``model-a-1.npz``, ``--db b.db`` gives ``model-b-1.npz``), so that two databases in
+    one folder do not number the same files. Without a run id (the database could not
+    be written) the name holds the date and time instead. A default name never
+    replaces a file that exists (say a database was deleted and begun again, so its
+    ids start from 1 once more): ``.2``, ``.3``, ... is put before ``.npz`` until the
+    name is free.
+
+    Parameters
+    ----------
+    database : path
+        The runs database the run is (or was to be) recorded in.
+    run_id : int or None
+        The run's id, from ``RunsDatabase.reserve_run_id``.
+
+    Returns
+    -------
+    Path
+        A path where nothing exists yet.
+    """
     database = Path(database)
-    if run_id is not None:
-        return database.parent / f"model-{run_id}.npz"
-    return database.parent / f"model-{datetime.now():%Y%m%d-%H%M%S}.npz"
+    prefix = "model" if database.name == DEFAULT_DATABASE_PATH.name else f"model-{database.stem}"
+    tag = f"{datetime.now():%Y%m%d-%H%M%S}" if run_id is None else str(int(run_id))
+    name, copy = f"{prefix}-{tag}", 1
+    candidate = database.parent / f"{name}.npz"
+    while os.path.lexists(candidate):
+        copy += 1
+        candidate = database.parent / f"{name}.{copy}.npz"
+    return candidate
 
 
 @dataclass(frozen=True)
