@@ -197,11 +197,10 @@ def test_a_checkpointer_refuses_at_once_not_after_the_first_epochs(tmp_path):
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def test_temporary_files_of_other_targets_in_the_folder_are_cleaned_too(tmp_path, monkeypatch):
+def test_temporary_files_of_other_targets_in_the_folder_are_cleaned_too(tmp_path):
     """A kill while saving model-1.npz leaves its temporary file; saving model-2.npz (the
     next run) removes it, but never a file of another name or a living writer's."""
     fcntl = pytest.importorskip("fcntl", reason="needs fcntl.flock (POSIX)")
-    monkeypatch.setattr(atomicfile, "ABANDONED_AFTER_SECONDS", 0.0)
     abandoned = tmp_path / ".model-1.npz.glassnet-0123456789ab.tmp"
     busy = tmp_path / ".model-3.npz.glassnet-0123456789ab.tmp"
     foreign = [tmp_path / ".model-1.npz.0123456789ab.tmp", tmp_path / ".notes.txt.tmp",
@@ -218,3 +217,22 @@ def test_temporary_files_of_other_targets_in_the_folder_are_cleaned_too(tmp_path
 def test_a_write_that_fails_is_a_glassnet_error_and_leaves_nothing(tmp_path):
     with pytest.raises(GlassnetError, match="could not write model file"):
         small_network().save(tmp_path / "no such folder" / "model.npz")
+
+
+def test_a_temporary_file_removed_before_its_lock_is_made_again(tmp_path, monkeypatch):
+    """Another write's clean-up may remove our new file in the instant before we lock it
+    (unlocked, it looks abandoned); the writer sees that once it holds the lock."""
+    fcntl = pytest.importorskip("fcntl", reason="needs fcntl.flock (POSIX)")
+    real_flock, calls = fcntl.flock, []
+
+    def flock(descriptor, operation):
+        if not calls:  # the first lock of the first temporary file: a cleaner came first
+            name = next(p for p in os.listdir(tmp_path) if p.endswith(".tmp"))
+            os.unlink(tmp_path / name)
+        calls.append(operation)
+        return real_flock(descriptor, operation)
+
+    monkeypatch.setattr(atomicfile.fcntl, "flock", flock)
+    small_network().save(tmp_path / "model.npz")
+    assert len(calls) >= 2 and load(tmp_path / "model.npz").sizes == [64, 4, 10]
+    assert os.listdir(tmp_path) == ["model.npz"]

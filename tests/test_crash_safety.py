@@ -6,10 +6,10 @@ promise the hard way: a process saving in a loop is killed with SIGKILL at rando
 moments, hundreds of times, and a full disk is simulated half-way through a write.
 
 What a SIGKILL can leave behind: the hidden temporary file of the save it
-interrupted (``.NAME.<random>.tmp``). Nothing ever reads it (``load`` opens only the
-path it is given), and the next save of the same path removes it: a writer holds a
-lock on its temporary file, and a temporary file nobody holds a lock on (and older
-than ``atomicfile.ABANDONED_AFTER_SECONDS``) was abandoned.
+interrupted (``.NAME.glassnet-<random>.tmp``). Nothing ever reads it (``load`` opens
+only the path it is given), and the next save in the same folder removes it: a writer
+holds a lock on its temporary file until it is renamed, so a temporary file nobody
+holds a lock on was abandoned.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import pytest
 from click.testing import CliRunner
 
 import glassnet
-from glassnet import atomicfile
 from glassnet.checkpoints import Checkpointer, load_checkpoint
 from glassnet.cli import main
 from glassnet.errors import GlassnetError
@@ -60,9 +59,8 @@ def check_old_or_new(path, old, new) -> str:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
-def test_sigkill_while_saving_never_leaves_a_broken_model(tmp_path, monkeypatch):
+def test_sigkill_while_saving_never_leaves_a_broken_model(tmp_path):
     """A forked child saves old and new models over one path without pause; kill it, check."""
-    monkeypatch.setattr(atomicfile, "ABANDONED_AFTER_SECONDS", 0.0)  # one writer at a time
     path = tmp_path / "model.npz"
     old, new = two_networks()
     old.save(path)
@@ -96,10 +94,9 @@ def test_sigkill_while_saving_never_leaves_a_broken_model(tmp_path, monkeypatch)
           "the next save removed")  # shown with pytest -s
 
 
-def test_a_living_writers_temporary_file_is_left_alone(tmp_path, monkeypatch):
+def test_a_living_writers_temporary_file_is_left_alone(tmp_path):
     fcntl = pytest.importorskip("fcntl", reason="needs fcntl.flock (POSIX)")
 
-    monkeypatch.setattr(atomicfile, "ABANDONED_AFTER_SECONDS", 0.0)
     path = tmp_path / "model.npz"
     busy = tmp_path / ".model.npz.0123456789ab.tmp"
     busy.write_bytes(b"half a model")

@@ -24,6 +24,8 @@ What may be replaced (``writable_target``, the one rule every writer follows):
 A process killed mid-write cannot remove its own temporary file. So the writer holds
 a lock on it until it has been renamed, and every write first removes the temporary
 files in the same folder that nobody holds a lock on any more: they never pile up.
+(The lock can only be taken just after the file is made; a writer whose new file was
+removed in that instant notices, once it holds the lock, and makes another.)
 Temporary files are named ``.NAME.glassnet-<12 hex digits>.tmp``, so only glassnet's
 own are ever touched.
 
@@ -37,7 +39,6 @@ import os
 import re
 import secrets
 import stat
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -48,10 +49,6 @@ try:  # POSIX only; elsewhere abandoned temporary files are simply left (hidden,
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
-
-#: A temporary file younger than this is never removed as abandoned: its writer may be
-#: between creating it and locking it.
-ABANDONED_AFTER_SECONDS = 2.0
 
 #: The name of a temporary file of ours: ``.NAME.glassnet-<12 hex digits>.tmp``. (The
 #: older ``.NAME.<12 hex digits>.tmp`` is recognised too, for files left by an older
@@ -167,12 +164,18 @@ def write_atomically(
                 descriptor = os.open(candidate, flags, 0o666 if mode is None else mode)
             except FileExistsError:
                 continue
-            temporary = candidate
-            break
+            temporary = candidate  # removed by the finally clause if anything fails
+            try:
+                locked = _lock(descriptor, candidate)
+            except BaseException:
+                os.close(descriptor)
+                raise
+            if locked:
+                break
+            os.close(descriptor)
+            temporary = None  # another write removed it in the instant before the lock
         else:
             raise FileExistsError(f"could not create a temporary file in {directory}")
-        if fcntl is not None:  # released by the system however this process ends
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
         with os.fdopen(descriptor, "wb") as handle:
             if mode is not None and hasattr(os, "fchmod"):
                 os.fchmod(handle.fileno(), mode)  # exactly, whatever the umask
@@ -204,6 +207,24 @@ def write_atomically(
     return Path(target)
 
 
+def _lock(descriptor: int, path: Path) -> bool:
+    """Lock our new temporary file; False if another write removed it as abandoned first.
+
+    Between ``os.open`` and ``flock`` the file is unlocked, so another process's
+    ``remove_abandoned`` may take it for a dead writer's. Once the lock is ours, the
+    file at ``path`` must still be the one we opened. The lock is released by the
+    system however this process ends.
+    """
+    if fcntl is None:
+        return True
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    try:
+        named, opened = os.stat(path), os.fstat(descriptor)
+    except FileNotFoundError:
+        return False
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
+
+
 def _permissions(path: Path) -> int | None:
     """The permission bits of the regular file at ``path``, or None if there is none."""
     try:
@@ -216,10 +237,10 @@ def remove_abandoned(target: str | os.PathLike[str]) -> None:
     """Remove temporary files left in ``target``'s folder by writers that died (best effort).
 
     A temporary file of ours (``TEMPORARY_NAME``, or an older glassnet's name for
-    ``target`` itself) whose lock can be taken, and which is older than
-    ``ABANDONED_AFTER_SECONDS``, has no living writer: a writer holds the lock from
-    just after creating the file until it has renamed it. Files of any other name are
-    never touched. Only on systems with ``fcntl.flock`` (Linux, macOS).
+    ``target`` itself) whose lock can be taken has no living writer: a writer holds
+    the lock from just after creating the file until it has renamed it (see ``_lock``
+    for that instant). Files of any other name are never touched. Only on systems with
+    ``fcntl.flock`` (Linux, macOS).
     """
     if fcntl is None:
         return
@@ -232,11 +253,9 @@ def remove_abandoned(target: str | os.PathLike[str]) -> None:
         ]
     except OSError:
         return
-    now = time.time()
     for candidate in candidates:
         try:
-            status = os.lstat(candidate)
-            if not stat.S_ISREG(status.st_mode) or now - status.st_mtime < ABANDONED_AFTER_SECONDS:
+            if not stat.S_ISREG(os.lstat(candidate).st_mode):
                 continue
             descriptor = os.open(candidate, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
@@ -266,5 +285,4 @@ def _sync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-__all__ = ["write_atomically", "writable_target", "remove_abandoned", "ABANDONED_AFTER_SECONDS",
-           "TEMPORARY_NAME"]
+__all__ = ["write_atomically", "writable_target", "remove_abandoned", "TEMPORARY_NAME"]

@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from .atomicfile import writable_target, write_atomically
+from .atomicfile import remove_abandoned, writable_target, write_atomically
 from .errors import GlassnetError, ModelFormatError
 from .modelfile import (
     MAX_ARRAY_ELEMENTS,
@@ -119,7 +119,9 @@ class Checkpointer:
     path : str or path-like
         Where to write (the folder is created if needed). It is checked at once, so
         that a path glassnet will not write over (a device, a folder, a read-only
-        file) fails before the training starts, not after its first N epochs.
+        file) fails before the training starts, not after its first N epochs, and the
+        temporary files a killed writer left in its folder are removed at once too
+        (a resumed training that has nothing left to train writes no checkpoint).
     settings : dict, optional
         The ``RunSettings`` dict to store with every checkpoint, so that
         ``glassnet train --resume`` knows how to carry on.
@@ -141,6 +143,7 @@ class Checkpointer:
     def __init__(self, path: str | os.PathLike[str], *, settings: dict[str, Any] | None = None):
         self.path = Path(path)
         writable_target(self.path, what="checkpoint")
+        remove_abandoned(self.path)  # what a killed writer of it left (a resume's first step)
         self.settings = settings
         self.saved = 0
         self.last_epoch: int | None = None
