@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,6 +31,7 @@ from glassnet.checkpoints import Checkpointer, load_checkpoint
 from glassnet.cli import main
 from glassnet.errors import GlassnetError
 from glassnet.modelfile import load
+from glassnet.runs import RunsDatabase
 from glassnet.training import train
 
 pytestmark = pytest.mark.timeout(120)
@@ -160,6 +162,76 @@ def test_sigkill_of_glassnet_train_keeps_the_old_model_or_writes_the_new(tmp_pat
         if "new" in outcomes:
             old = network  # the next kill must leave this one or a newer one
     assert outcomes  # every kill left a model that loads and passes its checksum
+
+
+# ---------------------------------------------------------------------- killed trainings
+KILL_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "kill_training.py"
+
+
+def test_sigkills_of_glassnet_train_at_random_moments_lose_no_result():
+    """A short run of scripts/kill_training.py (100 kills in docs/reliability.md): every
+    kill followed by what a user would do (nothing, or --resume) leaves the run's model,
+    bit for bit, recorded; no row without a model, no temporary file left."""
+    result = subprocess.run([sys.executable, str(KILL_SCRIPT), "--kills", "8", "--seed", "1"],
+                            capture_output=True, text=True, timeout=100)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "results lost: 0\n" in result.stdout and "RESULT: every promise held" in result.stdout
+
+
+PAUSED_TRAIN = """
+import sys, time
+from glassnet import cli, runs
+where = sys.argv[1]
+
+def pause(*args, **kwargs):
+    print("paused", flush=True)
+    time.sleep(120)
+
+if where == "before the save":  # the last checkpoint is written; the model is not saved
+    runs.save_and_record = pause
+else:  # the model is saved; the run is not recorded
+    record = runs.RunsDatabase.record_run
+    runs.RunsDatabase.record_run = lambda self, *a, **k: (
+        pause() if k.get("model_path") else record(self, *a, **k))
+cli.main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize("where", ["before the save", "before the record"])
+def test_a_kill_after_the_last_checkpoint_loses_nothing(tmp_path, where):
+    """The moments issue 17 found: killed there, --resume gives the model and records it."""
+    common = ["train", "--hidden", "8", "--epochs", "4", "--checkpoint-every", "1", "--quiet"]
+    unbroken = subprocess.run(
+        [sys.executable, "-m", "glassnet", *common, "--db", str(tmp_path / "unbroken.db")],
+        capture_output=True, text=True, timeout=100)
+    assert unbroken.returncode == 0, unbroken.stderr
+    expected = load(tmp_path / "model-unbroken-1.npz").parameters()
+
+    folder = tmp_path / "killed"
+    folder.mkdir()
+    db, checkpoint = folder / "glassnet.db", folder / "run.ckpt"
+    process = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_TRAIN, where, *common, "--db", str(db),
+         "--checkpoint", str(checkpoint)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "paused"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+        process.stdout.close()
+    assert load_checkpoint(checkpoint).epoch == 4
+    with RunsDatabase(db) as database:
+        assert database.count_runs() == 0  # never a row without its model
+    assert (folder / "model-1.npz").exists() == (where == "before the record")
+
+    resumed = subprocess.run(
+        [sys.executable, "-m", "glassnet", "train", "--resume", str(checkpoint), "--db", str(db),
+         "--quiet"], capture_output=True, text=True, timeout=100)
+    assert resumed.returncode == 0, resumed.stderr
+    with RunsDatabase(db) as database:
+        (run,) = database.list_runs()
+    assert same_bits(load(run["model_path"]).parameters(), expected)
+    assert temporary_files(folder) == []
 
 
 # ---------------------------------------------------------------------- a full disk
