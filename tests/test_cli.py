@@ -622,6 +622,14 @@ def test_train_refuses_to_write_over_a_device_before_training(tmp_path, flag):
     assert not (tmp_path / "m.npz").exists()
 
 
+@pytest.mark.parametrize("flag", ["--out", "--checkpoint"])
+def test_train_refuses_a_looping_symlink_in_one_line(tmp_path, flag):
+    loop = tmp_path / "loop.npz"
+    loop.symlink_to(loop)
+    result = invoke("train", "--epochs", "1", "--db", tmp_path / "g.db", flag, loop)
+    assert_one_error(result, 1, "symbolic link loops")
+
+
 def test_train_writes_through_a_symlink_and_keeps_it(tmp_path):
     real = tmp_path / "real.npz"
     glassnet.Network([64, 4, 10]).save(real)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -702,11 +703,12 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             "a model is saved as .npz; for a JSON copy use glassnet export MODEL --json OUT",
             param_hint="'--out'",
         )
-    refuse_same_file(("--out", out), ("--db", db), ("--checkpoint", checkpoint_path))
     # Before the training, not after it: a path glassnet will not write over fails now.
-    for what, path in (("model file", out), ("runs database", db)):
+    for what, path in (("model file", out), ("runs database", db),
+                       ("checkpoint", checkpoint_path)):
         if path is not None:
             writable_target(path, what=what)
+    refuse_same_file(("--out", out), ("--db", db), ("--checkpoint", checkpoint_path))
     settings, resume, checkpointer = checkpoint_plan(
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )
@@ -793,7 +795,7 @@ def refuse_same_file(*named: tuple[str, Path | None]) -> None:
     for flag, path in named:
         if path is None:
             continue
-        key = path.resolve()
+        key = Path(os.path.realpath(path))  # a link's target; a looping link is itself
         if key in seen:
             raise click.BadParameter(
                 f"{path} is also the {seen[key]} file; give each its own file",
