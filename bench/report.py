@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from glassnet import atomicfile
 
 TARGETS_NOTE = (
     "Targets come from issue 7. They are shown here, never asserted in tests. "
@@ -42,17 +42,11 @@ def verdict(met: bool | None) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
+    """Write the report as glassnet writes every file (``glassnet.atomicfile``): whole or not
+    at all, and never over a device, a folder or a read-only file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".benchmarks-", suffix=".md")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomicfile.write_atomically(path, lambda handle: handle.write(text.encode("utf-8")),
+                                what="benchmark report")
 
 
 def render(results: dict[str, Any]) -> str:
