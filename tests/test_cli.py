@@ -23,6 +23,7 @@ from glassnet.experiment import RunSettings
 from glassnet.modelfile import load_any, read_metadata
 from glassnet.runs import RunsDatabase
 from glassnet.training import History
+from test_atomicfile import character_device
 
 
 def invoke(*args: str, input: str | None = None):
@@ -588,20 +589,6 @@ def test_shade_rows():
 
 
 # ---------------------------------------------------------------------- output paths
-def device_node(path):
-    """A character device like /dev/null, made inside the test's folder (CI runs as root)."""
-    import os
-    import stat
-
-    try:
-        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
-    except PermissionError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("making a device node needs root")
-    return path
-
-
 def is_device(path) -> bool:
     import os
     import stat
@@ -611,7 +598,7 @@ def is_device(path) -> bool:
 
 @pytest.mark.parametrize("flag", ["--out", "--checkpoint", "--db"])
 def test_train_refuses_to_write_over_a_device_before_training(tmp_path, flag):
-    node = device_node(tmp_path / "node")
+    node = character_device(tmp_path / "node")
     paths = {"--out": tmp_path / "m.npz", "--checkpoint": tmp_path / "m.ckpt",
              "--db": tmp_path / "runs.db", flag: node}
     result = invoke("train", "--hidden", "4", "--epochs", "1", "-q",
@@ -641,9 +628,9 @@ def test_train_writes_through_a_symlink_and_keeps_it(tmp_path):
 
 
 def test_export_and_plot_refuse_a_device(trained, tmp_path):
-    node = device_node(tmp_path / "node.json")
+    node = character_device(tmp_path / "node.json")
     assert_one_error(invoke("export", trained["model"], "--json", node), 1, "character device")
-    picture = device_node(tmp_path / "node.png")
+    picture = character_device(tmp_path / "node.png")
     assert_one_error(invoke("plot", "sigmoid", "-o", picture), 1, "character device")
     assert is_device(node) and is_device(picture)
 
