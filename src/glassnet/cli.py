@@ -715,6 +715,11 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     data = load_dataset(settings.data)  # a wrong --data fails before anything is printed
     if resume is not None and not quiet:
         click.echo(f"resuming from {resume_path}: {describe_checkpoint(resume)}")
+        from .training import nothing_left_to_train
+
+        if nothing_left_to_train(resume.state, settings.epochs):
+            click.echo("that training had finished: nothing is left to train, so its network is "
+                       "saved and recorded as it was")
     if not quiet:
         click.echo(
             f"training on {settings.data}: hidden {format_hidden(settings.hidden)}, "

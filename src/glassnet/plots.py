@@ -682,8 +682,9 @@ def check_figure_path(path: str | os.PathLike[str]) -> Path:
     """``path`` if ``save_figure`` can write a picture there, else ConfigError.
 
     For callers that draw only after long work (a sweep): check before it starts.
-    What is already at ``path`` must be a file glassnet may replace (an
-    ``OutputPathError``, a ConfigError, otherwise; see ``atomicfile.writable_target``).
+    Whatever is already at ``path`` must be a file glassnet may replace; if it is not
+    (a device, a folder, a read-only file), the ConfigError is an ``OutputPathError``
+    (see ``atomicfile.writable_target``).
     """
     destination = Path(path)
     if destination.suffix.lower() not in FIGURE_FORMATS:

@@ -338,7 +338,7 @@ def train(
     first_epoch = 1
     if resume is not None:
         history = _restore(resume, history, network, optimizer, rng)
-        first_epoch = epochs + 1 if history.stop_reason == "early_stopping" else resume.epoch + 1
+        first_epoch = epochs + 1 if nothing_left_to_train(resume, epochs) else resume.epoch + 1
         best_loss, epochs_without_improvement = resume.best_loss, resume.epochs_without_improvement
         best_parameters = _copies(resume.best_parameters)
         averaged, averaged_epochs = _copies(resume.averaged), resume.averaged_epochs
@@ -455,6 +455,15 @@ def train(
         network.set_parameters(averaged)
     history.averaged_epochs = averaged_epochs
     return history
+
+
+def nothing_left_to_train(state: TrainingState, epochs: int) -> bool:
+    """Whether resuming ``state`` for ``epochs`` epochs only gives back its finished network.
+
+    True when the state is of a training that early stopping ended, or that has done
+    exactly ``epochs`` (more done than asked is refused by ``train``).
+    """
+    return state.history.stop_reason == "early_stopping" or state.epoch == epochs
 
 
 def _copies(arrays: list[np.ndarray] | None) -> list[np.ndarray] | None:
