@@ -23,7 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glassnet import modelfile
-from glassnet.errors import ConfigError, DataError, GlassnetError, ModelFormatError
+from glassnet.errors import (
+    ConfigError,
+    DataError,
+    GlassnetError,
+    ModelFormatError,
+    OutputPathError,
+)
 from glassnet.network import Network
 
 # ---------------------------------------------------------------------- helpers
@@ -659,7 +665,7 @@ def test_a_failure_inside_the_writer_removes_the_temporary_file(
 def test_writing_into_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(GlassnetError, match="could not write model file"):
         modelfile.save(make_network(), tmp_path / "no" / "such" / "model.npz")
-    with pytest.raises(GlassnetError, match="could not write model file"):
+    with pytest.raises(OutputPathError, match="will not write model file over .*it is a folder"):
         modelfile.save(make_network(), tmp_path)  # a directory is in the way
 
 
