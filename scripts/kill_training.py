@@ -15,7 +15,7 @@ is left in the folder; it counts the model files the database does not list (the
 fell in the instant between the model's rename and the run's commit).
 
     python scripts/kill_training.py                 # 100 kills (docs/reliability.md)
-    python scripts/kill_training.py --kills 8       # what tests/test_crash_safety.py runs
+    python scripts/kill_training.py --kills 6       # what tests/test_crash_safety.py runs
 
 Exit status 0 when no result was lost and every check held, 1 otherwise. Everything
 happens in a temporary folder, which is removed at the end.
