@@ -100,9 +100,9 @@ def test_a_living_writers_temporary_file_is_left_alone(tmp_path):
     fcntl = pytest.importorskip("fcntl", reason="needs fcntl.flock (POSIX)")
 
     path = tmp_path / "model.npz"
-    busy = tmp_path / ".model.npz.0123456789ab.tmp"
+    busy = tmp_path / ".model.npz.glassnet-0123456789ab.tmp"
     busy.write_bytes(b"half a model")
-    other = tmp_path / ".other.npz.0123456789ab.tmp"  # another target's: not ours to touch
+    other = tmp_path / ".other.npz.0123456789ab.tmp"  # not a name of ours: never touched
     other.write_bytes(b"x")
     with open(busy, "rb") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # as a writer in another process would

@@ -50,9 +50,7 @@ try:  # POSIX only; elsewhere abandoned temporary files are simply left (hidden,
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-#: The name of a temporary file of ours: ``.NAME.glassnet-<12 hex digits>.tmp``. (The
-#: older ``.NAME.<12 hex digits>.tmp`` is recognised too, for files left by an older
-#: glassnet, but only next to the very target being written.)
+#: The name of a temporary file of ours: ``.NAME.glassnet-<12 hex digits>.tmp``.
 TEMPORARY_NAME = re.compile(r"\..+\.glassnet-[0-9a-f]{12}\.tmp")
 
 #: What ``writable_target`` calls each kind of file it refuses.
@@ -236,20 +234,18 @@ def _permissions(path: Path) -> int | None:
 def remove_abandoned(target: str | os.PathLike[str]) -> None:
     """Remove temporary files left in ``target``'s folder by writers that died (best effort).
 
-    A temporary file of ours (``TEMPORARY_NAME``, or an older glassnet's name for
-    ``target`` itself) whose lock can be taken has no living writer: a writer holds
-    the lock from just after creating the file until it has renamed it (see ``_lock``
-    for that instant). Files of any other name are never touched. Only on systems with
-    ``fcntl.flock`` (Linux, macOS).
+    A temporary file of ours (``TEMPORARY_NAME``) whose lock can be taken has no
+    living writer: a writer holds the lock from just after creating the file until it
+    has renamed it (see ``_lock`` for that instant). Files of any other name are never
+    touched. Only on systems with ``fcntl.flock`` (Linux, macOS).
     """
     if fcntl is None:
         return
     target = Path(target)
-    older_name = re.compile(re.escape(f".{target.name}.") + r"[0-9a-f]{12}\.tmp")
     try:
         candidates = [
             entry.path for entry in os.scandir(target.parent)
-            if TEMPORARY_NAME.fullmatch(entry.name) or older_name.fullmatch(entry.name)
+            if TEMPORARY_NAME.fullmatch(entry.name)
         ]
     except OSError:
         return
