@@ -1705,14 +1705,11 @@ def explore(model: Path | None, port: int, host: str, allow_remote: bool, db: Pa
     live; follow one weight's slope downhill; and set the 0-vs-1 weights by hand.
     Without MODEL it first trains a small network (a few seconds).
     """
-    try:
-        from .web.app import create_app, default_network, find_free_port, serve
-        from .web.security import is_loopback
-    except ImportError as error:
-        raise click.ClickException(
-            f"the explorer needs starlette and uvicorn ({error.name} is missing): "
-            "pip install 'glassnet[web]'"
-        ) from None
+    from .extras import require_all
+
+    require_all("web")
+    from .web.app import create_app, default_network, find_free_port, serve
+    from .web.security import is_loopback
     if not is_loopback(host):
         if not allow_remote:
             raise click.UsageError(
@@ -1905,8 +1902,10 @@ def sweep_command(
     By default the runs share this machine's cores (joblib, --jobs). Press Ctrl-C
     to stop: every finished run is kept, and --resume trains only the rest.
     """
+    from .extras import require_extra
     from .sweeps import SweepIncomplete, settings_label, sweep
 
+    require_extra("cluster", "joblib" if scheduler is None else "distributed")  # before any output
     grid = sweep_grid_from_options(**options)
     seeds = sweep_seeds(n_seeds, options.get("seed"))
     if resume_id is not None and (grid or n_seeds is not None or options.get("seed")):

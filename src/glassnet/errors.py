@@ -45,6 +45,13 @@ class RunsDatabaseError(GlassnetError):
     """The runs database cannot be opened, read or written."""
 
 
+class MissingExtraError(GlassnetError, ImportError):
+    """A window needs an optional part of glassnet (an extra) that is not installed.
+
+    The message says which extra and how to install it (``glassnet.extras``).
+    """
+
+
 __all__ = [
     "GlassnetError",
     "DataError",
@@ -53,4 +60,5 @@ __all__ = [
     "ModelFormatError",
     "TrainingDiverged",
     "RunsDatabaseError",
+    "MissingExtraError",
 ]

@@ -29,7 +29,7 @@ its seed fixes the test split, the starting weights and the shuffling, and each
 worker uses one BLAS thread, so joblib and Dask give bit-for-bit the same weights
 (the fingerprints prove it).
 
-joblib and Dask are the ``cluster`` extra (``pip install 'glassnet[cluster]'``) and
+joblib and Dask are the ``cluster`` extra (``make run`` installs it) and
 are imported only when a sweep runs.
 """
 
@@ -496,15 +496,9 @@ def _sample_std(values: Sequence[float]) -> float | None:
 
 # ====================================================================== where runs train
 def _import_cluster_library(name: str) -> Any:
-    import importlib
+    from .extras import require_extra
 
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        raise SweepError(
-            f"sweeps need {name.split('.')[0]}, which is not installed; install the cluster "
-            "extra: pip install 'glassnet[cluster]'"
-        ) from None
+    return require_extra("cluster", name)
 
 
 def run_with_joblib(

@@ -1,0 +1,74 @@
+"""A missing extra is one clear message that says how to install it, in every window."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from glassnet.cli import main
+from glassnet.errors import GlassnetError, MissingExtraError
+from glassnet.extras import EXTRAS, install_hint, require_extra
+
+
+def hide(monkeypatch, *modules: str, reimport: tuple[str, ...] = ()) -> None:
+    """Make ``import NAME`` fail for each module, as if it were not installed.
+
+    The ``reimport`` modules (glassnet's own) are forgotten, so that they are imported
+    again, without the hidden ones.
+    """
+    for name in (*modules, *reimport):
+        for loaded in [key for key in sys.modules if key == name or key.startswith(name + ".")]:
+            monkeypatch.delitem(sys.modules, loaded)
+    for name in modules:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+@pytest.mark.parametrize("extra", sorted(EXTRAS))
+def test_a_missing_extra_names_itself_and_how_to_install_it(monkeypatch, extra):
+    who_needs, modules = EXTRAS[extra]
+    hide(monkeypatch, modules[0])
+    with pytest.raises(MissingExtraError) as caught:
+        require_extra(extra)
+    message = str(caught.value)
+    assert message.startswith(f"{who_needs} the '{extra}' extra ({modules[0]} is not installed)")
+    assert "make run" in message  # a source checkout
+    assert f".venv/bin/pip install -e '.[{extra}]'" in message
+    assert f"pip install 'glassnet[{extra}]'" in message  # an installed wheel
+    assert isinstance(caught.value, ImportError) and isinstance(caught.value, GlassnetError)
+
+
+def test_an_installed_extra_is_simply_imported():
+    assert require_extra("sklearn") is importlib.import_module("sklearn")
+
+
+def test_the_estimator_without_scikit_learn_says_how_to_install_it(monkeypatch):
+    hide(monkeypatch, "sklearn", reimport=("glassnet.estimator",))
+    import glassnet
+
+    with pytest.raises(MissingExtraError, match=r"the scikit-learn estimator needs the 'sklearn'"):
+        glassnet.GlassnetClassifier  # noqa: B018 - the lazy import is what is tested
+
+
+def test_explore_without_the_web_extra_is_one_line_and_exit_1(monkeypatch):
+    hide(monkeypatch, "uvicorn", reimport=("glassnet.web",))
+    result = CliRunner().invoke(main, ["explore"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: the explorer needs the 'web' extra (uvicorn is not installed): "
+        f"{install_hint('web')}"
+    ]
+
+
+def test_sweep_without_the_cluster_extra_is_one_line_and_exit_1(monkeypatch, tmp_path):
+    hide(monkeypatch, "joblib")
+    result = CliRunner().invoke(main, ["sweep", "--hidden", "8", "--seeds", "1", "--epochs", "1",
+                                       "--db", str(tmp_path / "runs.db")])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: sweeps need the 'cluster' extra (joblib is not installed): "
+        f"{install_hint('cluster')}"
+    ]
+
