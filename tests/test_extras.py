@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import socket
 import sys
 
 import pytest
 from click.testing import CliRunner
 
-from glassnet.cli import main
+from glassnet.cli import check_port_free, main
 from glassnet.errors import GlassnetError, MissingExtraError
 from glassnet.extras import EXTRAS, install_hint, require_extra
 
@@ -72,3 +73,28 @@ def test_sweep_without_the_cluster_extra_is_one_line_and_exit_1(monkeypatch, tmp
         f"{install_hint('cluster')}"
     ]
 
+
+def test_the_port_probe_accepts_a_port_whose_connections_linger_in_time_wait():
+    """Restarting the explorer on the same port within a minute works (SO_REUSEADDR)."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        port = server.getsockname()[1]
+        server.listen()
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = server.accept()
+        accepted.close()  # the server side closes first: its end waits in TIME_WAIT
+        client.close()
+    with socket.socket() as plain, pytest.raises(OSError):
+        plain.bind(("127.0.0.1", port))  # what the old probe did: "Address already in use"
+    check_port_free("127.0.0.1", port)  # no error
+
+
+def test_the_port_probe_still_refuses_a_port_in_use():
+    import click
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        with pytest.raises(click.ClickException, match="choose another port"):
+            check_port_free("127.0.0.1", server.getsockname()[1])
