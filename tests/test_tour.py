@@ -300,3 +300,15 @@ def test_save_figures_writes_each_picture_of_a_step(tmp_path, steps):
     written = tour.save_figures(steps[4], tmp_path / "new" / "folder")
     assert [path.name for path in written] == ["step-4-two-output-weights.png"]
     assert written[0].read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_tour_keeps_its_runs_apart_from_the_users_by_default(tmp_path, monkeypatch):
+    """Step 9 records in runs/tour.db, so runs/glassnet.db's numbering stays the user's."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("--step", 9)
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "runs" / "glassnet.db").exists()
+    with RunsDatabase(tmp_path / "runs" / "tour.db") as database:
+        assert [run["source"] for run in database.list_runs()] == ["tour"] * 4
+    assert "Recorded in the runs database runs/tour.db" in result.output
+    assert "glassnet runs compare 1 2 3 4 --db runs/tour.db" in result.output

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .defaults import DEFAULT_DATABASE_PATH, DEFAULT_LEARNING_RATES, db_hint
+from .defaults import DEFAULT_DATABASE_PATH, DEFAULT_LEARNING_RATES, TOUR_DATABASE_PATH, db_hint
 from .errors import ConfigError, DataError, GlassnetError, RunsDatabaseError, TrainingDiverged
 from .settings import RunSettings, format_hidden, parse_hidden
 
@@ -2010,8 +2010,9 @@ def _stdin_is_terminal() -> bool:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Save each step's pictures as PNG files in this folder.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_DATABASE_PATH, show_default=True,
-              help="The runs database step 9 records its runs in.")  # fmt: skip
+              default=TOUR_DATABASE_PATH, show_default=True,
+              help="The runs database step 9 records its runs in (the tour's own, so "
+                   "your runs/glassnet.db is left alone).")  # fmt: skip
 def tour(step_number: int | None, run_all: bool, out: Path | None, db: Path) -> None:
     """How a neural network works, in nine steps of running code.
 

@@ -29,6 +29,9 @@ DEFAULT_LEARNING_RATES = {"sgd": DEFAULT_LEARNING_RATE, "adam": 0.002, "slope_de
 
 #: Where ``glassnet train`` records its runs unless told otherwise (``--db``).
 DEFAULT_DATABASE_PATH = Path("runs") / "glassnet.db"
+#: The tour records its step-9 runs apart, so that it never adds runs to (and shifts
+#: the numbers of) the runs a user made with ``glassnet train``.
+TOUR_DATABASE_PATH = Path("runs") / "tour.db"
 
 
 def db_hint(path: str | os.PathLike[str] | None) -> str:
@@ -45,4 +48,5 @@ def db_hint(path: str | os.PathLike[str] | None) -> str:
 
 __all__ = ["DEFAULT_EPOCHS", "DEFAULT_BATCH_SIZE", "DEFAULT_PATIENCE", "DEFAULT_LEARNING_RATE",
            "DEFAULT_MOMENTUM", "DEFAULT_INPUT_NOISE", "DEFAULT_AVERAGE_FROM",
-           "DEFAULT_LEARNING_RATES", "DEFAULT_DATABASE_PATH", "db_hint"]
+           "DEFAULT_LEARNING_RATES", "DEFAULT_DATABASE_PATH", "TOUR_DATABASE_PATH",
+           "db_hint"]
