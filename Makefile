@@ -1,18 +1,22 @@
 # The two commands that do everything on a fresh machine:
-#   make run    create .venv, install glassnet, train on the built-in digits, print test accuracy
-#   make test   create .venv, install with dev extras and what the tests need, run every test
+#   make run      create .venv, install glassnet with every window (explorer, scikit-learn,
+#                 sweeps), train on the built-in digits, print the test accuracy and what next
+#   make test     create .venv, install with dev extras and what the tests need, run every test
+# and one more:
+#   make explore  the web explorer on http://127.0.0.1:8000/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean system-deps
+.PHONY: run explore test lint bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# What a user's first session needs: the explorer, the estimator and sweeps.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[web,sklearn,cluster]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
@@ -25,6 +29,15 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/glassnet train
+	@echo
+	@echo "Next, from this folder (or run 'source $(BIN)/activate' once, then type just 'glassnet ...'):"
+	@echo "  $(BIN)/glassnet predict runs/model-1.npz examples/digit-7.png --show"
+	@echo "  $(BIN)/glassnet tour          how a neural network works, in nine steps"
+	@echo "  make explore                      the web explorer: draw a digit, watch every neuron"
+	@echo "  $(BIN)/glassnet --help        every command"
+
+explore: $(VENV)/.installed
+	$(BIN)/glassnet explore
 
 # Debian packages the browser tests need (chromium); installs them when run as root.
 system-deps:
