@@ -101,7 +101,7 @@ def write_model(
 ) -> Path:
     """A model file built by hand (optionally with the checksum made to match)."""
     if fix_checksum:
-        meta = {**meta, "sha256": modelfile.array_checksum(arrays)}
+        meta = {**meta, "sha256": modelfile.model_checksum(arrays, meta)}
     members = {"meta.npy": meta_npy(meta)}
     for name, array in zip(modelfile.array_names(len(arrays) // 2), arrays, strict=True):
         members[f"{name}.npy"] = npy_bytes(array)
@@ -177,11 +177,11 @@ def test_plain_numpy_can_open_it(tmp_path: Path) -> None:
         np.testing.assert_array_equal(archive["b1"], network.layers[1].b)
         meta = json.loads(str(archive["meta"]))
     assert meta["format"] == "glassnet-model"
-    assert meta["format_version"] == 1
+    assert meta["format_version"] == 2
     assert meta["sizes"] == [64, 16, 10]
     assert meta["input"]["shape"] == [8, 8]
     assert meta["training"] == {"epochs": 5}
-    assert meta["sha256"] == modelfile.array_checksum(network.parameters())
+    assert meta["sha256"] == modelfile.model_checksum(network.parameters(), meta)
     assert meta == modelfile.read_metadata(path)
 
 
@@ -361,7 +361,8 @@ def test_duplicate_member_names_are_refused(tmp_path: Path) -> None:
         ({"output": "softmax2"}, "unknown output"),
         ({"activation": "softmax"}, "hidden"),
         ({"format": "keras"}, "not a glassnet model file"),
-        ({"format_version": 2}, "newer glassnet"),
+        ({"format_version": 3}, "newer glassnet"),
+        ({"format_version": 1}, "earlier glassnet"),
         ({"format_version": True}, "format_version"),
         ({"dtype": "float16"}, "dtype"),
         ({"sizes": [64, 16.0, 10]}, "sizes"),
@@ -767,7 +768,7 @@ def test_json_float32_overflow_is_refused_quietly(tmp_path: Path) -> None:
     document["layers"][0]["biases"][0] = 1e300  # fine as float64, inf as float32
     arrays = network.get_parameters()
     arrays[1][0] = np.inf
-    document["sha256"] = modelfile.array_checksum(arrays)  # so only the finite check can object
+    document["sha256"] = modelfile.model_checksum(arrays, document)  # only the finite check objects
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # and no RuntimeWarning about the overflowing cast
         rejects_json(write_json(tmp_path, document), "b0", "NaN or infinite")
@@ -786,3 +787,39 @@ def test_json_export_of_string_labels_with_unicode(tmp_path: Path) -> None:
     loaded = modelfile.load_json(modelfile.export_json(network, tmp_path / "u.json"))
     assert loaded.classes.tolist() == ["ünï", "☃"]
     assert same_bits(loaded, network)
+
+
+# ---------------------------------------------------------------------- settings in the checksum
+@pytest.mark.parametrize(("field", "edit"), [
+    ("activation", lambda meta: "sigmoid" if meta["activation"] != "sigmoid" else "tanh"),
+    ("output", lambda meta: "sigmoid" if meta["output"] != "sigmoid" else "softmax"),
+    ("classes", lambda meta: list(reversed(meta["classes"]))),  # 93.1% -> 0.7% when it loaded
+    ("classes", lambda meta: [label + 10 for label in meta["classes"]]),
+    ("input", lambda meta: {**meta["input"], "scaling": "0..255"}),
+    ("input", lambda meta: {**meta["input"], "shape": [4, 16]}),
+])
+def test_an_edited_setting_that_changes_predictions_is_detected(tmp_path, field, edit):
+    meta, arrays = saved_parts(tmp_path)
+    edited = {**meta, field: edit(meta)}  # the old checksum kept, as an editor would
+    rejects(write_model(tmp_path / "edited.npz", edited, arrays, fix_checksum=False),
+            "checksum mismatch")
+
+
+def test_the_prediction_fields_are_all_the_settings_that_change_predictions():
+    described_only = {"format", "format_version", "training", "glassnet_version", "sha256"}
+    assert set(modelfile.PREDICTION_FIELDS) == modelfile._METADATA_KEYS - described_only
+
+
+def test_what_only_describes_the_training_may_be_edited(tmp_path):
+    meta, arrays = saved_parts(tmp_path)
+    edited = {**meta, "training": {"note": "edited"}, "glassnet_version": "0.0.9"}
+    path = write_model(tmp_path / "edited.npz", edited, arrays, fix_checksum=False)
+    np.testing.assert_array_equal(modelfile.load(path).layers[0].W, arrays[0])
+
+
+def test_a_version_1_file_is_refused_since_its_settings_were_unprotected(tmp_path):
+    meta, arrays = saved_parts(tmp_path)
+    old = {**meta, "format_version": 1, "activation": "sigmoid",
+           "sha256": modelfile.array_checksum(arrays)}  # version 1: arrays only
+    rejects(write_model(tmp_path / "v1.npz", old, arrays, fix_checksum=False),
+            "earlier glassnet (format version 1", "train the model again")

@@ -66,7 +66,13 @@ from .network import Network
 #: The ``format`` value every glassnet model file carries.
 FORMAT_NAME = "glassnet-model"
 #: The version of the layout described here; a reader refuses versions it does not know.
-FORMAT_VERSION = 1
+#: Version 2's checksum covers the settings that change predictions too (version 1's
+#: covered only the arrays, so an edited activation or class list went unnoticed).
+FORMAT_VERSION = 2
+
+#: The metadata fields that change what the network predicts: the checksum covers them.
+#: (``training`` and ``glassnet_version`` only describe how the model was made.)
+PREDICTION_FIELDS = ("sizes", "activation", "output", "dtype", "classes", "input")
 
 #: How the pixels of a 64-input (8x8 digits) network are scaled; recorded in ``input``.
 DIGITS_SCALING = "ink counts 0..16 divided by 16, 0 = white, 1 = black"
@@ -130,16 +136,13 @@ def array_names(n_layers: int) -> list[str]:
 def array_checksum(arrays: Sequence[Array]) -> str:
     """The SHA-256 fingerprint of a network's parameter arrays, as 64 hex digits.
 
-    The zip format already keeps a CRC-32 per member, which catches a flipped bit on
-    a disk. The SHA-256 answers a different question: "are these exactly the
-    numbers that were saved?", even if someone rewrote the archive. It covers the
-    numbers *and* what they mean (name, dtype, shape), so a file whose arrays were
-    swapped, reshaped or re-typed does not pass.
-
-    Precisely: for each array, in the order ``W0, b0, W1, b1, ...``, the hash is fed
-    the ASCII line ``"{name}\\n{dtype.str}\\n{shape}\\n"`` (``dtype.str`` such as
-    ``<f8``; ``shape`` as the sizes joined by commas, e.g. ``64,32`` or ``32``), then
-    the array's bytes in C order (``array.tobytes()``).
+    It covers the numbers *and* what they mean (name, dtype, shape), so arrays that
+    were swapped, reshaped or re-typed do not match. Precisely: for each array, in the
+    order ``W0, b0, W1, b1, ...``, the hash is fed the ASCII line
+    ``"{name}\\n{dtype.str}\\n{shape}\\n"`` (``dtype.str`` such as ``<f8``; ``shape``
+    as the sizes joined by commas, e.g. ``64,32`` or ``32``), then the array's bytes in
+    C order (``array.tobytes()``). Sweeps record it as a run's weight fingerprint; a
+    model file's checksum is ``model_checksum``, which begins the same way.
 
     Parameters
     ----------
@@ -151,16 +154,50 @@ def array_checksum(arrays: Sequence[Array]) -> str:
     str
         The lowercase hexadecimal SHA-256 digest.
     """
+    return _hash_arrays(arrays).hexdigest()
+
+
+def model_checksum(arrays: Sequence[Array], meta: dict[str, Any]) -> str:
+    """The SHA-256 a model file carries: its arrays and every setting that changes predictions.
+
+    The zip format already keeps a CRC-32 per member, which catches a flipped bit on
+    a disk. The SHA-256 answers a different question: "is this exactly the network
+    that was saved?", even if someone rewrote the archive or edited its JSON. A
+    network is its numbers *and* what they mean: the same weights with ``relu``
+    edited to ``sigmoid``, or the class labels reversed, predict something else. So
+    after the arrays (fed as in ``array_checksum``) the hash is fed ``b"settings\\n"``
+    and the ``PREDICTION_FIELDS`` of ``meta`` as compact JSON with sorted keys, in
+    ASCII (``json.dumps(fields, sort_keys=True, separators=(",", ":"))``).
+
+    Parameters
+    ----------
+    arrays : sequence of ndarray
+        ``[W0, b0, W1, b1, ...]``, as stored.
+    meta : dict
+        The metadata; only its ``PREDICTION_FIELDS`` are read.
+
+    Returns
+    -------
+    str
+        The lowercase hexadecimal SHA-256 digest.
+    """
+    digest = _hash_arrays(arrays)
+    fields = {name: meta.get(name) for name in PREDICTION_FIELDS}
+    digest.update(b"settings\n")
+    digest.update(json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("ascii"))
+    return digest.hexdigest()
+
+
+def _hash_arrays(arrays: Sequence[Array]) -> Any:
     digest = hashlib.sha256()
     for name, array in zip(array_names(len(arrays) // 2), arrays, strict=True):
         array = np.ascontiguousarray(array)
         shape = ",".join(str(size) for size in array.shape)
         digest.update(f"{name}\n{array.dtype.str}\n{shape}\n".encode("ascii"))
         digest.update(array.tobytes(order="C"))
-    return digest.hexdigest()
+    return digest
 
 
-# ====================================================================== saving
 def save(
     network: Network, path: str | os.PathLike[str], *, training: dict[str, Any] | None = None
 ) -> Path:
@@ -303,8 +340,8 @@ def _network_metadata(
         },
         "training": training,
         "glassnet_version": _glassnet_version(),
-        "sha256": array_checksum(arrays),
     }
+    meta["sha256"] = model_checksum(arrays, meta)
     # Never write a file that load() would refuse.
     try:
         return _check_metadata(meta)
@@ -501,10 +538,10 @@ def _check_regular_file(path: Path, what: str) -> int:
 
 def _build(meta: dict[str, Any], arrays: list[Array]) -> Network:
     """Verify the numbers, then (and only then) build the network around them."""
-    if array_checksum(arrays) != meta["sha256"]:
+    if model_checksum(arrays, meta) != meta["sha256"]:
         raise ModelFormatError(
-            "model file is corrupt: checksum mismatch (the weights are not the ones that "
-            "were saved)"
+            "model file is corrupt: checksum mismatch (the weights or the settings that "
+            "change predictions are not the ones that were saved)"
         )
     for name, array in zip(array_names(len(arrays) // 2), arrays, strict=True):
         if not np.isfinite(array).all():
@@ -832,6 +869,14 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
             f"written by a newer glassnet (format version {version}); this glassnet reads "
             f"version {FORMAT_VERSION}: upgrade glassnet"
         )
+    if version < FORMAT_VERSION:
+        # Loading version 1 would let anyone edit a file's settings undetected: they
+        # could simply write "format_version": 1. Train the network again instead.
+        raise ModelFormatError(
+            f"written by an earlier glassnet (format version {version}, whose checksum "
+            f"did not cover the settings); this glassnet reads version {FORMAT_VERSION} "
+            "only: train the model again"
+        )
     missing = sorted(_METADATA_KEYS - meta.keys())
     unknown = sorted(meta.keys() - _METADATA_KEYS)
     if missing or unknown:
@@ -926,6 +971,8 @@ def _short(value: Any) -> str:
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "PREDICTION_FIELDS",
+    "model_checksum",
     "MAX_ARRAY_ELEMENTS",
     "MAX_JSON_BYTES",
     "MAX_META_BYTES",
