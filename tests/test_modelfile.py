@@ -823,3 +823,42 @@ def test_a_version_1_file_is_refused_since_its_settings_were_unprotected(tmp_pat
            "sha256": modelfile.array_checksum(arrays)}  # version 1: arrays only
     rejects(write_model(tmp_path / "v1.npz", old, arrays, fix_checksum=False),
             "earlier glassnet (format version 1", "train the model again")
+
+
+# ---------------------------------------------------------------------- memory
+def test_loading_holds_at_most_three_copies_of_the_arrays(tmp_path):
+    """The bound that keeps any file within 512 MiB: three times MAX_TOTAL_BYTES at most."""
+    import tracemalloc
+
+    path = modelfile.save(make_network([64, 1500, 1500, 10]), tmp_path / "large.npz")
+    array_bytes = sum(array.nbytes for array in saved_parts(tmp_path, modelfile.load(path))[1])
+    tracemalloc.start()
+    try:
+        modelfile.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 3.2 * array_bytes, f"peak {peak:,} bytes for {array_bytes:,} bytes of arrays"
+    assert 3.2 * modelfile.MAX_TOTAL_BYTES <= 512 << 20
+
+
+def test_a_small_file_declaring_a_huge_network_is_refused_before_inflating(tmp_path, monkeypatch):
+    """The 523 KB file that declared a 4090-16384-1 network inflated to 1.08 GB first."""
+    import tracemalloc
+
+    network = make_network([64, 4096, 1], output="sigmoid")
+    meta, arrays = saved_parts(tmp_path, network)
+    arrays = [np.zeros_like(array) for array in arrays]  # zeros deflate about 1000:1
+    members = {"meta.npy": meta_npy({**meta, "sha256": modelfile.model_checksum(arrays, meta)})}
+    for name, array in zip(modelfile.array_names(2), arrays, strict=True):
+        members[f"{name}.npy"] = npy_bytes(array)
+    path = write_zip(tmp_path / "bomb.npz", members, compression=zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 20_000
+    monkeypatch.setattr(modelfile, "MAX_TOTAL_BYTES", 1 << 20)  # the 2 MiB of arrays exceed it
+    tracemalloc.start()
+    try:
+        rejects(path, "in total")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20  # nothing was inflated

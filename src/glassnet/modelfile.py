@@ -88,10 +88,15 @@ MAX_NPY_HEADER_BYTES = 10_000
 MAX_LAYER_SIZE = 100_000
 #: Largest number of layers of weights (``len(sizes) - 1``).
 MAX_LAYERS = 100
-#: Largest number of numbers in one array (64 Mi, i.e. 512 MiB of float64).
-MAX_ARRAY_ELEMENTS = 64 << 20
-#: Largest total uncompressed size of all members together.
-MAX_TOTAL_BYTES = 512 << 20
+#: Largest total uncompressed size of all members together (160 MiB: 20 million float64
+#: numbers, a 784-3000-3000-10 network). Loading holds about three times the arrays at
+#: its peak (the numbers read, and the network built around them while its starting
+#: weights are drawn), so no file, however it lies, makes ``load`` take more than
+#: about 480 MiB: within the 512 MiB a model file may cost. Checked on the sizes the
+#: zip directory and the metadata declare, before anything is inflated.
+MAX_TOTAL_BYTES = 160 << 20
+#: Largest number of numbers in one array (40 Mi: all of ``MAX_TOTAL_BYTES`` in float32).
+MAX_ARRAY_ELEMENTS = MAX_TOTAL_BYTES // 4
 #: Largest ratio uncompressed / compressed size for a deflated member. Deflate cannot
 #: do better than about 1032:1, so a member claiming more is lying (a zip bomb).
 MAX_COMPRESSION_RATIO = 1100
@@ -99,6 +104,9 @@ MAX_COMPRESSION_RATIO = 1100
 MAX_JSON_BYTES = 256 << 20
 #: Longest class label / version string accepted in the metadata.
 MAX_LABEL_CHARS = 1000
+
+#: How much of an array member is read at a time.
+_READ_PIECE_BYTES = 1 << 20
 
 _ARRAY_DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
 _METADATA_KEYS = frozenset(
@@ -194,7 +202,7 @@ def _hash_arrays(arrays: Sequence[Array]) -> Any:
         array = np.ascontiguousarray(array)
         shape = ",".join(str(size) for size in array.shape)
         digest.update(f"{name}\n{array.dtype.str}\n{shape}\n".encode("ascii"))
-        digest.update(array.tobytes(order="C"))
+        digest.update(array.reshape(-1).view(np.uint8))  # the bytes of array.tobytes(), uncopied
     return digest
 
 
@@ -659,12 +667,14 @@ def _read_npy_member(
     archive: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     check_header: Callable[[tuple[int, ...], bool, np.dtype], None],
-) -> tuple[bytes, tuple[int, ...], np.dtype]:
+) -> tuple[NDArray[np.uint8], tuple[int, ...], np.dtype]:
     """Read one ``.npy`` member: header first, checked by ``check_header``, then raw bytes.
 
     The data bytes are read only once the header has been approved and its byte
-    count agrees with the size the zip directory declared. They are returned raw:
-    turning them into numbers is ``numpy.frombuffer``, which cannot run code.
+    count agrees with the size the zip directory declared. They are read in pieces
+    into one array of bytes made for them, so that reading costs their size and no
+    more (``member.read()`` of everything would hold a second copy while it joins
+    the pieces). They are returned raw: viewing them as numbers cannot run code.
     """
     name = info.filename
     with archive.open(info) as member:
@@ -684,9 +694,16 @@ def _read_npy_member(
                 f"member {name}: its header announces {n_bytes:,} bytes of numbers but the "
                 f"zip directory says {info.file_size - header_bytes:,}"
             )
-        data = member.read(n_bytes)
+        data = np.empty(n_bytes, dtype=np.uint8)
+        filled = 0
+        while filled < n_bytes:
+            piece = member.read(min(_READ_PIECE_BYTES, n_bytes - filled))
+            if not piece:
+                break
+            data[filled:filled + len(piece)] = np.frombuffer(piece, dtype=np.uint8)
+            filled += len(piece)
         # Reading to the end also makes zipfile compare the member's CRC-32.
-        if len(data) != n_bytes or member.read(1):
+        if filled != n_bytes or member.read(1):
             raise ModelFormatError(f"member {name} is truncated")
     return data, shape, dtype
 
@@ -736,7 +753,7 @@ def _read_array_member(
             )
 
     data, shape, dtype = _read_npy_member(archive, info, check)
-    return np.frombuffer(data, dtype=dtype).reshape(shape)
+    return data.view(dtype).reshape(shape)
 
 
 # ---------------------------------------------------------------------- JSON
