@@ -882,3 +882,14 @@ def test_a_diverged_training_says_nothing_was_saved(tmp_path):
     message = assert_one_error(result, 1, "learning rate", "No model was saved")
     assert "keeps the weights" not in message
     assert not (tmp_path / "m.npz").exists() and not (tmp_path / "g.db").exists()
+
+
+@pytest.mark.parametrize("rate", ["100", "1e9"])
+def test_a_huge_learning_rate_with_the_defaults_is_diverged_not_saved(tmp_path, rate):
+    """It used to train, report 9.7% (an 8 for everything), save and record the run."""
+    result = invoke("train", "--learning-rate", rate, "--quiet", "--db", tmp_path / "g.db",
+                    "--out", tmp_path / "m.npz")
+    message = assert_one_error(result, 1, "Training diverged in epoch",
+                               "try a learning rate of 0.1", "No model was saved")
+    assert "3 to 10 times" not in message
+    assert not (tmp_path / "m.npz").exists() and not (tmp_path / "g.db").exists()

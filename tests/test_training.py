@@ -182,8 +182,8 @@ def test_divergence_raises_and_keeps_finite_weights(digits_split, score_training
                  epochs=20, input_noise=0.0, average_from=None, score_training=score_training,
                  callbacks=[remember])
     # The loss (measured at the end of the epoch) or, unmeasured, the weights themselves.
-    assert re.search(r"(the loss became (inf|nan)|the weights became NaN or infinite) in "
-                     r"epoch \d+", str(caught.value))
+    assert re.search(r"in epoch \d+: (the loss became (inf|nan)|the weights became NaN or "
+                     r"infinite)", str(caught.value))
     assert all(np.isfinite(p).all() for p in net.parameters())
     assert isinstance(caught.value.history, History)
     if started_with:  # a later epoch blew up: its starting weights are back
@@ -200,8 +200,10 @@ def test_ctrl_c_stops_at_a_batch_boundary_and_keeps_the_weights(digits_split):
         if history.epochs == 1:
             threading.Timer(0.0, os.kill, (os.getpid(), signal.SIGINT)).start()
 
-    history = gn.train(net, train_part, epochs=10_000, early_stopping=False,
-                       batch_size=1, callbacks=[interrupt_after_first_epoch])
+    # One image per step takes steps ten times smaller than the default batches need.
+    history = gn.train(net, train_part, epochs=10_000, early_stopping=False, batch_size=1,
+                       optimizer=gn.SGD(0.01, momentum=0.9),
+                       callbacks=[interrupt_after_first_epoch])
     assert history.interrupted
     assert 1 < history.epochs < 10_000
     assert all(np.isfinite(p).all() for p in net.parameters())
@@ -297,3 +299,72 @@ def test_pixel_shifts_refuse_a_dataset_that_is_no_pictures():
         gn.train(gn.Network([16, 2], output="sigmoid"), table, shift_pixels=1)
     assert gn.train(gn.Network([16, 2], output="sigmoid"), (table.X, table.y),
                     epochs=1, shift_pixels=1).epochs == 1  # bare arrays: a 4x4 square
+
+
+# ---------------------------------------------------------------------- runs gone wrong
+@pytest.mark.parametrize(("optimizer", "what", "advice"), [
+    (gn.SGD(learning_rate=100.0), "the loss climbed to", "try a learning rate of 0.1"),
+    (gn.SGD(learning_rate=1e9), "the loss climbed to", "try a learning rate of 0.1"),
+    (gn.SGD(learning_rate=1e300), "NaN or infinite", "try a learning rate of 0.1"),
+    (gn.Adam(learning_rate=5.0), "no better than answering the most common class",
+     "try a learning rate of 0.002"),
+])
+def test_a_run_that_blows_up_or_learns_nothing_is_diverged(digits_split, optimizer, what,
+                                                           advice):
+    train_part, _ = digits_split
+    net = gn.Network([64, 32, 10], seed=0)
+    with pytest.raises(gn.TrainingDiverged) as caught:
+        gn.train(net, train_part, optimizer=optimizer, epochs=30)
+    message = str(caught.value)
+    assert message.startswith("Training diverged in epoch ")
+    assert what in message and advice in message
+    assert caught.value.problem in message  # what the CLI and the explorer show
+    assert all(np.isfinite(p).all() for p in net.parameters())
+
+
+@pytest.mark.parametrize("recipe", [
+    "defaults", "readme tanh", "article", "recommended", "adam default", "sigmoid slow",
+])
+def test_documented_recipes_never_trip_the_divergence_watch(digits_split, recipe):
+    """Each runs past FAIR_CHANCE_STEPS, so both tests of the rule have applied."""
+    from glassnet.training import FAIR_CHANCE_STEPS
+
+    train_part, _ = digits_split
+    recipes = {
+        "defaults": (gn.Network([64, 32, 10], seed=1), {"epochs": 12}),
+        "readme tanh": (gn.Network([64, 64, 32, 10], activation="tanh", seed=2),
+                        {"epochs": 12}),
+        # The article's network: sigmoid everywhere, squared error, plain steps of 10.
+        "article": (gn.Network([64, 30, 10], activation="sigmoid", output="sigmoid", seed=3),
+                    {"loss": "squared_error", "optimizer": gn.SGD(learning_rate=1.0),
+                     "batch_size": 10, "epochs": 6, "input_noise": 0, "average_from": None}),
+        "recommended": (gn.Network([64, 256, 256, 10], dtype="float32", seed=4),
+                        {"optimizer": gn.SGD(learning_rate=0.05, momentum=0.9),
+                         "batch_size": 32, "input_noise": 0.35, "validation_fraction": 0.0,
+                         "average_from": 50, "epochs": 14}),
+        "adam default": (gn.Network([64, 32, 10], seed=5), {"optimizer": "adam", "epochs": 12}),
+        "sigmoid slow": (gn.Network([64, 30, 10], activation="sigmoid", output="sigmoid",
+                                    seed=6),
+                         {"loss": "squared_error", "optimizer": gn.SGD(learning_rate=0.1,
+                                                                       momentum=0.0),
+                          "batch_size": 10, "epochs": 6, "input_noise": 0}),
+    }
+    net, settings = recipes[recipe]
+    history = gn.train(net, train_part, seed=0, **settings)
+    steps = history.epochs * -(-int(len(train_part) * 0.9) // settings.get("batch_size", 16))
+    assert steps >= FAIR_CHANCE_STEPS * 0.9
+    assert history.stop_reason in ("completed", "early_stopping")
+
+
+def test_the_divergence_rule_on_its_own():
+    from glassnet.training import divergence, smaller_learning_rate
+
+    assert divergence(2.0, 0.9, start_loss=2.3, chance=0.1, steps=10_000) is None
+    assert "climbed to 24" in divergence(24.0, 0.9, start_loss=2.3, chance=0.1, steps=1)
+    assert divergence(2.0, 0.11, start_loss=2.3, chance=0.1, steps=499) is None  # too early
+    assert "still 11.0%" in divergence(2.0, 0.11, start_loss=2.3, chance=0.1, steps=500)
+    assert divergence(2.0, 0.13, start_loss=2.3, chance=0.1, steps=500) is None
+    assert divergence(2.0, 1.0, start_loss=None, chance=1.0, steps=500) is None  # one class
+    assert smaller_learning_rate(gn.SGD(learning_rate=0.3)) == pytest.approx(0.1)
+    assert smaller_learning_rate(gn.SGD(learning_rate=0.05)) == pytest.approx(0.01)
+    assert smaller_learning_rate(gn.SGD(learning_rate=1e300)) == pytest.approx(0.1)

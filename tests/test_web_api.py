@@ -319,6 +319,23 @@ def test_a_failed_training_reports_its_error_and_keeps_the_network(app, monkeypa
         assert "event: failed" in "".join(response.iter_text())
 
 
+def test_a_really_diverging_training_is_refused_and_never_adopted(app):
+    """Learning rate 10 (the explorer's largest) 'finished' at 9.7% and replaced the network."""
+    client = TestClient(app, base_url=BASE)
+    before = client.get("/api/network").json()
+    answer = client.post("/api/training/start", json={"learning_rate": 10, "epochs": 30})
+    assert answer.status_code == 202
+    status = wait_until_finished(client)
+    assert status["state"] == "failed"
+    outcome = status["outcome"]
+    assert outcome["diverged"] is True
+    assert outcome["error"].startswith("Training diverged in epoch ")
+    assert "try a learning rate of 0.1" in outcome["error"]
+    assert outcome["error"].endswith("The explorer keeps the network it had.")
+    after = client.get("/api/network").json()
+    assert after["version"] == before["version"] and after["sizes"] == before["sizes"]
+
+
 def test_pause_and_stop_cut_a_long_pace_short():
     from glassnet.web.livetraining import LiveTraining
 

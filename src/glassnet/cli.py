@@ -739,9 +739,8 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         except TrainingDiverged as error:
             # The library's message says what the network object keeps; here no model
             # file is written and no run recorded, which is what a user needs to know.
-            message = str(error).split(" The network keeps")[0]
             raise TrainingDiverged(
-                f"{message} No model was saved and the run was not recorded."
+                f"{error.problem} No model was saved and the run was not recorded."
             ) from error
     history, scores = result.history, result.scores()
 

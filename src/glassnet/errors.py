@@ -38,7 +38,26 @@ class ModelFormatError(GlassnetError, ValueError):
 
 
 class TrainingDiverged(GlassnetError, ArithmeticError):
-    """The loss became NaN or infinite; the network keeps its last finite weights."""
+    """Training went wrong: the loss blew up or the network learned nothing.
+
+    Raised by the training loop when the loss becomes NaN or infinite, climbs far
+    above the untrained network's, or the accuracy is still at chance once training
+    has had a fair chance (the rule is ``glassnet.training.divergence``). The network
+    keeps the weights it had when the bad epoch began.
+
+    Attributes
+    ----------
+    problem : str
+        What went wrong and what to try, without what happened to the network: the
+        command line and the explorer, which save or adopt nothing, add their own.
+    history : History or None
+        The epochs trained before the bad one.
+    """
+
+    def __init__(self, message: str, *, problem: str | None = None, history: object = None):
+        super().__init__(message)
+        self.problem = message if problem is None else problem
+        self.history = history
 
 
 class RunsDatabaseError(GlassnetError):

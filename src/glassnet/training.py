@@ -67,6 +67,11 @@ class History:
     best_epoch : int or None
         The epoch (counting from 1) with the lowest validation loss (training loss
         without validation). With early stopping the network ends with its weights.
+    start_loss : float or None
+        The loss of the network before its first step, on the images whose scores
+        the divergence rule watches (the training images, or the validation images
+        with ``score_training=False``; see ``divergence``). None when neither is
+        scored, and in histories written before it was measured.
     stop_reason : str
         "completed", "early_stopping", "interrupted" (Ctrl-C) or "callback".
     config : dict
@@ -80,6 +85,7 @@ class History:
     seconds: list[float] = field(default_factory=list)
     best_epoch: int | None = None
     averaged_epochs: int = 0
+    start_loss: float | None = None
     stop_reason: str = "completed"
     config: dict[str, Any] = field(default_factory=dict)
 
@@ -282,8 +288,10 @@ def train(
     Raises
     ------
     TrainingDiverged
-        The loss became NaN or infinite. The network keeps the weights it had at the
-        start of that epoch; the error's ``history`` attribute has the epochs so far.
+        The loss became NaN or infinite, or climbed far above its start, or the
+        accuracy stayed at chance (the rule is ``divergence``). The network keeps the
+        weights it had at the start of that epoch; the error's ``history`` attribute
+        has the epochs before it.
     DataError, ConfigError
         Bad data or settings (checked before anything changes).
     """
@@ -349,6 +357,11 @@ def train(
     # page faults than the copying itself.
     X_shuffled, Y_shuffled = np.empty_like(X), np.empty_like(Y)
     noise = np.empty_like(X) if input_noise else None
+    steps = (first_epoch - 1) * -(-n // batch_size)  # minibatch steps taken (for ``divergence``)
+    # The divergence rule watches the training scores, or the validation scores without them.
+    watched = ((X_scored, Y_scored, y_scored) if score_training
+               else (X_val, Y_val, y_val) if validation_part is not None else None)
+    chance = None if watched is None else chance_accuracy(watched[2])
 
     # Overflow is detected (the loss turns non-finite) and reported as TrainingDiverged,
     # so NumPy's own overflow warnings would only be noise.
@@ -357,6 +370,8 @@ def train(
         np.errstate(over="ignore", invalid="ignore"),
         _matrix_threads(network, batch_size),
     ):
+        if watched is not None and resume is None:
+            history.start_loss = _score(network, *watched, loss_fn, l2)[0]
         for epoch in range(first_epoch, epochs + 1):
             started = time.perf_counter()
             snapshot = network.get_parameters()  # last known finite weights
@@ -383,6 +398,7 @@ def train(
                         return network.objective(X_batch, Y_batch, loss_fn, l2=l2)
 
                     optimizer.step(parameters, None, loss_of)
+                steps += 1
                 if interrupt.raised:
                     break
             # Steps do not measure the loss (``Network.gradients``), so a run that blew up
@@ -398,21 +414,28 @@ def train(
                 live = network.get_parameters()
                 network.set_parameters(averaged)  # score the weights the user will get
 
-            monitored = None  # the loss that chooses the best epoch, if any is measured
+            train_scores = validation_scores = None  # (loss, accuracy) of this epoch
             if score_training:
-                train_loss, train_accuracy = _score(network, X_scored, Y_scored, y_scored,
-                                                    loss_fn, l2)
-                _check_finite(train_loss, network, snapshot, history, optimizer)
-                history.train_loss.append(train_loss)
-                history.train_accuracy.append(train_accuracy)
-                monitored = train_loss
+                train_scores = _score(network, X_scored, Y_scored, y_scored, loss_fn, l2)
+                _check_finite(train_scores[0], network, snapshot, history, optimizer)
             if validation_part is not None:
-                val_loss, val_accuracy = _score(network, X_val, Y_val, y_val, loss_fn, l2)
-                _check_finite(val_loss, network, snapshot, history, optimizer,
+                validation_scores = _score(network, X_val, Y_val, y_val, loss_fn, l2)
+                _check_finite(validation_scores[0], network, snapshot, history, optimizer,
                               what="the validation loss")
-                history.validation_loss.append(val_loss)
-                history.validation_accuracy.append(val_accuracy)
-                monitored = val_loss
+            if watched is not None:
+                problem = divergence(*(train_scores or validation_scores),
+                                     start_loss=history.start_loss, chance=chance,
+                                     steps=steps)
+                if problem is not None:
+                    _diverged(problem, network, snapshot, history, optimizer)
+            if train_scores is not None:
+                history.train_loss.append(train_scores[0])
+                history.train_accuracy.append(train_scores[1])
+            if validation_scores is not None:
+                history.validation_loss.append(validation_scores[0])
+                history.validation_accuracy.append(validation_scores[1])
+            # The loss that chooses the best epoch: validation's if measured, else training's.
+            monitored = (validation_scores or train_scores or (None,))[0]
             history.seconds.append(time.perf_counter() - started)
 
             if monitored is not None:
@@ -632,19 +655,115 @@ def _check_finite(value: float, network: Network, snapshot, history: History, op
         _diverged(f"{what} became {value}", network, snapshot, history, optimizer)
 
 
+#: A loss this many times the untrained network's means the steps overshoot: the
+#: documented recipes never end an epoch above their start (see docs/reliability.md).
+LOSS_CLIMB_LIMIT = 10.0
+
+#: Minibatch steps after which a network still answering no better than chance has
+#: had its fair chance. The slowest documented recipe, the article's sigmoid network
+#: (plain steps in batches of 10), is at 74% after one epoch of 130 steps.
+FAIR_CHANCE_STEPS = 500
+
+#: "At chance" is at most this share of the way from the chance accuracy to 100%:
+#: 12% for ten balanced classes, where a run that blew up scores 9.7 to 10.3%.
+CHANCE_MARGIN = 0.02
+
+
+def chance_accuracy(labels: ArrayLike) -> float:
+    """The accuracy of answering the most common label for every image, (n,) labels."""
+    _, counts = np.unique(np.asarray(labels), return_counts=True)
+    return float(counts.max() / counts.sum())
+
+
+def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance: float,
+               steps: int) -> str | None:
+    """What says an epoch's scores come from a run gone wrong, or None if nothing does.
+
+    This is the rule ``train`` applies after every epoch (besides stopping on NaN or
+    infinity), on the training scores or, without them, the validation scores. A run
+    has diverged when
+
+    - its loss is more than ``LOSS_CLIMB_LIMIT`` times ``start_loss``, the loss before
+      the first step: the steps overshoot the valley and climb its walls; or
+    - after ``FAIR_CHANCE_STEPS`` steps its accuracy is still at chance (at most
+      ``CHANCE_MARGIN`` of the way from ``chance`` to 100%): steps that are far too
+      big kill ReLUs or saturate sigmoids, and the network answers one class for
+      everything. A learning rate far too small can also leave a network there, but
+      only one a thousand times below the defaults does within 500 steps.
+
+    Parameters
+    ----------
+    loss, accuracy : float
+        The epoch's scores.
+    start_loss : float or None
+        The loss before training (``History.start_loss``); None skips the first test.
+    chance : float
+        The accuracy of always answering the most common class (``chance_accuracy``);
+        with one class only (1.0) the second test cannot tell anything and is skipped.
+    steps : int
+        Minibatch steps taken so far.
+
+    Returns
+    -------
+    str or None
+        What happened, in words ("the loss climbed to ..."), or None.
+    """
+    if start_loss is not None and start_loss > 0 and loss > LOSS_CLIMB_LIMIT * start_loss:
+        return (f"the loss climbed to {loss:.3g}, {loss / start_loss:.2g} times the untrained "
+                f"network's {start_loss:.3g}")
+    at_chance = chance + CHANCE_MARGIN * (1.0 - chance)
+    if chance < 1.0 and steps >= FAIR_CHANCE_STEPS and accuracy <= at_chance:
+        return (f"after {steps} steps the accuracy is still {100 * accuracy:.1f}%, no better "
+                f"than answering the most common class for every image ({100 * chance:.1f}%)")
+    return None
+
+
+def smaller_learning_rate(optimizer: Optimizer) -> float | None:
+    """The learning rate to suggest after ``optimizer``'s diverged, or None if it has none.
+
+    A power of ten at least three times below the rate tried (0.3 -> 0.1, 1 -> 0.1),
+    but never above the optimizer's default (the default is the rate known to work:
+    1e300 -> 0.1, not 1e299).
+    """
+    from .defaults import DEFAULT_LEARNING_RATES
+
+    rate = getattr(optimizer, "learning_rate", None)
+    if rate is None:
+        return None
+    smaller = 10.0 ** np.floor(np.log10(rate / 3))
+    default = DEFAULT_LEARNING_RATES.get(getattr(optimizer, "name", None), np.inf)
+    return float(min(smaller, default))
+
+
 def _diverged(what_happened: str, network: Network, snapshot, history: History,
               optimizer) -> None:
     """Put the epoch's first weights back and raise TrainingDiverged saying what happened."""
     network.set_parameters(snapshot)
-    rate = getattr(optimizer, "learning_rate", None)
-    hint = f" (learning rate {rate:g})" if rate is not None else ""
-    error = TrainingDiverged(
-        f"{what_happened} in epoch {history.epochs + 1}: the steps are too big{hint}. Try a "
-        "learning rate 3 to 10 times smaller. The network keeps the weights it had at the "
-        "start of that epoch."
+    problem = (f"Training diverged in epoch {history.epochs + 1}: {what_happened}. "
+               f"{learning_rate_advice(optimizer)}")
+    raise TrainingDiverged(
+        f"{problem} The network keeps the weights it had at the start of that epoch.",
+        problem=problem, history=history,
     )
-    error.history = history  # type: ignore[attr-defined]
-    raise error
+
+
+def learning_rate_advice(optimizer: Optimizer) -> str:
+    """What to try after a run of ``optimizer`` went wrong, as one sentence.
+
+    Nearly always the steps were too big (``smaller_learning_rate`` says what to try);
+    a network left at chance by steps a hundred times below the default was given too
+    little to learn with instead.
+    """
+    from .defaults import DEFAULT_LEARNING_RATES
+
+    rate, suggested = getattr(optimizer, "learning_rate", None), smaller_learning_rate(optimizer)
+    if rate is None or suggested is None:
+        return "The steps are too big."
+    default = DEFAULT_LEARNING_RATES.get(getattr(optimizer, "name", None))
+    if default is not None and rate < default / 100:
+        return (f"The steps are far too small (learning rate {rate:g}): try the default, "
+                f"{default:g}.")
+    return f"The steps are too big (learning rate {rate:g}): try a learning rate of {suggested:g}."
 
 
 class _InterruptFlag:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..datasets import Dataset
-from ..errors import GlassnetError
+from ..errors import GlassnetError, TrainingDiverged
 from ..experiment import RunResult, RunSettings, run, split_data
 from ..network import Network
 from ..training import History
@@ -170,6 +170,11 @@ class LiveTraining:
             result = run(self.settings, self.data, callbacks=[self._after_epoch],
                          catch_interrupt=False)
             extra = self.on_finished(result) if self.on_finished else None
+        except TrainingDiverged as error:
+            # Never adopted: the page keeps the network it had, and says so.
+            self._finish("failed", {"error": f"{error.problem} The explorer keeps the network "
+                                             "it had.", "diverged": True})
+            return
         except GlassnetError as error:
             self._finish("failed", {"error": str(error)})
             return
