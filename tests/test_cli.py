@@ -672,10 +672,10 @@ def test_runs_list_show_compare(tmp_path):
     assert "no runs of sweep 'nope'" in ok("runs", "list", "--sweep", "nope", "--db", db)
     shown = ok("runs", "show", "2", "--db", db)
     assert "run #2" in shown and "hidden               64" in shown
-    assert "test accuracy:" in shown and "stopped: every epoch)" in shown
+    assert "test accuracy:" in shown and "ended: all epochs done)" in shown
     with RunsDatabase(db) as database:  # the explorer's Stop button records "callback"
         stopped = database.record_run({"hidden": [8]}, {}, {"stop_reason": "callback"})
-    assert "stopped: Stop button or a callback)" in ok("runs", "show", stopped, "--db", db)
+    assert "ended: Stop button or a callback)" in ok("runs", "show", stopped, "--db", db)
     epochs = ok("runs", "show", "2", "--db", db, "--epochs")
     assert "train_loss" in epochs
     compared = ok("runs", "compare", "1", "2", "--db", db)
@@ -893,3 +893,36 @@ def test_a_huge_learning_rate_with_the_defaults_is_diverged_not_saved(tmp_path, 
                                "try a learning rate of 0.1", "No model was saved")
     assert "3 to 10 times" not in message
     assert not (tmp_path / "m.npz").exists() and not (tmp_path / "g.db").exists()
+
+
+def test_the_first_run_of_a_database_explains_its_words(tmp_path):
+    db = tmp_path / "new.db"
+    first = invoke("train", "--epochs", "3", "--db", db, "--out", tmp_path / "1.npz")
+    assert first.exit_code == 0, first.output
+    words = first.output.split("what the words above mean:\n", 1)[1]
+    assert "val, validation: 10% of the training images, held back" in words
+    second = invoke("train", "--epochs", "3", "--db", db, "--out", tmp_path / "2.npz")
+    assert second.exit_code == 0 and "what the words above mean" not in second.output
+    quiet = invoke("train", "--epochs", "3", "--quiet", "--db", tmp_path / "q.db")
+    assert quiet.exit_code == 0 and "what the words above mean" not in quiet.output
+
+
+def test_training_words_name_only_what_the_run_used():
+    from glassnet.cli import training_words
+
+    settings = RunSettings(validation_fraction=0.2)
+    history = History(train_loss=[0.1], train_accuracy=[0.99], validation_loss=[0.2],
+                      validation_accuracy=[0.95], best_epoch=7, averaged_epochs=0,
+                      stop_reason="early_stopping")
+
+    class Result:
+        test_accuracy = 0.97
+
+    text = "\n".join(training_words(settings, history, Result()))
+    assert "val, validation: 20% of the training images" in text
+    assert "val_acc 95.0% is below the test accuracy 97.0%" in text
+    assert "best epoch (7): the epoch with the lowest validation loss" in text
+    assert "weights averaged" not in text
+    history.validation_loss, history.validation_accuracy, history.best_epoch = [], [], None
+    history.stop_reason = "completed"
+    assert training_words(settings, history, Result()) == []  # nothing to explain

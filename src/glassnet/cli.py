@@ -545,7 +545,7 @@ class EpochReporter:
 
 #: How a recorded run's ``stop_reason`` reads in ``runs show`` and ``runs compare``.
 _RECORDED_STOP_REASONS = {
-    "completed": "every epoch",
+    "completed": "all epochs done",
     "early_stopping": "early stopping",
     "interrupted": "Ctrl-C",
     "callback": "Stop button or a callback",
@@ -558,7 +558,7 @@ def stop_words(reason: Any) -> str:
 
 
 _STOP_REASONS = {
-    "completed": "ran all {epochs} epochs",
+    "completed": "after all {epochs} epochs",
     "early_stopping": "early stopping after epoch {epochs}: the validation loss stopped improving;"
     " kept the best epoch, {best}",
     "interrupted": "INTERRUPTED (Ctrl-C) after epoch {epochs}: the network learned so far"
@@ -764,7 +764,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     test = result.test_evaluation
     lines = [
         f"network: {'-'.join(map(str, network.sizes))} ({network.n_parameters:,} parameters)",
-        f"stopped: {reason.format(epochs=history.epochs, best=history.best_epoch)}"
+        f"ended: {reason.format(epochs=history.epochs, best=history.best_epoch)}"
         + averaged_text(history),
         f"train accuracy: {percent(result.train_accuracy)} "
         f"({len(result.train_evaluation.y_true)} training images)",
@@ -784,12 +784,51 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         lines.append(
             f"run recorded as #{run_id} in {db} (see: glassnet runs show {run_id}{db_hint(db)})"
         )
+    if not quiet and run_id in (None, 1):  # a new runs database: most likely a newcomer
+        lines += ["", *training_words(settings, history, result)]
     echo_lines(lines)
     if saved.not_recorded is not None:
         raise click.ClickException(
             f"the model was saved to {model_path}, but the run was not recorded: "
             f"{saved.not_recorded}"
         )
+
+
+def training_words(settings: Any, history: Any, result: Any) -> list[str]:
+    """What the words of ``glassnet train``'s output mean, for the first run of a database.
+
+    Only the words this run's output used are explained, each in a line or two.
+    """
+    lines = ["what the words above mean:"]
+    if history.validation_loss:
+        held_back = round(settings.validation_fraction * 100)
+        lines += [
+            f"  val, validation: {held_back}% of the training images, held back from the steps "
+            "and",
+            "    scored after every epoch: how the network does on images it is not learning",
+            "    from (the test images stay unseen until the very end)",
+        ]
+        if history.validation_accuracy[-1] < result.test_accuracy:
+            lines += [
+                f"  val_acc {percent(history.validation_accuracy[-1])} is below the test "
+                f"accuracy {percent(result.test_accuracy)}: both are small",
+                "    samples, so a few images more or less right move either by a point",
+            ]
+    if getattr(history, "averaged_epochs", 0):
+        lines += [
+            f"  weights averaged over the last {history.averaged_epochs} epochs: the saved "
+            "network's weights",
+            "    are the average of its weights after each of those epochs, which sits nearer",
+            "    the bottom of the loss valley than any one of them",
+        ]
+    if history.stop_reason == "early_stopping" and history.best_epoch is not None:
+        lines += [
+            f"  best epoch ({history.best_epoch}): the epoch with the lowest validation loss; "
+            "the network",
+            "    keeps the weights it had then",
+        ]
+    lines += ["  (explained for the first run of each runs database)"]
+    return lines if len(lines) > 2 else []
 
 
 def refuse_same_file(*named: tuple[str, Path | None]) -> None:
@@ -1544,7 +1583,7 @@ def runs_show(ctx: click.Context, run_id: int, db: Path | None, show_epochs: boo
         f"train accuracy: {percent(run['train_accuracy'])}",
         f"test accuracy:  {percent(run['test_accuracy'])}",
         f"epochs: {run['epochs']} (best {scores.get('best_epoch')}, "
-        f"stopped: {stop_words(scores.get('stop_reason'))})   "
+        f"ended: {stop_words(scores.get('stop_reason'))})   "
         f"time: {seconds_text(run['seconds'])}",
     ]
     per_class = scores.get("per_class_accuracy")
@@ -1644,7 +1683,7 @@ def runs_compare(
         ["  train accuracy", *(percent(run["train_accuracy"]) for run in chosen)],
         ["  epochs", *(str(run["epochs"]) for run in chosen)],
         ["  best epoch", *(str(run["scores"].get("best_epoch")) for run in chosen)],
-        ["  stopped", *(stop_words(run["scores"].get("stop_reason")) for run in chosen)],
+        ["  ended", *(stop_words(run["scores"].get("stop_reason")) for run in chosen)],
         ["  time", *(seconds_text(run["seconds"]) for run in chosen)],
     ]
     header = ["", *(f"#{run['id']}" for run in chosen)]

@@ -718,7 +718,7 @@
       source.close();
       const data = JSON.parse(event.data);
       trainingButtons("finished");
-      const reasons = { completed: "every epoch done", stopped: "stopped by you",
+      const reasons = { completed: "all epochs done", stopped: "stopped by you",
         early_stopping: "the validation loss stopped improving", interrupted: "interrupted" };
       trainingStatus(`finished after ${data.epochs} epochs (${reasons[data.stop_reason] || data.stop_reason}) in ${data.seconds.toFixed(1)} s` +
         (data.run_id ? ` · recorded as run ${data.run_id}` : ""));
