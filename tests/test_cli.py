@@ -926,3 +926,22 @@ def test_training_words_name_only_what_the_run_used():
     history.validation_loss, history.validation_accuracy, history.best_epoch = [], [], None
     history.stop_reason = "completed"
     assert training_words(settings, history, Result()) == []  # nothing to explain
+
+
+def test_show_refuses_a_negative_image_number():
+    """'show -1' showed the last image; N counts images from 0."""
+    result = invoke("show", "--", "-1")
+    assert result.exit_code == 2
+    assert "Invalid value for 'N'" in result.output
+    assert "-1 is not in the range x>=0" in result.output
+
+
+def test_predict_warns_about_numbers_outside_0_to_1(trained):
+    numbers = ",".join(["16"] + ["0"] * 63)
+    result = invoke("predict", str(trained["model"]), numbers)
+    assert result.exit_code == 0, result.output
+    assert "warning: numbers: 1 of the 64 numbers lie outside 0..1 (from 0 to 16)" in result.output
+    inside = invoke("predict", str(trained["model"]), ",".join(["1"] + ["0"] * 63))
+    assert inside.exit_code == 0 and "warning" not in inside.output
+    underscores = invoke("predict", str(trained["model"]), ",".join(["1_0"] + ["0"] * 63))
+    assert underscores.exit_code == 1 and "not a number" in underscores.output

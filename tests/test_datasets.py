@@ -986,3 +986,43 @@ def test_text_loaders_refuse_files_over_the_size_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(datasets, "MAX_TEXT_BYTES", 50)
     with pytest.raises(DataError, match="more than the 50"):
         load_csv(path)
+
+
+# -- numbers as files write them (hardening II) ------------------------------------------
+@pytest.mark.parametrize("cell", ["1_000", "\uff11", "\u0661\u0662", "0.5\u00a0"])
+def test_what_float_reads_but_no_data_file_means_is_not_a_number(tmp_path: Path, cell) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(f"0,0.5,1\n0.25,{cell},3\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 2, column 2: .* is not a number"):
+        load_csv(path)
+    assert datasets.plain_number("0.5") == 0.5 and datasets.plain_number("-1e3") == -1000
+    with pytest.raises(ValueError):
+        datasets.plain_number(cell)
+
+
+@pytest.mark.parametrize("spec", ["csv/1_6:x.csv", "csv/\uff11\uff16:x.csv",
+                                  "csv/\u0661\u0666:x.csv"])
+def test_a_divisor_must_be_a_plain_number(spec) -> None:
+    with pytest.raises(ConfigError):
+        datasets.parse_dataset_spec(spec)
+
+
+def test_a_typo_in_the_first_row_is_an_error_not_a_header(tmp_path: Path) -> None:
+    typo = tmp_path / "typo.csv"
+    typo.write_text("0,0.5,O.25,3\n1,1,0,7\n")  # the letter O for a zero, on line 1
+    with pytest.raises(DataError, match=r"line 1, column 3: 'O.25' is not a number"):
+        load_csv(typo)
+    second = tmp_path / "typo2.csv"
+    second.write_text("1,1,0,7\n0,0.5,O.25,3\n")  # the same typo on line 2, as before
+    with pytest.raises(DataError, match=r"line 2, column 3: 'O.25' is not a number"):
+        load_csv(second)
+    names = tmp_path / "names.csv"
+    names.write_text("x0,x1,x2,label\n0,0.5,0.25,3\n")  # column names: still a header
+    assert len(load_csv(names)) == 1
+
+
+def test_a_label_of_5000_digits_is_text_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(f"0,0.5,{'7' * 5000}\n1,1,3\n")
+    data = load_csv(path)
+    assert data.y.dtype.kind == "U" and data.y[0] == "7" * 5000

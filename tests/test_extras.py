@@ -49,6 +49,8 @@ def test_the_estimator_without_scikit_learn_says_how_to_install_it(monkeypatch):
     hide(monkeypatch, "sklearn", reimport=("glassnet.estimator",))
     import glassnet
 
+    monkeypatch.delattr(glassnet, "GlassnetClassifier", raising=False)  # a cached lazy import
+
     with pytest.raises(MissingExtraError, match=r"the scikit-learn estimator needs the 'sklearn'"):
         glassnet.GlassnetClassifier  # noqa: B018 - the lazy import is what is tested
 

@@ -1100,13 +1100,15 @@ def parse_numbers(texts: Iterable[str]) -> list[float] | None:
 
     None means some piece is not a number at all, so the texts are not numbers.
     """
+    from .datasets import plain_number
+
     numbers = []
     for text in texts:
         for piece in _NUMBER_SEPARATORS.split(text.strip()):
             if not piece:
                 continue
             try:
-                value = float(piece)
+                value = plain_number(piece)
             except ValueError:
                 return None
             numbers.append(value)
@@ -1231,15 +1233,24 @@ def predict(model: Path, inputs: tuple[str, ...], show: bool) -> None:
     """
     import numpy as np
 
+    from .modelfile import DIGITS_SCALING
+
     network, meta = load_model(model)
     shape = picture_shape(network.n_inputs, (meta.get("input") or {}).get("shape"))
+    pixels_0_to_1 = (meta.get("input") or {}).get("scaling") == DIGITS_SCALING
     for index, (name, x) in enumerate(read_inputs(inputs, network.n_inputs)):
+        outside = int(np.count_nonzero((x < 0) | (x > 1)))
+        if pixels_0_to_1 and outside:
+            click.echo(
+                f"warning: {name}: {outside} of the {len(x)} numbers lie outside 0..1 (from "
+                f"{x.min():g} to {x.max():g}); this model learned from pixels between 0 (white) "
+                "and 1 (black), so its guess may mean little (ink counts 0..16: divide by 16)",
+                err=True,
+            )
         outputs = network.forward(x[None, :])[0]  # (n_outputs,)
         guess = network.predict(x[None, :])[0]
         lines = [""] if index else []
         lines += [f"{name}: guess {guess}", *output_lines(network, outputs, guess)]
-        if x.max() > 1 and network.n_inputs == 64:
-            lines.append("note: digits pixels go from 0 to 1 (ink counts divided by 16)")
         if show and shape is not None:
             picture = x.reshape(shape)
             if are_ink_counts(picture):
@@ -1257,7 +1268,7 @@ def predict(model: Path, inputs: tuple[str, ...], show: bool) -> None:
 
 # ====================================================================== show
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("index", metavar="N", type=int)
+@click.argument("index", metavar="N", type=click.IntRange(min=0))
 @click.option("--data", default="digits", show_default=True, help="Which images.")
 @click.option(
     "--numbers",

@@ -907,8 +907,10 @@ def load_csv(
         has a header, a column name.
     has_header : bool, optional
         Whether the first row names the columns. None guesses: the first row is a
-        header when one of its feature cells is not a number, or its label is not a
-        number while all the other labels are.
+        header when none of its feature cells is a number (column names), or when
+        they all are but its label is not while all the other labels are. A first row
+        with some numbers and some words is data with a typo: an error naming line 1
+        and the column, rather than a row silently dropped as a header.
     scale : float, optional
         A positive number every feature is multiplied by (None: no scaling).
     delimiter : str
@@ -1126,21 +1128,50 @@ def _label_index_by_name(label_column: Any, header: list[str] | None, file_path:
 
 
 def _is_number(cell: str) -> bool:
+    """True for a number written the plain way files write them (``plain_number``)."""
     try:
-        float(cell)
+        plain_number(cell)
     except ValueError:
         return False
     return True
 
 
+def plain_number(text: str) -> float:
+    """``text`` as a float, when it is a number as data files and command lines write one.
+
+    Raises
+    ------
+    ValueError
+        If it is not, including what Python's ``float`` would accept but nobody means
+        as a number (see ``_plain_text``).
+    """
+    if not _plain_text(text):
+        raise ValueError(f"not a plain number: {text!r}")
+    return float(text)
+
+
+def _plain_text(text: str) -> bool:
+    """True unless ``text`` holds what Python's ``float`` reads but no data file means.
+
+    ``float`` accepts ``1_000`` (a Python literal), fullwidth ``１`` and Arabic-Indic
+    ``١٢`` digits. In a data file those are typos or foreign text, never numbers: a
+    number is ASCII, without underscores. The one check for every number glassnet
+    reads from text (CSV cells, the divisor of a --data spec, predict's numbers).
+    """
+    return text.isascii() and "_" not in text
+
+
 def _looks_like_header(rows: list[list[str]], label_index: int | None) -> bool:
     """Guess whether the first row names the columns (see load_csv for the rule)."""
-    first = rows[0]
-    feature_cells = [cell for i, cell in enumerate(first) if i != label_index]
-    if not all(_is_number(cell) for cell in feature_cells):
-        return True
     if label_index is None:
         return True  # a named label column implies a header
+    first = rows[0]
+    feature_cells = [cell for i, cell in enumerate(first) if i != label_index]
+    numbers = sum(_is_number(cell) for cell in feature_cells)
+    if numbers == 0:
+        return True  # column names
+    if numbers < len(feature_cells):
+        return False  # data with a typo: an error naming line 1, not a row silently dropped
     other_labels = [row[label_index] for row in rows[1:] if len(row) > label_index]
     return (
         not _is_number(first[label_index])
@@ -1162,8 +1193,8 @@ def _parse_csv_labels(
     if all(_WHOLE_NUMBER.fullmatch(text) for text in texts):
         try:
             return np.array([int(text) for text in texts], dtype=np.int64)
-        except OverflowError:
-            pass  # labels too large for int64: keep them as text
+        except (OverflowError, ValueError):
+            pass  # too large for int64 (or for int(): 4300 digits): keep them as text
     return np.array(texts, dtype=str)
 
 
@@ -1173,6 +1204,8 @@ def _parse_csv_features(
     """The feature columns as a float64 table (n, n_columns - 1), every value checked."""
     cells = [row[:label_index] + row[label_index + 1 :] for row in rows]
     try:
+        if not all(_plain_text("".join(row_cells)) for row_cells in cells):
+            raise ValueError("a cell that float() reads but a data file does not mean")
         features = np.array(cells, dtype=np.float64)  # (n, n_features)
     except ValueError:
         features = None
@@ -1525,7 +1558,7 @@ def parse_dataset_spec(spec: str) -> tuple[str, float | None, str]:
             f"comes scaled to 0..1 already, got {spec!r}"
         )
     try:
-        divisor = float(divisor_text) if "_" not in divisor_text else math.nan
+        divisor = float(divisor_text) if _plain_text(divisor_text) else math.nan
     except ValueError:
         divisor = math.nan
     if not (math.isfinite(divisor) and divisor > 0 and math.isfinite(1.0 / divisor)):
@@ -1612,6 +1645,7 @@ __all__ = [
     "MNIST_LABELS_MAGIC",
     "UCI_MAX_COUNT",
     "Dataset",
+    "plain_number",
     "guess_image_shape",
     "load_csv",
     "load_dataset",
