@@ -206,3 +206,67 @@ def test_no_request_makes_the_server_fail(client, method, path, body, content_ty
         headers["last-event-id"] = event_id
     response = client.request(method, path, content=body, headers=headers)
     assert response.status_code < 500, (method, path, body[:50], response.text[:300])
+
+
+def test_fifty_clients_and_hostile_requests_keep_sessions_apart_and_the_training_limit(network):
+    """40 users with their own hand-set weight, 10 cookie-less strangers, trainings asked
+    for all the time: every user always reads back their own weight, no answer is a 5xx,
+    and never more trainings run than the limit. Bounded: 4 s of traffic."""
+    import asyncio
+
+    apps: list = []
+
+    def make(port):
+        apps.append(create_app(network, port=port, max_trainings=2))
+        return apps[-1]
+
+    with running_server(make) as (port, _):
+        url = f"http://127.0.0.1:{port}"
+        store = apps[0].state.explorer.sessions
+        problems: list[str] = []
+        most_trainings = 0
+
+        async def user(number: int, stop_at: float) -> None:
+            weight = round(-5 + number * 0.25, 2)
+            async with httpx.AsyncClient(base_url=url, timeout=20) as client:
+                answer = await client.post("/api/handset", json={"cell": [number % 8, 3],
+                                                                  "weight": weight})
+                if answer.status_code != 200:
+                    problems.append(f"user {number}: {answer.status_code}")
+                    return
+                while time.monotonic() < stop_at:
+                    if number % 10 == 0:  # some users keep asking to train
+                        started = await client.post("/api/training/start",
+                                                    json={"hidden": [4], "epochs": 2})
+                        if started.status_code not in (202, 409, 503):
+                            problems.append(f"training: {started.status_code}")
+                    mine = await client.get("/api/handset")
+                    if mine.status_code >= 500 or \
+                            mine.json()["weights"][number % 8][3] != weight:
+                        problems.append(f"user {number} lost their weight ({mine.status_code})")
+
+        async def stranger(stop_at: float) -> None:
+            async with httpx.AsyncClient(base_url=url, timeout=20) as client:
+                while time.monotonic() < stop_at:
+                    client.cookies.clear()  # an <img> tag on a hostile page: never a cookie
+                    for path in ("/", "/api/info", "/api/handset", "/api/network"):
+                        answer = await client.get(path)
+                        if answer.status_code >= 500:
+                            problems.append(f"stranger {path}: {answer.status_code}")
+
+        async def watch(stop_at: float) -> None:
+            nonlocal most_trainings
+            while time.monotonic() < stop_at:
+                most_trainings = max(most_trainings, sum(
+                    1 for job in store._trainings if job.active))
+                await asyncio.sleep(0.01)
+
+        async def everyone() -> None:
+            stop_at = time.monotonic() + 4
+            await asyncio.gather(*(user(n, stop_at) for n in range(40)),
+                                 *(stranger(stop_at) for _ in range(10)), watch(stop_at))
+
+        asyncio.run(everyone())
+        assert problems == []
+        assert 1 <= most_trainings <= 2
+        assert len(store) == 40  # one session per user; the strangers made none
