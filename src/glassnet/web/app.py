@@ -54,13 +54,13 @@ from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork
 from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
 from .security import MAX_BODY_BYTES, RequestGuard
-from .sessions import COOKIE_NAME, Session, SessionGone, SessionsFull, SessionStore
+from .sessions import COOKIE_NAME, Session, SessionStore
 from .slopelab import SlopeLab
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 #: Limits that keep one visitor from exhausting the machine.
-MAX_SESSIONS = 64
+MAX_SESSIONS = 16
 MAX_TRAININGS = 2
 MAX_HIDDEN_LAYERS = 3
 MAX_HIDDEN_UNITS = 256
@@ -112,9 +112,6 @@ class Explorer:
         self.db_path = None if db_path is None else Path(db_path)
         self.max_trainings = max_trainings
         self.sessions = SessionStore(self._new_session, max_sessions=max_sessions)
-        # What a browser without a session reads: the server's network, never changed
-        # (requests that change anything get a session of their own first).
-        self.visitor_view = self._new_session("")
 
     def _new_session(self, token: str) -> Session:
         # The slope lab measures the loss the network was most likely trained with.
@@ -125,21 +122,11 @@ class Explorer:
 
     # ------------------------------------------------------------------ plumbing
     def endpoint(
-        self, handler: Callable[[Request, Session], Awaitable[Any]],
-        changes_on: tuple[str, ...] = (),
+        self, handler: Callable[[Request, Session], Awaitable[Any]]
     ) -> Callable[[Request], Awaitable[Response]]:
-        """Wrap a handler: find the session, turn its answer into JSON, set the cookie.
-
-        Only a request whose method is in ``changes_on`` (one that changes the
-        session) makes a session for a browser that has none; any other request of
-        such a browser reads ``visitor_view`` (see ``sessions`` for why).
-        """
+        """Wrap a handler: find the session, turn its answer into JSON, set the cookie."""
         async def wrapped(request: Request) -> Response:
-            token = request.cookies.get(COOKIE_NAME)
-            if request.method in changes_on:
-                session, created = self.sessions.get(token)
-            else:
-                session, created = self.sessions.find(token) or self.visitor_view, False
+            session, created = self.sessions.get(request.cookies.get(COOKIE_NAME))
             answer = await handler(request, session)
             response = answer if isinstance(answer, Response) else JSONResponse(answer)
             if created:
@@ -278,13 +265,13 @@ class Explorer:
             if session.is_training:
                 return error_response(409, "a training is already running in this session; "
                                            "stop it first")
-            job = self.sessions.start_training(
-                session, partial(LiveTraining, settings, self.data,
-                                 on_finished=partial(self._adopt_trained, session), pace=pace),
-                self.max_trainings)
-            if job is None:
+            if self.sessions.trainings_running() >= self.max_trainings:
                 return error_response(503, "the server is busy training for other visitors; "
                                            "try again in a moment")
+            job = LiveTraining(settings, self.data,
+                               on_finished=partial(self._adopt_trained, session), pace=pace)
+            session.training = job
+            job.start()
         return JSONResponse(job.status(), status_code=202)
 
     def _adopt_trained(self, session: Session, result: RunResult) -> dict[str, Any]:
@@ -466,16 +453,6 @@ async def _glassnet_error(request: Request, error: Exception) -> Response:
     return error_response(422, str(error))
 
 
-async def _sessions_full(request: Request, error: Exception) -> Response:
-    response = error_response(503, str(error))
-    response.headers["Retry-After"] = "60"
-    return response
-
-
-async def _session_gone(request: Request, error: Exception) -> Response:
-    return error_response(409, str(error))
-
-
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     return error_response(error.status_code, str(error.detail))
@@ -523,7 +500,6 @@ def create_app(
     explorer = Explorer(network, data, db_path=db_path, max_sessions=max_sessions,
                         max_trainings=max_trainings)
     api = explorer.endpoint
-    CHANGES = ("POST",)  # noqa: N806 - the methods that change a session (see endpoint)
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-store"})
@@ -535,13 +511,12 @@ def create_app(
         Route("/api/predict", api(explorer.predict), methods=["POST"]),
         Route("/api/neuron", api(explorer.neuron), methods=["POST"]),
         Route("/api/training", api(explorer.training_status)),
-        Route("/api/training/start", api(explorer.training_start, CHANGES), methods=["POST"]),
+        Route("/api/training/start", api(explorer.training_start), methods=["POST"]),
         Route("/api/training/events", api(explorer.training_events)),
-        Route("/api/training/{action:str}", api(explorer.training_control, CHANGES),
-              methods=["POST"]),
-        Route("/api/slope", api(explorer.slope, CHANGES), methods=["POST"]),
-        Route("/api/slope/hop", api(explorer.slope_hop, CHANGES), methods=["POST"]),
-        Route("/api/handset", api(explorer.handset, CHANGES), methods=["GET", "POST"]),
+        Route("/api/training/{action:str}", api(explorer.training_control), methods=["POST"]),
+        Route("/api/slope", api(explorer.slope), methods=["POST"]),
+        Route("/api/slope/hop", api(explorer.slope_hop), methods=["POST"]),
+        Route("/api/handset", api(explorer.handset), methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
@@ -553,8 +528,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[Middleware(RequestGuard, host=host, port=port)],
-        exception_handlers={SessionsFull: _sessions_full, SessionGone: _session_gone,
-                            GlassnetError: _glassnet_error, HTTPException: _http_error,
+        exception_handlers={GlassnetError: _glassnet_error, HTTPException: _http_error,
                             Exception: _unexpected_error},
         lifespan=lifespan,
     )
