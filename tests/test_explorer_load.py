@@ -54,11 +54,10 @@ def network():
 
 @pytest.fixture(scope="module")
 def server(network):
-    """A real server (in a thread) whose body timeout is 1 s, and body deadline 2.5 s."""
+    """A real server (in a thread) whose body timeout is 1 s."""
     with pytest.MonkeyPatch.context() as patch:
-        # The request guard reads its timeouts once, when the app first runs (at start-up).
+        # The request guard reads its timeout once, when the app first runs (at start-up).
         patch.setattr(security, "BODY_TIMEOUT_SECONDS", 1.0)
-        patch.setattr(security, "BODY_DEADLINE_SECONDS", 2.5)
         with running_server(lambda port: create_app(network, port=port, max_trainings=0)) as (
             port, _
         ):
@@ -100,50 +99,11 @@ def test_a_body_that_never_arrives_times_out_and_frees_the_connection(server, se
             # recv raises socket.timeout (a failure) if the server keeps the connection.
             received = read_until_closed(connection)
             assert received.startswith(b"HTTP/1.1 408 "), received[:200]
-            assert b"did not arrive in time (each piece within 1 s" in received
+            assert b"did not arrive within 1 seconds" in received
         assert time.monotonic() - started < 15  # bounded: closed, not left to hang
     finally:
         for connection in stalled:
             connection.close()
-
-
-def test_a_body_dribbled_in_slowly_meets_an_overall_deadline(server):
-    """One byte every 0.5 s never trips the 1 s per-piece timeout; the deadline ends it."""
-    connection = stalled_request(server, b"")
-    started = time.monotonic()
-    try:
-        connection.settimeout(0.5)
-        received = b""
-        while time.monotonic() - started < 10:
-            try:
-                connection.sendall(b" ")
-                chunk = connection.recv(4096)
-            except TimeoutError:
-                continue
-            except OSError:  # closed by the server while we were still sending
-                break
-            if not chunk:
-                break
-            received += chunk
-        assert received.startswith(b"HTTP/1.1 408 "), received[:200]
-        assert b"all of it within 2.5 s" in received
-        assert time.monotonic() - started < 6  # the deadline, not the client, ended it
-    finally:
-        connection.close()
-
-
-def test_a_client_that_leaves_mid_body_is_logged_in_one_line(server, caplog):
-    caplog.set_level("INFO")
-    connection = stalled_request(server, b'{"example": ')
-    connection.close()
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not any(
-            "disconnected" in record.getMessage() for record in caplog.records):
-        time.sleep(0.05)
-    gone = [record for record in caplog.records if "disconnected" in record.getMessage()]
-    assert len(gone) == 1 and gone[0].name == "glassnet.explorer"
-    assert "POST /api/predict" in gone[0].getMessage()
-    assert not [record for record in caplog.records if record.exc_info]  # no traceback
 
 
 def test_the_server_still_answers_after_the_stalled_clients(server):
