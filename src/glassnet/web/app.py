@@ -36,8 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response, StreamingResponse
-from starlette.responses import JSONResponse as StarletteJSONResponse
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -429,20 +428,6 @@ async def event_stream(job: LiveTraining, last_id: int):  # noqa: ANN201 - async
 async def read_body(request: Request) -> dict[str, Any]:
     """The request's JSON object (the guard has already checked type and size)."""
     return check.decode_json_object(await request.body())
-
-
-class JSONResponse(StarletteJSONResponse):
-    """Every JSON answer of the explorer, written as ASCII.
-
-    Starlette writes UTF-8, which cannot encode a lone surrogate such as ``"\\ud800"``:
-    a body ``{"\\ud800": 1}`` is valid JSON, its error message names the unknown
-    field, and writing that message would fail with a 500. ASCII JSON escapes every
-    such character, so any string can be answered.
-    """
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=True, allow_nan=False,
-                          separators=(",", ":")).encode("ascii")
 
 
 def error_response(status: int, message: str) -> JSONResponse:

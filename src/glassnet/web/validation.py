@@ -32,24 +32,18 @@ class InvalidInput(ConfigError):
 def decode_json_object(body: bytes) -> dict[str, Any]:
     """Decode a request body that must be one JSON object.
 
-    Every number is checked here, once, so that no endpoint meets one it cannot use:
     NaN and Infinity (which Python's json accepts but JSON does not have) are refused,
-    and so are numbers beyond a float's range (``1e400``, or an integer of 400 digits,
-    which Python would keep exactly and which would overflow the moment anything
-    turned it into a float). Nesting so deep that decoding it would exhaust the stack
-    is refused too.
+    and so is nesting so deep that decoding it would exhaust the stack.
 
     Raises
     ------
     InvalidInput
-        If the body is empty, not UTF-8 JSON, not an object, or holds a number that is
-        not a finite float.
+        If the body is empty, not UTF-8 JSON, not an object, or holds NaN/Infinity.
     """
     if not body.strip():
         return {}
     try:
-        value = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant,
-                           parse_int=_finite_int, parse_float=_finite_float)
+        value = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except InvalidInput:
         raise
     except (UnicodeDecodeError, ValueError) as error:
@@ -63,34 +57,6 @@ def decode_json_object(body: bytes) -> dict[str, Any]:
 
 def _refuse_constant(name: str) -> float:
     raise InvalidInput(f"{name} is not a number JSON allows; send finite numbers only")
-
-
-#: The most digits a JSON integer may have: any longer one is beyond a float's range
-#: (about 1.8e308), and Python refuses to read integers of over 4300 digits anyway.
-_MAX_INTEGER_DIGITS = 309
-
-
-def _finite_int(text: str) -> int:
-    """A JSON integer that a float can hold (the body's numbers all end up as floats)."""
-    if len(text.lstrip("-")) > _MAX_INTEGER_DIGITS or not math.isfinite(float(text)):
-        raise _too_large(text)
-    return int(text)
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _too_large(text)
-    return value
-
-
-def _too_large(text: str) -> InvalidInput:
-    return InvalidInput(f"the number {_shorten(text)} is too large: send finite numbers "
-                        "within +-1e308")
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def reject_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -231,7 +197,8 @@ def _get(body: dict[str, Any], name: str, default: Any) -> Any:
 
 
 def _show(value: Any) -> str:
-    return _shorten(json.dumps(value) if not isinstance(value, float) else repr(value))
+    text = json.dumps(value) if not isinstance(value, float) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 __all__ = [
