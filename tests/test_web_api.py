@@ -23,7 +23,7 @@ with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestCli
     from starlette.testclient import TestClient
 
 import glassnet as gn  # noqa: E402
-from glassnet.errors import ConfigError  # noqa: E402
+from glassnet.errors import ConfigError, ServerBusy, SessionConflict  # noqa: E402
 from glassnet.experiment import RunSettings, run  # noqa: E402
 from glassnet.preprocess import prepare_image  # noqa: E402
 from glassnet.runs import RunsDatabase  # noqa: E402
@@ -386,24 +386,126 @@ def test_sessions_do_not_see_each_others_training(app):
 
 
 def test_the_session_cookie_is_random_http_only_and_same_site(app):
-    response = TestClient(app, base_url=BASE).get("/api/info")
+    response = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(COOKIE_NAME + "=")
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     token = cookie.split(";")[0].split("=", 1)[1]
     assert len(token) >= 40
-    other = TestClient(app, base_url=BASE).get("/api/info").headers["set-cookie"]
-    assert other.split(";")[0] != cookie.split(";")[0]
+    other = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
+    assert other.headers["set-cookie"].split(";")[0] != cookie.split(";")[0]
 
 
-def test_sessions_are_bounded_and_the_oldest_idle_one_is_evicted(network):
+@pytest.mark.parametrize("path", ["/", "/api/info", "/api/network", "/api/training",
+                                  "/api/training/events", "/api/handset"])
+def test_cookie_less_reads_make_no_session(network, path):
+    """What a hostile page's <img> tags send: answered, but nothing is made or lost."""
+    app = create_app(network, port=PORT)
+    for _ in range(20):
+        response = TestClient(app, base_url=BASE).get(path)
+        assert response.status_code in (200, 404) and "set-cookie" not in response.headers
+    assert len(app.state.explorer.sessions) == 0
+
+
+def test_cookie_less_reads_see_the_default_view(app, network):
+    view = TestClient(app, base_url=BASE).get("/api/network").json()
+    assert view["sizes"] == network.sizes and view["version"] == 1
+    assert TestClient(app, base_url=BASE).get("/api/training").json()["state"] == "idle"
+
+
+def test_a_refused_write_makes_no_session(network):
+    app = create_app(network, port=PORT)
+    response = TestClient(app, base_url=BASE).post("/api/predict", json={"example": -1})
+    assert response.status_code == 422 and "set-cookie" not in response.headers
+    assert len(app.state.explorer.sessions) == 0
+
+
+def hand_set_user(app) -> TestClient:
+    user = TestClient(app, base_url=BASE)
+    answer = user.post("/api/handset", json={"cell": [3, 3], "weight": -7.5})
+    assert answer.status_code == 200 and "set-cookie" in answer.headers
+    return user
+
+
+def test_strangers_cannot_push_a_recent_user_out(network):
     app = create_app(network, max_sessions=2, port=PORT)
-    clients = [TestClient(app, base_url=BASE) for _ in range(3)]
-    for c in clients:
-        c.get("/api/info")
-    assert len(app.state.explorer.sessions) == 2
-    assert "set-cookie" in clients[0].get("/api/info").headers  # forgotten: a new session
-    assert "set-cookie" not in clients[2].get("/api/info").headers
+    user = hand_set_user(app)
+    for _ in range(20):  # hostile cookie-less reads
+        TestClient(app, base_url=BASE).get("/api/network")
+    assert TestClient(app, base_url=BASE).post("/api/predict",
+                                               json={"example": 0}).status_code == 200
+    refused = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
+    assert refused.status_code == 503 and "set-cookie" not in refused.headers
+    assert "visitors" in refused.json()["error"]
+    assert 1 <= int(refused.headers["retry-after"]) <= 600
+    kept = user.get("/api/handset")
+    assert "set-cookie" not in kept.headers and kept.json()["weights"][3][3] == -7.5
+
+
+def test_a_long_idle_session_makes_room_for_a_new_one(network):
+    app = create_app(network, max_sessions=1, port=PORT)
+    store = app.state.explorer.sessions
+    now = [1000.0]
+    store.clock = lambda: now[0]
+    user = hand_set_user(app)
+    now[0] += store.idle_seconds - 1
+    assert TestClient(app, base_url=BASE).post("/api/predict",
+                                               json={"example": 0}).status_code == 503
+    now[0] += 2
+    newcomer = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
+    assert newcomer.status_code == 200 and "set-cookie" in newcomer.headers
+    forgotten = user.get("/api/handset").json()  # the default view's hand-set weights
+    assert forgotten["weights"][3][3] != -7.5
+
+
+def test_a_training_session_is_never_evicted(network):
+    app = create_app(network, max_sessions=1, port=PORT)
+    store = app.state.explorer.sessions
+    store.idle_seconds = 0.0
+    user = TestClient(app, base_url=BASE)
+    assert user.post("/api/training/start", json={"hidden": [4], "epochs": 5,
+                                                  "pace": 2.0}).status_code == 202
+    try:
+        refused = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
+        assert refused.status_code == 503 and "retry-after" in refused.headers
+        assert user.get("/api/training").json()["state"] in ("running", "paused")
+    finally:
+        user.post("/api/training/stop")
+        wait_until_finished(user)
+
+
+class FakeTraining:
+    """Stands in for a LiveTraining: active from start() until stop()."""
+
+    def __init__(self) -> None:
+        self.active = False
+
+    def start(self) -> None:
+        self.active = True
+
+    def stop(self) -> None:
+        self.active = False
+
+
+def test_a_training_never_starts_for_a_forgotten_session(app):
+    store = app.state.explorer.sessions
+    session = store.create()
+    store.discard(session)  # as if evicted while its training/start body arrived
+    with pytest.raises(SessionConflict, match="reload"):
+        store.start_training(session, FakeTraining)
+    assert session.training is None
+
+
+def test_the_training_limit_counts_every_running_training(network):
+    app = create_app(network, max_trainings=2, port=PORT)
+    store = app.state.explorer.sessions
+    jobs = [store.start_training(store.create(), FakeTraining) for _ in range(2)]
+    with pytest.raises(ServerBusy):
+        store.start_training(store.create(), FakeTraining)
+    for session in list(store._sessions.values()):
+        store.discard(session)  # stops their trainings
+    assert not any(job.active for job in jobs)
+    assert store.start_training(store.create(), FakeTraining).active
 
 
 def test_trainings_are_bounded_over_all_sessions(network):
