@@ -733,6 +733,78 @@ def test_fuzzed_json_bodies_never_cause_a_server_error(fuzz_client, data):
     assert "error" in response.json() or response.status_code in (200, 202)
 
 
+HUGE_INTEGER = "1" + "0" * 400  # too big for a float: float() would overflow
+POST_FIELDS = [(path, name) for path, names in sorted(FIELDS.items()) for name in names]
+
+
+@pytest.mark.parametrize(("path", "name"), POST_FIELDS)
+@pytest.mark.parametrize("literal", [HUGE_INTEGER, "-" + HUGE_INTEGER, "1e999", "9" * 5000])
+def test_a_number_too_big_for_a_float_gets_422_in_every_field(fuzz_client, path, name,
+                                                              literal):
+    for body in (f'{{"{name}": {literal}}}', f'{{"{name}": [{literal}, 1]}}'):
+        response = fuzz_client.post(path, content=body.encode(),
+                                    headers={"content-type": "application/json"})
+        assert response.status_code == 422, response.text
+        assert "too big for a float" in response.json()["error"]
+
+
+@pytest.mark.parametrize("body", ['{"\\ud800": 1}', '{"preset": "\\udfff"}',
+                                  '{"cell": "\\ud83d", "weight": 1}'])
+def test_a_lone_surrogate_is_quoted_back_in_a_422(fuzz_client, body):
+    for path in sorted(FIELDS):
+        response = fuzz_client.post(path, content=body.encode(),
+                                    headers={"content-type": "application/json"})
+        assert response.status_code in (409, 422), response.text
+        assert response.json()["error"]
+
+
+def test_deep_nesting_gets_422(fuzz_client):
+    for depth in (33, 900, 100_000):
+        body = '{"numbers": ' + "[" * depth + "]" * depth + "}"
+        response = fuzz_client.post("/api/predict", content=body.encode(),
+                                    headers={"content-type": "application/json"})
+        assert response.status_code == 422 and "nested too deeply" in response.json()["error"]
+
+
+number_literals = st.one_of(
+    st.integers().map(str),
+    st.integers(min_value=300, max_value=6000).map(lambda n: "-" * (n % 2) + "7" * n),
+    st.builds(lambda m, e: f"{m}e{e}", st.integers(-9, 9), st.integers(-2000, 2000)),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e308", "1.8e308", "-0", "0.0"]),
+)
+string_literals = st.one_of(
+    st.text(max_size=8).map(json.dumps),
+    st.integers(0xD800, 0xDFFF).map(lambda code: f'"\\u{code:04x}"'),  # lone surrogates
+)
+
+
+def nested(inner: str, depth: int) -> str:
+    return "[" * depth + inner + "]" * depth
+
+
+raw_values = st.one_of(
+    number_literals, string_literals,
+    st.builds(nested, number_literals | string_literals, st.integers(0, 200)),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzzed_raw_json_never_causes_a_server_error(fuzz_client, data):
+    """JSON that json.dumps would never write: huge numbers, lone surrogates, deep nests."""
+    path = data.draw(st.sampled_from(sorted(FIELDS)))
+    names = st.sampled_from(FIELDS[path] + ["other"]) if FIELDS[path] else st.just("other")
+    keys = st.one_of(names.map(json.dumps), string_literals)
+    pairs = data.draw(st.lists(st.tuples(keys, raw_values), max_size=4))
+    body = "{" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}"
+    response = fuzz_client.post(path, content=body.encode(),
+                                headers={"content-type": "application/json"})
+    assert response.status_code in (200, 202, 409, 422, 503), response.text
+    assert "error" in response.json() or response.status_code in (200, 202)
+
+
 # ---------------------------------------------------------------------- glassnet explore
 @pytest.fixture
 def served(monkeypatch, network):

@@ -18,6 +18,7 @@ and talks to it with raw sockets where a browser would be too polite:
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -80,6 +81,52 @@ def read_one_answer(connection: socket.socket) -> bytes:
     while len(body) < length:
         body += connection.recv(4096)
     return head + b"\r\n\r\n" + body
+
+
+class Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def server_log() -> Iterator[list[logging.LogRecord]]:
+    """What the server logs (uvicorn's logger, at INFO) while the test runs."""
+    log = logging.getLogger("uvicorn.error")
+    recorder, level = Recorder(), log.level
+    log.addHandler(recorder)
+    log.setLevel(logging.INFO)
+    try:
+        yield recorder.records
+    finally:
+        log.removeHandler(recorder)
+        log.setLevel(level)
+
+
+@pytest.mark.parametrize("path", ["/api/predict", "/api/training/start", "/api/handset"])
+def test_a_client_that_goes_away_mid_body_logs_one_line(server, server_log, path):
+    connection = connect(server)
+    connection.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server}\r\n".encode()
+                       + b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                       + b'{"example": ')
+    time.sleep(0.2)  # the request reaches the app and waits for the rest of its body
+    connection.close()
+    deadline = time.monotonic() + PATIENCE
+    while not server_log and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [record.getMessage() for record in server_log] == [
+        f"A client went away before its request to {path} was read."]
+    assert server_log[0].exc_info is None  # one line, no traceback
+    assert b"200 OK" in request_and_answer(server)
+
+
+def request_and_answer(port: int) -> bytes:
+    with connect(port) as connection:
+        connection.sendall(request(port))
+        return read_one_answer(connection)
 
 
 # ---------------------------------------------------------------------- header timeout
