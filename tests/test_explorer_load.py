@@ -37,13 +37,16 @@ pytestmark = pytest.mark.timeout(120)
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "load_explorer.py"
 
 
-def test_ten_clients_for_two_seconds_see_no_errors():
-    result = subprocess.run([sys.executable, str(SCRIPT), "--clients", "10", "--seconds", "2",
-                             "--json"], capture_output=True, text=True, timeout=110)
+def test_fifty_clients_and_hostile_pages_for_two_seconds_see_no_errors():
+    """Every client keeps its one session; cookie-less GETs make none and fail none."""
+    result = subprocess.run([sys.executable, str(SCRIPT), "--clients", "50", "--seconds", "2",
+                             "--hostile", "3", "--json"],
+                            capture_output=True, text=True, timeout=110)
     assert result.returncode == 0, result.stdout + result.stderr
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["errors"] == 0, figures["error_examples"]
-    assert figures["requests"] >= 10  # every client got answers
+    assert figures["requests"] >= 50  # every client got answers
+    assert figures["hostile_requests"] >= 3 and figures["hostile_sessions"] == 0
 
 
 # ---------------------------------------------------------------------- a real server
