@@ -60,8 +60,9 @@ HEADER_TIMEOUT_SECONDS = 20.0
 MAX_CONCURRENCY = 128
 """uvicorn's ``limit_concurrency``: open connections or running requests before 503.
 
-Generous for the explorer's use: 16 sessions (browsers) with a browser's 6
-connections each, plus room for the load test's 50 clients.
+Generous for the explorer's use: a class of 30 browsers, whose few connections each
+close 2 s after their last answer (``KEEP_ALIVE_SECONDS``), plus room for the load
+test's 50 clients.
 """
 
 KEEP_ALIVE_SECONDS = 2
