@@ -436,7 +436,7 @@ def test_strangers_cannot_push_a_recent_user_out(network):
                                                json={"example": 0}).status_code == 200
     refused = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
     assert refused.status_code == 503 and "set-cookie" not in refused.headers
-    assert "visitors" in refused.json()["error"]
+    assert "the explorer is full" in refused.json()["error"]
     assert 1 <= int(refused.headers["retry-after"]) <= 600
     kept = user.get("/api/handset")
     assert "set-cookie" not in kept.headers and kept.json()["weights"][3][3] == -7.5

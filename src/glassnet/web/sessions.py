@@ -163,8 +163,10 @@ class SessionStore:
         if oldest is None or now - oldest.last_seen < self.idle_seconds:
             wait = (BUSY_RETRY_SECONDS if oldest is None
                     else math.ceil(oldest.last_seen + self.idle_seconds - now))
-            raise ServerBusy(f"the explorer already has {self.max_sessions} visitors, all "
-                             f"busy; try again in {wait} s", retry_after=max(1, wait))
+            raise ServerBusy(f"the explorer is full: all {self.max_sessions} of its sessions "
+                             f"are training or were used in the last "
+                             f"{self.idle_seconds / 60:g} minutes; try again in {max(1, wait)} s",
+                             retry_after=max(1, wait))
         oldest.close()
         del self._sessions[oldest.token]
 
