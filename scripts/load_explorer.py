@@ -11,13 +11,17 @@ cookie, like a browser), then stops the server.
 Every client loops: pick one of the UCI digits, blow it up to a 64 x 64 drawing of
 0s and 1s (what the drawing pad sends), POST it to ``/api/predict`` and check the
 answer: status 200, the 64 numbers the network saw, and a guess. Anything else is an
-error. It prints the number of requests and errors, requests per second and the
-latency percentiles (p50, p90, p99, max) seen by the clients.
+error, and so is a second session cookie for the same client (its session was lost).
+Meanwhile ``--hostile`` tasks send cookie-less GETs as fast as they can (what another
+web site's ``<img>`` tags make a browser send): any session cookie they are handed is
+an error too, and so is any answer but 200. It prints the number of requests and
+errors, requests per second and the latency percentiles (p50, p90, p99, max) seen by
+the clients.
 
 Usage::
 
     python scripts/load_explorer.py                       # 50 clients, 30 s
-    python scripts/load_explorer.py --clients 10 --seconds 2 --json
+    python scripts/load_explorer.py --clients 10 --seconds 2 --hostile 0 --json
 
 Exits with status 1 if any request failed.
 """
@@ -118,6 +122,8 @@ async def one_client(url: str, bodies: list[dict[str, Any]], stop_at: float,
                 response = await client.post("/api/predict", json=body)
                 latencies.append(time.perf_counter() - started)
                 answer = response.json()
+                if "set-cookie" in response.headers and turn > 1:
+                    errors.append("a second session cookie: the client's session was lost")
                 if response.status_code != 200:
                     errors.append(f"status {response.status_code}: {answer.get('error')}")
                 elif not answer.get("ink") or len(answer.get("numbers", [])) != 64:
@@ -126,15 +132,41 @@ async def one_client(url: str, bodies: list[dict[str, Any]], stop_at: float,
                 errors.append(f"{type(error).__name__}: {error}")
 
 
-async def load(url: str, clients: int, seconds: float) -> dict[str, Any]:
-    """Run ``clients`` clients against ``url`` for ``seconds``; return the figures."""
+HOSTILE_PATHS = ("/", "/api/info", "/api/network", "/api/training", "/api/handset")
+
+
+async def one_hostile_page(url: str, stop_at: float, counts: dict[str, int],
+                           errors: list[str]) -> None:
+    """Cookie-less GETs until ``stop_at``: none may make a session or fail."""
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        while time.monotonic() < stop_at:
+            path = HOSTILE_PATHS[counts["hostile_requests"] % len(HOSTILE_PATHS)]
+            counts["hostile_requests"] += 1
+            client.cookies.clear()  # an <img> on another site sends no SameSite cookie
+            try:
+                response = await client.get(path)
+            except httpx.HTTPError as error:
+                errors.append(f"hostile GET {path}: {type(error).__name__}: {error}")
+                continue
+            if "set-cookie" in response.headers:
+                counts["hostile_sessions"] += 1
+                errors.append(f"a cookie-less GET {path} made a session")
+            elif response.status_code != 200:
+                errors.append(f"hostile GET {path}: status {response.status_code}")
+
+
+async def load(url: str, clients: int, seconds: float, hostile: int = 0) -> dict[str, Any]:
+    """Run ``clients`` clients and ``hostile`` cookie-less pages for ``seconds``."""
     bodies = drawings(200)
     latencies: list[float] = []
     errors: list[str] = []
+    counts = {"hostile_requests": 0, "hostile_sessions": 0}
     started = time.monotonic()
     stop_at = started + seconds
-    await asyncio.gather(*(one_client(url, bodies[i::clients] or bodies, stop_at, latencies,
-                                      errors) for i in range(clients)))
+    await asyncio.gather(
+        *(one_client(url, bodies[i::clients] or bodies, stop_at, latencies, errors)
+          for i in range(clients)),
+        *(one_hostile_page(url, stop_at, counts, errors) for _ in range(hostile)))
     elapsed = time.monotonic() - started
     milliseconds = 1000 * np.array(latencies) if latencies else np.array([np.nan])
     p50, p90, p99 = np.percentile(milliseconds, [50, 90, 99])
@@ -145,6 +177,7 @@ async def load(url: str, clients: int, seconds: float) -> dict[str, Any]:
         "p50_ms": round(float(p50), 1), "p90_ms": round(float(p90), 1),
         "p99_ms": round(float(p99), 1), "max_ms": round(float(milliseconds.max()), 1),
         "body_bytes": len(json.dumps(bodies[0])), "cpus": os.cpu_count(),
+        "hostile": hostile, **counts,
     }
 
 
@@ -152,11 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--hostile", type=int, default=5,
+                        help="Tasks sending cookie-less GETs, as another site's <img> tags.")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     arguments = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="glassnet-load-") as folder, \
             explorer_server(Path(folder)) as url:
-        figures = asyncio.run(load(url, arguments.clients, arguments.seconds))
+        figures = asyncio.run(load(url, arguments.clients, arguments.seconds,
+                                   arguments.hostile))
     if arguments.json:
         print(json.dumps(figures))
     else:
@@ -165,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{figures['seconds']} s on 127.0.0.1 ({figures['cpus']} CPUs)")
         print(f"requests: {figures['requests']:,}   errors: {figures['errors']}   "
               f"throughput: {figures['requests_per_second']} requests/s")
+        print(f"hostile cookie-less GETs: {figures['hostile_requests']:,} from "
+              f"{figures['hostile']} tasks, sessions they made: "
+              f"{figures['hostile_sessions']}")
         print(f"latency: p50 {figures['p50_ms']} ms   p90 {figures['p90_ms']} ms   "
               f"p99 {figures['p99_ms']} ms   max {figures['max_ms']} ms")
         for example in figures["error_examples"]:

@@ -37,13 +37,16 @@ pytestmark = pytest.mark.timeout(120)
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "load_explorer.py"
 
 
-def test_ten_clients_for_two_seconds_see_no_errors():
-    result = subprocess.run([sys.executable, str(SCRIPT), "--clients", "10", "--seconds", "2",
-                             "--json"], capture_output=True, text=True, timeout=110)
+def test_fifty_clients_and_hostile_pages_for_two_seconds_see_no_errors():
+    """Every client keeps its one session; cookie-less GETs make none and fail none."""
+    result = subprocess.run([sys.executable, str(SCRIPT), "--clients", "50", "--seconds", "2",
+                             "--hostile", "3", "--json"],
+                            capture_output=True, text=True, timeout=110)
     assert result.returncode == 0, result.stdout + result.stderr
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["errors"] == 0, figures["error_examples"]
-    assert figures["requests"] >= 10  # every client got answers
+    assert figures["requests"] >= 50  # every client got answers
+    assert figures["hostile_requests"] >= 3 and figures["hostile_sessions"] == 0
 
 
 # ---------------------------------------------------------------------- a real server
@@ -54,10 +57,11 @@ def network():
 
 @pytest.fixture(scope="module")
 def server(network):
-    """A real server (in a thread) whose body timeout is 1 s."""
+    """A real server (in a thread) whose body timeout is 1 s a piece, 2 s in all."""
     with pytest.MonkeyPatch.context() as patch:
         # The request guard reads its timeout once, when the app first runs (at start-up).
         patch.setattr(security, "BODY_TIMEOUT_SECONDS", 1.0)
+        patch.setattr(security, "BODY_DEADLINE_SECONDS", 2.0)
         with running_server(lambda port: create_app(network, port=port, max_trainings=0)) as (
             port, _
         ):
@@ -109,6 +113,30 @@ def test_a_body_that_never_arrives_times_out_and_frees_the_connection(server, se
 def test_the_server_still_answers_after_the_stalled_clients(server):
     with httpx.Client(base_url=f"http://127.0.0.1:{server}", timeout=10) as client:
         assert client.post("/api/predict", json={"example": 3}).status_code == 200
+
+
+def test_a_body_sent_a_byte_at_a_time_meets_its_overall_deadline(server):
+    """Each byte within the 1 s per-piece timeout still cannot hold the request past 2 s."""
+    connection = stalled_request(server, b"")
+    try:
+        for _ in range(20):  # 8 s at most, bounded even if the server never answers
+            try:
+                connection.sendall(b" ")
+            except OSError:  # closed by the server after its 408
+                break
+            connection.settimeout(0.4)
+            try:
+                if connection.recv(4096, socket.MSG_PEEK):
+                    break
+            except TimeoutError:
+                pass
+        connection.settimeout(15)
+        received = read_until_closed(connection)
+    finally:
+        connection.close()
+    assert received.startswith(b"HTTP/1.1 408 "), received[:200]
+    # The overall deadline, not the per-piece timeout (never reached), ended it.
+    assert b"the whole body did not arrive within 2 seconds" in received
 
 
 def test_a_slow_but_steady_body_is_accepted(server):

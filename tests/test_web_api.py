@@ -23,7 +23,7 @@ with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestCli
     from starlette.testclient import TestClient
 
 import glassnet as gn  # noqa: E402
-from glassnet.errors import ConfigError  # noqa: E402
+from glassnet.errors import ConfigError, ServerBusy, SessionConflict  # noqa: E402
 from glassnet.experiment import RunSettings, run  # noqa: E402
 from glassnet.preprocess import prepare_image  # noqa: E402
 from glassnet.runs import RunsDatabase  # noqa: E402
@@ -403,24 +403,126 @@ def test_sessions_do_not_see_each_others_training(app):
 
 
 def test_the_session_cookie_is_random_http_only_and_same_site(app):
-    response = TestClient(app, base_url=BASE).get("/api/info")
+    response = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(COOKIE_NAME + "=")
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     token = cookie.split(";")[0].split("=", 1)[1]
     assert len(token) >= 40
-    other = TestClient(app, base_url=BASE).get("/api/info").headers["set-cookie"]
-    assert other.split(";")[0] != cookie.split(";")[0]
+    other = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
+    assert other.headers["set-cookie"].split(";")[0] != cookie.split(";")[0]
 
 
-def test_sessions_are_bounded_and_the_oldest_idle_one_is_evicted(network):
+@pytest.mark.parametrize("path", ["/", "/api/info", "/api/network", "/api/training",
+                                  "/api/training/events", "/api/handset"])
+def test_cookie_less_reads_make_no_session(network, path):
+    """What a hostile page's <img> tags send: answered, but nothing is made or lost."""
+    app = create_app(network, port=PORT)
+    for _ in range(20):
+        response = TestClient(app, base_url=BASE).get(path)
+        assert response.status_code in (200, 404) and "set-cookie" not in response.headers
+    assert len(app.state.explorer.sessions) == 0
+
+
+def test_cookie_less_reads_see_the_default_view(app, network):
+    view = TestClient(app, base_url=BASE).get("/api/network").json()
+    assert view["sizes"] == network.sizes and view["version"] == 1
+    assert TestClient(app, base_url=BASE).get("/api/training").json()["state"] == "idle"
+
+
+def test_a_refused_write_makes_no_session(network):
+    app = create_app(network, port=PORT)
+    response = TestClient(app, base_url=BASE).post("/api/predict", json={"example": -1})
+    assert response.status_code == 422 and "set-cookie" not in response.headers
+    assert len(app.state.explorer.sessions) == 0
+
+
+def hand_set_user(app) -> TestClient:
+    user = TestClient(app, base_url=BASE)
+    answer = user.post("/api/handset", json={"cell": [3, 3], "weight": -7.5})
+    assert answer.status_code == 200 and "set-cookie" in answer.headers
+    return user
+
+
+def test_strangers_cannot_push_a_recent_user_out(network):
     app = create_app(network, max_sessions=2, port=PORT)
-    clients = [TestClient(app, base_url=BASE) for _ in range(3)]
-    for c in clients:
-        c.get("/api/info")
-    assert len(app.state.explorer.sessions) == 2
-    assert "set-cookie" in clients[0].get("/api/info").headers  # forgotten: a new session
-    assert "set-cookie" not in clients[2].get("/api/info").headers
+    user = hand_set_user(app)
+    for _ in range(20):  # hostile cookie-less reads
+        TestClient(app, base_url=BASE).get("/api/network")
+    assert TestClient(app, base_url=BASE).post("/api/predict",
+                                               json={"example": 0}).status_code == 200
+    refused = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
+    assert refused.status_code == 503 and "set-cookie" not in refused.headers
+    assert "the explorer is full" in refused.json()["error"]
+    assert 1 <= int(refused.headers["retry-after"]) <= 600
+    kept = user.get("/api/handset")
+    assert "set-cookie" not in kept.headers and kept.json()["weights"][3][3] == -7.5
+
+
+def test_a_long_idle_session_makes_room_for_a_new_one(network):
+    app = create_app(network, max_sessions=1, port=PORT)
+    store = app.state.explorer.sessions
+    now = [1000.0]
+    store.clock = lambda: now[0]
+    user = hand_set_user(app)
+    now[0] += store.idle_seconds - 1
+    assert TestClient(app, base_url=BASE).post("/api/predict",
+                                               json={"example": 0}).status_code == 503
+    now[0] += 2
+    newcomer = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
+    assert newcomer.status_code == 200 and "set-cookie" in newcomer.headers
+    forgotten = user.get("/api/handset").json()  # the default view's hand-set weights
+    assert forgotten["weights"][3][3] != -7.5
+
+
+def test_a_training_session_is_never_evicted(network):
+    app = create_app(network, max_sessions=1, port=PORT)
+    store = app.state.explorer.sessions
+    store.idle_seconds = 0.0
+    user = TestClient(app, base_url=BASE)
+    assert user.post("/api/training/start", json={"hidden": [4], "epochs": 5,
+                                                  "pace": 2.0}).status_code == 202
+    try:
+        refused = TestClient(app, base_url=BASE).post("/api/predict", json={"example": 0})
+        assert refused.status_code == 503 and "retry-after" in refused.headers
+        assert user.get("/api/training").json()["state"] in ("running", "paused")
+    finally:
+        user.post("/api/training/stop")
+        wait_until_finished(user)
+
+
+class FakeTraining:
+    """Stands in for a LiveTraining: active from start() until stop()."""
+
+    def __init__(self) -> None:
+        self.active = False
+
+    def start(self) -> None:
+        self.active = True
+
+    def stop(self) -> None:
+        self.active = False
+
+
+def test_a_training_never_starts_for_a_forgotten_session(app):
+    store = app.state.explorer.sessions
+    session = store.create()
+    store.discard(session)  # as if evicted while its training/start body arrived
+    with pytest.raises(SessionConflict, match="reload"):
+        store.start_training(session, FakeTraining)
+    assert session.training is None
+
+
+def test_the_training_limit_counts_every_running_training(network):
+    app = create_app(network, max_trainings=2, port=PORT)
+    store = app.state.explorer.sessions
+    jobs = [store.start_training(store.create(), FakeTraining) for _ in range(2)]
+    with pytest.raises(ServerBusy):
+        store.start_training(store.create(), FakeTraining)
+    for session in list(store._sessions.values()):
+        store.discard(session)  # stops their trainings
+    assert not any(job.active for job in jobs)
+    assert store.start_training(store.create(), FakeTraining).active
 
 
 def test_trainings_are_bounded_over_all_sessions(network):
@@ -625,6 +727,21 @@ FIELDS = {
 }
 
 
+FUZZ_SETTINGS = settings(max_examples=300, deadline=None,
+                         suppress_health_check=[HealthCheck.too_slow,
+                                                HealthCheck.function_scoped_fixture])
+
+
+def field_names(path: str) -> st.SearchStrategy[str]:
+    """The fields ``path`` takes, and one it does not."""
+    return st.sampled_from(FIELDS[path] + ["other"]) if FIELDS[path] else st.just("other")
+
+
+def assert_a_json_answer_without_5xx(response) -> None:
+    assert response.status_code in (200, 202, 409, 422, 503), response.text
+    assert "error" in response.json() or response.status_code in (200, 202)
+
+
 @pytest.fixture(scope="module")
 def fuzz_client(network):
     # No training may run (max_trainings=0): valid settings get 503 after validation.
@@ -632,20 +749,87 @@ def fuzz_client(network):
     return TestClient(app, base_url=BASE, raise_server_exceptions=False)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                   HealthCheck.function_scoped_fixture])
+@FUZZ_SETTINGS
 @given(data=st.data())
 def test_fuzzed_json_bodies_never_cause_a_server_error(fuzz_client, data):
     path = data.draw(st.sampled_from(sorted(FIELDS)))
-    keys = st.sampled_from(FIELDS[path] + ["other"]) if FIELDS[path] else st.just("other")
+    keys = field_names(path)
     body = data.draw(st.one_of(
         st.dictionaries(keys, json_values, max_size=5),
         json_values,
     ))
     response = fuzz_client.post(path, content=json.dumps(body).encode(),
                                 headers={"content-type": "application/json"})
-    assert response.status_code in (200, 202, 409, 422, 503), response.text
-    assert "error" in response.json() or response.status_code in (200, 202)
+    assert_a_json_answer_without_5xx(response)
+
+
+HUGE_INTEGER = "1" + "0" * 400  # too big for a float: float() would overflow
+POST_FIELDS = [(path, name) for path, names in sorted(FIELDS.items()) for name in names]
+
+
+@pytest.mark.parametrize(("path", "name"), POST_FIELDS)
+@pytest.mark.parametrize("literal", [HUGE_INTEGER, "-" + HUGE_INTEGER, "1e999", "9" * 5000])
+def test_a_number_too_big_for_a_float_gets_422_in_every_field(fuzz_client, path, name,
+                                                              literal):
+    for body in (f'{{"{name}": {literal}}}', f'{{"{name}": [{literal}, 1]}}'):
+        response = fuzz_client.post(path, content=body.encode(),
+                                    headers={"content-type": "application/json"})
+        assert response.status_code == 422, response.text
+        assert "too big for a float" in response.json()["error"]
+
+
+@pytest.mark.parametrize("body", ['{"\\ud800": 1}', '{"preset": "\\udfff"}',
+                                  '{"cell": "\\ud83d", "weight": 1}'])
+def test_a_lone_surrogate_is_quoted_back_in_a_422(fuzz_client, body):
+    for path in sorted(FIELDS):
+        response = fuzz_client.post(path, content=body.encode(),
+                                    headers={"content-type": "application/json"})
+        assert response.status_code in (409, 422), response.text
+        assert response.json()["error"]
+
+
+def test_deep_nesting_gets_422(fuzz_client):
+    for depth in (33, 900, 100_000):
+        body = '{"numbers": ' + "[" * depth + "]" * depth + "}"
+        response = fuzz_client.post("/api/predict", content=body.encode(),
+                                    headers={"content-type": "application/json"})
+        assert response.status_code == 422 and "nested too deeply" in response.json()["error"]
+
+
+number_literals = st.one_of(
+    st.integers().map(str),
+    st.integers(min_value=300, max_value=6000).map(lambda n: "-" * (n % 2) + "7" * n),
+    st.builds(lambda m, e: f"{m}e{e}", st.integers(-9, 9), st.integers(-2000, 2000)),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e308", "1.8e308", "-0", "0.0"]),
+)
+string_literals = st.one_of(
+    st.text(max_size=8).map(json.dumps),
+    st.integers(0xD800, 0xDFFF).map(lambda code: f'"\\u{code:04x}"'),  # lone surrogates
+)
+
+
+def nested(inner: str, depth: int) -> str:
+    return "[" * depth + inner + "]" * depth
+
+
+raw_values = st.one_of(
+    number_literals, string_literals,
+    st.builds(nested, number_literals | string_literals, st.integers(0, 200)),
+)
+
+
+@FUZZ_SETTINGS
+@given(data=st.data())
+def test_fuzzed_raw_json_never_causes_a_server_error(fuzz_client, data):
+    """JSON that json.dumps would never write: huge numbers, lone surrogates, deep nests."""
+    path = data.draw(st.sampled_from(sorted(FIELDS)))
+    keys = st.one_of(field_names(path).map(json.dumps), string_literals)
+    pairs = data.draw(st.lists(st.tuples(keys, raw_values), max_size=4))
+    body = "{" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}"
+    response = fuzz_client.post(path, content=body.encode(),
+                                headers={"content-type": "application/json"})
+    assert_a_json_answer_without_5xx(response)
 
 
 # ---------------------------------------------------------------------- glassnet explore

@@ -18,6 +18,7 @@ and talks to it with raw sockets where a browser would be too polite:
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ import glassnet as gn  # noqa: E402
 from glassnet.errors import ConfigError  # noqa: E402
 from glassnet.web import server as web_server  # noqa: E402
 from glassnet.web.app import create_app, serve  # noqa: E402
+from glassnet.web.sessions import COOKIE_NAME  # noqa: E402
 from live_server import running_server  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)
@@ -80,6 +82,84 @@ def read_one_answer(connection: socket.socket) -> bytes:
     while len(body) < length:
         body += connection.recv(4096)
     return head + b"\r\n\r\n" + body
+
+
+class Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def server_log() -> Iterator[list[logging.LogRecord]]:
+    """What the server logs (uvicorn's logger, at INFO) while the test runs."""
+    log = logging.getLogger("uvicorn.error")
+    recorder, level = Recorder(), log.level
+    log.addHandler(recorder)
+    log.setLevel(logging.INFO)
+    try:
+        yield recorder.records
+    finally:
+        log.removeHandler(recorder)
+        log.setLevel(level)
+
+
+@pytest.mark.parametrize("path", ["/api/predict", "/api/training/start", "/api/handset"])
+def test_a_client_that_goes_away_mid_body_logs_one_line(server, server_log, path):
+    connection = connect(server)
+    connection.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server}\r\n".encode()
+                       + b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                       + b'{"example": ')
+    time.sleep(0.2)  # the request reaches the app and waits for the rest of its body
+    connection.close()
+    deadline = time.monotonic() + PATIENCE
+    while not server_log and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [record.getMessage() for record in server_log] == [
+        f"A client went away before its request to {path} was read."]
+    assert server_log[0].exc_info is None  # one line, no traceback
+    assert b"200 OK" in request_and_answer(server)
+
+
+def test_a_training_whose_body_arrives_after_hostile_gets_belongs_to_its_session(network):
+    """The issue's trigger: headers, a pause, 17 cookie-less GETs, then the body."""
+    app = create_app(network, port=None, max_sessions=2, max_trainings=1)
+    with running_server(lambda port: app) as (port, _), \
+            httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=PATIENCE) as user:
+        user.post("/api/predict", json={"example": 0})  # the user's session
+        cookie = f"{COOKIE_NAME}={user.cookies[COOKIE_NAME]}"
+        body = json.dumps({"hidden": [4], "epochs": 3, "pace": 2.0}).encode()
+        connection = connect(port)
+        try:
+            connection.sendall(
+                f"POST /api/training/start HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n".encode()
+                + f"Cookie: {cookie}\r\nContent-Type: application/json\r\n".encode()
+                + f"Content-Length: {len(body)}\r\n\r\n".encode())
+            for _ in range(17):  # a hostile page's <img> tags
+                assert "set-cookie" not in httpx.get(f"http://127.0.0.1:{port}/api/network",
+                                                     timeout=PATIENCE).headers
+            connection.sendall(body)
+            assert read_one_answer(connection).startswith(b"HTTP/1.1 202 ")
+        finally:
+            connection.close()
+        try:
+            assert user.get("/api/training").json()["state"] in ("running", "paused")
+            assert app.state.explorer.sessions.trainings_running() == 1
+            other = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=PATIENCE)
+            with other:
+                refused = other.post("/api/training/start", json={"hidden": [4]})
+            assert refused.status_code == 503 and "retry-after" in refused.headers
+        finally:
+            assert user.post("/api/training/stop", json={}).status_code == 200
+
+
+def request_and_answer(port: int) -> bytes:
+    with connect(port) as connection:
+        connection.sendall(request(port))
+        return read_one_answer(connection)
 
 
 # ---------------------------------------------------------------------- header timeout

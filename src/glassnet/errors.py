@@ -71,6 +71,25 @@ class MissingExtraError(GlassnetError, ImportError):
     """
 
 
+class ServerBusy(GlassnetError):
+    """The explorer is full (sessions or trainings): try again in ``retry_after`` seconds.
+
+    The web layer answers it with 503 and a ``Retry-After`` header.
+    """
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SessionConflict(GlassnetError):
+    """A request the browser's session cannot take in its present state (HTTP 409).
+
+    For example a second training while one runs, or a training for a session that
+    was forgotten while the request arrived.
+    """
+
+
 __all__ = [
     "GlassnetError",
     "DataError",
@@ -80,4 +99,6 @@ __all__ = [
     "TrainingDiverged",
     "RunsDatabaseError",
     "MissingExtraError",
+    "ServerBusy",
+    "SessionConflict",
 ]

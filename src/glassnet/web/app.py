@@ -22,6 +22,7 @@ limits on connections that stall or pile up (``server``).
 from __future__ import annotations
 
 import json
+import logging
 import socket
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -35,14 +36,14 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from ..datasets import Dataset, load_digits
-from ..errors import ConfigError, GlassnetError
+from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
 from ..experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run
 from ..losses import LOSSES
 from ..network import Network
@@ -59,7 +60,7 @@ from .slopelab import SlopeLab
 STATIC_DIR = Path(__file__).parent / "static"
 
 #: Limits that keep one visitor from exhausting the machine.
-MAX_SESSIONS = 16
+MAX_SESSIONS = 64
 MAX_TRAININGS = 2
 MAX_HIDDEN_LAYERS = 3
 MAX_HIDDEN_UNITS = 256
@@ -78,6 +79,11 @@ DEFAULT_SETTINGS = RunSettings(hidden=(32,), epochs=80, patience=10)
 
 LIVE_DEFAULTS = RunSettings(hidden=(32,), epochs=30, patience=10)
 """Live training's defaults: glassnet's own, with fewer epochs (it is watched)."""
+
+READ_ONLY_METHODS = ("GET", "HEAD")
+"""Requests that change nothing: without a session they see the default view."""
+
+logger = logging.getLogger("uvicorn.error")  # so its lines look like the server's own
 
 EVENT_POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
@@ -109,8 +115,10 @@ class Explorer:
                                                                    len(self.training_part))))
         self.zeros_and_ones = data.subset(classes=[0, 1])
         self.db_path = None if db_path is None else Path(db_path)
-        self.max_trainings = max_trainings
-        self.sessions = SessionStore(self._new_session, max_sessions=max_sessions)
+        self.sessions = SessionStore(self._new_session, max_sessions=max_sessions,
+                                     max_trainings=max_trainings)
+        self.default_view = self._new_session("")
+        """What a browser without a session sees: read-only, shared, never stored."""
 
     def _new_session(self, token: str) -> Session:
         # The slope lab measures the loss the network was most likely trained with.
@@ -123,11 +131,30 @@ class Explorer:
     def endpoint(
         self, handler: Callable[[Request, Session], Awaitable[Any]]
     ) -> Callable[[Request], Awaitable[Response]]:
-        """Wrap a handler: find the session, turn its answer into JSON, set the cookie."""
+        """Wrap a handler: find the session, turn its answer into JSON, set the cookie.
+
+        A read-only request without a live session gets the shared default view; a
+        write makes a session (see ``sessions``), forgotten again if the request fails,
+        so a refused request leaves nothing behind.
+        """
         async def wrapped(request: Request) -> Response:
-            session, created = self.sessions.get(request.cookies.get(COOKIE_NAME))
-            answer = await handler(request, session)
-            response = answer if isinstance(answer, Response) else JSONResponse(answer)
+            session = self.sessions.find(request.cookies.get(COOKIE_NAME))
+            created = session is None and request.method not in READ_ONLY_METHODS
+            if session is None:
+                session = self.sessions.create() if created else self.default_view
+            try:
+                answer = await handler(request, session)
+            except ClientDisconnect:
+                if created:
+                    self.sessions.discard(session)
+                logger.info("A client went away before its request to %s was read.",
+                            request.url.path)
+                return Response(status_code=400)  # no one is listening any more
+            except BaseException:
+                if created:
+                    self.sessions.discard(session)
+                raise
+            response = answer if isinstance(answer, Response) else JSONAnswer(answer)
             if created:
                 response.set_cookie(COOKIE_NAME, session.token, httponly=True, samesite="strict",
                                     path="/")
@@ -260,18 +287,10 @@ class Explorer:
         body = await read_body(request)
         pace = check.get_number(body, "pace", low=0.0, high=MAX_PACE_SECONDS, default=0.0)
         settings = self.settings_from(body)
-        with session.lock:
-            if session.is_training:
-                return error_response(409, "a training is already running in this session; "
-                                           "stop it first")
-            if self.sessions.trainings_running() >= self.max_trainings:
-                return error_response(503, "the server is busy training for other visitors; "
-                                           "try again in a moment")
-            job = LiveTraining(settings, self.data,
-                               on_finished=partial(self._adopt_trained, session), pace=pace)
-            session.training = job
-            job.start()
-        return JSONResponse(job.status(), status_code=202)
+        job = self.sessions.start_training(session, partial(
+            LiveTraining, settings, self.data,
+            on_finished=partial(self._adopt_trained, session), pace=pace))
+        return JSONAnswer(job.status(), status_code=202)
 
     def _adopt_trained(self, session: Session, result: RunResult) -> dict[str, Any]:
         """The finished network becomes the session's; the run is recorded and saved.
@@ -321,7 +340,7 @@ class Explorer:
         if job is None or not job.active:
             return error_response(409, "no training is running; start one first")
         {"pause": job.pause, "resume": job.resume, "step": job.step, "stop": job.stop}[action]()
-        return JSONResponse(job.status())
+        return JSONAnswer(job.status())
 
     async def training_events(self, request: Request, session: Session) -> Response:
         """GET /api/training/events: the training's events as Server-Sent Events."""
@@ -374,7 +393,7 @@ class Explorer:
                     lab.set_learning_rate(rate)
                 return lab.hop()
 
-        return JSONResponse(await run_in_threadpool(hop))
+        return JSONAnswer(await run_in_threadpool(hop))
 
     # ------------------------------------------------------------------ hand-set weights
     async def handset(self, request: Request, session: Session) -> dict[str, Any]:
@@ -430,12 +449,34 @@ async def read_body(request: Request) -> dict[str, Any]:
     return check.decode_json_object(await request.body())
 
 
-def error_response(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+class JSONAnswer(JSONResponse):
+    """A JSON response that can write any string, even one with a lone surrogate.
+
+    Starlette's own writes UTF-8, which has no bytes for ``"\\ud800"`` (a JSON
+    body may hold one, escaped, and an error message may quote it back): escaping
+    every non-ASCII character, as ``json.dumps`` does by default, always works.
+    """
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None
+                   ) -> JSONAnswer:
+    return JSONAnswer({"error": message}, status_code=status, headers=headers)
 
 
 async def _glassnet_error(request: Request, error: Exception) -> Response:
     return error_response(422, str(error))
+
+
+async def _busy(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ServerBusy)
+    return error_response(503, str(error), headers={"Retry-After": str(error.retry_after)})
+
+
+async def _conflict(request: Request, error: Exception) -> Response:
+    return error_response(409, str(error))
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -467,7 +508,9 @@ def create_app(
     db_path : path, optional
         The runs database where live trainings are recorded; None records nothing.
     max_sessions : int
-        The most browser sessions kept; the longest idle is evicted for a new one.
+        The most browser sessions kept. A new one takes the place of the longest
+        idle only if that one is not training and was unused for 10 minutes; else
+        the newcomer gets 503 (see ``sessions``).
     max_trainings : int
         The most trainings running at once, over all sessions.
     host, port : str, int
@@ -513,7 +556,8 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[Middleware(RequestGuard, host=host, port=port)],
-        exception_handlers={GlassnetError: _glassnet_error, HTTPException: _http_error,
+        exception_handlers={GlassnetError: _glassnet_error, ServerBusy: _busy,
+                            SessionConflict: _conflict, HTTPException: _http_error,
                             Exception: _unexpected_error},
         lifespan=lifespan,
     )
@@ -540,9 +584,9 @@ def serve(app: Starlette, host: str = "127.0.0.1", port: int = 8000, *,
       408 if it sent part of them, and its connection is closed. uvicorn alone never
       closes such a connection. Answers themselves have no time limit, so a
       live-training event stream runs as long as the training;
-    - each piece of a request body must come within 10 s (``security.RequestGuard``,
-      408), and bodies over 1 MB get 413;
-    - a connection idle after an answer is closed after 5 s (keep-alive);
+    - each piece of a request body must come within 5 s, and the whole body within
+      10 s (``security.RequestGuard``, 408); bodies over 1 MB get 413;
+    - a connection idle after an answer is closed after 2 s (keep-alive);
     - a request arriving while the server holds ``max_concurrency`` connections
       (default 128, counting stalled ones and its own) or runs that many requests
       gets 503 at once, instead of queueing more work and memory. Connections are

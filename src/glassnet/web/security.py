@@ -18,7 +18,9 @@ requests to 127.0.0.1. Four checks close those doors:
 - **Bodies that never arrive.** A client may announce a body and then send it so
   slowly, or stall so completely, that it holds a connection and a request forever
   (the "slowloris" attack). Each wait for the next piece of a body is limited to
-  ``BODY_TIMEOUT_SECONDS``; then the answer is 408 and the connection is closed.
+  ``BODY_TIMEOUT_SECONDS``, and the whole body to ``BODY_DEADLINE_SECONDS`` from the
+  first wait (one byte every few seconds would otherwise hold it for days); then the
+  answer is 408 and the connection is closed.
 
 ``RequestGuard`` is plain ASGI middleware, so it protects every route, including
 the static files and the live-training event stream.
@@ -34,8 +36,11 @@ import anyio
 MAX_BODY_BYTES = 1_000_000
 """The largest request body accepted (1 MB): a drawing is about 50 kB."""
 
-BODY_TIMEOUT_SECONDS = 10.0
+BODY_TIMEOUT_SECONDS = 5.0
 """The longest wait for the next piece of a request body before giving up (408)."""
+
+BODY_DEADLINE_SECONDS = 10.0
+"""The longest a whole request body may take to arrive (408): 1 MB needs milliseconds."""
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 """The names a browser on this machine uses to reach a server bound to loopback."""
@@ -103,13 +108,17 @@ class RequestGuard:
     body_timeout : float, optional
         Seconds to wait for each piece of a request body (default
         ``BODY_TIMEOUT_SECONDS``, looked up when the guard is made, so tests may lower it).
+    body_deadline : float, optional
+        Seconds the whole body may take (default ``BODY_DEADLINE_SECONDS``, looked up
+        the same way).
     """
 
     def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int | None = None,
                  max_body_bytes: int = MAX_BODY_BYTES,
-                 body_timeout: float | None = None):
+                 body_timeout: float | None = None, body_deadline: float | None = None):
         self.app = app
         self.body_timeout = BODY_TIMEOUT_SECONDS if body_timeout is None else body_timeout
+        self.body_deadline = BODY_DEADLINE_SECONDS if body_deadline is None else body_deadline
         self.names = allowed_host_names(host)
         self.port = None if port is None else str(int(port))
         self.max_body_bytes = max_body_bytes
@@ -153,15 +162,23 @@ class RequestGuard:
         received = 0
         response_started = False
         body_complete = False
+        deadline: float | None = None  # set by the first wait for the body
+        late = ""  # the 408's message, once a wait has run out
 
         async def counting_receive() -> dict:
-            nonlocal received, body_complete
+            nonlocal received, body_complete, deadline, late
             if body_complete:  # e.g. a stream listening for the client to go away
                 return await receive()
+            now = anyio.current_time()
+            deadline = now + self.body_deadline if deadline is None else deadline
+            whole_body_first = deadline - now < self.body_timeout
             try:
-                with anyio.fail_after(self.body_timeout):
+                with anyio.fail_after(max(0.0, min(self.body_timeout, deadline - now))):
                     message = await receive()
             except TimeoutError:
+                late = (f"the whole body did not arrive within {self.body_deadline:g} seconds"
+                        if whole_body_first else
+                        f"the body did not arrive within {self.body_timeout:g} seconds")
                 raise BodyTimeout from None
             if message["type"] == "http.request":
                 body_complete = not message.get("more_body", False)
@@ -184,8 +201,7 @@ class RequestGuard:
                 await _refuse(send, 413, f"the body is larger than {self.max_body_bytes:,} bytes")
         except BodyTimeout:
             if not response_started:
-                await _refuse(send, 408, f"the body did not arrive within {self.body_timeout:g} "
-                                         "seconds")
+                await _refuse(send, 408, late)
 
 
 async def _refuse(send: Any, status: int, message: str) -> None:
@@ -208,5 +224,5 @@ async def _refuse(send: Any, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-__all__ = ["MAX_BODY_BYTES", "BODY_TIMEOUT_SECONDS", "RequestGuard", "BodyTooLarge",
-           "BodyTimeout", "allowed_host_names", "is_loopback", "split_host_header"]
+__all__ = ["MAX_BODY_BYTES", "BODY_TIMEOUT_SECONDS", "BODY_DEADLINE_SECONDS", "RequestGuard",
+           "BodyTooLarge", "BodyTimeout", "allowed_host_names", "is_loopback", "split_host_header"]

@@ -30,7 +30,8 @@ So the explorer adds one thing uvicorn lacks, a *header timeout*
 sent part of them it gets ``408 {"error": ...}``; if it has sent nothing it is
 simply closed, as an idle keep-alive connection is. Once the headers are complete the
 timer stops: the request belongs to the application, whose ``RequestGuard`` limits
-each wait for a piece of the body (``BODY_TIMEOUT_SECONDS``), and whose answers may
+each wait for a piece of the body (``BODY_TIMEOUT_SECONDS``) and the whole body
+(``BODY_DEADLINE_SECONDS``), and whose answers may
 take as long as they need. A live-training event stream, one long answer, is never
 cut by it.
 
@@ -59,12 +60,17 @@ HEADER_TIMEOUT_SECONDS = 20.0
 MAX_CONCURRENCY = 128
 """uvicorn's ``limit_concurrency``: open connections or running requests before 503.
 
-Generous for the explorer's use: 16 sessions (browsers) with a browser's 6
-connections each, plus room for the load test's 50 clients.
+Generous for the explorer's use: a class of 30 browsers, whose few connections each
+close 2 s after their last answer (``KEEP_ALIVE_SECONDS``), plus room for the load
+test's 50 clients.
 """
 
-KEEP_ALIVE_SECONDS = 5
-"""An idle connection is closed this long after its last answer (uvicorn's default)."""
+KEEP_ALIVE_SECONDS = 2
+"""An idle connection is closed this long after its last answer (uvicorn's default is 5).
+
+Short, because ``limit_concurrency`` counts idle connections too: a browser opens
+its next request within milliseconds, and every idle second is a slot taken.
+"""
 
 MAX_HEADER_BYTES = 16 * 1024
 """An unfinished request line plus headers held past this size gets 400 (h11's default)."""

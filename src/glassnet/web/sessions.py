@@ -10,13 +10,24 @@ cookie. A session holds:
 - at most one live training (see ``livetraining``);
 - the hand-set 0-vs-1 network and the one-weight slope lab.
 
-The server keeps at most ``max_sessions``; making one more evicts the one idle the
-longest (stopping its training, if any), so no number of visitors can exhaust the
-machine.
+Who may make a session, and who may lose one:
+
+- only a request that writes (a POST) makes a session. A read-only request without
+  a live session's cookie (the first GETs of a page, or another web site's ``<img>``
+  tags, which a browser sends without a ``SameSite=strict`` cookie) is answered from
+  one shared, read-only *default view* of the server's network, and makes nothing.
+  Another site cannot POST at all: the request guard refuses its ``Origin``;
+- the server keeps at most ``max_sessions``. A new session may take the place of
+  one only if that one is not training and has been idle for ``idle_seconds``
+  (10 minutes by default); otherwise the newcomer is refused (``ServerBusy``: 503
+  with ``Retry-After``), so no stranger can push a real user out;
+- the training limit is global: the store counts every training it started that is
+  still running, and starts one only for a session it still holds.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
@@ -24,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import ServerBusy, SessionConflict
 from ..network import Network
 from .handset import HandSetNetwork
 from .livetraining import LiveTraining
@@ -70,58 +82,138 @@ class Session:
             self.training.stop()
 
 
+IDLE_SECONDS = 600.0
+"""How long a session must go unused before a new one may take its place (10 min)."""
+
+BUSY_RETRY_SECONDS = 10
+"""The ``Retry-After`` given when every session is training (no better guess exists)."""
+
+
 class SessionStore:
-    """At most ``max_sessions`` sessions, found by their cookie token.
+    """At most ``max_sessions`` sessions, found by their cookie token, and their trainings.
 
     Parameters
     ----------
     make_session : callable
         ``make_session(token) -> Session``: a fresh session for a new browser.
     max_sessions : int
-        The most sessions kept at once; the longest idle is evicted for a new one.
+        The most sessions kept at once.
+    max_trainings : int
+        The most trainings running at once, over all sessions.
+    idle_seconds : float
+        A session unused this long, and not training, may be evicted for a new one.
+    clock : callable
+        Monotonic seconds (``time.monotonic``; tests pass a fake one).
     """
 
-    def __init__(self, make_session: Callable[[str], Session], max_sessions: int = 16) -> None:
+    def __init__(self, make_session: Callable[[str], Session], max_sessions: int = 16,
+                 max_trainings: int = 2, idle_seconds: float = IDLE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         if max_sessions < 1:
             raise ValueError("max_sessions must be at least 1")
         self.make_session = make_session
         self.max_sessions = max_sessions
+        self.max_trainings = max_trainings
+        self.idle_seconds = idle_seconds
+        self.clock = clock
         self._sessions: dict[str, Session] = {}
+        self._trainings: list[LiveTraining] = []
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._sessions)
 
-    def get(self, token: str | None) -> tuple[Session, bool]:
-        """The session of this token, or a new one; returns (session, created)."""
+    def find(self, token: str | None) -> Session | None:
+        """The live session of this token (marked as used now), or None."""
         with self._lock:
             session = self._sessions.get(token) if token else None
             if session is not None:
-                session.last_seen = time.monotonic()
-                return session, False
-            while len(self._sessions) >= self.max_sessions:
-                self._evict_one()
-            new_token = secrets.token_urlsafe(TOKEN_BYTES)
-            session = self.make_session(new_token)
-            self._sessions[new_token] = session
-            return session, True
+                session.last_seen = self.clock()
+            return session
 
-    def _evict_one(self) -> None:
-        """Forget the session idle the longest, preferring one that is not training."""
-        candidates = sorted(self._sessions.values(),
-                            key=lambda s: (s.is_training, s.last_seen))
-        oldest = candidates[0]
+    def create(self) -> Session:
+        """A new session, in place of one long idle if the store is full.
+
+        Raises
+        ------
+        ServerBusy
+            If the store is full and every session is training or was used in the
+            last ``idle_seconds``; ``retry_after`` says when one may become free.
+        """
+        with self._lock:
+            if len(self._sessions) >= self.max_sessions:
+                self._evict_one_idle()
+            token = secrets.token_urlsafe(TOKEN_BYTES)
+            session = self.make_session(token)
+            session.last_seen = self.clock()
+            self._sessions[token] = session
+            return session
+
+    def discard(self, session: Session) -> None:
+        """Forget ``session`` (a request that made it failed before it was handed out)."""
+        with self._lock:
+            if self._sessions.get(session.token) is session:
+                session.close()
+                del self._sessions[session.token]
+
+    def _evict_one_idle(self) -> None:
+        now = self.clock()
+        idle = [s for s in self._sessions.values() if not s.is_training]
+        oldest = min(idle, key=lambda s: s.last_seen, default=None)
+        if oldest is None or now - oldest.last_seen < self.idle_seconds:
+            wait = (BUSY_RETRY_SECONDS if oldest is None
+                    else math.ceil(oldest.last_seen + self.idle_seconds - now))
+            raise ServerBusy(f"the explorer is full: all {self.max_sessions} of its sessions "
+                             f"are training or were used in the last "
+                             f"{self.idle_seconds / 60:g} minutes; try again in {max(1, wait)} s",
+                             retry_after=max(1, wait))
         oldest.close()
         del self._sessions[oldest.token]
 
-    def trainings_running(self) -> int:
-        """How many sessions are training right now."""
+    def start_training(self, session: Session, make_job: Callable[[], LiveTraining]
+                       ) -> LiveTraining:
+        """Make ``make_job()`` the training of ``session`` and start it, if allowed.
+
+        Raises
+        ------
+        SessionConflict
+            If ``session`` is already training (one at a time per browser), or if
+            the store no longer holds it: a training there would be an orphan no
+            one can see or stop.
+        ServerBusy
+            If ``max_trainings`` trainings are running, counting every one started.
+        """
         with self._lock:
-            return sum(1 for s in self._sessions.values() if s.is_training)
+            if self._sessions.get(session.token) is not session:
+                raise SessionConflict("this browser's session was closed while the request "
+                                     "arrived; reload the page")
+            with session.lock:
+                if session.is_training:
+                    raise SessionConflict("a training is already running in this session; "
+                                           "stop it first")
+                if self._running_trainings() >= self.max_trainings:
+                    raise ServerBusy("the server is busy training for other visitors; try "
+                                     "again in a moment", retry_after=BUSY_RETRY_SECONDS)
+                job = make_job()
+                session.training = job
+                self._trainings.append(job)
+                job.start()
+                return job
+
+    def _running_trainings(self) -> int:
+        self._trainings = [job for job in self._trainings if job.active]
+        return len(self._trainings)
+
+    def trainings_running(self) -> int:
+        """How many trainings are running right now, over every session."""
+        with self._lock:
+            return self._running_trainings()
 
     def close_all(self) -> None:
         """Stop every training (at server shutdown)."""
         with self._lock:
+            for job in self._trainings:
+                job.stop()
             for session in self._sessions.values():
                 session.close()
 
@@ -129,4 +221,4 @@ class SessionStore:
         return {"sessions": len(self._sessions), "max_sessions": self.max_sessions}
 
 
-__all__ = ["Session", "SessionStore", "COOKIE_NAME"]
+__all__ = ["Session", "SessionStore", "COOKIE_NAME", "IDLE_SECONDS"]

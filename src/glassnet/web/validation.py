@@ -24,6 +24,12 @@ from ..errors import ConfigError
 
 _MISSING: Any = object()
 
+MAX_DEPTH = 32
+"""The deepest nesting of lists and objects a body may have (a drawing needs 2)."""
+
+MAX_INTEGER_DIGITS = 309
+"""No whole number with more digits fits in a float (the largest is about 1.8e308)."""
+
 
 class InvalidInput(ConfigError):
     """A request body field is missing, of the wrong type, shape or range (HTTP 422)."""
@@ -32,31 +38,76 @@ class InvalidInput(ConfigError):
 def decode_json_object(body: bytes) -> dict[str, Any]:
     """Decode a request body that must be one JSON object.
 
-    NaN and Infinity (which Python's json accepts but JSON does not have) are refused,
-    and so is nesting so deep that decoding it would exhaust the stack.
+    This is the one place a number is read, so every number the checks below see
+    is a finite float or a whole number that fits in one: NaN and Infinity (which
+    Python's json accepts but JSON does not have) are refused, and so are numbers
+    too big for a float (``1e999``, or 400 digits, which would make ``float()``
+    overflow later). So is nesting deeper than ``MAX_DEPTH``.
 
     Raises
     ------
     InvalidInput
-        If the body is empty, not UTF-8 JSON, not an object, or holds NaN/Infinity.
+        If the body is empty, not UTF-8 JSON, not an object, nested too deeply, or
+        holds NaN, Infinity or a number too big for a float.
     """
     if not body.strip():
         return {}
     try:
-        value = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+        value = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant,
+                           parse_int=_parse_int, parse_float=_parse_float)
     except InvalidInput:
         raise
     except (UnicodeDecodeError, ValueError) as error:
         raise InvalidInput(f"the body is not valid JSON: {error}") from None
     except RecursionError:
-        raise InvalidInput("the JSON is nested too deeply") from None
+        raise InvalidInput(_TOO_DEEP) from None
     if not isinstance(value, dict):
         raise InvalidInput(f"the body must be a JSON object, got {type(value).__name__}")
+    _check_depth(value)
     return value
+
+
+_TOO_DEEP = f"the JSON is nested too deeply (at most {MAX_DEPTH} levels)"
 
 
 def _refuse_constant(name: str) -> float:
     raise InvalidInput(f"{name} is not a number JSON allows; send finite numbers only")
+
+
+def _refuse_huge(text: str) -> None:
+    shown = text if len(text) <= 24 else f"{text[:12]}...{text[-8:]} ({len(text)} characters)"
+    raise InvalidInput(f"the number {shown} is too big for a float; send finite numbers only")
+
+
+def _parse_int(text: str) -> int:
+    # Checked before int(): Python refuses to read more than 4300 digits at all.
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        _refuse_huge(text)
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        _refuse_huge(text)
+    return value
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        _refuse_huge(text)
+    return value
+
+
+def _check_depth(value: Any) -> None:
+    """Refuse lists and objects nested deeper than ``MAX_DEPTH`` (walked without recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if depth > MAX_DEPTH:
+            raise InvalidInput(_TOO_DEEP)
+        pending.extend((child, depth + 1) for child in children
+                       if isinstance(child, dict | list))
 
 
 def reject_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
