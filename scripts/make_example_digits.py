@@ -59,7 +59,10 @@ def draw_digit(digit: int, rng: np.random.Generator, size: int = 200) -> Image.I
     return picture
 
 
-def main(folder: Path = Path(__file__).resolve().parent.parent / "examples") -> None:
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def main(folder: Path = EXAMPLES) -> None:
     folder.mkdir(exist_ok=True)
     rng = np.random.default_rng(2020)
     for digit in range(10):

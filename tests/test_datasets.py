@@ -1026,3 +1026,24 @@ def test_a_label_of_5000_digits_is_text_not_a_traceback(tmp_path: Path) -> None:
     path.write_text(f"0,0.5,{'7' * 5000}\n1,1,3\n")
     data = load_csv(path)
     assert data.y.dtype.kind == "U" and data.y[0] == "7" * 5000
+
+
+def test_reading_a_csv_takes_at_most_four_times_its_size(tmp_path: Path) -> None:
+    """The loader used to build lists of strings: 6 to 14 times the file's size."""
+    import tracemalloc
+
+    digits = datasets.load_digits()
+    counts = np.tile(np.rint(digits.X * 16).astype(int), (4, 1))  # 7188 rows of 0..16
+    labels = np.tile(digits.y, 4)
+    path = tmp_path / "counts.csv"
+    path.write_text("".join(",".join(map(str, row)) + f",{label}\n"
+                            for row, label in zip(counts, labels, strict=True)))
+    tracemalloc.start()
+    try:
+        data = load_csv(path, scale=1 / 16)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_array_equal(data.X, counts / 16)
+    assert data.y.tolist() == labels.tolist()
+    assert peak <= 4 * path.stat().st_size, f"{peak / path.stat().st_size:.2f} times the file"

@@ -43,6 +43,7 @@ import stat
 import struct
 import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -939,47 +940,9 @@ def load_csv(
     file_path = Path(path)
     scale_factor = _checked_scale(scale)
     declared_shape = _checked_image_shape_choice(image_shape)
-    text = _read_text(file_path, "CSV")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[list[str]] = []
-    line_numbers: list[int] = []
-    try:
-        for row in reader:
-            if all(not cell.strip() for cell in row):
-                continue
-            rows.append(row)
-            line_numbers.append(reader.line_num)
-    except csv.Error as error:
-        raise DataError(f"{file_path}, line {reader.line_num}: {error}") from error
-    if not rows:
-        raise DataError(f"{file_path}: the file is empty (no rows in it)")
-
-    n_columns = len(rows[0])
-    if n_columns < 2:
-        raise DataError(
-            f"{file_path}, line {line_numbers[0]}: found 1 column; a CSV dataset needs the "
-            f"features and a label column (is the delimiter {delimiter!r} right?)"
-        )
-    label_index = _label_index(label_column, n_columns, has_header)
-    if has_header is None:
-        has_header = _looks_like_header(rows, label_index)
-    header = rows[0] if has_header else None
-    if label_index is None:  # a column name: only possible with a header
-        label_index = _label_index_by_name(label_column, header, file_path)
-    if has_header:
-        rows, line_numbers = rows[1:], line_numbers[1:]
-        if not rows:
-            raise DataError(f"{file_path}: the file has a header but no data rows")
-
-    for row, line_number in zip(rows, line_numbers, strict=True):
-        if len(row) != n_columns:
-            raise DataError(
-                f"{file_path}, line {line_number}: expected {n_columns} columns "
-                f"(like the first row), found {len(row)}"
-            )
-
-    labels = _parse_csv_labels(file_path, rows, line_numbers, label_index)
-    features = _parse_csv_features(file_path, rows, line_numbers, label_index)  # (n, f)
+    table = _read_csv_table(file_path, delimiter, label_column, has_header)
+    labels = _parse_csv_labels(file_path, table.labels, table.line_numbers, table.label_index)
+    features = table.features  # (n, n_features)
     if scale_factor is not None:
         features *= scale_factor
     n_features = features.shape[1]
@@ -1161,30 +1124,22 @@ def _plain_text(text: str) -> bool:
     return text.isascii() and "_" not in text
 
 
-def _looks_like_header(rows: list[list[str]], label_index: int | None) -> bool:
+def _looks_like_header(first: list[str], label_index: int,
+                       other_labels_are_numbers: bool) -> bool:
     """Guess whether the first row names the columns (see load_csv for the rule)."""
-    if label_index is None:
-        return True  # a named label column implies a header
-    first = rows[0]
     feature_cells = [cell for i, cell in enumerate(first) if i != label_index]
     numbers = sum(_is_number(cell) for cell in feature_cells)
     if numbers == 0:
         return True  # column names
     if numbers < len(feature_cells):
         return False  # data with a typo: an error naming line 1, not a row silently dropped
-    other_labels = [row[label_index] for row in rows[1:] if len(row) > label_index]
-    return (
-        not _is_number(first[label_index])
-        and bool(other_labels)
-        and all(_is_number(label) for label in other_labels)
-    )
+    return not _is_number(first[label_index]) and other_labels_are_numbers
 
 
 def _parse_csv_labels(
-    file_path: Path, rows: list[list[str]], line_numbers: list[int], label_index: int
+    file_path: Path, texts: list[str], line_numbers: NDArray[np.int64], label_index: int
 ) -> NDArray[Any]:
     """The label column as int64 when every label is a whole number, else as strings."""
-    texts = [row[label_index].strip() for row in rows]
     for text, line_number in zip(texts, line_numbers, strict=True):
         if not text:
             raise DataError(
@@ -1198,36 +1153,119 @@ def _parse_csv_labels(
     return np.array(texts, dtype=str)
 
 
-def _parse_csv_features(
-    file_path: Path, rows: list[list[str]], line_numbers: list[int], label_index: int
-) -> NDArray[np.float64]:
-    """The feature columns as a float64 table (n, n_columns - 1), every value checked."""
-    cells = [row[:label_index] + row[label_index + 1 :] for row in rows]
+@dataclass
+class _CsvTable:
+    """What ``_read_csv_table`` read: features (n, f), label texts and their lines."""
+
+    features: NDArray[np.float64]
+    labels: list[str]
+    line_numbers: NDArray[np.int64]
+    label_index: int
+
+
+def _read_csv_table(file_path: Path, delimiter: str, label_column: int | str,
+                    has_header: bool | None) -> _CsvTable:
+    """Stream a CSV file into one preallocated float64 table, one row at a time.
+
+    Memory is the table itself (8 bytes a number, so at most 4 times a file of
+    one-digit numbers and commas) and the labels, never the text of the whole file
+    or lists of its cells: a first pass counts the lines (an upper bound on the rows)
+    so the table is made once, and the C tokenizer of ``csv`` hands over one row at a
+    time, which NumPy converts in C. Every value is checked on its row, so an error
+    names the line and the column.
+    """
+    size = _check_text_file(file_path, "CSV")
+    max_rows = _count_lines(file_path, size)
     try:
-        if not all(_plain_text("".join(row_cells)) for row_cells in cells):
+        with file_path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter, strict=True)
+            rows = (row for row in reader if not all(not cell.strip() for cell in row))
+            first = next(rows, None)
+            if first is None:
+                raise DataError(f"{file_path}: the file is empty (no rows in it)")
+            first_line = reader.line_num
+            n_columns = len(first)
+            if n_columns < 2:
+                raise DataError(
+                    f"{file_path}, line {first_line}: found 1 column; a CSV dataset needs the "
+                    f"features and a label column (is the delimiter {delimiter!r} right?)"
+                )
+            label_index = _label_index(label_column, n_columns, has_header)
+            header_named = label_index is None
+            if header_named:  # a column name: only possible with a header
+                label_index = _label_index_by_name(label_column, first, file_path)
+            features = np.empty((max_rows, n_columns - 1), dtype=np.float64)
+            labels: list[str] = []
+            line_numbers = np.empty(max_rows, dtype=np.int64)
+            # Row 0 is kept for the first row, which may turn out to be a header.
+            other_labels_are_numbers, count = True, 1
+            for row in rows:
+                _store_csv_row(file_path, row, reader.line_num, n_columns, label_index,
+                               features, count)
+                labels.append(row[label_index].strip())
+                line_numbers[count] = reader.line_num
+                other_labels_are_numbers = other_labels_are_numbers and _is_number(labels[-1])
+                count += 1
+    except csv.Error as error:
+        raise DataError(f"{file_path}, line {reader.line_num}: {error}") from error
+    except UnicodeDecodeError as error:
+        raise DataError(f"{file_path}, line {reader.line_num + 1}: not a text file (a byte is "
+                        "not UTF-8); expected a CSV file") from error
+    except OSError as error:
+        raise DataError(f"{file_path}: cannot read the file ({error.strerror or error})") from error
+    if has_header is None:
+        has_header = header_named or _looks_like_header(first, label_index,
+                                                        count > 1 and other_labels_are_numbers)
+    if has_header:
+        if count == 1:
+            raise DataError(f"{file_path}: the file has a header but no data rows")
+        start = 1
+    else:
+        _store_csv_row(file_path, first, first_line, n_columns, label_index, features, 0)
+        labels.insert(0, first[label_index].strip())
+        line_numbers[0] = first_line
+        start = 0
+    return _CsvTable(features[start:count], labels, line_numbers[start:count], label_index)
+
+
+def _count_lines(path: Path, size: int) -> int:
+    """How many lines ``path`` has at most (its newlines + 1), read in 1 MiB pieces."""
+    lines = 1
+    with path.open("rb") as stream:
+        while piece := stream.read(1 << 20):
+            lines += piece.count(b"\n")
+    return lines
+
+
+def _store_csv_row(file_path: Path, row: list[str], line_number: int, n_columns: int,
+                   label_index: int, features: NDArray[np.float64], at: int) -> None:
+    """Check one CSV row and write its features into ``features[at]``."""
+    if len(row) != n_columns:
+        raise DataError(
+            f"{file_path}, line {line_number}: expected {n_columns} columns "
+            f"(like the first row), found {len(row)}"
+        )
+    cells = row[:label_index] + row[label_index + 1:]
+    try:
+        if not _plain_text("".join(cells)):
             raise ValueError("a cell that float() reads but a data file does not mean")
-        features = np.array(cells, dtype=np.float64)  # (n, n_features)
+        features[at] = np.array(cells, dtype=np.float64)
     except ValueError:
-        features = None
-    if features is None:
-        for row_cells, line_number in zip(cells, line_numbers, strict=True):
-            for feature_number, cell in enumerate(row_cells):
-                if not _is_number(cell):
-                    column = feature_number + (feature_number >= label_index) + 1
-                    shown = repr(cell.strip()) if cell.strip() else "an empty value"
-                    raise DataError(
-                        f"{file_path}, line {line_number}, column {column}: {shown} is not a number"
-                    )
-        raise DataError(f"{file_path}: a value is not a number")  # pragma: no cover
-    not_finite = ~np.isfinite(features)
-    if not_finite.any():
-        row, feature_number = np.argwhere(not_finite)[0]
+        for feature_number, cell in enumerate(cells):
+            if not _is_number(cell):
+                column = feature_number + (feature_number >= label_index) + 1
+                shown = repr(cell.strip()) if cell.strip() else "an empty value"
+                raise DataError(
+                    f"{file_path}, line {line_number}, column {column}: {shown} is not a number"
+                ) from None
+        raise  # pragma: no cover - every cell reads alone, so the row does too
+    if not np.isfinite(features[at]).all():
+        feature_number = int(np.flatnonzero(~np.isfinite(features[at]))[0])
         column = feature_number + (feature_number >= label_index) + 1
         raise DataError(
-            f"{file_path}, line {line_numbers[row]}, column {column}: "
-            f"{rows[row][column - 1].strip()!r} is not a finite number"
+            f"{file_path}, line {line_number}, column {column}: "
+            f"{row[column - 1].strip()!r} is not a finite number"
         )
-    return features
 
 
 # -- folders of pictures -------------------------------------------------------------
@@ -1423,15 +1461,23 @@ def _as_feature_matrix(X: ArrayLike) -> NDArray[np.floating[Any]]:
         features = features.astype(np.float64)
     features = np.ascontiguousarray(features)
 
-    not_finite = ~np.isfinite(features)
-    if not_finite.any():
-        n_bad = int(np.count_nonzero(not_finite))
-        row, column = (int(i) for i in np.argwhere(not_finite)[0])
-        raise DataError(
-            f"X has {n_bad} value{'s' if n_bad != 1 else ''} that are NaN or infinite; "
-            f"the first is {features[row, column]} at row {row}, column {column}"
-        )
+    # In slices of rows, so that checking a large table costs a slice, not a second table.
+    rows_at_once = max(1, _NUMBERS_CHECKED_AT_ONCE // features.shape[1])
+    for start in range(0, features.shape[0], rows_at_once):
+        not_finite = ~np.isfinite(features[start:start + rows_at_once])
+        if not_finite.any():
+            n_bad = int(np.count_nonzero(~np.isfinite(features)))
+            row, column = (int(i) for i in np.argwhere(not_finite)[0])
+            row += start
+            raise DataError(
+                f"X has {n_bad} value{'s' if n_bad != 1 else ''} that are NaN or infinite; "
+                f"the first is {features[row, column]} at row {row}, column {column}"
+            )
     return features
+
+
+#: How many numbers are checked for NaN and infinity at a time (``_as_feature_matrix``).
+_NUMBERS_CHECKED_AT_ONCE = 1 << 16
 
 
 def _as_labels(y: ArrayLike, n_samples: int) -> NDArray[Any]:
@@ -1595,31 +1641,43 @@ def _test_count(class_size: int, fraction: float) -> int:
     return min(max(rounded, 1), class_size - 1)
 
 
-def _read_text(path: Path, kind: str) -> str:
-    """Read a whole text file, turning every reading problem into a DataError.
+def _check_text_file(path: Path, kind: str) -> int:
+    """The size of a text file glassnet may read, or a DataError saying why not.
 
     Only regular files are read (a device such as /dev/zero or a pipe would never
     end), and at most ``MAX_TEXT_BYTES``, checked before reading.
     """
     try:
         info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError
-        if not stat.S_ISREG(info.st_mode):
-            raise DataError(f"{path}: not a regular file, expected a {kind} file")
-        if info.st_size > MAX_TEXT_BYTES:
-            raise DataError(
-                f"{path}: {info.st_size} bytes is more than the {MAX_TEXT_BYTES} glassnet "
-                f"reads from a {kind} file"
-            )
+    except FileNotFoundError as error:
+        raise DataError(f"{path}: no such file (expected a {kind} file)") from error
+    except OSError as error:
+        raise DataError(f"{path}: cannot read the file ({error.strerror or error})") from error
+    if stat.S_ISDIR(info.st_mode):
+        raise DataError(f"{path}: is a directory, expected a {kind} file")
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(f"{path}: not a regular file, expected a {kind} file")
+    if info.st_size > MAX_TEXT_BYTES:
+        raise DataError(
+            f"{path}: {info.st_size} bytes is more than the {MAX_TEXT_BYTES} glassnet "
+            f"reads from a {kind} file"
+        )
+    return info.st_size
+
+
+def _read_text(path: Path, kind: str) -> str:
+    """Read a whole text file, turning every reading problem into a DataError.
+
+    Only regular files are read, and at most ``MAX_TEXT_BYTES`` (``_check_text_file``).
+    """
+    _check_text_file(path, kind)
+    try:
         with path.open("rb") as stream:
             raw = stream.read(MAX_TEXT_BYTES + 1)
         if len(raw) > MAX_TEXT_BYTES:
             raise DataError(f"{path}: the file grew past {MAX_TEXT_BYTES} bytes while read")
     except FileNotFoundError as error:
         raise DataError(f"{path}: no such file (expected a {kind} file)") from error
-    except IsADirectoryError as error:
-        raise DataError(f"{path}: is a directory, expected a {kind} file") from error
     except OSError as error:
         raise DataError(f"{path}: cannot read the file ({error.strerror or error})") from error
     try:
