@@ -1174,9 +1174,9 @@ def _read_csv_table(file_path: Path, delimiter: str, label_column: int | str,
     time, which NumPy converts in C. Every value is checked on its row, so an error
     names the line and the column.
     """
-    size = _check_text_file(file_path, "CSV")
-    max_rows = _count_lines(file_path, size)
+    _check_text_file(file_path, "CSV")
     try:
+        max_rows = _count_lines(file_path)
         with file_path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter, strict=True)
             rows = (row for row in reader if not all(not cell.strip() for cell in row))
@@ -1228,7 +1228,7 @@ def _read_csv_table(file_path: Path, delimiter: str, label_column: int | str,
     return _CsvTable(features[start:count], labels, line_numbers[start:count], label_index)
 
 
-def _count_lines(path: Path, size: int) -> int:
+def _count_lines(path: Path) -> int:
     """How many lines ``path`` has at most (its newlines + 1), read in 1 MiB pieces."""
     lines = 1
     with path.open("rb") as stream:
