@@ -356,11 +356,30 @@ def test_documented_recipes_never_trip_the_divergence_watch(digits_split, recipe
     assert history.stop_reason in ("completed", "early_stopping")
 
 
+def test_an_early_overshoot_that_comes_back_is_not_diverged():
+    """scikit-learn's partial_fit check: unscaled blobs, one epoch of two steps.
+
+    Seed 9 climbs to 21 times its start loss in those steps, then learns (98%)."""
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(n_samples=50, random_state=1)
+    X -= X.min()
+    net = gn.Network([2, 32, 3], seed=9)
+    optimizer = gn.SGD(learning_rate=0.1, momentum=0.9, nesterov=True)
+    first = gn.train(net, (X, y), optimizer=optimizer, epochs=1, batch_size=32,
+                     validation_fraction=0.0, seed=9)
+    assert first.train_loss[-1] > 10 * first.start_loss
+    later = gn.train(net, (X, y), optimizer=optimizer, epochs=60, batch_size=32,
+                     validation_fraction=0.0, seed=9)
+    assert later.train_loss[-1] < first.start_loss
+
+
 def test_the_divergence_rule_on_its_own():
     from glassnet.training import divergence, smaller_learning_rate
 
     assert divergence(2.0, 0.9, start_loss=2.3, chance=0.1, steps=10_000) is None
-    assert "climbed to 24" in divergence(24.0, 0.9, start_loss=2.3, chance=0.1, steps=1)
+    assert "climbed to 24" in divergence(24.0, 0.9, start_loss=2.3, chance=0.1, steps=100)
+    assert divergence(24.0, 0.9, start_loss=2.3, chance=0.1, steps=99) is None  # a bump
     assert divergence(2.0, 0.11, start_loss=2.3, chance=0.1, steps=499) is None  # too early
     assert "still 11.0%" in divergence(2.0, 0.11, start_loss=2.3, chance=0.1, steps=500)
     assert divergence(2.0, 0.13, start_loss=2.3, chance=0.1, steps=500) is None
