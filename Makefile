@@ -45,6 +45,7 @@ system-deps:
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check $(wildcard src tests bench scripts)
+	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-dev system-deps lint
 	$(BIN)/python -m pytest

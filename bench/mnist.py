@@ -105,7 +105,7 @@ def measure(rounds: int = 2, subnormal_epochs: int = 6, without_flush: bool = Tr
     """
     import torch
 
-    from glassnet import optimizers
+    from glassnet.core import optimizers
 
     X, y = synthetic_mnist()
     # PyTorch's own default is one thread per core (earlier sections may have changed it).

@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from glassnet import atomicfile
+from glassnet.store import atomicfile
 
 TARGETS_NOTE = (
     "Targets come from issue 7. They are shown here, never asserted in tests. "
@@ -42,7 +42,7 @@ def verdict(met: bool | None) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write the report as glassnet writes every file (``glassnet.atomicfile``): whole or not
+    """Write the report as glassnet writes every file (``glassnet.store.atomicfile``): whole or not
     at all, and never over a device, a folder or a read-only file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     atomicfile.write_atomically(path, lambda handle: handle.write(text.encode("utf-8")),

@@ -58,7 +58,7 @@ import numpy as np
 
 import glassnet
 from glassnet.errors import ModelFormatError
-from glassnet.modelfile import export_json, load, load_json
+from glassnet.store.modelfile import export_json, load, load_json
 
 
 class Marker:
@@ -328,7 +328,7 @@ def fuzz(cases: int, seed: int, keep: Path | None, max_rss_growth_mb: float,
     try:
         good_path, json_path = folder / "good.npz", folder / "good.json"
         network = glassnet.Network([64, 32, 10], seed=0)
-        network.save(good_path, training={"note": "the original"})
+        glassnet.save(network, good_path, training={"note": "the original"})
         export_json(network, json_path)
         original = [array.copy() for array in network.parameters()]
         marker = folder / "pwned"

@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 
 import glassnet
-from glassnet.checkpoints import load_checkpoint
 from glassnet.errors import GlassnetError
+from glassnet.store.checkpoints import load_checkpoint
 
 EPOCHS = 40
 TRAINING = ["--hidden", "32", "--epochs", str(EPOCHS), "--average-from", "4", "--quiet"]

@@ -21,10 +21,10 @@ from collections import Counter
 import numpy as np
 
 import glassnet
-from glassnet.activations import ACTIVATIONS
+from glassnet.core.activations import ACTIVATIONS
+from glassnet.core.losses import LOSSES
+from glassnet.core.optimizers import SGD, Adam
 from glassnet.errors import TrainingDiverged
-from glassnet.losses import LOSSES
-from glassnet.optimizers import SGD, Adam
 from glassnet.training import train
 
 RATES = [1.0, 1e2, 1e4]

@@ -46,7 +46,7 @@ import httpx
 import numpy as np
 
 import glassnet
-from glassnet.experiment import RunSettings, run
+from glassnet.app.experiment import RunSettings, run
 
 #: Each drawing is a digit scaled up by this factor (8 x 8 -> 64 x 64 pixels).
 SCALE = 8
@@ -76,7 +76,7 @@ def drawings(count: int, seed: int = 0) -> list[dict[str, Any]]:
 def explorer_server(folder: Path):
     """Train a small model, start ``glassnet explore`` with it, yield its URL, stop it."""
     model = folder / "model.npz"
-    run(RunSettings(hidden=(32,), epochs=20), catch_interrupt=False).network.save(model)
+    glassnet.save(run(RunSettings(hidden=(32,), epochs=20), catch_interrupt=False).network, model)
     port = free_port()
     command = [sys.executable, "-m", "glassnet", "explore", str(model), "--port", str(port),
                "--db", str(folder / "runs.db")]

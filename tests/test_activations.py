@@ -1,4 +1,4 @@
-"""Activation functions (glassnet.activations): values, slopes, stability, registry."""
+"""Activation functions (glassnet.core.activations): values, slopes, stability, registry."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from glassnet.activations import (
+from glassnet.core.activations import (
     ACTIVATIONS,
     KEPT_ZEROS_SIZE,
     Activation,

@@ -1,6 +1,6 @@
 """What glassnet may write over: regular files and missing paths, through symbolic links.
 
-``glassnet.atomicfile.writable_target`` is the one rule; every writer (model files, JSON
+``glassnet.store.atomicfile.writable_target`` is the one rule; every writer (model files, JSON
 exports, checkpoints, pictures, the runs database) goes through it. These tests make
 the things a rename would destroy (a character device, a FIFO, a folder, a read-only
 file, a symbolic link) inside the test's temporary folder only, and check that each
@@ -16,11 +16,11 @@ import stat
 import pytest
 
 import glassnet
-from glassnet import atomicfile
-from glassnet.checkpoints import Checkpointer, load_checkpoint
 from glassnet.errors import GlassnetError, OutputPathError, RunsDatabaseError
-from glassnet.modelfile import export_json, load, load_json
-from glassnet.runs import RunsDatabase
+from glassnet.store import atomicfile
+from glassnet.store.checkpoints import Checkpointer, load_checkpoint
+from glassnet.store.modelfile import export_json, load, load_json
+from glassnet.store.runs import RunsDatabase
 from glassnet.training import train
 
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX special files")
@@ -74,7 +74,7 @@ def checkpoint_state(tmp_path):
 
 
 WRITERS = {
-    "model file": lambda path, tmp_path: small_network().save(path),
+    "model file": lambda path, tmp_path: glassnet.save(small_network(), path),
     "JSON export": lambda path, tmp_path: export_json(small_network(), path),
     "checkpoint": lambda path, tmp_path: Checkpointer(path)(checkpoint_state(tmp_path)),
     "picture": lambda path, tmp_path: _picture(path),
@@ -119,12 +119,12 @@ def test_a_read_only_file_is_refused_even_for_root(tmp_path):
 def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
     real = tmp_path / "models" / "real.npz"
     real.parent.mkdir()
-    glassnet.Network([64, 4, 10], seed=1).save(real)
+    glassnet.save(glassnet.Network([64, 4, 10], seed=1), real)
     real.chmod(0o640)
     link = tmp_path / "latest.npz"
     link.symlink_to(real)
     new = glassnet.Network([64, 4, 10], seed=2)
-    assert new.save(link) == link
+    assert glassnet.save(new, link) == link
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert load(real).parameters()[0].tobytes() == new.parameters()[0].tobytes()
     assert stat.S_IMODE(real.stat().st_mode) == 0o640  # a replaced file keeps its mode
@@ -134,12 +134,12 @@ def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
 def test_a_symlink_to_a_missing_file_creates_it_and_a_loop_is_refused(tmp_path):
     link = tmp_path / "model.npz"
     link.symlink_to(tmp_path / "made.npz")
-    small_network().save(link)
+    glassnet.save(small_network(), link)
     assert link.is_symlink() and load(tmp_path / "made.npz").sizes == [64, 4, 10]
     loop = tmp_path / "loop.npz"
     loop.symlink_to(loop)
     with pytest.raises(OutputPathError, match="loops"):
-        small_network().save(loop)
+        glassnet.save(small_network(), loop)
     assert loop.is_symlink()
 
 
@@ -149,7 +149,7 @@ def test_a_symlink_to_a_device_is_refused_and_says_where_it_leads(tmp_path):
     link = tmp_path / "model.npz"
     link.symlink_to(device)
     with pytest.raises(OutputPathError, match="character device") as raised:
-        small_network().save(link)
+        glassnet.save(small_network(), link)
     assert str(device) in str(raised.value)
     assert link.is_symlink() and stat.S_ISCHR(os.lstat(device).st_mode)
 
@@ -171,7 +171,7 @@ def test_a_symlinked_export_and_checkpoint_update_their_targets(tmp_path):
 def test_a_new_file_follows_the_umask(tmp_path):
     old = os.umask(0o027)
     try:
-        small_network().save(tmp_path / "model.npz")
+        glassnet.save(small_network(), tmp_path / "model.npz")
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "model.npz").stat().st_mode) == 0o640
@@ -209,14 +209,14 @@ def test_temporary_files_of_other_targets_in_the_folder_are_cleaned_too(tmp_path
         path.write_bytes(b"half")
     with open(busy, "rb") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # as a writer in another process would
-        small_network().save(tmp_path / "model-2.npz")
+        glassnet.save(small_network(), tmp_path / "model-2.npz")
         assert busy.exists()
     assert not abandoned.exists() and all(path.exists() for path in foreign)
 
 
 def test_a_write_that_fails_is_a_glassnet_error_and_leaves_nothing(tmp_path):
     with pytest.raises(GlassnetError, match="could not write model file"):
-        small_network().save(tmp_path / "no such folder" / "model.npz")
+        glassnet.save(small_network(), tmp_path / "no such folder" / "model.npz")
 
 
 def test_a_temporary_file_removed_before_its_lock_is_made_again(tmp_path, monkeypatch):
@@ -233,6 +233,6 @@ def test_a_temporary_file_removed_before_its_lock_is_made_again(tmp_path, monkey
         return real_flock(descriptor, operation)
 
     monkeypatch.setattr(atomicfile.fcntl, "flock", flock)
-    small_network().save(tmp_path / "model.npz")
+    glassnet.save(small_network(), tmp_path / "model.npz")
     assert len(calls) >= 2 and load(tmp_path / "model.npz").sizes == [64, 4, 10]
     assert os.listdir(tmp_path) == ["model.npz"]

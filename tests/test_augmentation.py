@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glassnet.augmentation import image_shape_of, shift_images
 from glassnet.errors import ConfigError
+from glassnet.training.augmentation import image_shape_of, shift_images
 
 
 def test_each_image_moves_by_at_most_one_pixel_and_keeps_its_ink():

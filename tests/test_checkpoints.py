@@ -14,16 +14,16 @@ import pytest
 from click.testing import CliRunner
 
 import glassnet
-from glassnet.checkpoints import (
+from glassnet.cli import main
+from glassnet.core.optimizers import SGD, Adam, SlopeDescent
+from glassnet.errors import ConfigError, GlassnetError, ModelFormatError
+from glassnet.store.checkpoints import (
     Checkpointer,
     CheckpointError,
     load_checkpoint,
     save_checkpoint,
 )
-from glassnet.cli import main
-from glassnet.errors import ConfigError, GlassnetError, ModelFormatError
-from glassnet.optimizers import SGD, Adam, SlopeDescent
-from glassnet.runs import RunsDatabase
+from glassnet.store.runs import RunsDatabase
 from glassnet.training import train
 
 pytestmark = pytest.mark.timeout(120)
@@ -186,7 +186,7 @@ def test_every_damaged_checkpoint_is_refused_clearly(checkpoint_file, tmp_path):
 
 def test_foreign_and_hostile_files_are_refused(checkpoint_file, tmp_path):
     model = tmp_path / "model.npz"
-    glassnet.Network([64, 8, 10]).save(model)
+    glassnet.save(glassnet.Network([64, 8, 10]), model)
     with pytest.raises(CheckpointError, match="not a glassnet checkpoint"):
         load_checkpoint(model)
     with pytest.raises(CheckpointError, match="no such file"):
@@ -228,7 +228,7 @@ def test_resume_options_on_the_command_line(checkpoint_file, tmp_path):
     result = runner.invoke(main, ["train", "--resume", str(checkpoint_file), "--hidden", "4"])
     assert result.exit_code == 2 and "only --epochs" in result.output
     model = tmp_path / "m.npz"
-    glassnet.Network([64, 8, 10]).save(model)
+    glassnet.save(glassnet.Network([64, 8, 10]), model)
     result = runner.invoke(main, ["train", "--resume", str(model), "--db", str(tmp_path / "d")])
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1].startswith("Error: cannot load")
@@ -305,8 +305,8 @@ def test_sigkill_then_resume_gives_the_bits_of_an_unbroken_run(tmp_path):
     one, other = glassnet.load(tmp_path / "straight.npz"), glassnet.load(tmp_path / "resumed.npz")
     assert one.dtype == np.float64
     assert same_bits(one.parameters(), other.parameters())
-    history_one = glassnet.modelfile.read_metadata(tmp_path / "straight.npz")["training"]
-    history_other = glassnet.modelfile.read_metadata(tmp_path / "resumed.npz")["training"]
+    history_one = glassnet.store.modelfile.read_metadata(tmp_path / "straight.npz")["training"]
+    history_other = glassnet.store.modelfile.read_metadata(tmp_path / "resumed.npz")["training"]
     assert history_one["history"]["train_loss"] == history_other["history"]["train_loss"]
     assert load_checkpoint(checkpoint).epoch == epochs  # the resumed run kept checkpointing
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import glassnet
+from glassnet.app.experiment import RunSettings
 from glassnet.cli import (
     OFF,
     TRAINING_OPTIONS,
@@ -19,9 +20,8 @@ from glassnet.cli import (
     shade_rows,
 )
 from glassnet.errors import ConfigError, ModelFormatError
-from glassnet.experiment import RunSettings
-from glassnet.modelfile import load_any, read_metadata
-from glassnet.runs import RunsDatabase
+from glassnet.store.modelfile import load_any, read_metadata
+from glassnet.store.runs import RunsDatabase
 from glassnet.training import History
 from test_atomicfile import character_device
 
@@ -127,9 +127,9 @@ def test_training_option_convert_checks_like_the_command_line():
 
 def test_the_choices_are_the_registries():
     """The choices are read from the registries when first needed, never copied."""
-    from glassnet.activations import ACTIVATIONS
-    from glassnet.losses import LOSSES
-    from glassnet.optimizers import OPTIMIZERS
+    from glassnet.core.activations import ACTIVATIONS
+    from glassnet.core.losses import LOSSES
+    from glassnet.core.optimizers import OPTIMIZERS
 
     rows = {row.setting: row for row in TRAINING_OPTIONS}
     assert rows["activation"].type.choices == tuple(n for n in ACTIVATIONS if n != "softmax")
@@ -393,7 +393,7 @@ def test_evaluate_draws_mistakes(trained):
 
 
 def test_evaluate_a_model_that_does_not_say_how_it_was_trained(tmp_path):
-    path = glassnet.Network([64, 10], seed=0).save(tmp_path / "bare.npz")
+    path = glassnet.save(glassnet.Network([64, 10], seed=0), tmp_path / "bare.npz")
     output = ok("evaluate", path)
     assert "does not say how it was split" in output
 
@@ -431,7 +431,7 @@ def test_predict_numbers_as_separate_arguments_and_stdin(trained):
 def test_predict_marks_the_guess_of_a_single_output_neuron(tmp_path):
     network = glassnet.Network([64, 1], output="sigmoid", seed=0)
     network.set_weights(0, np.full(64, 0.1))  # every pixel votes "class 1"
-    model = network.save(tmp_path / "one.npz")
+    model = glassnet.save(network, tmp_path / "one.npz")
     output = ok("predict", model, ",".join(["0.5"] * 64))
     assert output.startswith("numbers: guess 1")
     assert "1 (vs 0)" in output and "<- guess" in output
@@ -489,7 +489,7 @@ def test_a_csv_table_is_not_drawn_as_a_picture(tmp_path):
     pytest.importorskip("glassnet.plots")
     result = invoke("plot", "digits", "--data", f"csv:{table}", "-o", tmp_path / "grid.png")
     assert_one_error(result, 1, "are not pictures")
-    model = glassnet.Network([16, 4, 2], seed=0).save(tmp_path / "sixteen.npz")
+    model = glassnet.save(glassnet.Network([16, 4, 2], seed=0), tmp_path / "sixteen.npz")
     output = ok("predict", model, ",".join(["0.5"] * 16), "--show")
     assert output.startswith("numbers: guess ") and "what the network saw" not in output
 
@@ -619,7 +619,7 @@ def test_train_refuses_a_looping_symlink_in_one_line(tmp_path, flag):
 
 def test_train_writes_through_a_symlink_and_keeps_it(tmp_path):
     real = tmp_path / "real.npz"
-    glassnet.Network([64, 4, 10]).save(real)
+    glassnet.save(glassnet.Network([64, 4, 10]), real)
     (tmp_path / "latest.npz").symlink_to(real)
     ok("train", "--hidden", "5", "--epochs", "1", "-q", "--db", tmp_path / "g.db",
        "--out", tmp_path / "latest.npz")  # fmt: skip

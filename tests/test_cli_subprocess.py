@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import glassnet
-from glassnet.modelfile import load, read_metadata
-from glassnet.runs import RunsDatabase
+from glassnet.store.modelfile import load, read_metadata
+from glassnet.store.runs import RunsDatabase
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -151,7 +151,7 @@ def test_the_group_help_does_not_import_numpy(args):
     imported = imported_modules(result.stderr)
     assert "glassnet.cli" in imported  # the report is read correctly
     assert not {name for name in imported if name.split(".")[0] == "numpy"}
-    assert not {"glassnet.runs", "sqlite3"} & imported
+    assert not {"glassnet.store.runs", "sqlite3"} & imported
     if args == ["--version"]:
         assert result.stdout == f"glassnet, version {glassnet.__version__}\n"
         return

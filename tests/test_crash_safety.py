@@ -1,8 +1,8 @@
 """Crash safety: a model file is always the old one or the new one, never half of each.
 
 Saving writes a temporary file next to the target, forces it to disk and renames it
-over the target in one step (``glassnet.atomicfile.write_atomically``). These tests attack that
-promise the hard way: a process saving in a loop is killed with SIGKILL at random
+over the target in one step (``glassnet.store.atomicfile.write_atomically``). These
+tests attack that promise the hard way: a process saving in a loop is killed with SIGKILL at random
 moments, hundreds of times, and a full disk is simulated half-way through a write.
 
 What a SIGKILL can leave behind: the hidden temporary file of the save it
@@ -27,11 +27,11 @@ import pytest
 from click.testing import CliRunner
 
 import glassnet
-from glassnet.checkpoints import Checkpointer, load_checkpoint
 from glassnet.cli import main
 from glassnet.errors import GlassnetError
-from glassnet.modelfile import load
-from glassnet.runs import RunsDatabase
+from glassnet.store.checkpoints import Checkpointer, load_checkpoint
+from glassnet.store.modelfile import load
+from glassnet.store.runs import RunsDatabase
 from glassnet.training import train
 
 pytestmark = pytest.mark.timeout(120)
@@ -65,7 +65,7 @@ def test_sigkill_while_saving_never_leaves_a_broken_model(tmp_path):
     """A forked child saves old and new models over one path without pause; kill it, check."""
     path = tmp_path / "model.npz"
     old, new = two_networks()
-    old.save(path)
+    glassnet.save(old, path)
     rng = np.random.default_rng(0)
     seen, interrupted = {"old": 0, "new": 0}, 0
     for _ in range(KILLS):
@@ -73,8 +73,8 @@ def test_sigkill_while_saving_never_leaves_a_broken_model(tmp_path):
         if child == 0:  # the child: save, save, save... until killed
             try:
                 while True:
-                    new.save(path)
-                    old.save(path)
+                    glassnet.save(new, path)
+                    glassnet.save(old, path)
             finally:
                 os._exit(1)
         time.sleep(float(rng.uniform(0.0, 0.012)))
@@ -89,7 +89,7 @@ def test_sigkill_while_saving_never_leaves_a_broken_model(tmp_path):
     assert seen["old"] + seen["new"] == KILLS
     # Not vacuous: kills landed on both saves, and many of them in the middle of a write.
     assert seen["old"] > 0 and seen["new"] > 0 and interrupted >= KILLS // 10
-    old.save(path)  # the next save removes what the last kill left
+    glassnet.save(old, path)  # the next save removes what the last kill left
     assert temporary_files(tmp_path) == []
     print(f"{KILLS} SIGKILLs while saving: {seen['old']} left the old model, {seen['new']} the "
           f"new one, 0 broken; {interrupted} interrupted a write, leaving a temporary file that "
@@ -106,9 +106,9 @@ def test_a_living_writers_temporary_file_is_left_alone(tmp_path):
     other.write_bytes(b"x")
     with open(busy, "rb") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # as a writer in another process would
-        glassnet.Network([64, 4, 10]).save(path)
+        glassnet.save(glassnet.Network([64, 4, 10]), path)
         assert busy.exists()
-    glassnet.Network([64, 4, 10]).save(path)  # the lock is gone: abandoned, removed
+    glassnet.save(glassnet.Network([64, 4, 10]), path)  # the lock is gone: abandoned, removed
     assert not busy.exists() and other.exists()
 
 
@@ -118,8 +118,8 @@ path = sys.argv[1]
 old, new = glassnet.Network([64, 32, 10], seed=1), glassnet.Network([64, 32, 10], seed=2)
 print("ready", flush=True)
 while True:
-    new.save(path)
-    old.save(path)
+    glassnet.save(new, path)
+    glassnet.save(old, path)
 """
 
 
@@ -127,7 +127,7 @@ def test_sigkill_of_a_separate_python_process(tmp_path):
     """The same with real processes (no fork): a fresh interpreter saving in a loop."""
     path = tmp_path / "model.npz"
     old, new = two_networks()
-    old.save(path)
+    glassnet.save(old, path)
     rng = np.random.default_rng(1)
     for _ in range(6):
         process = subprocess.Popen([sys.executable, "-c", SAVER, str(path)],
@@ -147,7 +147,7 @@ def test_sigkill_of_glassnet_train_keeps_the_old_model_or_writes_the_new(tmp_pat
     """Kill ``glassnet train --out`` at moments spread over its life, saving included."""
     path = tmp_path / "model.npz"
     old = glassnet.Network([64, 8, 10], seed=5)
-    old.save(path)
+    glassnet.save(old, path)
     outcomes = set()
     for delay in (0.3, 0.6, 0.9, 1.2):
         process = subprocess.Popen(
@@ -180,7 +180,8 @@ def test_sigkills_of_glassnet_train_at_random_moments_lose_no_result():
 
 PAUSED_TRAIN = """
 import sys, time
-from glassnet import cli, runs
+from glassnet import cli
+from glassnet.store import runs
 where = sys.argv[1]
 
 def pause(*args, **kwargs):
@@ -272,11 +273,11 @@ def simulate_full_disk(monkeypatch, limit: int = 4096) -> None:
 def test_a_full_disk_keeps_the_old_model_and_says_so(tmp_path, monkeypatch):
     path = tmp_path / "model.npz"
     old, new = two_networks()
-    old.save(path)
+    glassnet.save(old, path)
     before = path.read_bytes()
     simulate_full_disk(monkeypatch)
     with pytest.raises(GlassnetError) as raised:
-        new.save(path)
+        glassnet.save(new, path)
     message = str(raised.value)
     assert "No space left on device" in message and "unchanged" in message
     assert path.read_bytes() == before
@@ -301,7 +302,7 @@ def test_a_full_disk_keeps_the_old_checkpoint(tmp_path, monkeypatch):
 def test_glassnet_train_on_a_full_disk_gives_one_error_line(tmp_path, monkeypatch):
     path = tmp_path / "model.npz"
     old, _ = two_networks()
-    old.save(path)
+    glassnet.save(old, path)
     before = path.read_bytes()
     simulate_full_disk(monkeypatch)
     result = CliRunner().invoke(main, ["train", "--hidden", "4", "--epochs", "1", "--quiet",

@@ -1,4 +1,4 @@
-"""Tests of glassnet.datasets: the built-in digits, Dataset, the split and every loader."""
+"""Tests of glassnet.data.datasets: the built-in digits, Dataset, the split and every loader."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import glassnet.datasets as datasets
-from glassnet.datasets import (
+import glassnet.data.datasets as datasets
+from glassnet.data.datasets import (
     DATASET_KINDS,
     MAX_IDX_BYTES,
     Dataset,
@@ -93,7 +93,7 @@ def test_load_digits_returns_fresh_copies() -> None:
 def test_the_library_does_not_import_scikit_learn() -> None:
     source_root = Path(datasets.__file__).resolve().parents[1]
     code = (
-        "import sys, glassnet.datasets as d; d.load_digits(); "
+        "import sys, glassnet.data.datasets as d; d.load_digits(); "
         "assert 'sklearn' not in sys.modules, 'sklearn was imported'"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source_root), *sys.path])}
@@ -104,7 +104,7 @@ def test_the_library_does_not_import_scikit_learn() -> None:
 
 
 def test_the_digits_file_ships_inside_the_package() -> None:
-    data_file = Path(datasets.__file__).parent / "data" / "digits.npz"
+    data_file = Path(datasets.__file__).parent / "digits.npz"
     assert data_file.is_file()
     with np.load(data_file, allow_pickle=False) as archive:
         assert sorted(archive.files) == ["counts", "labels"]
@@ -808,7 +808,7 @@ def test_csv_rows_round_trip(
 
 @pytest.fixture
 def fake_preprocess(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
-    """A stand-in for glassnet.preprocess: a file holding byte k becomes 64 values k/16."""
+    """A stand-in for glassnet.data.preprocess: a file holding byte k becomes 64 values k/16."""
 
     def prepare_image_file(path: Path) -> np.ndarray:
         content = Path(path).read_bytes()
@@ -816,9 +816,9 @@ def fake_preprocess(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
             raise DataError("no ink in the drawing")
         return np.full(64, content[0] / 16)
 
-    module = types.ModuleType("glassnet.preprocess")
+    module = types.ModuleType("glassnet.data.preprocess")
     module.prepare_image_file = prepare_image_file  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "glassnet.preprocess", module)
+    monkeypatch.setitem(sys.modules, "glassnet.data.preprocess", module)
     return module
 
 
@@ -872,9 +872,9 @@ def test_load_image_folder_problems(tmp_path: Path, fake_preprocess: types.Modul
 def test_load_image_folder_checks_the_preparation_contract(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    module = types.ModuleType("glassnet.preprocess")
+    module = types.ModuleType("glassnet.data.preprocess")
     module.prepare_image_file = lambda path: np.full(64, 3.0)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "glassnet.preprocess", module)
+    monkeypatch.setitem(sys.modules, "glassnet.data.preprocess", module)
     root = make_picture_folders(tmp_path, {"0": [1]})
     with pytest.raises(DataError, match="outside 0..1"):
         load_image_folder(root)

@@ -370,7 +370,7 @@ def test_save_then_glassnet_load_predicts_the_same(small, tmp_path):
     network = glassnet.load(path)
     np.testing.assert_array_equal(network.predict(X_test), model.predict(X_test))
     np.testing.assert_array_equal(network.predict_proba(X_test), model.predict_proba(X_test))
-    training = glassnet.modelfile.read_metadata(path)["training"]
+    training = glassnet.store.modelfile.read_metadata(path)["training"]
     assert training["estimator"] == "GlassnetClassifier"
     assert training["params"]["hidden_layer_sizes"] == [16]
     assert training["n_iter"] == model.n_iter_

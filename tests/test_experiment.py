@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.experiment import RunSettings, format_hidden, parse_hidden, run
+from glassnet.app.experiment import RunSettings, format_hidden, parse_hidden, run
 
 
 @pytest.mark.parametrize(("text", "sizes"), [("32", (32,)), ("64,32", (64, 32)),
@@ -89,4 +89,4 @@ def test_a_class_without_test_images_scores_none_and_the_model_saves(tmp_path):
     scores = result.scores()
     assert scores["per_class_accuracy"]["7"] is None
     json.dumps(scores, allow_nan=False)
-    result.network.save(tmp_path / "m.npz", training={"scores": scores})
+    gn.save(result.network, tmp_path / "m.npz", training={"scores": scores})

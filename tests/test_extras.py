@@ -9,9 +9,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from glassnet.app.extras import EXTRAS, install_hint, require_extra
 from glassnet.cli import check_port_free, main
 from glassnet.errors import GlassnetError, MissingExtraError
-from glassnet.extras import EXTRAS, install_hint, require_extra
 
 
 def hide(monkeypatch, *modules: str, reimport: tuple[str, ...] = ()) -> None:

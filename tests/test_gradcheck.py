@@ -1,4 +1,4 @@
-"""Backpropagation checked against the slope you can see (glassnet.gradcheck).
+"""Backpropagation checked against the slope you can see (glassnet.core.gradcheck).
 
 The central property: for every hidden activation x output activation x loss x
 depth (0, 1, 2 hidden layers), with and without L2, the slopes backpropagation gives
@@ -33,9 +33,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from glassnet.core.gradcheck import gradcheck, numerical_slope, relative_error
+from glassnet.core.network import Network
 from glassnet.errors import ConfigError, DataError
-from glassnet.gradcheck import gradcheck, numerical_slope, relative_error
-from glassnet.network import Network
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 OUTPUTS = ["sigmoid", "tanh", "relu", "identity", "softmax"]

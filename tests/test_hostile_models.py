@@ -52,7 +52,7 @@ def test_the_pickle_payload_is_live_but_never_runs(fuzz_models, tmp_path):
     marker.unlink()
 
     good = tmp_path / "good.npz"
-    glassnet.Network([64, 32, 10]).save(good)
+    glassnet.save(glassnet.Network([64, 32, 10]), good)
     fuzzer = fuzz_models.Fuzzer(good.read_bytes(), b"{}", marker, np.random.default_rng(0))
     for case in range(30):
         path = tmp_path / f"pickle-{case}.npz"
@@ -64,7 +64,7 @@ def test_the_pickle_payload_is_live_but_never_runs(fuzz_models, tmp_path):
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(fuzz_models, tmp_path):
     good = tmp_path / "good.npz"
-    glassnet.Network([64, 32, 10]).save(good)
+    glassnet.save(glassnet.Network([64, 32, 10]), good)
     fuzzer = fuzz_models.Fuzzer(good.read_bytes(), b"{}", tmp_path / "m", np.random.default_rng(0))
     bomb = tmp_path / "bomb.npz"
     bomb.write_bytes(fuzzer.bomb)

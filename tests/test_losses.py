@@ -1,4 +1,4 @@
-"""Loss functions (glassnet.losses): values on written-out examples, slopes, stability."""
+"""Loss functions (glassnet.core.losses): values on written-out examples, slopes, stability."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from glassnet.activations import get_activation
+from glassnet.core.activations import get_activation
+from glassnet.core.losses import LOSSES, get_loss
 from glassnet.errors import ConfigError
-from glassnet.losses import LOSSES, get_loss
 
 SIGMOID = get_activation("sigmoid")
 SOFTMAX = get_activation("softmax")

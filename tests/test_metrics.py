@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.metrics import evaluate
+from glassnet.core.metrics import evaluate
 
 
 class FixedGuesses:

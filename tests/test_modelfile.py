@@ -1,4 +1,4 @@
-"""Tests for glassnet.modelfile: round trips bit for bit, and nothing bad gets in.
+"""Tests for glassnet.store.modelfile: round trips bit for bit, and nothing bad gets in.
 
 Every hostile or broken file must end in exactly one ModelFormatError, never in
 another exception, never in a network with other weights, and never in code run.
@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glassnet import modelfile
+from glassnet.core.network import Network
 from glassnet.errors import (
     ConfigError,
     DataError,
@@ -30,7 +30,7 @@ from glassnet.errors import (
     ModelFormatError,
     OutputPathError,
 )
-from glassnet.network import Network
+from glassnet.store import modelfile
 
 # ---------------------------------------------------------------------- helpers
 
@@ -239,7 +239,7 @@ def test_float_class_labels_are_refused_at_save_time(tmp_path: Path) -> None:
 
 def test_network_save_method_uses_this_module(tmp_path: Path) -> None:
     network = make_network()
-    path = network.save(tmp_path / "m.npz", training={"seed": 0})
+    path = modelfile.save(network, tmp_path / "m.npz", training={"seed": 0})
     assert modelfile.read_metadata(path)["training"] == {"seed": 0}
 
 

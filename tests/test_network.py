@@ -1,4 +1,4 @@
-"""The network (glassnet.network): forward, backward by hand, answers, validation, seeds."""
+"""The network (glassnet.core.network): forward, backward by hand, answers, validation, seeds."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from glassnet.core.network import FlatArrays, Network, Trace
+from glassnet.core.optimizers import SGD, Adam
 from glassnet.errors import ConfigError, DataError
-from glassnet.network import FlatArrays, Network, Trace
-from glassnet.optimizers import SGD, Adam
 
 STRICT = {"over": "raise", "divide": "raise", "invalid": "raise", "under": "ignore"}
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "identity", "softmax")

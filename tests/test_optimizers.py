@@ -1,4 +1,4 @@
-"""The optimizers (glassnet.optimizers): each step equals its formula, written out here.
+"""The optimizers (glassnet.core.optimizers): each step equals its formula, written out here.
 
 SGD, momentum, Nesterov and Adam are checked against the update rules in their
 docstrings, computed independently in the test; Adam's folded bias correction is
@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glassnet.datasets import load_digits
+from glassnet.core.gradcheck import relative_error
+from glassnet.core.network import Network
+from glassnet.core.optimizers import OPTIMIZERS, SGD, Adam, SlopeDescent, get_optimizer
+from glassnet.data.datasets import load_digits
 from glassnet.errors import ConfigError, DataError
-from glassnet.gradcheck import relative_error
-from glassnet.network import Network
-from glassnet.optimizers import OPTIMIZERS, SGD, Adam, SlopeDescent, get_optimizer
 
 P0 = np.array([[0.5, -1.0], [2.0, 0.25]])
 P1 = np.array([0.1, -0.3])

@@ -68,18 +68,12 @@ def test_unknown_names_are_attribute_errors():
     assert not hasattr(glassnet, "no_such_thing")
 
 
-def test_submodules_still_import_from_the_package():
-    from glassnet import modelfile, runs
-
-    assert modelfile.__name__ == "glassnet.modelfile" and runs.__name__ == "glassnet.runs"
-
-
-def test_gradcheck_stays_the_function_when_its_module_is_imported_first():
-    """The submodule glassnet.gradcheck shares the function's name (the optimizers import it)."""
+def test_gradcheck_is_the_function_after_its_module_is_imported():
+    """The module lives in glassnet.core, so importing it never hides the function."""
     output = run_python(
-        "import glassnet, glassnet.optimizers, glassnet.gradcheck\n"
+        "import glassnet, glassnet.core.optimizers, glassnet.core.gradcheck\n"
         "print(glassnet.gradcheck.__module__, glassnet.gradcheck.__name__)\n"
         "from glassnet import gradcheck\n"
-        "print(gradcheck is glassnet.gradcheck)\n"
+        "print(gradcheck is glassnet.core.gradcheck.gradcheck)\n"
     )
-    assert output.split() == ["glassnet.gradcheck", "gradcheck", "True"]
+    assert output.split() == ["glassnet.core.gradcheck", "gradcheck", "True"]

@@ -1,4 +1,4 @@
-"""Tests of glassnet.preprocess: drawings and photos prepared like the UCI digits.
+"""Tests of glassnet.data.preprocess: drawings and photos prepared like the UCI digits.
 
 The promise of the module is that *where* a digit is drawn, *how big*, and *in which
 colours* do not matter: only its shape reaches the network. So the central tests
@@ -22,9 +22,8 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFile
 
 import glassnet
-from glassnet.datasets import load_image_folder
-from glassnet.errors import DataError
-from glassnet.preprocess import (
+from glassnet.data.datasets import load_image_folder
+from glassnet.data.preprocess import (
     IMAGE_FORMATS,
     MAX_IMAGE_BYTES,
     MAX_IMAGE_PIXELS,
@@ -34,6 +33,7 @@ from glassnet.preprocess import (
     prepare_image_bytes,
     prepare_image_file,
 )
+from glassnet.errors import DataError
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -536,7 +536,7 @@ def test_load_image_folder_uses_the_preparation(tmp_path: Path) -> None:
 
 def test_importing_glassnet_does_not_import_pillow() -> None:
     code = (
-        "import sys, numpy, glassnet, glassnet.preprocess as p\n"
+        "import sys, numpy, glassnet, glassnet.data.preprocess as p\n"
         "glassnet.train(glassnet.Network([64, 8, 10]), glassnet.load_digits(), epochs=1)\n"
         "assert 'PIL' not in sys.modules, 'import and training'\n"
         "p.prepare_image(numpy.eye(9))\n"

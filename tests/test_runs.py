@@ -12,10 +12,10 @@ import threading
 import pytest
 
 import glassnet
-from glassnet.defaults import DEFAULT_DATABASE_PATH, db_hint
+from glassnet.app.experiment import RunSettings, run
 from glassnet.errors import RunsDatabaseError
-from glassnet.experiment import RunSettings, run
-from glassnet.runs import SCHEMA_VERSION, RunsDatabase, differing_settings, save_and_record
+from glassnet.store.paths import DEFAULT_DATABASE_PATH, db_hint
+from glassnet.store.runs import SCHEMA_VERSION, RunsDatabase, differing_settings, save_and_record
 
 
 def record(db: RunsDatabase, **settings_changes) -> int:
@@ -134,7 +134,7 @@ def test_save_and_record_saves_before_it_records(tmp_path):
     def save_model(path, run_id):
         with RunsDatabase(db_path) as other:  # what another program sees meanwhile
             seen["rows while saving"] = other.count_runs()
-        glassnet.Network([64, 4, 10]).save(path, training={"run_id": run_id})
+        glassnet.save(glassnet.Network([64, 4, 10]), path, training={"run_id": run_id})
         return "saved"
 
     settings = RunSettings().to_dict()
@@ -162,7 +162,8 @@ def test_save_and_record_when_the_database_cannot_be_written(tmp_path):
     """The model is saved all the same, under a dated name, and the reason is returned."""
     broken = tmp_path / "broken.db"
     broken.write_text("not a database\n" * 200)
-    saved = save_and_record(broken, lambda path, run_id: glassnet.Network([64, 10]).save(path),
+    network = glassnet.Network([64, 10])
+    saved = save_and_record(broken, lambda path, run_id: glassnet.save(network, path),
                             RunSettings().to_dict(), {}, {})
     assert saved.run_id is None and "not a glassnet runs database" in str(saved.not_recorded)
     assert saved.model_path.parent == tmp_path and glassnet.load(saved.model_path).sizes == [64, 10]
@@ -269,7 +270,7 @@ def test_a_closed_database(tmp_path):
 
 
 def test_a_lock_that_never_clears_gives_a_clear_error(tmp_path, monkeypatch):
-    import glassnet.runs as runs_module
+    import glassnet.store.runs as runs_module
 
     monkeypatch.setattr(runs_module, "LOCKED_RETRIES", 1)
     path = tmp_path / "g.db"
@@ -309,7 +310,7 @@ def test_threads_sharing_one_database(tmp_path):
 WRITER = textwrap.dedent(
     """
     import sys
-    from glassnet.runs import RunsDatabase
+    from glassnet.store.runs import RunsDatabase
     path, worker = sys.argv[1], int(sys.argv[2])
     with RunsDatabase(path) as db:
         for index in range(25):

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from glassnet.runs import RunsDatabase
+from glassnet.store.runs import RunsDatabase
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -28,7 +28,7 @@ RUNS_EACH = 25
 WRITER = f"""
 import json, sys, time
 from pathlib import Path
-from glassnet.runs import RunsDatabase
+from glassnet.store.runs import RunsDatabase
 
 path, worker, go = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 while not go.exists():

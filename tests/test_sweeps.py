@@ -16,12 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 import glassnet
-from glassnet.cli import main
-from glassnet.errors import ConfigError, RunsDatabaseError
-from glassnet.experiment import RunSettings, run
-from glassnet.modelfile import array_checksum
-from glassnet.runs import RunsDatabase
-from glassnet.sweeps import (
+from glassnet.app.experiment import RunSettings, run
+from glassnet.app.sweeps import (
     FinishedRun,
     SweepError,
     SweepIncomplete,
@@ -35,6 +31,10 @@ from glassnet.sweeps import (
     sweep,
     train_one,
 )
+from glassnet.cli import main
+from glassnet.errors import ConfigError, RunsDatabaseError
+from glassnet.store.modelfile import array_checksum
+from glassnet.store.runs import RunsDatabase
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -294,23 +294,23 @@ def test_an_interrupted_sweep_keeps_its_runs_and_resumes(tmp_path, joblib_sweep)
 
 def test_a_broken_pool_keeps_the_finished_runs_and_says_how_to_resume(tmp_path, monkeypatch):
     """If the local pool breaks down (a worker killed by the system), nothing finished is lost."""
-    import glassnet.sweeps
+    import glassnet.app.sweeps
 
-    real_backend = glassnet.sweeps.run_with_joblib
+    real_backend = glassnet.app.sweeps.run_with_joblib
 
     def one_then_broken(tasks, data_of, jobs):
         yield train_one(tasks[0].settings, data_of(tasks[0]))
         raise RuntimeError("A worker process was unexpectedly terminated")
 
     db_path = tmp_path / "runs.db"
-    monkeypatch.setattr(glassnet.sweeps, "run_with_joblib", one_then_broken)
+    monkeypatch.setattr(glassnet.app.sweeps, "run_with_joblib", one_then_broken)
     with pytest.raises(SweepError, match="1 of 4 runs finished.*--resume") as caught:
         sweep(GRID, seeds=SEEDS, jobs=1, db_path=db_path)
     sweep_id = str(caught.value).split()[1]
     runs, recorded = runs_of(db_path, sweep_id)
     assert recorded["status"] == "failed" and len(runs) == 1
 
-    monkeypatch.setattr(glassnet.sweeps, "run_with_joblib", real_backend)
+    monkeypatch.setattr(glassnet.app.sweeps, "run_with_joblib", real_backend)
     table = sweep(resume=sweep_id, jobs=1, db_path=db_path)
     assert [row["n_runs"] for row in table] == [2, 2]
 
@@ -444,12 +444,12 @@ def test_a_worker_killed_mid_sweep_loses_no_finished_run(tmp_path, dask_cluster)
 def test_an_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch):
     import socket
 
-    import glassnet.sweeps
+    import glassnet.app.sweeps
 
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setattr(glassnet.sweeps, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(glassnet.app.sweeps, "CONNECT_TIMEOUT", "1s")
     db_path = tmp_path / "runs.db"
     with pytest.raises(SweepError, match=f"cannot reach the Dask scheduler at 'tcp://127.0.0.1:{port}'"):
         sweep(GRID, seeds=1, scheduler=f"tcp://127.0.0.1:{port}", db_path=db_path)
@@ -459,7 +459,7 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch):
 
 # ====================================================================== the picture
 def test_plot_sweep_writes_a_png(tmp_path, joblib_sweep):
-    from glassnet.sweeps import plot_sweep
+    from glassnet.plots import plot_sweep
 
     path = plot_sweep(joblib_sweep[0], tmp_path / "sweep.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

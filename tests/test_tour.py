@@ -12,7 +12,7 @@ import glassnet
 from glassnet import tour
 from glassnet.cli import main
 from glassnet.errors import ConfigError
-from glassnet.runs import RunsDatabase
+from glassnet.store.runs import RunsDatabase
 
 N_STEPS = len(tour.STEPS)
 

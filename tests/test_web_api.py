@@ -23,10 +23,10 @@ with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestCli
     from starlette.testclient import TestClient
 
 import glassnet as gn  # noqa: E402
+from glassnet.app.experiment import RunSettings, run  # noqa: E402
+from glassnet.data.preprocess import prepare_image  # noqa: E402
 from glassnet.errors import ConfigError, ServerBusy, SessionConflict  # noqa: E402
-from glassnet.experiment import RunSettings, run  # noqa: E402
-from glassnet.preprocess import prepare_image  # noqa: E402
-from glassnet.runs import RunsDatabase  # noqa: E402
+from glassnet.store.runs import RunsDatabase  # noqa: E402
 from glassnet.web import create_app  # noqa: E402
 from glassnet.web.sessions import COOKIE_NAME  # noqa: E402
 
@@ -866,7 +866,7 @@ def test_explore_loads_a_model_file(served, network, tmp_path):
     from glassnet.cli import main
 
     runner, calls = served
-    path = network.save(tmp_path / "model.npz")
+    path = gn.save(network, tmp_path / "model.npz")
     result = runner.invoke(main, ["explore", str(path), "--port", "0",
                                   "--db", str(tmp_path / "r.db")])
     assert result.exit_code == 0, result.output

@@ -26,7 +26,7 @@ else:
     pytest.importorskip("uvicorn")
     playwright_api = pytest.importorskip("playwright.sync_api")
 
-from glassnet.experiment import RunSettings, run  # noqa: E402
+from glassnet.app.experiment import RunSettings, run  # noqa: E402
 from glassnet.web.app import create_app  # noqa: E402
 from live_server import running_server  # noqa: E402
 

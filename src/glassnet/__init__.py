@@ -23,15 +23,27 @@ joblib or Dask, neither of which belongs on the way to training a network.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 if TYPE_CHECKING:  # what editors and type checkers read; at run time, see __getattr__
-    from .activations import ACTIVATIONS, get_activation
-    from .datasets import Dataset, load_digits
+    from .app.experiment import RunResult
+    from .app.settings import RunSettings
+    from .app.sweeps import sweep
+    from .core.activations import ACTIVATIONS, get_activation
+    from .core.gradcheck import gradcheck, numerical_slope
+    from .core.losses import LOSSES, get_loss
+    from .core.metrics import (
+        Evaluation,
+        accuracy,
+        confusion_matrix,
+        evaluate,
+        misclassified,
+        most_confused,
+        per_class_accuracy,
+    )
+    from .core.network import Network, Trace
+    from .core.optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent, get_optimizer
+    from .data.datasets import Dataset, load_digits
     from .errors import (
         ConfigError,
         DataError,
@@ -42,40 +54,28 @@ if TYPE_CHECKING:  # what editors and type checkers read; at run time, see __get
         TrainingDiverged,
     )
     from .estimator import GlassnetClassifier
-    from .experiment import RunResult
-    from .gradcheck import gradcheck, numerical_slope
-    from .losses import LOSSES, get_loss
-    from .metrics import (
-        Evaluation,
-        accuracy,
-        confusion_matrix,
-        evaluate,
-        misclassified,
-        most_confused,
-        per_class_accuracy,
-    )
-    from .network import Network, Trace
-    from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent, get_optimizer
-    from .settings import RunSettings
-    from .sweeps import sweep
+    from .store.modelfile import save
+    from .store.version import __version__
     from .training import History, train
 
 #: Where each public name lives: submodule -> the names it offers here.
 _SUBMODULE_NAMES: dict[str, tuple[str, ...]] = {
-    "activations": ("ACTIVATIONS", "get_activation"),
-    "datasets": ("Dataset", "load_digits"),
+    "core.activations": ("ACTIVATIONS", "get_activation"),
+    "data.datasets": ("Dataset", "load_digits"),
     "errors": ("ConfigError", "DataError", "GlassnetError", "MissingExtraError",
                "ModelFormatError", "RunsDatabaseError", "TrainingDiverged"),
     "estimator": ("GlassnetClassifier",),
-    "experiment": ("RunResult",),
-    "gradcheck": ("gradcheck", "numerical_slope"),
-    "losses": ("LOSSES", "get_loss"),
-    "metrics": ("Evaluation", "accuracy", "confusion_matrix", "evaluate", "misclassified",
+    "app.experiment": ("RunResult",),
+    "core.gradcheck": ("gradcheck", "numerical_slope"),
+    "core.losses": ("LOSSES", "get_loss"),
+    "core.metrics": ("Evaluation", "accuracy", "confusion_matrix", "evaluate", "misclassified",
                 "most_confused", "per_class_accuracy"),
-    "network": ("Network", "Trace"),
-    "optimizers": ("OPTIMIZERS", "SGD", "Adam", "Optimizer", "SlopeDescent", "get_optimizer"),
-    "settings": ("RunSettings",),
-    "sweeps": ("sweep",),
+    "core.network": ("Network", "Trace"),
+    "core.optimizers": ("OPTIMIZERS", "SGD", "Adam", "Optimizer", "SlopeDescent", "get_optimizer"),
+    "app.settings": ("RunSettings",),
+    "app.sweeps": ("sweep",),
+    "store.modelfile": ("save",),
+    "store.version": ("__version__",),
     "training": ("History", "train"),
 }  # fmt: skip
 
@@ -105,31 +105,9 @@ def __dir__() -> list[str]:
     return sorted(set(__all__) | {name for name in globals() if name.startswith("__")})
 
 
-class _Package(types.ModuleType):
-    """This package's module type: keeps ``glassnet.gradcheck`` the function.
-
-    Importing a submodule makes Python set it as an attribute of its package, and
-    the submodule ``glassnet.gradcheck`` (imported by the optimizers, the plots and
-    the tour) has the same name as the public function ``gradcheck``. The function
-    is what ``glassnet.gradcheck`` has always been, so it takes the module's place.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if (
-            isinstance(value, types.ModuleType)
-            and value.__name__ == f"{__name__}.{name}"
-            and _LAZY_NAMES.get(name) == name
-        ):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
-
 def load(path):  # noqa: ANN001, ANN201 - documented in modelfile.load
-    """Load a network saved with ``Network.save`` (``.npz``) or ``glassnet export`` (``.json``)."""
-    from .modelfile import load_any
+    """Load a network saved with ``glassnet.save`` (``.npz``) or ``glassnet export`` (``.json``)."""
+    from .store.modelfile import load_any
 
     return load_any(path)
 
@@ -166,6 +144,7 @@ __all__ = [
     "get_optimizer",
     "gradcheck",
     "load",
+    "save",
     "load_digits",
     "misclassified",
     "most_confused",

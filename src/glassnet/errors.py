@@ -67,7 +67,7 @@ class RunsDatabaseError(GlassnetError):
 class MissingExtraError(GlassnetError, ImportError):
     """A window needs an optional part of glassnet (an extra) that is not installed.
 
-    The message says which extra and how to install it (``glassnet.extras``).
+    The message says which extra and how to install it (``glassnet.app.extras``).
     """
 
 

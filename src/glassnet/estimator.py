@@ -5,7 +5,7 @@ way of doing things to use glassnet. This module is a thin adapter: it speaks
 scikit-learn's language (``fit``, ``predict``, ``partial_fit``, ``random_state``,
 ``hidden_layer_sizes``, fitted attributes ending in ``_``) and does every piece of
 real work with the glassnet core. The estimator builds a ``glassnet.Network``, trains
-it with ``glassnet.train`` and an optimizer from ``glassnet.optimizers``, and keeps it
+it with ``glassnet.train`` and an optimizer from ``glassnet.core.optimizers``, and keeps it
 as ``network_``, so everything that works on a network (the plots, the explorer,
 ``Network.trace``, the model file) works on what the estimator learned. There is no
 second implementation of anything here: only translation.
@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .extras import require_extra
+from .app.extras import require_extra
 
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin
@@ -58,12 +58,12 @@ except ImportError:
     require_extra("sklearn")  # a MissingExtraError saying how to install it
     raise
 
-from .activations import ACTIVATIONS
+from .app.experiment import DEFAULT_LEARNING_RATES
+from .core.activations import ACTIVATIONS
+from .core.losses import LOSSES
+from .core.network import Network
+from .core.optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent
 from .errors import ConfigError
-from .experiment import DEFAULT_LEARNING_RATES
-from .losses import LOSSES
-from .network import Network
-from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent
 from .training import (
     DEFAULT_AVERAGE_FROM,
     DEFAULT_BATCH_SIZE,
@@ -405,7 +405,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
     def save(self, path: str | Path) -> Path:
         """Write ``network_`` to a glassnet model file (.npz), atomically.
 
-        The file is the same one ``Network.save`` writes, with this estimator's
+        The file is the same one ``glassnet.save`` writes, with this estimator's
         parameters, ``n_iter_`` and ``loss_curve_`` recorded under ``training``. Read it
         back with ``glassnet.load(path)``, which gives the ``Network`` (not an
         estimator): ``glassnet.load(path).predict(X)`` equals ``self.predict(X)``. No
@@ -424,7 +424,9 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
             "n_iter": int(self.n_iter_),
             "loss_curve": [float(value) for value in self.loss_curve_],
         }
-        return self.network_.save(path, training=training)
+        from .store.modelfile import save
+
+        return save(self.network_, path, training=training)
 
     # ------------------------------------------------------------------ scikit-learn
     def __sklearn_tags__(self) -> Tags:

@@ -8,7 +8,7 @@ one weight. Every figure has a title and labelled axes, so it can go straight on
 a slide.
 
 The plots only *display*. Every number comes from the core (``Network.trace``,
-``Network.backward``, ``glassnet.gradcheck.numerical_slope``, ``metrics.evaluate``),
+``Network.backward``, ``glassnet.core.gradcheck.numerical_slope``, ``metrics.evaluate``),
 so a picture can never disagree with what the network actually computes.
 
 How matplotlib is used: figures are built with the object-oriented API
@@ -29,18 +29,18 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .activations import get_activation
-from .atomicfile import writable_target, write_atomically
-from .datasets import guess_image_shape
+from .core.activations import get_activation
+from .core.gradcheck import numerical_slope
+from .data.datasets import guess_image_shape
 from .errors import ConfigError, DataError, GlassnetError
-from .gradcheck import numerical_slope
+from .store.atomicfile import writable_target, write_atomically
 from .training import History
 
 if TYPE_CHECKING:
@@ -413,7 +413,7 @@ def confusion(evaluation: Any) -> Figure:
 
     Parameters
     ----------
-    evaluation : glassnet.metrics.Evaluation
+    evaluation : glassnet.core.metrics.Evaluation
         From ``glassnet.evaluate(network, data)``.
 
     Returns
@@ -514,7 +514,7 @@ def loss_slope(
 
     Every other weight stays fixed. The curve is what "the loss as a function of
     this weight" means; the tangent at the current value is its slope, measured by
-    nudging the weight (``glassnet.gradcheck.numerical_slope``). Backpropagation's
+    nudging the weight (``glassnet.core.gradcheck.numerical_slope``). Backpropagation's
     gradient for the same weight is shown beside it: they agree, which is why
     training can use the fast one. Learning moves the weight downhill, against the
     slope.
@@ -828,6 +828,83 @@ def _data_name(data: Any) -> str:
     return getattr(data, "name", "") or "the data"
 
 
+# ---------------------------------------------------------------------- sweeps
+def plot_sweep(table: Sequence[Mapping[str, Any]], path: str | os.PathLike[str]) -> Path:
+    """Draw mean test accuracy against each varying setting, with error bars, as a PNG.
+
+    One panel per setting that varies, its values along the bottom in the order the
+    sweep gave them. Above each value, the best combination that uses it: its mean
+    test accuracy over the seeds, the bar one standard deviation either way. Small
+    grey dots are the other combinations with that value. A setting matters when
+    the best of one value sits above the best of another by more than their bars
+    are long; the overall best is the red star.
+
+    Parameters
+    ----------
+    table : SweepTable or list of dict
+        What ``sweep`` returned.
+    path : path
+        The PNG file to write (atomically).
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    ConfigError
+        If no combination has a test accuracy (all diverged, or none finished).
+    """
+    rows = [row for row in table if row.get("test_accuracy_mean") is not None]
+    if not rows:
+        raise ConfigError("nothing to plot: no combination of the sweep has a test accuracy")
+    varying = list(getattr(table, "varying", None) or _varying_in_rows(rows))
+    save_figure(_sweep_figure(rows, varying), path)
+    return Path(path)
+
+
+def _varying_in_rows(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    from .app.sweeps import SWEEPABLE_SETTINGS
+
+    return [name for name in SWEEPABLE_SETTINGS if name in rows[0]]
+
+
+def _sweep_figure(rows: Sequence[Mapping[str, Any]], varying: Sequence[str]) -> Any:
+    """The figure of ``plot_sweep``; ``rows`` best first, each with a test accuracy."""
+    panels = list(varying) or [None]
+    figure = new_figure(figsize=(max(4.0 * len(panels), 6.0), 3.8), layout="constrained")
+    axes_list = figure.subplots(1, len(panels), squeeze=False, sharey=True)[0]
+    in_grid_order = sorted(rows, key=lambda row: row.get("combination", 0))
+    for axes, name in zip(axes_list, panels, strict=True):
+        values = (list(dict.fromkeys(str(row[name]) for row in in_grid_order))
+                  if name else ["all"])  # fmt: skip
+        for position, value in enumerate(values):
+            matching = [row for row in rows if name is None or str(row[name]) == value]
+            best, others = matching[0], matching[1:]  # rows come best first
+            axes.scatter([position + 0.18] * len(others),
+                         [100 * row["test_accuracy_mean"] for row in others],
+                         s=12, color="0.6", zorder=1)  # fmt: skip
+            overall_best = best is rows[0]
+            axes.errorbar(
+                position, 100 * best["test_accuracy_mean"],
+                yerr=100 * (best["test_accuracy_std"] or 0.0), capsize=4, zorder=2,
+                fmt="*" if overall_best else "o", markersize=12 if overall_best else 6,
+                color="tab:red" if overall_best else "tab:blue",
+            )  # fmt: skip
+        axes.set_xticks(range(len(values)), values)
+        axes.set_xlim(-0.6, len(values) - 0.4)
+        axes.set_xlabel(name or "the one combination")
+        axes.grid(axis="y", alpha=0.3)
+    axes_list[0].set_ylabel("test accuracy (%)")
+    n_seeds = max(row["n_runs"] - row["n_diverged"] for row in rows)
+    figure.suptitle(
+        f"Best test accuracy with each value (mean of up to {n_seeds} seeds, bars: one std;"
+        " grey: other combinations)", fontsize=10,
+    )  # fmt: skip
+    return figure
+
+
 __all__ = [
     "FIGURE_FORMATS",
     "MAX_GRID_DIGITS",
@@ -839,6 +916,7 @@ __all__ = [
     "digits_grid",
     "hidden_weights",
     "loss_slope",
+    "plot_sweep",
     "save_figure",
     "sigmoid_curve",
     "training_curves",

@@ -32,7 +32,7 @@ Use it from Python::
     print(step.text())            # or step.show() in a notebook
     step.numbers["accuracy"]      # 0.95: the claim, as a number
 
-All training goes through ``glassnet.train`` or ``glassnet.experiment.run``;
+All training goes through ``glassnet.train`` or ``glassnet.app.experiment.run``;
 pictures come from ``glassnet.plots``, imported only when a picture is drawn.
 """
 
@@ -48,15 +48,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .activations import get_activation
-from .datasets import Dataset, load_digits
-from .defaults import db_hint
+from .app.experiment import RunResult, RunSettings, format_hidden, run
+from .core.activations import get_activation
+from .core.gradcheck import gradcheck, numerical_slope, relative_error
+from .core.metrics import accuracy, evaluate
+from .core.network import Network
+from .core.optimizers import SGD, SlopeDescent
+from .data.datasets import Dataset, load_digits
 from .errors import ConfigError
-from .experiment import RunResult, RunSettings, format_hidden, run
-from .gradcheck import gradcheck, numerical_slope, relative_error
-from .metrics import accuracy, evaluate
-from .network import Network
-from .optimizers import SGD, SlopeDescent
+from .store.paths import db_hint
 from .training import train
 
 #: Characters from white to black, for digits drawn as text (0 = " ", 1 = "@").
@@ -758,7 +758,7 @@ def step_6_one_weight_at_a_time(data: Dataset | None = None, seed: int = 0) -> T
 def train_tour_network(
     hidden: Sequence[int] = (), data: Dataset | None = None, settings: RunSettings | None = None
 ) -> RunResult:
-    """Train and test one network of the tour with ``glassnet.experiment.run``."""
+    """Train and test one network of the tour with ``glassnet.app.experiment.run``."""
     settings = (settings or TOUR_SETTINGS).replace(hidden=list(hidden))
     return run(settings, _digits(data), catch_interrupt=False)
 
@@ -945,7 +945,7 @@ def step_9_tweak_retrain_retest(
     results = [train_tour_network(hidden, data) for hidden in hidden_sizes]
     run_ids: list[int | None] = [None] * len(results)
     if db_path is not None:
-        from .runs import RunsDatabase
+        from .store.runs import RunsDatabase
 
         with RunsDatabase(db_path) as database:
             run_ids = [

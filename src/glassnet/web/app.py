@@ -3,8 +3,8 @@
 ``create_app`` builds a Starlette application. It serves the page (``static/``) and
 answers the page's questions under ``/api`` (every endpoint is documented in
 docs/explorer.md). Each answer is computed by glassnet's core: a drawing is prepared
-by ``glassnet.preprocess.prepare_image`` and run through ``Network.trace``; live
-training is ``glassnet.experiment.run``; the slope of one weight comes from
+by ``glassnet.data.preprocess.prepare_image`` and run through ``Network.trace``; live
+training is ``glassnet.app.experiment.run``; the slope of one weight comes from
 ``gradcheck.numerical_slope`` and ``Network.backward``. The page never computes a
 neuron's value itself.
 
@@ -41,14 +41,14 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import __version__
-from ..datasets import Dataset, load_digits
+from ..app.experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run
+from ..core.losses import LOSSES
+from ..core.network import Network
+from ..core.optimizers import OPTIMIZERS
+from ..data.datasets import Dataset, load_digits
+from ..data.preprocess import prepare_image
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
-from ..experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run
-from ..losses import LOSSES
-from ..network import Network
-from ..optimizers import OPTIMIZERS
-from ..preprocess import prepare_image
+from ..store.version import __version__
 from . import validation as check
 from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork
 from .inspection import describe_network, explain_neuron, rounded, trace_input
@@ -303,10 +303,11 @@ class Explorer:
         if self.db_path is None:
             return extra
         try:
-            from ..runs import save_and_record
+            from ..store.modelfile import save
+            from ..store.runs import save_and_record
 
             def save_model(path: Path, run_id: int | None) -> None:
-                result.network.save(path, training={
+                save(result.network, path, training={
                     "settings": result.settings.to_dict(), "scores": result.scores(),
                     "run_id": run_id, "runs_database": str(self.db_path), "source": "explorer",
                 })

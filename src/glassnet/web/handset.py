@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..datasets import Dataset
-from ..metrics import evaluate
-from ..network import Network
+from ..core.metrics import evaluate
+from ..core.network import Network
+from ..data.datasets import Dataset
 from .inspection import rounded
 
 WEIGHT_LIMIT = 10.0

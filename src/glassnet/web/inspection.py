@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..datasets import Dataset
-from ..network import Network
+from ..core.network import Network
+from ..data.datasets import Dataset
 from .validation import InvalidInput
 
 DECIMALS = 4

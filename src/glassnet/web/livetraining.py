@@ -2,7 +2,7 @@
 
 The page wants to *watch* training: see the loss fall after every epoch, pause to
 look at the weight pictures, take one more epoch, or stop when it is good enough.
-Training itself is the ordinary ``glassnet.experiment.run`` (the same recipe as
+Training itself is the ordinary ``glassnet.app.experiment.run`` (the same recipe as
 ``glassnet train``); the live part is only a callback that runs after each epoch:
 
 1. it publishes an ``epoch`` event (losses, accuracies and, now and then, the first
@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from ..datasets import Dataset
+from ..app.experiment import RunResult, RunSettings, run, split_data
+from ..core.network import Network
+from ..data.datasets import Dataset
 from ..errors import GlassnetError, TrainingDiverged
-from ..experiment import RunResult, RunSettings, run, split_data
-from ..network import Network
 from ..training import History
 
 WEIGHT_PICTURE_INTERVAL = 0.25
@@ -49,7 +49,7 @@ class LiveTraining:
     Parameters
     ----------
     settings : RunSettings
-        Everything about the run (see ``glassnet.experiment``).
+        Everything about the run (see ``glassnet.app.experiment``).
     data : Dataset
         The whole data set; ``run`` splits off the test images itself.
     on_finished : callable, optional

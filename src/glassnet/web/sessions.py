@@ -35,8 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.network import Network
 from ..errors import ServerBusy, SessionConflict
-from ..network import Network
 from .handset import HandSetNetwork
 from .livetraining import LiveTraining
 from .slopelab import SlopeLab

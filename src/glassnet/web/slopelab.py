@@ -11,7 +11,7 @@ network (the network you draw against is not changed):
 
 - ``landscape()`` evaluates the loss at evenly spaced values of the weight, the
   others fixed, and reports the current value, the loss there, the slope measured
-  by nudging the weight (``glassnet.gradcheck.numerical_slope``) and the slope
+  by nudging the weight (``glassnet.core.gradcheck.numerical_slope``) and the slope
   backpropagation gives (``Network.backward``), which should agree;
 - ``hop()`` takes one step of the source's rule, ``glassnet.SlopeDescent``, applied
   to this one weight alone (its hop size shrinks after each overshoot).
@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from ..gradcheck import numerical_slope
-from ..network import Network
-from ..optimizers import SlopeDescent
+from ..core.gradcheck import numerical_slope
+from ..core.network import Network
+from ..core.optimizers import SlopeDescent
 from .validation import InvalidInput
 
 LANDSCAPE_POINTS = 41

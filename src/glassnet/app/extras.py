@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from .errors import MissingExtraError
+from ..errors import MissingExtraError
 
 #: Each extra: who needs it (the start of the message), and the modules it brings.
 EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import ConfigError, DataError
+from ..errors import ConfigError, DataError
 from .flatarrays import pieces, whole_vector
 from .gradcheck import numerical_slope
 

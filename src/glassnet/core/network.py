@@ -22,7 +22,7 @@ layer, from last to first,
 
 where ``delta`` is the slope with respect to that layer's weighted sums. Every one
 of these slopes is checked against the slow, obvious way (nudge one weight, watch
-the loss) in ``glassnet.gradcheck``.
+the loss) in ``glassnet.core.gradcheck``.
 
 Shapes are batch-first everywhere: X is (n_samples, n_features).
 """
@@ -31,14 +31,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..errors import ConfigError, DataError
 from .activations import Activation, get_activation, ones_vector
-from .errors import ConfigError, DataError
 from .flatarrays import FlatArrays, pieces
 from .losses import Loss, get_loss
 
@@ -499,13 +498,6 @@ class Network:
                     trace.weighted_sums[index - 1], a_prev, delta @ layer.W.T
                 )
         return gradients
-
-    # ------------------------------------------------------------------ files
-    def save(self, path: str | Path, *, training: dict[str, Any] | None = None) -> Path:
-        """Write the network to a ``.npz`` model file (see ``glassnet.modelfile``)."""
-        from .modelfile import save
-
-        return save(self, path, training=training)
 
     def __getstate__(self) -> dict[str, Any]:
         """What pickle and deepcopy keep: everything but the flat vector.

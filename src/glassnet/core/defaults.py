@@ -2,7 +2,7 @@
 
 ``glassnet.training`` trains with these, ``RunSettings`` starts from them and the
 command line prints them in its help. They live in a module of plain values (it
-imports only ``os``, ``pathlib`` and ``shlex``) so that ``glassnet --help`` can show
+imports nothing) so that ``glassnet --help`` can show
 them without loading NumPy (about a tenth of a second) or the runs database's sqlite3.
 
 They were chosen on the digits' five seeded splits so that
@@ -11,10 +11,6 @@ in batches of 32 for 100 epochs, noise of 0.3 on the training pixels (without it
 small network overfits and stays near 97.2%), and the average of the weights from
 epoch 30 on (see docs/how-it-works.md for the measurements).
 """
-
-import os
-import shlex
-from pathlib import Path
 
 DEFAULT_EPOCHS = 100
 DEFAULT_BATCH_SIZE = 32
@@ -27,26 +23,6 @@ DEFAULT_AVERAGE_FROM = 30
 #: Learning rate used when none is given, per optimizer.
 DEFAULT_LEARNING_RATES = {"sgd": DEFAULT_LEARNING_RATE, "adam": 0.002, "slope_descent": 0.5}
 
-#: Where ``glassnet train`` records its runs unless told otherwise (``--db``).
-DEFAULT_DATABASE_PATH = Path("runs") / "glassnet.db"
-#: The tour records its step-9 runs apart, so that it never adds runs to (and shifts
-#: the numbers of) the runs a user made with ``glassnet train``.
-TOUR_DATABASE_PATH = Path("runs") / "tour.db"
-
-
-def db_hint(path: str | os.PathLike[str] | None) -> str:
-    """The `` --db PATH`` a suggested command needs to find ``path``, or ``""``.
-
-    Messages end with the next command to type ("see: glassnet runs show 3"). When
-    the runs went into a database other than the default one, that command works
-    only with ``--db`` added, so every such hint is built with this.
-    """
-    if path is None or Path(path) == DEFAULT_DATABASE_PATH:
-        return ""
-    return f" --db {shlex.quote(str(path))}"
-
-
 __all__ = ["DEFAULT_EPOCHS", "DEFAULT_BATCH_SIZE", "DEFAULT_PATIENCE", "DEFAULT_LEARNING_RATE",
            "DEFAULT_MOMENTUM", "DEFAULT_INPUT_NOISE", "DEFAULT_AVERAGE_FROM",
-           "DEFAULT_LEARNING_RATES", "DEFAULT_DATABASE_PATH", "TOUR_DATABASE_PATH",
-           "db_hint"]
+           "DEFAULT_LEARNING_RATES"]

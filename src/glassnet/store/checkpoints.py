@@ -10,7 +10,7 @@ weight averaging, the best loss and the patience of early stopping, the history 
 far and the settings. With all of it, a training that was killed and resumed ends
 with *exactly the same bits* as one that was never stopped.
 
-The file is built like a model file (see ``glassnet.modelfile``) and for the same
+The file is built like a model file (see ``glassnet.store.modelfile``) and for the same
 reasons: a ``.npz`` archive of plain ``.npy`` arrays plus one JSON member, read
 without ever unpickling anything, checked before anything is used, and written
 atomically (a crash while writing leaves the previous checkpoint as it was):
@@ -46,8 +46,9 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import GlassnetError, ModelFormatError
+from ..training import SETTINGS_ADDED_LATER, History, TrainingState
 from .atomicfile import remove_abandoned, writable_target, write_atomically
-from .errors import GlassnetError, ModelFormatError
 from .modelfile import (
     MAX_ARRAY_ELEMENTS,
     MAX_COMPRESSION_RATIO,
@@ -60,7 +61,6 @@ from .modelfile import (
     _read_npy_member,
     _reading,
 )
-from .training import SETTINGS_ADDED_LATER, History, TrainingState
 
 #: The ``format`` value every checkpoint carries.
 FORMAT_NAME = "glassnet-checkpoint"
@@ -130,7 +130,7 @@ class Checkpointer:
     ------
     OutputPathError
         If ``path`` is not a regular file or a missing path (see
-        ``glassnet.atomicfile.writable_target``).
+        ``glassnet.store.atomicfile.writable_target``).
 
     Attributes
     ----------
@@ -267,7 +267,7 @@ def _checksum(arrays: dict[str, np.ndarray]) -> str:
 
 def _glassnet_version() -> str:
     try:
-        from . import __version__
+        from .version import __version__
     except ImportError:
         return "unknown"
     return str(__version__)

@@ -31,7 +31,7 @@ import functools
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 Array = NDArray[np.floating]
 

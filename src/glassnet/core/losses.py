@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import ConfigError
 from .activations import Activation, row_max, row_sum
-from .errors import ConfigError
 
 Array = NDArray[np.floating]
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .errors import ConfigError, DataError
+from ..errors import ConfigError, DataError
 
 Array = NDArray[np.floating]
 

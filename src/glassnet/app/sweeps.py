@@ -16,7 +16,7 @@ split the same way:
 
 - the *caller* (this process) loads the data once, plans one task per
   (combination, seed), and is the only one that writes the runs database;
-- a *worker* gets one task, trains through ``glassnet.experiment.run`` (the one
+- a *worker* gets one task, trains through ``glassnet.app.experiment.run`` (the one
   training recipe every window shares), and sends back a small result: the
   settings, the scores, the history and a SHA-256 fingerprint of the final weights;
 - the caller records each result the moment it arrives, under the sweep's id.
@@ -47,12 +47,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .datasets import Dataset, load_dataset
-from .defaults import db_hint
-from .errors import ConfigError, GlassnetError, TrainingDiverged
+from ..core.losses import get_loss
+from ..data.datasets import Dataset, load_dataset
+from ..errors import ConfigError, GlassnetError, TrainingDiverged
+from ..store.paths import db_hint
+from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase
 from .experiment import RunSettings, format_hidden, run
-from .losses import get_loss
-from .runs import DEFAULT_DATABASE_PATH, RunsDatabase
 
 #: How many seeds each combination is trained with unless told otherwise.
 DEFAULT_SEEDS = 3
@@ -179,7 +179,7 @@ def train_one(settings: dict[str, Any], data: Dataset) -> FinishedRun | TaskFail
     """
     from threadpoolctl import threadpool_limits
 
-    from .modelfile import array_checksum
+    from ..store.modelfile import array_checksum
 
     try:
         run_settings = RunSettings.from_dict(settings)
@@ -914,85 +914,6 @@ def _resumed_plan(
 
 
 # ====================================================================== the picture
-def plot_sweep(table: Sequence[Mapping[str, Any]], path: str | os.PathLike[str]) -> Path:
-    """Draw mean test accuracy against each varying setting, with error bars, as a PNG.
-
-    One panel per setting that varies, its values along the bottom in the order the
-    sweep gave them. Above each value, the best combination that uses it: its mean
-    test accuracy over the seeds, the bar one standard deviation either way. Small
-    grey dots are the other combinations with that value. A setting matters when
-    the best of one value sits above the best of another by more than their bars
-    are long; the overall best is the red star.
-
-    Parameters
-    ----------
-    table : SweepTable or list of dict
-        What ``sweep`` returned.
-    path : path
-        The PNG file to write (atomically).
-
-    Returns
-    -------
-    Path
-        The path written.
-
-    Raises
-    ------
-    ConfigError
-        If no combination has a test accuracy (all diverged, or none finished).
-    """
-    from . import plots
-
-    rows = [row for row in table if row.get("test_accuracy_mean") is not None]
-    if not rows:
-        raise ConfigError("nothing to plot: no combination of the sweep has a test accuracy")
-    varying = list(getattr(table, "varying", None) or _varying_in_rows(rows))
-    plots.save_figure(_sweep_figure(rows, varying), path)
-    return Path(path)
-
-
-def _varying_in_rows(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    return [name for name in SWEEPABLE_SETTINGS if name in rows[0]]
-
-
-def _sweep_figure(rows: Sequence[Mapping[str, Any]], varying: Sequence[str]) -> Any:
-    """The figure of ``plot_sweep``; ``rows`` best first, each with a test accuracy."""
-    # matplotlib is plots.py's business (imported there, and only there, lazily).
-    from .plots import new_figure
-
-    panels = list(varying) or [None]
-    figure = new_figure(figsize=(max(4.0 * len(panels), 6.0), 3.8), layout="constrained")
-    axes_list = figure.subplots(1, len(panels), squeeze=False, sharey=True)[0]
-    in_grid_order = sorted(rows, key=lambda row: row.get("combination", 0))
-    for axes, name in zip(axes_list, panels, strict=True):
-        values = (list(dict.fromkeys(str(row[name]) for row in in_grid_order))
-                  if name else ["all"])  # fmt: skip
-        for position, value in enumerate(values):
-            matching = [row for row in rows if name is None or str(row[name]) == value]
-            best, others = matching[0], matching[1:]  # rows come best first
-            axes.scatter([position + 0.18] * len(others),
-                         [100 * row["test_accuracy_mean"] for row in others],
-                         s=12, color="0.6", zorder=1)  # fmt: skip
-            overall_best = best is rows[0]
-            axes.errorbar(
-                position, 100 * best["test_accuracy_mean"],
-                yerr=100 * (best["test_accuracy_std"] or 0.0), capsize=4, zorder=2,
-                fmt="*" if overall_best else "o", markersize=12 if overall_best else 6,
-                color="tab:red" if overall_best else "tab:blue",
-            )  # fmt: skip
-        axes.set_xticks(range(len(values)), values)
-        axes.set_xlim(-0.6, len(values) - 0.4)
-        axes.set_xlabel(name or "the one combination")
-        axes.grid(axis="y", alpha=0.3)
-    axes_list[0].set_ylabel("test accuracy (%)")
-    n_seeds = max(row["n_runs"] - row["n_diverged"] for row in rows)
-    figure.suptitle(
-        f"Best test accuracy with each value (mean of up to {n_seeds} seeds, bars: one std;"
-        " grey: other combinations)", fontsize=10,
-    )  # fmt: skip
-    return figure
-
-
 __all__ = [
     "DEFAULT_SEEDS",
     "SWEEPABLE_SETTINGS",
@@ -1005,7 +926,6 @@ __all__ = [
     "TaskFailure",
     "connect_to_cluster",
     "plan_tasks",
-    "plot_sweep",
     "run_with_dask",
     "run_with_joblib",
     "seed_list",

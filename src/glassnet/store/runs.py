@@ -48,9 +48,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..errors import GlassnetError, OutputPathError, RunsDatabaseError
 from .atomicfile import writable_target
-from .defaults import DEFAULT_DATABASE_PATH, db_hint
-from .errors import GlassnetError, OutputPathError, RunsDatabaseError
+from .paths import DEFAULT_DATABASE_PATH, db_hint
 
 #: The version of the table layout this glassnet writes and reads.
 SCHEMA_VERSION = 1
@@ -828,7 +828,7 @@ def _run_id(run_id: Any) -> int:
 
 
 def _glassnet_version() -> str:
-    from . import __version__
+    from .version import __version__
 
     return str(__version__)
 

@@ -43,7 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import GlassnetError, OutputPathError
+from ..errors import GlassnetError, OutputPathError
 
 try:  # POSIX only; elsewhere abandoned temporary files are simply left (hidden, never read)
     import fcntl

@@ -8,7 +8,7 @@ recorded runs (the source's "tweak, retrain, retest"); ``export`` writes a reada
 JSON copy of a model. ``glassnet COMMAND -h`` explains each one.
 
 This module only *talks*: it turns options into calls to the core (every training
-goes through ``glassnet.experiment.run``) and results into text. It never computes
+goes through ``glassnet.app.experiment.run``) and results into text. It never computes
 anything the core could compute.
 
 Errors. The core raises ``GlassnetError`` with a sentence saying what was wrong and
@@ -28,8 +28,8 @@ Imports are kept light on purpose: ``glassnet --help`` must answer at once, and
 NumPy alone takes about a tenth of a second to import. So this module imports no
 NumPy and none of the core at the top: the core, matplotlib (``plot``), tqdm
 (progress bars) and Pillow (pictures) are imported inside the commands that need
-them. The options' defaults come from ``glassnet.settings`` and
-``glassnet.defaults``, which are plain Python, and the names offered by
+them. The options' defaults come from ``glassnet.app.settings`` and
+``glassnet.core.defaults``, which are plain Python, and the names offered by
 ``--activation``, ``--output``, ``--loss`` and ``--optimizer`` are read from the
 core's registries only when a command's own help or a value needs them
 (``LazyChoice``). A test checks that ``glassnet --help`` imports no NumPy.
@@ -50,10 +50,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__
-from .defaults import DEFAULT_DATABASE_PATH, DEFAULT_LEARNING_RATES, TOUR_DATABASE_PATH, db_hint
-from .errors import ConfigError, DataError, GlassnetError, RunsDatabaseError, TrainingDiverged
-from .settings import RunSettings, format_hidden, parse_hidden
+from ..app.settings import RunSettings, format_hidden, parse_hidden
+from ..core.defaults import DEFAULT_LEARNING_RATES
+from ..errors import ConfigError, DataError, GlassnetError, RunsDatabaseError, TrainingDiverged
+from ..store.paths import DEFAULT_DATABASE_PATH, TOUR_DATABASE_PATH, db_hint
+from ..store.version import __version__
 
 if TYPE_CHECKING:
     import numpy as np
@@ -253,25 +254,25 @@ class TrainingOption:
 
 # The names the registries offer, for ``LazyChoice``: the registries' modules import NumPy.
 def _hidden_activations() -> Iterable[str]:
-    from .activations import HIDDEN_ACTIVATIONS
+    from ..core.activations import HIDDEN_ACTIVATIONS
 
     return HIDDEN_ACTIVATIONS
 
 
 def _activations() -> Iterable[str]:
-    from .activations import ACTIVATIONS
+    from ..core.activations import ACTIVATIONS
 
     return ACTIVATIONS
 
 
 def _losses() -> Iterable[str]:
-    from .losses import LOSSES
+    from ..core.losses import LOSSES
 
     return LOSSES
 
 
 def _optimizers() -> Iterable[str]:
-    from .optimizers import OPTIMIZERS
+    from ..core.optimizers import OPTIMIZERS
 
     return OPTIMIZERS
 
@@ -450,11 +451,11 @@ def picture_shape(n_inputs: int, declared: Any = None) -> tuple[int, int] | None
     """The (height, width) to draw ``n_inputs`` numbers as, or None if they are no picture.
 
     ``declared`` is what a model file says; without it only a square of 8x8 and up
-    counts (as ``glassnet.datasets.guess_image_shape`` decides for a CSV).
+    counts (as ``glassnet.data.datasets.guess_image_shape`` decides for a CSV).
     """
     if isinstance(declared, list | tuple) and len(declared) == 2:
         return int(declared[0]), int(declared[1])
-    from .datasets import guess_image_shape
+    from ..data.datasets import guess_image_shape
 
     return guess_image_shape(n_inputs)
 
@@ -585,14 +586,16 @@ def save_trained_model(network: Any, path: Path, training: dict[str, Any]) -> st
     history too long for it. Then the model is saved without the per-epoch history
     (the runs database keeps all of it) and the note says so.
     """
+    from ..store.modelfile import save
+
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        network.save(path, training=training)
+        save(network, path, training=training)
         return None
     except ConfigError as error:
         if "description" not in str(error):
             raise
-    network.save(path, training={**training, "history": None})
+    save(network, path, training={**training, "history": None})
     return "the per-epoch history was too long for the model file; the runs database has it"
 
 
@@ -610,7 +613,7 @@ def checkpoint_plan(
     with other settings would be a different training; only ``--epochs`` may change,
     to go further. Checkpoints are written when any of the three options is given.
     """
-    from .checkpoints import Checkpointer, load_checkpoint
+    from ..store.checkpoints import Checkpointer, load_checkpoint
 
     resume = None
     if resume_path is None:
@@ -643,7 +646,7 @@ def checkpoint_plan(
 
 
 def describe_checkpoint(checkpoint: Any) -> str:
-    from .checkpoints import describe
+    from ..store.checkpoints import describe
 
     return describe(checkpoint)
 
@@ -693,10 +696,10 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     """
     import numpy as np
 
-    from .atomicfile import writable_target
-    from .datasets import load_dataset, scale_advice
-    from .experiment import run
-    from .runs import save_and_record
+    from ..app.experiment import run
+    from ..data.datasets import load_dataset, scale_advice
+    from ..store.atomicfile import writable_target
+    from ..store.runs import save_and_record
 
     if out is not None and out.suffix.lower() == ".json":
         raise click.BadParameter(
@@ -715,7 +718,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     data = load_dataset(settings.data)  # a wrong --data fails before anything is printed
     if resume is not None and not quiet:
         click.echo(f"resuming from {resume_path}: {describe_checkpoint(resume)}")
-        from .training import nothing_left_to_train
+        from ..training import nothing_left_to_train
 
         if nothing_left_to_train(resume.state, settings.epochs):
             click.echo("that training had finished: nothing is left to train, so its network is "
@@ -858,7 +861,7 @@ def class_noun(data_spec: str) -> str:
     anything, and "class" is never wrong. Called once the data has loaded, so the
     spec is a valid one.
     """
-    from .datasets import parse_dataset_spec
+    from ..data.datasets import parse_dataset_spec
 
     kind, _, _ = parse_dataset_spec(data_spec)
     return "digit" if kind in DIGIT_DATA_KINDS else "class"
@@ -872,7 +875,7 @@ def are_ink_counts(pictures: np.ndarray) -> bool:
     """
     import numpy as np
 
-    from .datasets import DIGITS_IMAGE_SHAPE
+    from ..data.datasets import DIGITS_IMAGE_SHAPE
 
     pictures = np.asarray(pictures)
     if pictures.ndim < 2 or pictures.shape[-2:] != DIGITS_IMAGE_SHAPE:
@@ -890,7 +893,7 @@ def per_class_lines(per_class: dict[Any, float], per_line: int = 5) -> list[str]
 # ====================================================================== evaluate
 def load_model(path: Path) -> tuple[Any, dict[str, Any]]:
     """The network in ``path`` (.npz or exported .json) and its metadata."""
-    from .modelfile import load_any, read_metadata
+    from ..store.modelfile import load_any, read_metadata
 
     network = load_any(path)
     return network, read_metadata(path)
@@ -920,7 +923,7 @@ def images_to_score(
     """
     import numpy as np
 
-    from .datasets import load_dataset
+    from ..data.datasets import load_dataset
 
     trained = training_settings(meta)
     trained_data = trained.get("data")
@@ -974,7 +977,7 @@ def training_images(meta: dict[str, Any], data_spec: str | None) -> Any:
     The loss that training walks down is the loss on these, so the slope view and
     the "digits that excite each neuron" use them rather than the test images.
     """
-    from .datasets import load_dataset
+    from ..data.datasets import load_dataset
 
     trained = training_settings(meta)
     spec = absolute_data_spec(data_spec) if data_spec else trained.get("data") or "digits"
@@ -1055,7 +1058,7 @@ def evaluate(
     """
     import numpy as np
 
-    from .metrics import evaluate as evaluate_model
+    from ..core.metrics import evaluate as evaluate_model
 
     network, meta = load_model(model)
     images, which = images_to_score(meta, data, test_fraction, seed, use_all)
@@ -1100,7 +1103,7 @@ def parse_numbers(texts: Iterable[str]) -> list[float] | None:
 
     None means some piece is not a number at all, so the texts are not numbers.
     """
-    from .datasets import plain_number
+    from ..data.datasets import plain_number
 
     numbers = []
     for text in texts:
@@ -1122,7 +1125,7 @@ def read_inputs(inputs: Sequence[str], n_inputs: int) -> list[tuple[str, np.ndar
 
     - ``-`` alone: numbers are read from standard input;
     - every INPUT an existing file: each is a picture, prepared like the training
-      digits (``glassnet.preprocess.prepare_image_file``);
+      digits (``glassnet.data.preprocess.prepare_image_file``);
     - otherwise every INPUT must be numbers (one argument "0,0.5,1,..." or many).
 
     Numbers are grouped ``n_inputs`` at a time, one image per group.
@@ -1140,7 +1143,7 @@ def read_inputs(inputs: Sequence[str], n_inputs: int) -> list[tuple[str, np.ndar
         return group_numbers(numbers, n_inputs, "standard input")
     is_file = [is_existing_file(text) for text in inputs]
     if all(is_file):
-        from .preprocess import prepare_image_file
+        from ..data.preprocess import prepare_image_file
 
         return [(text, prepare_image_file(text)) for text in inputs]
     for text, found in zip(inputs, is_file, strict=True):
@@ -1233,7 +1236,7 @@ def predict(model: Path, inputs: tuple[str, ...], show: bool) -> None:
     """
     import numpy as np
 
-    from .modelfile import DIGITS_SCALING
+    from ..store.modelfile import DIGITS_SCALING
 
     network, meta = load_model(model)
     shape = picture_shape(network.n_inputs, (meta.get("input") or {}).get("shape"))
@@ -1286,7 +1289,7 @@ def show(index: int, data: str, numbers_only: bool) -> None:
     """
     import numpy as np
 
-    from .datasets import load_dataset
+    from ..data.datasets import load_dataset
 
     dataset = load_dataset(data)
     numbers = np.asarray(dataset.as_numbers(index))  # (n_features,)
@@ -1330,7 +1333,7 @@ def wrap_numbers(text: str, width: int = 88) -> list[str]:
 
 # ====================================================================== plot
 def _plot_kinds() -> Iterable[str]:
-    from .plots import PLOT_KINDS
+    from ..plots import PLOT_KINDS
 
     return PLOT_KINDS
 
@@ -1397,8 +1400,8 @@ def plot(
       confusion   the confusion matrix on the test images  (MODEL)
       slope       the loss as one weight changes, and its slope (MODEL)
     """
-    from . import plots
-    from .datasets import load_dataset
+    from .. import plots
+    from ..data.datasets import load_dataset
 
     needs_model = kind in _NEEDS_MODEL and not (kind == "curves" and run_id is not None)
     if needs_model and model is None:
@@ -1421,7 +1424,7 @@ def plot(
         if kind == "weights":
             figure = plots.hidden_weights(network, training_images(meta, data))
         elif kind == "confusion":
-            from .metrics import evaluate as evaluate_model
+            from ..core.metrics import evaluate as evaluate_model
 
             images, _ = images_to_score(meta, data, None, None, False)
             figure = plots.confusion(evaluate_model(network, images))
@@ -1434,7 +1437,7 @@ def plot(
 
 def run_history(model: Path | None, run_id: int | None, db: Path) -> Any:
     """The training History of a run: from the runs database (``--run``) or the model file."""
-    from .training import History
+    from ..training import History
 
     if run_id is not None:
         with open_existing_database(db) as database:
@@ -1454,7 +1457,7 @@ def run_history(model: Path | None, run_id: int | None, db: Path) -> Any:
 # ====================================================================== runs
 def open_existing_database(path: Path) -> Any:
     """The runs database at ``path``, refusing to create one just to read from it."""
-    from .runs import RunsDatabase
+    from ..store.runs import RunsDatabase
 
     if not path.exists():
         raise RunsDatabaseError(
@@ -1650,7 +1653,7 @@ def runs_compare(
     Settings that differ between the runs are marked with *: they are what could
     explain a different score.
     """
-    from .runs import differing_settings
+    from ..store.runs import differing_settings
 
     if len(run_ids) < 2:
         raise click.UsageError("compare needs at least two run ids, e.g. glassnet runs compare 1 2")
@@ -1754,11 +1757,11 @@ def explore(model: Path | None, port: int, host: str, allow_remote: bool, db: Pa
     live; follow one weight's slope downhill; and set the 0-vs-1 weights by hand.
     Without MODEL it first trains a small network (a few seconds).
     """
-    from .extras import require_all
+    from ..app.extras import require_all
 
     require_all("web")
-    from .web.app import create_app, default_network, find_free_port, serve
-    from .web.security import is_loopback
+    from ..web.app import create_app, default_network, find_free_port, serve
+    from ..web.security import is_loopback
     if not is_loopback(host):
         if not allow_remote:
             raise click.UsageError(
@@ -1879,7 +1882,7 @@ def sweep_grid_from_options(**options: Any) -> dict[str, list[Any]]:
 
 def sweep_seeds(n_seeds: int | None, seed_text: str | None) -> int | list[int]:
     """``--seeds N`` (seeds 0..N-1) or ``--seed 0,7,42`` (those seeds); not both."""
-    from .sweeps import DEFAULT_SEEDS
+    from ..app.sweeps import DEFAULT_SEEDS
 
     if seed_text is None:
         return DEFAULT_SEEDS if n_seeds is None else n_seeds
@@ -1954,8 +1957,8 @@ def sweep_command(
     By default the runs share this machine's cores (joblib, --jobs). Press Ctrl-C
     to stop: every finished run is kept, and --resume trains only the rest.
     """
-    from .extras import require_extra
-    from .sweeps import SweepIncomplete, settings_label, sweep
+    from ..app.extras import require_extra
+    from ..app.sweeps import SweepIncomplete, settings_label, sweep
 
     require_extra("cluster", "joblib" if scheduler is None else "distributed")  # before any output
     grid = sweep_grid_from_options(**options)
@@ -1975,7 +1978,7 @@ def sweep_command(
         click.echo(f"[{result['done']}/{result['total']}] {label}: {outcome}", err=True)
 
     if plot_path is not None:  # a wrong file name should not wait for the whole sweep
-        from .plots import check_figure_path
+        from ..plots import check_figure_path
 
         check_figure_path(plot_path)
     where = f"the Dask cluster at {scheduler}" if scheduler else "this machine (joblib)"
@@ -1999,7 +2002,7 @@ def sweep_command(
         f"(see: glassnet runs list --sweep {table.sweep_id}{db_hint(db)})"
     )
     if plot_path is not None:
-        from .sweeps import plot_sweep
+        from ..plots import plot_sweep
 
         click.echo(f"wrote {plot_sweep(table, plot_path)}")
 
@@ -2019,7 +2022,7 @@ def export(model: Path, json_path: Path) -> None:
 
     predict and evaluate accept the JSON copy too, and it reads back bit for bit.
     """
-    from .modelfile import export_json
+    from ..store.modelfile import export_json
 
     if json_path.suffix.lower() == ".npz":  # e.g. --json model.npz: would replace the model
         raise click.BadParameter(
@@ -2039,7 +2042,7 @@ def _tour_step_number(ctx: click.Context, param: click.Parameter, value: int | N
     """Check ``--step N`` against the tour's steps (a bad N is a usage error)."""
     if value is None:
         return None
-    from .tour import check_step_number
+    from ..tour import check_step_number
 
     try:
         return check_step_number(value)
@@ -2075,7 +2078,7 @@ def tour(step_number: int | None, run_all: bool, out: Path | None, db: Path) -> 
       glassnet tour --step 6         only step 6 (the slope, and backpropagation)
       glassnet tour --all --out tour-pictures
     """
-    from . import tour as guided_tour
+    from .. import tour as guided_tour
 
     numbers = [step_number] if step_number is not None else range(1, len(guided_tour.STEPS) + 1)
     wait = step_number is None and not run_all and _stdin_is_terminal()

@@ -52,7 +52,7 @@ from typing import Any, BinaryIO
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .errors import ConfigError, DataError
+from ..errors import ConfigError, DataError
 
 PathLike = str | os.PathLike[str]
 
@@ -540,8 +540,7 @@ def load_digits() -> Dataset:
 @lru_cache(maxsize=1)
 def _embedded_digits() -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     """Read and check the packaged digits once: (counts (1797, 64), labels (1797,)), read-only."""
-    resource = resources.files(__package__ or "glassnet").joinpath(_DIGITS_RESOURCE[0])
-    resource = resource.joinpath(_DIGITS_RESOURCE[1])
+    resource = resources.files("glassnet.data").joinpath(_DIGITS_RESOURCE[1])
     where = "/".join(_DIGITS_RESOURCE)
     try:
         raw = resource.read_bytes()
@@ -1277,7 +1276,7 @@ def load_image_folder(directory: PathLike) -> Dataset:
     Put each digit's pictures in a folder named after it (``0/``, ``1/``, ...; any
     names work, and names that are all whole numbers become integer labels). Every
     PNG, JPEG, GIF or BMP file is turned into 64 numbers by
-    :func:`glassnet.preprocess.prepare_image_file`, exactly the way a drawing in the
+    :func:`glassnet.data.preprocess.prepare_image_file`, exactly the way a drawing in the
     explorer is: crop to the ink, fit into 32x32, count ink in 4x4 blocks, divide by
     16. So your own handwriting can become a test set for a network trained on the
     UCI digits. Other files and hidden files are ignored.

@@ -3,7 +3,7 @@
 The source ends with the habit that makes networks better: tweak a setting (often
 the hidden layers), retrain, retest, compare. A run's whole configuration is one
 plain object, ``RunSettings``, that can be printed, saved, compared and replayed; it
-lives in ``glassnet.settings`` (a module without NumPy, so the command line's help
+lives in ``glassnet.app.settings`` (a module without NumPy, so the command line's help
 can read it cheaply) and is re-exported here with ``parse_hidden`` and
 ``format_hidden``.
 
@@ -21,19 +21,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .datasets import Dataset, load_dataset
-from .defaults import DEFAULT_LEARNING_RATES
-from .errors import ConfigError
-from .metrics import Evaluation, evaluate
-from .network import Network
-from .settings import RunSettings, format_hidden, parse_hidden
-from .training import (
+from ..core.defaults import DEFAULT_LEARNING_RATES
+from ..core.metrics import Evaluation, evaluate
+from ..core.network import Network
+from ..data.datasets import Dataset, load_dataset
+from ..errors import ConfigError
+from ..training import (
     Callback,
     Checkpoint,
     History,
     TrainingState,
     train,
 )
+from .settings import RunSettings, format_hidden, parse_hidden
 
 
 @dataclass
@@ -108,7 +108,7 @@ def run(
     data : Dataset, optional
         Use this data instead of loading ``settings.data``.
     callbacks, catch_interrupt, resume, checkpoint, checkpoint_every
-        Passed to ``glassnet.train`` (see ``glassnet.checkpoints`` for the last three).
+        Passed to ``glassnet.train`` (see ``glassnet.store.checkpoints`` for the last three).
 
     Raises
     ------

@@ -3,7 +3,7 @@
 The source ends with the habit that makes networks better: tweak a setting (often
 the hidden layers), retrain, retest, compare. For that, a run's whole configuration
 must be one plain object that can be printed, saved, compared and replayed. That is
-``RunSettings``, with defaults that train well; ``glassnet.experiment.run`` trains
+``RunSettings``, with defaults that train well; ``glassnet.app.experiment.run`` trains
 what it describes, and ``parse_hidden`` / ``format_hidden`` turn hidden layer sizes
 into text and back.
 
@@ -11,7 +11,7 @@ This module does not import NumPy (the settings are plain numbers and names), so
 the command line can build its options and its help from ``RunSettings`` without
 loading the core. The core is imported only when it is needed: when settings are
 made (the optimizer's name is checked against the registry) and when they build a
-network or an optimizer. ``glassnet.experiment`` re-exports all three names.
+network or an optimizer. ``glassnet.app.experiment`` re-exports all three names.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .defaults import (
+from ..core.defaults import (
     DEFAULT_AVERAGE_FROM,
     DEFAULT_BATCH_SIZE,
     DEFAULT_EPOCHS,
@@ -30,11 +30,11 @@ from .defaults import (
     DEFAULT_MOMENTUM,
     DEFAULT_PATIENCE,
 )
-from .errors import ConfigError
+from ..errors import ConfigError
 
 if TYPE_CHECKING:
-    from .network import Network
-    from .optimizers import Optimizer
+    from ..core.network import Network
+    from ..core.optimizers import Optimizer
 
 
 def parse_hidden(text: str | Iterable[int] | None) -> tuple[int, ...]:
@@ -103,7 +103,7 @@ class RunSettings:
     data: str = "digits"
 
     def __post_init__(self) -> None:
-        from .optimizers import OPTIMIZERS
+        from ..core.optimizers import OPTIMIZERS
 
         self.hidden = parse_hidden(self.hidden)
         if self.optimizer not in OPTIMIZERS:
@@ -146,7 +146,7 @@ class RunSettings:
 
     def make_network(self, n_inputs: int, classes: Iterable[Any]) -> Network:
         """The untrained network these settings describe, for data with these classes."""
-        from .network import Network
+        from ..core.network import Network
 
         classes = list(classes)
         return Network(
@@ -160,7 +160,7 @@ class RunSettings:
 
     def make_optimizer(self) -> Optimizer:
         """The optimizer these settings describe."""
-        from .optimizers import get_optimizer
+        from ..core.optimizers import get_optimizer
 
         rate = self.effective_learning_rate
         if self.optimizer == "sgd":

@@ -58,10 +58,10 @@ from typing import IO, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .activations import ACTIVATIONS
+from ..core.activations import ACTIVATIONS
+from ..core.network import Network
+from ..errors import ConfigError, DataError, GlassnetError, ModelFormatError
 from .atomicfile import write_atomically
-from .errors import ConfigError, DataError, GlassnetError, ModelFormatError
-from .network import Network
 
 #: The ``format`` value every glassnet model file carries.
 FORMAT_NAME = "glassnet-model"
@@ -214,7 +214,7 @@ def save(
     The file holds the arrays ``W0, b0, W1, b1, ...`` (little-endian, the network's
     dtype) and ``meta``, the JSON description (see ``docs/model-files.md``). The
     path is used exactly as given: unlike ``numpy.savez`` we do not append
-    ``.npz``, so ``net.save("digits")`` writes a file called ``digits``.
+    ``.npz``, so ``save(net, "digits")`` writes a file called ``digits``.
 
     Parameters
     ----------
@@ -359,7 +359,7 @@ def _network_metadata(
 
 def _glassnet_version() -> str:
     try:
-        from . import __version__
+        from .version import __version__
     except ImportError:
         return "unknown"
     return str(__version__)
@@ -404,7 +404,7 @@ def _json_document(meta: dict[str, Any], arrays: Sequence[Array]) -> str:
 
 
 def _atomic_write(target: Path, write: Callable[[IO[bytes]], Any]) -> None:
-    """Write the model file all at once or not at all (see ``glassnet.atomicfile``)."""
+    """Write the model file all at once or not at all (see ``glassnet.store.atomicfile``)."""
     write_atomically(target, write, what="model file")
 
 

@@ -8,7 +8,7 @@ training step costs mostly the number of NumPy calls, not the arithmetic, so an
 optimizer that does each operation once on the whole vector, instead of once per
 array, makes every step faster.
 
-``glassnet.network`` keeps its parameters and writes its slopes this way; the
+``glassnet.core.network`` keeps its parameters and writes its slopes this way; the
 optimizers use the vector when they are given one (``whole_vector``) and work array
 by array otherwise.
 """

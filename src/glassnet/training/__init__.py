@@ -32,8 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .augmentation import image_shape_of, shift_images
-from .defaults import (
+from ..core.defaults import (
     DEFAULT_AVERAGE_FROM,
     DEFAULT_BATCH_SIZE,
     DEFAULT_EPOCHS,
@@ -42,10 +41,11 @@ from .defaults import (
     DEFAULT_MOMENTUM,
     DEFAULT_PATIENCE,
 )
-from .errors import ConfigError, DataError, TrainingDiverged
-from .losses import get_loss
-from .network import Network
-from .optimizers import SGD, Optimizer, get_optimizer
+from ..core.losses import get_loss
+from ..core.network import Network
+from ..core.optimizers import SGD, Optimizer, get_optimizer
+from ..errors import ConfigError, DataError, TrainingDiverged
+from .augmentation import image_shape_of, shift_images
 
 
 @dataclass
@@ -129,7 +129,7 @@ class TrainingState:
     the random generator that shuffles the images and draws the noise, the running
     mean of weight averaging and the early-stopping bookkeeping all shape the next
     epoch. ``train`` hands one of these to its ``checkpoint`` hook and accepts one as
-    ``resume``; ``glassnet.checkpoints`` writes it to disk and reads it back.
+    ``resume``; ``glassnet.store.checkpoints`` writes it to disk and reads it back.
 
     Attributes
     ----------
@@ -248,7 +248,7 @@ def train(
     shift_pixels : int
         Data augmentation: every epoch, each training image is moved by a random
         number of pixels up to this many in each direction (see
-        ``glassnet.augmentation``). A Dataset's pictures move in their own
+        ``glassnet.training.augmentation``). A Dataset's pictures move in their own
         ``image_shape``, and a Dataset without one (a table) is refused; bare
         ``(X, y)`` arrays are taken as square pictures. 0 turns it off.
     score_training : bool
@@ -267,7 +267,7 @@ def train(
         Make Ctrl-C stop at the next batch boundary instead of raising (only in the
         main thread).
     resume : TrainingState, optional
-        Carry on from this state (from ``checkpoint``, or ``glassnet.checkpoints``)
+        Carry on from this state (from ``checkpoint``, or ``glassnet.store.checkpoints``)
         instead of starting afresh: the network's weights, the optimizer, the random
         generator and the history are restored, and training goes on with the next
         epoch. The settings must be the ones the state was made with (``epochs`` may
@@ -598,7 +598,7 @@ def _picture_shape(data: Any, n_inputs: int) -> tuple[int, int]:
     arrays say nothing, so they are taken as square pictures: asking for pixel
     shifts says they are pictures.
     """
-    from .datasets import Dataset
+    from ..data.datasets import Dataset
 
     if not isinstance(data, Dataset):
         return image_shape_of(n_inputs)
@@ -616,7 +616,7 @@ def _picture_shape(data: Any, n_inputs: int) -> tuple[int, int]:
 
 def _split(data: Any, validation_fraction: float, seed: int) -> tuple[Any, Any]:
     """Hold out a stratified, seeded validation part of the training data."""
-    from .datasets import Dataset
+    from ..data.datasets import Dataset
 
     if not isinstance(data, Dataset):
         try:
@@ -736,7 +736,7 @@ def smaller_learning_rate(optimizer: Optimizer) -> float | None:
     but never above the optimizer's default (the default is the rate known to work:
     1e300 -> 0.1, not 1e299).
     """
-    from .defaults import DEFAULT_LEARNING_RATES
+    from ..core.defaults import DEFAULT_LEARNING_RATES
 
     rate = getattr(optimizer, "learning_rate", None)
     if rate is None:
@@ -765,7 +765,7 @@ def learning_rate_advice(optimizer: Optimizer) -> str:
     a network left at chance by steps a hundred times below the default was given too
     little to learn with instead.
     """
-    from .defaults import DEFAULT_LEARNING_RATES
+    from ..core.defaults import DEFAULT_LEARNING_RATES
 
     rate, suggested = getattr(optimizer, "learning_rate", None), smaller_learning_rate(optimizer)
     if rate is None or suggested is None:

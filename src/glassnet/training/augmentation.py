@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 Array = NDArray[np.floating]
 
