@@ -16,7 +16,7 @@ import pytest
 from glassnet.core.gradcheck import relative_error
 from glassnet.core.network import Network
 from glassnet.core.optimizers import OPTIMIZERS, SGD, Adam, SlopeDescent, get_optimizer
-from glassnet.data.datasets import load_digits
+from glassnet.data.digits import load_digits
 from glassnet.errors import ConfigError, DataError
 
 P0 = np.array([[0.5, -1.0], [2.0, 0.25]])

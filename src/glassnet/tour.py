@@ -54,7 +54,8 @@ from .core.gradcheck import gradcheck, numerical_slope, relative_error
 from .core.metrics import accuracy, evaluate
 from .core.network import Network
 from .core.optimizers import SGD, SlopeDescent
-from .data.datasets import Dataset, load_digits
+from .data.dataset import Dataset
+from .data.digits import load_digits
 from .errors import ConfigError
 from .store.paths import db_hint
 from .training import train

@@ -24,7 +24,8 @@ from typing import Any
 from ..core.defaults import DEFAULT_LEARNING_RATES
 from ..core.metrics import Evaluation, evaluate
 from ..core.network import Network
-from ..data.datasets import Dataset, load_dataset
+from ..data.dataset import Dataset
+from ..data.spec import load_dataset
 from ..errors import ConfigError
 from ..training import (
     Callback,

@@ -48,7 +48,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.losses import get_loss
-from ..data.datasets import Dataset, load_dataset
+from ..data.dataset import Dataset
+from ..data.spec import load_dataset
 from ..errors import ConfigError, GlassnetError, TrainingDiverged
 from ..store.paths import db_hint
 from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase

@@ -451,11 +451,11 @@ def picture_shape(n_inputs: int, declared: Any = None) -> tuple[int, int] | None
     """The (height, width) to draw ``n_inputs`` numbers as, or None if they are no picture.
 
     ``declared`` is what a model file says; without it only a square of 8x8 and up
-    counts (as ``glassnet.data.datasets.guess_image_shape`` decides for a CSV).
+    counts (as ``glassnet.data.dataset.guess_image_shape`` decides for a CSV).
     """
     if isinstance(declared, list | tuple) and len(declared) == 2:
         return int(declared[0]), int(declared[1])
-    from ..data.datasets import guess_image_shape
+    from ..data.dataset import guess_image_shape
 
     return guess_image_shape(n_inputs)
 
@@ -697,7 +697,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     import numpy as np
 
     from ..app.experiment import run
-    from ..data.datasets import load_dataset, scale_advice
+    from ..data.spec import load_dataset, scale_advice
     from ..store.atomicfile import writable_target
     from ..store.runs import save_and_record
 
@@ -861,7 +861,7 @@ def class_noun(data_spec: str) -> str:
     anything, and "class" is never wrong. Called once the data has loaded, so the
     spec is a valid one.
     """
-    from ..data.datasets import parse_dataset_spec
+    from ..data.spec import parse_dataset_spec
 
     kind, _, _ = parse_dataset_spec(data_spec)
     return "digit" if kind in DIGIT_DATA_KINDS else "class"
@@ -875,7 +875,7 @@ def are_ink_counts(pictures: np.ndarray) -> bool:
     """
     import numpy as np
 
-    from ..data.datasets import DIGITS_IMAGE_SHAPE
+    from ..data.digits import DIGITS_IMAGE_SHAPE
 
     pictures = np.asarray(pictures)
     if pictures.ndim < 2 or pictures.shape[-2:] != DIGITS_IMAGE_SHAPE:
@@ -923,7 +923,7 @@ def images_to_score(
     """
     import numpy as np
 
-    from ..data.datasets import load_dataset
+    from ..data.spec import load_dataset
 
     trained = training_settings(meta)
     trained_data = trained.get("data")
@@ -977,7 +977,7 @@ def training_images(meta: dict[str, Any], data_spec: str | None) -> Any:
     The loss that training walks down is the loss on these, so the slope view and
     the "digits that excite each neuron" use them rather than the test images.
     """
-    from ..data.datasets import load_dataset
+    from ..data.spec import load_dataset
 
     trained = training_settings(meta)
     spec = absolute_data_spec(data_spec) if data_spec else trained.get("data") or "digits"
@@ -1103,7 +1103,7 @@ def parse_numbers(texts: Iterable[str]) -> list[float] | None:
 
     None means some piece is not a number at all, so the texts are not numbers.
     """
-    from ..data.datasets import plain_number
+    from ..data.text import plain_number
 
     numbers = []
     for text in texts:
@@ -1289,7 +1289,7 @@ def show(index: int, data: str, numbers_only: bool) -> None:
     """
     import numpy as np
 
-    from ..data.datasets import load_dataset
+    from ..data.spec import load_dataset
 
     dataset = load_dataset(data)
     numbers = np.asarray(dataset.as_numbers(index))  # (n_features,)
@@ -1401,7 +1401,7 @@ def plot(
       slope       the loss as one weight changes, and its slope (MODEL)
     """
     from .. import plots
-    from ..data.datasets import load_dataset
+    from ..data.spec import load_dataset
 
     needs_model = kind in _NEEDS_MODEL and not (kind == "curves" and run_id is not None)
     if needs_model and model is None:

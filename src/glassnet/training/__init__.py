@@ -598,7 +598,7 @@ def _picture_shape(data: Any, n_inputs: int) -> tuple[int, int]:
     arrays say nothing, so they are taken as square pictures: asking for pixel
     shifts says they are pictures.
     """
-    from ..data.datasets import Dataset
+    from ..data.dataset import Dataset
 
     if not isinstance(data, Dataset):
         return image_shape_of(n_inputs)
@@ -616,7 +616,7 @@ def _picture_shape(data: Any, n_inputs: int) -> tuple[int, int]:
 
 def _split(data: Any, validation_fraction: float, seed: int) -> tuple[Any, Any]:
     """Hold out a stratified, seeded validation part of the training data."""
-    from ..data.datasets import Dataset
+    from ..data.dataset import Dataset
 
     if not isinstance(data, Dataset):
         try:

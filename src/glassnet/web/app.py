@@ -45,7 +45,8 @@ from ..app.experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run
 from ..core.losses import LOSSES
 from ..core.network import Network
 from ..core.optimizers import OPTIMIZERS
-from ..data.datasets import Dataset, load_digits
+from ..data.dataset import Dataset
+from ..data.digits import load_digits
 from ..data.preprocess import prepare_image
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
 from ..store.version import __version__

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..core.metrics import evaluate
 from ..core.network import Network
-from ..data.datasets import Dataset
+from ..data.dataset import Dataset
 from .inspection import rounded
 
 WEIGHT_LIMIT = 10.0

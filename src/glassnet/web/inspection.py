@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..core.network import Network
-from ..data.datasets import Dataset
+from ..data.dataset import Dataset
 from .validation import InvalidInput
 
 DECIMALS = 4
