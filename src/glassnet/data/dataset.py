@@ -312,7 +312,7 @@ class Dataset:
     def subset(self, classes: Iterable[Any] | Any) -> Dataset:
         """Only the images of the given classes, with their labels unchanged.
 
-        The source's first classifier tells 0s from 1s; ``data.subset([0, 1])`` is
+        The article's first classifier tells 0s from 1s; ``data.subset([0, 1])`` is
         that smaller problem. Labels keep their values (a 1 stays a 1), and the
         rows keep their order.
 
