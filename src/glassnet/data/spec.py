@@ -20,7 +20,7 @@ from .dataset import Dataset
 from .digits import UCI_MAX_COUNT, load_digits, load_optdigits
 from .images import load_image_folder
 from .mnist import load_mnist
-from .text import is_plain_text
+from .text import plain_number
 
 DATASET_KINDS: dict[str, str] = {
     "digits": "the built-in 1797 UCI 8x8 digits (no path)",
@@ -116,7 +116,7 @@ def parse_dataset_spec(spec: str) -> tuple[str, float | None, str]:
             f"comes scaled to 0..1 already, got {spec!r}"
         )
     try:
-        divisor = float(divisor_text) if is_plain_text(divisor_text) else math.nan
+        divisor = plain_number(divisor_text)
     except ValueError:
         divisor = math.nan
     if not (math.isfinite(divisor) and divisor > 0 and math.isfinite(1.0 / divisor)):
