@@ -41,7 +41,6 @@ from ..errors import ConfigError, DataError
 PathLike = str | os.PathLike[str]
 """A file or folder name: a ``str`` or a ``pathlib.Path`` (anything ``os.fspath`` takes)."""
 
-
 MIN_GUESSED_PICTURE_SIDE = 8
 """The smallest square side :func:`guess_image_shape` takes rows for pictures at.
 
