@@ -486,7 +486,6 @@ def test_a_csv_table_is_not_drawn_as_a_picture(tmp_path):
     assert output.startswith("image 0 of CSV (table.csv) (40 images): a 0")
     assert "as shades" not in output and "ink counts" not in output
     assert "as 16 numbers" in output
-    pytest.importorskip("glassnet.plots")
     result = invoke("plot", "digits", "--data", f"csv:{table}", "-o", tmp_path / "grid.png")
     assert_one_error(result, 1, "are not pictures")
     model = glassnet.save(glassnet.Network([16, 4, 2], seed=0), tmp_path / "sixteen.npz")
@@ -718,14 +717,12 @@ def test_runs_sweeps(tmp_path):
 
 # ---------------------------------------------------------------------- plot
 def test_plot_needs_a_model_for_model_kinds(tmp_path):
-    pytest.importorskip("glassnet.plots")
     result = invoke("plot", "weights", "-o", tmp_path / "w.png")
     assert_one_error(result, 2, "needs a MODEL")
 
 
 @pytest.mark.parametrize("kind", ["digits", "digit", "sigmoid"])
 def test_plot_without_a_model(kind, tmp_path):
-    pytest.importorskip("glassnet.plots")
     from PIL import Image
 
     out = tmp_path / f"{kind}.png"
@@ -737,7 +734,6 @@ def test_plot_without_a_model(kind, tmp_path):
 
 @pytest.mark.parametrize("kind", ["weights", "curves", "confusion", "slope"])
 def test_plot_of_a_model(kind, trained, tmp_path):
-    pytest.importorskip("glassnet.plots")
     from PIL import Image
 
     out = tmp_path / f"{kind}.png"
@@ -747,14 +743,12 @@ def test_plot_of_a_model(kind, trained, tmp_path):
 
 
 def test_plot_curves_from_the_database(trained, tmp_path):
-    pytest.importorskip("glassnet.plots")
     out = tmp_path / "curves.png"
     ok("plot", "curves", "--run", "1", "--db", trained["db"], "-o", out)
     assert out.stat().st_size > 1000
 
 
 def test_plot_unknown_kind(tmp_path):
-    pytest.importorskip("glassnet.plots")
     assert_one_error(invoke("plot", "rainbow", "-o", tmp_path / "x.png"), 2, "rainbow")
 
 
