@@ -11,6 +11,8 @@
   never make the server fail (5xx). (tests/test_web_api.py fuzzes the JSON fields of
   the POST endpoints; this covers the GET endpoints, the training actions, unknown
   paths, methods and raw, non-JSON bodies.)
+- A header's Latin-1 digits (``"²"``, which ``str.isdigit`` accepts and ``int``
+  refuses) gave 500; both headers that hold numbers are checked with them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,6 +33,7 @@ from hypothesis import strategies as st
 import glassnet
 from glassnet.web import security
 from glassnet.web.app import create_app
+from glassnet.web.security import RequestGuard
 from live_server import running_server
 
 pytestmark = pytest.mark.timeout(120)
@@ -194,3 +198,63 @@ def test_no_request_makes_the_server_fail(client, method, path, body, content_ty
         headers["last-event-id"] = event_id
     response = client.request(method, path, content=body, headers=headers)
     assert response.status_code < 500, (method, path, body[:50], response.text[:300])
+
+
+# ---------------------------------------------------------------------- numbers in headers
+@pytest.fixture(scope="module")
+def training_server(network):
+    """A real server that may train (the body-timeout one above may not)."""
+    with running_server(lambda port: create_app(network, port=port)) as (port, _):
+        yield port
+
+
+@pytest.mark.parametrize("last_event_id", [b"\xb2", b"\xb9\xb3", b"1\xb3"])
+def test_a_last_event_id_of_latin1_digits_replays_every_event(training_server, last_event_id):
+    """``"²".isdigit()`` is true and ``int("²")`` fails: such an id used to give 500.
+
+    A header is Latin-1, so the byte 0xb2 is "²". It is no event id, so the stream
+    starts from the beginning, as without one. (Only raw bytes on a socket can send
+    it: a test client would encode "²" as UTF-8.)
+    """
+    with httpx.Client(base_url=f"http://127.0.0.1:{training_server}", timeout=30) as client:
+        assert client.post("/api/training/start",
+                           json={"hidden": [4], "epochs": 1}).status_code == 202
+        for _ in range(600):  # 60 s at most, never a timing assertion
+            if client.get("/api/training").json()["state"] in ("finished", "failed"):
+                break
+            time.sleep(0.1)
+        token = client.cookies["glassnet_session"]
+    connection = socket.create_connection(("127.0.0.1", training_server), timeout=15)
+    try:
+        connection.sendall(b"GET /api/training/events HTTP/1.1\r\n"
+                           + f"Host: 127.0.0.1:{training_server}\r\n".encode()
+                           + f"Cookie: glassnet_session={token}\r\n".encode()
+                           + b"Last-Event-ID: " + last_event_id + b"\r\nConnection: close\r\n\r\n")
+        received = read_until_closed(connection)  # the stream ends with the training's
+    finally:
+        connection.close()
+    assert received.startswith(b"HTTP/1.1 200 "), received[:300]
+    assert b"event: started" in received and b"event: done" in received
+
+
+@pytest.mark.parametrize("length", [b"\xb2", b"1\xb9", b"abc", b"-1", b"1.5", b""])
+def test_a_content_length_that_is_not_ascii_digits_is_refused_with_400(length):
+    """The request guard's own check (uvicorn's h11 refuses these before it, but the
+    guard is plain ASGI and must not rely on the server): ``"²"`` used to give 500."""
+    sent: list[dict] = []
+
+    async def application(scope, receive, send):  # pragma: no cover - must not be reached
+        raise AssertionError("the request reached the application")
+
+    async def receive():
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/predict",
+             "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"),
+                         (b"content-length", length)]}
+    anyio.run(RequestGuard(application), scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert b"Content-Length" in sent[1]["body"]
