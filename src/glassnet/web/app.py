@@ -54,7 +54,7 @@ from . import validation as check
 from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork
 from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
-from .security import MAX_BODY_BYTES, RequestGuard
+from .security import MAX_BODY_BYTES, RequestGuard, is_decimal_number
 from .sessions import COOKIE_NAME, Session, SessionStore
 from .slopelab import SlopeLab
 
@@ -350,7 +350,7 @@ class Explorer:
         if job is None:
             return error_response(404, "no training has been started in this session")
         header = request.headers.get("last-event-id", "0")
-        last_id = int(header) if header.isdigit() and len(header) < 10 else 0
+        last_id = int(header) if is_decimal_number(header) and len(header) < 10 else 0
         return StreamingResponse(event_stream(job, last_id), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store",
                                           "X-Accel-Buffering": "no"})
