@@ -563,6 +563,81 @@ def test_hopping_downhill_lowers_the_loss_and_shrinks_after_overshooting(client,
     assert answer["hop_size"] < 40.0  # halved after each overshoot
 
 
+def test_slope_starts_at_the_steepest_connection_up_its_valley(app, network):
+    client = TestClient(app, base_url=BASE)
+    answer = client.post("/api/slope", json={}).json()
+    assert answer["chosen_by"] == "steepest"
+    images = app.state.explorer.slope_images
+    _, gradients = network.backward(images.X, network.targets(images.y), "cross_entropy")
+    steepest = max(np.abs(g).max() for g in gradients[0::2])
+    layer, row, column = answer["layer"], answer["row"], answer["column"]
+    assert abs(gradients[2 * layer][row, column]) == steepest
+    assert answer["original"] == pytest.approx(network.layers[layer].W[row, column])
+    assert abs(answer["value"] - answer["original"]) == pytest.approx(2.0)  # up its valley
+    assert abs(answer["numerical_slope"]) > abs(gradients[2 * layer][row, column])  # steeper
+    hopped = client.post("/api/slope/hop", json={}).json()  # hop size 1: a step of |slope|
+    assert abs(hopped["value"] - answer["value"]) > 0.1  # a hop you can see
+    assert hopped["loss"] < answer["loss"]
+
+
+def test_slope_needs_all_of_a_connection_or_none(client):
+    response = client.post("/api/slope", json={"layer": 0, "row": 3})
+    assert response.status_code == 422 and "all of layer, row and column" in response.text
+
+
+def test_the_slope_chart_keeps_its_axis_and_refits_only_when_asked(client, network):
+    row = busiest_hidden_neuron(network)
+    start = client.post("/api/slope", json={"layer": 1, "row": row, "column": 3, "value": 2.0,
+                                            "learning_rate": 1.0}).json()
+    answer = start
+    for _ in range(12):  # big hops run off the chart: the axis stays put
+        answer = client.post("/api/slope/hop", json={"learning_rate": 400.0}).json()
+        assert answer["x_axis"] == start["x_axis"] and answer["weights"] == start["weights"]
+    visited = [h["from"] for h in answer["hops"]] + [h["to"] for h in answer["hops"]]
+    assert answer["off_chart"] or max(visited) > answer["x_axis"]["high"] \
+        or min(visited) < answer["x_axis"]["low"], "hops of 400 should leave a 6-wide axis"
+    fitted = client.post("/api/slope/fit", json={}).json()
+    assert fitted["x_axis"]["low"] <= min(visited + [fitted["original"]])
+    assert fitted["x_axis"]["high"] >= max(visited + [fitted["original"]])
+    assert fitted["off_chart"] is False and fitted["hops"] == answer["hops"]
+
+
+def test_every_overshoot_is_marked(client, network):
+    row = busiest_hidden_neuron(network)
+    client.post("/api/slope", json={"layer": 1, "row": row, "column": 3, "value": 4.0})
+    for _ in range(20):
+        answer = client.post("/api/slope/hop", json={"learning_rate": 40.0}).json()
+    for hop in answer["hops"]:
+        past_the_bottom = hop["slope"] * hop["slope_after"] < 0
+        uphill = hop["loss"] > hop["loss_before"]
+        assert hop["overshot"] is (past_the_bottom or uphill)
+    assert any(h["overshot"] for h in answer["hops"])
+    assert not all(h["overshot"] for h in answer["hops"])
+
+
+def test_slope_axis_ticks_are_round_and_all_different(client):
+    answer = client.post("/api/slope", json={}).json()
+    for axis in (answer["x_axis"], answer["y_axis"]):
+        labels = [t["label"] for t in axis["ticks"]]
+        assert len(labels) >= 3 and len(set(labels)) == len(labels)
+        assert all(axis["low"] <= t["value"] <= axis["high"] for t in axis["ticks"])
+
+
+@pytest.mark.parametrize(("low", "high", "labels"), [
+    (0.0262, 0.0271, ["0.0262", "0.0264", "0.0266", "0.0268", "0.0270"]),  # the range
+    (-3.2, 2.9, ["-3", "-2", "-1", "0", "1", "2"]),
+    (0.0, 1.0, ["0.00", "0.25", "0.50", "0.75", "1.00"]),
+])
+def test_axis_ticks_have_the_digits_their_spacing_needs(low, high, labels):
+    from glassnet.web.slopelab import axis_ticks
+
+    assert [t["label"] for t in axis_ticks(low, high)] == labels
+
+
+def test_slope_fit_needs_a_connection(app):
+    assert TestClient(app, base_url=BASE).post("/api/slope/fit", json={}).status_code == 409
+
+
 def test_slope_changes_only_a_copy_of_the_network(client):
     before = client.get("/api/network").json()["layers"][1]["weights"][2][3]
     client.post("/api/slope", json={"layer": 1, "row": 2, "column": 3, "value": 5.0})

@@ -55,7 +55,7 @@ from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
 from .security import MAX_BODY_BYTES, RequestGuard
 from .sessions import COOKIE_NAME, Session, SessionStore
-from .slopelab import SlopeLab
+from .slopelab import SlopeLab, steepest_connection
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -356,28 +356,60 @@ class Explorer:
 
     # ------------------------------------------------------------------ one weight's slope
     async def slope(self, request: Request, session: Session) -> dict[str, Any]:
-        """POST /api/slope: pick a connection; its loss curve and both slopes."""
+        """POST /api/slope: pick a connection; its loss curve and both slopes.
+
+        Without ``layer``, ``row`` and ``column`` the server picks the connection whose
+        slope is steepest on the lab's images (``slopelab.steepest_connection``) and,
+        unless ``value`` is given, starts its weight 2 up the side of its valley
+        (``SlopeLab.start_uphill``): a trained weight sits at the bottom, where a hop
+        moves nothing.
+        """
         body = await read_body(request)
         check.reject_unknown(body, {"layer", "row", "column", "learning_rate", "value"})
         rate = check.get_number(body, "learning_rate", low=1e-4, high=1000.0, default=1.0)
         value = check.get_number(body, "value", low=-WEIGHT_LIMIT * 10, high=WEIGHT_LIMIT * 10,
                                  default=None)
+        named = [key for key in ("layer", "row", "column") if key in body]
+        if named and len(named) != 3:
+            raise check.InvalidInput("name a connection with all of layer, row and column, "
+                                     "or none of them to start at the steepest one")
 
         def pick() -> dict[str, Any]:
             with session.lock:  # checked against the very network the lab will use
-                shapes = [layer.W.shape for layer in session.network.layers]  # (n_in, n_out)
-                # The ranges are this network's, so a wrong number gets the range it can have.
-                layer = check.get_int(body, "layer", low=0, high=len(shapes) - 1)
-                row = check.get_int(body, "row", low=0, high=shapes[layer][0] - 1)
-                column = check.get_int(body, "column", low=0, high=shapes[layer][1] - 1)
-                lab = SlopeLab(session.network, self.slope_images.X, self.slope_images.y,
-                               session.loss, layer, row, column, learning_rate=rate)
+                network, images = session.network, self.slope_images
+                if named:
+                    shapes = [layer.W.shape for layer in network.layers]  # (n_in, n_out)
+                    # The ranges are this network's, so a wrong number gets its range.
+                    layer = check.get_int(body, "layer", low=0, high=len(shapes) - 1)
+                    row = check.get_int(body, "row", low=0, high=shapes[layer][0] - 1)
+                    column = check.get_int(body, "column", low=0, high=shapes[layer][1] - 1)
+                else:
+                    layer, row, column = steepest_connection(network, images.X, images.y,
+                                                             session.loss)
+                lab = SlopeLab(network, images.X, images.y, session.loss, layer, row, column,
+                               learning_rate=rate)
                 if value is not None:
                     lab.move_to(value)
+                elif not named:
+                    lab.start_uphill()
                 session.slope_lab = lab
-                return lab.landscape()
+                return {**lab.landscape(), "chosen_by": "you" if named else "steepest"}
 
         return await run_in_threadpool(pick)
+
+    async def slope_fit(self, request: Request, session: Session) -> Response:
+        """POST /api/slope/fit: re-scale the chart to the whole hop path."""
+        check.reject_unknown(await read_body(request), set())
+        lab = session.slope_lab
+        if lab is None:
+            return error_response(409, "pick a connection first (POST /api/slope)")
+
+        def fit() -> dict[str, Any]:
+            with session.lock:
+                lab.fit_to_path()
+                return lab.landscape()
+
+        return JSONAnswer(await run_in_threadpool(fit))
 
     async def slope_hop(self, request: Request, session: Session) -> Response:
         """POST /api/slope/hop: one hop downhill by the source's rule."""
@@ -545,6 +577,7 @@ def create_app(
         Route("/api/training/{action:str}", api(explorer.training_control), methods=["POST"]),
         Route("/api/slope", api(explorer.slope), methods=["POST"]),
         Route("/api/slope/hop", api(explorer.slope_hop), methods=["POST"]),
+        Route("/api/slope/fit", api(explorer.slope_fit), methods=["POST"]),
         Route("/api/handset", api(explorer.handset), methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
