@@ -684,6 +684,22 @@ def test_editing_a_handset_weight_changes_the_output_and_accuracy(app):
     assert biased["bias"] == 2.0 and biased["accuracy_ones"] == 1.0
 
 
+def test_the_handset_says_when_a_drawing_is_neither_0_nor_1(app, network):
+    client = TestClient(app, base_url=BASE)
+    digits = gn.load_digits()
+    guesses = network.predict(digits.X)
+    seven = digits.X[(guesses == 7) & (digits.y == 7)][0]
+    answer = client.post("/api/handset", json={"numbers": seven.tolist()}).json()
+    assert answer["guess"] in (0, 1)  # the neuron still answers...
+    assert answer["network_guess"] == 7
+    assert answer["neither"].startswith("This neuron only tells 0s from 1s.")  # ...with a warning
+    assert "as a 7" in answer["neither"]
+    one = digits.X[(guesses == 1) & (digits.y == 1)][0]
+    answer = client.post("/api/handset", json={"numbers": one.tolist()}).json()
+    assert answer["network_guess"] == 1 and answer["neither"] is None
+    assert "neither" not in client.get("/api/handset").json()  # no drawing, nothing to say
+
+
 @pytest.mark.parametrize("body", [
     {"cell": [8, 0], "weight": 1}, {"cell": [0], "weight": 1}, {"cell": [0, 0]},
     {"cell": [0, 0], "weight": 11}, {"bias": "1"}, {"preset": "magic"}, {"numbers": [0.5]},

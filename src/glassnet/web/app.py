@@ -50,7 +50,7 @@ from ..data.preprocess import prepare_image
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
 from ..store.version import __version__
 from . import validation as check
-from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork
+from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork, outside_zeros_and_ones
 from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
 from .security import MAX_BODY_BYTES, RequestGuard
@@ -450,7 +450,11 @@ class Explorer:
                 hand.set_cell(cell[0], cell[1], weight)
             if bias is not None:
                 hand.set_bias(bias)
-            return hand.score(x)
+            answer = hand.score(x)
+            network = session.network
+        if x is not None:
+            answer.update(outside_zeros_and_ones(network, x))
+        return answer
 
 
 async def event_stream(job: LiveTraining, last_id: int):  # noqa: ANN201 - async generator
