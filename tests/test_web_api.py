@@ -23,7 +23,7 @@ with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestCli
     from starlette.testclient import TestClient
 
 import glassnet as gn  # noqa: E402
-from glassnet.app.experiment import RunSettings, run  # noqa: E402
+from glassnet.app.experiment import RunSettings, run, split_data  # noqa: E402
 from glassnet.data.preprocess import prepare_image  # noqa: E402
 from glassnet.errors import ConfigError, ServerBusy, SessionConflict  # noqa: E402
 from glassnet.store.runs import RunsDatabase  # noqa: E402
@@ -248,6 +248,63 @@ def test_live_training_runs_adopts_the_network_and_records_the_run(app, client):
                                atol=1e-4)
 
 
+def test_the_network_reports_its_test_accuracy(app, network):
+    answer = TestClient(app, base_url=BASE).get("/api/network").json()
+    _, _, test_part = split_data(RunSettings(), gn.load_digits())  # seed 0, 20% held out
+    assert answer["test_accuracy"] == gn.evaluate(network, test_part).accuracy
+    assert answer["previous"] is None
+
+
+def test_the_previous_network_is_kept_and_one_swap_brings_it_back(app):
+    client = TestClient(app, base_url=BASE)
+    start = client.get("/api/network").json()
+    assert client.post("/api/training/start", json={"hidden": [], "epochs": 2}).status_code == 202
+    outcome = wait_until_finished(client)["outcome"]
+    trained = client.get("/api/network").json()
+    assert trained["sizes"] == [64, 10]
+    assert trained["test_accuracy"] == outcome["test_accuracy"]  # its own run's test digits
+    assert trained["previous"] == {"sizes": start["sizes"],
+                                   "test_accuracy": start["test_accuracy"]}
+
+    back = client.post("/api/network/previous", json={})
+    assert back.status_code == 200
+    answer = back.json()
+    assert answer["sizes"] == start["sizes"] and answer["layers"] == start["layers"]
+    assert answer["test_accuracy"] == start["test_accuracy"]
+    assert answer["version"] == trained["version"] + 1  # the page redraws on a new version
+    assert answer["previous"] == {"sizes": [64, 10], "test_accuracy": outcome["test_accuracy"]}
+    predicted = client.post("/api/predict", json={"example": 0}).json()
+    assert predicted["version"] == answer["version"] and len(predicted["layers"]) == 2
+
+    forward = client.post("/api/network/previous", json={}).json()  # a second swap undoes it
+    assert forward["sizes"] == [64, 10] and forward["layers"] == trained["layers"]
+
+
+def test_going_back_needs_a_previous_network(app):
+    client = TestClient(app, base_url=BASE)
+    response = client.post("/api/network/previous", json={})
+    assert response.status_code == 409
+    assert response.json()["error"] == "there is no previous network yet: train one first"
+    assert COOKIE_NAME not in response.cookies  # a refused write makes no session
+    assert client.post("/api/network/previous", json={"to": 1}).status_code == 422
+
+
+def test_going_back_forgets_the_slope_lab_of_the_network_left(app):
+    client = TestClient(app, base_url=BASE)
+    client.post("/api/training/start", json={"hidden": [3], "epochs": 1})
+    wait_until_finished(client)
+    assert client.post("/api/slope", json={}).status_code == 200
+    client.post("/api/network/previous", json={})
+    assert client.post("/api/slope/hop", json={}).status_code == 409
+
+
+def test_live_training_defaults_are_the_measured_ones(client):
+    defaults = client.get("/api/info").json()["defaults"]
+    assert defaults["epochs"] == 60 and defaults["hidden"] == [32]
+    assert defaults["pace"] == 0.05  # 60 epochs watched in 3 s (bench/live.py)
+    assert defaults["average_from"] <= defaults["epochs"]  # weight averaging takes part
+
+
 def test_the_event_stream_replays_every_epoch_and_ends_with_done(client):
     assert client.post("/api/training/start", json={"hidden": [4], "epochs": 2}).status_code == 202
     wait_until_finished(client)
@@ -334,6 +391,7 @@ def test_a_really_diverging_training_is_refused_and_never_adopted(app):
     assert outcome["error"].endswith("The explorer keeps the network it had.")
     after = client.get("/api/network").json()
     assert after["version"] == before["version"] and after["sizes"] == before["sizes"]
+    assert after["test_accuracy"] == before["test_accuracy"] and after["previous"] is None
 
 
 def test_pause_and_stop_cut_a_long_pace_short():
@@ -813,6 +871,8 @@ FIELDS = {
                             "learning_rate", "batch_size", "epochs", "seed", "early_stopping"],
     "/api/slope": ["layer", "row", "column", "learning_rate", "value"],
     "/api/slope/hop": ["learning_rate"],
+    "/api/slope/fit": [],
+    "/api/network/previous": [],
     "/api/handset": ["cell", "weight", "bias", "preset", "numbers"],
     "/api/training/pause": [],
 }
