@@ -23,7 +23,7 @@ with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestCli
     from starlette.testclient import TestClient
 
 import glassnet as gn  # noqa: E402
-from glassnet.app.experiment import RunSettings, run  # noqa: E402
+from glassnet.app.experiment import RunSettings, run, split_data  # noqa: E402
 from glassnet.data.preprocess import prepare_image  # noqa: E402
 from glassnet.errors import ConfigError, ServerBusy, SessionConflict  # noqa: E402
 from glassnet.store.runs import RunsDatabase  # noqa: E402
@@ -248,6 +248,63 @@ def test_live_training_runs_adopts_the_network_and_records_the_run(app, client):
                                atol=1e-4)
 
 
+def test_the_network_reports_its_test_accuracy(app, network):
+    answer = TestClient(app, base_url=BASE).get("/api/network").json()
+    _, _, test_part = split_data(RunSettings(), gn.load_digits())  # seed 0, 20% held out
+    assert answer["test_accuracy"] == gn.evaluate(network, test_part).accuracy
+    assert answer["previous"] is None
+
+
+def test_the_previous_network_is_kept_and_one_swap_brings_it_back(app):
+    client = TestClient(app, base_url=BASE)
+    start = client.get("/api/network").json()
+    assert client.post("/api/training/start", json={"hidden": [], "epochs": 2}).status_code == 202
+    outcome = wait_until_finished(client)["outcome"]
+    trained = client.get("/api/network").json()
+    assert trained["sizes"] == [64, 10]
+    assert trained["test_accuracy"] == outcome["test_accuracy"]  # its own run's test digits
+    assert trained["previous"] == {"sizes": start["sizes"],
+                                   "test_accuracy": start["test_accuracy"]}
+
+    back = client.post("/api/network/previous", json={})
+    assert back.status_code == 200
+    answer = back.json()
+    assert answer["sizes"] == start["sizes"] and answer["layers"] == start["layers"]
+    assert answer["test_accuracy"] == start["test_accuracy"]
+    assert answer["version"] == trained["version"] + 1  # the page redraws on a new version
+    assert answer["previous"] == {"sizes": [64, 10], "test_accuracy": outcome["test_accuracy"]}
+    predicted = client.post("/api/predict", json={"example": 0}).json()
+    assert predicted["version"] == answer["version"] and len(predicted["layers"]) == 2
+
+    forward = client.post("/api/network/previous", json={}).json()  # a second swap undoes it
+    assert forward["sizes"] == [64, 10] and forward["layers"] == trained["layers"]
+
+
+def test_going_back_needs_a_previous_network(app):
+    client = TestClient(app, base_url=BASE)
+    response = client.post("/api/network/previous", json={})
+    assert response.status_code == 409
+    assert response.json()["error"] == "there is no previous network yet: train one first"
+    assert COOKIE_NAME not in response.cookies  # a refused write makes no session
+    assert client.post("/api/network/previous", json={"to": 1}).status_code == 422
+
+
+def test_going_back_forgets_the_slope_lab_of_the_network_left(app):
+    client = TestClient(app, base_url=BASE)
+    client.post("/api/training/start", json={"hidden": [3], "epochs": 1})
+    wait_until_finished(client)
+    assert client.post("/api/slope", json={}).status_code == 200
+    client.post("/api/network/previous", json={})
+    assert client.post("/api/slope/hop", json={}).status_code == 409
+
+
+def test_live_training_defaults_are_the_measured_ones(client):
+    defaults = client.get("/api/info").json()["defaults"]
+    assert defaults["epochs"] == 60 and defaults["hidden"] == [32]
+    assert defaults["pace"] == 0.05  # 60 epochs watched in 3 s (bench/live.py)
+    assert defaults["average_from"] <= defaults["epochs"]  # weight averaging takes part
+
+
 def test_the_event_stream_replays_every_epoch_and_ends_with_done(client):
     assert client.post("/api/training/start", json={"hidden": [4], "epochs": 2}).status_code == 202
     wait_until_finished(client)
@@ -334,6 +391,7 @@ def test_a_really_diverging_training_is_refused_and_never_adopted(app):
     assert outcome["error"].endswith("The explorer keeps the network it had.")
     after = client.get("/api/network").json()
     assert after["version"] == before["version"] and after["sizes"] == before["sizes"]
+    assert after["test_accuracy"] == before["test_accuracy"] and after["previous"] is None
 
 
 def test_pause_and_stop_cut_a_long_pace_short():
@@ -563,6 +621,81 @@ def test_hopping_downhill_lowers_the_loss_and_shrinks_after_overshooting(client,
     assert answer["hop_size"] < 40.0  # halved after each overshoot
 
 
+def test_slope_starts_at_the_steepest_connection_up_its_valley(app, network):
+    client = TestClient(app, base_url=BASE)
+    answer = client.post("/api/slope", json={}).json()
+    assert answer["chosen_by"] == "steepest"
+    images = app.state.explorer.slope_images
+    _, gradients = network.backward(images.X, network.targets(images.y), "cross_entropy")
+    steepest = max(np.abs(g).max() for g in gradients[0::2])
+    layer, row, column = answer["layer"], answer["row"], answer["column"]
+    assert abs(gradients[2 * layer][row, column]) == steepest
+    assert answer["original"] == pytest.approx(network.layers[layer].W[row, column])
+    assert abs(answer["value"] - answer["original"]) == pytest.approx(2.0)  # up its valley
+    assert abs(answer["numerical_slope"]) > abs(gradients[2 * layer][row, column])  # steeper
+    hopped = client.post("/api/slope/hop", json={}).json()  # hop size 1: a step of |slope|
+    assert abs(hopped["value"] - answer["value"]) > 0.1  # a hop you can see
+    assert hopped["loss"] < answer["loss"]
+
+
+def test_slope_needs_all_of_a_connection_or_none(client):
+    response = client.post("/api/slope", json={"layer": 0, "row": 3})
+    assert response.status_code == 422 and "all of layer, row and column" in response.text
+
+
+def test_the_slope_chart_keeps_its_axis_and_refits_only_when_asked(client, network):
+    row = busiest_hidden_neuron(network)
+    start = client.post("/api/slope", json={"layer": 1, "row": row, "column": 3, "value": 2.0,
+                                            "learning_rate": 1.0}).json()
+    answer = start
+    for _ in range(12):  # big hops run off the chart: the axis stays put
+        answer = client.post("/api/slope/hop", json={"learning_rate": 400.0}).json()
+        assert answer["x_axis"] == start["x_axis"] and answer["weights"] == start["weights"]
+    visited = [h["from"] for h in answer["hops"]] + [h["to"] for h in answer["hops"]]
+    assert answer["off_chart"] or max(visited) > answer["x_axis"]["high"] \
+        or min(visited) < answer["x_axis"]["low"], "hops of 400 should leave a 6-wide axis"
+    fitted = client.post("/api/slope/fit", json={}).json()
+    assert fitted["x_axis"]["low"] <= min(visited + [fitted["original"]])
+    assert fitted["x_axis"]["high"] >= max(visited + [fitted["original"]])
+    assert fitted["off_chart"] is False and fitted["hops"] == answer["hops"]
+
+
+def test_every_overshoot_is_marked(client, network):
+    row = busiest_hidden_neuron(network)
+    client.post("/api/slope", json={"layer": 1, "row": row, "column": 3, "value": 4.0})
+    for _ in range(20):
+        answer = client.post("/api/slope/hop", json={"learning_rate": 40.0}).json()
+    for hop in answer["hops"]:
+        past_the_bottom = hop["slope"] * hop["slope_after"] < 0
+        uphill = hop["loss"] > hop["loss_before"]
+        assert hop["overshot"] is (past_the_bottom or uphill)
+    assert any(h["overshot"] for h in answer["hops"])
+    assert not all(h["overshot"] for h in answer["hops"])
+
+
+def test_slope_axis_ticks_are_round_and_all_different(client):
+    answer = client.post("/api/slope", json={}).json()
+    for axis in (answer["x_axis"], answer["y_axis"]):
+        labels = [t["label"] for t in axis["ticks"]]
+        assert len(labels) >= 3 and len(set(labels)) == len(labels)
+        assert all(axis["low"] <= t["value"] <= axis["high"] for t in axis["ticks"])
+
+
+@pytest.mark.parametrize(("low", "high", "labels"), [
+    (0.0262, 0.0271, ["0.0262", "0.0264", "0.0266", "0.0268", "0.0270"]),  # the range
+    (-3.2, 2.9, ["-3", "-2", "-1", "0", "1", "2"]),
+    (0.0, 1.0, ["0.00", "0.25", "0.50", "0.75", "1.00"]),
+])
+def test_axis_ticks_have_the_digits_their_spacing_needs(low, high, labels):
+    from glassnet.web.slopelab import axis_ticks
+
+    assert [t["label"] for t in axis_ticks(low, high)] == labels
+
+
+def test_slope_fit_needs_a_connection(app):
+    assert TestClient(app, base_url=BASE).post("/api/slope/fit", json={}).status_code == 409
+
+
 def test_slope_changes_only_a_copy_of_the_network(client):
     before = client.get("/api/network").json()["layers"][1]["weights"][2][3]
     client.post("/api/slope", json={"layer": 1, "row": 2, "column": 3, "value": 5.0})
@@ -607,6 +740,22 @@ def test_editing_a_handset_weight_changes_the_output_and_accuracy(app):
     assert inverse["accuracy"] < 0.2
     biased = client.post("/api/handset", json={"preset": "zero", "bias": 2.0}).json()
     assert biased["bias"] == 2.0 and biased["accuracy_ones"] == 1.0
+
+
+def test_the_handset_says_when_a_drawing_is_neither_0_nor_1(app, network):
+    client = TestClient(app, base_url=BASE)
+    digits = gn.load_digits()
+    guesses = network.predict(digits.X)
+    seven = digits.X[(guesses == 7) & (digits.y == 7)][0]
+    answer = client.post("/api/handset", json={"numbers": seven.tolist()}).json()
+    assert answer["guess"] in (0, 1)  # the neuron still answers...
+    assert answer["network_guess"] == 7
+    assert answer["neither"].startswith("This neuron only tells 0s from 1s.")  # ...with a warning
+    assert "as a 7" in answer["neither"]
+    one = digits.X[(guesses == 1) & (digits.y == 1)][0]
+    answer = client.post("/api/handset", json={"numbers": one.tolist()}).json()
+    assert answer["network_guess"] == 1 and answer["neither"] is None
+    assert "neither" not in client.get("/api/handset").json()  # no drawing, nothing to say
 
 
 @pytest.mark.parametrize("body", [
@@ -722,6 +871,8 @@ FIELDS = {
                             "learning_rate", "batch_size", "epochs", "seed", "early_stopping"],
     "/api/slope": ["layer", "row", "column", "learning_rate", "value"],
     "/api/slope/hop": ["learning_rate"],
+    "/api/slope/fit": [],
+    "/api/network/previous": [],
     "/api/handset": ["cell", "weight", "bias", "preset", "numbers"],
     "/api/training/pause": [],
 }
