@@ -60,6 +60,7 @@ except ImportError:
 
 from .app.experiment import DEFAULT_LEARNING_RATES
 from .core.activations import ACTIVATIONS
+from .core.layer_sizes import parse_hidden
 from .core.losses import LOSSES
 from .core.network import Network
 from .core.optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent
@@ -93,7 +94,8 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     hidden_layer_sizes : int or sequence of int, default=(32,)
-        Neurons of each hidden layer; ``()`` for none (softmax regression).
+        Neurons of each hidden layer; ``()`` for none (softmax regression). Checked
+        by ``glassnet.core.layer_sizes.parse_hidden``, as ``glassnet train --hidden`` is.
     activation : {"relu", "tanh", "sigmoid", "logistic", "identity"}, default="relu"
         Activation of the hidden layers (``"logistic"`` is scikit-learn's name for
         the sigmoid).
@@ -639,18 +641,18 @@ def _seed_from(random_state: Any) -> int:
 
 
 def _hidden_sizes(value: Any) -> tuple[int, ...]:
-    """``hidden_layer_sizes`` as a tuple: 32 -> (32,), [64, 32] -> (64, 32), () -> ()."""
-    sizes = (value,) if isinstance(value, numbers.Integral) else value
+    """``hidden_layer_sizes`` as a tuple: 32 -> (32,), [64, 32] -> (64, 32), () -> ().
+
+    Checked by ``parse_hidden``, so a mistake gets the words ``--hidden`` uses, after
+    the parameter's name. Text ("64,32") is refused: scikit-learn parameters are numbers.
+    """
+    if isinstance(value, str):
+        raise ConfigError(f"hidden_layer_sizes: give numbers, e.g. (64, 32), not text; "
+                          f"got {value!r}")
     try:
-        sizes = tuple(sizes)
-    except TypeError:
-        sizes = None
-    if isinstance(value, str) or sizes is None or not all(_is_whole(size) for size in sizes):
-        raise ConfigError(
-            "hidden_layer_sizes must be whole numbers of at least 1, e.g. (32,) or (64, 32), "
-            f"or () for no hidden layer; got {value!r}"
-        )
-    return tuple(int(size) for size in sizes)
+        return parse_hidden(value)
+    except ConfigError as error:
+        raise ConfigError(f"hidden_layer_sizes: {error}") from None
 
 
 def _at_least_two_classes(classes: NDArray[Any]) -> NDArray[Any]:

@@ -43,6 +43,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..app.experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run, split_data
+from ..core.layer_sizes import parse_hidden
 from ..core.losses import LOSSES
 from ..core.metrics import evaluate
 from ..core.network import Network
@@ -281,13 +282,12 @@ class Explorer:
                                     "learning_rate", "batch_size", "epochs", "seed",
                                     "early_stopping", "pace"})
         defaults = LIVE_DEFAULTS
-        hidden = check.get_int_list(body, "hidden", max_length=MAX_HIDDEN_LAYERS, low=1,
-                                    high=MAX_HIDDEN_UNITS, default=list(defaults.hidden))
+        hidden = self.hidden_from(body, defaults.hidden)
         optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS),
                                      default=defaults.optimizer)
         output = check.get_choice(body, "output", OUTPUT_ACTIVATIONS, default=defaults.output)
         settings = RunSettings(
-            hidden=tuple(hidden),
+            hidden=hidden,
             activation=check.get_choice(body, "activation", HIDDEN_ACTIVATIONS,
                                         default=defaults.activation),
             output=output,
@@ -318,6 +318,19 @@ class Explorer:
             )
         settings.make_network(64, self.data.classes)  # raises ConfigError for bad combinations
         return settings
+
+    @staticmethod
+    def hidden_from(body: dict[str, Any], default: tuple[int, ...]) -> tuple[int, ...]:
+        """The request's hidden layer sizes: a JSON list, bounded to keep training small.
+
+        A list is first read by ``parse_hidden``, so a size of 0 or 2.5 gets the words
+        ``--hidden`` and the estimator use for it; then the explorer's own limits apply.
+        """
+        value = body.get("hidden")
+        if isinstance(value, list):
+            parse_hidden(value)
+        return tuple(check.get_int_list(body, "hidden", max_length=MAX_HIDDEN_LAYERS, low=1,
+                                        high=MAX_HIDDEN_UNITS, default=list(default)))
 
     async def training_start(self, request: Request, session: Session) -> Response:
         """POST /api/training/start: train in a worker thread (one per session)."""
