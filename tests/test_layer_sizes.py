@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -68,7 +70,9 @@ def test_the_command_line_says_it_too(text):
 def explorer():
     """A client of the explorer's API (its page is not needed here)."""
     pytest.importorskip("starlette")
-    from starlette.testclient import TestClient
+    with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
 
     from glassnet.web import create_app
 

@@ -946,14 +946,12 @@ def step_9_tweak_retrain_retest(
     results = [train_tour_network(hidden, data) for hidden in hidden_sizes]
     run_ids: list[int | None] = [None] * len(results)
     if db_path is not None:
+        from .app.recording import RunRecord, record_run
         from .store.runs import RunsDatabase
 
         with RunsDatabase(db_path) as database:
-            run_ids = [
-                database.record_run(result.settings.to_dict(), result.history.to_dict(),
-                                    result.scores(), data=result.data_name, source="tour")
-                for result in results
-            ]
+            run_ids = [record_run(database, RunRecord.of(result), source="tour")
+                       for result in results]
     rows = [
         {"hidden": format_hidden(result.settings.hidden),
          "parameters": result.network.n_parameters,

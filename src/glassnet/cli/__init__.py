@@ -579,26 +579,6 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def save_trained_model(network: Any, path: Path, training: dict[str, Any]) -> str | None:
-    """Save the model with its training record; returns a note if the history had to go.
-
-    A model file's description has a size limit; a run of thousands of epochs has a
-    history too long for it. Then the model is saved without the per-epoch history
-    (the runs database keeps all of it) and the note says so.
-    """
-    from ..store.modelfile import save
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        save(network, path, training=training)
-        return None
-    except ConfigError as error:
-        if "description" not in str(error):
-            raise
-    save(network, path, training={**training, "history": None})
-    return "the per-epoch history was too long for the model file; the runs database has it"
-
-
 def checkpoint_plan(
     options: dict[str, Any],
     out: Path | None,
@@ -697,9 +677,9 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     import numpy as np
 
     from ..app.experiment import run
+    from ..app.recording import save_and_record_run
     from ..data.spec import load_dataset, scale_advice
     from ..store.atomicfile import writable_target
-    from ..store.runs import save_and_record
 
     if out is not None and out.suffix.lower() == ".json":
         raise click.BadParameter(
@@ -745,19 +725,8 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             raise TrainingDiverged(
                 f"{error.problem} No model was saved and the run was not recorded."
             ) from error
-    history, scores = result.history, result.scores()
-
-    def save_model(path: Path, run_id: int | None) -> str | None:
-        return save_trained_model(result.network, path, {
-            "settings": settings.to_dict(),
-            "history": history.to_dict(),
-            "scores": scores,
-            "run_id": run_id,
-            "runs_database": str(db) if run_id is not None else None,
-        })
-
-    saved = save_and_record(db, save_model, settings.to_dict(), history.to_dict(), scores,
-                            model_path=out)
+    history = result.history
+    saved = save_and_record_run(db, result, source="cli", model_path=out)
     model_path, run_id, note = saved.model_path, saved.run_id, saved.saved
 
     network = result.network

@@ -43,6 +43,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..app.experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run, split_data
+from ..app.recording import save_and_record_run
 from ..core.layer_sizes import parse_hidden
 from ..core.losses import LOSSES
 from ..core.metrics import evaluate
@@ -345,27 +346,16 @@ class Explorer:
     def _adopt_trained(self, session: Session, result: RunResult) -> dict[str, Any]:
         """The finished network becomes the session's; the run is recorded and saved.
 
-        As ``glassnet train`` does (``runs.save_and_record``), the model is saved next to
-        the runs database as ``model-<run id>.npz``, so it can be explored again later.
+        As ``glassnet train`` does (``app.recording.save_and_record_run``), the model is
+        saved next to the runs database as ``model-<run id>.npz``, so it can be explored
+        again later.
         """
         version = session.adopt(result.network, result.settings.loss, result.test_accuracy)
         extra: dict[str, Any] = {"version": version, "run_id": None}
         if self.db_path is None:
             return extra
         try:
-            from ..store.modelfile import save
-            from ..store.runs import save_and_record
-
-            def save_model(path: Path, run_id: int | None) -> None:
-                save(result.network, path, training={
-                    "settings": result.settings.to_dict(), "scores": result.scores(),
-                    "run_id": run_id, "runs_database": str(self.db_path), "source": "explorer",
-                })
-
-            saved = save_and_record(
-                self.db_path, save_model, result.settings.to_dict(), result.history.to_dict(),
-                result.scores(), data=result.settings.data, source="explorer",
-            )
+            saved = save_and_record_run(self.db_path, result, source="explorer")
             extra["run_id"] = saved.run_id
             if saved.not_recorded is not None:
                 extra["record_error"] = str(saved.not_recorded)
