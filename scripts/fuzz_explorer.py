@@ -10,8 +10,9 @@ up is lost: a path with ``/../`` or ``%00``, a lying ``Content-Length``, a heade
 in Latin-1, a method no one uses.
 
 The requests aim at every route of the explorer (the page, the static files, and
-every GET and POST of ``/api``: info, network, predict, neuron, training and its
-start, events and pause/resume/step/stop, slope and its hop, handset). By family:
+every GET and POST of ``/api``: info, network and back to the previous one, predict,
+neuron, training and its start, events and pause/resume/step/stop, slope, its hop
+and its re-scaling, handset). By family:
 
 - ``valid``: a request the page itself could send, with a valid body;
 - ``field``: a valid body with one field changed: dropped, added, renamed, doubled,
@@ -111,7 +112,8 @@ GET_ROUTES = ("/", "/api/info", "/api/network", "/api/training", "/api/training/
 TRAINING_CONTROLS = ("/api/training/pause", "/api/training/resume", "/api/training/step",
                      "/api/training/stop")
 POST_ROUTES = ("/api/predict", "/api/neuron", "/api/training/start", "/api/slope",
-               "/api/slope/hop", "/api/handset", *TRAINING_CONTROLS)
+               "/api/slope/hop", "/api/slope/fit", "/api/handset", "/api/network/previous",
+               *TRAINING_CONTROLS)
 """The explorer's routes (``tests/test_explorer_load.py`` checks them against the app's)."""
 
 
@@ -299,6 +301,8 @@ class RequestMaker:
             if self.chance(0.3):
                 body["numbers"] = self.unit_numbers(64)
             return body
+        if route in ("/api/network/previous", "/api/slope/fit"):  # actions without fields
+            return {}
         raise ValueError(f"no body for {route}")
 
     def training_settings(self, choices: dict[str, list[str]]) -> dict[str, Any]:
