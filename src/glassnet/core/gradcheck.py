@@ -1,6 +1,6 @@
 """Checking backpropagation against the slope you can see.
 
-The source explains learning with one weight at a time: nudge the weight a little
+The article explains learning with one weight at a time: nudge the weight a little
 up, a little down, and see how the loss changes. That ratio is the *slope* of the
 loss with respect to that weight:
 
