@@ -2,7 +2,7 @@
 
 SGD, momentum, Nesterov and Adam are checked against the update rules in their
 docstrings, computed independently in the test; Adam's folded bias correction is
-checked against the textbook ``m_hat / (sqrt(v_hat) + epsilon)``. The source's
+checked against the textbook ``m_hat / (sqrt(v_hat) + epsilon)``. The article's
 SlopeDescent is checked by what it does: it lowers the 0-vs-1 network's loss, its
 measured slopes are backpropagation's, it hops one weight at a time, and it halves
 the hop of a weight that overshot.
@@ -442,7 +442,7 @@ def _zero_one_network(zeros_and_ones):
 
 
 def test_slope_descent_lowers_the_loss_of_the_zero_one_network(zeros_and_ones):
-    """The source's method, full batch: every step makes the 0-vs-1 loss smaller."""
+    """The article's method, full batch: every step makes the 0-vs-1 loss smaller."""
     net, _, _, loss_of = _zero_one_network(zeros_and_ones)
     opt = SlopeDescent(learning_rate=0.5)
     losses = [loss_of()]

@@ -17,7 +17,7 @@ The translation, in short (docs/scikit-learn.md has the full table):
   neuron per class with a softmax: the same network shape the digits use, so two
   classes need no special case (scikit-learn's MLPClassifier uses a single sigmoid
   neuron for two classes instead).
-- ``solver`` picks the optimizer (``"sgd"``, ``"adam"`` or the source's own
+- ``solver`` picks the optimizer (``"sgd"``, ``"adam"`` or the article's own
   ``"slope_descent"``), ``learning_rate_init`` its step size, ``alpha`` the L2 weight
   decay, ``max_iter`` the most epochs.
 - Stopping works as in scikit-learn: without ``early_stopping`` training stops when
@@ -102,10 +102,10 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
     output : {"softmax", "sigmoid", "logistic", "identity", "tanh", "relu"}, default="softmax"
         Activation of the output layer (one neuron per class).
     loss : {"cross_entropy", "squared_error"}, default="cross_entropy"
-        What training minimises. ``"squared_error"`` is the source's loss;
+        What training minimises. ``"squared_error"`` is the article's loss;
         ``"cross_entropy"`` needs a softmax or sigmoid output.
     solver : {"sgd", "adam", "slope_descent"}, default="sgd"
-        The optimizer. ``"slope_descent"`` is the source's one-weight-at-a-time method
+        The optimizer. ``"slope_descent"`` is the article's one-weight-at-a-time method
         (measures every slope numerically: only for tiny networks).
     alpha : float, default=0.0
         L2 weight decay: ``alpha / 2 * sum(W**2)`` is added to the *mean* loss per

@@ -1,6 +1,6 @@
 """An experiment: settings in, a trained and tested network out.
 
-The source ends with the habit that makes networks better: tweak a setting (often
+The article ends with the habit that makes networks better: tweak a setting (often
 the hidden layers), retrain, retest, compare. A run's whole configuration is one
 plain object, ``RunSettings``, that can be printed, saved, compared and replayed; it
 lives in ``glassnet.app.settings`` (a module without NumPy, so the command line's help

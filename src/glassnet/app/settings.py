@@ -1,6 +1,6 @@
 """The settings of a run: every choice of one training, as one plain object.
 
-The source ends with the habit that makes networks better: tweak a setting (often
+The article ends with the habit that makes networks better: tweak a setting (often
 the hidden layers), retrain, retest, compare. For that, a run's whole configuration
 must be one plain object that can be printed, saved, compared and replayed. That is
 ``RunSettings``, with defaults that train well; ``glassnet.app.experiment.run`` trains
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 class RunSettings:
     """Every choice of one training run. Defaults train a 64-32-10 ReLU network to ~98.5%.
 
-    The source's own network is ``RunSettings(activation="sigmoid", output="sigmoid",
+    The article's own network is ``RunSettings(activation="sigmoid", output="sigmoid",
     loss="squared_error", optimizer="sgd", learning_rate=1.0, batch_size=10,
     epochs=60, momentum=0, input_noise=0, average_from=None)`` (see docs/how-it-works.md).
     """

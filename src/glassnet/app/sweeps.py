@@ -1,6 +1,6 @@
 """Sweeps: tweak, retrain, retest, compare, for many settings at once.
 
-The source ends with a habit: change a setting (usually the hidden layers), retrain,
+The article ends with a habit: change a setting (usually the hidden layers), retrain,
 retest, and keep what works. Done by hand that is slow, and it is easy to fool
 yourself: one run that scores 0.3 points better may just have had a luckier seed.
 A *sweep* does the habit properly. It takes alternatives for some settings, say

@@ -4,7 +4,7 @@
 network; ``predict`` shows what it answers for a picture or 64 numbers, neuron by
 neuron; ``show`` prints a training digit as shades and as the numbers the network
 sees; ``plot`` draws the pictures a class needs; ``runs`` lists, shows and compares
-recorded runs (the source's "tweak, retrain, retest"); ``export`` writes a readable
+recorded runs (the article's "tweak, retrain, retest"); ``export`` writes a readable
 JSON copy of a model. ``glassnet COMMAND -h`` explains each one.
 
 This module only *talks*: it turns options into calls to the core (every training
@@ -296,7 +296,7 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("nesterov", "--nesterov", click.BOOL,
                    "SGD with Nesterov momentum.", off_flag="--no-nesterov"),
     TrainingOption("batch_size", "--batch-size", click.IntRange(min=1),
-                   "Images per step (1 = the source's one image at a time)."),
+                   "Images per step (1 = the article's one image at a time)."),
     TrainingOption("epochs", "--epochs", click.IntRange(min=1),
                    "The most passes over the training images."),
     TrainingOption("early_stopping", "--early-stopping", click.BOOL,
@@ -1251,7 +1251,7 @@ def predict(model: Path, inputs: tuple[str, ...], show: bool) -> None:
 def show(index: int, data: str, numbers_only: bool) -> None:
     """Show image N of the digits: as shades, as its 8x8 ink counts, as 64 numbers.
 
-    This is the source's first idea: to a network an image is a list of numbers.
+    This is the article's first idea: to a network an image is a list of numbers.
     Each pixel is the ink count of a 4x4 block (0..16) divided by 16, so 0 is white
     and 1 is black; read the rows one after another and you have the 64 numbers the
     64 input neurons hold.

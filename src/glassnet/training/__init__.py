@@ -8,7 +8,7 @@ on the training images and on *validation* images held out from them, which the
 network never learns from. The test images are not touched here at all: they are
 for the final, honest score.
 
-The source says to repeat "until told to stop or the loss stops improving". Both are
+The article says to repeat "until told to stop or the loss stops improving". Both are
 here: ``epochs`` is the most it will do, and with ``early_stopping`` it stops when the
 validation loss has not improved for ``patience`` epochs and goes back to the weights
 of the best epoch. Ctrl-C stops cleanly at the end of a batch and keeps what was
@@ -211,14 +211,14 @@ def train(
         The training images: X (n, n_inputs), y (n,) labels among ``network.classes``.
     loss : str
         ``"cross_entropy"`` (default; needs a softmax or sigmoid output) or
-        ``"squared_error"`` (the source's).
+        ``"squared_error"`` (the article's).
     optimizer : Optimizer or str, optional
         Default ``SGD(learning_rate=0.1, momentum=0.9)``. A name makes one with its
         default settings.
     epochs : int
         The most passes over the data.
     batch_size : int
-        Images per step; 1 is the source's "one image at a time", the whole data set
+        Images per step; 1 is the article's "one image at a time", the whole data set
         is full-batch gradient descent.
     validation_fraction : float
         Share of ``data`` held out (stratified, seeded) to watch for overfitting and

@@ -452,7 +452,7 @@ class Explorer:
         return JSONAnswer(await run_in_threadpool(fit))
 
     async def slope_hop(self, request: Request, session: Session) -> Response:
-        """POST /api/slope/hop: one hop downhill by the source's rule."""
+        """POST /api/slope/hop: one hop downhill by the article's rule."""
         body = await read_body(request)
         check.reject_unknown(body, {"learning_rate"})
         rate = check.get_number(body, "learning_rate", low=1e-4, high=1000.0, default=None)

@@ -1,6 +1,6 @@
-"""The source's hand-weighted network: telling 0s from 1s with no training at all.
+"""The article's hand-weighted network: telling 0s from 1s with no training at all.
 
-Before any learning, the source builds a network by hand. One output neuron looks at
+Before any learning, the article builds a network by hand. One output neuron looks at
 all 64 pixels. A 1 is a stroke down the middle; a 0 is a ring around an empty
 middle. So give the middle pixels positive weights and the pixels beside them
 negative ones: ink in the middle pushes the weighted sum up, ink at the sides pulls
@@ -31,7 +31,7 @@ WEIGHT_LIMIT = 10.0
 
 
 def source_weights() -> np.ndarray:
-    """The source's weights as an 8x8 picture: +1 down the two middle columns, -1 elsewhere."""
+    """The article's weights as an 8x8 picture: +1 down the two middle columns, -1 elsewhere."""
     weights = -np.ones((8, 8))
     weights[:, 3:5] = 1.0
     return weights

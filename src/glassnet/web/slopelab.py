@@ -1,6 +1,6 @@
 """One weight's slope: the loss as a single weight varies, and hopping downhill.
 
-The source explains learning with a single weight. Keep every other weight fixed,
+The article explains learning with a single weight. Keep every other weight fixed,
 move this one, and the loss traces a curve. Where the curve slopes down to the right,
 increasing the weight lowers the loss; where it slopes up, decreasing it does. So:
 measure the slope, hop downhill by an amount that grows with the slope, and when a
@@ -13,7 +13,7 @@ network (the network you draw against is not changed):
   others fixed, and reports the current value, the loss there, the slope measured
   by nudging the weight (``glassnet.core.gradcheck.numerical_slope``) and the slope
   backpropagation gives (``Network.backward``), which should agree;
-- ``hop()`` takes one step of the source's rule, ``glassnet.SlopeDescent``, applied
+- ``hop()`` takes one step of the article's rule, ``glassnet.SlopeDescent``, applied
   to this one weight alone (its hop size shrinks after each overshoot). A hop that
   jumps past the bottom (the slope has the other sign where it lands) or makes the
   loss go up is marked ``overshot``;
@@ -135,7 +135,7 @@ def _decimals(step: float) -> int:
 
 
 class SlopeLab:
-    """The loss as one weight varies, and the source's hop downhill for that weight.
+    """The loss as one weight varies, and the article's hop downhill for that weight.
 
     Parameters
     ----------
@@ -290,7 +290,7 @@ class SlopeLab:
         """One step of ``SlopeDescent`` on this weight alone; returns the new landscape.
 
         The weight is handed to the optimizer as a 1x1 *view* into the weight matrix,
-        so the source's rule moves exactly this one weight and keeps its own hop size.
+        so the article's rule moves exactly this one weight and keeps its own hop size.
         """
         before, loss_before = self.value, self.loss_now()
         slope_before = numerical_slope(self.loss_now, self.weights, (self.row, self.column),
