@@ -363,7 +363,7 @@ def test_evaluate_uses_the_test_split_of_training(trained):
     assert "accuracy:" in output and "of 359 right" in output
     assert "true\\guess" in output
     assert "accuracy per class:" in output
-    assert "most confused" in output or "no mistakes" in output
+    assert "most confused" in output  # 98% of 359: some digits are mistaken for others
     # The score matches the one recorded at training time.
     recorded = read_metadata(trained["model"])["training"]["scores"]["test_accuracy"]
     assert f"accuracy: {100 * recorded:.1f}%" in output
@@ -464,7 +464,7 @@ def test_show_a_digit():
     assert output.startswith("image 0 of UCI digits (1797 images): a 0")
     assert " 0  0  5 13  9  1  0  0" in output  # the first row of ink counts
     assert "0, 0, 0.3125, 0.8125, 0.5625, 0.0625" in output
-    assert "@" in output or "%" in output
+    assert "|    --##++..    |" in output  # the first row, drawn as shades
 
 
 def test_show_numbers_only_is_the_dataset_row():
