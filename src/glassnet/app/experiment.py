@@ -26,7 +26,6 @@ from ..core.metrics import Evaluation, evaluate
 from ..core.network import Network
 from ..data.dataset import Dataset
 from ..data.spec import load_dataset
-from ..errors import ConfigError
 from ..training import (
     Callback,
     Checkpoint,
@@ -120,13 +119,6 @@ def run(
     settings = settings or RunSettings()
     started = time.perf_counter()
     data, train_part, test_part = split_data(settings, data)
-    if settings.shift_pixels and data.image_shape is None:
-        raise ConfigError(
-            f"shift_pixels moves the pixels of pictures, but the rows of "
-            f"{data.name or settings.data} are not pictures: they have no image shape (a CSV's "
-            "rows count as pictures when they hold a square number from 64 on: 8x8, 28x28; "
-            "for others, load it with load_csv(path, image_shape=(height, width)))"
-        )
     network = settings.make_network(data.n_features, data.classes)
     history = train(
         network,

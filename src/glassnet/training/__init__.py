@@ -45,7 +45,7 @@ from ..core.losses import get_loss
 from ..core.network import Network
 from ..core.optimizers import SGD, Optimizer, get_optimizer
 from ..errors import ConfigError, DataError, TrainingDiverged
-from .augmentation import image_shape_of, shift_images
+from .augmentation import pictures_in, shift_images
 
 
 @dataclass
@@ -314,7 +314,7 @@ def train(
         raise ConfigError(f"input_noise must be a non-negative number, got {input_noise}")
     if shift_pixels:
         shift_pixels = _whole("shift_pixels", shift_pixels)
-        picture_shape = _picture_shape(data, network.n_inputs)
+        picture_shape = pictures_in(data, network.n_inputs)
     if early_stopping and not score_training and not validation_fraction:
         raise ConfigError("early stopping watches a loss: keep score_training on, or hold "
                           "out validation images (validation_fraction)")
@@ -588,30 +588,6 @@ def _whole(name: str, value: Any) -> int:
     if not whole:
         raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
     return int(value)
-
-
-def _picture_shape(data: Any, n_inputs: int) -> tuple[int, int]:
-    """The (height, width) that pixel shifts see each row of ``data`` as.
-
-    A Dataset says whether its rows are pictures, and of what shape (a 4x16 strip is
-    no 8x8 square; a CSV table of 16 columns is no picture at all). Bare ``(X, y)``
-    arrays say nothing, so they are taken as square pictures: asking for pixel
-    shifts says they are pictures.
-    """
-    from ..data.dataset import Dataset
-
-    if not isinstance(data, Dataset):
-        return image_shape_of(n_inputs)
-    shape = data.image_shape
-    if shape is None:
-        name = data.name or "this data"
-        raise ConfigError(f"pixel shifts move the pixels of pictures, but the rows of {name} "
-                          "are not pictures: the dataset has no image shape (give it one, "
-                          "e.g. Dataset(X, y, image_shape=(8, 8)))")
-    if len(shape) != 2:
-        raise ConfigError(f"pixel shifts move flat pictures (height, width); the rows of "
-                          f"{data.name or 'this data'} are {'x'.join(map(str, shape))}")
-    return int(shape[0]), int(shape[1])
 
 
 def _split(data: Any, validation_fraction: float, seed: int) -> tuple[Any, Any]:

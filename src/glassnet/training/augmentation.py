@@ -13,6 +13,8 @@ rarely sees exactly the same image twice, and runs stay repeatable.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -29,6 +31,37 @@ def image_shape_of(n_features: int) -> tuple[int, int]:
             f"pixel shifts need square images; {n_features} features is not a square number"
         )
     return side, side
+
+
+def pictures_in(data: Any, n_inputs: int) -> tuple[int, int]:
+    """The (height, width) that pixel shifts see each row of ``data`` as: the one check.
+
+    ``train`` calls it before its first step, so every window that shifts pixels
+    (``run``, the command line, sweeps) gets the same message.
+
+    A Dataset says whether its rows are pictures, and of what shape (a 4x16 strip is
+    no 8x8 square; a CSV table of 16 columns is no picture at all). Bare ``(X, y)``
+    arrays say nothing, so they are taken as square pictures: asking for pixel
+    shifts says they are pictures.
+    """
+    from ..data.dataset import Dataset
+
+    if not isinstance(data, Dataset):
+        return image_shape_of(n_inputs)
+    shape = data.image_shape
+    if shape is None:
+        name = data.name or "this data"
+        raise ConfigError(
+            f"shift_pixels moves the pixels of pictures, but the rows of {name} are not "
+            "pictures: they have no image shape (a CSV's rows count as pictures when they "
+            "hold a square number from 64 on: 8x8, 28x28; for others, load it with "
+            "load_csv(path, image_shape=(height, width)), or give a Dataset one: "
+            "Dataset(X, y, image_shape=(8, 8)))"
+        )
+    if len(shape) != 2:
+        raise ConfigError(f"pixel shifts move flat pictures (height, width); the rows of "
+                          f"{data.name or 'this data'} are {'x'.join(map(str, shape))}")
+    return int(shape[0]), int(shape[1])
 
 
 def shift_images(
@@ -72,4 +105,4 @@ def shift_images(
     return shifted.reshape(n, n_features)
 
 
-__all__ = ["shift_images", "image_shape_of"]
+__all__ = ["image_shape_of", "pictures_in", "shift_images"]
