@@ -173,10 +173,6 @@ Checkpoint = Callable[[TrainingState], None]
 #: Settings a resumed training may change: only how far it goes.
 RESUMABLE_CHANGES = frozenset({"epochs"})
 
-#: Settings added after checkpoints were first written, with the value that an older
-#: checkpoint, which does not mention them, was trained with.
-SETTINGS_ADDED_LATER = {"score_training": True}
-
 
 def train(
     network: Network,
@@ -502,7 +498,7 @@ def _restore(
     The settings must match the ones the state was made with, or the "same" training
     would quietly become a different one.
     """
-    saved = {**SETTINGS_ADDED_LATER, **state.history.config}
+    saved = state.history.config
     changed = sorted(key for key in saved.keys() | history.config.keys()
                      if key not in RESUMABLE_CHANGES
                      and saved.get(key) != history.config.get(key))
