@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import shlex
+from pathlib import Path
 
 import numpy as np
 
@@ -182,7 +183,16 @@ def scale_advice(data: Dataset, spec: str | None = None) -> str | None:
     )
 
 
+def absolute_data_spec(spec: str) -> str:
+    """``csv:x.csv`` -> ``csv:/full/path/x.csv``: a model file remembers its data wherever
+    it is later evaluated from. ``digits`` and specs without a path stay as they are."""
+    kind, has_colon, location = spec.partition(":")
+    if not has_colon or not location.strip():
+        return spec
+    return f"{kind}:{Path(location.strip()).expanduser().resolve()}"
+
 __all__ = [
+    "absolute_data_spec",
     "DATASET_KINDS",
     "FAR_FROM_UNIT",
     "FAR_SHARE",
