@@ -80,6 +80,7 @@ def render(results: dict[str, Any]) -> str:
         parts += mnist_section(results["mnist"])
     if "cli" in results:
         parts += cli_section(results["cli"])
+    parts += comparisons_section()
     parts += ["## Settings of each contender", "",
               table(["contender", "library", "settings"],
                     [[c["name"], c["library"], c["settings"]] for c in results["contenders"]]),
@@ -211,6 +212,18 @@ def mnist_section(m: dict[str, Any]) -> list[str]:
               "handles them at full speed shows no difference between the two rows, and the "
               "flush (every 16 steps) costs it next to nothing.", ""]
     return parts
+
+
+#: Measurements of one change against the code before it, written by hand when the
+#: change was made (the run above cannot measure code that is gone); kept on the page.
+COMPARISONS = Path(__file__).resolve().parent / "comparisons.md"
+
+
+def comparisons_section() -> list[str]:
+    """The hand-written before-and-after measurements (``bench/comparisons.md``), if any."""
+    if not COMPARISONS.is_file():
+        return []
+    return [COMPARISONS.read_text(encoding="utf-8").rstrip(), ""]
 
 
 def cli_section(c: dict[str, Any]) -> list[str]:
