@@ -11,14 +11,9 @@ from click.testing import CliRunner
 
 import glassnet
 from glassnet.app.experiment import RunSettings
-from glassnet.cli import (
-    OFF,
-    TRAINING_OPTIONS,
-    EpochReporter,
-    main,
-    settings_from_options,
-    shade_rows,
-)
+from glassnet.cli import TRAINING_OPTIONS, EpochReporter, main, settings_from_options
+from glassnet.cli.options import OFF
+from glassnet.cli.text import shade_rows
 from glassnet.errors import ConfigError, ModelFormatError
 from glassnet.store.modelfile import load_any, read_metadata
 from glassnet.store.runs import RunsDatabase
@@ -345,7 +340,7 @@ def test_train_resume_shows_progress_from_the_checkpoint_epoch(tmp_path, monkeyp
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **{**kwargs, "use_bar": True})
 
-    monkeypatch.setattr("glassnet.cli.EpochReporter", OnATerminal)
+    monkeypatch.setattr("glassnet.cli.train.EpochReporter", OnATerminal)
     ok("train", "--epochs", "2", "--checkpoint", tmp_path / "again.npz", "--db", db, "--out",
        tmp_path / "second.npz", "--quiet")  # fmt: skip
     resumed = invoke("train", "--resume", tmp_path / "again.npz", "--epochs", "4", "--db", db,
@@ -902,7 +897,7 @@ def test_the_first_run_of_a_database_explains_its_words(tmp_path):
 
 
 def test_training_words_name_only_what_the_run_used():
-    from glassnet.cli import training_words
+    from glassnet.cli.train import training_words
 
     settings = RunSettings(validation_fraction=0.2)
     history = History(train_loss=[0.1], train_accuracy=[0.99], validation_loss=[0.2],
