@@ -122,6 +122,11 @@ def wait_for_guess(page, digit: str) -> None:
         "digit => document.querySelector('[data-testid=guess]').textContent === digit", arg=digit)
 
 
+def wait_for_some_guess(page) -> None:
+    page.wait_for_function(
+        "() => /^[0-9]$/.test(document.querySelector('[data-testid=guess]').textContent)")
+
+
 def inked_pixels(page, test_id: str) -> int:
     """How many pixels of a canvas are painted darker than white."""
     return page.evaluate("""id => {
@@ -235,6 +240,92 @@ def test_one_weights_slope_hops_downhill(page):
     page.wait_for_selector("#hop-log li")
     assert page.locator("#slope-chart").get_attribute("data-value") != "3"
     screenshot(page, "slope")
+
+
+def train_live(page, hidden: str, epochs: str, learning_rate: str | None = None) -> None:
+    page.click("#tab-train")
+    page.fill("#f-hidden", hidden)
+    page.fill("#f-epochs", epochs)
+    if learning_rate is not None:
+        page.fill("#f-rate", learning_rate)
+    page.select_option("#f-pace", "0")  # full speed
+    page.get_by_test_id("train-start").click()
+
+
+def test_a_deeper_network_then_the_way_back_redraw_everything(page):
+    """Draw, train 64-32-16-10 live, draw again, go back: no errors, every view follows."""
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    accuracy = page.get_by_test_id("network-accuracy")
+    page.wait_for_function(
+        "() => /%$/.test(document.querySelector('#network-accuracy').textContent)")
+    first = accuracy.text_content()
+    back = page.get_by_test_id("previous-network")
+    assert back.is_hidden()  # nothing to go back to yet
+    train_live(page, "32,16", "8")
+    back.wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('#model-summary').textContent"
+                           ".startsWith('64 → 32 → 16 → 10')")
+    assert "64 → 32 → 10" in back.text_content() and first in back.text_content()
+    wait_for_some_guess(page)  # the drawing, traced through the new network
+    assert page.locator("#output-bars .bar").count() == 10
+    page.click("#tab-slope")
+    page.wait_for_selector("#slope-readout dl")
+    assert page.locator("#s-layer option").count() == 3  # one per layer of weights
+    page.get_by_test_id("clear").click()
+    draw_one(page)
+    wait_for_some_guess(page)  # a briefly trained network: any digit, but a guess
+    screenshot(page, "deeper")
+    back.click()
+    page.wait_for_function("() => document.querySelector('#model-summary').textContent"
+                           ".startsWith('64 → 32 → 10')")
+    assert accuracy.text_content() == first
+    assert "64 → 32 → 16 → 10" in back.text_content()  # a second click would undo it
+    wait_for_guess(page, "1")  # the trained network is back, and reads the 1 again
+
+
+def test_a_network_without_hidden_layers_draws_and_guesses(page):
+    train_live(page, "none", "6")
+    page.wait_for_function("() => document.querySelector('#model-summary').textContent"
+                           ".startsWith('64 → 10')")
+    draw_one(page)
+    wait_for_some_guess(page)
+    assert page.locator("#output-bars .bar").count() == 10
+    assert page.locator("#weight-tiles canvas").count() == 0  # no hidden neurons to draw
+    screenshot(page, "no-hidden-layer")
+
+
+def test_a_diverging_training_is_refused_and_the_network_kept(page):
+    page.wait_for_function(
+        "() => /%$/.test(document.querySelector('#network-accuracy').textContent)")
+    before = page.get_by_test_id("network-accuracy").text_content()
+    summary = page.locator("#model-summary").text_content()
+    train_live(page, "32", "30", learning_rate="10")
+    refused = page.get_by_test_id("training-refused")
+    refused.wait_for(state="visible")
+    assert "diverged" in refused.text_content() and "learning rate" in refused.text_content()
+    assert before in refused.text_content()  # the network you still have, and its score
+    assert page.get_by_test_id("network-accuracy").text_content() == before
+    assert page.locator("#model-summary").text_content() == summary
+    assert page.get_by_test_id("previous-network").is_hidden()
+    screenshot(page, "refused")
+
+
+def test_the_slope_tab_starts_steep_keeps_its_axis_and_marks_overshoots(page):
+    page.click("#tab-slope")
+    page.wait_for_selector("#slope-readout dl")
+    assert "steepest" in page.locator("#slope-chosen").text_content()
+    ticks = page.evaluate("() => fetch('/api/slope/hop', {method: 'POST', headers: "
+                          "{'Content-Type': 'application/json'}, body: '{}'}).then(r => r.json())")
+    labels = [tick["label"] for tick in ticks["y_axis"]["ticks"]]
+    assert len(set(labels)) == len(labels)  # no two ticks read alike
+    page.fill("#s-rate", "400")  # hops far too big: they overshoot
+    for _ in range(3):
+        page.click("#s-hop")
+    page.wait_for_function("() => Number(document.querySelector('#slope-chart')"
+                           ".dataset.overshoots) > 0")
+    assert page.locator("#hop-log li.overshot").count() > 0
+    screenshot(page, "slope-overshoots")
 
 
 def test_the_page_fits_a_phone_screen(browser, server_url):

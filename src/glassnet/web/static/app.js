@@ -103,6 +103,9 @@
     slopeReady: false,
     lastSlope: null,      // last /api/slope answer, to redraw
   };
+  /** The last prediction, if it was traced through the network on screen (else null). */
+  const currentTrace = () => (state.prediction && state.network &&
+    state.prediction.version === state.network.version ? state.prediction : null);
 
   // ------------------------------------------------------------------ tabs
   function showTab(name) {
@@ -123,7 +126,7 @@
   }
   document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => {
     showTab(tab.dataset.tab);
-    if (tab.dataset.tab === "slope" && !state.slopeReady && state.network) pickSlope();
+    if (tab.dataset.tab === "slope" && !state.slopeReady && state.network) pickSlope({ steepest: true });
   }));
 
   // ------------------------------------------------------------------ the drawing pad
@@ -293,9 +296,9 @@
     else clearCanvas($("box32"));
     paintGrid($("input8"), answer.numbers, 8, inkColor);
     renderNumbers(answer.numbers);
+    if (state.network && answer.version !== state.network.version) { loadNetwork(); return; }
     renderBars(answer);
-    if (state.network && answer.version !== state.network.version) loadNetwork();
-    else renderDiagram();
+    renderDiagram();
     refreshNeuron();
     refreshHandset();
   }
@@ -314,7 +317,7 @@
   function renderBars(answer) {
     const box = $("output-bars");
     box.replaceChildren();
-    const classes = (answer && answer.classes) || (state.network && state.network.classes) || [];
+    const classes = (state.network && state.network.classes) || (answer && answer.classes) || [];
     const outputs = answer ? answer.outputs : null;
     let winner = -1;
     if (outputs) winner = outputs.indexOf(Math.max(...outputs));
@@ -333,21 +336,42 @@
   // ------------------------------------------------------------------ the network
   async function loadNetwork() {
     try {
-      state.network = await api("/api/network");
-    } catch (error) { toast(error.message); return; }
-    const n = state.network;
-    const shape = n.sizes.join(" → ");
-    const kinds = n.sizes.length > 2 ? `${n.activation} hidden, ${n.output} output` : `${n.output} output, no hidden layer`;
-    $("model-summary").textContent = `${shape}  ·  ${kinds}  ·  ${n.parameters.toLocaleString()} weights`;
-    if (state.selected && (state.selected.layer >= n.layers.length ||
-      state.selected.neuron >= n.sizes[state.selected.layer + 1])) state.selected = null;
-    renderDiagram();
-    renderBars(state.prediction);
-    fillSlopeLayers();
-    drawWeightTiles(transpose(n.layers[0].weights));
-    if (state.prediction && state.prediction.version !== n.version) schedulePredict(0);
-    refreshNeuron();
+      showNetwork(await api("/api/network"));
+    } catch (error) { toast(error.message); }
   }
+  const shapeText = (sizes) => sizes.join(" → ");
+
+  /** Draw everything again for the network the server sent (a new one after training or "back"). */
+  function showNetwork(n) {
+    const replaced = !state.network || state.network.version !== n.version;
+    state.network = n;
+    const kinds = n.sizes.length > 2 ? `${n.activation} hidden, ${n.output} output` : `${n.output} output, no hidden layer`;
+    $("model-summary").textContent = `${shapeText(n.sizes)}  ·  ${kinds}  ·  ${n.parameters.toLocaleString()} weights`;
+    $("network-accuracy").textContent = percent(n.test_accuracy);
+    const back = $("previous-network");
+    back.hidden = !n.previous;
+    if (n.previous) {
+      back.textContent = `← back to the previous network (${shapeText(n.previous.sizes)}, ${percent(n.previous.test_accuracy)})`;
+    }
+    if (state.selected && (state.selected.layer >= n.layers.length ||
+      state.selected.neuron >= n.sizes[state.selected.layer + 1])) {
+      state.selected = null;
+      $("neuron-panel").replaceChildren(el("div", { class: "placeholder", text: "Click any hidden or output neuron (a circle) to see its weights, its arithmetic for your drawing, and the training digits that excite it most." }));
+    }
+    renderDiagram();  // without a trace until the drawing is traced through this network
+    renderBars(currentTrace());
+    fillSlopeLayers();
+    if (replaced) resetSlope();
+    drawWeightTiles(n.layers.length > 1 ? transpose(n.layers[0].weights) : []);
+    if (state.prediction && !currentTrace()) schedulePredict(0);  // then guess, bars, panel, hand-set
+    else { refreshNeuron(); refreshHandset(); }
+  }
+  $("previous-network").addEventListener("click", async () => {
+    try {
+      showNetwork(await api("/api/network/previous", {}));
+      $("train-refused").hidden = true;
+    } catch (error) { toast(error.message); }
+  });
 
   /** Neuron value -> 0..1 for colouring, by what its activation can produce. */
   function firing(values, activation) {
@@ -365,7 +389,7 @@
     const narrow = (root.parentElement.clientWidth || 820) < 600;  // a phone: fewer, larger units
     const W = narrow ? 560 : 820, H = narrow ? 520 : 540, PAD = 34;
     root.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    const trace = state.prediction;
+    const trace = currentTrace();
     const L = n.layers.length;
     // positions: inputs as an 8x8 grid, then one column per layer
     const cell = narrow ? 20 : 27, gridX = 12, gridY = (H - 20 - 8 * cell) / 2;
@@ -624,8 +648,8 @@
 
   function drawWeightTiles(pictures) {
     // one list of 64 incoming weights per first-layer neuron
-    if (!pictures || !pictures.length || pictures[0].length !== 64) return;
     const box = $("weight-tiles");
+    if (!pictures || !pictures.length || pictures[0].length !== 64) { box.replaceChildren(); return; }
     const shown = pictures.slice(0, 64);
     if (box.children.length !== shown.length) {
       box.replaceChildren(...shown.map(() => el("canvas", { width: 8, height: 8 })));
@@ -693,6 +717,7 @@
     if (state.training && state.training.source) state.training.source.close();
     state.training = { settings: status.settings, epochs: status.epochs || [], source: null };
     $("train-results").hidden = true;
+    $("train-refused").hidden = true;
     trainingButtons(status.state);
     trainingStatus("starting…");
     drawCharts();
@@ -727,12 +752,23 @@
     });
     source.addEventListener("failed", (event) => {
       source.close();
+      const data = JSON.parse(event.data);
       trainingButtons("failed");
-      trainingStatus(JSON.parse(event.data).error, true);
+      trainingStatus(data.diverged ? "stopped: the training diverged" : data.error, true);
+      if (data.diverged) showRefused(data.error);
     });
     source.onerror = () => {
       if (source.readyState === EventSource.CLOSED) trainingButtons("failed");
     };
+  }
+
+  /** A training that went wrong was thrown away: say why, and that the network is the one you had. */
+  function showRefused(reason) {
+    $("refused-reason").textContent = reason;
+    const n = state.network;
+    $("refused-kept").textContent = n ?
+      `You are still drawing against ${shapeText(n.sizes)}, which gets ${percent(n.test_accuracy)} of the test digits right.` : "";
+    $("train-refused").hidden = false;
   }
 
   function showResults(data) {
@@ -811,21 +847,43 @@
   }
   $("s-layer").addEventListener("change", updateSlopeBounds);
 
-  async function pickSlope(value) {
-    const body = {
-      layer: Number($("s-layer").value), row: Number($("s-row").value), column: Number($("s-column").value),
-      learning_rate: Number($("s-rate").value) || 10,
-    };
+  /** Choose a connection: the one in the boxes, or (steepest) the server's steepest one. */
+  async function pickSlope({ value, steepest = false } = {}) {
+    const body = { learning_rate: Number($("s-rate").value) || 10 };
+    if (!steepest) {
+      Object.assign(body, { layer: Number($("s-layer").value), row: Number($("s-row").value),
+        column: Number($("s-column").value) });
+    }
     if (value !== undefined) body.value = value;
     try {
-      renderSlope(await api("/api/slope", body));
+      const data = await api("/api/slope", body);
+      if (data.chosen_by === "steepest") {
+        $("s-layer").value = String(data.layer); $("s-row").value = String(data.row); $("s-column").value = String(data.column);
+      }
+      $("slope-chosen").textContent = data.chosen_by === "steepest" ?
+        "This connection was chosen because its slope is the steepest for the training digits: a hop moves it visibly." : "";
+      renderSlope(data);
       state.slopeReady = true;
       $("s-hop").disabled = false;
       $("s-move").disabled = false;
+      $("s-fit").disabled = false;
     } catch (error) { toast(error.message); }
   }
+  function resetSlope() {
+    state.slopeReady = false;
+    state.lastSlope = null;
+    ["s-hop", "s-move", "s-fit"].forEach((id) => { $(id).disabled = true; });
+    $("slope-chosen").textContent = "";
+    $("hop-log").replaceChildren();
+    $("slope-readout").replaceChildren(el("div", { class: "placeholder", text: "Pick a connection to see its slope." }));
+    clearCanvas($("slope-chart"));
+    if ($("panel-slope").classList.contains("active") && state.network) pickSlope({ steepest: true });
+  }
+  $("s-fit").addEventListener("click", async () => {
+    try { renderSlope(await api("/api/slope/fit", {})); } catch (error) { toast(error.message); }
+  });
   $("s-pick").addEventListener("click", () => pickSlope());
-  $("s-move").addEventListener("click", () => pickSlope(Number($("s-value").value)));
+  $("s-move").addEventListener("click", () => pickSlope({ value: Number($("s-value").value) }));
   $("s-hop").addEventListener("click", async () => {
     try { renderSlope(await api("/api/slope/hop", { learning_rate: Number($("s-rate").value) || 10 })); } catch (error) { toast(error.message); }
   });
@@ -837,28 +895,26 @@
     const left = 56, right = 16, top = 16, bottom = 34;
     ctx.clearRect(0, 0, Wd, Ht);
     const xs = data.weights, ys = data.losses;
-    const xMin = xs[0], xMax = xs[xs.length - 1];
-    const points = ys.concat([data.loss], data.hops.map((h) => h.loss));
-    const yMin = Math.min(...points), yMax = Math.max(...ys);
-    const pad = (yMax - yMin) * 0.08 || 0.1;
-    const low = yMin >= 0 ? Math.max(0, yMin - pad) : yMin - pad, high = yMax + pad;  // a loss is never negative
+    // The axes are the server's: fixed while you hop (re-scaled only by "Fit the chart").
+    const xMin = data.x_axis.low, xMax = data.x_axis.high, low = data.y_axis.low, high = data.y_axis.high;
+    const narrow = Wd < 480;  // a phone: the loss label goes above the chart, not sideways
     const X = (v) => left + ((v - xMin) / (xMax - xMin)) * (Wd - left - right);
     const Y = (v) => top + (1 - (v - low) / (high - low)) * (Ht - top - bottom);
     ctx.font = "12px system-ui, sans-serif";
     ctx.fillStyle = "#626a7e";
     ctx.strokeStyle = "#eceef4";
-    for (let k = 0; k <= 4; k++) {
-      const v = low + ((high - low) * k) / 4;
-      ctx.beginPath(); ctx.moveTo(left, Y(v)); ctx.lineTo(Wd - right, Y(v)); ctx.stroke();
-      ctx.textAlign = "right"; ctx.fillText(v.toFixed(3), left - 6, Y(v) + 4);
-    }
+    data.y_axis.ticks.forEach((tick) => {
+      ctx.beginPath(); ctx.moveTo(left, Y(tick.value)); ctx.lineTo(Wd - right, Y(tick.value)); ctx.stroke();
+      ctx.textAlign = "right"; ctx.fillText(tick.label, left - 6, Y(tick.value) + 4);
+    });
     ctx.textAlign = "center";
-    for (let k = 0; k <= 6; k++) {
-      const v = xMin + ((xMax - xMin) * k) / 6;
-      ctx.fillText(v.toFixed(2), X(v), Ht - 16);
-    }
+    data.x_axis.ticks.forEach((tick) => ctx.fillText(tick.label, X(tick.value), Ht - 16));
     ctx.fillText("value of this weight", (left + Wd - right) / 2, Ht - 2);
-    ctx.save(); ctx.translate(12, (top + Ht - bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(`loss (${data.loss_name.replace(/_/g, " ")})`, 0, 0); ctx.restore();
+    const lossLabel = `loss (${data.loss_name.replace(/_/g, " ")})`;
+    if (narrow) { ctx.textAlign = "left"; ctx.fillText(lossLabel, 4, 11); }
+    else { ctx.save(); ctx.translate(12, (top + Ht - bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(lossLabel, 0, 0); ctx.restore(); }
+    ctx.save();
+    ctx.beginPath(); ctx.rect(left, top, Wd - left - right, Ht - top - bottom); ctx.clip();  // nothing outside the axes
     // the curve
     ctx.strokeStyle = "#4f46e5"; ctx.lineWidth = 2.5;
     ctx.beginPath();
@@ -876,6 +932,12 @@
         ctx.beginPath(); ctx.moveTo(X(h.from), Y(before)); ctx.lineTo(X(h.to), Y(h.loss)); ctx.stroke();
       }
       ctx.beginPath(); ctx.arc(X(h.to), Y(h.loss), 3, 0, 2 * Math.PI); ctx.fill();
+      if (h.overshot) {  // past the bottom, or uphill: ringed and named
+        ctx.save(); ctx.strokeStyle = "#c92a2a"; ctx.lineWidth = 2;
+        ctx.beginPath(); ctx.arc(X(h.to), Y(h.loss), 8, 0, 2 * Math.PI); ctx.stroke();
+        ctx.fillStyle = "#c92a2a"; ctx.textAlign = "center"; ctx.fillText("overshoot", X(h.to), Y(h.loss) - 12);
+        ctx.restore();
+      }
     });
     // tangent: the measured slope at the current value
     const span = (xMax - xMin) * 0.12;
@@ -886,7 +948,9 @@
     ctx.stroke();
     ctx.fillStyle = "#1c1f2b";
     ctx.beginPath(); ctx.arc(X(data.value), Y(data.loss), 6, 0, 2 * Math.PI); ctx.fill();
+    ctx.restore();
     canvas.dataset.value = String(data.value);
+    canvas.dataset.overshoots = String(data.hops.filter((h) => h.overshot).length);
 
     const rows = [
       ["weight now", fixed(data.value, 4)], ["loss", fixed(data.loss, 5)],
@@ -994,6 +1058,9 @@
       );
     }
     out.dataset.output = data.output === undefined ? "" : String(data.output);
+    const warning = $("hand-neither");  // the server decides when the drawing is neither 0 nor 1
+    warning.hidden = !data.neither;
+    warning.textContent = data.neither || "";
   }
 
   let resizeTimer = null;
