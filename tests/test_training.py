@@ -385,3 +385,25 @@ def test_the_divergence_rule_on_its_own():
     assert smaller_learning_rate(gn.SGD(learning_rate=0.3)) == pytest.approx(0.1)
     assert smaller_learning_rate(gn.SGD(learning_rate=0.05)) == pytest.approx(0.01)
     assert smaller_learning_rate(gn.SGD(learning_rate=1e300)) == pytest.approx(0.1)
+
+
+def test_every_number_train_takes_has_one_rule_checked_before_training():
+    """The table of rules covers every int or float setting of train(), and is applied."""
+    import inspect
+
+    from glassnet.training.rules import SETTING_RULES, NonNegative
+
+    numeric = {name for name, parameter in inspect.signature(gn.train).parameters.items()
+               if parameter.annotation in ("int", "float", "int | None")}
+    assert numeric == set(SETTING_RULES)
+    net = gn.Network([64, 10], seed=0)
+    before = net.get_parameters()
+    X, y = np.random.default_rng(0).random((20, 64)), np.arange(20) % 10
+    for name, rule in SETTING_RULES.items():
+        for bad in (-1, 1.5, "a", float("nan")):
+            if isinstance(rule, NonNegative) and bad == 1.5:
+                continue  # 1.5 is a fine amount of noise or L2
+            with pytest.raises(gn.ConfigError, match=name):
+                gn.train(net, (X, y), **{name: bad})
+    for a, b in zip(net.parameters(), before, strict=True):
+        np.testing.assert_array_equal(a, b)  # refused before any step

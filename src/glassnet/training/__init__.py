@@ -46,6 +46,7 @@ from ..core.network import Network
 from ..core.optimizers import SGD, Optimizer, get_optimizer
 from ..errors import ConfigError, DataError, TrainingDiverged
 from .augmentation import pictures_in, shift_images
+from .rules import check_settings
 
 
 @dataclass
@@ -296,20 +297,17 @@ def train(
     if optimizer is None:
         optimizer = SGD(learning_rate=DEFAULT_LEARNING_RATE, momentum=DEFAULT_MOMENTUM)
     optimizer = get_optimizer(optimizer)
-    epochs = _whole("epochs", epochs)
-    batch_size = _whole("batch_size", batch_size)
-    patience = _whole("patience", patience)
-    if not 0.0 <= validation_fraction < 1.0:
-        raise ConfigError(f"validation_fraction must be in [0, 1), got {validation_fraction}")
-    if not (np.isfinite(l2) and l2 >= 0):
-        raise ConfigError(f"l2 must be a non-negative number, got {l2}")
+    # Every number checked once, here, by its rule (training/rules.py); below, trusted.
+    checked = check_settings(
+        epochs=epochs, batch_size=batch_size, patience=patience,
+        checkpoint_every=checkpoint_every, average_from=average_from,
+        shift_pixels=shift_pixels, validation_fraction=validation_fraction, l2=l2,
+        input_noise=input_noise, seed=seed)
+    epochs, batch_size, patience = checked["epochs"], checked["batch_size"], checked["patience"]
+    checkpoint_every, average_from = checked["checkpoint_every"], checked["average_from"]
+    shift_pixels, seed = checked["shift_pixels"], checked["seed"]
     callbacks = list(callbacks)
-    if average_from is not None:
-        average_from = _whole("average_from", average_from)
-    if not (np.isfinite(input_noise) and input_noise >= 0):
-        raise ConfigError(f"input_noise must be a non-negative number, got {input_noise}")
     if shift_pixels:
-        shift_pixels = _whole("shift_pixels", shift_pixels)
         picture_shape = pictures_in(data, network.n_inputs)
     if early_stopping and not score_training and not validation_fraction:
         raise ConfigError("early stopping watches a loss: keep score_training on, or hold "
@@ -338,7 +336,6 @@ def train(
     rng = np.random.default_rng(seed)
     best_loss, best_parameters, epochs_without_improvement = np.inf, None, 0
     averaged, averaged_epochs = None, 0
-    checkpoint_every = _whole("checkpoint_every", checkpoint_every)
     first_epoch = 1
     if resume is not None:
         history = _restore(resume, history, network, optimizer, rng)
@@ -573,17 +570,6 @@ def _thread_controller() -> Any:
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
-
-
-def _whole(name: str, value: Any) -> int:
-    """``value`` as an int of at least 1, or a ConfigError naming the setting."""
-    try:
-        whole = not isinstance(value, bool) and float(value).is_integer() and value >= 1
-    except (TypeError, ValueError):
-        whole = False
-    if not whole:
-        raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
-    return int(value)
 
 
 def _split(data: Any, validation_fraction: float, seed: int) -> tuple[Any, Any]:
