@@ -55,6 +55,8 @@ from ..data.preprocess import prepare_image
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
 from ..store.version import __version__
 from . import validation as check
+from .backprop import DEFAULT_STEP, UNDO_DEPTH, backprop_view
+from .backprop import step as backprop_step
 from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork, outside_zeros_and_ones
 from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
@@ -468,6 +470,65 @@ class Explorer:
 
         return JSONAnswer(await run_in_threadpool(hop))
 
+    # ------------------------------------------------------------------ backpropagation
+    def _backprop_input(self, body: dict[str, Any], network: Network) -> tuple[Any, Any]:
+        """The drawing (64 numbers) and the answer the learner says is right."""
+        x = check.get_vector(body, "numbers", length=network.n_inputs, low=0.0, high=1.0)
+        label = check.get_int(body, "label", low=-(10**9), high=10**9)
+        classes = network.classes.tolist()
+        if label not in classes:
+            raise check.InvalidInput(f"label must be one of this network's classes: {classes}")
+        return x, label
+
+    async def backprop(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/backprop: the loss of one drawing and every slope behind it."""
+        body = await read_body(request)
+        check.reject_unknown(body, {"numbers", "label"})
+        with session.lock:
+            x, label = self._backprop_input(body, session.network)
+            answer = backprop_view(session.network, x, label, session.loss)
+            return {**answer, "version": session.version,
+                    "can_undo": bool(session.backprop_undo)}
+
+    async def backprop_step(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/backprop/step: one step downhill on every weight, for this one drawing."""
+        body = await read_body(request)
+        check.reject_unknown(body, {"numbers", "label", "learning_rate"})
+        rate = check.get_number(body, "learning_rate", low=1e-4, high=100.0,
+                                default=DEFAULT_STEP)
+
+        def take_step() -> dict[str, Any]:
+            with session.lock:
+                network = session.network
+                x, label = self._backprop_input(body, network)
+                kept = network.get_parameters()
+                moved = backprop_step(network, x, label, session.loss, rate)
+                session.backprop_undo = [*session.backprop_undo[-(UNDO_DEPTH - 1):], kept]
+                version = session.weights_changed(evaluate(network, self.test_part).accuracy)
+                return {**moved, **backprop_view(network, x, label, session.loss),
+                        "version": version, "can_undo": True,
+                        "test_accuracy": session.test_accuracy}
+
+        return await run_in_threadpool(take_step)
+
+    async def backprop_undo(self, request: Request, session: Session) -> Response:
+        """POST /api/backprop/undo: put back the weights from before the last step."""
+        body = await read_body(request)
+        check.reject_unknown(body, {"numbers", "label"})
+        with session.lock:
+            network = session.network
+            given = self._backprop_input(body, network) if body else None
+            if not session.backprop_undo:
+                return error_response(409, "there is no step to undo")
+            network.set_parameters(session.backprop_undo.pop())
+            version = session.weights_changed(evaluate(network, self.test_part).accuracy)
+            answer: dict[str, Any] = {"version": version,
+                                      "can_undo": bool(session.backprop_undo),
+                                      "test_accuracy": session.test_accuracy}
+            if given is not None:
+                answer.update(backprop_view(network, *given, session.loss))
+            return JSONAnswer(answer)
+
     # ------------------------------------------------------------------ hand-set weights
     async def handset(self, request: Request, session: Session) -> dict[str, Any]:
         """GET/POST /api/handset: edit the hand-set 0-vs-1 network and score it."""
@@ -623,6 +684,9 @@ def create_app(
         Route("/api/slope", api(explorer.slope), methods=["POST"]),
         Route("/api/slope/hop", api(explorer.slope_hop), methods=["POST"]),
         Route("/api/slope/fit", api(explorer.slope_fit), methods=["POST"]),
+        Route("/api/backprop", api(explorer.backprop), methods=["POST"]),
+        Route("/api/backprop/step", api(explorer.backprop_step), methods=["POST"]),
+        Route("/api/backprop/undo", api(explorer.backprop_undo), methods=["POST"]),
         Route("/api/handset", api(explorer.handset), methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
