@@ -26,9 +26,10 @@ from ..core.optimizers import SGD
 from ..errors import ConfigError
 from .inspection import rounded
 
-#: A learning step's size when the page does not say: big enough that one step moves
-#: a single image's loss visibly, small enough not to overshoot on the digits.
-DEFAULT_STEP = 0.5
+#: A learning step's size when the page does not say: one step moves a single image's
+#: loss visibly (a 1 called a 7: from about 7 to 2), without wrecking what the network
+#: knows of every other digit (a step of 0.5 takes the test accuracy from 98% to 82%).
+DEFAULT_STEP = 0.1
 
 #: Weights kept for "Undo": the last this many steps can be taken back.
 UNDO_DEPTH = 50

@@ -127,6 +127,7 @@
   document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => {
     showTab(tab.dataset.tab);
     if (tab.dataset.tab === "slope" && !state.slopeReady && state.network) pickSlope({ steepest: true });
+    if (tab.dataset.tab === "backprop") refreshBackprop();
   }));
 
   // ------------------------------------------------------------------ the drawing pad
@@ -269,6 +270,7 @@
   // ------------------------------------------------------------------ showing a prediction
   function showEmpty(message) {
     state.prediction = null;
+    state.backpropLabelChosen = false;  // a new drawing: its answer is to be chosen again
     const guess = $("guess");
     guess.textContent = "?";
     guess.classList.add("unknown");
@@ -280,6 +282,7 @@
     renderDiagram();
     refreshNeuron();
     refreshHandset();
+    refreshBackprop();
   }
   function clearCanvas(canvas) {
     canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
@@ -969,6 +972,86 @@
       `${fixed(h.from, 4)} → ${fixed(h.to, 4)}  slope ${fixed(h.slope, 5)}  loss ${fixed(h.loss, 5)}` +
       (h.overshot ? "  overshot: smaller hops now" : "") })));
     log.scrollTop = log.scrollHeight;
+  }
+
+  // ------------------------------------------------------------------ backpropagation
+  /** The drawing's 64 numbers and the answer chosen for it, or null without a drawing. */
+  function backpropBody() {
+    const trace = state.prediction;
+    if (!trace || !trace.numbers) return null;
+    return { numbers: trace.numbers.flat(), label: Number($("bp-label").value) };
+  }
+  function fillBackpropLabels() {
+    const select = $("bp-label");
+    const classes = (state.network && state.network.classes) || [];
+    if (select.options.length === classes.length) return;
+    select.replaceChildren(...classes.map((c) => el("option", { value: String(c), text: String(c) })));
+  }
+  async function refreshBackprop({ keepLabel = false } = {}) {
+    if (!$("panel-backprop").classList.contains("active")) return;
+    fillBackpropLabels();
+    // Until the learner picks an answer, take the network's guess as the one to learn.
+    if (!keepLabel && !state.backpropLabelChosen && state.prediction && state.prediction.guess !== undefined) {
+      $("bp-label").value = String(state.prediction.guess);
+    }
+    const body = backpropBody();
+    $("bp-step").disabled = !body;
+    if (!body) { renderBackprop(null); return; }
+    try { renderBackprop(await api("/api/backprop", body)); } catch (error) { toast(error.message); }
+  }
+  $("bp-label").addEventListener("change", () => { state.backpropLabelChosen = true; refreshBackprop({ keepLabel: true }); });
+  $("bp-step").addEventListener("click", async () => {
+    const body = backpropBody();
+    if (!body) return;
+    try {
+      const answer = await api("/api/backprop/step", { ...body, learning_rate: Number($("bp-rate").value) || 0.1 });
+      renderBackprop(answer);
+      $("bp-moved").textContent = `(was ${fixed(answer.loss_before, 4)} before the step; the largest weight change: ${answer.weight_change.map((w) => fixed(w, 4)).join(", ")})`;
+      await loadNetwork();  // the weights changed: draw them, and trace the drawing again
+    } catch (error) { toast(error.message); }
+  });
+  $("bp-undo").addEventListener("click", async () => {
+    const body = backpropBody();
+    try {
+      const answer = await api("/api/backprop/undo", body || {});
+      if (answer.loss !== undefined) renderBackprop(answer);
+      else $("bp-undo").disabled = !answer.can_undo;
+      $("bp-moved").textContent = "(the step was undone)";
+      await loadNetwork();
+    } catch (error) { toast(error.message); }
+  });
+  /** A slope as text: three decimals, or two significant digits when it is tiny (not 0.000). */
+  const small = (v) => (v === 0 ? "0" : Math.abs(v) >= 0.01 ? v.toFixed(3) : v.toExponential(1));
+  function renderBackprop(data) {
+    $("bp-undo").disabled = !(data && data.can_undo);
+    if (!data) {
+      $("bp-summary").replaceChildren(el("div", { class: "placeholder", text: "Draw a digit to see what backpropagation makes of it." }));
+      $("bp-loss").textContent = "–"; $("bp-deltas").replaceChildren(); $("bp-slopes").replaceChildren();
+      return;
+    }
+    $("bp-loss").textContent = fixed(data.loss, 4);
+    $("bp-summary").replaceChildren(el("p", { text:
+      `The network answers ${data.guess}; you say ${data.label}. The ideal output is 1 for ${data.label} and 0 for the others, ` +
+      `and the loss measures how far the outputs are from it.` }));
+    const layers = data.deltas.length;
+    $("bp-deltas").replaceChildren(...data.deltas.map((deltas, l) => {
+      const scale = maxAbs(deltas);
+      const name = l === layers - 1 ? "output" : `hidden layer ${l + 1}`;
+      const cells = deltas.map((d, j) => {
+        const cell = el("span", { class: "bp-cell", text: (l === layers - 1 ? `${state.network.classes[j]}: ` : "") + small(d),
+          title: `neuron ${j}: error signal ${d}` });
+        cell.style.background = weightColor(d, scale);
+        if (Math.abs(d) / scale > 0.6) cell.style.color = "#fff";
+        return cell;
+      });
+      return el("div", { class: "bp-layer" }, [el("span", { class: "bp-layer-name", text: name }), ...cells]);
+    }));
+    const scale = data.slope_scale || 1;
+    $("bp-slopes").replaceChildren(...data.slope_pictures.map((slopes) => {
+      const canvas = el("canvas", { width: 8, height: 8 });
+      paintGrid(canvas, slopes, 8, (v) => weightColor(v, scale));
+      return canvas;
+    }));
   }
 
   // ------------------------------------------------------------------ hand-set weights
