@@ -796,6 +796,39 @@ def test_a_backprop_step_too_big_is_refused_and_changes_nothing(network):
         assert client.post("/api/backprop", json=bad).status_code == 422
 
 
+def test_knocking_out_a_neuron_costs_digits_and_reset_brings_it_back(network):
+    app = create_app(network.copy(), port=PORT)
+    client = TestClient(app, base_url=BASE)
+    trained = client.get("/api/network").json()
+    x = gn.load_digits().X[0].tolist()
+    assert client.post("/api/reset", json={}).status_code == 409  # nothing changed yet
+    answer = client.post("/api/knockout", json={"layer": 0, "neuron": 3}).json()
+    assert answer["with"]["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+    assert set(answer["with"]["per_class"]) == {str(d) for d in range(10)}
+    now = client.get("/api/network").json()
+    assert now["version"] == trained["version"] + 1
+    assert all(w == 0 for w in now["layers"][1]["weights"][3])  # nothing hears it any more
+    assert now["test_accuracy"] == answer["without"]["test_accuracy"]
+    # The network a drawing is traced through is the knocked-out one.
+    expected = network.copy()
+    expected.layers[1].W[3, :] = 0.0
+    traced = client.post("/api/predict", json={"numbers": x}).json()
+    np.testing.assert_allclose(traced["outputs"], expected.forward(np.array(x))[0], atol=1e-4)
+    edited = client.post("/api/weight", json={"layer": 0, "row": 27, "column": 5,
+                                              "value": 4.5}).json()
+    assert edited["value"] == 4.5
+    assert client.get("/api/network").json()["layers"][0]["weights"][27][5] == 4.5
+    reset = client.post("/api/reset", json={}).json()
+    assert reset["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+    assert client.get("/api/network").json()["layers"] == trained["layers"]
+    for bad in ({"layer": 1, "neuron": 0}, {"layer": 0, "neuron": 99}, {"layer": 0}):
+        assert client.post("/api/knockout", json=bad).status_code == 422  # no output knockout
+    assert client.post("/api/weight", json={"layer": 0, "row": 64, "column": 0,
+                                            "value": 1}).status_code == 422
+    assert client.post("/api/weight", json={"layer": 0, "row": 0, "column": 0,
+                                            "value": 11}).status_code == 422
+
+
 def test_the_handset_says_when_a_drawing_is_neither_0_nor_1(app, network):
     client = TestClient(app, base_url=BASE)
     digits = gn.load_digits()
@@ -927,6 +960,9 @@ FIELDS = {
     "/api/slope/hop": ["learning_rate"],
     "/api/slope/fit": [],
     "/api/network/previous": [],
+    "/api/knockout": ["layer", "neuron"],
+    "/api/weight": ["layer", "row", "column", "value"],
+    "/api/reset": [],
     "/api/backprop": ["numbers", "label"],
     "/api/backprop/step": ["numbers", "label", "learning_rate"],
     "/api/backprop/undo": ["numbers", "label"],

@@ -356,6 +356,26 @@ def test_backprop_on_a_drawing_steps_downhill_and_undoes(page):
     assert page.get_by_test_id("backprop-undo").is_disabled()
 
 
+def test_a_neuron_switched_off_then_the_trained_weights_back(page):
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    page.wait_for_function(
+        "() => /%$/.test(document.querySelector('#network-accuracy').textContent)")
+    trained = page.get_by_test_id("network-accuracy").text_content()
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("neuron-0-5").click()
+    page.get_by_test_id("knockout").click()
+    table = page.get_by_test_id("knockout-table")
+    table.wait_for()
+    assert table.locator("tr").count() == 11  # a header and one row per digit
+    assert trained in page.locator("#knockout-result").text_content()  # "from 97.8% to ..."
+    screenshot(page, "knockout")
+    page.get_by_test_id("reset-weights").click()
+    page.wait_for_function("before => document.querySelector('#network-accuracy')"
+                           ".textContent === before", arg=trained)
+    wait_for_guess(page, "0")
+
+
 def test_the_page_fits_a_phone_screen(browser, server_url):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                   is_mobile=True, device_scale_factor=2)

@@ -502,6 +502,7 @@ class Explorer:
                 network = session.network
                 x, label = self._backprop_input(body, network)
                 kept = network.get_parameters()
+                session.remember_trained()
                 moved = backprop_step(network, x, label, session.loss, rate)
                 session.backprop_undo = [*session.backprop_undo[-(UNDO_DEPTH - 1):], kept]
                 version = session.weights_changed(evaluate(network, self.test_part).accuracy)
@@ -528,6 +529,71 @@ class Explorer:
             if given is not None:
                 answer.update(backprop_view(network, *given, session.loss))
             return JSONAnswer(answer)
+
+    # ------------------------------------------------------------------ poking the network
+    def _per_class(self, network: Network) -> dict[str, Any]:
+        scores = evaluate(network, self.test_part)
+        return {"test_accuracy": scores.accuracy,
+                "per_class": {str(label): value
+                              for label, value in scores.per_class_accuracy.items()}}
+
+    async def knockout(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/knockout: switch a hidden neuron off, and what that costs each digit.
+
+        Off means its outgoing weights are 0: whatever it computes, nothing after it
+        hears. Reset (POST /api/reset) brings the trained weights back.
+        """
+        body = await read_body(request)
+        check.reject_unknown(body, {"layer", "neuron"})
+
+        def switch_off() -> dict[str, Any]:
+            with session.lock:
+                network = session.network
+                if len(network.layers) < 2:
+                    raise check.InvalidInput("this network has no hidden neuron to switch off")
+                layer = check.get_int(body, "layer", low=0, high=len(network.layers) - 2)
+                neuron = check.get_int(body, "neuron", low=0,
+                                       high=network.layers[layer].n_out - 1)
+                with_it = self._per_class(network)
+                session.remember_trained()
+                outgoing = network.layers[layer + 1].W  # (n_neurons, n_next)
+                outgoing[neuron, :] = 0.0
+                without = self._per_class(network)
+                version = session.weights_changed(without["test_accuracy"])
+                return {"layer": layer, "neuron": neuron, "version": version,
+                        "with": with_it, "without": without}
+
+        return await run_in_threadpool(switch_off)
+
+    async def set_weight(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/weight: set one weight by hand, ``layers[layer].weights[row][column]``."""
+        body = await read_body(request)
+        check.reject_unknown(body, {"layer", "row", "column", "value"})
+        value = check.get_number(body, "value", low=-WEIGHT_LIMIT, high=WEIGHT_LIMIT)
+        with session.lock:
+            network = session.network
+            layer = check.get_int(body, "layer", low=0, high=len(network.layers) - 1)
+            row = check.get_int(body, "row", low=0, high=network.layers[layer].n_in - 1)
+            column = check.get_int(body, "column", low=0, high=network.layers[layer].n_out - 1)
+            session.remember_trained()
+            network.layers[layer].W[row, column] = value
+            accuracy = evaluate(network, self.test_part).accuracy
+            version = session.weights_changed(accuracy)
+        return {"layer": layer, "row": row, "column": column, "value": value,
+                "version": version, "test_accuracy": accuracy}
+
+    async def reset_weights(self, request: Request, session: Session) -> Response:
+        """POST /api/reset: the trained weights back, after knockouts, edits and steps."""
+        check.reject_unknown(await read_body(request), set())
+        with session.lock:
+            if session.trained_weights is None:
+                return error_response(409, "the network has its trained weights already")
+            session.network.set_parameters(session.trained_weights)
+            accuracy = session.trained_accuracy
+            session.trained_weights = session.trained_accuracy = None
+            session.backprop_undo = []
+            version = session.weights_changed(accuracy)
+        return JSONAnswer({"version": version, "test_accuracy": accuracy})
 
     # ------------------------------------------------------------------ hand-set weights
     async def handset(self, request: Request, session: Session) -> dict[str, Any]:
@@ -684,6 +750,9 @@ def create_app(
         Route("/api/slope", api(explorer.slope), methods=["POST"]),
         Route("/api/slope/hop", api(explorer.slope_hop), methods=["POST"]),
         Route("/api/slope/fit", api(explorer.slope_fit), methods=["POST"]),
+        Route("/api/knockout", api(explorer.knockout), methods=["POST"]),
+        Route("/api/weight", api(explorer.set_weight), methods=["POST"]),
+        Route("/api/reset", api(explorer.reset_weights), methods=["POST"]),
         Route("/api/backprop", api(explorer.backprop), methods=["POST"]),
         Route("/api/backprop/step", api(explorer.backprop_step), methods=["POST"]),
         Route("/api/backprop/undo", api(explorer.backprop_undo), methods=["POST"]),

@@ -74,6 +74,10 @@ class Session:
     slope_lab: SlopeLab | None = None
     #: The weights before each backpropagation step on this network, newest last.
     backprop_undo: list[list[Any]] = field(default_factory=list)
+    #: The network's weights before its first change in place (a poke or a step), for Reset.
+    trained_weights: list[Any] | None = None
+    #: The test accuracy it had then.
+    trained_accuracy: float | None = None
     loss: str = "cross_entropy"
     last_seen: float = field(default_factory=time.monotonic)
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -109,7 +113,14 @@ class Session:
         self.version += 1
         self.slope_lab = None  # it measured the network that is gone
         self.backprop_undo = []  # steps taken on the network that is gone
+        self.trained_weights = self.trained_accuracy = None
         return self.version
+
+    def remember_trained(self) -> None:
+        """Keep the weights as they are, before a first change in place (call with the lock)."""
+        if self.trained_weights is None:
+            self.trained_weights = self.network.get_parameters()
+            self.trained_accuracy = self.test_accuracy
 
     def weights_changed(self, test_accuracy: float | None) -> int:
         """The network's own weights were changed in place (a backprop step, or undo).

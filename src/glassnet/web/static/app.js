@@ -371,6 +371,7 @@
   }
   $("previous-network").addEventListener("click", async () => {
     try {
+      state.knockout = null;
       showNetwork(await api("/api/network/previous", {}));
       $("train-refused").hidden = true;
     } catch (error) { toast(error.message); }
@@ -580,7 +581,47 @@
       showTab("slope");
       pickSlope();
     });
-    panel.append(el("div", { class: "actions" }, [button]));
+    const actions = [button];
+    if (!info.is_output) {
+      const off = el("button", { type: "button", text: "Switch this neuron off", "data-testid": "knockout" });
+      off.addEventListener("click", () => knockOut(info.layer, info.neuron));
+      actions.push(off);
+    }
+    const reset = el("button", { type: "button", text: "Reset to the trained weights", "data-testid": "reset-weights" });
+    reset.addEventListener("click", resetWeights);
+    actions.push(reset);
+    panel.append(el("div", { class: "actions" }, actions), el("div", { id: "knockout-result" }));
+    if (state.knockout && state.knockout.layer === info.layer && state.knockout.neuron === info.neuron) {
+      showKnockout(state.knockout);
+    }
+  }
+
+  /** Switch a hidden neuron off (its outgoing weights become 0): what it costs each digit. */
+  async function knockOut(layer, neuron) {
+    try {
+      state.knockout = await api("/api/knockout", { layer, neuron });
+      await loadNetwork();  // draws the network again, and the guess without the neuron
+    } catch (error) { toast(error.message); }
+  }
+  function showKnockout(result) {
+    const box = $("knockout-result");
+    if (!box) return;
+    const rows = Object.keys(result.with.per_class).map((digit) => el("tr", {}, [
+      el("th", { text: digit }), el("td", { text: percent(result.with.per_class[digit]) }),
+      el("td", { text: percent(result.without.per_class[digit]) }),
+    ]));
+    box.replaceChildren(
+      el("p", { class: "hint small", text: `Switched off: the test accuracy went from ${percent(result.with.test_accuracy)} to ${percent(result.without.test_accuracy)}. Each digit, with and without it:` }),
+      el("table", { class: "knockout-table", "data-testid": "knockout-table" }, [
+        el("tr", {}, [el("th", { text: "digit" }), el("th", { text: "with it" }), el("th", { text: "without" })]), ...rows]),
+    );
+  }
+  async function resetWeights() {
+    try {
+      await api("/api/reset", {});
+      state.knockout = null;
+      await loadNetwork();
+    } catch (error) { toast(error.message); }
   }
 
   // ------------------------------------------------------------------ live training
@@ -751,6 +792,7 @@
       trainingStatus(`finished after ${data.epochs} epochs (${reasons[data.stop_reason] || data.stop_reason}) in ${data.seconds.toFixed(1)} s` +
         (data.run_id ? ` · recorded as run ${data.run_id}` : ""));
       showResults(data);
+      state.knockout = null;  // a new network: its neurons are all on
       loadNetwork();
     });
     source.addEventListener("failed", (event) => {
