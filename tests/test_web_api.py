@@ -192,6 +192,19 @@ def test_neuron_writes_its_weighted_sum_out(client, network):
     assert total["value"] == pytest.approx(max(z, 0.0), abs=1e-4)  # relu
     values = [d["value"] for d in answer["exciting"]]
     assert len(values) == 8 and values == sorted(values, reverse=True)
+    # The input that excites it most: ink exactly where its weights are positive.
+    exciting = answer["exciting_input"]
+    assert exciting["image"] == (network.layers[0].W[:, 3] > 0).astype(float).tolist()
+    assert exciting["value"] >= values[0]  # no training digit excites it more
+
+
+def test_a_deeper_neuron_is_excited_most_by_an_input_climbed_to(client, network):
+    answer = client.post("/api/neuron", json={"layer": 1, "neuron": 4}).json()
+    exciting = answer["exciting_input"]
+    image = np.array(exciting["image"])
+    assert image.shape == (64,) and ((0 <= image) & (image <= 1)).all()
+    assert exciting["value"] >= answer["exciting"][0]["value"]
+    assert exciting["value"] == pytest.approx(network.forward(image)[0, 4], abs=1e-3)
 
 
 def test_output_neuron_has_its_label_and_no_picture(client):

@@ -175,7 +175,8 @@ def test_clicking_a_hidden_neuron_shows_its_weights_and_its_sum(page):
     panel = page.locator("#neuron-panel")
     assert "Hidden neuron 5 of layer 1" in panel.text_content()
     assert "weighted sum z" in panel.text_content()
-    assert panel.locator(".thumb").count() == 8  # the digits that excite it most
+    assert panel.locator(".thumb").count() == 9  # the 8 digits that excite it most, and...
+    assert page.get_by_test_id("exciting-input").count() == 1  # ...the input that does most
     screenshot(page, "neuron")
 
 

@@ -571,6 +571,13 @@
       panel.append(el("p", { class: "hint small", text: "Training digits that excite it most:" }),
         el("div", { class: "thumbs" }, info.exciting.map((d) => thumb(d.image, `${d.label}: ${fixed(d.value, 2)}`))));
     }
+    if (info.exciting_input) {
+      const exact = info.layer === 0 ? "ink wherever its weight is positive" : "climbed to from the digit above, pixel slope by pixel slope";
+      const best = thumb(info.exciting_input.image, `value ${fixed(info.exciting_input.value, 2)}`);
+      best.dataset.testid = "exciting-input";
+      panel.append(el("p", { class: "hint small", text: `The input that excites it most (${exact}):` }),
+        el("div", { class: "thumbs" }, [best]));
+    }
     const button = el("button", { type: "button", text: "See the slope of its strongest weight" });
     button.addEventListener("click", () => {
       const best = info.weights.reduce((b, w, i) => (Math.abs(w) > Math.abs(info.weights[b]) ? i : b), 0);
