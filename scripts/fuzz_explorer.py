@@ -12,7 +12,8 @@ in Latin-1, a method no one uses.
 The requests aim at every route of the explorer (the page, the static files, and
 every GET and POST of ``/api``: info, network and back to the previous one, predict,
 neuron, training and its start, events and pause/resume/step/stop, slope, its hop
-and its re-scaling, handset). By family:
+and its re-scaling, backprop, its step and undo, knockout, one weight, reset,
+handset). By family:
 
 - ``valid``: a request the page itself could send, with a valid body;
 - ``field``: a valid body with one field changed: dropped, added, renamed, doubled,
@@ -113,6 +114,8 @@ TRAINING_CONTROLS = ("/api/training/pause", "/api/training/resume", "/api/traini
                      "/api/training/stop")
 POST_ROUTES = ("/api/predict", "/api/neuron", "/api/training/start", "/api/slope",
                "/api/slope/hop", "/api/slope/fit", "/api/handset", "/api/network/previous",
+               "/api/backprop", "/api/backprop/step", "/api/backprop/undo",
+               "/api/knockout", "/api/weight", "/api/reset",
                *TRAINING_CONTROLS)
 """The explorer's routes (``tests/test_explorer_load.py`` checks them against the app's)."""
 
@@ -301,8 +304,23 @@ class RequestMaker:
             if self.chance(0.3):
                 body["numbers"] = self.unit_numbers(64)
             return body
-        if route in ("/api/network/previous", "/api/slope/fit"):  # actions without fields
+        if route == "/api/knockout":
+            layer = int(rng.integers(max(1, len(sizes) - 2)))
+            return {"layer": layer, "neuron": int(rng.integers(sizes[layer + 1]))}
+        if route == "/api/weight":
+            layer = int(rng.integers(len(sizes) - 1))
+            return {"layer": layer, "row": int(rng.integers(sizes[layer])),
+                    "column": int(rng.integers(sizes[layer + 1])),
+                    "value": round(float(rng.uniform(-10, 10)), 3)}
+        if route in ("/api/network/previous", "/api/slope/fit", "/api/reset"):  # no fields
             return {}
+        if route in ("/api/backprop", "/api/backprop/step", "/api/backprop/undo"):
+            if route == "/api/backprop/undo" and self.chance(0.5):
+                return {}
+            body = {"numbers": self.unit_numbers(64), "label": int(rng.integers(10))}
+            if route == "/api/backprop/step" and self.chance(0.5):
+                body["learning_rate"] = round(float(10 ** rng.uniform(-3, 1)), 4)
+            return body
         raise ValueError(f"no body for {route}")
 
     def training_settings(self, choices: dict[str, list[str]]) -> dict[str, Any]:

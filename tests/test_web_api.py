@@ -742,6 +742,93 @@ def test_editing_a_handset_weight_changes_the_output_and_accuracy(app):
     assert biased["bias"] == 2.0 and biased["accuracy_ones"] == 1.0
 
 
+def test_backprop_shows_every_slope_of_one_drawing_from_the_core(app, network):
+    """The loss, each neuron's delta and the first layer's slopes: Network.backward's."""
+    client = TestClient(app, base_url=BASE)
+    x = gn.load_digits().X[0]  # a 0
+    answer = client.post("/api/backprop", json={"numbers": x.tolist(), "label": 0}).json()
+    loss, gradients = network.backward(network.check_inputs(x), network.targets([0]))
+    assert answer["loss"] == pytest.approx(loss)
+    assert [len(d) for d in answer["deltas"]] == network.sizes[1:]
+    np.testing.assert_allclose(answer["deltas"][-1], gradients[-1], rtol=1e-3, atol=1e-12)
+    assert np.array(answer["slope_pictures"]).shape == (network.sizes[1], 64)
+    np.testing.assert_allclose(answer["slope_pictures"], gradients[0].T, rtol=1e-3, atol=1e-12)
+    assert answer["label"] == 0 and answer["can_undo"] is False
+    wrong = client.post("/api/backprop", json={"numbers": x.tolist(), "label": 7}).json()
+    assert wrong["loss"] > answer["loss"]  # calling a 0 a 7 costs more
+
+
+def test_a_backprop_step_lowers_that_drawings_loss_and_undo_puts_it_back(network):
+    app = create_app(network.copy(), port=PORT)
+    client = TestClient(app, base_url=BASE)
+    x = gn.load_digits().X[3].tolist()  # a 3
+    body = {"numbers": x, "label": 3}
+    before = client.post("/api/backprop", json=body).json()
+    weights_before = client.get("/api/network").json()["layers"]
+    stepped = client.post("/api/backprop/step", json={**body, "learning_rate": 0.5}).json()
+    assert stepped["loss_before"] == pytest.approx(before["loss"])
+    assert stepped["loss_after"] < stepped["loss_before"] and stepped["loss"] < before["loss"]
+    assert all(change > 0 for change in stepped["weight_change"])
+    assert stepped["version"] == before["version"] + 1 and stepped["can_undo"] is True
+    assert 0.0 < stepped["test_accuracy"] <= 1.0
+    assert client.get("/api/network").json()["layers"] != weights_before
+    undone = client.post("/api/backprop/undo", json=body).json()
+    assert undone["loss"] == pytest.approx(before["loss"]) and undone["can_undo"] is False
+    assert client.get("/api/network").json()["layers"] == weights_before
+    again = client.post("/api/backprop/undo", json={})
+    assert again.status_code == 409 and "no step to undo" in again.json()["error"]
+
+
+def test_a_backprop_step_too_big_is_refused_and_changes_nothing(network):
+    app = create_app(network.copy(), port=PORT)
+    client = TestClient(app, base_url=BASE)
+    body = {"numbers": [1.0] * 64, "label": 3}
+    weights = client.get("/api/network").json()["layers"]
+    for rate in (100.0, 1e-5, "big"):
+        response = client.post("/api/backprop/step", json={**body, "learning_rate": rate})
+        if response.status_code == 200:  # finite after all: a real step, take it back
+            client.post("/api/backprop/undo", json={})
+        else:
+            assert response.status_code == 422, response.text
+    assert client.get("/api/network").json()["layers"] == weights
+    for bad in ({"numbers": [0.5] * 64, "label": 12}, {"numbers": [2.0] * 64, "label": 1},
+                {"numbers": [0.5] * 63, "label": 1}, {"numbers": [0.5] * 64}):
+        assert client.post("/api/backprop", json=bad).status_code == 422
+
+
+def test_knocking_out_a_neuron_costs_digits_and_reset_brings_it_back(network):
+    app = create_app(network.copy(), port=PORT)
+    client = TestClient(app, base_url=BASE)
+    trained = client.get("/api/network").json()
+    x = gn.load_digits().X[0].tolist()
+    assert client.post("/api/reset", json={}).status_code == 409  # nothing changed yet
+    answer = client.post("/api/knockout", json={"layer": 0, "neuron": 3}).json()
+    assert answer["with"]["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+    assert set(answer["with"]["per_class"]) == {str(d) for d in range(10)}
+    now = client.get("/api/network").json()
+    assert now["version"] == trained["version"] + 1
+    assert all(w == 0 for w in now["layers"][1]["weights"][3])  # nothing hears it any more
+    assert now["test_accuracy"] == answer["without"]["test_accuracy"]
+    # The network a drawing is traced through is the knocked-out one.
+    expected = network.copy()
+    expected.layers[1].W[3, :] = 0.0
+    traced = client.post("/api/predict", json={"numbers": x}).json()
+    np.testing.assert_allclose(traced["outputs"], expected.forward(np.array(x))[0], atol=1e-4)
+    edited = client.post("/api/weight", json={"layer": 0, "row": 27, "column": 5,
+                                              "value": 4.5}).json()
+    assert edited["value"] == 4.5
+    assert client.get("/api/network").json()["layers"][0]["weights"][27][5] == 4.5
+    reset = client.post("/api/reset", json={}).json()
+    assert reset["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+    assert client.get("/api/network").json()["layers"] == trained["layers"]
+    for bad in ({"layer": 1, "neuron": 0}, {"layer": 0, "neuron": 99}, {"layer": 0}):
+        assert client.post("/api/knockout", json=bad).status_code == 422  # no output knockout
+    assert client.post("/api/weight", json={"layer": 0, "row": 64, "column": 0,
+                                            "value": 1}).status_code == 422
+    assert client.post("/api/weight", json={"layer": 0, "row": 0, "column": 0,
+                                            "value": 11}).status_code == 422
+
+
 def test_the_handset_says_when_a_drawing_is_neither_0_nor_1(app, network):
     client = TestClient(app, base_url=BASE)
     digits = gn.load_digits()
@@ -873,6 +960,12 @@ FIELDS = {
     "/api/slope/hop": ["learning_rate"],
     "/api/slope/fit": [],
     "/api/network/previous": [],
+    "/api/knockout": ["layer", "neuron"],
+    "/api/weight": ["layer", "row", "column", "value"],
+    "/api/reset": [],
+    "/api/backprop": ["numbers", "label"],
+    "/api/backprop/step": ["numbers", "label", "learning_rate"],
+    "/api/backprop/undo": ["numbers", "label"],
     "/api/handset": ["cell", "weight", "bias", "preset", "numbers"],
     "/api/training/pause": [],
 }

@@ -328,6 +328,54 @@ def test_the_slope_tab_starts_steep_keeps_its_axis_and_marks_overshoots(page):
     screenshot(page, "slope-overshoots")
 
 
+def test_backprop_on_a_drawing_steps_downhill_and_undoes(page):
+    """Say the drawing is a 7: a step lowers that loss, the network changes, Undo restores it."""
+    draw_one(page)
+    wait_for_guess(page, "1")
+    page.click("#tab-backprop")
+    loss = page.get_by_test_id("backprop-loss")
+    page.wait_for_function("() => document.querySelector('#bp-loss').textContent !== '–'")
+    assert page.locator("#bp-label").input_value() == "1"  # the network's guess, to start
+    page.select_option("#bp-label", "7")
+    page.wait_for_function("() => document.querySelector('#bp-summary').textContent"
+                           ".includes('you say 7')")
+    before = float(loss.text_content())
+    assert page.locator("#bp-slopes canvas").count() == 32  # one picture per hidden neuron
+    assert page.locator("#bp-deltas .bp-layer").count() == 2
+    summary = page.locator("#model-summary").text_content()
+    page.get_by_test_id("backprop-step").click()
+    page.wait_for_function("before => Number(document.querySelector('#bp-loss').textContent)"
+                           " < before", arg=before)
+    assert "before the step" in page.locator("#bp-moved").text_content()
+    assert page.locator("#bp-label").input_value() == "7"  # the answer chosen stays
+    assert page.locator("#model-summary").text_content() == summary  # same shape, new weights
+    screenshot(page, "backprop")
+    page.get_by_test_id("backprop-undo").click()
+    page.wait_for_function("before => Number(document.querySelector('#bp-loss').textContent)"
+                           " === before", arg=before)
+    assert page.get_by_test_id("backprop-undo").is_disabled()
+
+
+def test_a_neuron_switched_off_then_the_trained_weights_back(page):
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    page.wait_for_function(
+        "() => /%$/.test(document.querySelector('#network-accuracy').textContent)")
+    trained = page.get_by_test_id("network-accuracy").text_content()
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("neuron-0-5").click()
+    page.get_by_test_id("knockout").click()
+    table = page.get_by_test_id("knockout-table")
+    table.wait_for()
+    assert table.locator("tr").count() == 11  # a header and one row per digit
+    assert trained in page.locator("#knockout-result").text_content()  # "from 97.8% to ..."
+    screenshot(page, "knockout")
+    page.get_by_test_id("reset-weights").click()
+    page.wait_for_function("before => document.querySelector('#network-accuracy')"
+                           ".textContent === before", arg=trained)
+    wait_for_guess(page, "0")
+
+
 def test_the_page_fits_a_phone_screen(browser, server_url):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                   is_mobile=True, device_scale_factor=2)

@@ -55,6 +55,8 @@ from ..data.preprocess import prepare_image
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
 from ..store.version import __version__
 from . import validation as check
+from .backprop import DEFAULT_STEP, UNDO_DEPTH, backprop_view
+from .backprop import step as backprop_step
 from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork, outside_zeros_and_ones
 from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
@@ -468,6 +470,131 @@ class Explorer:
 
         return JSONAnswer(await run_in_threadpool(hop))
 
+    # ------------------------------------------------------------------ backpropagation
+    def _backprop_input(self, body: dict[str, Any], network: Network) -> tuple[Any, Any]:
+        """The drawing (64 numbers) and the answer the learner says is right."""
+        x = check.get_vector(body, "numbers", length=network.n_inputs, low=0.0, high=1.0)
+        label = check.get_int(body, "label", low=-(10**9), high=10**9)
+        classes = network.classes.tolist()
+        if label not in classes:
+            raise check.InvalidInput(f"label must be one of this network's classes: {classes}")
+        return x, label
+
+    async def backprop(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/backprop: the loss of one drawing and every slope behind it."""
+        body = await read_body(request)
+        check.reject_unknown(body, {"numbers", "label"})
+        with session.lock:
+            x, label = self._backprop_input(body, session.network)
+            answer = backprop_view(session.network, x, label, session.loss)
+            return {**answer, "version": session.version,
+                    "can_undo": bool(session.backprop_undo)}
+
+    async def backprop_step(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/backprop/step: one step downhill on every weight, for this one drawing."""
+        body = await read_body(request)
+        check.reject_unknown(body, {"numbers", "label", "learning_rate"})
+        rate = check.get_number(body, "learning_rate", low=1e-4, high=100.0,
+                                default=DEFAULT_STEP)
+
+        def take_step() -> dict[str, Any]:
+            with session.lock:
+                network = session.network
+                x, label = self._backprop_input(body, network)
+                kept = network.get_parameters()
+                session.remember_trained()
+                moved = backprop_step(network, x, label, session.loss, rate)
+                session.backprop_undo = [*session.backprop_undo[-(UNDO_DEPTH - 1):], kept]
+                version = session.weights_changed(evaluate(network, self.test_part).accuracy)
+                return {**moved, **backprop_view(network, x, label, session.loss),
+                        "version": version, "can_undo": True,
+                        "test_accuracy": session.test_accuracy}
+
+        return await run_in_threadpool(take_step)
+
+    async def backprop_undo(self, request: Request, session: Session) -> Response:
+        """POST /api/backprop/undo: put back the weights from before the last step."""
+        body = await read_body(request)
+        check.reject_unknown(body, {"numbers", "label"})
+        with session.lock:
+            network = session.network
+            given = self._backprop_input(body, network) if body else None
+            if not session.backprop_undo:
+                return error_response(409, "there is no step to undo")
+            network.set_parameters(session.backprop_undo.pop())
+            version = session.weights_changed(evaluate(network, self.test_part).accuracy)
+            answer: dict[str, Any] = {"version": version,
+                                      "can_undo": bool(session.backprop_undo),
+                                      "test_accuracy": session.test_accuracy}
+            if given is not None:
+                answer.update(backprop_view(network, *given, session.loss))
+            return JSONAnswer(answer)
+
+    # ------------------------------------------------------------------ poking the network
+    def _per_class(self, network: Network) -> dict[str, Any]:
+        scores = evaluate(network, self.test_part)
+        return {"test_accuracy": scores.accuracy,
+                "per_class": {str(label): value
+                              for label, value in scores.per_class_accuracy.items()}}
+
+    async def knockout(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/knockout: switch a hidden neuron off, and what that costs each digit.
+
+        Off means its outgoing weights are 0: whatever it computes, nothing after it
+        hears. Reset (POST /api/reset) brings the trained weights back.
+        """
+        body = await read_body(request)
+        check.reject_unknown(body, {"layer", "neuron"})
+
+        def switch_off() -> dict[str, Any]:
+            with session.lock:
+                network = session.network
+                if len(network.layers) < 2:
+                    raise check.InvalidInput("this network has no hidden neuron to switch off")
+                layer = check.get_int(body, "layer", low=0, high=len(network.layers) - 2)
+                neuron = check.get_int(body, "neuron", low=0,
+                                       high=network.layers[layer].n_out - 1)
+                with_it = self._per_class(network)
+                session.remember_trained()
+                outgoing = network.layers[layer + 1].W  # (n_neurons, n_next)
+                outgoing[neuron, :] = 0.0
+                without = self._per_class(network)
+                version = session.weights_changed(without["test_accuracy"])
+                return {"layer": layer, "neuron": neuron, "version": version,
+                        "with": with_it, "without": without}
+
+        return await run_in_threadpool(switch_off)
+
+    async def set_weight(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/weight: set one weight by hand, ``layers[layer].weights[row][column]``."""
+        body = await read_body(request)
+        check.reject_unknown(body, {"layer", "row", "column", "value"})
+        value = check.get_number(body, "value", low=-WEIGHT_LIMIT, high=WEIGHT_LIMIT)
+        with session.lock:
+            network = session.network
+            layer = check.get_int(body, "layer", low=0, high=len(network.layers) - 1)
+            row = check.get_int(body, "row", low=0, high=network.layers[layer].n_in - 1)
+            column = check.get_int(body, "column", low=0, high=network.layers[layer].n_out - 1)
+            session.remember_trained()
+            network.layers[layer].W[row, column] = value
+            accuracy = evaluate(network, self.test_part).accuracy
+            version = session.weights_changed(accuracy)
+        return {"layer": layer, "row": row, "column": column, "value": value,
+                "version": version, "test_accuracy": accuracy}
+
+    async def reset_weights(self, request: Request, session: Session) -> Response:
+        """POST /api/reset: the trained weights back, after knockouts, edits and steps."""
+        check.reject_unknown(await read_body(request), set())
+        with session.lock:
+            if session.trained_weights is None:
+                return error_response(409, "the network has its trained weights already")
+            session.network.set_parameters(session.trained_weights)
+            accuracy = session.trained_accuracy
+            session.trained_weights = session.trained_accuracy = None
+            session.backprop_undo = []
+            version = session.weights_changed(accuracy)
+        return JSONAnswer({"version": version, "test_accuracy": accuracy})
+
     # ------------------------------------------------------------------ hand-set weights
     async def handset(self, request: Request, session: Session) -> dict[str, Any]:
         """GET/POST /api/handset: edit the hand-set 0-vs-1 network and score it."""
@@ -623,6 +750,12 @@ def create_app(
         Route("/api/slope", api(explorer.slope), methods=["POST"]),
         Route("/api/slope/hop", api(explorer.slope_hop), methods=["POST"]),
         Route("/api/slope/fit", api(explorer.slope_fit), methods=["POST"]),
+        Route("/api/knockout", api(explorer.knockout), methods=["POST"]),
+        Route("/api/weight", api(explorer.set_weight), methods=["POST"]),
+        Route("/api/reset", api(explorer.reset_weights), methods=["POST"]),
+        Route("/api/backprop", api(explorer.backprop), methods=["POST"]),
+        Route("/api/backprop/step", api(explorer.backprop_step), methods=["POST"]),
+        Route("/api/backprop/undo", api(explorer.backprop_undo), methods=["POST"]),
         Route("/api/handset", api(explorer.handset), methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -72,6 +72,12 @@ class Session:
     previous: HeldNetwork | None = None
     training: LiveTraining | None = None
     slope_lab: SlopeLab | None = None
+    #: The weights before each backpropagation step on this network, newest last.
+    backprop_undo: list[list[Any]] = field(default_factory=list)
+    #: The network's weights before its first change in place (a poke or a step), for Reset.
+    trained_weights: list[Any] | None = None
+    #: The test accuracy it had then.
+    trained_accuracy: float | None = None
     loss: str = "cross_entropy"
     last_seen: float = field(default_factory=time.monotonic)
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -106,6 +112,25 @@ class Session:
         self.network, self.loss, self.test_accuracy = held.network, held.loss, held.test_accuracy
         self.version += 1
         self.slope_lab = None  # it measured the network that is gone
+        self.backprop_undo = []  # steps taken on the network that is gone
+        self.trained_weights = self.trained_accuracy = None
+        return self.version
+
+    def remember_trained(self) -> None:
+        """Keep the weights as they are, before a first change in place (call with the lock)."""
+        if self.trained_weights is None:
+            self.trained_weights = self.network.get_parameters()
+            self.trained_accuracy = self.test_accuracy
+
+    def weights_changed(self, test_accuracy: float | None) -> int:
+        """The network's own weights were changed in place (a backprop step, or undo).
+
+        Returns the new version, so the page draws the network again. Call with the
+        lock held.
+        """
+        self.version += 1
+        self.test_accuracy = test_accuracy
+        self.slope_lab = None  # it measured the weights that are gone
         return self.version
 
     def close(self) -> None:

@@ -127,6 +127,7 @@
   document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => {
     showTab(tab.dataset.tab);
     if (tab.dataset.tab === "slope" && !state.slopeReady && state.network) pickSlope({ steepest: true });
+    if (tab.dataset.tab === "backprop") refreshBackprop();
   }));
 
   // ------------------------------------------------------------------ the drawing pad
@@ -269,6 +270,7 @@
   // ------------------------------------------------------------------ showing a prediction
   function showEmpty(message) {
     state.prediction = null;
+    state.backpropLabelChosen = false;  // a new drawing: its answer is to be chosen again
     const guess = $("guess");
     guess.textContent = "?";
     guess.classList.add("unknown");
@@ -280,6 +282,7 @@
     renderDiagram();
     refreshNeuron();
     refreshHandset();
+    refreshBackprop();
   }
   function clearCanvas(canvas) {
     canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
@@ -368,6 +371,7 @@
   }
   $("previous-network").addEventListener("click", async () => {
     try {
+      state.knockout = null;
       showNetwork(await api("/api/network/previous", {}));
       $("train-refused").hidden = true;
     } catch (error) { toast(error.message); }
@@ -577,7 +581,47 @@
       showTab("slope");
       pickSlope();
     });
-    panel.append(el("div", { class: "actions" }, [button]));
+    const actions = [button];
+    if (!info.is_output) {
+      const off = el("button", { type: "button", text: "Switch this neuron off", "data-testid": "knockout" });
+      off.addEventListener("click", () => knockOut(info.layer, info.neuron));
+      actions.push(off);
+    }
+    const reset = el("button", { type: "button", text: "Reset to the trained weights", "data-testid": "reset-weights" });
+    reset.addEventListener("click", resetWeights);
+    actions.push(reset);
+    panel.append(el("div", { class: "actions" }, actions), el("div", { id: "knockout-result" }));
+    if (state.knockout && state.knockout.layer === info.layer && state.knockout.neuron === info.neuron) {
+      showKnockout(state.knockout);
+    }
+  }
+
+  /** Switch a hidden neuron off (its outgoing weights become 0): what it costs each digit. */
+  async function knockOut(layer, neuron) {
+    try {
+      state.knockout = await api("/api/knockout", { layer, neuron });
+      await loadNetwork();  // draws the network again, and the guess without the neuron
+    } catch (error) { toast(error.message); }
+  }
+  function showKnockout(result) {
+    const box = $("knockout-result");
+    if (!box) return;
+    const rows = Object.keys(result.with.per_class).map((digit) => el("tr", {}, [
+      el("th", { text: digit }), el("td", { text: percent(result.with.per_class[digit]) }),
+      el("td", { text: percent(result.without.per_class[digit]) }),
+    ]));
+    box.replaceChildren(
+      el("p", { class: "hint small", text: `Switched off: the test accuracy went from ${percent(result.with.test_accuracy)} to ${percent(result.without.test_accuracy)}. Each digit, with and without it:` }),
+      el("table", { class: "knockout-table", "data-testid": "knockout-table" }, [
+        el("tr", {}, [el("th", { text: "digit" }), el("th", { text: "with it" }), el("th", { text: "without" })]), ...rows]),
+    );
+  }
+  async function resetWeights() {
+    try {
+      await api("/api/reset", {});
+      state.knockout = null;
+      await loadNetwork();
+    } catch (error) { toast(error.message); }
   }
 
   // ------------------------------------------------------------------ live training
@@ -748,6 +792,7 @@
       trainingStatus(`finished after ${data.epochs} epochs (${reasons[data.stop_reason] || data.stop_reason}) in ${data.seconds.toFixed(1)} s` +
         (data.run_id ? ` · recorded as run ${data.run_id}` : ""));
       showResults(data);
+      state.knockout = null;  // a new network: its neurons are all on
       loadNetwork();
     });
     source.addEventListener("failed", (event) => {
@@ -969,6 +1014,86 @@
       `${fixed(h.from, 4)} → ${fixed(h.to, 4)}  slope ${fixed(h.slope, 5)}  loss ${fixed(h.loss, 5)}` +
       (h.overshot ? "  overshot: smaller hops now" : "") })));
     log.scrollTop = log.scrollHeight;
+  }
+
+  // ------------------------------------------------------------------ backpropagation
+  /** The drawing's 64 numbers and the answer chosen for it, or null without a drawing. */
+  function backpropBody() {
+    const trace = state.prediction;
+    if (!trace || !trace.numbers) return null;
+    return { numbers: trace.numbers.flat(), label: Number($("bp-label").value) };
+  }
+  function fillBackpropLabels() {
+    const select = $("bp-label");
+    const classes = (state.network && state.network.classes) || [];
+    if (select.options.length === classes.length) return;
+    select.replaceChildren(...classes.map((c) => el("option", { value: String(c), text: String(c) })));
+  }
+  async function refreshBackprop({ keepLabel = false } = {}) {
+    if (!$("panel-backprop").classList.contains("active")) return;
+    fillBackpropLabels();
+    // Until the learner picks an answer, take the network's guess as the one to learn.
+    if (!keepLabel && !state.backpropLabelChosen && state.prediction && state.prediction.guess !== undefined) {
+      $("bp-label").value = String(state.prediction.guess);
+    }
+    const body = backpropBody();
+    $("bp-step").disabled = !body;
+    if (!body) { renderBackprop(null); return; }
+    try { renderBackprop(await api("/api/backprop", body)); } catch (error) { toast(error.message); }
+  }
+  $("bp-label").addEventListener("change", () => { state.backpropLabelChosen = true; refreshBackprop({ keepLabel: true }); });
+  $("bp-step").addEventListener("click", async () => {
+    const body = backpropBody();
+    if (!body) return;
+    try {
+      const answer = await api("/api/backprop/step", { ...body, learning_rate: Number($("bp-rate").value) || 0.1 });
+      renderBackprop(answer);
+      $("bp-moved").textContent = `(was ${fixed(answer.loss_before, 4)} before the step; the largest weight change: ${answer.weight_change.map((w) => fixed(w, 4)).join(", ")})`;
+      await loadNetwork();  // the weights changed: draw them, and trace the drawing again
+    } catch (error) { toast(error.message); }
+  });
+  $("bp-undo").addEventListener("click", async () => {
+    const body = backpropBody();
+    try {
+      const answer = await api("/api/backprop/undo", body || {});
+      if (answer.loss !== undefined) renderBackprop(answer);
+      else $("bp-undo").disabled = !answer.can_undo;
+      $("bp-moved").textContent = "(the step was undone)";
+      await loadNetwork();
+    } catch (error) { toast(error.message); }
+  });
+  /** A slope as text: three decimals, or two significant digits when it is tiny (not 0.000). */
+  const small = (v) => (v === 0 ? "0" : Math.abs(v) >= 0.01 ? v.toFixed(3) : v.toExponential(1));
+  function renderBackprop(data) {
+    $("bp-undo").disabled = !(data && data.can_undo);
+    if (!data) {
+      $("bp-summary").replaceChildren(el("div", { class: "placeholder", text: "Draw a digit to see what backpropagation makes of it." }));
+      $("bp-loss").textContent = "–"; $("bp-deltas").replaceChildren(); $("bp-slopes").replaceChildren();
+      return;
+    }
+    $("bp-loss").textContent = fixed(data.loss, 4);
+    $("bp-summary").replaceChildren(el("p", { text:
+      `The network answers ${data.guess}; you say ${data.label}. The ideal output is 1 for ${data.label} and 0 for the others, ` +
+      `and the loss measures how far the outputs are from it.` }));
+    const layers = data.deltas.length;
+    $("bp-deltas").replaceChildren(...data.deltas.map((deltas, l) => {
+      const scale = maxAbs(deltas);
+      const name = l === layers - 1 ? "output" : `hidden layer ${l + 1}`;
+      const cells = deltas.map((d, j) => {
+        const cell = el("span", { class: "bp-cell", text: (l === layers - 1 ? `${state.network.classes[j]}: ` : "") + small(d),
+          title: `neuron ${j}: error signal ${d}` });
+        cell.style.background = weightColor(d, scale);
+        if (Math.abs(d) / scale > 0.6) cell.style.color = "#fff";
+        return cell;
+      });
+      return el("div", { class: "bp-layer" }, [el("span", { class: "bp-layer-name", text: name }), ...cells]);
+    }));
+    const scale = data.slope_scale || 1;
+    $("bp-slopes").replaceChildren(...data.slope_pictures.map((slopes) => {
+      const canvas = el("canvas", { width: 8, height: 8 });
+      paintGrid(canvas, slopes, 8, (v) => weightColor(v, scale));
+      return canvas;
+    }));
   }
 
   // ------------------------------------------------------------------ hand-set weights
