@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from glassnet.core.activations import ACTIVATIONS, Activation, get_activation
-from glassnet.core.speed import row_max, row_sum
+from glassnet.core.speed import column_sum, ones_vector, row_max, row_sum
 from glassnet.errors import ConfigError
 
 ELEMENTWISE = ["sigmoid", "tanh", "relu", "identity"]
@@ -267,6 +267,19 @@ def test_row_max_and_row_sum_do_not_change_their_input():
     np.testing.assert_array_equal(z, before)
 
 
+def test_ones_vector_is_shared_and_read_only():
+    ones = ones_vector(5, np.dtype(np.float32))
+    assert ones.dtype == np.float32 and ones.tolist() == [1.0] * 5
+    with pytest.raises(ValueError):
+        ones[0] = 2.0  # nobody can change what every sum relies on
+
+
+def test_column_sum_is_the_sum_over_rows():
+    z = np.arange(12.0).reshape(4, 3)
+    np.testing.assert_array_equal(column_sum(z), z.sum(axis=0))
+    assert column_sum(z.astype(np.float32)).dtype == np.float32
+
+
 @given(
     hnp.arrays(
         st.sampled_from([np.float32, np.float64]),
@@ -275,7 +288,7 @@ def test_row_max_and_row_sum_do_not_change_their_input():
     )
 )
 def test_relu_is_bit_for_bit_the_maximum_with_zero(z):
-    """The kept zeros change the speed, not a single bit (signed zeros included)."""
+    """ReLU is exactly the maximum with 0, signed zeros included."""
     z[0, 0] = -0.0
     expected = np.maximum(z, 0.0)
     got = get_activation("relu").forward(z)
