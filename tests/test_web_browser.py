@@ -357,6 +357,16 @@ def test_backprop_on_a_drawing_steps_downhill_and_undoes(page):
     assert page.get_by_test_id("backprop-undo").is_disabled()
 
 
+def test_backprop_on_a_real_digit_starts_from_its_true_label(page):
+    with page.expect_response("**/api/predict") as answer:
+        page.click("#example")
+    label = answer.value.json()["label"]
+    page.click("#tab-backprop")
+    page.wait_for_function("() => document.querySelector('#bp-loss').textContent !== '–'")
+    assert page.locator("#bp-label").input_value() == str(label)
+    assert f"you say {label}" in page.locator("#bp-summary").text_content()
+
+
 def test_a_neuron_switched_off_then_the_trained_weights_back(page):
     draw_zero(page)
     wait_for_guess(page, "0")

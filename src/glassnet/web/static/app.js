@@ -1039,9 +1039,10 @@
   async function refreshBackprop({ keepLabel = false } = {}) {
     if (!$("panel-backprop").classList.contains("active")) return;
     fillBackpropLabels();
-    // Until the learner picks an answer, take the network's guess as the one to learn.
+    // Until the learner picks an answer: a real digit's true label, else the network's guess.
     if (!keepLabel && !state.backpropLabelChosen && state.prediction && state.prediction.guess !== undefined) {
-      $("bp-label").value = String(state.prediction.guess);
+      const known = state.prediction.label !== undefined ? state.prediction.label : state.prediction.guess;
+      $("bp-label").value = String(known);
     }
     const body = backpropBody();
     $("bp-step").disabled = !body;
