@@ -367,6 +367,29 @@ def test_backprop_on_a_real_digit_starts_from_its_true_label(page):
     assert f"you say {label}" in page.locator("#bp-summary").text_content()
 
 
+def test_clicking_a_pixel_of_a_weight_picture_sets_that_weight(page):
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("neuron-0-5").click()
+    picture = page.get_by_test_id("neuron-weights")
+    box = picture.bounding_box()
+    # The pixel in row 3, column 4: the middle of that eighth of the picture.
+    page.mouse.click(box["x"] + box["width"] * 4.5 / 8, box["y"] + box["height"] * 3.5 / 8)
+    page.get_by_test_id("weight-value").fill("7.5")
+    version = page.evaluate("() => fetch('/api/network').then(r => r.json()).then(n => n.version)")
+    page.get_by_test_id("set-weight").click()
+    page.wait_for_function("v => fetch('/api/network').then(r => r.json())"
+                           ".then(n => n.version > v)", arg=version)
+    weight = page.evaluate("() => fetch('/api/network').then(r => r.json())"
+                           ".then(n => n.layers[0].weights[3 * 8 + 4][5])")
+    assert weight == 7.5
+    page.get_by_test_id("neuron-weights").wait_for()  # the panel drawn again for the new weight
+    page.get_by_test_id("reset-weights").click()
+    page.wait_for_function("() => fetch('/api/network').then(r => r.json())"
+                           ".then(n => n.layers[0].weights[3 * 8 + 4][5] !== 7.5)")
+
+
 def test_a_neuron_switched_off_then_the_trained_weights_back(page):
     draw_zero(page)
     wait_for_guess(page, "0")

@@ -535,8 +535,34 @@
       paintGrid(canvas, info.picture.flat(), 8, (w) => weightColor(w, weightScale));
       panel.append(el("div", { class: "picture" }, [canvas, el("p", {
         class: "hint small",
-        text: "Its 64 incoming weights, one per pixel. Ink on blue pixels pushes it up, ink on orange pixels pulls it down.",
+        text: "Its 64 incoming weights, one per pixel. Ink on blue pixels pushes it up, ink on orange pixels pulls it down. Click a pixel to change its weight.",
       })]));
+      // Click a pixel of the picture, then set its weight: the network changes, Reset undoes it.
+      const editor = el("div", { class: "weight-editor", hidden: "" });
+      const value = el("input", { type: "number", step: "any", min: "-10", max: "10", "data-testid": "weight-value" });
+      const which = el("span", { class: "hint small" });
+      const set = el("button", { type: "button", text: "Set this weight", "data-testid": "set-weight" });
+      editor.append(which, value, set);
+      panel.append(editor);
+      let pixel = null;
+      canvas.style.cursor = "pointer";
+      canvas.addEventListener("click", (event) => {
+        const box = canvas.getBoundingClientRect();
+        const column = Math.min(7, Math.floor(((event.clientX - box.left) / box.width) * 8));
+        const row = Math.min(7, Math.floor(((event.clientY - box.top) / box.height) * 8));
+        pixel = row * 8 + column;
+        which.textContent = `pixel row ${row}, column ${column}: weight ${fixed(info.weights[pixel], 3)} → `;
+        value.value = String(info.weights[pixel]);
+        editor.hidden = false;
+        value.focus();
+      });
+      set.addEventListener("click", async () => {
+        if (pixel === null) return;
+        try {
+          await api("/api/weight", { layer: info.layer, row: pixel, column: info.neuron, value: Number(value.value) });
+          await loadNetwork();  // redraws the network, traces the drawing again, refreshes this panel
+        } catch (error) { toast(error.message); }
+      });
     } else {
       const strip = el("canvas", { width: info.weights.length, height: 1, class: "pixelated", "data-testid": "neuron-weights" });
       strip.style.width = "100%";
