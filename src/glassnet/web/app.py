@@ -87,10 +87,10 @@ DEFAULT_SETTINGS = RunSettings(hidden=(32,), epochs=80, patience=10)
 LIVE_DEFAULTS = RunSettings(hidden=(32,), epochs=60, patience=10)
 """Live training's defaults: glassnet's own, with fewer epochs (it is watched).
 
-60 epochs still average the weights from epoch 30 on; on the digits' five seeded
-splits they reach 97.5-98.9% test accuracy (97.8% with the default seed), and at
-the page's default pace the whole run takes about 3.5 s (``bench/live.py``
-measures both; the figures are in docs/explorer.md).
+60 epochs still average the weights from epoch 30 on; with seeds 0 to 4 they reach
+97.5-99.2% test accuracy (97.8% with the default seed), and at the page's default
+pace the whole run takes about 3.3 s (``bench/live.py`` measures both; the figures
+are in docs/benchmarks.md).
 """
 
 LIVE_PACE_SECONDS = 0.05
