@@ -167,6 +167,10 @@ def test_drawing_a_one_and_a_zero_gets_them_guessed(page):
 def test_clicking_a_hidden_neuron_shows_its_weights_and_its_sum(page):
     draw_zero(page)
     wait_for_guess(page, "0")
+    # Every hidden neuron's value is written beside it: readable without hovering.
+    page.get_by_test_id("value-0-31").wait_for()
+    written = page.locator("#diagram .value").all_text_contents()
+    assert len(written) == 32 and all(re.fullmatch(r"-?\d+\.\d\d", text) for text in written)
     page.wait_for_load_state("networkidle")
     page.get_by_test_id("neuron-0-5").click()
     weights = page.get_by_test_id("neuron-weights")

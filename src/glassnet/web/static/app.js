@@ -482,6 +482,13 @@
           tip.textContent = `z = ${fixed(trace.layers[l].weighted_sums[j])}, ${n.layers[l].activation}(z) = ${fixed(trace.layers[l].activations[j])}`;
           node.append(tip);
         }
+        if (!isOutput && trace && spacing >= 11) {
+          // Its value written beside it, so a touch screen (no hover) can read it too.
+          const value = svg("text", { x: x + r + 3, y: y + Math.min(4, spacing / 3), class: "value",
+            "font-size": Math.min(12, spacing * 0.8).toFixed(1), "data-testid": `value-${l}-${j}` });
+          value.textContent = fixed(trace.layers[l].activations[j], 2);
+          node.append(value);
+        }
         if (isOutput) {
           const label = svg("text", { x: x + r + 7, y: y + 5, class: "out-label" });
           label.textContent = n.sizes[L] > 1 ? String(n.classes[j]) : "1?";
