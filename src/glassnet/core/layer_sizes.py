@@ -31,7 +31,7 @@ _HIDDEN_FORM = (
 )
 
 
-def _whole_number(value: Any) -> int | None:
+def whole_number(value: Any) -> int | None:
     """``value`` as an int if it is a whole number (3, 3.0, NumPy's int64), else None.
 
     Never raises; True and False are not numbers here, nor is text.
@@ -89,7 +89,7 @@ def parse_hidden(value: str | int | Iterable[int] | None) -> tuple[int, ...]:
             parts = list(value)
         except TypeError:
             raise ConfigError(f"{_HIDDEN_FORM}; got {value!r}") from None
-    sizes = [_whole_number(part) for part in parts]
+    sizes = [whole_number(part) for part in parts]
     if any(size is None for size in sizes):
         raise ConfigError(f"{_HIDDEN_FORM}; got {value!r}")
     if any(size < 1 for size in sizes):  # type: ignore[operator]
@@ -116,7 +116,7 @@ def check_layer_sizes(sizes: Iterable[int]) -> list[int]:
         given = list(sizes)
     except TypeError:
         given = None
-    checked = None if given is None else [_whole_number(size) for size in given]
+    checked = None if given is None else [whole_number(size) for size in given]
     if checked is None or any(size is None for size in checked):
         raise ConfigError(f"sizes must be a list of whole numbers, got {sizes!r}")
     if len(checked) < 2:
@@ -128,4 +128,5 @@ def check_layer_sizes(sizes: Iterable[int]) -> list[int]:
     return checked  # type: ignore[return-value]
 
 
-__all__ = ["NO_HIDDEN_LAYER", "check_layer_sizes", "format_hidden", "parse_hidden"]
+__all__ = ["NO_HIDDEN_LAYER", "check_layer_sizes", "format_hidden", "parse_hidden",
+           "whole_number"]

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.layer_sizes import whole_number
 from ..errors import ConfigError
 
 
@@ -26,15 +27,11 @@ class WholeNumber:
     def check(self, name: str, value: Any) -> int | None:
         if value is None and self.none_means_off:
             return None
-        try:
-            whole = (not isinstance(value, bool) and float(value).is_integer()
-                     and value >= self.least)
-        except (TypeError, ValueError):
-            whole = False
-        if not whole:
+        whole = whole_number(value)  # the one reading of a whole number (layer sizes' too)
+        if whole is None or whole < self.least:
             raise ConfigError(
                 f"{name} must be a whole number of at least {self.least}, got {value!r}")
-        return int(value)
+        return whole
 
 
 @dataclass(frozen=True)
