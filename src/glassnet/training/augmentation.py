@@ -7,15 +7,20 @@ then makes noticeably fewer mistakes on digits it has never seen.
 
 ``shift_images`` moves each image by a random whole number of pixels (up to
 ``max_shift`` in each direction), filling the uncovered border with 0 (white). In
-training, every epoch draws new shifts from the seeded generator, so the network
-rarely sees exactly the same image twice, and runs stay repeatable.
+training (``PixelShifts``), every epoch draws new shifts from the seeded generator,
+so the network rarely sees exactly the same image twice, and runs stay repeatable.
+Only pictures can be shifted: ``picture_shape`` says what shape the rows of some
+data are as pictures, or refuses data whose rows are not pictures.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
+from ..core import loop
 from ..errors import ConfigError
 
 Array = NDArray[np.floating]
@@ -72,4 +77,51 @@ def shift_images(
     return shifted.reshape(n, n_features)
 
 
-__all__ = ["shift_images", "image_shape_of"]
+def picture_shape(data: Any, n_inputs: int) -> tuple[int, int]:
+    """The (height, width) that pixel shifts see each row of ``data`` as.
+
+    A Dataset says whether its rows are pictures, and of what shape (a 4x16 strip is
+    no 8x8 square; a CSV table of 16 columns is no picture at all). Bare ``(X, y)``
+    arrays say nothing, so they are taken as square pictures of ``n_inputs`` pixels:
+    asking for pixel shifts says they are pictures.
+
+    Raises
+    ------
+    ConfigError
+        If the rows are not flat pictures (a Dataset without an image shape, or one
+        of more than two dimensions), or bare arrays are no square pictures.
+    """
+    from ..data.datasets import Dataset
+
+    if not isinstance(data, Dataset):
+        return image_shape_of(n_inputs)
+    shape, name = data.image_shape, data.name or "this data"
+    if shape is None:
+        raise ConfigError(f"pixel shifts move the pixels of pictures, but the rows of {name} "
+                          "are not pictures: the dataset has no image shape (give it one, "
+                          "e.g. Dataset(X, y, image_shape=(8, 8)))")
+    if len(shape) != 2:
+        raise ConfigError(f"pixel shifts move flat pictures (height, width); the rows of "
+                          f"{name} are {'x'.join(map(str, shape))}")
+    return int(shape[0]), int(shape[1])
+
+
+class PixelShifts(loop.Callback):
+    """Moves each of the epoch's images by up to ``max_shift`` pixels (``shift_images``).
+
+    Parameters
+    ----------
+    max_shift : int
+        The largest move, in pixels, in each direction.
+    image_shape : (int, int)
+        The (height, width) of the pictures (``picture_shape``).
+    """
+
+    def __init__(self, max_shift: int, image_shape: tuple[int, int]) -> None:
+        self.max_shift, self.image_shape = max_shift, image_shape
+
+    def on_epoch_inputs(self, X: Array, rng: np.random.Generator) -> Array:
+        return shift_images(X, self.max_shift, rng, image_shape=self.image_shape)
+
+
+__all__ = ["PixelShifts", "image_shape_of", "picture_shape", "shift_images"]
