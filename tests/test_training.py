@@ -87,20 +87,20 @@ def test_score_training_off_skips_the_training_curve_but_not_the_learning(digits
                  score_training=False)
 
 
-def test_a_checkpoint_from_before_score_training_resumes_bit_for_bit(digits_split):
-    """Checkpoints written before ``score_training`` existed do not mention it; they were
-    trained with it on, and resume as such."""
+def test_a_state_of_other_settings_does_not_resume(digits_split):
+    """Resuming with a setting the state does not share (here one it does not mention
+    at all) would quietly be another training: refused, and the network is untouched."""
     train_part, _ = digits_split
     settings = dict(epochs=3, validation_fraction=0.0, average_from=None, seed=1)
     states = []
-    straight = gn.Network([64, 8, 10], seed=3)
-    gn.train(straight, train_part, checkpoint=states.append, **settings)
+    gn.train(gn.Network([64, 8, 10], seed=3), train_part, checkpoint=states.append, **settings)
     first = states[0]
-    del first.history.config["score_training"]  # as an older glassnet wrote it
+    del first.history.config["score_training"]
     resumed = gn.Network([64, 8, 10], seed=3)
-    history = gn.train(resumed, train_part, resume=first, **settings)
-    assert history.epochs == 3
-    for a, b in zip(straight.parameters(), resumed.parameters(), strict=True):
+    before = resumed.get_parameters()
+    with pytest.raises(gn.ConfigError, match="differ from the checkpoint's: score_training"):
+        gn.train(resumed, train_part, resume=first, **settings)
+    for a, b in zip(resumed.parameters(), before, strict=True):
         np.testing.assert_array_equal(a, b)
 
 

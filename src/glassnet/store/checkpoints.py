@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import GlassnetError, ModelFormatError
-from ..training import SETTINGS_ADDED_LATER, History, TrainingState
+from ..training import History, TrainingState
 from .atomicfile import remove_abandoned, writable_target, write_atomically
 from .modelfile import (
     MAX_ARRAY_ELEMENTS,
@@ -447,8 +447,11 @@ def _check_meta(meta: Any) -> dict[str, Any]:
         raise CheckpointError(f"the history has {len(history['seconds'])} epochs but the "
                               f"checkpoint says {meta['epoch']}")
     # One score per epoch in every curve that was measured, none in those that were not.
-    config = {**SETTINGS_ADDED_LATER, **history["config"]}
-    scored = config["score_training"] is not False
+    config = history["config"]
+    if not isinstance(config.get("score_training"), bool):
+        raise CheckpointError("the history's config must say whether the training images "
+                              "were scored (score_training true or false)")
+    scored = config["score_training"]
     validated = bool(config.get("n_validation"))
     for key, measured in (("train_loss", scored), ("train_accuracy", scored),
                           ("validation_loss", validated), ("validation_accuracy", validated)):

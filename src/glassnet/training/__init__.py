@@ -47,7 +47,6 @@ from .augmentation import PixelShifts, picture_shape
 from .averaging import WeightAveraging
 from .callbacks import Callback, CallYourCallbacks
 from .checkpointing import (
-    SETTINGS_ADDED_LATER,
     Checkpoint,
     Checkpointing,
     TrainingState,
@@ -300,7 +299,5 @@ def _images(network: Network, data: Any) -> Images:
 
 __all__ = ["Callback", "Checkpoint", "DEFAULT_AVERAGE_FROM", "DEFAULT_BATCH_SIZE",
            "DEFAULT_EPOCHS", "DEFAULT_INPUT_NOISE", "DEFAULT_LEARNING_RATE", "DEFAULT_MOMENTUM",
-           "DEFAULT_PATIENCE", "FAIR_CHANCE_STEPS", "History", "SETTINGS_ADDED_LATER",
-           "TrainingState", "divergence",
-           "learning_rate_advice", "nothing_left_to_train", "smaller_learning_rate",
-           "train"]
+           "DEFAULT_PATIENCE", "FAIR_CHANCE_STEPS", "History", "TrainingState", "divergence",
+           "learning_rate_advice", "nothing_left_to_train", "smaller_learning_rate", "train"]

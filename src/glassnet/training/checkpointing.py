@@ -76,10 +76,6 @@ Checkpoint = Callable[[TrainingState], None]
 #: Settings a resumed training may change: only how far it goes.
 RESUMABLE_CHANGES = frozenset({"epochs"})
 
-#: Settings added after checkpoints were first written, with the value that an older
-#: checkpoint, which does not mention them, was trained with.
-SETTINGS_ADDED_LATER = {"score_training": True}
-
 
 class Checkpointing(loop.Callback):
     """Hands the TrainingState to ``hook`` after every ``every``-th epoch, the last one,
@@ -133,7 +129,7 @@ def check_resumable(state: TrainingState, config: dict[str, Any]) -> None:
     ------
     ConfigError
     """
-    saved = {**SETTINGS_ADDED_LATER, **state.history.config}
+    saved = state.history.config
     changed = sorted(key for key in saved.keys() | config.keys()
                      if key not in RESUMABLE_CHANGES and saved.get(key) != config.get(key))
     if changed:
@@ -184,6 +180,5 @@ def _copies(arrays: list[np.ndarray] | None) -> list[np.ndarray] | None:
     return None if arrays is None else [array.copy() for array in arrays]
 
 
-__all__ = ["Checkpoint", "Checkpointing", "RESUMABLE_CHANGES", "SETTINGS_ADDED_LATER",
-           "TrainingState",
+__all__ = ["Checkpoint", "Checkpointing", "RESUMABLE_CHANGES", "TrainingState",
            "check_resumable", "nothing_left_to_train", "restore", "resumed_history"]
