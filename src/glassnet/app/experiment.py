@@ -25,7 +25,6 @@ from ..core.defaults import DEFAULT_LEARNING_RATES
 from ..core.metrics import Evaluation, evaluate
 from ..core.network import Network
 from ..data.datasets import Dataset, load_dataset
-from ..errors import ConfigError
 from ..training import (
     Callback,
     Checkpoint,
@@ -33,6 +32,7 @@ from ..training import (
     TrainingState,
     train,
 )
+from ..training.augmentation import picture_shape
 from .settings import RunSettings, format_hidden, parse_hidden
 
 
@@ -119,13 +119,8 @@ def run(
     settings = settings or RunSettings()
     started = time.perf_counter()
     data, train_part, test_part = split_data(settings, data)
-    if settings.shift_pixels and data.image_shape is None:
-        raise ConfigError(
-            f"shift_pixels moves the pixels of pictures, but the rows of "
-            f"{data.name or settings.data} are not pictures: they have no image shape (a CSV's "
-            "rows count as pictures when they hold a square number from 64 on: 8x8, 28x28; "
-            "for others, load it with load_csv(path, image_shape=(height, width)))"
-        )
+    if settings.shift_pixels:  # refused before a network is built for nothing
+        picture_shape(data, data.n_features)
     network = settings.make_network(data.n_features, data.classes)
     history = train(
         network,

@@ -97,11 +97,14 @@ def picture_shape(data: Any, n_inputs: int) -> tuple[int, int]:
         return image_shape_of(n_inputs)
     shape, name = data.image_shape, data.name or "this data"
     if shape is None:
-        raise ConfigError(f"pixel shifts move the pixels of pictures, but the rows of {name} "
-                          "are not pictures: the dataset has no image shape (give it one, "
-                          "e.g. Dataset(X, y, image_shape=(8, 8)))")
+        raise ConfigError(
+            f"shift_pixels moves the pixels of pictures, but the rows of {name} are not "
+            "pictures: the dataset has no image shape (a CSV's rows count as pictures when "
+            "they hold a square number from 64 on: 8x8, 28x28; give other data one with "
+            "load_csv(path, image_shape=(height, width)) or Dataset(X, y, image_shape=...))"
+        )
     if len(shape) != 2:
-        raise ConfigError(f"pixel shifts move flat pictures (height, width); the rows of "
+        raise ConfigError(f"shift_pixels moves flat pictures (height, width); the rows of "
                           f"{name} are {'x'.join(map(str, shape))}")
     return int(shape[0]), int(shape[1])
 
