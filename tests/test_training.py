@@ -38,7 +38,7 @@ def test_defaults_reach_the_promised_accuracy(digits_split):
 
 
 def test_source_configuration_reaches_95_percent(digits_split):
-    """The source's network: sigmoid everywhere, squared error, plain gradient descent."""
+    """The article's network: sigmoid everywhere, squared error, plain gradient descent."""
     train_part, test_part = digits_split
     net = gn.Network([64, 30, 10], activation="sigmoid", output="sigmoid", seed=0)
     gn.train(net, train_part, loss="squared_error", optimizer=gn.SGD(learning_rate=1.0),
@@ -214,7 +214,7 @@ def test_ctrl_c_stops_at_a_batch_boundary_and_keeps_the_weights(digits_split):
 
 
 def test_slope_descent_trains_the_zero_one_network(digits):
-    """The source's one-weight-at-a-time method lowers the loss of the 0-vs-1 network."""
+    """The article's one-weight-at-a-time method lowers the loss of the 0-vs-1 network."""
     zeros_and_ones = digits.subset(classes=[0, 1])
     net = gn.Network([64, 1], activation="sigmoid", output="sigmoid", seed=0)
     before = net.loss(zeros_and_ones.X, zeros_and_ones.y, "squared_error")

@@ -1,8 +1,8 @@
 """The training loop: shuffle the images, cut them into minibatches, step downhill, repeat.
 
 The article's recipe for learning is to look at the slope of the loss for every
-weight, hop downhill, and do it again over the training data "until told to stop or
-the loss stops improving". ``fit`` is that loop and nothing else. One *epoch* is one
+weight, hop downhill, and do it again, over and over, until told to stop or until
+the loss is as low as it will go. ``fit`` is that loop and nothing else. One *epoch* is one
 pass over the training images: they are shuffled (by the seeded generator, so a run
 can be repeated bit for bit), cut into *minibatches*, and for each batch the
 optimizer takes one step down the slope that backpropagation gives.

@@ -16,11 +16,11 @@ shuffle, minibatches, a step downhill for each. The extras, one module each:
 - ``callbacks`` calls your own ``callback(history, network)``;
 - ``checkpointing`` hands out where training stands, and resumes from it.
 
-The article says to repeat "until told to stop or the loss stops improving". Both
-are here: ``epochs`` is the most it will do, and with ``early_stopping`` it stops
-when the validation loss has not improved for ``patience`` epochs and goes back to
-the weights of the best epoch. The test images are not touched here at all: they
-are for the final, honest score.
+In the article the computer repeats its hops until it is told to stop or the loss
+is as low as it will go. Both are here: ``epochs`` is the most it will do, and with
+``early_stopping`` it stops when the validation loss has not improved for
+``patience`` epochs and goes back to the weights of the best epoch. The test images
+are not touched here at all: they are for the final, honest score.
 """
 
 from __future__ import annotations
@@ -105,15 +105,15 @@ def train(
         The training images: X (n, n_inputs), y (n,) labels among ``network.classes``.
     loss : str
         ``"cross_entropy"`` (default; needs a softmax or sigmoid output) or
-        ``"squared_error"`` (the source's).
+        ``"squared_error"`` (the article's).
     optimizer : Optimizer or str, optional
         Default ``SGD(learning_rate=0.1, momentum=0.9)``. A name makes one with its
         default settings.
     epochs : int
         The most passes over the data.
     batch_size : int
-        Images per step; 1 is the source's "one image at a time", the whole data set
-        is full-batch gradient descent.
+        Images per step; 1 steps after every single image, the whole data set is
+        full-batch gradient descent (the article's loss over every training image).
     validation_fraction : float
         Share of ``data`` held out (stratified, seeded) to watch for overfitting and
         to choose the best epoch. Default 0: every training image is learned from,

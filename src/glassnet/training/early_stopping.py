@@ -1,7 +1,7 @@
-"""The best epoch, and early stopping: "until the loss stops improving".
+"""The best epoch, and early stopping: train until the loss stops improving.
 
-The article's training goes on until told to stop or until the loss stops
-improving. ``BestEpoch`` keeps track of the epoch with the lowest loss on the
+In the article, training goes on until it is told to stop or the loss is as low as
+it will go. ``BestEpoch`` keeps track of the epoch with the lowest loss on the
 validation images (on the training images when none are held out), which the
 History reports as ``best_epoch``. With early stopping, ``EarlyStopping`` ends the
 training once ``patience`` epochs have gone by without a better one, and the
