@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import accuracy, cli, contenders, epoch, memory, mnist, protocol, report, target
+from . import accuracy, cli, contenders, epoch, live, memory, mnist, protocol, report, target
 
-SECTIONS = ("accuracy", "target", "epoch", "memory", "mnist", "cli")
+SECTIONS = ("accuracy", "target", "epoch", "memory", "mnist", "cli", "live")
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
@@ -64,6 +64,9 @@ def run(sections: tuple[str, ...], quick: bool) -> dict[str, Any]:
     if "cli" in sections:
         log("the command line")
         results["cli"] = cli.measure(rounds=2 if quick else 5)
+    if "live" in sections:
+        log("the explorer's live training, with its defaults and pace")
+        results["live"] = live.measure()
     results["targets"] = judge(results)
     results["seconds"] = time.perf_counter() - started
     return results
@@ -127,6 +130,13 @@ def judge(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         rows.append(("no subnormal slowdown after the first epoch",
                      "epochs 3+ / epoch 2 <= 1.2x",
                      f"{m['later_over_first']:.2f}x", m["later_over_first"] <= 1.2))
+    lv = results.get("live")
+    if lv and lv["min_accuracy"] is not None:
+        rows.append(("explorer's live training with its defaults (seeds 0-4)",
+                     ">= 97% test accuracy within 5 s",
+                     f"{report.pct(lv['min_accuracy'])} at worst, "
+                     f"{lv['max_seconds']:.1f} s at most",
+                     lv["min_accuracy"] >= 0.97 and lv["max_seconds"] <= 5.0))
     return rows
 
 

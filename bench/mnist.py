@@ -105,7 +105,7 @@ def measure(rounds: int = 2, subnormal_epochs: int = 6, without_flush: bool = Tr
     """
     import torch
 
-    from glassnet.core import optimizers
+    from glassnet.core import speed
 
     X, y = synthetic_mnist()
     # PyTorch's own default is one thread per core (earlier sections may have changed it).
@@ -134,12 +134,12 @@ def measure(rounds: int = 2, subnormal_epochs: int = 6, without_flush: bool = Tr
     result["glassnet_epochs"] = epochs
     result["later_over_first"] = median(epochs[2:]) / epochs[1]
     if without_flush:
-        saved = optimizers.FLUSH_EVERY
-        optimizers.FLUSH_EVERY = 10**12  # never flush: what the epochs cost without it
+        saved = speed.FLUSH_EVERY
+        speed.FLUSH_EVERY = 10**12  # never flush: what the epochs cost without it
         try:
             unflushed = glassnet_epochs(X, y, subnormal_epochs)
         finally:
-            optimizers.FLUSH_EVERY = saved
+            speed.FLUSH_EVERY = saved
         result["glassnet_epochs_without_flush"] = unflushed
         result["later_over_first_without_flush"] = median(unflushed[2:]) / unflushed[1]
     return result

@@ -80,6 +80,9 @@ def render(results: dict[str, Any]) -> str:
         parts += mnist_section(results["mnist"])
     if "cli" in results:
         parts += cli_section(results["cli"])
+    if "live" in results:
+        parts += live_section(results["live"])
+    parts += comparisons_section()
     parts += ["## Settings of each contender", "",
               table(["contender", "library", "settings"],
                     [[c["name"], c["library"], c["settings"]] for c in results["contenders"]]),
@@ -211,6 +214,32 @@ def mnist_section(m: dict[str, Any]) -> list[str]:
               "handles them at full speed shows no difference between the two rows, and the "
               "flush (every 16 steps) costs it next to nothing.", ""]
     return parts
+
+
+#: Measurements of one change against the code before it, written by hand when the
+#: change was made (the run above cannot measure code that is gone); kept on the page.
+COMPARISONS = Path(__file__).resolve().parent / "comparisons.md"
+
+
+def live_section(lv: dict[str, Any]) -> list[str]:
+    rows = [[str(r["seed"]), "error: " + r["error"], "", ""] if "error" in r else
+            [str(r["seed"]), pct(r["test_accuracy"]), f"{r['seconds']:.2f} s", str(r["epochs"])]
+            for r in lv["runs"]]
+    s = lv["settings"]
+    return ["## The explorer's live training, with its defaults", "",
+            f"What a learner gets from *Start training* without changing anything: "
+            f"{'-'.join(['64', *map(str, s['hidden']), '10'])}, {s['epochs']} epochs "
+            f"(weights averaged from epoch {s['average_from']}), at the page's default pace "
+            f"of {lv['pace_seconds']:g} s after each epoch, in the explorer's own worker "
+            "thread; the time is from start to the finished network (bench/live.py).", "",
+            table(["seed", "test accuracy", "wall time", "epochs"], rows), ""]
+
+
+def comparisons_section() -> list[str]:
+    """The hand-written before-and-after measurements (``bench/comparisons.md``), if any."""
+    if not COMPARISONS.is_file():
+        return []
+    return [COMPARISONS.read_text(encoding="utf-8").rstrip(), ""]
 
 
 def cli_section(c: dict[str, Any]) -> list[str]:

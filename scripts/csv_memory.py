@@ -25,7 +25,7 @@ import numpy as np
 
 MEASURE = """
 import json, resource, sys, tracemalloc
-from glassnet.data.datasets import load_csv
+from glassnet.data.csv import load_csv
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
 data = load_csv(sys.argv[1], scale=1 / 16)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -72,22 +73,46 @@ def drawings(count: int, seed: int = 0) -> list[dict[str, Any]]:
     return bodies
 
 
+PR_SET_PDEATHSIG = 1
+"""Linux's ``prctl`` option: the signal a child gets when its parent dies."""
+
+
+def _stop_when_this_script_dies() -> None:
+    """Run in the server's process before it starts: SIGTERM it if we die, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the ``finally`` only
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # so the ``finally`` below stops the server
+
+
 @contextlib.contextmanager
 def explorer_server(folder: Path):
-    """Train a small model, start ``glassnet explore`` with it, yield its URL, stop it."""
+    """Train a small model, start ``glassnet explore`` with it, yield its URL, stop it.
+
+    The server (a 64-32-10 network, its runs database in ``folder``) writes its log
+    to ``folder / "explorer.log"``. It is stopped on every way out: the end of the
+    ``with`` block, an exception, SIGTERM or SIGHUP (turned into ``SystemExit`` while
+    it runs), and on Linux even a SIGKILL of this script (the server gets SIGTERM).
+    """
     model = folder / "model.npz"
     glassnet.save(run(RunSettings(hidden=(32,), epochs=20), catch_interrupt=False).network, model)
     port = free_port()
     command = [sys.executable, "-m", "glassnet", "explore", str(model), "--port", str(port),
                "--db", str(folder / "runs.db")]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True)
+    log_path = folder / "explorer.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log,
+                                  preexec_fn=_stop_when_this_script_dies)
+    previous_handlers = {signum: signal.signal(signum, _exit_on_signal)
+                         for signum in (signal.SIGTERM, signal.SIGHUP)}
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if server.poll() is not None:
-                raise RuntimeError(f"the explorer did not start: {server.stderr.read()}")
+                raise RuntimeError(f"the explorer did not start: {log_path.read_text()}")
             try:
                 if httpx.get(f"{url}/api/info", timeout=1).status_code == 200:
                     break
@@ -105,7 +130,8 @@ def explorer_server(folder: Path):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-        server.stderr.close()
+        for signum, handler in previous_handlers.items():
+            signal.signal(signum, handler)
 
 
 async def one_client(url: str, bodies: list[dict[str, Any]], stop_at: float,

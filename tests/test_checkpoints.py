@@ -184,6 +184,17 @@ def test_every_damaged_checkpoint_is_refused_clearly(checkpoint_file, tmp_path):
     assert refused > 100
 
 
+def test_a_checkpoint_that_does_not_say_how_it_was_scored_is_refused(digits, tmp_path):
+    """No setting is guessed: a history without score_training is refused, not assumed on."""
+    states = []
+    train(glassnet.Network([64, 8, 10]), digits, epochs=1, checkpoint=states.append,
+          catch_interrupt=False)
+    del states[-1].history.config["score_training"]
+    path = save_checkpoint(tmp_path / "unsaid.npz", states[-1])
+    with pytest.raises(CheckpointError, match="score_training"):
+        load_checkpoint(path)
+
+
 def test_foreign_and_hostile_files_are_refused(checkpoint_file, tmp_path):
     model = tmp_path / "model.npz"
     glassnet.save(glassnet.Network([64, 8, 10]), model)

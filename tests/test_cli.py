@@ -11,14 +11,9 @@ from click.testing import CliRunner
 
 import glassnet
 from glassnet.app.experiment import RunSettings
-from glassnet.cli import (
-    OFF,
-    TRAINING_OPTIONS,
-    EpochReporter,
-    main,
-    settings_from_options,
-    shade_rows,
-)
+from glassnet.cli import TRAINING_OPTIONS, EpochReporter, main, settings_from_options
+from glassnet.cli.options import OFF
+from glassnet.cli.text import shade_rows
 from glassnet.errors import ConfigError, ModelFormatError
 from glassnet.store.modelfile import load_any, read_metadata
 from glassnet.store.runs import RunsDatabase
@@ -345,7 +340,7 @@ def test_train_resume_shows_progress_from_the_checkpoint_epoch(tmp_path, monkeyp
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **{**kwargs, "use_bar": True})
 
-    monkeypatch.setattr("glassnet.cli.EpochReporter", OnATerminal)
+    monkeypatch.setattr("glassnet.cli.train.EpochReporter", OnATerminal)
     ok("train", "--epochs", "2", "--checkpoint", tmp_path / "again.npz", "--db", db, "--out",
        tmp_path / "second.npz", "--quiet")  # fmt: skip
     resumed = invoke("train", "--resume", tmp_path / "again.npz", "--epochs", "4", "--db", db,
@@ -363,7 +358,7 @@ def test_evaluate_uses_the_test_split_of_training(trained):
     assert "accuracy:" in output and "of 359 right" in output
     assert "true\\guess" in output
     assert "accuracy per class:" in output
-    assert "most confused" in output or "no mistakes" in output
+    assert "most confused" in output  # 98% of 359: some digits are mistaken for others
     # The score matches the one recorded at training time.
     recorded = read_metadata(trained["model"])["training"]["scores"]["test_accuracy"]
     assert f"accuracy: {100 * recorded:.1f}%" in output
@@ -464,7 +459,7 @@ def test_show_a_digit():
     assert output.startswith("image 0 of UCI digits (1797 images): a 0")
     assert " 0  0  5 13  9  1  0  0" in output  # the first row of ink counts
     assert "0, 0, 0.3125, 0.8125, 0.5625, 0.0625" in output
-    assert "@" in output or "%" in output
+    assert "|    --##++..    |" in output  # the first row, drawn as shades
 
 
 def test_show_numbers_only_is_the_dataset_row():
@@ -486,7 +481,6 @@ def test_a_csv_table_is_not_drawn_as_a_picture(tmp_path):
     assert output.startswith("image 0 of CSV (table.csv) (40 images): a 0")
     assert "as shades" not in output and "ink counts" not in output
     assert "as 16 numbers" in output
-    pytest.importorskip("glassnet.plots")
     result = invoke("plot", "digits", "--data", f"csv:{table}", "-o", tmp_path / "grid.png")
     assert_one_error(result, 1, "are not pictures")
     model = glassnet.save(glassnet.Network([16, 4, 2], seed=0), tmp_path / "sixteen.npz")
@@ -718,14 +712,12 @@ def test_runs_sweeps(tmp_path):
 
 # ---------------------------------------------------------------------- plot
 def test_plot_needs_a_model_for_model_kinds(tmp_path):
-    pytest.importorskip("glassnet.plots")
     result = invoke("plot", "weights", "-o", tmp_path / "w.png")
     assert_one_error(result, 2, "needs a MODEL")
 
 
 @pytest.mark.parametrize("kind", ["digits", "digit", "sigmoid"])
 def test_plot_without_a_model(kind, tmp_path):
-    pytest.importorskip("glassnet.plots")
     from PIL import Image
 
     out = tmp_path / f"{kind}.png"
@@ -737,7 +729,6 @@ def test_plot_without_a_model(kind, tmp_path):
 
 @pytest.mark.parametrize("kind", ["weights", "curves", "confusion", "slope"])
 def test_plot_of_a_model(kind, trained, tmp_path):
-    pytest.importorskip("glassnet.plots")
     from PIL import Image
 
     out = tmp_path / f"{kind}.png"
@@ -747,14 +738,12 @@ def test_plot_of_a_model(kind, trained, tmp_path):
 
 
 def test_plot_curves_from_the_database(trained, tmp_path):
-    pytest.importorskip("glassnet.plots")
     out = tmp_path / "curves.png"
     ok("plot", "curves", "--run", "1", "--db", trained["db"], "-o", out)
     assert out.stat().st_size > 1000
 
 
 def test_plot_unknown_kind(tmp_path):
-    pytest.importorskip("glassnet.plots")
     assert_one_error(invoke("plot", "rainbow", "-o", tmp_path / "x.png"), 2, "rainbow")
 
 
@@ -908,7 +897,7 @@ def test_the_first_run_of_a_database_explains_its_words(tmp_path):
 
 
 def test_training_words_name_only_what_the_run_used():
-    from glassnet.cli import training_words
+    from glassnet.cli.train import training_words
 
     settings = RunSettings(validation_fraction=0.2)
     history = History(train_loss=[0.1], train_accuracy=[0.99], validation_loss=[0.2],

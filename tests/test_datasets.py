@@ -1,8 +1,9 @@
-"""Tests of glassnet.data.datasets: the built-in digits, Dataset, the split and every loader."""
+"""Tests of glassnet.data: the built-in digits, Dataset, the split, every source and the spec."""
 
 from __future__ import annotations
 
 import gzip
+import importlib
 import os
 import struct
 import subprocess
@@ -15,20 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import glassnet.data.datasets as datasets
-from glassnet.data.datasets import (
-    DATASET_KINDS,
-    MAX_IDX_BYTES,
-    Dataset,
-    load_csv,
-    load_dataset,
-    load_digits,
-    load_image_folder,
-    load_mnist,
-    load_optdigits,
-    parse_dataset_spec,
-    scale_advice,
-)
+import glassnet.data.digits
+import glassnet.data.text
+from glassnet.data.csv import load_csv
+from glassnet.data.dataset import Dataset, guess_image_shape
+from glassnet.data.digits import load_digits, load_optdigits
+from glassnet.data.images import load_image_folder
+from glassnet.data.mnist import MAX_IDX_BYTES, load_mnist
+from glassnet.data.spec import DATASET_KINDS, load_dataset, parse_dataset_spec, scale_advice
+from glassnet.data.text import plain_number
 from glassnet.errors import ConfigError, DataError, GlassnetError
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -91,9 +87,9 @@ def test_load_digits_returns_fresh_copies() -> None:
 
 
 def test_the_library_does_not_import_scikit_learn() -> None:
-    source_root = Path(datasets.__file__).resolve().parents[1]
+    source_root = Path(glassnet.data.digits.__file__).resolve().parents[2]  # src/
     code = (
-        "import sys, glassnet.data.datasets as d; d.load_digits(); "
+        "import sys, glassnet.data.digits as d; d.load_digits(); "
         "assert 'sklearn' not in sys.modules, 'sklearn was imported'"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source_root), *sys.path])}
@@ -104,7 +100,7 @@ def test_the_library_does_not_import_scikit_learn() -> None:
 
 
 def test_the_digits_file_ships_inside_the_package() -> None:
-    data_file = Path(datasets.__file__).parent / "digits.npz"
+    data_file = Path(glassnet.data.digits.__file__).parent / "digits.npz"
     assert data_file.is_file()
     with np.load(data_file, allow_pickle=False) as archive:
         assert sorted(archive.files) == ["counts", "labels"]
@@ -369,8 +365,10 @@ def test_take_rows_by_index_or_mask(digits: Dataset) -> None:
     assert np.array_equal(picked.classes, digits.classes)
     masked = digits.take(digits.y == 3)
     assert len(masked) == 183
+    before = digits.X[[5, 0, -1]].copy()
     picked.X[:] = 0.5  # a copy: the original is unchanged
-    assert digits.X[5].max() != 0.5 or digits.X[5].min() != 0.5
+    assert not np.shares_memory(picked.X, digits.X)
+    np.testing.assert_array_equal(digits.X[[5, 0, -1]], before)
     with pytest.raises(DataError, match="out of range"):
         digits.take([1797])
     with pytest.raises(DataError, match="no rows"):
@@ -739,7 +737,7 @@ def test_load_csv_guesses_pictures_only_from_8x8_on(
     assert data.image_shape == guessed
     assert data.image_shape == load_csv(tmp_path / "rows.csv", image_shape="auto").image_shape
     assert (data.images is None) == (guessed is None)
-    assert datasets.guess_image_shape(n_features) == guessed
+    assert guess_image_shape(n_features) == guessed
 
 
 def test_load_csv_image_shape_says_whether_rows_are_pictures(tmp_path: Path) -> None:
@@ -967,10 +965,27 @@ def test_parse_dataset_spec() -> None:
         parse_dataset_spec("data/file.csv:x")
 
 
-def test_public_names() -> None:
-    for name in datasets.__all__:
-        assert hasattr(datasets, name)
-    assert {"Dataset", "load_digits", "load_dataset"} <= set(datasets.__all__)
+#: The modules of glassnet.data that offer names, and every name one of them must offer.
+DATA_MODULES = ("dataset", "text", "digits", "mnist", "csv", "images", "spec", "preprocess")
+PUBLIC_DATA_NAMES = {
+    "DATASET_KINDS", "DIGITS_IMAGE_SHAPE", "FAR_FROM_UNIT", "FAR_SHARE", "IMAGE_SUFFIXES",
+    "MAX_IDX_BYTES", "MAX_TEXT_BYTES", "MIN_GUESSED_PICTURE_SIDE", "MNIST_IMAGES_MAGIC",
+    "MNIST_LABELS_MAGIC", "UCI_MAX_COUNT", "Dataset", "plain_number", "guess_image_shape",
+    "load_csv", "load_dataset", "load_digits", "load_image_folder", "load_mnist",
+    "load_optdigits", "parse_dataset_spec", "scale_advice",
+}  # fmt: skip
+
+
+def test_every_public_name_lives_in_exactly_one_data_module() -> None:
+    home: dict[str, str] = {}
+    for module_name in DATA_MODULES:
+        module = importlib.import_module(f"glassnet.data.{module_name}")
+        for name in module.__all__:
+            assert hasattr(module, name), f"glassnet.data.{module_name} has no {name}"
+            assert name not in home, f"{name} is offered by both {home[name]} and {module_name}"
+            home[name] = module_name
+    assert set(home) >= PUBLIC_DATA_NAMES
+    assert home["Dataset"] == "dataset" and home["load_csv"] == "csv"
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
@@ -983,7 +998,7 @@ def test_text_loaders_refuse_devices_instead_of_reading_forever(loader):
 def test_text_loaders_refuse_files_over_the_size_limit(tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_text("1,2,0\n" * 100)
-    monkeypatch.setattr(datasets, "MAX_TEXT_BYTES", 50)
+    monkeypatch.setattr(glassnet.data.text, "MAX_TEXT_BYTES", 50)
     with pytest.raises(DataError, match="more than the 50"):
         load_csv(path)
 
@@ -995,16 +1010,16 @@ def test_what_float_reads_but_no_data_file_means_is_not_a_number(tmp_path: Path,
     path.write_text(f"0,0.5,1\n0.25,{cell},3\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"line 2, column 2: .* is not a number"):
         load_csv(path)
-    assert datasets.plain_number("0.5") == 0.5 and datasets.plain_number("-1e3") == -1000
+    assert plain_number("0.5") == 0.5 and plain_number("-1e3") == -1000
     with pytest.raises(ValueError):
-        datasets.plain_number(cell)
+        plain_number(cell)
 
 
 @pytest.mark.parametrize("spec", ["csv/1_6:x.csv", "csv/\uff11\uff16:x.csv",
                                   "csv/\u0661\u0666:x.csv"])
 def test_a_divisor_must_be_a_plain_number(spec) -> None:
     with pytest.raises(ConfigError):
-        datasets.parse_dataset_spec(spec)
+        parse_dataset_spec(spec)
 
 
 def test_a_typo_in_the_first_row_is_an_error_not_a_header(tmp_path: Path) -> None:
@@ -1032,7 +1047,7 @@ def test_reading_a_csv_takes_at_most_four_times_its_size(tmp_path: Path) -> None
     """The loader used to build lists of strings: 6 to 14 times the file's size."""
     import tracemalloc
 
-    digits = datasets.load_digits()
+    digits = load_digits()
     counts = np.tile(np.rint(digits.X * 16).astype(int), (4, 1))  # 7188 rows of 0..16
     labels = np.tile(digits.y, 4)
     path = tmp_path / "counts.csv"

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from glassnet.app.extras import EXTRAS, install_hint, require_extra
-from glassnet.cli import check_port_free, main
+from glassnet.cli import main
+from glassnet.cli.explore import check_port_free
 from glassnet.errors import GlassnetError, MissingExtraError
 
 
@@ -49,7 +50,8 @@ def test_the_estimator_without_scikit_learn_says_how_to_install_it(monkeypatch):
     hide(monkeypatch, "sklearn", reimport=("glassnet.estimator",))
     import glassnet
 
-    monkeypatch.delattr(glassnet, "GlassnetClassifier", raising=False)  # a cached lazy import
+    # Forget a cached lazy import (delattr would ask __getattr__, which imports it).
+    monkeypatch.delitem(vars(glassnet), "GlassnetClassifier", raising=False)
 
     with pytest.raises(MissingExtraError, match=r"the scikit-learn estimator needs the 'sklearn'"):
         glassnet.GlassnetClassifier  # noqa: B018 - the lazy import is what is tested

@@ -137,7 +137,7 @@ def test_cross_entropy_refuses_other_output_layers(output):
 
 @pytest.mark.parametrize("output", ["sigmoid", "tanh", "relu", "identity", "softmax"])
 def test_squared_error_accepts_every_output_layer(output):
-    """The source's loss works with any output activation: sum of (observed - ideal)^2."""
+    """The article's loss works with any output activation: sum of (observed - ideal)^2."""
     act, loss_fn = get_activation(output), get_loss("squared_error")
     loss_fn.check_output(act)
     z = np.array([[0.5, -0.25]])

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from glassnet.core.network import FlatArrays, Network, Trace
+from glassnet.core.network import Network, Trace
 from glassnet.core.optimizers import SGD, Adam
 from glassnet.errors import ConfigError, DataError
 
@@ -105,60 +105,51 @@ def test_gradients_are_backwards_slopes_without_the_loss(output, loss, l2):
         np.testing.assert_array_equal(g, e)
 
 
-def test_parameters_and_gradients_lie_end_to_end_in_one_vector():
-    """parameters() and gradients() are FlatArrays: views of one vector, in their order."""
+def test_parameters_are_the_live_weights_and_gradients_match_their_shapes():
+    """Changing parameters() changes the network; get_parameters() and copy() do not."""
     net = Network([5, 4, 3], seed=1)
-    parameters = net.parameters()
-    assert isinstance(parameters, FlatArrays)
-    np.testing.assert_array_equal(parameters.vector,
-                                  np.concatenate([p.reshape(-1) for p in parameters]))
-    parameters.vector[0] = 42.0  # they share memory with the network's weights
-    assert net.layers[0].W[0, 0] == 42.0
     X = net.check_inputs(np.random.default_rng(0).random((6, 5)))
+    before = net.forward(X).copy()
+    snapshot = net.get_parameters()
+    net.parameters()[0][0, 0] += 1.0  # the live array: the network's own first weight
+    assert net.layers[0].W[0, 0] == snapshot[0][0, 0] + 1.0
+    assert not np.array_equal(net.forward(X), before)
+    net.set_parameters(snapshot)
+    np.testing.assert_array_equal(net.forward(X), before)
     gradients = net.gradients(X, net.targets([0, 1, 2, 0, 1, 2]))
-    assert isinstance(gradients, FlatArrays)
-    np.testing.assert_array_equal(gradients.vector,
-                                  np.concatenate([g.reshape(-1) for g in gradients]))
+    assert [g.shape for g in gradients] == [p.shape for p in net.parameters()]
     clone = net.copy()
-    assert isinstance(clone.parameters(), FlatArrays)
-    clone.parameters().vector[:] = 0.0
-    assert net.layers[0].W[0, 0] == 42.0  # the copy is independent
+    for array in clone.parameters():
+        array[...] = 0.0
+    np.testing.assert_array_equal(net.forward(X), before)  # the copy is independent
 
 
-def test_pickle_and_deepcopy_keep_one_vector_and_store_the_weights_once():
+def test_pickle_and_deepcopy_give_the_same_network_and_store_the_weights_once():
     import copy
     import pickle
 
     net = Network([64, 32, 10], seed=4, dtype=np.float32)
     data = pickle.dumps(net)
-    assert len(data) < 1.2 * 4 * net.n_parameters  # not the vector and the arrays both
+    assert len(data) < 1.2 * 4 * net.n_parameters  # the weights once, not twice
     for clone in (pickle.loads(data), copy.deepcopy(net)):
-        assert isinstance(clone.parameters(), FlatArrays)
         for a, b in zip(clone.parameters(), net.parameters(), strict=True):
             np.testing.assert_array_equal(a, b)
-        clone.parameters().vector[:] = 0.0  # independent of the original
+        np.testing.assert_array_equal(clone.predict(np.eye(64)), net.predict(np.eye(64)))
+        for array in clone.parameters():
+            array[...] = 0.0  # independent of the original
         assert net.layers[0].W.any()
-    # A network pickled before the flat vector existed (no _vector, no _shapes).
-    state = net.__getstate__()
-    del state["_shapes"]
-    old = Network.__new__(Network)
-    old.__setstate__(state)
-    assert isinstance(old.parameters(), FlatArrays)
-    np.testing.assert_array_equal(old.predict(np.eye(64)), net.predict(np.eye(64)))
 
 
 @pytest.mark.parametrize("optimizer", [lambda: Adam(0.01), lambda: SGD(0.1, momentum=0.9),
                                        lambda: SGD(0.1, momentum=0.9, nesterov=True)])
 def test_a_layer_with_its_own_arrays_trains_bit_for_bit_the_same(optimizer):
-    """Replacing a layer's W by an array of its own leaves parameters() a plain list; the
-    optimizers then update array by array, with exactly the same numbers."""
+    """A layer's W replaced by an array of its own trains to exactly the same numbers."""
     from glassnet import train
 
     rng = np.random.default_rng(5)
     X, y = rng.random((40, 6)), rng.integers(0, 3, size=40)
     flat, separate = Network([6, 5, 3], seed=2), Network([6, 5, 3], seed=2)
     separate.layers[0].W = separate.layers[0].W.copy()
-    assert not isinstance(separate.parameters(), FlatArrays)
     for net in (flat, separate):
         train(net, (X, y), optimizer=optimizer(), epochs=3, batch_size=8, input_noise=0.0,
               average_from=None, score_training=False)
@@ -631,3 +622,19 @@ def test_overflowing_finite_input_raises_data_error_never_class_zero(method):
     X = np.array([[1e308, 1e308, 1e308]])
     with np.errstate(over="ignore", invalid="ignore"), pytest.raises(DataError, match="overflow"):
         getattr(net, method)(X)
+
+
+def test_backward_checks_its_inputs_like_forward():
+    """Labels instead of ideal outputs, or plain lists: one clear DataError, or the slopes."""
+    net = Network([4, 3, 2], seed=0)
+    X = np.random.default_rng(0).random((5, 4))
+    with pytest.raises(DataError, match=r"network.targets\(labels\)"):
+        net.backward(X, [0, 1, 1, 0, 1])  # labels, not one-hot rows
+    with pytest.raises(DataError, match="expected inputs of shape"):
+        net.backward(X[:, :3], net.targets([0, 1, 1, 0, 1]))
+    with pytest.raises(DataError, match="NaN"):
+        net.backward(X, np.full((5, 2), np.nan))
+    loss, from_lists = net.backward(X.tolist(), net.targets([0, 1, 1, 0, 1]).tolist())
+    _, from_arrays = net.backward(X, net.targets([0, 1, 1, 0, 1]))
+    for a, b in zip(from_lists, from_arrays, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -2,7 +2,7 @@
 
 SGD, momentum, Nesterov and Adam are checked against the update rules in their
 docstrings, computed independently in the test; Adam's folded bias correction is
-checked against the textbook ``m_hat / (sqrt(v_hat) + epsilon)``. The source's
+checked against the textbook ``m_hat / (sqrt(v_hat) + epsilon)``. The article's
 SlopeDescent is checked by what it does: it lowers the 0-vs-1 network's loss, its
 measured slopes are backpropagation's, it hops one weight at a time, and it halves
 the hop of a weight that overshot.
@@ -16,7 +16,7 @@ import pytest
 from glassnet.core.gradcheck import relative_error
 from glassnet.core.network import Network
 from glassnet.core.optimizers import OPTIMIZERS, SGD, Adam, SlopeDescent, get_optimizer
-from glassnet.data.datasets import load_digits
+from glassnet.data.digits import load_digits
 from glassnet.errors import ConfigError, DataError
 
 P0 = np.array([[0.5, -1.0], [2.0, 0.25]])
@@ -252,16 +252,17 @@ def test_state_follows_the_parameters_given_not_the_list_object(make):
                                   lambda: SGD(0.1, momentum=0.9, nesterov=True),
                                   lambda: Adam(0.01)])
 def test_a_networks_own_slopes_are_read_never_changed(make):
-    """Optimizers read Network.gradients' vector in place (no copy): they must not write it."""
+    """Optimizers read the slopes Network.gradients gives in place: they must not write them."""
     net = Network([4, 3, 2], seed=0)
     rng = np.random.default_rng(1)
     X, Y = net.check_inputs(rng.random((5, 4))), net.targets([0, 1, 1, 0, 1])
     gradients = net.gradients(X, Y)
-    before = gradients.vector.copy()
+    before = [g.copy() for g in gradients]
     opt = make()
     for _ in range(3):
         opt.step(net.parameters(), gradients)
-    np.testing.assert_array_equal(gradients.vector, before)
+    for slope, kept in zip(gradients, before, strict=True):
+        np.testing.assert_array_equal(slope, kept)
 
 
 @pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.01)])
@@ -273,7 +274,7 @@ def test_an_item_replaced_in_a_flat_list_is_used(make):
     X, Y = net.check_inputs(rng.random((5, 4))), net.targets([0, 1, 1, 0, 1])
     flat, plain = net.copy(), net.copy()
     gradients = net.gradients(X, Y)
-    gradients[0] = np.zeros_like(gradients[0])  # no longer a view of gradients.vector
+    gradients[0] = np.zeros_like(gradients[0])
     make().step(flat.parameters(), gradients)
     make().step(list(plain.parameters()), [np.asarray(g) for g in gradients])
     for a, b in zip(flat.parameters(), plain.parameters(), strict=True):
@@ -441,7 +442,7 @@ def _zero_one_network(zeros_and_ones):
 
 
 def test_slope_descent_lowers_the_loss_of_the_zero_one_network(zeros_and_ones):
-    """The source's method, full batch: every step makes the 0-vs-1 loss smaller."""
+    """The article's method, full batch: every step makes the 0-vs-1 loss smaller."""
     net, _, _, loss_of = _zero_one_network(zeros_and_ones)
     opt = SlopeDescent(learning_rate=0.5)
     losses = [loss_of()]

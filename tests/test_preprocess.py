@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFile
 
 import glassnet
-from glassnet.data.datasets import load_image_folder
+from glassnet.data.images import load_image_folder
 from glassnet.data.preprocess import (
     IMAGE_FORMATS,
     MAX_IMAGE_BYTES,

@@ -261,7 +261,7 @@ def test_tour_bad_step_is_a_usage_error(bad):
 
 
 def test_tour_waits_for_enter_at_a_terminal_and_q_stops(monkeypatch, tmp_path):
-    monkeypatch.setattr("glassnet.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("glassnet.cli.tour._stdin_is_terminal", lambda: True)
     result = invoke("--db", tmp_path / "runs.db", input="\nq\n")
     assert result.exit_code == 0, result.output
     shown = re.findall(r"^Step (\d) of 9", result.output, flags=re.MULTILINE)
@@ -270,7 +270,7 @@ def test_tour_waits_for_enter_at_a_terminal_and_q_stops(monkeypatch, tmp_path):
 
 
 def test_tour_without_a_terminal_runs_straight_through(tmp_path, monkeypatch):
-    monkeypatch.setattr("glassnet.cli._stdin_is_terminal", lambda: False)
+    monkeypatch.setattr("glassnet.cli.tour._stdin_is_terminal", lambda: False)
     monkeypatch.setattr(tour, "STEPS", tour.STEPS[:3])  # the cheap steps suffice here
     result = invoke("--db", tmp_path / "runs.db", input="")
     assert result.exit_code == 0, result.output

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.training import DEFAULT_EPOCHS, History
+from glassnet.training import History
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +30,8 @@ def test_defaults_reach_the_promised_accuracy(digits_split):
     net = gn.Network([64, 32, 10])
     history = gn.train(net, train_part)
     assert gn.accuracy(net, test_part) >= 0.975
-    # Every epoch ran, the last 71 averaged (from epoch 30 on), and with nothing held
-    # out the best epoch is the one with the lowest training loss.
-    assert history.epochs == DEFAULT_EPOCHS == 100
-    assert history.stop_reason == "completed" and history.averaged_epochs == 71
+    # No images held out: all 100 epochs run, and the best is the lowest training loss.
+    assert history.stop_reason == "completed" and history.epochs == 100
     assert history.best_epoch == int(np.argmin(history.train_loss)) + 1
 
 
@@ -90,21 +88,18 @@ def test_score_training_off_skips_the_training_curve_but_not_the_learning(digits
                  score_training=False)
 
 
-def test_a_state_of_other_settings_does_not_resume(digits_split):
-    """Resuming with a setting the state does not share (here one it does not mention
-    at all) would quietly be another training: refused, and the network is untouched."""
+def test_a_state_that_does_not_say_how_it_was_scored_is_refused(digits_split):
+    """A training state must name every setting it was made with, score_training too."""
     train_part, _ = digits_split
     settings = dict(epochs=3, validation_fraction=0.0, average_from=None, seed=1)
     states = []
-    gn.train(gn.Network([64, 8, 10], seed=3), train_part, checkpoint=states.append, **settings)
+    straight = gn.Network([64, 8, 10], seed=3)
+    gn.train(straight, train_part, checkpoint=states.append, **settings)
     first = states[0]
     del first.history.config["score_training"]
-    resumed = gn.Network([64, 8, 10], seed=3)
-    before = resumed.get_parameters()
-    with pytest.raises(gn.ConfigError, match="differ from the checkpoint's: score_training"):
-        gn.train(resumed, train_part, resume=first, **settings)
-    for a, b in zip(resumed.parameters(), before, strict=True):
-        np.testing.assert_array_equal(a, b)
+    with pytest.raises(gn.ConfigError, match="settings differ from the checkpoint's: "
+                                             "score_training"):
+        gn.train(gn.Network([64, 8, 10], seed=3), train_part, resume=first, **settings)
 
 
 def test_same_seed_same_weights_bitwise(digits_split):
@@ -390,3 +385,25 @@ def test_the_divergence_rule_on_its_own():
     assert smaller_learning_rate(gn.SGD(learning_rate=0.3)) == pytest.approx(0.1)
     assert smaller_learning_rate(gn.SGD(learning_rate=0.05)) == pytest.approx(0.01)
     assert smaller_learning_rate(gn.SGD(learning_rate=1e300)) == pytest.approx(0.1)
+
+
+def test_every_number_train_takes_has_one_rule_checked_before_training():
+    """The table of rules covers every int or float setting of train(), and is applied."""
+    import inspect
+
+    from glassnet.training.rules import SETTING_RULES, NonNegative
+
+    numeric = {name for name, parameter in inspect.signature(gn.train).parameters.items()
+               if parameter.annotation in ("int", "float", "int | None")}
+    assert numeric == set(SETTING_RULES)
+    net = gn.Network([64, 10], seed=0)
+    before = net.get_parameters()
+    X, y = np.random.default_rng(0).random((20, 64)), np.arange(20) % 10
+    for name, rule in SETTING_RULES.items():
+        for bad in (-1, 1.5, "a", float("nan")):
+            if isinstance(rule, NonNegative) and bad == 1.5:
+                continue  # 1.5 is a fine amount of noise or L2
+            with pytest.raises(gn.ConfigError, match=name):
+                gn.train(net, (X, y), **{name: bad})
+    for a, b in zip(net.parameters(), before, strict=True):
+        np.testing.assert_array_equal(a, b)  # refused before any step

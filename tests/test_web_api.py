@@ -23,7 +23,7 @@ with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestCli
     from starlette.testclient import TestClient
 
 import glassnet as gn  # noqa: E402
-from glassnet.app.experiment import RunSettings, run  # noqa: E402
+from glassnet.app.experiment import RunSettings, run, split_data  # noqa: E402
 from glassnet.data.preprocess import prepare_image  # noqa: E402
 from glassnet.errors import ConfigError, ServerBusy, SessionConflict  # noqa: E402
 from glassnet.store.runs import RunsDatabase  # noqa: E402
@@ -192,6 +192,19 @@ def test_neuron_writes_its_weighted_sum_out(client, network):
     assert total["value"] == pytest.approx(max(z, 0.0), abs=1e-4)  # relu
     values = [d["value"] for d in answer["exciting"]]
     assert len(values) == 8 and values == sorted(values, reverse=True)
+    # The input that excites it most: ink exactly where its weights are positive.
+    exciting = answer["exciting_input"]
+    assert exciting["image"] == (network.layers[0].W[:, 3] > 0).astype(float).tolist()
+    assert exciting["value"] >= values[0]  # no training digit excites it more
+
+
+def test_a_deeper_neuron_is_excited_most_by_an_input_climbed_to(client, network):
+    answer = client.post("/api/neuron", json={"layer": 1, "neuron": 4}).json()
+    exciting = answer["exciting_input"]
+    image = np.array(exciting["image"])
+    assert image.shape == (64,) and ((0 <= image) & (image <= 1)).all()
+    assert exciting["value"] >= answer["exciting"][0]["value"]
+    assert exciting["value"] == pytest.approx(network.forward(image)[0, 4], abs=1e-3)
 
 
 def test_output_neuron_has_its_label_and_no_picture(client):
@@ -246,6 +259,63 @@ def test_live_training_runs_adopts_the_network_and_records_the_run(app, client):
     assert saved.sizes == [64, 12, 10]
     np.testing.assert_allclose(np.array(after["layers"][0]["weights"]), saved.layers[0].W,
                                atol=1e-4)
+
+
+def test_the_network_reports_its_test_accuracy(app, network):
+    answer = TestClient(app, base_url=BASE).get("/api/network").json()
+    _, _, test_part = split_data(RunSettings(), gn.load_digits())  # seed 0, 20% held out
+    assert answer["test_accuracy"] == gn.evaluate(network, test_part).accuracy
+    assert answer["previous"] is None
+
+
+def test_the_previous_network_is_kept_and_one_swap_brings_it_back(app):
+    client = TestClient(app, base_url=BASE)
+    start = client.get("/api/network").json()
+    assert client.post("/api/training/start", json={"hidden": [], "epochs": 2}).status_code == 202
+    outcome = wait_until_finished(client)["outcome"]
+    trained = client.get("/api/network").json()
+    assert trained["sizes"] == [64, 10]
+    assert trained["test_accuracy"] == outcome["test_accuracy"]  # its own run's test digits
+    assert trained["previous"] == {"sizes": start["sizes"],
+                                   "test_accuracy": start["test_accuracy"]}
+
+    back = client.post("/api/network/previous", json={})
+    assert back.status_code == 200
+    answer = back.json()
+    assert answer["sizes"] == start["sizes"] and answer["layers"] == start["layers"]
+    assert answer["test_accuracy"] == start["test_accuracy"]
+    assert answer["version"] == trained["version"] + 1  # the page redraws on a new version
+    assert answer["previous"] == {"sizes": [64, 10], "test_accuracy": outcome["test_accuracy"]}
+    predicted = client.post("/api/predict", json={"example": 0}).json()
+    assert predicted["version"] == answer["version"] and len(predicted["layers"]) == 2
+
+    forward = client.post("/api/network/previous", json={}).json()  # a second swap undoes it
+    assert forward["sizes"] == [64, 10] and forward["layers"] == trained["layers"]
+
+
+def test_going_back_needs_a_previous_network(app):
+    client = TestClient(app, base_url=BASE)
+    response = client.post("/api/network/previous", json={})
+    assert response.status_code == 409
+    assert response.json()["error"] == "there is no previous network yet: train one first"
+    assert COOKIE_NAME not in response.cookies  # a refused write makes no session
+    assert client.post("/api/network/previous", json={"to": 1}).status_code == 422
+
+
+def test_going_back_forgets_the_slope_lab_of_the_network_left(app):
+    client = TestClient(app, base_url=BASE)
+    client.post("/api/training/start", json={"hidden": [3], "epochs": 1})
+    wait_until_finished(client)
+    assert client.post("/api/slope", json={}).status_code == 200
+    client.post("/api/network/previous", json={})
+    assert client.post("/api/slope/hop", json={}).status_code == 409
+
+
+def test_live_training_defaults_are_the_measured_ones(client):
+    defaults = client.get("/api/info").json()["defaults"]
+    assert defaults["epochs"] == 60 and defaults["hidden"] == [32]
+    assert defaults["pace"] == 0.05  # 60 epochs watched in 3 s (bench/live.py)
+    assert defaults["average_from"] <= defaults["epochs"]  # weight averaging takes part
 
 
 def test_the_event_stream_replays_every_epoch_and_ends_with_done(client):
@@ -334,6 +404,7 @@ def test_a_really_diverging_training_is_refused_and_never_adopted(app):
     assert outcome["error"].endswith("The explorer keeps the network it had.")
     after = client.get("/api/network").json()
     assert after["version"] == before["version"] and after["sizes"] == before["sizes"]
+    assert after["test_accuracy"] == before["test_accuracy"] and after["previous"] is None
 
 
 def test_pause_and_stop_cut_a_long_pace_short():
@@ -563,6 +634,81 @@ def test_hopping_downhill_lowers_the_loss_and_shrinks_after_overshooting(client,
     assert answer["hop_size"] < 40.0  # halved after each overshoot
 
 
+def test_slope_starts_at_the_steepest_connection_up_its_valley(app, network):
+    client = TestClient(app, base_url=BASE)
+    answer = client.post("/api/slope", json={}).json()
+    assert answer["chosen_by"] == "steepest"
+    images = app.state.explorer.slope_images
+    _, gradients = network.backward(images.X, network.targets(images.y), "cross_entropy")
+    steepest = max(np.abs(g).max() for g in gradients[0::2])
+    layer, row, column = answer["layer"], answer["row"], answer["column"]
+    assert abs(gradients[2 * layer][row, column]) == steepest
+    assert answer["original"] == pytest.approx(network.layers[layer].W[row, column])
+    assert abs(answer["value"] - answer["original"]) == pytest.approx(2.0)  # up its valley
+    assert abs(answer["numerical_slope"]) > abs(gradients[2 * layer][row, column])  # steeper
+    hopped = client.post("/api/slope/hop", json={}).json()  # hop size 1: a step of |slope|
+    assert abs(hopped["value"] - answer["value"]) > 0.1  # a hop you can see
+    assert hopped["loss"] < answer["loss"]
+
+
+def test_slope_needs_all_of_a_connection_or_none(client):
+    response = client.post("/api/slope", json={"layer": 0, "row": 3})
+    assert response.status_code == 422 and "all of layer, row and column" in response.text
+
+
+def test_the_slope_chart_keeps_its_axis_and_refits_only_when_asked(client, network):
+    row = busiest_hidden_neuron(network)
+    start = client.post("/api/slope", json={"layer": 1, "row": row, "column": 3, "value": 2.0,
+                                            "learning_rate": 1.0}).json()
+    answer = start
+    for _ in range(12):  # big hops run off the chart: the axis stays put
+        answer = client.post("/api/slope/hop", json={"learning_rate": 400.0}).json()
+        assert answer["x_axis"] == start["x_axis"] and answer["weights"] == start["weights"]
+    visited = [h["from"] for h in answer["hops"]] + [h["to"] for h in answer["hops"]]
+    assert answer["off_chart"] or max(visited) > answer["x_axis"]["high"] \
+        or min(visited) < answer["x_axis"]["low"], "hops of 400 should leave a 6-wide axis"
+    fitted = client.post("/api/slope/fit", json={}).json()
+    assert fitted["x_axis"]["low"] <= min(visited + [fitted["original"]])
+    assert fitted["x_axis"]["high"] >= max(visited + [fitted["original"]])
+    assert fitted["off_chart"] is False and fitted["hops"] == answer["hops"]
+
+
+def test_every_overshoot_is_marked(client, network):
+    row = busiest_hidden_neuron(network)
+    client.post("/api/slope", json={"layer": 1, "row": row, "column": 3, "value": 4.0})
+    for _ in range(20):
+        answer = client.post("/api/slope/hop", json={"learning_rate": 40.0}).json()
+    for hop in answer["hops"]:
+        past_the_bottom = hop["slope"] * hop["slope_after"] < 0
+        uphill = hop["loss"] > hop["loss_before"]
+        assert hop["overshot"] is (past_the_bottom or uphill)
+    assert any(h["overshot"] for h in answer["hops"])
+    assert not all(h["overshot"] for h in answer["hops"])
+
+
+def test_slope_axis_ticks_are_round_and_all_different(client):
+    answer = client.post("/api/slope", json={}).json()
+    for axis in (answer["x_axis"], answer["y_axis"]):
+        labels = [t["label"] for t in axis["ticks"]]
+        assert len(labels) >= 3 and len(set(labels)) == len(labels)
+        assert all(axis["low"] <= t["value"] <= axis["high"] for t in axis["ticks"])
+
+
+@pytest.mark.parametrize(("low", "high", "labels"), [
+    (0.0262, 0.0271, ["0.0262", "0.0264", "0.0266", "0.0268", "0.0270"]),  # the issue's range
+    (-3.2, 2.9, ["-3", "-2", "-1", "0", "1", "2"]),
+    (0.0, 1.0, ["0.00", "0.25", "0.50", "0.75", "1.00"]),
+])
+def test_axis_ticks_have_the_digits_their_spacing_needs(low, high, labels):
+    from glassnet.web.slopelab import axis_ticks
+
+    assert [t["label"] for t in axis_ticks(low, high)] == labels
+
+
+def test_slope_fit_needs_a_connection(app):
+    assert TestClient(app, base_url=BASE).post("/api/slope/fit", json={}).status_code == 409
+
+
 def test_slope_changes_only_a_copy_of_the_network(client):
     before = client.get("/api/network").json()["layers"][1]["weights"][2][3]
     client.post("/api/slope", json={"layer": 1, "row": 2, "column": 3, "value": 5.0})
@@ -607,6 +753,109 @@ def test_editing_a_handset_weight_changes_the_output_and_accuracy(app):
     assert inverse["accuracy"] < 0.2
     biased = client.post("/api/handset", json={"preset": "zero", "bias": 2.0}).json()
     assert biased["bias"] == 2.0 and biased["accuracy_ones"] == 1.0
+
+
+def test_backprop_shows_every_slope_of_one_drawing_from_the_core(app, network):
+    """The loss, each neuron's delta and the first layer's slopes: Network.backward's."""
+    client = TestClient(app, base_url=BASE)
+    x = gn.load_digits().X[0]  # a 0
+    answer = client.post("/api/backprop", json={"numbers": x.tolist(), "label": 0}).json()
+    loss, gradients = network.backward(network.check_inputs(x), network.targets([0]))
+    assert answer["loss"] == pytest.approx(loss)
+    assert [len(d) for d in answer["deltas"]] == network.sizes[1:]
+    np.testing.assert_allclose(answer["deltas"][-1], gradients[-1], rtol=1e-3, atol=1e-12)
+    assert np.array(answer["slope_pictures"]).shape == (network.sizes[1], 64)
+    np.testing.assert_allclose(answer["slope_pictures"], gradients[0].T, rtol=1e-3, atol=1e-12)
+    assert answer["label"] == 0 and answer["can_undo"] is False
+    wrong = client.post("/api/backprop", json={"numbers": x.tolist(), "label": 7}).json()
+    assert wrong["loss"] > answer["loss"]  # calling a 0 a 7 costs more
+
+
+def test_a_backprop_step_lowers_that_drawings_loss_and_undo_puts_it_back(network):
+    app = create_app(network.copy(), port=PORT)
+    client = TestClient(app, base_url=BASE)
+    x = gn.load_digits().X[3].tolist()  # a 3
+    body = {"numbers": x, "label": 3}
+    before = client.post("/api/backprop", json=body).json()
+    weights_before = client.get("/api/network").json()["layers"]
+    stepped = client.post("/api/backprop/step", json={**body, "learning_rate": 0.5}).json()
+    assert stepped["loss_before"] == pytest.approx(before["loss"])
+    assert stepped["loss_after"] < stepped["loss_before"] and stepped["loss"] < before["loss"]
+    assert all(change > 0 for change in stepped["weight_change"])
+    assert stepped["version"] == before["version"] + 1 and stepped["can_undo"] is True
+    assert 0.0 < stepped["test_accuracy"] <= 1.0
+    assert client.get("/api/network").json()["layers"] != weights_before
+    undone = client.post("/api/backprop/undo", json=body).json()
+    assert undone["loss"] == pytest.approx(before["loss"]) and undone["can_undo"] is False
+    assert client.get("/api/network").json()["layers"] == weights_before
+    again = client.post("/api/backprop/undo", json={})
+    assert again.status_code == 409 and "no step to undo" in again.json()["error"]
+
+
+def test_a_backprop_step_too_big_is_refused_and_changes_nothing(network):
+    app = create_app(network.copy(), port=PORT)
+    client = TestClient(app, base_url=BASE)
+    body = {"numbers": [1.0] * 64, "label": 3}
+    weights = client.get("/api/network").json()["layers"]
+    for rate in (100.0, 1e-5, "big"):
+        response = client.post("/api/backprop/step", json={**body, "learning_rate": rate})
+        if response.status_code == 200:  # finite after all: a real step, take it back
+            client.post("/api/backprop/undo", json={})
+        else:
+            assert response.status_code == 422, response.text
+    assert client.get("/api/network").json()["layers"] == weights
+    for bad in ({"numbers": [0.5] * 64, "label": 12}, {"numbers": [2.0] * 64, "label": 1},
+                {"numbers": [0.5] * 63, "label": 1}, {"numbers": [0.5] * 64}):
+        assert client.post("/api/backprop", json=bad).status_code == 422
+
+
+def test_knocking_out_a_neuron_costs_digits_and_reset_brings_it_back(network):
+    app = create_app(network.copy(), port=PORT)
+    client = TestClient(app, base_url=BASE)
+    trained = client.get("/api/network").json()
+    x = gn.load_digits().X[0].tolist()
+    assert client.post("/api/reset", json={}).status_code == 409  # nothing changed yet
+    answer = client.post("/api/knockout", json={"layer": 0, "neuron": 3}).json()
+    assert answer["with"]["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+    assert set(answer["with"]["per_class"]) == {str(d) for d in range(10)}
+    now = client.get("/api/network").json()
+    assert now["version"] == trained["version"] + 1
+    assert all(w == 0 for w in now["layers"][1]["weights"][3])  # nothing hears it any more
+    assert now["test_accuracy"] == answer["without"]["test_accuracy"]
+    # The network a drawing is traced through is the knocked-out one.
+    expected = network.copy()
+    expected.layers[1].W[3, :] = 0.0
+    traced = client.post("/api/predict", json={"numbers": x}).json()
+    np.testing.assert_allclose(traced["outputs"], expected.forward(np.array(x))[0], atol=1e-4)
+    edited = client.post("/api/weight", json={"layer": 0, "row": 27, "column": 5,
+                                              "value": 4.5}).json()
+    assert edited["value"] == 4.5
+    assert client.get("/api/network").json()["layers"][0]["weights"][27][5] == 4.5
+    reset = client.post("/api/reset", json={}).json()
+    assert reset["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+    assert client.get("/api/network").json()["layers"] == trained["layers"]
+    for bad in ({"layer": 1, "neuron": 0}, {"layer": 0, "neuron": 99}, {"layer": 0}):
+        assert client.post("/api/knockout", json=bad).status_code == 422  # no output knockout
+    assert client.post("/api/weight", json={"layer": 0, "row": 64, "column": 0,
+                                            "value": 1}).status_code == 422
+    assert client.post("/api/weight", json={"layer": 0, "row": 0, "column": 0,
+                                            "value": 11}).status_code == 422
+
+
+def test_the_handset_says_when_a_drawing_is_neither_0_nor_1(app, network):
+    client = TestClient(app, base_url=BASE)
+    digits = gn.load_digits()
+    guesses = network.predict(digits.X)
+    seven = digits.X[(guesses == 7) & (digits.y == 7)][0]
+    answer = client.post("/api/handset", json={"numbers": seven.tolist()}).json()
+    assert answer["guess"] in (0, 1)  # the neuron still answers...
+    assert answer["network_guess"] == 7
+    assert answer["neither"].startswith("This neuron only tells 0s from 1s.")  # ...with a warning
+    assert "as a 7" in answer["neither"]
+    one = digits.X[(guesses == 1) & (digits.y == 1)][0]
+    answer = client.post("/api/handset", json={"numbers": one.tolist()}).json()
+    assert answer["network_guess"] == 1 and answer["neither"] is None
+    assert "neither" not in client.get("/api/handset").json()  # no drawing, nothing to say
 
 
 @pytest.mark.parametrize("body", [
@@ -722,6 +971,14 @@ FIELDS = {
                             "learning_rate", "batch_size", "epochs", "seed", "early_stopping"],
     "/api/slope": ["layer", "row", "column", "learning_rate", "value"],
     "/api/slope/hop": ["learning_rate"],
+    "/api/slope/fit": [],
+    "/api/network/previous": [],
+    "/api/knockout": ["layer", "neuron"],
+    "/api/weight": ["layer", "row", "column", "value"],
+    "/api/reset": [],
+    "/api/backprop": ["numbers", "label"],
+    "/api/backprop/step": ["numbers", "label", "learning_rate"],
+    "/api/backprop/undo": ["numbers", "label"],
     "/api/handset": ["cell", "weight", "bias", "preset", "numbers"],
     "/api/training/pause": [],
 }

@@ -122,6 +122,11 @@ def wait_for_guess(page, digit: str) -> None:
         "digit => document.querySelector('[data-testid=guess]').textContent === digit", arg=digit)
 
 
+def wait_for_some_guess(page) -> None:
+    page.wait_for_function(
+        "() => /^[0-9]$/.test(document.querySelector('[data-testid=guess]').textContent)")
+
+
 def inked_pixels(page, test_id: str) -> int:
     """How many pixels of a canvas are painted darker than white."""
     return page.evaluate("""id => {
@@ -162,6 +167,10 @@ def test_drawing_a_one_and_a_zero_gets_them_guessed(page):
 def test_clicking_a_hidden_neuron_shows_its_weights_and_its_sum(page):
     draw_zero(page)
     wait_for_guess(page, "0")
+    # Every hidden neuron's value is written beside it: readable without hovering.
+    page.get_by_test_id("value-0-31").wait_for()
+    written = page.locator("#diagram .value").all_text_contents()
+    assert len(written) == 32 and all(re.fullmatch(r"-?\d+\.\d\d", text) for text in written)
     page.wait_for_load_state("networkidle")
     page.get_by_test_id("neuron-0-5").click()
     weights = page.get_by_test_id("neuron-weights")
@@ -170,7 +179,8 @@ def test_clicking_a_hidden_neuron_shows_its_weights_and_its_sum(page):
     panel = page.locator("#neuron-panel")
     assert "Hidden neuron 5 of layer 1" in panel.text_content()
     assert "weighted sum z" in panel.text_content()
-    assert panel.locator(".thumb").count() == 8  # the digits that excite it most
+    assert panel.locator(".thumb").count() == 9  # the 8 digits that excite it most, and...
+    assert page.get_by_test_id("exciting-input").count() == 1  # ...the input that does most
     screenshot(page, "neuron")
 
 
@@ -235,6 +245,173 @@ def test_one_weights_slope_hops_downhill(page):
     page.wait_for_selector("#hop-log li")
     assert page.locator("#slope-chart").get_attribute("data-value") != "3"
     screenshot(page, "slope")
+
+
+def train_live(page, hidden: str, epochs: str, learning_rate: str | None = None) -> None:
+    page.click("#tab-train")
+    page.fill("#f-hidden", hidden)
+    page.fill("#f-epochs", epochs)
+    if learning_rate is not None:
+        page.fill("#f-rate", learning_rate)
+    page.select_option("#f-pace", "0")  # full speed
+    page.get_by_test_id("train-start").click()
+
+
+def test_a_deeper_network_then_the_way_back_redraw_everything(page):
+    """Draw, train 64-32-16-10 live, draw again, go back: no errors, every view follows."""
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    accuracy = page.get_by_test_id("network-accuracy")
+    page.wait_for_function(
+        "() => /%$/.test(document.querySelector('#network-accuracy').textContent)")
+    first = accuracy.text_content()
+    back = page.get_by_test_id("previous-network")
+    assert back.is_hidden()  # nothing to go back to yet
+    train_live(page, "32,16", "8")
+    back.wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('#model-summary').textContent"
+                           ".startsWith('64 → 32 → 16 → 10')")
+    assert "64 → 32 → 10" in back.text_content() and first in back.text_content()
+    wait_for_some_guess(page)  # the drawing, traced through the new network
+    assert page.locator("#output-bars .bar").count() == 10
+    page.click("#tab-slope")
+    page.wait_for_selector("#slope-readout dl")
+    assert page.locator("#s-layer option").count() == 3  # one per layer of weights
+    page.get_by_test_id("clear").click()
+    draw_one(page)
+    wait_for_some_guess(page)  # a briefly trained network: any digit, but a guess
+    screenshot(page, "deeper")
+    back.click()
+    page.wait_for_function("() => document.querySelector('#model-summary').textContent"
+                           ".startsWith('64 → 32 → 10')")
+    assert accuracy.text_content() == first
+    assert "64 → 32 → 16 → 10" in back.text_content()  # a second click would undo it
+    wait_for_guess(page, "1")  # the trained network is back, and reads the 1 again
+
+
+def test_a_network_without_hidden_layers_draws_and_guesses(page):
+    train_live(page, "none", "6")
+    page.wait_for_function("() => document.querySelector('#model-summary').textContent"
+                           ".startsWith('64 → 10')")
+    draw_one(page)
+    wait_for_some_guess(page)
+    assert page.locator("#output-bars .bar").count() == 10
+    assert page.locator("#weight-tiles canvas").count() == 0  # no hidden neurons to draw
+    screenshot(page, "no-hidden-layer")
+
+
+def test_a_diverging_training_is_refused_and_the_network_kept(page):
+    page.wait_for_function(
+        "() => /%$/.test(document.querySelector('#network-accuracy').textContent)")
+    before = page.get_by_test_id("network-accuracy").text_content()
+    summary = page.locator("#model-summary").text_content()
+    train_live(page, "32", "30", learning_rate="10")
+    refused = page.get_by_test_id("training-refused")
+    refused.wait_for(state="visible")
+    assert "diverged" in refused.text_content() and "learning rate" in refused.text_content()
+    assert before in refused.text_content()  # the network you still have, and its score
+    assert page.get_by_test_id("network-accuracy").text_content() == before
+    assert page.locator("#model-summary").text_content() == summary
+    assert page.get_by_test_id("previous-network").is_hidden()
+    screenshot(page, "refused")
+
+
+def test_the_slope_tab_starts_steep_keeps_its_axis_and_marks_overshoots(page):
+    page.click("#tab-slope")
+    page.wait_for_selector("#slope-readout dl")
+    assert "steepest" in page.locator("#slope-chosen").text_content()
+    ticks = page.evaluate("() => fetch('/api/slope/hop', {method: 'POST', headers: "
+                          "{'Content-Type': 'application/json'}, body: '{}'}).then(r => r.json())")
+    labels = [tick["label"] for tick in ticks["y_axis"]["ticks"]]
+    assert len(set(labels)) == len(labels)  # no two ticks read alike
+    page.fill("#s-rate", "400")  # hops far too big: they overshoot
+    for _ in range(3):
+        page.click("#s-hop")
+    page.wait_for_function("() => Number(document.querySelector('#slope-chart')"
+                           ".dataset.overshoots) > 0")
+    assert page.locator("#hop-log li.overshot").count() > 0
+    screenshot(page, "slope-overshoots")
+
+
+def test_backprop_on_a_drawing_steps_downhill_and_undoes(page):
+    """Say the drawing is a 7: a step lowers that loss, the network changes, Undo restores it."""
+    draw_one(page)
+    wait_for_guess(page, "1")
+    page.click("#tab-backprop")
+    loss = page.get_by_test_id("backprop-loss")
+    page.wait_for_function("() => document.querySelector('#bp-loss').textContent !== '–'")
+    assert page.locator("#bp-label").input_value() == "1"  # the network's guess, to start
+    page.select_option("#bp-label", "7")
+    page.wait_for_function("() => document.querySelector('#bp-summary').textContent"
+                           ".includes('you say 7')")
+    before = float(loss.text_content())
+    assert page.locator("#bp-slopes canvas").count() == 32  # one picture per hidden neuron
+    assert page.locator("#bp-deltas .bp-layer").count() == 2
+    summary = page.locator("#model-summary").text_content()
+    page.get_by_test_id("backprop-step").click()
+    page.wait_for_function("before => Number(document.querySelector('#bp-loss').textContent)"
+                           " < before", arg=before)
+    assert "before the step" in page.locator("#bp-moved").text_content()
+    assert page.locator("#bp-label").input_value() == "7"  # the answer chosen stays
+    assert page.locator("#model-summary").text_content() == summary  # same shape, new weights
+    screenshot(page, "backprop")
+    page.get_by_test_id("backprop-undo").click()
+    page.wait_for_function("before => Number(document.querySelector('#bp-loss').textContent)"
+                           " === before", arg=before)
+    assert page.get_by_test_id("backprop-undo").is_disabled()
+
+
+def test_backprop_on_a_real_digit_starts_from_its_true_label(page):
+    with page.expect_response("**/api/predict") as answer:
+        page.click("#example")
+    label = answer.value.json()["label"]
+    page.click("#tab-backprop")
+    page.wait_for_function("() => document.querySelector('#bp-loss').textContent !== '–'")
+    assert page.locator("#bp-label").input_value() == str(label)
+    assert f"you say {label}" in page.locator("#bp-summary").text_content()
+
+
+def test_clicking_a_pixel_of_a_weight_picture_sets_that_weight(page):
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("neuron-0-5").click()
+    picture = page.get_by_test_id("neuron-weights")
+    box = picture.bounding_box()
+    # The pixel in row 3, column 4: the middle of that eighth of the picture.
+    page.mouse.click(box["x"] + box["width"] * 4.5 / 8, box["y"] + box["height"] * 3.5 / 8)
+    page.get_by_test_id("weight-value").fill("7.5")
+    version = page.evaluate("() => fetch('/api/network').then(r => r.json()).then(n => n.version)")
+    page.get_by_test_id("set-weight").click()
+    page.wait_for_function("v => fetch('/api/network').then(r => r.json())"
+                           ".then(n => n.version > v)", arg=version)
+    weight = page.evaluate("() => fetch('/api/network').then(r => r.json())"
+                           ".then(n => n.layers[0].weights[3 * 8 + 4][5])")
+    assert weight == 7.5
+    page.get_by_test_id("neuron-weights").wait_for()  # the panel drawn again for the new weight
+    page.get_by_test_id("reset-weights").click()
+    page.wait_for_function("() => fetch('/api/network').then(r => r.json())"
+                           ".then(n => n.layers[0].weights[3 * 8 + 4][5] !== 7.5)")
+
+
+def test_a_neuron_switched_off_then_the_trained_weights_back(page):
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    page.wait_for_function(
+        "() => /%$/.test(document.querySelector('#network-accuracy').textContent)")
+    trained = page.get_by_test_id("network-accuracy").text_content()
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("neuron-0-5").click()
+    page.get_by_test_id("knockout").click()
+    table = page.get_by_test_id("knockout-table")
+    table.wait_for()
+    assert table.locator("tr").count() == 11  # a header and one row per digit
+    assert trained in page.locator("#knockout-result").text_content()  # "from 97.8% to ..."
+    screenshot(page, "knockout")
+    page.get_by_test_id("reset-weights").click()
+    page.wait_for_function("before => document.querySelector('#network-accuracy')"
+                           ".textContent === before", arg=trained)
+    wait_for_guess(page, "0")
 
 
 def test_the_page_fits_a_phone_screen(browser, server_url):

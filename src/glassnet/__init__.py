@@ -43,7 +43,8 @@ if TYPE_CHECKING:  # what editors and type checkers read; at run time, see __get
     )
     from .core.network import Network, Trace
     from .core.optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent, get_optimizer
-    from .data.datasets import Dataset, load_digits
+    from .data.dataset import Dataset
+    from .data.digits import load_digits
     from .errors import (
         ConfigError,
         DataError,
@@ -61,7 +62,8 @@ if TYPE_CHECKING:  # what editors and type checkers read; at run time, see __get
 #: Where each public name lives: submodule -> the names it offers here.
 _SUBMODULE_NAMES: dict[str, tuple[str, ...]] = {
     "core.activations": ("ACTIVATIONS", "get_activation"),
-    "data.datasets": ("Dataset", "load_digits"),
+    "data.dataset": ("Dataset",),
+    "data.digits": ("load_digits",),
     "errors": ("ConfigError", "DataError", "GlassnetError", "MissingExtraError",
                "ModelFormatError", "RunsDatabaseError", "TrainingDiverged"),
     "estimator": ("GlassnetClassifier",),

@@ -17,7 +17,7 @@ The translation, in short (docs/scikit-learn.md has the full table):
   neuron per class with a softmax: the same network shape the digits use, so two
   classes need no special case (scikit-learn's MLPClassifier uses a single sigmoid
   neuron for two classes instead).
-- ``solver`` picks the optimizer (``"sgd"``, ``"adam"`` or the source's own
+- ``solver`` picks the optimizer (``"sgd"``, ``"adam"`` or the article's own
   ``"slope_descent"``), ``learning_rate_init`` its step size, ``alpha`` the L2 weight
   decay, ``max_iter`` the most epochs.
 - Stopping works as in scikit-learn: without ``early_stopping`` training stops when
@@ -60,6 +60,7 @@ except ImportError:
 
 from .app.experiment import DEFAULT_LEARNING_RATES
 from .core.activations import ACTIVATIONS
+from .core.layer_sizes import parse_hidden
 from .core.losses import LOSSES
 from .core.network import Network
 from .core.optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent
@@ -93,17 +94,18 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     hidden_layer_sizes : int or sequence of int, default=(32,)
-        Neurons of each hidden layer; ``()`` for none (softmax regression).
+        Neurons of each hidden layer; ``()`` for none (softmax regression). Checked
+        by ``glassnet.core.layer_sizes.parse_hidden``, as ``glassnet train --hidden`` is.
     activation : {"relu", "tanh", "sigmoid", "logistic", "identity"}, default="relu"
         Activation of the hidden layers (``"logistic"`` is scikit-learn's name for
         the sigmoid).
     output : {"softmax", "sigmoid", "logistic", "identity", "tanh", "relu"}, default="softmax"
         Activation of the output layer (one neuron per class).
     loss : {"cross_entropy", "squared_error"}, default="cross_entropy"
-        What training minimises. ``"squared_error"`` is the source's loss;
+        What training minimises. ``"squared_error"`` is the article's loss;
         ``"cross_entropy"`` needs a softmax or sigmoid output.
     solver : {"sgd", "adam", "slope_descent"}, default="sgd"
-        The optimizer. ``"slope_descent"`` is the source's one-weight-at-a-time method
+        The optimizer. ``"slope_descent"`` is the article's one-weight-at-a-time method
         (measures every slope numerically: only for tiny networks).
     alpha : float, default=0.0
         L2 weight decay: ``alpha / 2 * sum(W**2)`` is added to the *mean* loss per
@@ -639,18 +641,18 @@ def _seed_from(random_state: Any) -> int:
 
 
 def _hidden_sizes(value: Any) -> tuple[int, ...]:
-    """``hidden_layer_sizes`` as a tuple: 32 -> (32,), [64, 32] -> (64, 32), () -> ()."""
-    sizes = (value,) if isinstance(value, numbers.Integral) else value
+    """``hidden_layer_sizes`` as a tuple: 32 -> (32,), [64, 32] -> (64, 32), () -> ().
+
+    Checked by ``parse_hidden``, so a mistake gets the words ``--hidden`` uses, after
+    the parameter's name. Text ("64,32") is refused: scikit-learn parameters are numbers.
+    """
+    if isinstance(value, str):
+        raise ConfigError(f"hidden_layer_sizes: give numbers, e.g. (64, 32), not text; "
+                          f"got {value!r}")
     try:
-        sizes = tuple(sizes)
-    except TypeError:
-        sizes = None
-    if isinstance(value, str) or sizes is None or not all(_is_whole(size) for size in sizes):
-        raise ConfigError(
-            "hidden_layer_sizes must be whole numbers of at least 1, e.g. (32,) or (64, 32), "
-            f"or () for no hidden layer; got {value!r}"
-        )
-    return tuple(int(size) for size in sizes)
+        return parse_hidden(value)
+    except ConfigError as error:
+        raise ConfigError(f"hidden_layer_sizes: {error}") from None
 
 
 def _at_least_two_classes(classes: NDArray[Any]) -> NDArray[Any]:

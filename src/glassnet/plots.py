@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .core.activations import get_activation
 from .core.gradcheck import numerical_slope
-from .data.datasets import guess_image_shape
+from .data.dataset import guess_image_shape
 from .errors import ConfigError, DataError, GlassnetError
 from .store.atomicfile import writable_target, write_atomically
 from .training import History

@@ -1,6 +1,6 @@
 """The guided tour: how a neural network works, step by step, as running code.
 
-The source material walks from "an image is a list of numbers" to "hidden layers
+The article walks from "an image is a list of numbers" to "hidden layers
 learn parts of digits". Each of its ideas is one step here, and each step is a
 function that does the real thing (with the real digits and a real network) and
 returns what it found: a few sentences of explanation, the numbers, the same
@@ -54,7 +54,8 @@ from .core.gradcheck import gradcheck, numerical_slope, relative_error
 from .core.metrics import accuracy, evaluate
 from .core.network import Network
 from .core.optimizers import SGD, SlopeDescent
-from .data.datasets import Dataset, load_digits
+from .data.dataset import Dataset
+from .data.digits import load_digits
 from .errors import ConfigError
 from .store.paths import db_hint
 from .training import train
@@ -345,7 +346,7 @@ def step_2_one_neuron(
 
 # ============================================================================ step 3
 def hand_weights(shape: tuple[int, int] = (8, 8)) -> NDArray[np.float64]:
-    """The source's hand-made weights for "is it a 1?": middle +1, the sides -1.
+    """The article's hand-made weights for "is it a 1?": middle +1, the sides -1.
 
     A 1 is a stroke down the middle, while a 0 is a ring with a hole in the middle
     and ink on both sides. So the four middle rows of the two centre columns get
@@ -636,7 +637,7 @@ SLOPE_HOPS = 5
 def step_6_one_weight_at_a_time(data: Dataset | None = None, seed: int = 0) -> TourStep:
     """The slope of the loss for one weight, hops downhill, and backpropagation's slopes.
 
-    A 0-or-1 neuron with random weights and the source's squared-error loss: the loss
+    A 0-or-1 neuron with random weights and the article's squared-error loss: the loss
     as the weight of pixel ``STUDIED_PIXEL`` varies, its slope measured by nudging and
     by backpropagation, ``SLOPE_HOPS`` epochs of ``SlopeDescent`` (through
     ``glassnet.train``), and ``glassnet.gradcheck`` over every weight afterwards.
@@ -945,14 +946,12 @@ def step_9_tweak_retrain_retest(
     results = [train_tour_network(hidden, data) for hidden in hidden_sizes]
     run_ids: list[int | None] = [None] * len(results)
     if db_path is not None:
+        from .app.recording import RunRecord, record_run
         from .store.runs import RunsDatabase
 
         with RunsDatabase(db_path) as database:
-            run_ids = [
-                database.record_run(result.settings.to_dict(), result.history.to_dict(),
-                                    result.scores(), data=result.data_name, source="tour")
-                for result in results
-            ]
+            run_ids = [record_run(database, RunRecord.of(result), source="tour")
+                       for result in results]
     rows = [
         {"hidden": format_hidden(result.settings.hidden),
          "parameters": result.network.n_parameters,

@@ -1,6 +1,6 @@
 """An experiment: settings in, a trained and tested network out.
 
-The source ends with the habit that makes networks better: tweak a setting (often
+The article ends with the habit that makes networks better: tweak a setting (often
 the hidden layers), retrain, retest, compare. A run's whole configuration is one
 plain object, ``RunSettings``, that can be printed, saved, compared and replayed; it
 lives in ``glassnet.app.settings`` (a module without NumPy, so the command line's help
@@ -24,7 +24,8 @@ from typing import Any
 from ..core.defaults import DEFAULT_LEARNING_RATES
 from ..core.metrics import Evaluation, evaluate
 from ..core.network import Network
-from ..data.datasets import Dataset, load_dataset
+from ..data.dataset import Dataset
+from ..data.spec import load_dataset
 from ..training import (
     Callback,
     Checkpoint,
@@ -32,7 +33,6 @@ from ..training import (
     TrainingState,
     train,
 )
-from ..training.augmentation import picture_shape
 from .settings import RunSettings, format_hidden, parse_hidden
 
 
@@ -119,8 +119,6 @@ def run(
     settings = settings or RunSettings()
     started = time.perf_counter()
     data, train_part, test_part = split_data(settings, data)
-    if settings.shift_pixels:  # refused before a network is built for nothing
-        picture_shape(data, data.n_features)
     network = settings.make_network(data.n_features, data.classes)
     history = train(
         network,

@@ -1,11 +1,12 @@
 """The settings of a run: every choice of one training, as one plain object.
 
-The source ends with the habit that makes networks better: tweak a setting (often
+The article ends with the habit that makes networks better: tweak a setting (often
 the hidden layers), retrain, retest, compare. For that, a run's whole configuration
 must be one plain object that can be printed, saved, compared and replayed. That is
 ``RunSettings``, with defaults that train well; ``glassnet.app.experiment.run`` trains
-what it describes, and ``parse_hidden`` / ``format_hidden`` turn hidden layer sizes
-into text and back.
+what it describes. Hidden layer sizes are read and checked by
+``glassnet.core.layer_sizes`` (``parse_hidden`` / ``format_hidden``, re-exported here),
+the one place every window checks them.
 
 This module does not import NumPy (the settings are plain numbers and names), so
 the command line can build its options and its help from ``RunSettings`` without
@@ -30,6 +31,7 @@ from ..core.defaults import (
     DEFAULT_MOMENTUM,
     DEFAULT_PATIENCE,
 )
+from ..core.layer_sizes import format_hidden, parse_hidden
 from ..errors import ConfigError
 
 if TYPE_CHECKING:
@@ -37,45 +39,11 @@ if TYPE_CHECKING:
     from ..core.optimizers import Optimizer
 
 
-def parse_hidden(text: str | Iterable[int] | None) -> tuple[int, ...]:
-    """Hidden layer sizes from text: ``"32"`` -> (32,), ``"64,32"`` -> (64, 32), ``"none"`` -> ().
-
-    Raises
-    ------
-    ConfigError
-        For anything that is not whole numbers of at least 1 (or "none").
-    """
-    if text is None:
-        return ()
-    if not isinstance(text, str):
-        sizes = tuple(text)
-    else:
-        cleaned = text.strip().lower()
-        if cleaned in ("none", "", "0-hidden"):
-            return ()
-        try:
-            sizes = tuple(int(part) for part in cleaned.split(","))
-        except ValueError:
-            raise ConfigError(
-                f"hidden layers are whole numbers separated by commas (e.g. 64,32) or 'none';"
-                f" got {text!r}"
-            ) from None
-    if any(isinstance(s, bool) or int(s) != s or s < 1 for s in sizes):
-        raise ConfigError(f"every hidden layer needs at least 1 neuron, got {text!r}")
-    return tuple(int(s) for s in sizes)
-
-
-def format_hidden(hidden: Iterable[int]) -> str:
-    """The inverse of ``parse_hidden``: (64, 32) -> ``"64,32"``, () -> ``"none"``."""
-    hidden = tuple(hidden)
-    return ",".join(str(s) for s in hidden) if hidden else "none"
-
-
 @dataclass
 class RunSettings:
     """Every choice of one training run. Defaults train a 64-32-10 ReLU network to ~98.5%.
 
-    The source's own network is ``RunSettings(activation="sigmoid", output="sigmoid",
+    The article's own network is ``RunSettings(activation="sigmoid", output="sigmoid",
     loss="squared_error", optimizer="sgd", learning_rate=1.0, batch_size=10,
     epochs=60, momentum=0, input_noise=0, average_from=None)`` (see docs/how-it-works.md).
     """

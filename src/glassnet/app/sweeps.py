@@ -1,6 +1,6 @@
 """Sweeps: tweak, retrain, retest, compare, for many settings at once.
 
-The source ends with a habit: change a setting (usually the hidden layers), retrain,
+The article ends with a habit: change a setting (usually the hidden layers), retrain,
 retest, and keep what works. Done by hand that is slow, and it is easy to fool
 yourself: one run that scores 0.3 points better may just have had a luckier seed.
 A *sweep* does the habit properly. It takes alternatives for some settings, say
@@ -48,11 +48,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core.losses import get_loss
-from ..data.datasets import Dataset, load_dataset
+from ..data.dataset import Dataset
+from ..data.spec import load_dataset
 from ..errors import ConfigError, GlassnetError, TrainingDiverged
 from ..store.paths import db_hint
 from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase
 from .experiment import RunSettings, format_hidden, run
+from .recording import RunRecord, record_run
 
 #: How many seeds each combination is trained with unless told otherwise.
 DEFAULT_SEEDS = 3
@@ -120,8 +122,8 @@ class SweepIncomplete(SweepError):
 
 # ====================================================================== what travels
 @dataclass(frozen=True)
-class FinishedRun:
-    """What a worker sends back for one finished run: small, plain and picklable.
+class FinishedRun(RunRecord):
+    """What a worker sends back for one finished run: its ``RunRecord``, small and picklable.
 
     The trained network itself stays behind (a sweep compares settings; retrain the
     winner with ``glassnet train`` to keep it). Its fingerprint travels instead:
@@ -139,10 +141,6 @@ class FinishedRun:
     history : dict
         ``History.to_dict()``: the loss and accuracy of every epoch.
     """
-
-    settings: dict[str, Any]
-    scores: dict[str, Any]
-    history: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -754,12 +752,8 @@ def _run_sweep(
                     if isinstance(outcome, TaskFailure):
                         failures.append(outcome)
                         continue
-                    run_id = database.record_run(
-                        outcome.settings, outcome.history, outcome.scores,
-                        data=data_name,
-                        sweep_id=sweep_id, source="sweep",
-                        seconds=outcome.scores.get("seconds"),
-                    )
+                    run_id = record_run(database, outcome, source="sweep",
+                                        data_name=data_name, sweep_id=sweep_id)
                     done += 1
                     if on_result is not None:
                         on_result({"run_id": run_id, "settings": outcome.settings,

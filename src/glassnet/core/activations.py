@@ -5,7 +5,7 @@ bias: that is its *weighted sum* ``z``. On its own a weighted sum can be any num
 and a stack of weighted sums is still just one big weighted sum. An activation
 function ``f`` bends it: the neuron's value is ``a = f(z)``.
 
-- ``sigmoid`` squashes any number into (0, 1): the source's choice, so an output
+- ``sigmoid`` squashes any number into (0, 1): the article's choice, so an output
   neuron can read as "how much this looks like a 1".
 - ``tanh`` squashes into (-1, 1), centred on 0.
 - ``relu`` keeps positive sums and zeroes negative ones; deep networks train fastest
@@ -14,11 +14,11 @@ function ``f`` bends it: the neuron's value is ``a = f(z)``.
 - ``softmax`` turns a whole layer of sums into probabilities that add up to 1: the
   natural output layer for "which of the ten digits is it?".
 
-To learn, backpropagation needs to know how the value moves when the sum moves:
-the derivative. Each activation gives ``backward(z, a, grad_a)``, turning the slope
-of the loss with respect to ``a`` into the slope with respect to ``z``. For the
-element-wise functions that is ``grad_a * f'(z)``; softmax mixes a whole row, so it
-uses the Jacobian-vector product instead.
+To learn, backpropagation needs to know how the value moves when the sum moves: the
+derivative. ``backward(z, a, grad_a)`` turns the slope of the loss with respect to
+``a`` into the slope with respect to ``z``: ``grad_a * f'(z)`` for the functions
+that act on each number alone; softmax mixes a whole row, so it applies its
+Jacobian instead.
 
 The registry ``ACTIVATIONS`` maps names to objects; ``get_activation(name)`` looks one
 up and lists the valid names when it does not know the one asked for.
@@ -26,100 +26,33 @@ up and lists the valid names when it does not know the one asked for.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ConfigError
+from .speed import row_max, row_sum
 
 Array = NDArray[np.floating]
 
 
-def row_max(z: Array) -> Array:
-    """The largest value of each row of ``z`` (n, k), as a column (n, 1).
-
-    The same as ``z.max(axis=-1, keepdims=True)``, only faster for the few outputs of
-    a classifier. NumPy reduces a row at a time, and for rows of ten numbers the cost
-    of starting each row dominates: 64 microseconds for 1,437 rows. A transposed copy
-    (k, n) turns the job into the element-wise maximum of k long rows, which NumPy
-    does with vector instructions: 9 microseconds, copy included.
-    """
-    if z.ndim != 2:
-        return z.max(axis=-1, keepdims=True)
-    return np.maximum.reduce(np.ascontiguousarray(z.T), axis=0)[:, np.newaxis]
-
-
-def row_sum(z: Array) -> Array:
-    """The sum of each row of ``z`` (n, k), as a column (n, 1).
-
-    The same as ``z.sum(axis=-1, keepdims=True)`` up to rounding (the terms are added
-    in another order), computed as the matrix product ``z @ ones`` with a column of k
-    ones: one call to the matrix library instead of a row-at-a-time reduction, about
-    seven times faster for rows of ten numbers. Arrays of anything but floating-point
-    numbers are summed by NumPy (a product of booleans or small integers would not
-    be their sum).
-    """
-    if z.ndim != 2 or z.dtype.kind != "f":
-        return z.sum(axis=-1, keepdims=True)
-    return (z @ ones_vector(z.shape[1], z.dtype))[:, np.newaxis]
-
-
-@functools.lru_cache(maxsize=64)
-def ones_vector(length: int, dtype: np.dtype) -> Array:
-    """A read-only vector of ``length`` ones, made once and kept: sums over rows or
-    columns are products with it, at every training step."""
-    vector = np.ones(length, dtype=dtype)
-    vector.flags.writeable = False
-    return vector
-
-
-#: Arrays up to this many numbers get a kept array of zeros from ``zeros_for``.
-KEPT_ZEROS_SIZE = 2**15
-
-
-def zeros_for(z: Array) -> Array | float:
-    """Zeros to compare ``z`` with: a kept read-only array of zeros shaped like a
-    small ``z``, the number 0 for a large one.
-
-    ``np.maximum(z, 0.0)`` and ``np.maximum(z, zeros)`` give the same numbers, but
-    NumPy compares with a lone number through a slower, general loop: for a batch of
-    128 images and 100 neurons, 5.5 microseconds against 1.9 for an array of zeros.
-    Training does that at every step, always with the same few shapes, so those
-    arrays are made once and kept (32,768 numbers at most, a few of them).
-    """
-    if z.size > KEPT_ZEROS_SIZE:
-        return 0.0
-    return _kept_zeros(z.shape, z.dtype)
-
-
-@functools.lru_cache(maxsize=16)
-def _kept_zeros(shape: tuple[int, ...], dtype: np.dtype) -> Array:
-    zeros = np.zeros(shape, dtype=dtype)
-    zeros.flags.writeable = False
-    return zeros
-
-
 class Activation:
-    """An activation function and its derivative, applied to a batch ``z`` of shape (n, units)."""
+    """An activation function and its derivative, for a batch ``z`` of shape (n, units)."""
 
     name: str = ""
-    #: True when f acts on each number alone (everything but softmax).
-    elementwise: bool = True
-    #: True when f never changes which of two sums is larger (everything but ReLU, which
-    #: turns every negative sum into the same 0).
+    #: True when f never changes which of two sums is larger (all but ReLU, which
+    #: turns every negative sum into the same 0). ``Network.predict`` relies on it.
     keeps_order: bool = True
 
     def forward(self, z: Array) -> Array:
-        """Return ``a = f(z)``, same shape as ``z``."""
+        """``a = f(z)``, the same shape as ``z``."""
         raise NotImplementedError
 
     def derivative(self, z: Array, a: Array) -> Array:
-        """Return ``f'(z)`` element-wise (``a = f(z)`` is passed in because it is often cheaper)."""
+        """``f'(z)`` element-wise (``a = f(z)`` is passed in: often it is cheaper)."""
         raise NotImplementedError
 
     def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
-        """Return dLoss/dz given dLoss/da: the chain rule through this activation."""
+        """dLoss/dz from dLoss/da: the chain rule through this activation."""
         return grad_a * self.derivative(z, a)
 
     def __repr__(self) -> str:
@@ -129,9 +62,9 @@ class Activation:
 class Sigmoid(Activation):
     """``1 / (1 + exp(-z))``: any number squashed into (0, 1).
 
-    Written the stable way: ``exp`` is only ever taken of ``-|z|``, which is at most 1,
-    so huge negative sums never overflow. For z >= 0 it is ``1 / (1 + e)`` and for
-    z < 0 it is ``e / (1 + e)``, with ``e = exp(-|z|)``: the same function, rearranged.
+    Written the stable way: ``exp`` is only ever taken of ``-|z|``, at most 1, so
+    huge negative sums never overflow. With ``e = exp(-|z|)`` it is ``1 / (1 + e)``
+    for z >= 0 and ``e / (1 + e)`` for z < 0: the same function, rearranged.
     """
 
     name = "sigmoid"
@@ -163,14 +96,13 @@ class ReLU(Activation):
     keeps_order = False
 
     def forward(self, z: Array) -> Array:
-        return np.maximum(z, zeros_for(z))
+        return np.maximum(z, 0.0)
 
     def derivative(self, z: Array, a: Array) -> Array:
         return (z > 0).astype(z.dtype)
 
     def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
-        # The slope passes where the neuron fired and is 0 where it did not.
-        return grad_a * (z > 0)
+        return grad_a * (z > 0)  # the slope passes where the neuron fired, else 0
 
 
 class Identity(Activation):
@@ -196,13 +128,10 @@ class Softmax(Activation):
     """
 
     name = "softmax"
-    elementwise = False
 
     def forward(self, z: Array) -> Array:
-        e = z - row_max(z)
-        np.exp(e, out=e)
-        e /= row_sum(e)
-        return e
+        e = np.exp(z - row_max(z))
+        return e / row_sum(e)
 
     def derivative(self, z: Array, a: Array) -> Array:
         raise ConfigError(
@@ -210,7 +139,7 @@ class Softmax(Activation):
         )
 
     def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
-        # Jacobian-vector product: da_k/dz_j = a_k (delta_kj - a_j).
+        # The Jacobian da_k/dz_j = a_k (delta_kj - a_j), applied to grad_a.
         return a * (grad_a - row_sum(grad_a * a))
 
 
@@ -251,7 +180,4 @@ def get_activation(name: str | Activation, *, hidden: bool = False) -> Activatio
     return found
 
 
-__all__ = [
-    "Activation", "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "get_activation", "ones_vector", "row_max",
-    "row_sum", "zeros_for",
-]
+__all__ = ["Activation", "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "get_activation"]

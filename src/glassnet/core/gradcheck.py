@@ -1,6 +1,6 @@
 """Checking backpropagation against the slope you can see.
 
-The source explains learning with one weight at a time: nudge the weight a little
+The article explains learning with one weight at a time: nudge the weight a little
 up, a little down, and see how the loss changes. That ratio is the *slope* of the
 loss with respect to that weight:
 
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError
 
 Array = NDArray[np.floating]
 
@@ -118,10 +118,7 @@ def gradcheck(
     """
     if step <= 0:
         raise ConfigError("step must be positive")
-    X = network.check_inputs(X)
-    Y = network.targets(y)
-    if Y.shape[0] != X.shape[0]:
-        raise DataError(f"{X.shape[0]} images but {Y.shape[0]} labels: give one label per image")
+    X, Y = network.inputs_and_targets(X, y)
     _, gradients = network.backward(X, Y, loss, l2=l2)
 
     def loss_of() -> float:

@@ -5,7 +5,7 @@ and keep the others dark. The *ideal* output is therefore 1 for the right class 
 0 for the others (a "one-hot" row ``Y``). A loss compares the observed outputs ``a``
 with that ideal and gives a number that is 0 only when they match.
 
-- ``squared_error`` is the source's loss: for each output neuron
+- ``squared_error`` is the article's loss: for each output neuron
   ``(observed - ideal)^2``, summed over the output neurons of an image. The loss of a
   training set is that sum summed again over every image; for reporting (and so that
   the learning rate does not depend on the batch size) glassnet averages over images.
@@ -25,7 +25,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ConfigError
-from .activations import Activation, row_max, row_sum
+from .activations import Activation
+from .speed import row_max, row_sum
 
 Array = NDArray[np.floating]
 
@@ -51,7 +52,7 @@ class Loss:
 
 
 class SquaredError(Loss):
-    """The source's loss: ``sum over output neurons of (observed - ideal)^2``.
+    """The article's loss: ``sum over output neurons of (observed - ideal)^2``.
 
     Its slope with respect to an output value is ``2 (observed - ideal)``; the chain
     rule through the output activation turns that into the slope for the sum ``z``.

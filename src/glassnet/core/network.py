@@ -2,29 +2,28 @@
 
 A feedforward network is a stack of *dense* layers. Every neuron of a layer is
 connected to every neuron of the layer before it, and every connection has its own
-weight (neurons have none of their own besides a bias). Layer by layer:
+weight (a neuron has nothing of its own but a bias). Layer by layer, for a batch:
 
     z = a_prev @ W + b        the weighted sums       (n, n_out)
     a = f(z)                  the activations         (n, n_out)
 
-with ``a_prev`` the previous layer's values (n, n_in) and, for the first layer, the
-64 pixels of each image. ``W`` has one row per input neuron and one column per
-neuron of this layer: column ``j`` holds the 64 weights a first-layer neuron gives
-the pixels, which is why it can be drawn as an 8x8 picture.
+with ``a_prev`` the previous layer's values (n, n_in), for the first layer the 64
+pixels of each image. ``W`` (n_in, n_out) has one row per input neuron and one
+column per neuron of this layer: column ``j`` holds the 64 weights a first-layer
+neuron gives the pixels, which is why it can be drawn as an 8x8 picture.
 
 To learn, the network needs the slope of the loss with respect to every weight.
-*Backpropagation* (``Network.backward``) gets them all in one backward sweep with
-the chain rule: start from the slope at the output (the loss gives it), and for each
-layer, from last to first,
+*Backpropagation* gets them all in one backward sweep with the chain rule. With
+``delta`` the slope of the mean loss with respect to a layer's weighted sums
+(n, n_out), starting at the output layer (the loss gives it), and for each layer,
+from last to first:
 
-    dW = a_prev.T @ delta       db = delta summed over images
-    delta_prev = f_prev'(z_prev) * (delta @ W.T)
+    dW = a_prev.T @ delta                      (n_in, n_out)
+    db = delta.sum(axis=0)                     (n_out,)   delta summed over images
+    delta_prev = f_prev'(z_prev) * (delta @ W.T)           (n, n_in)
 
-where ``delta`` is the slope with respect to that layer's weighted sums. Every one
-of these slopes is checked against the slow, obvious way (nudge one weight, watch
-the loss) in ``glassnet.core.gradcheck``.
-
-Shapes are batch-first everywhere: X is (n_samples, n_features).
+Every one of these slopes is checked against the slow, obvious way (nudge one
+weight, watch the loss) in ``glassnet.core.gradcheck``.
 """
 
 from __future__ import annotations
@@ -37,9 +36,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ConfigError, DataError
-from .activations import Activation, get_activation, ones_vector
-from .flatarrays import FlatArrays, pieces
+from .activations import Activation, get_activation
 from .losses import Loss, get_loss
+from .speed import FlatArrays, column_sum, end_to_end
 
 Array = NDArray[np.floating]
 DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -70,12 +69,6 @@ class Dense:
     def n_out(self) -> int:
         return self.W.shape[1]
 
-    def weighted_sum(self, a_prev: Array) -> Array:
-        """``a_prev @ W + b``: (n, n_in) -> (n, n_out)."""
-        z = a_prev @ self.W
-        z += self.b
-        return z
-
 
 @dataclass
 class Trace:
@@ -102,17 +95,17 @@ class Network:
     Parameters
     ----------
     sizes : sequence of int
-        Neurons per layer, input first: ``[64, 10]`` has no hidden layer (the source's
-        first networks), ``[64, 32, 10]`` one hidden layer of 32. A single output neuron
-        (``[64, 1]``) answers a yes/no question with a sigmoid.
+        Neurons per layer, input first: ``[64, 10]`` has no hidden layer (the
+        article's first networks), ``[64, 32, 10]`` one hidden layer of 32. A single
+        output neuron (``[64, 1]``) answers a yes/no question with a sigmoid.
     activation : str
         Activation of the hidden layers. Default ``"relu"``: it does not saturate,
         so slopes stay large and a small network trains in a second.
     output : str
         Activation of the output layer. Default ``"softmax"``: the ten outputs become
         probabilities that sum to 1, which pairs with the cross-entropy loss (the
-        slope at the output is then simply ``observed - ideal``). The source's network,
-        sigmoid everywhere, is ``activation="sigmoid", output="sigmoid"``.
+        slope at the output is then simply ``observed - ideal``). The article's
+        network, sigmoid everywhere, is ``activation="sigmoid", output="sigmoid"``.
     seed : int or numpy.random.Generator
         Where the random starting weights come from. Same seed, same weights, bit for
         bit; the global NumPy random state is never touched.
@@ -151,14 +144,13 @@ class Network:
         self.classes = _check_classes(classes, self.sizes[-1])
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.layers: list[Dense] = []
-        for index, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=True)):
-            is_output = index == len(self.sizes) - 2
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
+            is_output = len(self.layers) == len(self.sizes) - 2
             act = self.output_activation if is_output else self.hidden_activation
             scale = np.sqrt(2.0 / n_in) if act.name == "relu" else np.sqrt(2.0 / (n_in + n_out))
             W = rng.standard_normal((n_in, n_out), dtype=self.dtype) * self.dtype(scale)
-            b = np.zeros(n_out, dtype=self.dtype)
-            self.layers.append(Dense(W, b, act))
-        self._relink()  # every weight and bias into one flat vector (see FlatArrays)
+            self.layers.append(Dense(W, np.zeros(n_out, dtype=self.dtype), act))
+        self._lay_end_to_end()
 
     # ------------------------------------------------------------------ description
     @property
@@ -193,80 +185,35 @@ class Network:
             f"{np.dtype(self.dtype).name})"
         )
 
-    # ------------------------------------------------------------------ parameters
-    def parameters(self) -> list[Array]:
-        """The weight and bias arrays themselves, ``[W0, b0, W1, b1, ...]``.
-
-        Optimizers update these in place, so they are the live arrays, not copies. They
-        come as ``FlatArrays``, whose ``vector`` holds them all end to end, unless a
-        layer's ``W`` or ``b`` was replaced by an array of its own: then as a plain list.
-        """
-        arrays = [array for layer in self.layers for array in (layer.W, layer.b)]
-        if all(array.base is self._vector for array in arrays):
-            return FlatArrays(arrays, self._vector)
-        return arrays
-
-    def get_parameters(self) -> list[Array]:
-        """Copies of every parameter array (a snapshot to restore later)."""
-        return [array.copy() for array in self.parameters()]
-
-    def set_parameters(self, arrays: Sequence[ArrayLike]) -> None:
-        """Overwrite every parameter, in place, from ``[W0, b0, W1, b1, ...]``.
-
-        Raises
-        ------
-        DataError
-            If the count, a shape, or a value (NaN, inf) is wrong; nothing is changed.
-        """
-        current = self.parameters()
-        if len(arrays) != len(current):
-            raise DataError(f"expected {len(current)} parameter arrays, got {len(arrays)}")
-        checked = []
-        for target, source in zip(current, arrays, strict=True):
-            value = np.asarray(source, dtype=self.dtype)
-            if value.shape != target.shape:
-                raise DataError(f"parameter shape {value.shape} does not match {target.shape}")
-            if not np.isfinite(value).all():
-                raise DataError("parameters must be finite numbers (found NaN or inf)")
-            checked.append(value)
-        for target, value in zip(current, checked, strict=True):
-            target[...] = value
-
-    def set_weights(
-        self, layer: int, weights: ArrayLike | None = None, bias: ArrayLike | None = None
-    ) -> None:
-        """Set one layer's weights (n_in, n_out) and/or biases (n_out,) by hand.
-
-        This is how the source's hand-weighted classifier is built: no training, just
-        weights chosen by a person. A 64-long vector is accepted for a one-neuron layer.
-        """
-        try:
-            dense = self.layers[layer]
-        except (IndexError, TypeError):
-            last = len(self.layers) - 1
-            raise ConfigError(f"layer {layer!r} does not exist; layers are 0..{last}") from None
-        if weights is not None:
-            W = np.asarray(weights, dtype=self.dtype)
-            if W.ndim == 1 and dense.n_out == 1:
-                W = W.reshape(-1, 1)
-            if W.shape != dense.W.shape:
-                raise DataError(
-                    f"layer {layer} weights must have shape {dense.W.shape}, got {W.shape}"
-                )
-            if not np.isfinite(W).all():
-                raise DataError("weights must be finite numbers (found NaN or inf)")
-            dense.W[...] = W
-        if bias is not None:
-            b = np.asarray(bias, dtype=self.dtype).reshape(-1)
-            if b.shape != dense.b.shape:
-                raise DataError(
-                    f"layer {layer} biases must have shape {dense.b.shape}, got {b.shape}"
-                )
-            if not np.isfinite(b).all():
-                raise DataError("biases must be finite numbers (found NaN or inf)")
-            dense.b[...] = b
-
     # ------------------------------------------------------------------ forward
+    def _trace(self, X: Array, *, output_activation: bool = True) -> Trace:
+        """The forward pass, layer by layer: the one loop behind every answer and loss.
+
+        ``X`` (n, n_inputs) is trusted (see ``check_inputs``). With
+        ``output_activation=False`` the loop stops at the output layer's weighted
+        sums, all that ``predict`` needs; the trace then lacks the output values.
+        """
+        sums, values = [], []
+        a = X  # (n, n_inputs)
+        for layer in self.layers:
+            z = a @ layer.W + layer.b  # (n, n_out)
+            sums.append(z)
+            if not output_activation and len(sums) == len(self.layers):
+                break
+            a = layer.activation.forward(z)  # (n, n_out)
+            values.append(a)
+        return Trace(X, sums, values)
+
+    def trace(self, X: ArrayLike) -> Trace:
+        """Run the inputs through and keep every layer's weighted sums and activations."""
+        trace = self._trace(self.check_inputs(X))
+        _refuse_overflow(trace.outputs)
+        return trace
+
+    def forward(self, X: ArrayLike) -> Array:
+        """The output layer's values for each input: (n, n_inputs) -> (n, n_outputs)."""
+        return self.trace(X).outputs
+
     def check_inputs(self, X: ArrayLike) -> Array:
         """Return X as a (n, n_inputs) array of this network's dtype, or raise DataError.
 
@@ -290,30 +237,33 @@ class Network:
             raise DataError("inputs contain NaN or infinite values")
         return X
 
-    def forward(self, X: ArrayLike) -> Array:
-        """The output layer's values for each input: (n, n_inputs) -> (n, n_outputs)."""
-        a = self.check_inputs(X)
-        for layer in self.layers:
-            a = layer.activation.forward(layer.weighted_sum(a))
-        return _refuse_overflow(a)
-
-    def trace(self, X: ArrayLike) -> Trace:
-        """Run the inputs through and keep every layer's weighted sums and activations."""
-        trace = self._trace(self.check_inputs(X))
-        _refuse_overflow(trace.outputs)
-        return trace
-
-    def _trace(self, X: Array) -> Trace:
-        sums, values = [], []
-        a = X
-        for layer in self.layers:
-            z = layer.weighted_sum(a)
-            a = layer.activation.forward(z)
-            sums.append(z)
-            values.append(a)
-        return Trace(X, sums, values)
-
     # ------------------------------------------------------------------ answers
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """The class each input is guessed to be: the output neuron with the largest value.
+
+        With a single output neuron the guess is ``classes[1]`` when its value is at
+        least 0.5, else ``classes[0]``.
+
+        Softmax, sigmoid, tanh and identity never change which weighted sum is the
+        largest, so the guess is read from the output layer's weighted sums, without
+        the output activation: a softmax is a third of the time one image takes.
+        """
+        if self.n_outputs == 1 or not self.output_activation.keeps_order:
+            return self.guess(self.forward(X))
+        trace = self._trace(self.check_inputs(X), output_activation=False)
+        output_sums = _refuse_overflow(trace.weighted_sums[-1])  # (n, n_outputs)
+        return self.classes[output_sums.argmax(axis=1)]
+
+    def guess(self, outputs: Array) -> NDArray[Any]:
+        """The classes that output values (n, n_outputs) stand for: the rule of ``predict``.
+
+        The largest output neuron wins; a single output neuron means ``classes[1]``
+        from 0.5 up and ``classes[0]`` below.
+        """
+        if self.n_outputs == 1:
+            return self.classes[(outputs[:, 0] >= 0.5).astype(np.intp)]
+        return self.classes[outputs.argmax(axis=1)]
+
     def predict_proba(self, X: ArrayLike) -> Array:
         """How much each class is believed in, rows summing to 1: (n, n_classes).
 
@@ -334,36 +284,7 @@ class Network:
                              where=total > 0)
         return get_activation("softmax").forward(outputs)
 
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """The class each input is guessed to be: the output neuron with the largest value.
-
-        With a single output neuron the guess is ``classes[1]`` when its value is at
-        least 0.5, else ``classes[0]``.
-
-        To find the largest output the output activation is not needed: softmax,
-        sigmoid, tanh and identity never change which weighted sum is the largest, so
-        the guess is read from the output layer's weighted sums. That skips the
-        softmax, about a third of the time it takes to answer for one image.
-        """
-        if self.n_outputs == 1 or not self.output_activation.keeps_order:
-            return self.guess(self.forward(X))
-        a = self.check_inputs(X)
-        for layer in self.layers[:-1]:
-            a = layer.activation.forward(layer.weighted_sum(a))
-        output_sums = _refuse_overflow(self.layers[-1].weighted_sum(a))  # (n, n_outputs)
-        return self.classes[output_sums.argmax(axis=1)]
-
-    def guess(self, outputs: Array) -> NDArray[Any]:
-        """The classes that output values (n, n_outputs) stand for: the rule of ``predict``.
-
-        The largest output neuron wins; a single output neuron means ``classes[1]``
-        from 0.5 up and ``classes[0]`` below.
-        """
-        if self.n_outputs == 1:
-            return self.classes[(outputs[:, 0] >= 0.5).astype(np.intp)]
-        return self.classes[outputs.argmax(axis=1)]
-
-    # ------------------------------------------------------------------ learning
+    # ------------------------------------------------------------------ the loss
     def class_indices(self, y: ArrayLike) -> NDArray[np.intp]:
         """Map labels to output-neuron indices; unknown labels raise DataError."""
         y = np.asarray(y)
@@ -398,47 +319,75 @@ class Network:
         Y[np.arange(len(indices)), indices] = 1.0
         return Y
 
+    def inputs_and_targets(self, X: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
+        """Checked inputs (n, n_inputs) and the ideal outputs (n, n_outputs) of labels y.
+
+        Raises
+        ------
+        DataError
+            If the inputs are not images for this network, a label is unknown, or
+            there is not one label per image.
+        """
+        X, Y = self.check_inputs(X), self.targets(y)
+        if Y.shape[0] != X.shape[0]:  # NumPy would broadcast a single label over every image
+            raise DataError(
+                f"{X.shape[0]} images but {Y.shape[0]} labels: give one label per image")
+        return X, Y
+
     def loss(self, X: ArrayLike, y: ArrayLike, loss: str | Loss = "cross_entropy") -> float:
         """The loss of labelled images, averaged over images.
 
-        The source sums the loss over every training image; the average is the same
+        The article sums the loss over every training image; the average is the same
         number divided by n, which keeps it comparable between data sets of any size.
         """
-        X = self.check_inputs(X)
-        Y = self.targets(y)
-        _check_same_length(X, Y)
-        return self.objective(X, Y, loss)
+        return self.objective(*self.inputs_and_targets(X, y), loss)
 
     def objective(
-        self, X: Array, Y: Array, loss: str | Loss = "cross_entropy", l2: float = 0.0
+        self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "cross_entropy", l2: float = 0.0
     ) -> float:
-        """What training minimises: mean loss per image plus ``l2 / 2 * sum(W**2)``.
+        """What training minimises: the mean loss per image plus ``l2 / 2 * sum(W**2)``.
 
-        A forward pass only, for checked inputs ``X`` (n, n_inputs) and ideal outputs
-        ``Y`` (n, n_outputs). ``backward`` returns the same number with the slopes.
+        A forward pass only, for inputs ``X`` (n, n_inputs) and ideal outputs ``Y``
+        (n, n_outputs, see ``targets``). ``backward`` gives the same number with the
+        slopes.
         """
-        loss_fn = get_loss(loss)
+        return self.loss_and_outputs(X, Y, loss, l2)[0]
+
+    def loss_and_outputs(
+        self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "cross_entropy", l2: float = 0.0
+    ) -> tuple[float, Array]:
+        """``objective`` and the output values (n, n_outputs), from one forward pass.
+
+        Training scores every epoch this way: the loss, and the guesses for accuracy.
+        """
+        X, Y = self._check_batch(X, Y)
         trace = self._trace(X)
-        per_image = loss_fn.per_image(trace.weighted_sums[-1], trace.outputs, Y,
-                                      self.output_activation)
-        return float(per_image.sum()) / X.shape[0] + self._l2_penalty(l2)
+        return self._mean_loss(trace, Y, get_loss(loss), l2), trace.outputs
+
+    def _mean_loss(self, trace: Trace, Y: Array, loss: Loss, l2: float) -> float:
+        """The loss of a forward pass, averaged over its images, plus the L2 term."""
+        per_image = loss.per_image(trace.weighted_sums[-1], trace.outputs, Y,
+                                   self.output_activation)  # (n,)
+        return float(per_image.sum()) / len(Y) + self._l2_penalty(l2)
 
     def _l2_penalty(self, l2: float) -> float:
+        """``l2 / 2 * sum(W**2)`` over every weight (not the biases)."""
         if not l2:
             return 0.0
         return 0.5 * l2 * sum(float(np.vdot(layer.W, layer.W)) for layer in self.layers)
 
+    # ------------------------------------------------------------------ backward
     def backward(
-        self, X: Array, Y: Array, loss: str | Loss = "cross_entropy", l2: float = 0.0
+        self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "cross_entropy", l2: float = 0.0
     ) -> tuple[float, list[Array]]:
         """Backpropagation: the loss and its slope for every parameter.
 
         Parameters
         ----------
-        X : ndarray (n, n_inputs)
-            A batch of inputs (already checked; see ``check_inputs``).
-        Y : ndarray (n, n_outputs)
-            Ideal outputs (see ``targets``).
+        X : array (n, n_inputs)
+            A batch of inputs.
+        Y : array (n, n_outputs)
+            Their ideal outputs: ``targets(y)`` makes them from labels.
         loss : str or Loss
         l2 : float
             Weight decay: adds ``l2 / 2 * sum(W**2)`` over every weight (not the
@@ -447,19 +396,23 @@ class Network:
         Returns
         -------
         loss : float
-            Mean loss per image (plus the L2 term).
+            Mean loss per image, plus the L2 term: ``objective``.
         gradients : list of ndarray
-            d(loss)/d(parameter), in the order of ``parameters()``.
+            d(loss)/d(parameter), ``[dW0, db0, dW1, db1, ...]`` like ``parameters()``.
+
+        Raises
+        ------
+        DataError
+            If X are not images for this network or Y not one row of ideal outputs
+            per image.
         """
-        loss_fn = get_loss(loss)
+        X, Y = self._check_batch(X, Y)
+        loss = get_loss(loss)
         trace = self._trace(X)
-        per_image = loss_fn.per_image(trace.weighted_sums[-1], trace.outputs, Y,
-                                      self.output_activation)
-        value = float(per_image.sum()) / X.shape[0] + self._l2_penalty(l2)
-        return value, self._backpropagate(trace, Y, loss_fn, l2)
+        return self._mean_loss(trace, Y, loss, l2), self._backpropagate(trace, Y, loss, l2)
 
     def gradients(
-        self, X: Array, Y: Array, loss: str | Loss = "cross_entropy", l2: float = 0.0
+        self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "cross_entropy", l2: float = 0.0
     ) -> list[Array]:
         """The slopes of ``backward`` without the loss value: what a training step needs.
 
@@ -468,36 +421,127 @@ class Network:
         fifth of a small network's step, so training measures it once per epoch instead
         (and notices a diverging run there).
         """
+        X, Y = self._check_batch(X, Y)
         return self._backpropagate(self._trace(X), Y, get_loss(loss), l2)
 
-    def _backpropagate(self, trace: Trace, Y: Array, loss_fn: Loss, l2: float) -> list[Array]:
-        """The chain rule from the output back to the input, for a ``trace`` of a batch."""
-        X = trace.inputs
-        n = X.shape[0]
-        z_out = trace.weighted_sums[-1]
-        delta = loss_fn.output_delta(z_out, trace.outputs, Y, self.output_activation)  # (n, k)
-        delta /= n
-        # A bias's slope is its neuron's delta summed over the images. Written as the
-        # product of a row of ones (n,) with delta (n, n_out) it is one matrix-vector
-        # product, about twice as fast as NumPy's sum over the rows of a small array.
-        ones = ones_vector(n, delta.dtype)
-        # The slopes are written straight into one flat vector laid out like the
-        # parameters' (see FlatArrays), so an optimizer can take them in one piece.
-        vector = np.empty(self._vector.size, dtype=delta.dtype)
-        gradients = FlatArrays(pieces(vector, self._shapes), vector)
-        for index in range(len(self.layers) - 1, -1, -1):
+    def _backpropagate(self, trace: Trace, Y: Array, loss: Loss, l2: float) -> list[Array]:
+        """The chain rule, from the output layer back to the first (see the module)."""
+        delta = loss.output_delta(trace.weighted_sums[-1], trace.outputs, Y,
+                                  self.output_activation) / len(Y)  # (n, n_outputs)
+        gradients: list[Array] = []
+        for index in reversed(range(len(self.layers))):
             layer = self.layers[index]
-            a_prev = trace.activations[index - 1] if index > 0 else X
-            dW = np.matmul(a_prev.T, delta, out=gradients[2 * index])  # (n_in, n_out)
+            a_prev = trace.activations[index - 1] if index else trace.inputs  # (n, n_in)
+            dW = a_prev.T @ delta  # (n_in, n_out)
             if l2:
-                dW += l2 * layer.W
-            np.matmul(ones, delta, out=gradients[2 * index + 1])  # (n_out,)
-            if index > 0:
-                previous = self.layers[index - 1]
-                delta = previous.activation.backward(
-                    trace.weighted_sums[index - 1], a_prev, delta @ layer.W.T
-                )
+                dW += l2 * layer.W  # the slope of l2 / 2 * sum(W**2)
+            db = column_sum(delta)  # (n_out,): delta summed over images
+            gradients = [dW, db, *gradients]
+            if index:
+                z_prev, below = trace.weighted_sums[index - 1], self.layers[index - 1]
+                delta = below.activation.backward(z_prev, a_prev, delta @ layer.W.T)  # (n, n_in)
         return gradients
+
+    def _check_batch(self, X: ArrayLike, Y: ArrayLike) -> tuple[Array, Array]:
+        """Inputs (n, n_inputs) and ideal outputs (n, n_outputs), checked, or DataError."""
+        X = self.check_inputs(X)
+        try:
+            Y = np.asarray(Y, dtype=self.dtype)
+        except (TypeError, ValueError) as error:
+            raise DataError(f"ideal outputs must be numbers: {error}") from None
+        if Y.shape != (X.shape[0], self.n_outputs):
+            labels = " (labels? network.targets(labels) turns them into ideal outputs)"
+            raise DataError(
+                f"expected ideal outputs of shape ({X.shape[0]}, {self.n_outputs}), one row "
+                f"of {self.n_outputs} per image, got {Y.shape}"
+                + (labels if Y.ndim == 1 else "")
+            )
+        if not np.isfinite(Y).all():
+            raise DataError("ideal outputs contain NaN or infinite values")
+        return X, Y
+
+    # ------------------------------------------------------------------ parameters
+    def parameters(self) -> list[Array]:
+        """The weight and bias arrays themselves, ``[W0, b0, W1, b1, ...]``.
+
+        Optimizers update these in place, so they are the live arrays, not copies.
+        They lie end to end in one vector (see ``speed.FlatArrays``), unless a
+        layer's ``W`` or ``b`` was replaced by an array of its own.
+        """
+        arrays = [array for layer in self.layers for array in (layer.W, layer.b)]
+        return FlatArrays(arrays, self._vector)
+
+    def get_parameters(self) -> list[Array]:
+        """Copies of every parameter array (a snapshot to restore later)."""
+        return [array.copy() for array in self.parameters()]
+
+    def set_parameters(self, arrays: Sequence[ArrayLike]) -> None:
+        """Overwrite every parameter, in place, from ``[W0, b0, W1, b1, ...]``.
+
+        Raises
+        ------
+        DataError
+            If the count, a shape, or a value (NaN, inf) is wrong; nothing is changed.
+        """
+        current = self.parameters()
+        if len(arrays) != len(current):
+            raise DataError(f"expected {len(current)} parameter arrays, got {len(arrays)}")
+        checked = [self._as_parameter(source, target.shape, "parameter")
+                   for target, source in zip(current, arrays, strict=True)]
+        for target, value in zip(current, checked, strict=True):
+            target[...] = value
+
+    def set_weights(
+        self, layer: int, weights: ArrayLike | None = None, bias: ArrayLike | None = None
+    ) -> None:
+        """Set one layer's weights (n_in, n_out) and/or biases (n_out,) by hand.
+
+        This is how the article's hand-weighted classifier is built: no training, just
+        weights chosen by a person. A 64-long vector is accepted for a one-neuron layer.
+        """
+        try:
+            dense = self.layers[layer]
+        except (IndexError, TypeError):
+            last = len(self.layers) - 1
+            raise ConfigError(f"layer {layer!r} does not exist; layers are 0..{last}") from None
+        if weights is not None:
+            W = np.asarray(weights, dtype=self.dtype)
+            if W.ndim == 1 and dense.n_out == 1:
+                W = W.reshape(-1, 1)
+            dense.W[...] = self._as_parameter(W, dense.W.shape, f"layer {layer} weights")
+        if bias is not None:
+            b = np.asarray(bias, dtype=self.dtype).reshape(-1)
+            dense.b[...] = self._as_parameter(b, dense.b.shape, f"layer {layer} biases")
+
+    def _as_parameter(self, values: ArrayLike, shape: tuple[int, ...], what: str) -> Array:
+        """``values`` as an array of this network's dtype, if it has ``shape`` and is finite."""
+        array = np.asarray(values, dtype=self.dtype)
+        if array.shape != shape:
+            raise DataError(f"{what} must have shape {shape}, got {array.shape}")
+        if not np.isfinite(array).all():
+            raise DataError(f"{what} must be finite numbers (found NaN or inf)")
+        return array
+
+    def copy(self) -> Network:
+        """An independent copy with the same shape and weights."""
+        clone = Network.__new__(Network)
+        clone.__dict__.update(self.__dict__)
+        clone.sizes, clone.classes = list(self.sizes), self.classes.copy()
+        clone.layers = [Dense(layer.W, layer.b, layer.activation) for layer in self.layers]
+        clone._lay_end_to_end()  # copies the weights into the clone's own vector
+        return clone
+
+    def _lay_end_to_end(self) -> None:
+        """Copy every ``W`` and ``b`` into one new vector and make them views of it.
+
+        An optimizer then updates them all with one NumPy call per operation
+        (see ``speed.FlatArrays``).
+        """
+        flat = end_to_end([array for layer in self.layers for array in (layer.W, layer.b)],
+                          self.dtype)
+        self._vector = flat.vector  # (n_parameters,)
+        for index, layer in enumerate(self.layers):
+            layer.W, layer.b = flat[2 * index], flat[2 * index + 1]
 
     def __getstate__(self) -> dict[str, Any]:
         """What pickle and deepcopy keep: everything but the flat vector.
@@ -506,42 +550,13 @@ class Network:
         the size), and bring the arrays back as separate arrays, no longer views of it.
         """
         state = self.__dict__.copy()
-        state.pop("_vector", None)
+        del state["_vector"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Lay the unpickled weights end to end in one vector again (see FlatArrays).
-
-        Also reads networks pickled before the vector existed.
-        """
+        """Lay the unpickled weights end to end in one vector again."""
         self.__dict__.update(state)
-        self._relink()
-
-    def _relink(self) -> None:
-        """Copy every layer's ``W`` and ``b`` into one new vector and make them views of it.
-
-        ``_vector`` (n_parameters,) and ``_shapes`` (each array's shape, in the order of
-        ``parameters()``) are all the network keeps about that layout.
-        """
-        self._shapes = [array.shape for layer in self.layers for array in (layer.W, layer.b)]
-        self._vector = np.concatenate(
-            [np.asarray(array, dtype=self.dtype).reshape(-1)
-             for layer in self.layers for array in (layer.W, layer.b)])
-        views = pieces(self._vector, self._shapes)
-        for index, layer in enumerate(self.layers):
-            layer.W, layer.b = views[2 * index], views[2 * index + 1]
-
-    def copy(self) -> Network:
-        """An independent copy with the same shape and weights."""
-        clone = Network.__new__(Network)
-        clone.sizes = list(self.sizes)
-        clone.hidden_activation = self.hidden_activation
-        clone.output_activation = self.output_activation
-        clone.dtype = self.dtype
-        clone.classes = self.classes.copy()
-        clone.layers = [Dense(layer.W, layer.b, layer.activation) for layer in self.layers]
-        clone._relink()  # copies the weights into the clone's own vector
-        return clone
+        self._lay_end_to_end()
 
 
 def _check_sizes(sizes: Sequence[int]) -> list[int]:
@@ -567,12 +582,6 @@ def _refuse_overflow(values: Array) -> Array:
             "large; give pixels in the range the network was trained on (about 0 to 1)"
         )
     return values
-
-
-def _check_same_length(X: Array, Y: Array) -> None:
-    """One label per image: otherwise NumPy would broadcast a single label over every image."""
-    if Y.shape[0] != X.shape[0]:
-        raise DataError(f"{X.shape[0]} images but {Y.shape[0]} labels: give one label per image")
 
 
 def _check_dtype(dtype: Any) -> type:
@@ -604,4 +613,4 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-__all__ = ["Dense", "FlatArrays", "Trace", "Network"]
+__all__ = ["Dense", "Trace", "Network"]

@@ -1,12 +1,12 @@
 """Optimizers: how to walk downhill on the loss.
 
-The source's recipe for learning: look at the slope of the loss with respect to a
+The article's recipe for learning: look at the slope of the loss with respect to a
 weight, hop downhill by an amount that grows with the slope, take a smaller hop when
 you overshoot, do it for every weight, and repeat. Each optimizer here is a version
 of that recipe. They know nothing about networks: they receive the list of parameter
 arrays and, for each, its slope (gradient), and update the arrays in place.
 
-- ``SlopeDescent`` is the source's method exactly: one weight at a time, its slope
+- ``SlopeDescent`` is the article's method exactly: one weight at a time, its slope
   measured by nudging it, a hop proportional to the slope, and a halved hop size for
   a weight whose slope changed sign (it overshot the bottom). Slow: two loss
   evaluations per weight per step. For small networks and for understanding.
@@ -17,8 +17,12 @@ arrays and, for each, its slope (gradient), and update the arrays in place.
   and squared slope: large steps where slopes are small and steady, small ones where
   they are large or noisy. A good default that needs little tuning.
 
-Every optimizer's state (velocities, averages, step sizes) can be saved with
-``state_dict()`` and restored with ``load_state_dict()`` for checkpoints.
+SGD and Adam see every weight and bias as one flat vector, ``flat(gradients)``, so
+each line of their update is one NumPy call for the whole network (see speed.py).
+Their state (velocities, averages, step sizes) is kept the same way, one number per
+parameter, and can be saved with ``state_dict()`` and restored with
+``load_state_dict()`` for checkpoints. The default learning rates are the one table
+in ``defaults.py``.
 """
 
 from __future__ import annotations
@@ -31,14 +35,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ConfigError, DataError
-from .flatarrays import pieces, whole_vector
+from . import speed
+from .defaults import DEFAULT_LEARNING_RATES
 from .gradcheck import numerical_slope
+from .speed import add_flat, flat, flush_tiny, pieces
 
 Array = NDArray[np.floating]
 LossOf = Callable[[], float]
-
-#: How often (in steps) SGD and Adam set state too small to matter to 0 (``_flush_tiny``).
-FLUSH_EVERY = 16
 
 
 class Optimizer:
@@ -61,10 +64,40 @@ class Optimizer:
         """The settings, as a plain dict that ``get_optimizer`` can rebuild from."""
         raise NotImplementedError
 
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
+        return f"{type(self).__name__}({settings})"
+
+    # ------------------------------------------------------------------ state
+    def reset(self) -> None:
+        """Forget all state, as if freshly made."""
+        self.step_count = 0
+        self._slots: dict[str, Array] = {}  # name -> one number per parameter (n_parameters,)
+        self._shapes: list[tuple[int, ...]] = []  # the parameters' shapes the slots are for
+
+    def _slot(self, name: str, parameters: Sequence[Array]) -> Array:
+        """One kind of state (zeros at first) for every parameter, e.g. the velocities.
+
+        A flat array (n_parameters,) laid out like ``flat(parameters)``. It is kept
+        while the parameters keep their shapes; parameters of other shapes (another
+        network) start every slot afresh, and step_count with them.
+        """
+        shapes = [p.shape for p in parameters]
+        if shapes != self._shapes:
+            self.step_count, self._slots, self._shapes = 0, {}, shapes
+        slot = self._slots.get(name)
+        if slot is None or slot.dtype != parameters[0].dtype:
+            size = sum(math.prod(shape) for shape in shapes)
+            # a slot loaded or kept at another precision is carried over to this one
+            slot = np.zeros(size, parameters[0].dtype) if slot is None else slot.astype(
+                parameters[0].dtype)
+            self._slots[name] = slot
+        return slot
+
     def state_dict(self) -> dict[str, Any]:
         """Everything the optimizer has learned so far: per slot, one copy per parameter."""
-        slots = {name: [part.copy() for part in self._views(flat)]
-                 for name, flat in self._slots.items()}
+        slots = {name: [part.copy() for part in pieces(slot, self._shapes)]
+                 for name, slot in self._slots.items()}
         return {"step_count": self.step_count, "slots": slots}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -78,113 +111,7 @@ class Optimizer:
                 shapes = [array.shape for array in arrays]
         except (KeyError, TypeError, ValueError) as error:
             raise DataError(f"invalid optimizer state: {error}") from None
-        self.reset()
         self.step_count, self._slots, self._shapes = step_count, slots, shapes
-        if slots:
-            self._dtype = next(iter(slots.values())).dtype
-
-    def reset(self) -> None:
-        """Forget all state, as if freshly made."""
-        self.step_count = 0
-        self._slots: dict[str, Array] = {}
-        self._shapes: list[tuple[int, ...]] = []  # the parameters' shapes, for _views
-        self._dtype: Any = None
-        self._scratch: list[Array] = []
-        self._view_cache: dict[int, tuple[Array, list[Array]]] = {}
-
-    def _match(self, parameters: Sequence[Array]) -> None:
-        """Keep the state if it was made for parameters of these shapes; else start afresh.
-
-        Called once at the start of every step, so that ``_slot``, ``_scratch_space``
-        and ``_views`` need not check anything themselves.
-        """
-        shapes = [p.shape for p in parameters]
-        if shapes != self._shapes:  # other parameters: what was learned does not apply
-            self._slots, self._scratch, self._view_cache = {}, [], {}
-            self._shapes, self._dtype = shapes, parameters[0].dtype
-            self.step_count = 0
-        elif parameters[0].dtype != self._dtype:  # same network, other precision: keep state
-            self._slots = {name: slot.astype(parameters[0].dtype)
-                           for name, slot in self._slots.items()}
-            self._scratch, self._view_cache = [], {}
-            self._dtype = parameters[0].dtype
-
-    def _slot(self, name: str) -> Array:
-        """One kind of state for every parameter (zeros at first), e.g. the velocities.
-
-        It is a single flat array (n_parameters,) holding one number per weight and
-        bias, laid out like the parameters one after the other: ``W0`` row by row,
-        then ``b0``, then ``W1``, ... For a small network the cost of a step is mostly
-        the number of NumPy calls, not the arithmetic, so updating the state of every
-        parameter with one call per operation (instead of one per array) is what makes
-        a step fast. ``_views`` shows the part of it that belongs to each parameter.
-        """
-        slot = self._slots.get(name)
-        if slot is None:
-            size = sum(math.prod(shape) for shape in self._shapes)
-            slot = self._slots[name] = np.zeros(size, dtype=self._dtype)
-        return slot
-
-    def _scratch_space(self, count: int) -> list[Array]:
-        """``count`` flat working arrays (n_parameters,), made once and reused every step."""
-        if len(self._scratch) != count:
-            size = sum(math.prod(shape) for shape in self._shapes)
-            self._scratch = [np.empty(size, dtype=self._dtype) for _ in range(count)]
-        return self._scratch
-
-    def _views(self, flat: Array) -> list[Array]:
-        """The part of a flat array that belongs to each parameter, shaped like it (no copies)."""
-        cached = self._view_cache.get(id(flat))
-        if cached is not None and cached[0] is flat:
-            return cached[1]
-        views = pieces(flat, self._shapes)
-        self._view_cache[id(flat)] = (flat, views)
-        return views
-
-    @staticmethod
-    def _gather(arrays: Sequence[Array], out: Array) -> Array:
-        """Every array, flattened and one after the other, as one vector (n_parameters,).
-
-        Arrays that already lie end to end in one vector (a ``FlatArrays``, as
-        ``Network.gradients`` returns) give that vector itself, without a copy: treat
-        the result as read-only. Any other list is copied into ``out``.
-        """
-        vector = whole_vector(arrays, out.size)
-        if vector is not None and vector.dtype == out.dtype:
-            return vector
-        return np.concatenate([a.reshape(-1) for a in arrays], out=out)
-
-    def _add_to(self, parameters: Sequence[Array], change: Array) -> None:
-        """Add a flat ``change`` (n_parameters,) to the parameters, in place.
-
-        Parameters that lie end to end in one vector (``Network.parameters()`` gives a
-        ``FlatArrays``) take it in one NumPy call; others one call per array.
-        """
-        vector = whole_vector(parameters, change.size)
-        if vector is not None:
-            vector += change
-            return
-        for p, part in zip(parameters, self._views(change), strict=True):
-            p += part
-
-    @staticmethod
-    def _flush_tiny(state: Array) -> None:
-        """Set numbers too small to matter to exactly 0, so they never become subnormal.
-
-        A weight whose slope stays 0 (a pixel that is always white, a ReLU that never
-        fires) sees its running averages multiplied by a factor below 1 at every step.
-        Long before they reach 0 they become *subnormal* numbers (below about 1e-38 in
-        float32), which processors handle in slow microcode: at MNIST scale, float32
-        epochs ran twice as slow once this happened. Worse, rounding can keep such a
-        number stuck there forever. Anything whose square would already be subnormal
-        is far too small to move a weight, so it is set to 0.
-        """
-        threshold = np.sqrt(np.finfo(state.dtype).tiny)
-        np.copyto(state, 0.0, where=np.abs(state) < threshold)
-
-    def __repr__(self) -> str:
-        settings = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
-        return f"{type(self).__name__}({settings})"
 
 
 def _positive(name: str, value: float) -> float:
@@ -214,7 +141,8 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def __init__(self, learning_rate: float = 0.1, momentum: float = 0.0, nesterov: bool = False):
+    def __init__(self, learning_rate: float = DEFAULT_LEARNING_RATES["sgd"],
+                 momentum: float = 0.0, nesterov: bool = False):
         self.learning_rate = _positive("learning_rate", learning_rate)
         self.momentum = _fraction("momentum", momentum)
         self.nesterov = bool(nesterov)
@@ -225,27 +153,17 @@ class SGD(Optimizer):
     def step(self, parameters, gradients, loss_of=None) -> None:
         if gradients is None:
             raise ConfigError("SGD needs gradients")
-        rate = self.learning_rate
-        if self.momentum == 0:
-            for p, g in zip(parameters, gradients, strict=True):
-                p -= rate * g
+        rate, mu = self.learning_rate, self.momentum
+        g = flat(gradients)  # every slope, end to end (n_parameters,)
+        if not mu:
+            add_flat(parameters, -(rate * g))  # w -= rate * g
         else:
-            mu = self.momentum
-            self._match(parameters)
-            velocity = self._slot("velocity")  # (n_parameters,)
-            scaled, step = self._scratch_space(2)
-            g = self._gather(gradients, out=scaled)  # every slope in one flat array
-            np.multiply(g, rate, out=scaled)  # rate * g
+            velocity = self._slot("velocity", parameters)
             velocity *= mu
-            velocity -= scaled  # v = mu * v - rate * g
-            move = velocity
-            if self.nesterov:
-                np.multiply(velocity, mu, out=step)
-                step -= scaled  # mu * v - rate * g
-                move = step
-            self._add_to(parameters, move)
-            if (self.step_count + 1) % FLUSH_EVERY == 0:
-                self._flush_tiny(velocity)
+            velocity -= rate * g  # v = mu * v - rate * g
+            add_flat(parameters, mu * velocity - rate * g if self.nesterov else velocity)
+            if (self.step_count + 1) % speed.FLUSH_EVERY == 0:
+                flush_tiny(velocity)
         self.step_count += 1
 
     def config(self) -> dict[str, Any]:
@@ -268,7 +186,7 @@ class Adam(Optimizer):
 
     def __init__(
         self,
-        learning_rate: float = 0.001,
+        learning_rate: float = DEFAULT_LEARNING_RATES["adam"],
         beta1: float = 0.9,
         beta2: float = 0.999,
         epsilon: float = 1e-8,
@@ -282,37 +200,23 @@ class Adam(Optimizer):
     def step(self, parameters, gradients, loss_of=None) -> None:
         if gradients is None:
             raise ConfigError("Adam needs gradients")
-        self._match(parameters)
+        b1, b2 = self.beta1, self.beta2
+        m, v = self._slot("m", parameters), self._slot("v", parameters)  # (n_parameters,)
         self.step_count += 1
         t = self.step_count
-        b1, b2 = self.beta1, self.beta2
-        # Fold both bias corrections into one step size. (Plain Python numbers: a NumPy
-        # float64 scalar would make NumPy compute a float32 network's update in float64.)
+        g = flat(gradients)  # every slope, end to end (n_parameters,)
+        # The averages, each written as a move toward its new value: m += (1 - b1)(g - m)
+        m += (1.0 - b1) * (g - m)  # m = b1 * m + (1 - b1) * g
+        v += (1.0 - b2) * (g * g - v)  # v = b2 * v + (1 - b2) * g**2
+        # Both bias corrections folded into the step size and epsilon. (Plain Python
+        # numbers: a NumPy float64 would compute a float32 network's step in float64.)
         correction = math.sqrt(1.0 - b2**t)
         rate = self.learning_rate * correction / (1.0 - b1**t)
         eps = self.epsilon * correction
-        m = self._slot("m")  # average slope, (n_parameters,)
-        v = self._slot("v")  # average squared slope, (n_parameters,)
-        gathered, step = self._scratch_space(2)
-        g = self._gather(gradients, out=gathered)  # every slope in one flat array
-        # m = b1 * m + (1 - b1) * g, written as a move of m toward g: m += (1 - b1) * (g - m)
-        np.subtract(g, m, out=step)
-        step *= 1.0 - b1
-        m += step
-        # v = b2 * v + (1 - b2) * g**2, the same way
-        np.multiply(g, g, out=step)
-        step -= v
-        step *= 1.0 - b2
-        v += step
-        # w -= rate * m / (sqrt(v) + eps)
-        np.sqrt(v, out=step)
-        step += eps
-        np.divide(m, step, out=step)
-        step *= -rate
-        self._add_to(parameters, step)
-        if t % FLUSH_EVERY == 0:
-            self._flush_tiny(m)
-            self._flush_tiny(v)
+        add_flat(parameters, -rate * (m / (np.sqrt(v) + eps)))  # w -= rate * m / (sqrt(v) + eps)
+        if t % speed.FLUSH_EVERY == 0:
+            flush_tiny(m)
+            flush_tiny(v)
 
     def config(self) -> dict[str, Any]:
         return {"name": self.name, "learning_rate": self.learning_rate, "beta1": self.beta1,
@@ -320,7 +224,7 @@ class Adam(Optimizer):
 
 
 class SlopeDescent(Optimizer):
-    """The source's method: one weight at a time, by its measured slope.
+    """The article's method: one weight at a time, by its measured slope.
 
     For each weight in turn: measure the slope of the loss by nudging that weight
     (``numerical_slope``), then hop downhill by ``hop_size * slope``. Every weight has
@@ -336,7 +240,8 @@ class SlopeDescent(Optimizer):
     name = "slope_descent"
     needs_gradients = False
 
-    def __init__(self, learning_rate: float = 0.5, shrink: float = 0.5, nudge: float = 1e-4):
+    def __init__(self, learning_rate: float = DEFAULT_LEARNING_RATES["slope_descent"],
+                 shrink: float = 0.5, nudge: float = 1e-4):
         self.learning_rate = _positive("learning_rate", learning_rate)
         self.shrink = _positive("shrink", shrink)
         if self.shrink >= 1:
@@ -357,18 +262,18 @@ class SlopeDescent(Optimizer):
     def step(self, parameters, gradients=None, loss_of=None) -> None:
         if loss_of is None:
             raise ConfigError("SlopeDescent needs loss_of, a function computing the current loss")
-        self._match(parameters)
-        hop_sizes = self._slot("hop_size")
+        shapes = [p.shape for p in parameters]
+        hop_sizes = self._slot("hop_size", parameters)
         if self.step_count == 0:
             hop_sizes.fill(self.learning_rate)
-        hop_sizes = self._views(hop_sizes)
-        previous = self._views(self._slot("previous_slope"))
-        for p, h, before in zip(parameters, hop_sizes, previous, strict=True):
+        previous_slopes = self._slot("previous_slope", parameters)
+        for p, hop, before in zip(parameters, pieces(hop_sizes, shapes),
+                                  pieces(previous_slopes, shapes), strict=True):
             for index in np.ndindex(p.shape):
                 slope = numerical_slope(loss_of, p, index, self.nudge)
                 if slope * before[index] < 0:  # overshot: the valley floor is behind us
-                    h[index] *= self.shrink
-                p[index] -= h[index] * slope
+                    hop[index] *= self.shrink
+                p[index] -= hop[index] * slope
                 before[index] = slope
         self.step_count += 1
 

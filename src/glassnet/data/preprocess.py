@@ -240,7 +240,7 @@ def prepare_image_bytes(data: bytes, *, ink: InkMode = "auto") -> Prepared:
 def prepare_image_file(path: str | os.PathLike[str], *, ink: InkMode = "auto") -> Array:
     """Read a picture file and return the 64 numbers the network should see.
 
-    This is what :func:`glassnet.data.datasets.load_image_folder` applies to every file
+    This is what :func:`glassnet.data.images.load_image_folder` applies to every file
     of a folder of pictures, and what ``glassnet predict`` does with an image.
 
     Parameters

@@ -450,7 +450,7 @@ def _check_meta(meta: Any) -> dict[str, Any]:
     config = history["config"]
     if not isinstance(config.get("score_training"), bool):
         raise CheckpointError("the history's config must say whether the training images "
-                              "were scored (score_training true or false)")
+                              "were scored (score_training: true or false)")
     scored = config["score_training"]
     validated = bool(config.get("n_validation"))
     for key, measured in (("train_loss", scored), ("train_accuracy", scored),

@@ -1,6 +1,6 @@
 """The runs database: every training run, kept, so that runs can be compared.
 
-The source ends with a habit rather than an algorithm: tweak a setting (often the
+The article ends with a habit rather than an algorithm: tweak a setting (often the
 hidden layers), retrain, retest, and compare. Comparing needs memory. Which
 settings gave 97.8% last Tuesday? Did doubling the hidden layer help, or was it
 the seed? So every ``glassnet train`` (and every sweep, every run of the explorer

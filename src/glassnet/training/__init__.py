@@ -1,7 +1,7 @@
 """Training: show the network the data, again and again, and walk downhill.
 
-``train`` is the one way in. It checks every argument once (against the table in
-``constraints``), cuts the validation images off the training images, builds the
+``train`` is the one way in. It checks every argument once (every number against
+its rule in ``rules``), cuts the validation images off the training images, builds the
 extras of training as callbacks, and runs the loop of ``glassnet.core.loop``:
 shuffle, minibatches, a step downhill for each. The extras, one module each:
 
@@ -26,6 +26,7 @@ are not touched here at all: they are for the final, honest score.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -40,10 +41,11 @@ from ..core.defaults import (
     DEFAULT_MOMENTUM,
     DEFAULT_PATIENCE,
 )
+from ..core.losses import get_loss
 from ..core.network import Network
-from ..core.optimizers import Optimizer
+from ..core.optimizers import SGD, Optimizer, get_optimizer
 from ..errors import ConfigError, DataError
-from .augmentation import PixelShifts, picture_shape
+from .augmentation import PixelShifts, pictures_in
 from .averaging import WeightAveraging
 from .callbacks import Callback, CallYourCallbacks
 from .checkpointing import (
@@ -55,7 +57,6 @@ from .checkpointing import (
     restore,
     resumed_history,
 )
-from .constraints import check_settings
 from .divergence_watch import (
     FAIR_CHANCE_STEPS,
     DivergenceWatch,
@@ -68,6 +69,7 @@ from .early_stopping import BestEpoch, EarlyStopping
 from .history import History
 from .interrupt import CtrlC
 from .noise import InputNoise
+from .rules import check_settings
 from .scores import Images, ScoreKeeper, score
 from .threads import matrix_threads
 
@@ -189,19 +191,21 @@ def train(
     DataError, ConfigError
         Bad data or settings (checked before anything changes).
     """
-    settings = check_settings(
-        loss=loss, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
-        validation_fraction=validation_fraction, patience=patience, l2=l2,
-        input_noise=input_noise, average_from=average_from, shift_pixels=shift_pixels,
-        checkpoint_every=checkpoint_every,
-    )
-    loss_fn, optimizer = settings.loss, settings.optimizer
-    epochs, batch_size, l2 = settings.epochs, settings.batch_size, settings.l2
+    # Every number checked once, here, by its rule (training/rules.py); below, trusted.
+    settings = SimpleNamespace(**check_settings(
+        epochs=epochs, batch_size=batch_size, patience=patience,
+        checkpoint_every=checkpoint_every, average_from=average_from,
+        shift_pixels=shift_pixels, validation_fraction=validation_fraction, l2=l2,
+        input_noise=input_noise, seed=seed))
+    epochs, batch_size, l2, seed = settings.epochs, settings.batch_size, settings.l2, settings.seed
+    loss_fn = get_loss(loss)  # an unknown name raises a ConfigError listing the known ones
     loss_fn.check_output(network.output_activation)
+    optimizer = get_optimizer(optimizer if optimizer is not None else SGD(
+        learning_rate=DEFAULT_LEARNING_RATE, momentum=DEFAULT_MOMENTUM))
     if early_stopping and not score_training and not settings.validation_fraction:
         raise ConfigError("early stopping watches a loss: keep score_training on, or hold "
                           "out validation images (validation_fraction)")
-    pictures = picture_shape(data, network.n_inputs) if settings.shift_pixels else None
+    pictures = pictures_in(data, network.n_inputs) if settings.shift_pixels else None
     training, validation = _training_images(network, data, settings.validation_fraction, seed)
     scored = training.every_kth()  # the training images each epoch is scored on
     history = History(config={
@@ -274,7 +278,7 @@ def _training_images(network: Network, data: Any, validation_fraction: float,
                      seed: int) -> tuple[Images, Images | None]:
     """The images to learn from and the validation images held out of them (stratified,
     seeded; None without), checked against the network."""
-    from ..data.datasets import Dataset
+    from ..data.dataset import Dataset
 
     if not isinstance(data, Dataset):
         try:

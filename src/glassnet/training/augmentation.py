@@ -7,10 +7,9 @@ then makes noticeably fewer mistakes on digits it has never seen.
 
 ``shift_images`` moves each image by a random whole number of pixels (up to
 ``max_shift`` in each direction), filling the uncovered border with 0 (white). In
-training (``PixelShifts``), every epoch draws new shifts from the seeded generator,
-so the network rarely sees exactly the same image twice, and runs stay repeatable.
-Only pictures can be shifted: ``picture_shape`` says what shape the rows of some
-data are as pictures, or refuses data whose rows are not pictures.
+training, every epoch draws new shifts from the seeded generator, so the network
+rarely sees exactly the same image twice, and runs stay repeatable; ``PixelShifts``
+does it as a callback of the training loop.
 """
 
 from __future__ import annotations
@@ -34,6 +33,37 @@ def image_shape_of(n_features: int) -> tuple[int, int]:
             f"pixel shifts need square images; {n_features} features is not a square number"
         )
     return side, side
+
+
+def pictures_in(data: Any, n_inputs: int) -> tuple[int, int]:
+    """The (height, width) that pixel shifts see each row of ``data`` as: the one check.
+
+    ``train`` calls it before its first step, so every window that shifts pixels
+    (``run``, the command line, sweeps) gets the same message.
+
+    A Dataset says whether its rows are pictures, and of what shape (a 4x16 strip is
+    no 8x8 square; a CSV table of 16 columns is no picture at all). Bare ``(X, y)``
+    arrays say nothing, so they are taken as square pictures: asking for pixel
+    shifts says they are pictures.
+    """
+    from ..data.dataset import Dataset
+
+    if not isinstance(data, Dataset):
+        return image_shape_of(n_inputs)
+    shape = data.image_shape
+    if shape is None:
+        name = data.name or "this data"
+        raise ConfigError(
+            f"shift_pixels moves the pixels of pictures, but the rows of {name} are not "
+            "pictures: they have no image shape (a CSV's rows count as pictures when they "
+            "hold a square number from 64 on: 8x8, 28x28; for others, load it with "
+            "load_csv(path, image_shape=(height, width)), or give a Dataset one: "
+            "Dataset(X, y, image_shape=(8, 8)))"
+        )
+    if len(shape) != 2:
+        raise ConfigError(f"pixel shifts move flat pictures (height, width); the rows of "
+                          f"{data.name or 'this data'} are {'x'.join(map(str, shape))}")
+    return int(shape[0]), int(shape[1])
 
 
 def shift_images(
@@ -77,38 +107,6 @@ def shift_images(
     return shifted.reshape(n, n_features)
 
 
-def picture_shape(data: Any, n_inputs: int) -> tuple[int, int]:
-    """The (height, width) that pixel shifts see each row of ``data`` as.
-
-    A Dataset says whether its rows are pictures, and of what shape (a 4x16 strip is
-    no 8x8 square; a CSV table of 16 columns is no picture at all). Bare ``(X, y)``
-    arrays say nothing, so they are taken as square pictures of ``n_inputs`` pixels:
-    asking for pixel shifts says they are pictures.
-
-    Raises
-    ------
-    ConfigError
-        If the rows are not flat pictures (a Dataset without an image shape, or one
-        of more than two dimensions), or bare arrays are no square pictures.
-    """
-    from ..data.datasets import Dataset
-
-    if not isinstance(data, Dataset):
-        return image_shape_of(n_inputs)
-    shape, name = data.image_shape, data.name or "this data"
-    if shape is None:
-        raise ConfigError(
-            f"shift_pixels moves the pixels of pictures, but the rows of {name} are not "
-            "pictures: the dataset has no image shape (a CSV's rows count as pictures when "
-            "they hold a square number from 64 on: 8x8, 28x28; give other data one with "
-            "load_csv(path, image_shape=(height, width)) or Dataset(X, y, image_shape=...))"
-        )
-    if len(shape) != 2:
-        raise ConfigError(f"shift_pixels moves flat pictures (height, width); the rows of "
-                          f"{name} are {'x'.join(map(str, shape))}")
-    return int(shape[0]), int(shape[1])
-
-
 class PixelShifts(loop.Callback):
     """Moves each of the epoch's images by up to ``max_shift`` pixels (``shift_images``).
 
@@ -117,7 +115,7 @@ class PixelShifts(loop.Callback):
     max_shift : int
         The largest move, in pixels, in each direction.
     image_shape : (int, int)
-        The (height, width) of the pictures (``picture_shape``).
+        The (height, width) of the pictures (``pictures_in``).
     """
 
     def __init__(self, max_shift: int, image_shape: tuple[int, int]) -> None:
@@ -127,4 +125,4 @@ class PixelShifts(loop.Callback):
         return shift_images(X, self.max_shift, rng, image_shape=self.image_shape)
 
 
-__all__ = ["PixelShifts", "image_shape_of", "picture_shape", "shift_images"]
+__all__ = ["PixelShifts", "image_shape_of", "pictures_in", "shift_images"]

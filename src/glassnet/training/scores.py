@@ -49,13 +49,8 @@ class Images(NamedTuple):
 def score(network: Network, images: Images, loss: Loss, l2: float) -> tuple[float, float]:
     """Loss (what training minimises) and accuracy of ``network`` on ``images``, in one
     forward pass."""
-    trace = network._trace(images.X)
-    outputs = trace.outputs
-    per_image = loss.per_image(trace.weighted_sums[-1], outputs, images.Y,
-                               network.output_activation)
-    value = float(per_image.sum()) / len(images.X) + network._l2_penalty(l2)
-    accuracy = float(np.mean(network.guess(outputs) == images.y))
-    return value, accuracy
+    value, outputs = network.loss_and_outputs(images.X, images.Y, loss, l2)
+    return value, float(np.mean(network.guess(outputs) == images.y))
 
 
 class ScoreKeeper(loop.Callback):

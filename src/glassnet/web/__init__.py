@@ -17,8 +17,8 @@ Modules, one idea each:
 - ``livetraining``: training in a worker thread that can be paused, stepped, stopped
   and watched epoch by epoch;
 - ``inspection``: what happened inside the network for one input, neuron by neuron;
-- ``slopelab``: the loss as one weight varies, and the source's hop downhill;
-- ``handset``: the source's hand-weighted 0-vs-1 network.
+- ``slopelab``: the loss as one weight varies, and the article's hop downhill;
+- ``handset``: the article's hand-weighted 0-vs-1 network.
 
 Starlette and uvicorn are imported only here, so ``import glassnet`` stays light.
 """

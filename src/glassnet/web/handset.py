@@ -1,6 +1,6 @@
-"""The source's hand-weighted network: telling 0s from 1s with no training at all.
+"""The article's hand-weighted network: telling 0s from 1s with no training at all.
 
-Before any learning, the source builds a network by hand. One output neuron looks at
+Before any learning, the article builds a network by hand. One output neuron looks at
 all 64 pixels. A 1 is a stroke down the middle; a 0 is a ring around an empty
 middle. So give the middle pixels positive weights and the pixels beside them
 negative ones: ink in the middle pushes the weighted sum up, ink at the sides pulls
@@ -9,6 +9,10 @@ it down. Through the sigmoid, the output lands near 1 for a 1 and near 0 for a 0
 ``HandSetNetwork`` is that network (64 -> 1, sigmoid), its weights editable one cell
 at a time, and ``score`` measures it on every 0 and 1 of the digits, so a learner
 can change a weight and watch the accuracy move.
+
+Its one neuron knows nothing but 0s and 1s: shown a 7, it still says "0" or "1".
+``outside_zeros_and_ones`` asks the explorer's main network what the drawing is,
+and when that is neither a 0 nor a 1 writes the warning the page shows.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import numpy as np
 
 from ..core.metrics import evaluate
 from ..core.network import Network
-from ..data.datasets import Dataset
+from ..data.dataset import Dataset
 from .inspection import rounded
 
 WEIGHT_LIMIT = 10.0
@@ -27,7 +31,7 @@ WEIGHT_LIMIT = 10.0
 
 
 def source_weights() -> np.ndarray:
-    """The source's weights as an 8x8 picture: +1 down the two middle columns, -1 elsewhere."""
+    """The article's weights as an 8x8 picture: +1 down the two middle columns, -1 elsewhere."""
     weights = -np.ones((8, 8))
     weights[:, 3:5] = 1.0
     return weights
@@ -92,6 +96,32 @@ class HandSetNetwork:
         return answer
 
 
+def outside_zeros_and_ones(network: Network, x: np.ndarray) -> dict[str, Any]:
+    """Whether the main network sees a digit this 0-vs-1 neuron cannot know.
+
+    Parameters
+    ----------
+    network : Network
+        The network the visitor draws against (it knows every digit).
+    x : ndarray (64,)
+        The drawing.
+
+    Returns
+    -------
+    dict
+        ``network_guess`` (the main network's guess) and ``neither``: None when that
+        guess is 0 or 1, else the plain words the page shows.
+    """
+    guess = network.predict(x)[0]
+    guess = guess.item() if isinstance(guess, np.generic) else guess
+    neither = None
+    if guess not in (0, 1):
+        neither = (f"This neuron only tells 0s from 1s. The trained network reads your "
+                   f"drawing as a {guess}, which is neither, so this neuron's answer says "
+                   f"only whether it looks more like a 0 or more like a 1.")
+    return {"network_guess": guess, "neither": neither}
+
+
 PRESETS = ("source", "inverse", "zero")
 
-__all__ = ["HandSetNetwork", "source_weights", "PRESETS", "WEIGHT_LIMIT"]
+__all__ = ["HandSetNetwork", "outside_zeros_and_ones", "source_weights", "PRESETS", "WEIGHT_LIMIT"]

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..core.excitement import most_exciting_input
 from ..core.network import Network
-from ..data.datasets import Dataset
+from ..data.dataset import Dataset
 from .validation import InvalidInput
 
 DECIMALS = 4
@@ -125,7 +126,10 @@ def explain_neuron(
         network only), ``activation`` (its name), and when ``x`` is given ``sum``:
         ``terms`` (every ``{"from", "weight", "input", "product"}``, largest
         ``|product|`` first), ``bias``, ``weighted_sum``, ``value``. With ``training``,
-        ``exciting``: the images (64 numbers), labels and this neuron's value for them.
+        ``exciting``: the images (64 numbers), labels and this neuron's value for them,
+        and ``exciting_input``: the input in 0..1 that excites it most
+        (``core.excitement``: exact for the first layer, climbed to from the most
+        exciting digit deeper) and the neuron's value for it.
     """
     check_neuron(network, layer, neuron)
     dense = network.layers[layer]
@@ -162,6 +166,9 @@ def explain_neuron(
         }
     if training is not None:
         answer["exciting"] = most_exciting(network, layer, neuron, training)
+        start = np.asarray(answer["exciting"][0]["image"]) if answer["exciting"] else None
+        image, value = most_exciting_input(network, layer, neuron, start=start)
+        answer["exciting_input"] = {"image": rounded(image), "value": round(value, DECIMALS)}
     return answer
 
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..app.experiment import RunResult, RunSettings, run, split_data
 from ..core.network import Network
-from ..data.datasets import Dataset
+from ..data.dataset import Dataset
 from ..errors import GlassnetError, TrainingDiverged
 from ..training import History
 

@@ -84,6 +84,15 @@ def allowed_host_names(host: str = "127.0.0.1") -> frozenset[str]:
     return frozenset(name.lower() for name in names)
 
 
+def is_decimal_number(text: str) -> bool:
+    """True if ``text`` is ASCII digits only, as a header's whole number must be.
+
+    ``str.isdigit`` alone also says yes to ``"²"`` or ``"١٢"``, which ``int`` then
+    refuses (``ValueError``, a 500): a header is Latin-1, and ``b"\\xb2"`` is ``"²"``.
+    """
+    return text.isascii() and text.isdigit()
+
+
 def split_host_header(value: str) -> tuple[str, str]:
     """``"127.0.0.1:8000"`` -> ("127.0.0.1", "8000"); ``"[::1]:80"`` -> ("[::1]", "80")."""
     value = value.strip().lower()
@@ -127,7 +136,9 @@ class RequestGuard:
         name, port = split_host_header(host)
         if name not in self.names:
             return False
-        return port == self.port if self.port is not None else (port == "" or port.isdigit())
+        if self.port is not None:
+            return port == self.port
+        return port == "" or is_decimal_number(port)
 
     def origin_allowed(self, origin: str) -> bool:
         scheme, _, rest = origin.strip().lower().partition("://")
@@ -147,7 +158,7 @@ class RequestGuard:
             return
         length = headers.get("content-length")
         if length is not None:
-            if not length.isdigit():
+            if not is_decimal_number(length):
                 await _refuse(send, 400, "invalid Content-Length header")
                 return
             if int(length) > self.max_body_bytes:
@@ -225,4 +236,5 @@ async def _refuse(send: Any, status: int, message: str) -> None:
 
 
 __all__ = ["MAX_BODY_BYTES", "BODY_TIMEOUT_SECONDS", "BODY_DEADLINE_SECONDS", "RequestGuard",
-           "BodyTooLarge", "BodyTimeout", "allowed_host_names", "is_loopback", "split_host_header"]
+           "BodyTooLarge", "BodyTimeout", "allowed_host_names", "is_loopback", "split_host_header",
+           "is_decimal_number"]

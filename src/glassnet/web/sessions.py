@@ -5,8 +5,10 @@ not see each other's training or overwrite each other's network. So each browser
 gets a session, named by a random token (``secrets.token_urlsafe``) kept in a
 cookie. A session holds:
 
-- the network the visitor draws against (at first a copy of the server's), and a
-  version number that goes up each time it is replaced;
+- the network the visitor draws against (at first a copy of the server's), its
+  test accuracy, and a version number that goes up each time it is replaced;
+- the network it replaced (``previous``), so a training that made things worse
+  costs one click ("back to the previous network"), never the network one had;
 - at most one live training (see ``livetraining``);
 - the hand-set 0-vs-1 network and the one-weight slope lab.
 
@@ -45,6 +47,15 @@ COOKIE_NAME = "glassnet_session"
 TOKEN_BYTES = 32
 
 
+@dataclass(frozen=True)
+class HeldNetwork:
+    """A network a session may go back to, with what the page shows about it."""
+
+    network: Network
+    loss: str
+    test_accuracy: float | None
+
+
 @dataclass
 class Session:
     """One browser's own network, training and experiments.
@@ -57,8 +68,16 @@ class Session:
     network: Network
     handset: HandSetNetwork
     version: int = 1
+    test_accuracy: float | None = None
+    previous: HeldNetwork | None = None
     training: LiveTraining | None = None
     slope_lab: SlopeLab | None = None
+    #: The weights before each backpropagation step on this network, newest last.
+    backprop_undo: list[list[Any]] = field(default_factory=list)
+    #: The network's weights before its first change in place (a poke or a step), for Reset.
+    trained_weights: list[Any] | None = None
+    #: The test accuracy it had then.
+    trained_accuracy: float | None = None
     loss: str = "cross_entropy"
     last_seen: float = field(default_factory=time.monotonic)
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -67,14 +86,52 @@ class Session:
     def is_training(self) -> bool:
         return self.training is not None and self.training.active
 
-    def adopt(self, network: Network, loss: str) -> int:
-        """Make ``network`` the one this browser draws against; returns the new version."""
+    def adopt(self, network: Network, loss: str, test_accuracy: float | None = None) -> int:
+        """Make ``network`` the one this browser draws against; returns the new version.
+
+        The network it replaces becomes ``previous`` (one step back is kept).
+        """
         with self.lock:
-            self.network = network
-            self.loss = loss
-            self.version += 1
-            self.slope_lab = None
-            return self.version
+            self.previous = HeldNetwork(self.network, self.loss, self.test_accuracy)
+            return self._hold(HeldNetwork(network, loss, test_accuracy))
+
+    def swap_with_previous(self) -> int:
+        """Go back to the previous network (the current one becomes ``previous``).
+
+        Returns the new version. Raises SessionConflict if there is none yet.
+        """
+        with self.lock:
+            if self.previous is None:
+                raise SessionConflict("there is no previous network yet: train one first")
+            back = self.previous
+            self.previous = HeldNetwork(self.network, self.loss, self.test_accuracy)
+            return self._hold(back)
+
+    def _hold(self, held: HeldNetwork) -> int:
+        """Draw against ``held`` from now on (call with the lock held)."""
+        self.network, self.loss, self.test_accuracy = held.network, held.loss, held.test_accuracy
+        self.version += 1
+        self.slope_lab = None  # it measured the network that is gone
+        self.backprop_undo = []  # steps taken on the network that is gone
+        self.trained_weights = self.trained_accuracy = None
+        return self.version
+
+    def remember_trained(self) -> None:
+        """Keep the weights as they are, before a first change in place (call with the lock)."""
+        if self.trained_weights is None:
+            self.trained_weights = self.network.get_parameters()
+            self.trained_accuracy = self.test_accuracy
+
+    def weights_changed(self, test_accuracy: float | None) -> int:
+        """The network's own weights were changed in place (a backprop step, or undo).
+
+        Returns the new version, so the page draws the network again. Call with the
+        lock held.
+        """
+        self.version += 1
+        self.test_accuracy = test_accuracy
+        self.slope_lab = None  # it measured the weights that are gone
+        return self.version
 
     def close(self) -> None:
         """Stop this session's training, if any (used when it is evicted)."""
@@ -221,4 +278,4 @@ class SessionStore:
         return {"sessions": len(self._sessions), "max_sessions": self.max_sessions}
 
 
-__all__ = ["Session", "SessionStore", "COOKIE_NAME", "IDLE_SECONDS"]
+__all__ = ["Session", "HeldNetwork", "SessionStore", "COOKIE_NAME", "IDLE_SECONDS"]

@@ -1,6 +1,6 @@
 """One weight's slope: the loss as a single weight varies, and hopping downhill.
 
-The source explains learning with a single weight. Keep every other weight fixed,
+The article explains learning with a single weight. Keep every other weight fixed,
 move this one, and the loss traces a curve. Where the curve slopes down to the right,
 increasing the weight lowers the loss; where it slopes up, decreasing it does. So:
 measure the slope, hop downhill by an amount that grows with the slope, and when a
@@ -13,8 +13,20 @@ network (the network you draw against is not changed):
   others fixed, and reports the current value, the loss there, the slope measured
   by nudging the weight (``glassnet.core.gradcheck.numerical_slope``) and the slope
   backpropagation gives (``Network.backward``), which should agree;
-- ``hop()`` takes one step of the source's rule, ``glassnet.SlopeDescent``, applied
-  to this one weight alone (its hop size shrinks after each overshoot).
+- ``hop()`` takes one step of the article's rule, ``glassnet.SlopeDescent``, applied
+  to this one weight alone (its hop size shrinks after each overshoot). A hop that
+  jumps past the bottom (the slope has the other sign where it lands) or makes the
+  loss go up is marked ``overshot``;
+- the chart's axes stay where they are while hopping, so the whole hop path stays
+  in view and a big hop is seen as big; ``fit_to_path()`` re-scales them to every
+  point visited, only when asked. Tick labels are written here, with as many
+  decimals as their spacing needs to tell them apart.
+
+Where to start: a trained network sits near the bottom of every weight's curve,
+where the slope is about 0 and a hop barely moves. So ``steepest_connection`` picks
+the connection whose slope is the steepest (largest ``|slope|``, by
+backpropagation) on the lab's images, and ``start_uphill`` moves that weight 2 up
+the steeper side of its valley: from there the hops walk visibly back down.
 
 The loss is the training objective on a fixed sample of training images.
 """
@@ -39,9 +51,91 @@ MIN_HALF_WIDTH = 3.0
 NUDGE = 1e-4
 """The step of the numerical slope (and of SlopeDescent's measurement)."""
 
+MIN_FIT_HALF_WIDTH = 0.25
+"""``fit_to_path`` never zooms in closer than the weight +- this much."""
+
+FIT_MARGIN = 0.1
+"""``fit_to_path`` leaves this fraction of the path's width free on each side."""
+
+LOSS_MARGIN = 0.08
+"""The loss axis leaves this fraction of the curve's height free above and below."""
+
+TICKS = 5
+"""About how many tick labels each axis gets."""
+
+START_OFFSET = 2.0
+"""``start_uphill`` moves the weight this far from its trained value."""
+
+MAX_HOPS_KEPT = 200
+"""The hop log keeps only the newest hops (each one is a few numbers)."""
+
+
+def steepest_connection(network: Network, X: np.ndarray, y: np.ndarray,
+                        loss: str) -> tuple[int, int, int]:
+    """The connection whose loss slope is steepest on these images: (layer, row, column).
+
+    Parameters
+    ----------
+    network : Network
+    X : ndarray (n, n_inputs)
+    y : ndarray (n,)
+    loss : str
+
+    Returns
+    -------
+    tuple of int
+        ``network.layers[layer].W[row, column]`` has the largest ``|d loss / d w|``
+        of every weight (biases are not connections). Ties go to the first.
+    """
+    _, gradients = network.backward(network.check_inputs(X), network.targets(y), loss)
+    weight_slopes = gradients[0::2]  # parameters() is W0, b0, W1, b1, ...
+    layer = int(np.argmax([np.abs(g).max() for g in weight_slopes]))
+    row, column = np.unravel_index(int(np.argmax(np.abs(weight_slopes[layer]))),
+                                   weight_slopes[layer].shape)
+    return layer, int(row), int(column)
+
+
+def axis_ticks(low: float, high: float, count: int = TICKS) -> list[dict[str, Any]]:
+    """Round tick values between ``low`` and ``high``, labelled so no two read alike.
+
+    The spacing is 1, 2, 2.5 or 5 times a power of ten, the one giving closest to
+    ``count`` ticks (the fewer decimals on a tie), and each label has exactly the
+    decimals that spacing needs (0.0002 apart: four decimals), so the labels differ
+    however narrow the range is.
+
+    Returns
+    -------
+    list of dict
+        ``{"value": float, "label": str}``, increasing, all within [low, high].
+    """
+    span = high - low
+    if not span > 0:
+        return [{"value": low, "label": f"{low:g}"}]
+    magnitude = int(np.floor(np.log10(span)))
+    candidates = [m * 10.0 ** e for e in range(magnitude - 2, magnitude + 2)
+                  for m in (1, 2, 2.5, 5)]
+
+    def ticks_of(step: float) -> int:
+        return int(np.floor(high / step + 1e-9) - np.ceil(low / step - 1e-9)) + 1
+
+    step = min(candidates, key=lambda c: (abs(ticks_of(c) - count), _decimals(c)))
+    decimals = _decimals(step)
+    first = np.ceil(low / step - 1e-9)
+    values = [(first + k) * step for k in range(ticks_of(step))]
+    return [{"value": float(v), "label": f"{v + 0.0:.{decimals}f}"} for v in values]
+
+
+def _decimals(step: float) -> int:
+    """The decimals a tick spacing needs: 0.25 -> 2, 0.2 -> 1, 5 -> 0."""
+    for decimals in range(16):
+        scaled = step * 10**decimals
+        if abs(scaled - round(scaled)) < 1e-6 * max(1.0, scaled):
+            return decimals
+    return 16
+
 
 class SlopeLab:
-    """The loss as one weight varies, and the source's hop downhill for that weight.
+    """The loss as one weight varies, and the article's hop downhill for that weight.
 
     Parameters
     ----------
@@ -78,7 +172,7 @@ class SlopeLab:
         self.weights = self.network.layers[layer].W
         self.original = float(self.weights[row, column])
         self.half_width = max(MIN_HALF_WIDTH, 2.0 * abs(self.original))
-        self.center = self.original
+        self.center = self.original  # the axis stays put until fit_to_path()
         self.hops: list[dict[str, Any]] = []
         self.set_learning_rate(learning_rate)
 
@@ -98,10 +192,19 @@ class SlopeLab:
         return float(numerical), float(gradients[2 * self.layer][self.row, self.column])
 
     def landscape(self) -> dict[str, Any]:
-        """The loss curve around the weight, and where the weight is on it now."""
+        """The loss curve on the chart's fixed axis, and where the weight is on it now.
+
+        Returns
+        -------
+        dict
+            ``weights`` and ``losses`` (the curve, ``LANDSCAPE_POINTS`` each),
+            ``value``, ``original``, ``loss``, both slopes, ``hop_size``, ``hops``
+            (each ``from``, ``to``, ``slope``, ``loss_before``, ``loss``,
+            ``slope_after``, ``hop_size``, ``overshot``), ``off_chart`` (the weight
+            is beyond the axis: ``fit_to_path`` brings it back), and ``x_axis`` /
+            ``y_axis``: ``low``, ``high`` and ``ticks`` (see ``axis_ticks``).
+        """
         value = self.value
-        if abs(value - self.center) > 0.9 * self.half_width:
-            self.center = value
         grid = np.linspace(self.center - self.half_width, self.center + self.half_width,
                            LANDSCAPE_POINTS)
         losses = []
@@ -110,6 +213,9 @@ class SlopeLab:
             losses.append(self.loss_now())
         self.weights[self.row, self.column] = value
         numerical, gradient = self.slopes()
+        loss = self.loss_now()
+        x_low, x_high = float(grid[0]), float(grid[-1])
+        y_low, y_high = self.loss_range(losses)
         return {
             "layer": self.layer, "row": self.row, "column": self.column,
             "loss_name": self.loss,
@@ -117,14 +223,34 @@ class SlopeLab:
             "losses": np.round(losses, 6).tolist(),
             "value": value,
             "original": self.original,
-            "loss": self.loss_now(),
+            "loss": loss,
             "numerical_slope": numerical,
             "gradient": gradient,
             "learning_rate": self.learning_rate,
             "hop_size": self.hop_size(),
             "hops": self.hops,
+            "off_chart": not x_low <= value <= x_high,
+            "x_axis": {"low": x_low, "high": x_high, "ticks": axis_ticks(x_low, x_high)},
+            "y_axis": {"low": y_low, "high": y_high, "ticks": axis_ticks(y_low, y_high)},
             "n_images": int(len(self.X)),
         }
+
+    @staticmethod
+    def loss_range(losses: list[float]) -> tuple[float, float]:
+        """The loss axis: the curve's range with a margin, never below 0 for a loss >= 0."""
+        low, high = min(losses), max(losses)
+        margin = (high - low) * LOSS_MARGIN or 0.1
+        bottom = max(0.0, low - margin) if low >= 0 else low - margin
+        return float(bottom), float(high + margin)
+
+    def fit_to_path(self) -> None:
+        """Re-scale the weight axis to every value visited (the start and every hop)."""
+        visited = [self.original, self.value]
+        for hop in self.hops:
+            visited += [hop["from"], hop["to"]]
+        low, high = min(visited), max(visited)
+        self.center = (low + high) / 2
+        self.half_width = max(MIN_FIT_HALF_WIDTH, (high - low) * (0.5 + FIT_MARGIN))
 
     # ------------------------------------------------------------------ hopping
     def set_learning_rate(self, learning_rate: float) -> None:
@@ -137,6 +263,21 @@ class SlopeLab:
         self.weights[self.row, self.column] = value
         self.hops = []
         self.set_learning_rate(self.learning_rate)
+        if abs(value - self.center) > self.half_width:  # asked to go off the chart: follow
+            self.fit_to_path()
+
+    def start_uphill(self, offset: float = START_OFFSET) -> None:
+        """Move the weight ``offset`` away from its trained value, to the higher side.
+
+        Training left the weight at the bottom of its curve, where the slope is about
+        0 and a hop moves nothing. From up the side of the valley the slope shows,
+        and the hops walk back down to where training left it (the dashed line).
+        """
+        losses = []
+        for candidate in (self.original - offset, self.original + offset):
+            self.weights[self.row, self.column] = candidate
+            losses.append(self.loss_now())
+        self.move_to(self.original + (offset if losses[1] > losses[0] else -offset))
 
     def hop_size(self) -> float:
         """The current hop size of this weight (learning_rate until the first overshoot)."""
@@ -149,22 +290,26 @@ class SlopeLab:
         """One step of ``SlopeDescent`` on this weight alone; returns the new landscape.
 
         The weight is handed to the optimizer as a 1x1 *view* into the weight matrix,
-        so the source's rule moves exactly this one weight and keeps its own hop size.
+        so the article's rule moves exactly this one weight and keeps its own hop size.
         """
-        before = self.value
+        before, loss_before = self.value, self.loss_now()
         slope_before = numerical_slope(self.loss_now, self.weights, (self.row, self.column),
                                        NUDGE)
-        previous = self.hops[-1]["slope"] if self.hops else None
         one_weight = self.weights[self.row:self.row + 1, self.column:self.column + 1]
         self.optimizer.step([one_weight], None, self.loss_now)
+        loss_after = self.loss_now()
+        slope_after = numerical_slope(self.loss_now, self.weights, (self.row, self.column),
+                                      NUDGE)
         self.hops.append({
             "from": before, "to": self.value, "slope": slope_before,
-            "hop_size": self.hop_size(), "loss": self.loss_now(),
-            "overshot": previous is not None and previous * slope_before < 0,
+            "loss_before": loss_before, "loss": loss_after, "slope_after": slope_after,
+            "hop_size": self.hop_size(),
+            # past the bottom (the slope turned round) or uphill: either way too far
+            "overshot": bool(slope_before * slope_after < 0 or loss_after > loss_before),
         })
-        if len(self.hops) > 200:
+        if len(self.hops) > MAX_HOPS_KEPT:
             del self.hops[0]
         return self.landscape()
 
 
-__all__ = ["SlopeLab", "LANDSCAPE_POINTS", "NUDGE"]
+__all__ = ["SlopeLab", "steepest_connection", "axis_ticks", "LANDSCAPE_POINTS", "NUDGE"]

@@ -103,6 +103,9 @@
     slopeReady: false,
     lastSlope: null,      // last /api/slope answer, to redraw
   };
+  /** The last prediction, if it was traced through the network on screen (else null). */
+  const currentTrace = () => (state.prediction && state.network &&
+    state.prediction.version === state.network.version ? state.prediction : null);
 
   // ------------------------------------------------------------------ tabs
   function showTab(name) {
@@ -123,7 +126,8 @@
   }
   document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => {
     showTab(tab.dataset.tab);
-    if (tab.dataset.tab === "slope" && !state.slopeReady && state.network) pickSlope();
+    if (tab.dataset.tab === "slope" && !state.slopeReady && state.network) pickSlope({ steepest: true });
+    if (tab.dataset.tab === "backprop") refreshBackprop();
   }));
 
   // ------------------------------------------------------------------ the drawing pad
@@ -266,6 +270,7 @@
   // ------------------------------------------------------------------ showing a prediction
   function showEmpty(message) {
     state.prediction = null;
+    state.backpropLabelChosen = false;  // a new drawing: its answer is to be chosen again
     const guess = $("guess");
     guess.textContent = "?";
     guess.classList.add("unknown");
@@ -277,6 +282,7 @@
     renderDiagram();
     refreshNeuron();
     refreshHandset();
+    refreshBackprop();
   }
   function clearCanvas(canvas) {
     canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
@@ -293,9 +299,9 @@
     else clearCanvas($("box32"));
     paintGrid($("input8"), answer.numbers, 8, inkColor);
     renderNumbers(answer.numbers);
+    if (state.network && answer.version !== state.network.version) { loadNetwork(); return; }
     renderBars(answer);
-    if (state.network && answer.version !== state.network.version) loadNetwork();
-    else renderDiagram();
+    renderDiagram();
     refreshNeuron();
     refreshHandset();
   }
@@ -314,7 +320,7 @@
   function renderBars(answer) {
     const box = $("output-bars");
     box.replaceChildren();
-    const classes = (answer && answer.classes) || (state.network && state.network.classes) || [];
+    const classes = (state.network && state.network.classes) || (answer && answer.classes) || [];
     const outputs = answer ? answer.outputs : null;
     let winner = -1;
     if (outputs) winner = outputs.indexOf(Math.max(...outputs));
@@ -333,21 +339,43 @@
   // ------------------------------------------------------------------ the network
   async function loadNetwork() {
     try {
-      state.network = await api("/api/network");
-    } catch (error) { toast(error.message); return; }
-    const n = state.network;
-    const shape = n.sizes.join(" → ");
-    const kinds = n.sizes.length > 2 ? `${n.activation} hidden, ${n.output} output` : `${n.output} output, no hidden layer`;
-    $("model-summary").textContent = `${shape}  ·  ${kinds}  ·  ${n.parameters.toLocaleString()} weights`;
-    if (state.selected && (state.selected.layer >= n.layers.length ||
-      state.selected.neuron >= n.sizes[state.selected.layer + 1])) state.selected = null;
-    renderDiagram();
-    renderBars(state.prediction);
-    fillSlopeLayers();
-    drawWeightTiles(transpose(n.layers[0].weights));
-    if (state.prediction && state.prediction.version !== n.version) schedulePredict(0);
-    refreshNeuron();
+      showNetwork(await api("/api/network"));
+    } catch (error) { toast(error.message); }
   }
+  const shapeText = (sizes) => sizes.join(" → ");
+
+  /** Draw everything again for the network the server sent (a new one after training or "back"). */
+  function showNetwork(n) {
+    const replaced = !state.network || state.network.version !== n.version;
+    state.network = n;
+    const kinds = n.sizes.length > 2 ? `${n.activation} hidden, ${n.output} output` : `${n.output} output, no hidden layer`;
+    $("model-summary").textContent = `${shapeText(n.sizes)}  ·  ${kinds}  ·  ${n.parameters.toLocaleString()} weights`;
+    $("network-accuracy").textContent = percent(n.test_accuracy);
+    const back = $("previous-network");
+    back.hidden = !n.previous;
+    if (n.previous) {
+      back.textContent = `← back to the previous network (${shapeText(n.previous.sizes)}, ${percent(n.previous.test_accuracy)})`;
+    }
+    if (state.selected && (state.selected.layer >= n.layers.length ||
+      state.selected.neuron >= n.sizes[state.selected.layer + 1])) {
+      state.selected = null;
+      $("neuron-panel").replaceChildren(el("div", { class: "placeholder", text: "Click any hidden or output neuron (a circle) to see its weights, its arithmetic for your drawing, and the training digits that excite it most." }));
+    }
+    renderDiagram();  // without a trace until the drawing is traced through this network
+    renderBars(currentTrace());
+    fillSlopeLayers();
+    if (replaced) resetSlope();
+    drawWeightTiles(n.layers.length > 1 ? transpose(n.layers[0].weights) : []);
+    if (state.prediction && !currentTrace()) schedulePredict(0);  // then guess, bars, panel, hand-set
+    else { refreshNeuron(); refreshHandset(); }
+  }
+  $("previous-network").addEventListener("click", async () => {
+    try {
+      state.knockout = null;
+      showNetwork(await api("/api/network/previous", {}));
+      $("train-refused").hidden = true;
+    } catch (error) { toast(error.message); }
+  });
 
   /** Neuron value -> 0..1 for colouring, by what its activation can produce. */
   function firing(values, activation) {
@@ -365,7 +393,7 @@
     const narrow = (root.parentElement.clientWidth || 820) < 600;  // a phone: fewer, larger units
     const W = narrow ? 560 : 820, H = narrow ? 520 : 540, PAD = 34;
     root.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    const trace = state.prediction;
+    const trace = currentTrace();
     const L = n.layers.length;
     // positions: inputs as an 8x8 grid, then one column per layer
     const cell = narrow ? 20 : 27, gridX = 12, gridY = (H - 20 - 8 * cell) / 2;
@@ -454,6 +482,13 @@
           tip.textContent = `z = ${fixed(trace.layers[l].weighted_sums[j])}, ${n.layers[l].activation}(z) = ${fixed(trace.layers[l].activations[j])}`;
           node.append(tip);
         }
+        if (!isOutput && trace && spacing >= 11) {
+          // Its value written beside it, so a touch screen (no hover) can read it too.
+          const value = svg("text", { x: x + r + 3, y: y + Math.min(4, spacing / 3), class: "value",
+            "font-size": Math.min(12, spacing * 0.8).toFixed(1), "data-testid": `value-${l}-${j}` });
+          value.textContent = fixed(trace.layers[l].activations[j], 2);
+          node.append(value);
+        }
         if (isOutput) {
           const label = svg("text", { x: x + r + 7, y: y + 5, class: "out-label" });
           label.textContent = n.sizes[L] > 1 ? String(n.classes[j]) : "1?";
@@ -507,8 +542,34 @@
       paintGrid(canvas, info.picture.flat(), 8, (w) => weightColor(w, weightScale));
       panel.append(el("div", { class: "picture" }, [canvas, el("p", {
         class: "hint small",
-        text: "Its 64 incoming weights, one per pixel. Ink on blue pixels pushes it up, ink on orange pixels pulls it down.",
+        text: "Its 64 incoming weights, one per pixel. Ink on blue pixels pushes it up, ink on orange pixels pulls it down. Click a pixel to change its weight.",
       })]));
+      // Click a pixel of the picture, then set its weight: the network changes, Reset undoes it.
+      const editor = el("div", { class: "weight-editor", hidden: "" });
+      const value = el("input", { type: "number", step: "any", min: "-10", max: "10", "data-testid": "weight-value" });
+      const which = el("span", { class: "hint small" });
+      const set = el("button", { type: "button", text: "Set this weight", "data-testid": "set-weight" });
+      editor.append(which, value, set);
+      panel.append(editor);
+      let pixel = null;
+      canvas.style.cursor = "pointer";
+      canvas.addEventListener("click", (event) => {
+        const box = canvas.getBoundingClientRect();
+        const column = Math.min(7, Math.floor(((event.clientX - box.left) / box.width) * 8));
+        const row = Math.min(7, Math.floor(((event.clientY - box.top) / box.height) * 8));
+        pixel = row * 8 + column;
+        which.textContent = `pixel row ${row}, column ${column}: weight ${fixed(info.weights[pixel], 3)} → `;
+        value.value = String(info.weights[pixel]);
+        editor.hidden = false;
+        value.focus();
+      });
+      set.addEventListener("click", async () => {
+        if (pixel === null) return;
+        try {
+          await api("/api/weight", { layer: info.layer, row: pixel, column: info.neuron, value: Number(value.value) });
+          await loadNetwork();  // redraws the network, traces the drawing again, refreshes this panel
+        } catch (error) { toast(error.message); }
+      });
     } else {
       const strip = el("canvas", { width: info.weights.length, height: 1, class: "pixelated", "data-testid": "neuron-weights" });
       strip.style.width = "100%";
@@ -543,6 +604,13 @@
       panel.append(el("p", { class: "hint small", text: "Training digits that excite it most:" }),
         el("div", { class: "thumbs" }, info.exciting.map((d) => thumb(d.image, `${d.label}: ${fixed(d.value, 2)}`))));
     }
+    if (info.exciting_input) {
+      const exact = info.layer === 0 ? "ink wherever its weight is positive" : "climbed to from the digit above, pixel slope by pixel slope";
+      const best = thumb(info.exciting_input.image, `value ${fixed(info.exciting_input.value, 2)}`);
+      best.dataset.testid = "exciting-input";
+      panel.append(el("p", { class: "hint small", text: `The input that excites it most (${exact}):` }),
+        el("div", { class: "thumbs" }, [best]));
+    }
     const button = el("button", { type: "button", text: "See the slope of its strongest weight" });
     button.addEventListener("click", () => {
       const best = info.weights.reduce((b, w, i) => (Math.abs(w) > Math.abs(info.weights[b]) ? i : b), 0);
@@ -553,7 +621,47 @@
       showTab("slope");
       pickSlope();
     });
-    panel.append(el("div", { class: "actions" }, [button]));
+    const actions = [button];
+    if (!info.is_output) {
+      const off = el("button", { type: "button", text: "Switch this neuron off", "data-testid": "knockout" });
+      off.addEventListener("click", () => knockOut(info.layer, info.neuron));
+      actions.push(off);
+    }
+    const reset = el("button", { type: "button", text: "Reset to the trained weights", "data-testid": "reset-weights" });
+    reset.addEventListener("click", resetWeights);
+    actions.push(reset);
+    panel.append(el("div", { class: "actions" }, actions), el("div", { id: "knockout-result" }));
+    if (state.knockout && state.knockout.layer === info.layer && state.knockout.neuron === info.neuron) {
+      showKnockout(state.knockout);
+    }
+  }
+
+  /** Switch a hidden neuron off (its outgoing weights become 0): what it costs each digit. */
+  async function knockOut(layer, neuron) {
+    try {
+      state.knockout = await api("/api/knockout", { layer, neuron });
+      await loadNetwork();  // draws the network again, and the guess without the neuron
+    } catch (error) { toast(error.message); }
+  }
+  function showKnockout(result) {
+    const box = $("knockout-result");
+    if (!box) return;
+    const rows = Object.keys(result.with.per_class).map((digit) => el("tr", {}, [
+      el("th", { text: digit }), el("td", { text: percent(result.with.per_class[digit]) }),
+      el("td", { text: percent(result.without.per_class[digit]) }),
+    ]));
+    box.replaceChildren(
+      el("p", { class: "hint small", text: `Switched off: the test accuracy went from ${percent(result.with.test_accuracy)} to ${percent(result.without.test_accuracy)}. Each digit, with and without it:` }),
+      el("table", { class: "knockout-table", "data-testid": "knockout-table" }, [
+        el("tr", {}, [el("th", { text: "digit" }), el("th", { text: "with it" }), el("th", { text: "without" })]), ...rows]),
+    );
+  }
+  async function resetWeights() {
+    try {
+      await api("/api/reset", {});
+      state.knockout = null;
+      await loadNetwork();
+    } catch (error) { toast(error.message); }
   }
 
   // ------------------------------------------------------------------ live training
@@ -624,8 +732,8 @@
 
   function drawWeightTiles(pictures) {
     // one list of 64 incoming weights per first-layer neuron
-    if (!pictures || !pictures.length || pictures[0].length !== 64) return;
     const box = $("weight-tiles");
+    if (!pictures || !pictures.length || pictures[0].length !== 64) { box.replaceChildren(); return; }
     const shown = pictures.slice(0, 64);
     if (box.children.length !== shown.length) {
       box.replaceChildren(...shown.map(() => el("canvas", { width: 8, height: 8 })));
@@ -693,6 +801,7 @@
     if (state.training && state.training.source) state.training.source.close();
     state.training = { settings: status.settings, epochs: status.epochs || [], source: null };
     $("train-results").hidden = true;
+    $("train-refused").hidden = true;
     trainingButtons(status.state);
     trainingStatus("starting…");
     drawCharts();
@@ -723,16 +832,28 @@
       trainingStatus(`finished after ${data.epochs} epochs (${reasons[data.stop_reason] || data.stop_reason}) in ${data.seconds.toFixed(1)} s` +
         (data.run_id ? ` · recorded as run ${data.run_id}` : ""));
       showResults(data);
+      state.knockout = null;  // a new network: its neurons are all on
       loadNetwork();
     });
     source.addEventListener("failed", (event) => {
       source.close();
+      const data = JSON.parse(event.data);
       trainingButtons("failed");
-      trainingStatus(JSON.parse(event.data).error, true);
+      trainingStatus(data.diverged ? "stopped: the training diverged" : data.error, true);
+      if (data.diverged) showRefused(data.error);
     });
     source.onerror = () => {
       if (source.readyState === EventSource.CLOSED) trainingButtons("failed");
     };
+  }
+
+  /** A training that went wrong was thrown away: say why, and that the network is the one you had. */
+  function showRefused(reason) {
+    $("refused-reason").textContent = reason;
+    const n = state.network;
+    $("refused-kept").textContent = n ?
+      `You are still drawing against ${shapeText(n.sizes)}, which gets ${percent(n.test_accuracy)} of the test digits right.` : "";
+    $("train-refused").hidden = false;
   }
 
   function showResults(data) {
@@ -811,21 +932,43 @@
   }
   $("s-layer").addEventListener("change", updateSlopeBounds);
 
-  async function pickSlope(value) {
-    const body = {
-      layer: Number($("s-layer").value), row: Number($("s-row").value), column: Number($("s-column").value),
-      learning_rate: Number($("s-rate").value) || 10,
-    };
+  /** Choose a connection: the one in the boxes, or (steepest) the server's steepest one. */
+  async function pickSlope({ value, steepest = false } = {}) {
+    const body = { learning_rate: Number($("s-rate").value) || 10 };
+    if (!steepest) {
+      Object.assign(body, { layer: Number($("s-layer").value), row: Number($("s-row").value),
+        column: Number($("s-column").value) });
+    }
     if (value !== undefined) body.value = value;
     try {
-      renderSlope(await api("/api/slope", body));
+      const data = await api("/api/slope", body);
+      if (data.chosen_by === "steepest") {
+        $("s-layer").value = String(data.layer); $("s-row").value = String(data.row); $("s-column").value = String(data.column);
+      }
+      $("slope-chosen").textContent = data.chosen_by === "steepest" ?
+        "This connection was chosen because its slope is the steepest for the training digits: a hop moves it visibly." : "";
+      renderSlope(data);
       state.slopeReady = true;
       $("s-hop").disabled = false;
       $("s-move").disabled = false;
+      $("s-fit").disabled = false;
     } catch (error) { toast(error.message); }
   }
+  function resetSlope() {
+    state.slopeReady = false;
+    state.lastSlope = null;
+    ["s-hop", "s-move", "s-fit"].forEach((id) => { $(id).disabled = true; });
+    $("slope-chosen").textContent = "";
+    $("hop-log").replaceChildren();
+    $("slope-readout").replaceChildren(el("div", { class: "placeholder", text: "Pick a connection to see its slope." }));
+    clearCanvas($("slope-chart"));
+    if ($("panel-slope").classList.contains("active") && state.network) pickSlope({ steepest: true });
+  }
+  $("s-fit").addEventListener("click", async () => {
+    try { renderSlope(await api("/api/slope/fit", {})); } catch (error) { toast(error.message); }
+  });
   $("s-pick").addEventListener("click", () => pickSlope());
-  $("s-move").addEventListener("click", () => pickSlope(Number($("s-value").value)));
+  $("s-move").addEventListener("click", () => pickSlope({ value: Number($("s-value").value) }));
   $("s-hop").addEventListener("click", async () => {
     try { renderSlope(await api("/api/slope/hop", { learning_rate: Number($("s-rate").value) || 10 })); } catch (error) { toast(error.message); }
   });
@@ -837,28 +980,26 @@
     const left = 56, right = 16, top = 16, bottom = 34;
     ctx.clearRect(0, 0, Wd, Ht);
     const xs = data.weights, ys = data.losses;
-    const xMin = xs[0], xMax = xs[xs.length - 1];
-    const points = ys.concat([data.loss], data.hops.map((h) => h.loss));
-    const yMin = Math.min(...points), yMax = Math.max(...ys);
-    const pad = (yMax - yMin) * 0.08 || 0.1;
-    const low = yMin >= 0 ? Math.max(0, yMin - pad) : yMin - pad, high = yMax + pad;  // a loss is never negative
+    // The axes are the server's: fixed while you hop (re-scaled only by "Fit the chart").
+    const xMin = data.x_axis.low, xMax = data.x_axis.high, low = data.y_axis.low, high = data.y_axis.high;
+    const narrow = Wd < 480;  // a phone: the loss label goes above the chart, not sideways
     const X = (v) => left + ((v - xMin) / (xMax - xMin)) * (Wd - left - right);
     const Y = (v) => top + (1 - (v - low) / (high - low)) * (Ht - top - bottom);
     ctx.font = "12px system-ui, sans-serif";
     ctx.fillStyle = "#626a7e";
     ctx.strokeStyle = "#eceef4";
-    for (let k = 0; k <= 4; k++) {
-      const v = low + ((high - low) * k) / 4;
-      ctx.beginPath(); ctx.moveTo(left, Y(v)); ctx.lineTo(Wd - right, Y(v)); ctx.stroke();
-      ctx.textAlign = "right"; ctx.fillText(v.toFixed(3), left - 6, Y(v) + 4);
-    }
+    data.y_axis.ticks.forEach((tick) => {
+      ctx.beginPath(); ctx.moveTo(left, Y(tick.value)); ctx.lineTo(Wd - right, Y(tick.value)); ctx.stroke();
+      ctx.textAlign = "right"; ctx.fillText(tick.label, left - 6, Y(tick.value) + 4);
+    });
     ctx.textAlign = "center";
-    for (let k = 0; k <= 6; k++) {
-      const v = xMin + ((xMax - xMin) * k) / 6;
-      ctx.fillText(v.toFixed(2), X(v), Ht - 16);
-    }
+    data.x_axis.ticks.forEach((tick) => ctx.fillText(tick.label, X(tick.value), Ht - 16));
     ctx.fillText("value of this weight", (left + Wd - right) / 2, Ht - 2);
-    ctx.save(); ctx.translate(12, (top + Ht - bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(`loss (${data.loss_name.replace(/_/g, " ")})`, 0, 0); ctx.restore();
+    const lossLabel = `loss (${data.loss_name.replace(/_/g, " ")})`;
+    if (narrow) { ctx.textAlign = "left"; ctx.fillText(lossLabel, 4, 11); }
+    else { ctx.save(); ctx.translate(12, (top + Ht - bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(lossLabel, 0, 0); ctx.restore(); }
+    ctx.save();
+    ctx.beginPath(); ctx.rect(left, top, Wd - left - right, Ht - top - bottom); ctx.clip();  // nothing outside the axes
     // the curve
     ctx.strokeStyle = "#4f46e5"; ctx.lineWidth = 2.5;
     ctx.beginPath();
@@ -876,6 +1017,12 @@
         ctx.beginPath(); ctx.moveTo(X(h.from), Y(before)); ctx.lineTo(X(h.to), Y(h.loss)); ctx.stroke();
       }
       ctx.beginPath(); ctx.arc(X(h.to), Y(h.loss), 3, 0, 2 * Math.PI); ctx.fill();
+      if (h.overshot) {  // past the bottom, or uphill: ringed and named
+        ctx.save(); ctx.strokeStyle = "#c92a2a"; ctx.lineWidth = 2;
+        ctx.beginPath(); ctx.arc(X(h.to), Y(h.loss), 8, 0, 2 * Math.PI); ctx.stroke();
+        ctx.fillStyle = "#c92a2a"; ctx.textAlign = "center"; ctx.fillText("overshoot", X(h.to), Y(h.loss) - 12);
+        ctx.restore();
+      }
     });
     // tangent: the measured slope at the current value
     const span = (xMax - xMin) * 0.12;
@@ -886,7 +1033,9 @@
     ctx.stroke();
     ctx.fillStyle = "#1c1f2b";
     ctx.beginPath(); ctx.arc(X(data.value), Y(data.loss), 6, 0, 2 * Math.PI); ctx.fill();
+    ctx.restore();
     canvas.dataset.value = String(data.value);
+    canvas.dataset.overshoots = String(data.hops.filter((h) => h.overshot).length);
 
     const rows = [
       ["weight now", fixed(data.value, 4)], ["loss", fixed(data.loss, 5)],
@@ -905,6 +1054,87 @@
       `${fixed(h.from, 4)} → ${fixed(h.to, 4)}  slope ${fixed(h.slope, 5)}  loss ${fixed(h.loss, 5)}` +
       (h.overshot ? "  overshot: smaller hops now" : "") })));
     log.scrollTop = log.scrollHeight;
+  }
+
+  // ------------------------------------------------------------------ backpropagation
+  /** The drawing's 64 numbers and the answer chosen for it, or null without a drawing. */
+  function backpropBody() {
+    const trace = state.prediction;
+    if (!trace || !trace.numbers) return null;
+    return { numbers: trace.numbers.flat(), label: Number($("bp-label").value) };
+  }
+  function fillBackpropLabels() {
+    const select = $("bp-label");
+    const classes = (state.network && state.network.classes) || [];
+    if (select.options.length === classes.length) return;
+    select.replaceChildren(...classes.map((c) => el("option", { value: String(c), text: String(c) })));
+  }
+  async function refreshBackprop({ keepLabel = false } = {}) {
+    if (!$("panel-backprop").classList.contains("active")) return;
+    fillBackpropLabels();
+    // Until the learner picks an answer: a real digit's true label, else the network's guess.
+    if (!keepLabel && !state.backpropLabelChosen && state.prediction && state.prediction.guess !== undefined) {
+      const known = state.prediction.label !== undefined ? state.prediction.label : state.prediction.guess;
+      $("bp-label").value = String(known);
+    }
+    const body = backpropBody();
+    $("bp-step").disabled = !body;
+    if (!body) { renderBackprop(null); return; }
+    try { renderBackprop(await api("/api/backprop", body)); } catch (error) { toast(error.message); }
+  }
+  $("bp-label").addEventListener("change", () => { state.backpropLabelChosen = true; refreshBackprop({ keepLabel: true }); });
+  $("bp-step").addEventListener("click", async () => {
+    const body = backpropBody();
+    if (!body) return;
+    try {
+      const answer = await api("/api/backprop/step", { ...body, learning_rate: Number($("bp-rate").value) || 0.1 });
+      renderBackprop(answer);
+      $("bp-moved").textContent = `(was ${fixed(answer.loss_before, 4)} before the step; the largest weight change: ${answer.weight_change.map((w) => fixed(w, 4)).join(", ")})`;
+      await loadNetwork();  // the weights changed: draw them, and trace the drawing again
+    } catch (error) { toast(error.message); }
+  });
+  $("bp-undo").addEventListener("click", async () => {
+    const body = backpropBody();
+    try {
+      const answer = await api("/api/backprop/undo", body || {});
+      if (answer.loss !== undefined) renderBackprop(answer);
+      else $("bp-undo").disabled = !answer.can_undo;
+      $("bp-moved").textContent = "(the step was undone)";
+      await loadNetwork();
+    } catch (error) { toast(error.message); }
+  });
+  /** A slope as text: three decimals, or two significant digits when it is tiny (not 0.000). */
+  const small = (v) => (v === 0 ? "0" : Math.abs(v) >= 0.01 ? v.toFixed(3) : v.toExponential(1));
+  function renderBackprop(data) {
+    $("bp-undo").disabled = !(data && data.can_undo);
+    if (!data) {
+      $("bp-summary").replaceChildren(el("div", { class: "placeholder", text: "Draw a digit to see what backpropagation makes of it." }));
+      $("bp-loss").textContent = "–"; $("bp-deltas").replaceChildren(); $("bp-slopes").replaceChildren();
+      return;
+    }
+    $("bp-loss").textContent = fixed(data.loss, 4);
+    $("bp-summary").replaceChildren(el("p", { text:
+      `The network answers ${data.guess}; you say ${data.label}. The ideal output is 1 for ${data.label} and 0 for the others, ` +
+      `and the loss measures how far the outputs are from it.` }));
+    const layers = data.deltas.length;
+    $("bp-deltas").replaceChildren(...data.deltas.map((deltas, l) => {
+      const scale = maxAbs(deltas);
+      const name = l === layers - 1 ? "output" : `hidden layer ${l + 1}`;
+      const cells = deltas.map((d, j) => {
+        const cell = el("span", { class: "bp-cell", text: (l === layers - 1 ? `${state.network.classes[j]}: ` : "") + small(d),
+          title: `neuron ${j}: error signal ${d}` });
+        cell.style.background = weightColor(d, scale);
+        if (Math.abs(d) / scale > 0.6) cell.style.color = "#fff";
+        return cell;
+      });
+      return el("div", { class: "bp-layer" }, [el("span", { class: "bp-layer-name", text: name }), ...cells]);
+    }));
+    const scale = data.slope_scale || 1;
+    $("bp-slopes").replaceChildren(...data.slope_pictures.map((slopes) => {
+      const canvas = el("canvas", { width: 8, height: 8 });
+      paintGrid(canvas, slopes, 8, (v) => weightColor(v, scale));
+      return canvas;
+    }));
   }
 
   // ------------------------------------------------------------------ hand-set weights
@@ -994,6 +1224,9 @@
       );
     }
     out.dataset.output = data.output === undefined ? "" : String(data.output);
+    const warning = $("hand-neither");  // the server decides when the drawing is neither 0 nor 1
+    warning.hidden = !data.neither;
+    warning.textContent = data.neither || "";
   }
 
   let resizeTimer = null;
