@@ -223,6 +223,17 @@ def test_foreign_and_hostile_files_are_refused(checkpoint_file, tmp_path):
     assert issubclass(CheckpointError, ModelFormatError)
 
 
+def test_a_checkpoint_that_does_not_say_whether_it_scored_is_refused(checkpoint_file,
+                                                                     tmp_path):
+    """Every checkpoint says whether its training images were scored (score_training):
+    the history's curves are checked against it, and resuming needs it."""
+    state = load_checkpoint(checkpoint_file).state
+    del state.history.config["score_training"]
+    save_checkpoint(tmp_path / "unsaid.npz", state)
+    with pytest.raises(CheckpointError, match="score_training"):
+        load_checkpoint(tmp_path / "unsaid.npz")
+
+
 def test_writing_into_a_missing_folder_says_so(checkpoint_file, tmp_path):
     state = load_checkpoint(checkpoint_file).state
     with pytest.raises(GlassnetError, match="could not write checkpoint"):

@@ -270,15 +270,15 @@ def test_pixel_shifts_of_bare_arrays_need_square_images():
 
 def test_pixel_shifts_move_a_dataset_in_its_own_picture_shape(monkeypatch):
     """A 4x16 strip is shifted as 4x16, and 3x5 pictures are fine though 15 is no square."""
-    import glassnet.training as training
+    import glassnet.training.augmentation as augmentation
 
-    seen, shift_images = [], training.shift_images
+    seen, shift_images = [], augmentation.shift_images
 
     def spy(X, max_shift, rng, image_shape=None):
         seen.append(image_shape)
         return shift_images(X, max_shift, rng, image_shape=image_shape)
 
-    monkeypatch.setattr(training, "shift_images", spy)
+    monkeypatch.setattr(augmentation, "shift_images", spy)
     rng = np.random.default_rng(0)
     y = np.arange(20) % 2
     for shape in [(4, 16), (3, 5), (8, 8)]:

@@ -8,7 +8,8 @@ then makes noticeably fewer mistakes on digits it has never seen.
 ``shift_images`` moves each image by a random whole number of pixels (up to
 ``max_shift`` in each direction), filling the uncovered border with 0 (white). In
 training, every epoch draws new shifts from the seeded generator, so the network
-rarely sees exactly the same image twice, and runs stay repeatable.
+rarely sees exactly the same image twice, and runs stay repeatable; ``PixelShifts``
+does it as a callback of the training loop.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..core import loop
 from ..errors import ConfigError
 
 Array = NDArray[np.floating]
@@ -105,4 +107,22 @@ def shift_images(
     return shifted.reshape(n, n_features)
 
 
-__all__ = ["image_shape_of", "pictures_in", "shift_images"]
+class PixelShifts(loop.Callback):
+    """Moves each of the epoch's images by up to ``max_shift`` pixels (``shift_images``).
+
+    Parameters
+    ----------
+    max_shift : int
+        The largest move, in pixels, in each direction.
+    image_shape : (int, int)
+        The (height, width) of the pictures (``pictures_in``).
+    """
+
+    def __init__(self, max_shift: int, image_shape: tuple[int, int]) -> None:
+        self.max_shift, self.image_shape = max_shift, image_shape
+
+    def on_epoch_inputs(self, X: Array, rng: np.random.Generator) -> Array:
+        return shift_images(X, self.max_shift, rng, image_shape=self.image_shape)
+
+
+__all__ = ["PixelShifts", "image_shape_of", "pictures_in", "shift_images"]

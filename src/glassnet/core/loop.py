@@ -1,0 +1,181 @@
+"""The training loop: shuffle the images, cut them into minibatches, step downhill, repeat.
+
+The article's recipe for learning is to look at the slope of the loss for every
+weight, hop downhill, and do it again, over and over, until told to stop or until
+the loss is as low as it will go. ``fit`` is that loop and nothing else. One *epoch* is one
+pass over the training images: they are shuffled (by the seeded generator, so a run
+can be repeated bit for bit), cut into *minibatches*, and for each batch the
+optimizer takes one step down the slope that backpropagation gives.
+
+Everything else a training does happens in callbacks at three moments of each epoch
+(see ``Callback``): before it starts, on its shuffled images before the steps (input
+noise, pixel shifts), and after its steps (measuring, weight averaging, early
+stopping, the divergence watch, checkpoints). ``glassnet.train`` builds them;
+``glassnet.training`` holds them, outside the math.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.floating]
+
+
+@dataclass
+class Progress:
+    """Where the loop stands, shared with the callbacks.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch under way (counting from 1), or the last one done.
+    steps : int
+        Minibatch steps taken so far.
+    stop_reason : str or None
+        None while training goes on. A callback sets it to say why training ends
+        after this epoch (e.g. "early_stopping"); the first reason given stands.
+    cut_short : bool
+        Set it (a Ctrl-C handler does) to end the epoch after the current step.
+    """
+
+    epoch: int = 0
+    steps: int = 0
+    stop_reason: str | None = None
+    cut_short: bool = False
+
+    def stop(self, reason: str) -> None:
+        """End training after this epoch, for ``reason``, unless a reason was given already."""
+        if self.stop_reason is None:
+            self.stop_reason = reason
+
+
+class Callback:
+    """Something the loop calls at fixed moments of every epoch; each does nothing here.
+
+    Callbacks are called in the order they are given, so one may use what an earlier
+    one did in the same moment (measuring comes after averaging, for example).
+    """
+
+    def on_epoch_begin(self, progress: Progress) -> None:
+        """Before the epoch's images are shuffled."""
+
+    def on_epoch_inputs(self, X: Array, rng: np.random.Generator) -> Array:
+        """The epoch's shuffled images (n, n_inputs), changed or not, before any step.
+
+        ``X`` belongs to the loop for this epoch and may be changed in place. Draw any
+        randomness from ``rng``, the loop's own generator, so the run stays repeatable.
+        """
+        return X
+
+    def on_epoch_end(self, progress: Progress) -> None:
+        """After the epoch's last step (or the step it was cut short at)."""
+
+
+def fit(
+    network,
+    X: Array,
+    Y: Array,
+    *,
+    loss,
+    optimizer,
+    epochs: int,
+    batch_size: int,
+    rng: np.random.Generator,
+    l2: float = 0.0,
+    callbacks: Sequence[Callback] = (),
+    progress: Progress | None = None,
+) -> Progress:
+    """Train ``network`` on images ``X`` (n, n_inputs) with ideal outputs ``Y`` (n, n_outputs).
+
+    The inputs are trusted: ``glassnet.train`` checks everything before it calls this.
+
+    Parameters
+    ----------
+    network : Network
+        Trained in place.
+    X, Y : ndarray
+        The training images and their ideal outputs (``Network.targets``), row by row.
+    loss : Loss
+        What the steps minimise (with ``l2``, see ``Network.objective``).
+    optimizer : Optimizer
+        Takes the steps.
+    epochs : int
+        The last epoch to run (counting from 1).
+    batch_size : int
+        Images per step.
+    rng : numpy.random.Generator
+        Shuffles the images, and draws whatever the callbacks draw.
+    l2 : float
+        Weight decay strength.
+    callbacks : sequence of Callback
+        Called in order at the moments ``Callback`` describes.
+    progress : Progress, optional
+        Carry on from here (a resumed training): the next epoch is ``progress.epoch + 1``.
+
+    Returns
+    -------
+    Progress
+        The last epoch run, the steps taken and why training stopped (None: all epochs done).
+    """
+    progress = progress or Progress()
+    parameters = network.parameters()  # the live arrays the optimizer changes in place
+    shuffle = Shuffler(X, Y)
+    for epoch in range(progress.epoch + 1, epochs + 1):
+        progress.epoch = epoch
+        for callback in callbacks:
+            callback.on_epoch_begin(progress)
+        X_epoch, Y_epoch = shuffle(rng.permutation(len(X)))
+        for callback in callbacks:
+            X_epoch = callback.on_epoch_inputs(X_epoch, rng)
+        for start in range(0, len(X), batch_size):
+            X_batch, Y_batch = X_epoch[start:start + batch_size], Y_epoch[start:start + batch_size]
+            step(network, parameters, optimizer, X_batch, Y_batch, loss, l2)
+            progress.steps += 1
+            if progress.cut_short:
+                break
+        for callback in callbacks:
+            callback.on_epoch_end(progress)
+        if progress.stop_reason is not None:
+            break
+    return progress
+
+
+def step(network, parameters: Sequence[Array], optimizer, X_batch: Array, Y_batch: Array,
+         loss, l2: float) -> None:
+    """One step downhill on one minibatch: the slopes by backpropagation, then the update.
+
+    The article's slope descent measures each weight's slope itself, from the loss
+    (``optimizer.needs_gradients`` is False): it gets the loss instead of the slopes.
+    """
+    if optimizer.needs_gradients:
+        optimizer.step(parameters, network.gradients(X_batch, Y_batch, loss, l2=l2))
+    else:
+        optimizer.step(parameters, None,
+                       lambda: network.objective(X_batch, Y_batch, loss, l2=l2))
+
+
+class Shuffler:
+    """The images and ideal outputs in a new order, written into the same memory each epoch.
+
+    ``shuffle(order)`` is ``X[order], Y[order]``: one contiguous copy per epoch, so that
+    the batches are plain slices of it. The copy goes into arrays made once: for
+    60,000 MNIST images a fresh 188 MB array per epoch cost more in page faults than
+    the copying itself. (``mode="clip"`` only tells NumPy that no index of a
+    permutation can be out of range; otherwise it first copies into a spare array in
+    case one is.)
+    """
+
+    def __init__(self, X: Array, Y: Array) -> None:
+        self.X, self.Y = X, Y
+        self.X_shuffled, self.Y_shuffled = np.empty_like(X), np.empty_like(Y)
+
+    def __call__(self, order: NDArray[np.intp]) -> tuple[Array, Array]:
+        return (np.take(self.X, order, axis=0, out=self.X_shuffled, mode="clip"),
+                np.take(self.Y, order, axis=0, out=self.Y_shuffled, mode="clip"))
+
+
+__all__ = ["Callback", "Progress", "Shuffler", "fit", "step"]
