@@ -456,6 +456,7 @@ def test_every_neuron_is_drawn_with_its_value_and_big_enough_to_tap(page, hidden
     train_live(page, hidden, "1")
     page.wait_for_function("shape => document.querySelector('#model-summary').textContent"
                            ".startsWith(shape)", arg=" → ".join(map(str, [64, *sizes])))
+    page.click("#tab-inside")
     draw_zero(page)
     wait_for_some_guess(page)
     page.get_by_test_id(f"value-{len(sizes) - 1}-9").wait_for()
@@ -479,7 +480,6 @@ def test_every_neuron_is_drawn_with_its_value_and_big_enough_to_tap(page, hidden
         assert lines.count() == sum(a * b for a, b in zip(fan_in, sizes, strict=True))
         page.get_by_test_id("show-all-connections").uncheck()
     last = page.get_by_test_id(f"neuron-{len(sizes) - 1}-{sizes[-1] - 1}")
-    last.scroll_into_view_if_needed()
     last.click()
     page.wait_for_function("() => document.querySelector('#neuron-panel').textContent"
                            ".includes('weighted sum z')")
