@@ -28,8 +28,8 @@ from glassnet.data.preprocess import prepare_image  # noqa: E402
 from glassnet.errors import ConfigError, ServerBusy, SessionConflict  # noqa: E402
 from glassnet.store.runs import RunsDatabase  # noqa: E402
 from glassnet.web import create_app  # noqa: E402
-from glassnet.web.sessions import COOKIE_NAME  # noqa: E402
 from glassnet.web.inspection import STRONGEST_CONNECTIONS  # noqa: E402
+from glassnet.web.sessions import COOKIE_NAME  # noqa: E402
 
 PORT = 8123
 BASE = f"http://127.0.0.1:{PORT}"
