@@ -358,7 +358,7 @@
     if (state.selected && (state.selected.layer >= n.layers.length ||
       state.selected.neuron >= n.sizes[state.selected.layer + 1])) {
       state.selected = null;
-      $("neuron-panel").replaceChildren(el("div", { class: "placeholder", text: "Click any hidden or output neuron (a circle) to see its weights, its arithmetic for your drawing, and the training digits that excite it most." }));
+      $("neuron-panel").replaceChildren(el("div", { class: "placeholder", text: "Click any hidden or output neuron (a picture or a box) to see its weights, its arithmetic for your drawing, and the training digits that excite it most." }));
     }
     renderDiagram();  // without a trace until the drawing is traced through this network
     renderBars(currentTrace());
