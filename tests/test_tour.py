@@ -312,3 +312,14 @@ def test_the_tour_keeps_its_runs_apart_from_the_users_by_default(tmp_path, monke
         assert [run["source"] for run in database.list_runs()] == ["tour"] * 4
     assert "Recorded in the runs database runs/tour.db" in result.output
     assert "glassnet runs compare 1 2 3 4 --db runs/tour.db" in result.output
+
+
+def test_the_tour_records_in_its_own_database_not_the_users(tmp_path, monkeypatch):
+    """By default the tour's runs go to runs/tour.db and never into runs/glassnet.db,
+    whose run numbers the README's `runs compare 1 2` relies on."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["tour", "--step", "9"])
+    assert result.exit_code == 0, result.output
+    assert "runs/tour.db" in result.output  # it says where
+    assert len(RunsDatabase(tmp_path / "runs" / "tour.db").list_runs()) == 4
+    assert not (tmp_path / "runs" / "glassnet.db").exists()

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from .speed import Shuffler
+
 Array = NDArray[np.floating]
 
 
@@ -158,24 +160,4 @@ def step(network, parameters: Sequence[Array], optimizer, X_batch: Array, Y_batc
                        lambda: network.objective(X_batch, Y_batch, loss, l2=l2))
 
 
-class Shuffler:
-    """The images and ideal outputs in a new order, written into the same memory each epoch.
-
-    ``shuffle(order)`` is ``X[order], Y[order]``: one contiguous copy per epoch, so that
-    the batches are plain slices of it. The copy goes into arrays made once: for
-    60,000 MNIST images a fresh 188 MB array per epoch cost more in page faults than
-    the copying itself. (``mode="clip"`` only tells NumPy that no index of a
-    permutation can be out of range; otherwise it first copies into a spare array in
-    case one is.)
-    """
-
-    def __init__(self, X: Array, Y: Array) -> None:
-        self.X, self.Y = X, Y
-        self.X_shuffled, self.Y_shuffled = np.empty_like(X), np.empty_like(Y)
-
-    def __call__(self, order: NDArray[np.intp]) -> tuple[Array, Array]:
-        return (np.take(self.X, order, axis=0, out=self.X_shuffled, mode="clip"),
-                np.take(self.Y, order, axis=0, out=self.Y_shuffled, mode="clip"))
-
-
-__all__ = ["Callback", "Progress", "Shuffler", "fit", "step"]
+__all__ = ["Callback", "Progress", "fit", "step"]

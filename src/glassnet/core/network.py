@@ -36,12 +36,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ConfigError, DataError
+from . import checks
 from .activations import Activation, get_activation
+from .layer_sizes import check_layer_sizes
 from .losses import Loss, get_loss
 from .speed import FlatArrays, column_sum, end_to_end
 
 Array = NDArray[np.floating]
-DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
 @dataclass
@@ -134,14 +135,14 @@ class Network:
         dtype: Any = np.float64,
         classes: Sequence[Any] | None = None,
     ) -> None:
-        self.sizes = _check_sizes(sizes)
+        self.sizes = check_layer_sizes(sizes)
         # Without hidden layers the hidden activation is never used: softmax may be named too.
         self.hidden_activation = get_activation(activation, hidden=len(self.sizes) > 2)
         self.output_activation = get_activation(output)
         if self.output_activation.name == "softmax" and self.sizes[-1] == 1:
             raise ConfigError("a softmax over one output neuron is always 1; use output='sigmoid'")
-        self.dtype = _check_dtype(dtype)
-        self.classes = _check_classes(classes, self.sizes[-1])
+        self.dtype = checks.check_dtype(dtype)
+        self.classes = checks.check_classes(classes, self.sizes[-1])
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.layers: list[Dense] = []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
@@ -207,7 +208,7 @@ class Network:
     def trace(self, X: ArrayLike) -> Trace:
         """Run the inputs through and keep every layer's weighted sums and activations."""
         trace = self._trace(self.check_inputs(X))
-        _refuse_overflow(trace.outputs)
+        checks.refuse_overflow(trace.outputs)
         return trace
 
     def forward(self, X: ArrayLike) -> Array:
@@ -215,27 +216,8 @@ class Network:
         return self.trace(X).outputs
 
     def check_inputs(self, X: ArrayLike) -> Array:
-        """Return X as a (n, n_inputs) array of this network's dtype, or raise DataError.
-
-        One image may be given as a flat vector of n_inputs numbers. NaN and inf are
-        refused: a network fed NaN would silently answer "class 0".
-        """
-        try:
-            X = np.asarray(X, dtype=self.dtype)
-        except (TypeError, ValueError) as error:
-            raise DataError(f"inputs must be numbers: {error}") from None
-        if X.ndim == 1:
-            X = X.reshape(1, -1)
-        if X.ndim != 2 or X.shape[1] != self.n_inputs:
-            raise DataError(
-                f"expected inputs of shape (n, {self.n_inputs}), got {X.shape}: this network "
-                f"takes {self.n_inputs} numbers per image"
-            )
-        if X.shape[0] == 0:
-            raise DataError("no inputs given (0 rows)")
-        if not np.isfinite(X).all():
-            raise DataError("inputs contain NaN or infinite values")
-        return X
+        """X as a (n, n_inputs) array of this network's dtype, or DataError (see checks)."""
+        return checks.as_inputs(X, self.n_inputs, self.dtype)
 
     # ------------------------------------------------------------------ answers
     def predict(self, X: ArrayLike) -> NDArray[Any]:
@@ -251,7 +233,7 @@ class Network:
         if self.n_outputs == 1 or not self.output_activation.keeps_order:
             return self.guess(self.forward(X))
         trace = self._trace(self.check_inputs(X), output_activation=False)
-        output_sums = _refuse_overflow(trace.weighted_sums[-1])  # (n, n_outputs)
+        output_sums = checks.refuse_overflow(trace.weighted_sums[-1])  # (n, n_outputs)
         return self.classes[output_sums.argmax(axis=1)]
 
     def guess(self, outputs: Array) -> NDArray[Any]:
@@ -286,25 +268,8 @@ class Network:
 
     # ------------------------------------------------------------------ the loss
     def class_indices(self, y: ArrayLike) -> NDArray[np.intp]:
-        """Map labels to output-neuron indices; unknown labels raise DataError."""
-        y = np.asarray(y)
-        order = np.argsort(self.classes, kind="stable")
-        sorted_classes = self.classes[order]
-        try:
-            positions = np.searchsorted(sorted_classes, y)
-        except TypeError:
-            raise DataError(
-                f"labels of type {y.dtype} do not match classes {self.classes}"
-            ) from None
-        positions = np.clip(positions, 0, len(sorted_classes) - 1)
-        unknown = sorted_classes[positions] != y
-        if np.any(unknown):
-            bad = np.unique(y[unknown])[:5]
-            raise DataError(
-                f"labels {bad.tolist()} are not among this network's classes "
-                f"{self.classes.tolist()}"
-            )
-        return order[positions]
+        """The output neuron of each label in y; unknown labels raise DataError."""
+        return checks.label_positions(self.classes, y)
 
     def targets(self, y: ArrayLike) -> Array:
         """The ideal outputs for labels y: one-hot rows (n, n_outputs).
@@ -445,20 +410,7 @@ class Network:
     def _check_batch(self, X: ArrayLike, Y: ArrayLike) -> tuple[Array, Array]:
         """Inputs (n, n_inputs) and ideal outputs (n, n_outputs), checked, or DataError."""
         X = self.check_inputs(X)
-        try:
-            Y = np.asarray(Y, dtype=self.dtype)
-        except (TypeError, ValueError) as error:
-            raise DataError(f"ideal outputs must be numbers: {error}") from None
-        if Y.shape != (X.shape[0], self.n_outputs):
-            labels = " (labels? network.targets(labels) turns them into ideal outputs)"
-            raise DataError(
-                f"expected ideal outputs of shape ({X.shape[0]}, {self.n_outputs}), one row "
-                f"of {self.n_outputs} per image, got {Y.shape}"
-                + (labels if Y.ndim == 1 else "")
-            )
-        if not np.isfinite(Y).all():
-            raise DataError("ideal outputs contain NaN or infinite values")
-        return X, Y
+        return X, checks.as_ideal_outputs(Y, len(X), self.n_outputs, self.dtype)
 
     # ------------------------------------------------------------------ parameters
     def parameters(self) -> list[Array]:
@@ -486,7 +438,7 @@ class Network:
         current = self.parameters()
         if len(arrays) != len(current):
             raise DataError(f"expected {len(current)} parameter arrays, got {len(arrays)}")
-        checked = [self._as_parameter(source, target.shape, "parameter")
+        checked = [checks.as_parameter(source, target.shape, self.dtype, "parameter")
                    for target, source in zip(current, arrays, strict=True)]
         for target, value in zip(current, checked, strict=True):
             target[...] = value
@@ -508,19 +460,12 @@ class Network:
             W = np.asarray(weights, dtype=self.dtype)
             if W.ndim == 1 and dense.n_out == 1:
                 W = W.reshape(-1, 1)
-            dense.W[...] = self._as_parameter(W, dense.W.shape, f"layer {layer} weights")
+            dense.W[...] = checks.as_parameter(W, dense.W.shape, self.dtype,
+                                              f"layer {layer} weights")
         if bias is not None:
             b = np.asarray(bias, dtype=self.dtype).reshape(-1)
-            dense.b[...] = self._as_parameter(b, dense.b.shape, f"layer {layer} biases")
-
-    def _as_parameter(self, values: ArrayLike, shape: tuple[int, ...], what: str) -> Array:
-        """``values`` as an array of this network's dtype, if it has ``shape`` and is finite."""
-        array = np.asarray(values, dtype=self.dtype)
-        if array.shape != shape:
-            raise DataError(f"{what} must have shape {shape}, got {array.shape}")
-        if not np.isfinite(array).all():
-            raise DataError(f"{what} must be finite numbers (found NaN or inf)")
-        return array
+            dense.b[...] = checks.as_parameter(b, dense.b.shape, self.dtype,
+                                              f"layer {layer} biases")
 
     def copy(self) -> Network:
         """An independent copy with the same shape and weights."""
@@ -557,55 +502,6 @@ class Network:
         """Lay the unpickled weights end to end in one vector again."""
         self.__dict__.update(state)
         self._lay_end_to_end()
-
-
-def _check_sizes(sizes: Sequence[int]) -> list[int]:
-    try:
-        checked = [int(s) for s in sizes]
-    except (TypeError, ValueError):
-        raise ConfigError(f"sizes must be a list of whole numbers, got {sizes!r}") from None
-    if len(checked) < 2:
-        raise ConfigError(
-            "a network needs at least an input size and an output size, e.g. [64, 10]"
-        )
-    if any(s < 1 for s in checked) or any(int(s) != s for s in sizes):
-        raise ConfigError(f"every layer needs at least one neuron, got sizes {list(sizes)}")
-    return checked
-
-
-def _refuse_overflow(values: Array) -> Array:
-    """Finite but huge inputs (say 1e308) can overflow to inf - inf = NaN inside the
-    network; argmax would then silently answer class 0. Refuse them instead."""
-    if np.isnan(values).any():
-        raise DataError(
-            "the network's values overflowed (NaN) for these inputs: they are far too "
-            "large; give pixels in the range the network was trained on (about 0 to 1)"
-        )
-    return values
-
-
-def _check_dtype(dtype: Any) -> type:
-    try:
-        name = np.dtype(dtype).name
-    except TypeError:
-        name = str(dtype)
-    if name not in DTYPES:
-        raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
-    return DTYPES[name]
-
-
-def _check_classes(classes: Sequence[Any] | None, n_outputs: int) -> NDArray[Any]:
-    if classes is None:
-        return np.arange(2) if n_outputs == 1 else np.arange(n_outputs)
-    labels = np.asarray(classes)
-    expected = 2 if n_outputs == 1 else n_outputs
-    if labels.ndim != 1 or len(labels) != expected:
-        raise ConfigError(
-            f"{n_outputs} output neuron(s) need {expected} class labels, got {len(labels)}"
-        )
-    if len(np.unique(labels)) != len(labels):
-        raise ConfigError("class labels must be distinct")
-    return labels
 
 
 def _plain(value: Any) -> Any:

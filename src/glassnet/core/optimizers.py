@@ -34,18 +34,24 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError
 from . import speed
+from .checks import fraction, positive
 from .defaults import DEFAULT_LEARNING_RATES
 from .gradcheck import numerical_slope
+from .optimizer_state import OptimizerState
 from .speed import add_flat, flat, flush_tiny, pieces
 
 Array = NDArray[np.floating]
 LossOf = Callable[[], float]
 
 
-class Optimizer:
-    """Updates parameter arrays in place from their gradients."""
+class Optimizer(OptimizerState):
+    """Updates parameter arrays in place from their gradients.
+
+    What it remembers between steps (velocities, running averages, hop sizes) is
+    kept by ``OptimizerState``, one number per parameter.
+    """
 
     name: str = ""
     #: False for optimizers that measure slopes themselves (training then skips backprop).
@@ -68,64 +74,6 @@ class Optimizer:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
         return f"{type(self).__name__}({settings})"
 
-    # ------------------------------------------------------------------ state
-    def reset(self) -> None:
-        """Forget all state, as if freshly made."""
-        self.step_count = 0
-        self._slots: dict[str, Array] = {}  # name -> one number per parameter (n_parameters,)
-        self._shapes: list[tuple[int, ...]] = []  # the parameters' shapes the slots are for
-
-    def _slot(self, name: str, parameters: Sequence[Array]) -> Array:
-        """One kind of state (zeros at first) for every parameter, e.g. the velocities.
-
-        A flat array (n_parameters,) laid out like ``flat(parameters)``. It is kept
-        while the parameters keep their shapes; parameters of other shapes (another
-        network) start every slot afresh, and step_count with them.
-        """
-        shapes = [p.shape for p in parameters]
-        if shapes != self._shapes:
-            self.step_count, self._slots, self._shapes = 0, {}, shapes
-        slot = self._slots.get(name)
-        if slot is None or slot.dtype != parameters[0].dtype:
-            size = sum(math.prod(shape) for shape in shapes)
-            # a slot loaded or kept at another precision is carried over to this one
-            slot = np.zeros(size, parameters[0].dtype) if slot is None else slot.astype(
-                parameters[0].dtype)
-            self._slots[name] = slot
-        return slot
-
-    def state_dict(self) -> dict[str, Any]:
-        """Everything the optimizer has learned so far: per slot, one copy per parameter."""
-        slots = {name: [part.copy() for part in pieces(slot, self._shapes)]
-                 for name, slot in self._slots.items()}
-        return {"step_count": self.step_count, "slots": slots}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what ``state_dict`` returned."""
-        try:
-            step_count = int(state["step_count"])
-            slots, shapes = {}, []
-            for name, arrays in state["slots"].items():
-                arrays = [np.asarray(array) for array in arrays]
-                slots[name] = np.concatenate([array.reshape(-1) for array in arrays])
-                shapes = [array.shape for array in arrays]
-        except (KeyError, TypeError, ValueError) as error:
-            raise DataError(f"invalid optimizer state: {error}") from None
-        self.step_count, self._slots, self._shapes = step_count, slots, shapes
-
-
-def _positive(name: str, value: float) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ConfigError(f"{name} must be a positive number, got {value}")
-    return value
-
-
-def _fraction(name: str, value: float) -> float:
-    value = float(value)
-    if not 0.0 <= value < 1.0:
-        raise ConfigError(f"{name} must be in [0, 1), got {value}")
-    return value
 
 
 class SGD(Optimizer):
@@ -143,8 +91,8 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate: float = DEFAULT_LEARNING_RATES["sgd"],
                  momentum: float = 0.0, nesterov: bool = False):
-        self.learning_rate = _positive("learning_rate", learning_rate)
-        self.momentum = _fraction("momentum", momentum)
+        self.learning_rate = positive("learning_rate", learning_rate)
+        self.momentum = fraction("momentum", momentum)
         self.nesterov = bool(nesterov)
         if self.nesterov and self.momentum == 0:
             raise ConfigError("nesterov needs a momentum above 0")
@@ -191,10 +139,10 @@ class Adam(Optimizer):
         beta2: float = 0.999,
         epsilon: float = 1e-8,
     ):
-        self.learning_rate = _positive("learning_rate", learning_rate)
-        self.beta1 = _fraction("beta1", beta1)
-        self.beta2 = _fraction("beta2", beta2)
-        self.epsilon = _positive("epsilon", epsilon)
+        self.learning_rate = positive("learning_rate", learning_rate)
+        self.beta1 = fraction("beta1", beta1)
+        self.beta2 = fraction("beta2", beta2)
+        self.epsilon = positive("epsilon", epsilon)
         self.reset()
 
     def step(self, parameters, gradients, loss_of=None) -> None:
@@ -242,11 +190,11 @@ class SlopeDescent(Optimizer):
 
     def __init__(self, learning_rate: float = DEFAULT_LEARNING_RATES["slope_descent"],
                  shrink: float = 0.5, nudge: float = 1e-4):
-        self.learning_rate = _positive("learning_rate", learning_rate)
-        self.shrink = _positive("shrink", shrink)
+        self.learning_rate = positive("learning_rate", learning_rate)
+        self.shrink = positive("shrink", shrink)
         if self.shrink >= 1:
             raise ConfigError("shrink must be below 1: an overshoot takes a smaller hop")
-        self.nudge = _positive("nudge", nudge)
+        self.nudge = positive("nudge", nudge)
         self.reset()
 
     def slopes(self, parameters: Sequence[Array], loss_of: LossOf) -> list[Array]:

@@ -159,5 +159,28 @@ def flush_tiny(state: Array) -> None:
     np.copyto(state, 0.0, where=np.abs(state) < threshold)
 
 
+# ---------------------------------------------------------------- shuffling into the same memory
+
+
+class Shuffler:
+    """The images and ideal outputs in a new order, written into the same memory each epoch.
+
+    ``shuffle(order)`` is ``X[order], Y[order]``: one contiguous copy per epoch, so that
+    the batches are plain slices of it. The copy goes into arrays made once: for
+    60,000 MNIST images a fresh 188 MB array per epoch cost more in page faults than
+    the copying itself. (``mode="clip"`` only tells NumPy that no index of a
+    permutation can be out of range; otherwise it first copies into a spare array in
+    case one is.)
+    """
+
+    def __init__(self, X: Array, Y: Array) -> None:
+        self.X, self.Y = X, Y
+        self.X_shuffled, self.Y_shuffled = np.empty_like(X), np.empty_like(Y)
+
+    def __call__(self, order: NDArray[np.intp]) -> tuple[Array, Array]:
+        return (np.take(self.X, order, axis=0, out=self.X_shuffled, mode="clip"),
+                np.take(self.Y, order, axis=0, out=self.Y_shuffled, mode="clip"))
+
+
 __all__ = ["FLUSH_EVERY", "FlatArrays", "add_flat", "column_sum", "end_to_end", "flat",
-           "flush_tiny", "ones_vector", "pieces", "row_max", "row_sum"]
+           "Shuffler", "flush_tiny", "ones_vector", "pieces", "row_max", "row_sum"]

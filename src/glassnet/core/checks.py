@@ -1,0 +1,185 @@
+"""The checks at the core's door: is this really something the network can take?
+
+The math in ``network.py`` and ``optimizers.py`` trusts its arrays: a weighted sum
+is one line because it never asks whether its inputs are numbers. That trust is
+earned here. Each public entry point (``Network.forward``, ``backward``,
+``set_parameters``, an optimizer's settings, ...) calls one of these checks once,
+the way scikit-learn validates at the door and not in every loop, and every check
+raises a typed error (``DataError`` for data, ``ConfigError`` for settings) whose
+message says what was expected.
+
+Why each check exists:
+
+- NaN and inf are refused: a network fed NaN silently answers "class 0".
+- Shapes are stated in the message: "expected (n, 64)" helps more than NumPy's
+  "matmul: Input operand 1 has a mismatch in its core dimension".
+- Finite but huge inputs (1e308) can overflow inside the network into
+  inf - inf = NaN; ``refuse_overflow`` catches that at the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import ConfigError, DataError
+
+Array = NDArray[np.floating]
+
+#: The number types a network can compute in, by name.
+DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def check_dtype(dtype: Any) -> type:
+    """``np.float32`` or ``np.float64`` from either of them or its name, else ConfigError."""
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        name = str(dtype)
+    if name not in DTYPES:
+        raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
+    return DTYPES[name]
+
+
+def check_classes(classes: Sequence[Any] | None, n_outputs: int) -> NDArray[Any]:
+    """The label each output neuron stands for: ``0 .. n_outputs-1`` unless given.
+
+    A single output neuron answers a yes/no question, so it stands for two classes.
+    """
+    if classes is None:
+        return np.arange(2) if n_outputs == 1 else np.arange(n_outputs)
+    labels = np.asarray(classes)
+    expected = 2 if n_outputs == 1 else n_outputs
+    if labels.ndim != 1 or len(labels) != expected:
+        raise ConfigError(
+            f"{n_outputs} output neuron(s) need {expected} class labels, got {len(labels)}"
+        )
+    if len(np.unique(labels)) != len(labels):
+        raise ConfigError("class labels must be distinct")
+    return labels
+
+
+def as_inputs(X: ArrayLike, n_inputs: int, dtype: type) -> Array:
+    """``X`` as a (n, n_inputs) array of ``dtype``; one image may be a flat vector.
+
+    Raises
+    ------
+    DataError
+        If X is not numbers, has the wrong shape, no rows, or NaN or inf in it.
+    """
+    try:
+        X = np.asarray(X, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise DataError(f"inputs must be numbers: {error}") from None
+    if X.ndim == 1:
+        X = X.reshape(1, -1)
+    if X.ndim != 2 or X.shape[1] != n_inputs:
+        raise DataError(
+            f"expected inputs of shape (n, {n_inputs}), got {X.shape}: this network "
+            f"takes {n_inputs} numbers per image"
+        )
+    if X.shape[0] == 0:
+        raise DataError("no inputs given (0 rows)")
+    if not np.isfinite(X).all():
+        raise DataError("inputs contain NaN or infinite values")
+    return X
+
+
+def as_ideal_outputs(Y: ArrayLike, n_images: int, n_outputs: int, dtype: type) -> Array:
+    """``Y`` as (n_images, n_outputs) ideal outputs of ``dtype``, one row per image.
+
+    Raises
+    ------
+    DataError
+        If Y is not numbers, not one row per image (labels given instead of one-hot
+        rows are named as such), or has NaN or inf in it.
+    """
+    try:
+        Y = np.asarray(Y, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise DataError(f"ideal outputs must be numbers: {error}") from None
+    if Y.shape != (n_images, n_outputs):
+        labels = " (labels? network.targets(labels) turns them into ideal outputs)"
+        raise DataError(
+            f"expected ideal outputs of shape ({n_images}, {n_outputs}), one row "
+            f"of {n_outputs} per image, got {Y.shape}" + (labels if Y.ndim == 1 else "")
+        )
+    if not np.isfinite(Y).all():
+        raise DataError("ideal outputs contain NaN or infinite values")
+    return Y
+
+
+def as_parameter(values: ArrayLike, shape: tuple[int, ...], dtype: type, what: str) -> Array:
+    """``values`` as a ``dtype`` array, if it has ``shape`` and only finite numbers."""
+    try:
+        array = np.asarray(values, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise DataError(f"{what} must be numbers: {error}") from None
+    if array.shape != shape:
+        raise DataError(f"{what} must have shape {shape}, got {array.shape}")
+    if not np.isfinite(array).all():
+        raise DataError(f"{what} must be finite numbers (found NaN or inf)")
+    return array
+
+
+def refuse_overflow(values: Array) -> Array:
+    """``values`` unchanged, unless the network overflowed into NaN computing them.
+
+    Finite but huge inputs (say 1e308) can overflow to inf - inf = NaN inside the
+    network, and argmax would then silently answer class 0.
+    """
+    if np.isnan(values).any():
+        raise DataError(
+            "the network's values overflowed (NaN) for these inputs: they are far too "
+            "large; give pixels in the range the network was trained on (about 0 to 1)"
+        )
+    return values
+
+
+def label_positions(classes: NDArray[Any], y: ArrayLike) -> NDArray[np.intp]:
+    """The index in ``classes`` of each label in ``y``; an unknown label is a DataError."""
+    y = np.asarray(y)
+    order = np.argsort(classes, kind="stable")
+    sorted_classes = classes[order]
+    try:
+        positions = np.searchsorted(sorted_classes, y)
+    except TypeError:
+        raise DataError(f"labels of type {y.dtype} do not match classes {classes}") from None
+    positions = np.clip(positions, 0, len(sorted_classes) - 1)
+    unknown = sorted_classes[positions] != y
+    if np.any(unknown):
+        bad = np.unique(y[unknown])[:5]
+        raise DataError(
+            f"labels {bad.tolist()} are not among this network's classes {classes.tolist()}"
+        )
+    return order[positions]
+
+
+def positive(name: str, value: float) -> float:
+    """A setting that must be a finite number above 0 (a learning rate, epsilon)."""
+    value = _number(name, value)
+    if not np.isfinite(value) or value <= 0:
+        raise ConfigError(f"{name} must be a positive number, got {value}")
+    return value
+
+
+def fraction(name: str, value: float) -> float:
+    """A setting in [0, 1): a momentum, or how much of the past an average keeps."""
+    value = _number(name, value)
+    if not 0.0 <= value < 1.0:
+        raise ConfigError(f"{name} must be in [0, 1), got {value}")
+    return value
+
+
+def _number(name: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+
+
+__all__ = ["DTYPES", "as_ideal_outputs", "as_inputs", "as_parameter", "check_classes",
+           "check_dtype", "fraction", "label_positions", "positive", "refuse_overflow"]
