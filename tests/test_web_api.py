@@ -28,6 +28,7 @@ from glassnet.data.preprocess import prepare_image  # noqa: E402
 from glassnet.errors import ConfigError, ServerBusy, SessionConflict  # noqa: E402
 from glassnet.store.runs import RunsDatabase  # noqa: E402
 from glassnet.web import create_app  # noqa: E402
+from glassnet.web.inspection import STRONGEST_CONNECTIONS  # noqa: E402
 from glassnet.web.sessions import COOKIE_NAME  # noqa: E402
 
 PORT = 8123
@@ -136,6 +137,24 @@ def test_predict_prepares_the_drawing_and_traces_it_through_the_core(client, net
         np.testing.assert_allclose(layer["activations"], expected_a[0], atol=1e-3)
     assert answer["guess"] == network.predict(prepared.x)[0]
     assert len(answer["outputs"]) == 10 and answer["classes"] == list(range(10))
+
+
+def test_predict_serves_each_neurons_strongest_contributions(client, network):
+    """The diagram's default lines: per neuron the largest |w_ij a_i|, computed here."""
+    x = np.array(client.post("/api/predict", json={"example": 3}).json()["numbers"])
+    answer = client.post("/api/predict", json={"numbers": x.tolist()}).json()
+    trace = network.trace(x)
+    incoming = [x, *(a[0] for a in trace.activations[:-1])]
+    assert len(answer["connections"]) == len(network.layers)
+    for shown, layer, a_in in zip(answer["connections"], network.layers, incoming, strict=True):
+        terms = layer.W * a_in[:, None]
+        per_neuron = min(STRONGEST_CONNECTIONS, layer.n_in)
+        assert len(shown) == per_neuron * layer.n_out
+        for i, j, contribution in shown:
+            assert contribution == pytest.approx(terms[i, j], abs=1e-4)
+            weakest_kept = min(abs(c) for _, k, c in shown if k == j)
+            others = np.delete(np.abs(terms[:, j]), [s[0] for s in shown if s[1] == j])
+            assert weakest_kept >= others.max() - 1e-4  # nothing left out was larger
 
 
 def test_an_empty_canvas_gets_a_clear_message_not_an_error(client):

@@ -169,8 +169,10 @@ def test_clicking_a_hidden_neuron_shows_its_weights_and_its_sum(page):
     wait_for_guess(page, "0")
     # Every hidden neuron's value is written beside it: readable without hovering.
     page.get_by_test_id("value-0-31").wait_for()
-    written = page.locator("#diagram .value").all_text_contents()
+    written = page.locator("#diagram [data-testid^='value-0-']").all_text_contents()
     assert len(written) == 32 and all(re.fullmatch(r"-?\d+\.\d\d", text) for text in written)
+    outputs = page.locator("#diagram [data-testid^='value-1-']").all_text_contents()
+    assert outputs == [f"{digit} " + text.split()[1] for digit, text in enumerate(outputs)]
     page.wait_for_load_state("networkidle")
     page.get_by_test_id("neuron-0-5").click()
     weights = page.get_by_test_id("neuron-weights")
@@ -434,3 +436,87 @@ def test_the_page_fits_a_phone_screen(browser, server_url):
     assert touch_action == "none"  # drawing must not scroll the page
     screenshot(page, "phone")
     context.close()
+
+
+def neurons_on_screen(page) -> list[dict]:
+    """Every neuron of the diagram: its test id, its box on screen and the value written in it."""
+    return page.evaluate("""() => [...document.querySelectorAll('#diagram .neuron')].map(node => {
+        const box = node.getBoundingClientRect(), value = node.querySelector('.value');
+        return {id: node.dataset.testid, width: box.width, height: box.height,
+                value: value ? value.textContent : null};
+    })""")
+
+
+@pytest.mark.parametrize("hidden, sizes", [
+    ("none", [10]), ("32", [32, 10]), ("24,16,12", [24, 16, 12, 10]),
+    ("256,256,256", [256, 256, 256, 10]),  # the largest network the explorer trains
+])
+def test_every_neuron_is_drawn_with_its_value_and_big_enough_to_tap(page, hidden, sizes):
+    """Pictures for the first layer, cells with values after it, the strongest lines only."""
+    train_live(page, hidden, "1")
+    page.wait_for_function("shape => document.querySelector('#model-summary').textContent"
+                           ".startsWith(shape)", arg=" → ".join(map(str, [64, *sizes])))
+    page.click("#tab-inside")
+    draw_zero(page)
+    wait_for_some_guess(page)
+    page.get_by_test_id(f"value-{len(sizes) - 1}-9").wait_for()
+    neurons = neurons_on_screen(page)
+    assert [n["id"] for n in neurons] == [f"neuron-{layer}-{j}" for layer, size in enumerate(sizes)
+                                         for j in range(size)]
+    assert all(n["width"] >= 24 and n["height"] >= 24 for n in neurons)
+    assert all(re.search(r"-?\d+\.\d\d$", n["value"]) for n in neurons)  # no hover needed
+    assert [n["value"].split()[0] for n in neurons[-10:]] == [str(d) for d in range(10)]
+    pictures = page.locator("#diagram .neuron image").count()
+    assert pictures == (sizes[0] if len(sizes) > 1 else 0)  # first hidden layer: weight pictures
+    fan_in = [64, *sizes[:-1]]
+    lines = page.locator("#diagram .edges line")
+    assert lines.count() == sum(3 * size for size in sizes)  # each neuron's 3 strongest
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366, f"the diagram makes the page {width}px wide"  # it scrolls inside
+    name = hidden.replace(",", "-")
+    screenshot(page, f"diagram-{name}")
+    if sizes[0] <= 32:
+        page.get_by_test_id("show-all-connections").check()
+        assert lines.count() == sum(a * b for a, b in zip(fan_in, sizes, strict=True))
+        page.get_by_test_id("show-all-connections").uncheck()
+    last = page.get_by_test_id(f"neuron-{len(sizes) - 1}-{sizes[-1] - 1}")
+    last.click()
+    page.wait_for_function("() => document.querySelector('#neuron-panel').textContent"
+                           ".includes('weighted sum z')")
+
+
+def test_every_tab_fits_a_phone_and_its_controls_can_be_tapped(browser, server_url):
+    """390x844: no tab widens the page; every control is at least 24x24 and on screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(server_url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    draw_with_a_finger(page, [(140, 240 - 10 * k) for k in range(21)])
+    wait_for_guess(page, "1")
+    for tab in ("inside", "train", "slope", "backprop", "handset"):
+        page.locator(f"#tab-{tab}").tap()
+        if tab == "slope":
+            page.wait_for_selector("#slope-readout dl")
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the {tab} tab makes the page {width}px wide on a 390px phone"
+        too_small = page.evaluate("""() => [...document.querySelectorAll(
+                'button, input, select, .tab')].filter(e => e.offsetParent !== null)
+            .map(e => [e.id || e.dataset.testid || e.value || e.textContent.trim(),
+                       // a radio button or a check box is tapped through its label
+                       (["radio", "checkbox"].includes(e.type) && e.closest("label")
+                        ? e.closest("label") : e).getBoundingClientRect()])
+            .filter(([, box]) => box.width < 24 || box.height < 24 || box.right > 390
+                                 || box.left < 0)
+            .map(([name, box]) => `${name}: ${Math.round(box.width)}x${Math.round(box.height)}`
+                 + ` at ${Math.round(box.left)}`)""")
+        assert not too_small, f"{tab}: controls too small to tap or off the screen: {too_small}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"explorer-phone-{tab}.png"), full_page=True)
+    context.close()
+    assert not errors, f"errors on the page: {errors}"

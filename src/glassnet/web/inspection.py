@@ -28,6 +28,9 @@ from .validation import InvalidInput
 DECIMALS = 4
 """Decimals kept in numbers sent to the page."""
 
+STRONGEST_CONNECTIONS = 3
+"""How many incoming connections per neuron the diagram draws by default: its strongest."""
+
 EXCITING_DIGITS_SHOWN = 8
 """How many training digits ``explain_neuron`` returns as the neuron's favourites."""
 
@@ -76,7 +79,8 @@ def trace_input(network: Network, x: NDArray[np.float64]) -> dict[str, Any]:
     dict
         ``layers``: per layer ``{"weighted_sums": [...], "activations": [...]}``;
         ``outputs`` (n_outputs,); ``probabilities`` (n_classes,); ``guess``;
-        ``classes``.
+        ``classes``; ``connections``: per layer the strongest contributions, as
+        ``strongest_contributions`` returns them.
     """
     trace = network.trace(x)
     probabilities = network.predict_proba(x)[0]
@@ -89,7 +93,47 @@ def trace_input(network: Network, x: NDArray[np.float64]) -> dict[str, Any]:
         "probabilities": rounded(probabilities),
         "guess": _plain(network.predict(x)[0]),
         "classes": [_plain(c) for c in network.classes],
+        "connections": strongest_contributions(network, trace.inputs[0],
+                                               [a[0] for a in trace.activations]),
     }
+
+
+def strongest_contributions(
+    network: Network, x: NDArray[np.float64], activations: list[NDArray[np.float64]],
+    per_neuron: int = STRONGEST_CONNECTIONS,
+) -> list[list[list[float]]]:
+    """Each neuron's largest terms ``w_ij a_i`` for this input: the lines worth drawing.
+
+    A neuron's weighted sum is a sum of contributions, one per incoming connection.
+    For one drawing most of them are near zero (a blank pixel contributes nothing,
+    however large its weight), so drawing only the few largest (by size, either sign)
+    shows where this neuron's value came from instead of a hairball of every weight.
+
+    Parameters
+    ----------
+    network : Network
+    x : ndarray (n_inputs,)
+        The input, the first layer's incoming values.
+    activations : list of ndarray
+        Each layer's activations for ``x`` (layer l has shape (units of layer l,)).
+    per_neuron : int
+        How many incoming connections to keep for each neuron.
+
+    Returns
+    -------
+    list
+        Per layer, a list of ``[i, j, contribution]``: input neuron i of that layer,
+        neuron j, and ``W[i, j] * a_i``, the largest ``per_neuron`` for each j.
+    """
+    shown = []
+    incoming = [x, *activations[:-1]]
+    for layer, a_in in zip(network.layers, incoming, strict=True):
+        terms = layer.W * a_in[:, None]  # (n_in, n_out): w_ij a_i
+        keep = min(per_neuron, terms.shape[0])
+        rows = np.argsort(-np.abs(terms), axis=0, kind="stable")[:keep]  # (keep, n_out)
+        shown.append([[int(i), int(j), round(float(terms[i, j]), DECIMALS)]
+                      for j in range(terms.shape[1]) for i in rows[:, j]])
+    return shown
 
 
 def check_neuron(network: Network, layer: int, neuron: int) -> None:

@@ -49,17 +49,16 @@
     return data;
   }
 
-  // Colours: ink is dark on white; weights are blue (+) or orange (-); firing is amber.
+  // Colours, safe for colour-blind readers: weight sign is blue (+) or orange (-), a value
+  // (ink, or how strongly a neuron fires) is darkness alone, grey on white.
   const mix = (from, to, t) => {
     t = Math.max(0, Math.min(1, t));
     const c = from.map((f, i) => Math.round(f + (to[i] - f) * t));
     return `rgb(${c[0]},${c[1]},${c[2]})`;
   };
-  const WHITE = [255, 255, 255], INK = [28, 31, 43], BLUE = [37, 99, 235], ORANGE = [232, 89, 12],
-    AMBER = [245, 159, 0], DEEP = [176, 84, 0];
+  const WHITE = [255, 255, 255], INK = [28, 31, 43], BLUE = [37, 99, 235], ORANGE = [232, 89, 12];
   const inkColor = (v) => mix(WHITE, INK, v);
   const weightColor = (w, scale) => mix(WHITE, w >= 0 ? BLUE : ORANGE, Math.abs(w) / (scale || 1));
-  const fireColor = (t) => (t <= 0.6 ? mix(WHITE, AMBER, t / 0.6) : mix(AMBER, DEEP, (t - 0.6) / 0.4));
   const maxAbs = (values) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-9);
 
   /** Paint a side x side grid of values onto a canvas, one colour per cell. */
@@ -359,7 +358,7 @@
     if (state.selected && (state.selected.layer >= n.layers.length ||
       state.selected.neuron >= n.sizes[state.selected.layer + 1])) {
       state.selected = null;
-      $("neuron-panel").replaceChildren(el("div", { class: "placeholder", text: "Click any hidden or output neuron (a circle) to see its weights, its arithmetic for your drawing, and the training digits that excite it most." }));
+      $("neuron-panel").replaceChildren(el("div", { class: "placeholder", text: "Click any hidden or output neuron (a picture or a box) to see its weights, its arithmetic for your drawing, and the training digits that excite it most." }));
     }
     renderDiagram();  // without a trace until the drawing is traced through this network
     renderBars(currentTrace());
@@ -385,61 +384,83 @@
     return values.map((v) => Math.max(0, v) / top);
   }
 
+  // How big each kind of neuron is drawn, in CSS pixels (the diagram scrolls, never shrinks,
+  // so every neuron stays big enough to read and to tap: at least 24x24).
+  const PICTURE = { width: 34, height: 48, side: 28 };  // a first-layer neuron: its 8x8 weights
+  const CELL = { width: 46, height: 26 };                // a deeper neuron or an output
+  const LAYER_GAP = 56;                                  // room for the lines between columns
+
+  /** The weights into one first-layer neuron as an 8x8 picture (blue +, orange -), as a data URL. */
+  function weightPicture(weights, neuron, scale) {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 8;
+    paintGrid(canvas, weights.map((row) => row[neuron]), 8, (w) => weightColor(w, scale));
+    return canvas.toDataURL();
+  }
+
+  /** Which connections to draw: [i, j, strength] per layer, from the server's trace when there is one. */
+  function chosenConnections(n, trace, l) {
+    const weights = n.layers[l].weights;
+    const showAll = $("show-all-connections").checked;
+    if (showAll) {
+      const all = [];
+      for (let i = 0; i < weights.length; i++) for (let j = 0; j < weights[0].length; j++) all.push([i, j, weights[i][j]]);
+      return all;
+    }
+    if (trace && trace.connections) return trace.connections[l];  // strongest w·a for this drawing
+    return [];  // no drawing yet: no contributions to show
+  }
+
   function renderDiagram() {
     const n = state.network;
     const root = $("diagram");
     root.replaceChildren();
     if (!n) return;
-    const narrow = (root.parentElement.clientWidth || 820) < 600;  // a phone: fewer, larger units
-    const W = narrow ? 560 : 820, H = narrow ? 520 : 540, PAD = 34;
-    root.setAttribute("viewBox", `0 0 ${W} ${H}`);
     const trace = currentTrace();
     const L = n.layers.length;
-    // positions: inputs as an 8x8 grid, then one column per layer
-    const cell = narrow ? 20 : 27, gridX = 12, gridY = (H - 20 - 8 * cell) / 2;
+    const H = 520, TOP = 8, BOTTOM = 44;  // a caption under each column
+    const usable = H - TOP - BOTTOM;
+    // inputs: an 8x8 grid of pixels on the left
+    const cell = 20, gridX = 8, gridY = TOP + (usable - 8 * cell) / 2;
     const positions = [[]];
     for (let i = 0; i < 64; i++) {
       positions[0].push([gridX + (i % 8) * cell + cell / 2, gridY + Math.floor(i / 8) * cell + cell / 2]);
     }
-    const firstX = narrow ? 240 : 330, lastX = W - 70;
-    const radii = [cell / 2];
+    // each layer: a column of tiles, wrapped into more columns when it is taller than the diagram
+    const tiles = [];
+    let x = gridX + 8 * cell + LAYER_GAP;
+    const columnsX = [gridX + 4 * cell];
     for (let l = 0; l < L; l++) {
+      const size = l === 0 && L > 1 ? PICTURE : CELL;
       const count = n.sizes[l + 1];
-      const x = L === 1 ? lastX : firstX + (lastX - firstX) * (l / (L - 1));
-      const spacing = Math.min(42, (H - 2 * PAD) / count);
-      const top = (H - 20) / 2 - (spacing * (count - 1)) / 2;
-      positions.push(Array.from({ length: count }, (_, j) => [x, top + j * spacing]));
-      radii.push(Math.max(2.2, Math.min(13, spacing * 0.4)));
+      const rows = Math.max(1, Math.min(count, Math.floor(usable / size.height)));
+      const columns = Math.ceil(count / rows);
+      const top = TOP + (usable - rows * size.height) / 2;
+      positions.push(Array.from({ length: count }, (_, j) => [
+        x + Math.floor(j / rows) * size.width + size.width / 2, top + (j % rows) * size.height + size.height / 2]));
+      tiles.push(size);
+      columnsX.push(x + (columns * size.width) / 2);
+      x += columns * size.width + LAYER_GAP;
     }
-    // connections
+    const W = x - LAYER_GAP + 16;
+    root.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    root.setAttribute("width", W);
+    root.setAttribute("height", H);
+    // connections: blue adds, orange subtracts, thicker is a bigger share
     const edges = svg("g", { class: "edges" });
     root.append(edges);
     const sel = state.selected;
     for (let l = 0; l < L; l++) {
-      const weights = n.layers[l].weights;
-      const nIn = weights.length, nOut = weights[0].length;
-      let chosen = [];
-      if (nIn * nOut <= 360) {
-        for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) chosen.push([i, j]);
-      } else if (sel && sel.layer === l) {
-        chosen = strongest(Array.from({ length: nIn }, (_, i) => [i, sel.neuron]), weights, 16);
-      } else if (sel && sel.layer === l - 1) {
-        chosen = strongest(Array.from({ length: nOut }, (_, j) => [sel.neuron, j]), weights, 16);
-      } else {
-        const all = [];
-        for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) all.push([i, j]);
-        chosen = strongest(all, weights, 40);
-      }
-      const scale = maxAbs(weights.flat());
-      for (const [i, j] of chosen) {
-        const w = weights[i][j];
-        const t = Math.abs(w) / scale;
+      const chosen = chosenConnections(n, trace, l);
+      const scale = chosen.reduce((m, c) => Math.max(m, Math.abs(c[2])), 1e-9);
+      for (const [i, j, strength] of chosen) {
+        const t = Math.abs(strength) / scale;
         const highlight = sel && ((sel.layer === l && sel.neuron === j) || (sel.layer === l - 1 && sel.neuron === i));
         const [x1, y1] = positions[l][i], [x2, y2] = positions[l + 1][j];
         edges.append(svg("line", {
-          x1, y1, x2, y2, stroke: w >= 0 ? "#2563eb" : "#e8590c",
-          "stroke-width": (0.3 + 2.7 * t).toFixed(2),
-          "stroke-opacity": (sel && !highlight ? 0.06 + 0.2 * t : 0.12 + 0.7 * t).toFixed(2),
+          x1, y1, x2, y2, stroke: strength >= 0 ? "#2563eb" : "#e8590c",
+          "stroke-width": (0.4 + 2.6 * t).toFixed(2),
+          "stroke-opacity": (sel && !highlight ? 0.05 + 0.15 * t : 0.15 + 0.65 * t).toFixed(2),
         }));
       }
     }
@@ -448,68 +469,70 @@
     root.append(inputs);
     for (let i = 0; i < 64; i++) {
       const v = trace ? trace.numbers[i] : 0;
-      const [x, y] = positions[0][i];
-      inputs.append(svg("rect", { class: "pixel", x: x - cell / 2, y: y - cell / 2, width: cell, height: cell, fill: inkColor(v) }));
+      const [px, py] = positions[0][i];
+      inputs.append(svg("rect", { class: "pixel", x: px - cell / 2, y: py - cell / 2, width: cell, height: cell, fill: inkColor(v) }));
     }
-    const caption = (x, name, detail) => {  // two short lines under a column
-      [[name, H - 22], [detail, H - 6]].forEach(([text, y]) => {
-        const t = svg("text", { x, y, "text-anchor": "middle", class: "label" });
+    const caption = (cx, name, detail) => {  // two short lines under a column
+      [[name, H - 24], [detail, H - 8]].forEach(([text, y]) => {
+        const t = svg("text", { x: cx, y, "text-anchor": "middle", class: "label" });
         t.textContent = text;
         root.append(t);
       });
     };
-    caption(gridX + 4 * cell, "64 inputs", "(8×8 pixels)");
-    // neurons
+    caption(columnsX[0], "64 inputs", "(8×8 pixels)");
+    // neurons: a value is darkness (grey, as ink is), never a hue; it is written too
     const winner = trace ? trace.outputs.indexOf(Math.max(...trace.outputs)) : -1;
     for (let l = 0; l < L; l++) {
       const layerValues = trace ? firing(trace.layers[l].activations, n.layers[l].activation) : null;
       const group = svg("g", { class: "layer" });
       root.append(group);
-      const isOutput = l === L - 1;
-      positions[l + 1].forEach(([x, y], j) => {
-        const r = radii[l + 1];
+      const isOutput = l === L - 1, size = tiles[l];
+      const weights = n.layers[l].weights, scale = maxAbs(weights.flat());
+      positions[l + 1].forEach(([cx, cy], j) => {
         const node = svg("g", {
           class: "neuron" + (sel && sel.layer === l && sel.neuron === j ? " selected" : "") +
             (isOutput && j === winner && n.sizes[L] > 1 ? " winner" : ""),
           "data-testid": `neuron-${l}-${j}`, "data-layer": l, "data-neuron": j, tabindex: 0, role: "button",
           "aria-label": isOutput ? `output neuron ${n.classes[j]}` : `hidden layer ${l + 1} neuron ${j}`,
         });
-        const spacing = positions[l + 1].length > 1 ? positions[l + 1][1][1] - positions[l + 1][0][1] : 40;
-        node.append(svg("rect", { x: x - 14, y: y - spacing / 2, width: 28, height: spacing, fill: "transparent" }));
-        node.append(svg("circle", { cx: x, cy: y, r, fill: layerValues ? fireColor(layerValues[j]) : "#fff" }));
+        const left = cx - size.width / 2 + 1, top = cy - size.height / 2 + 1;
+        const shade = layerValues ? layerValues[j] : 0;
+        const frame = svg("rect", { class: "frame", x: left, y: top, width: size.width - 2, height: size.height - 2, rx: 4,
+          fill: size === PICTURE ? "#fff" : inkColor(shade) });
+        node.append(frame);
+        const label = isOutput ? (n.sizes[L] > 1 ? String(n.classes[j]) : "1?") : "";
+        const value = trace ? (isOutput ? trace.outputs[j] : trace.layers[l].activations[j]) : null;
+        if (size === PICTURE) {
+          // what the neuron looks for, with a bar under it as long as it fires for this drawing
+          node.append(svg("image", { href: weightPicture(weights, j, scale), x: cx - PICTURE.side / 2, y: top + 2,
+            width: PICTURE.side, height: PICTURE.side, class: "weights", preserveAspectRatio: "none" }));
+          node.append(svg("rect", { x: cx - PICTURE.side / 2, y: top + PICTURE.side + 3, height: 3,
+            width: (PICTURE.side * shade).toFixed(1), fill: inkColor(1) }));
+          if (value !== null) {
+            const text = svg("text", { x: cx, y: top + size.height - 5, "text-anchor": "middle", class: "value", "data-testid": `value-${l}-${j}` });
+            text.textContent = fixed(value, 2);
+            node.append(text);
+          }
+        } else {
+          const text = svg("text", { x: cx, y: cy + 4, "text-anchor": "middle",
+            class: "value" + (isOutput ? " out" : "") + (shade > 0.55 ? " dark" : ""), "data-testid": `value-${l}-${j}` });
+          text.textContent = [label, value === null ? "" : fixed(value, 2)].filter(Boolean).join(" ");
+          node.append(text);
+        }
         if (trace) {
           const tip = svg("title");
           tip.textContent = `z = ${fixed(trace.layers[l].weighted_sums[j])}, ${n.layers[l].activation}(z) = ${fixed(trace.layers[l].activations[j])}`;
           node.append(tip);
         }
-        if (!isOutput && trace && spacing >= 11) {
-          // Its value written beside it, so a touch screen (no hover) can read it too.
-          const value = svg("text", { x: x + r + 3, y: y + Math.min(4, spacing / 3), class: "value",
-            "font-size": Math.min(12, spacing * 0.8).toFixed(1), "data-testid": `value-${l}-${j}` });
-          value.textContent = fixed(trace.layers[l].activations[j], 2);
-          node.append(value);
-        }
-        if (isOutput) {
-          const label = svg("text", { x: x + r + 7, y: y + 5, class: "out-label" });
-          label.textContent = n.sizes[L] > 1 ? String(n.classes[j]) : "1?";
-          node.append(label);
-          if (trace) {
-            const value = svg("text", { x: x + r + 22, y: y + 5, class: "label" });
-            value.textContent = fixed(trace.outputs[j], 2);
-            node.append(value);
-          }
-        }
         node.addEventListener("click", () => selectNeuron(l, j));
         node.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") selectNeuron(l, j); });
         group.append(node);
       });
-      caption(positions[l + 1][0][0], isOutput ? "outputs" : `hidden ${l + 1}`, `${n.sizes[l + 1]} neuron${n.sizes[l + 1] === 1 ? "" : "s"}`);
+      caption(columnsX[l + 1], isOutput ? "outputs" : `hidden ${l + 1}`, `${n.sizes[l + 1]} neuron${n.sizes[l + 1] === 1 ? "" : "s"}`);
     }
   }
-  function strongest(pairs, weights, count) {
-    return pairs.map((p) => [p, Math.abs(weights[p[0]][p[1]])])
-      .sort((a, b) => b[1] - a[1]).slice(0, count).map((p) => p[0]);
-  }
+
+  $("show-all-connections").addEventListener("change", renderDiagram);
 
   // ------------------------------------------------------------------ one neuron
   function selectNeuron(layer, neuron) {
