@@ -18,6 +18,7 @@ from glassnet.app.recording import (
     save_trained_model,
 )
 from glassnet.cli import main
+from glassnet.errors import ConfigError, DescriptionTooLong
 from glassnet.store.modelfile import read_metadata
 from glassnet.store.runs import RunsDatabase
 
@@ -121,3 +122,19 @@ def test_a_history_too_long_for_the_model_file_is_left_to_the_database(tmp_path,
     with RunsDatabase(tmp_path / "runs.db") as database:
         assert len(database.get_run(saved.run_id)["history"]["train_loss"]) == 200_000
     assert read_metadata(saved.model_path)["training"]["history"] is None
+
+
+def test_too_long_without_a_history_to_drop_is_the_typed_error(tmp_path):
+    result = run(RunSettings(hidden=(), epochs=1), catch_interrupt=False)
+    too_long = {"settings": {"note": "x" * 2_000_000}, "history": None}
+    with pytest.raises(DescriptionTooLong, match="more than a model file may hold"):
+        save_trained_model(result.network, tmp_path / "model.npz", too_long)
+    assert not (tmp_path / "model.npz").exists()
+
+
+def test_other_save_errors_are_not_mistaken_for_a_long_history(tmp_path):
+    result = run(RunSettings(hidden=(), epochs=1), catch_interrupt=False)
+    training = {"history": {"train_loss": [0.5]}}
+    with pytest.raises(ConfigError) as caught:
+        save_trained_model(result.network, tmp_path / "description.json", training)
+    assert not isinstance(caught.value, DescriptionTooLong)

@@ -33,6 +33,15 @@ class OutputPathError(ConfigError):
     """
 
 
+class DescriptionTooLong(ConfigError):
+    """What a model file should hold about its training is more than its size limit allows.
+
+    The limit keeps a hostile file from making ``load`` parse megabytes of JSON; a
+    caller that can do without part of the training record (a long per-epoch history)
+    catches this and saves again without it.
+    """
+
+
 class ModelFormatError(GlassnetError, ValueError):
     """A model file is not a valid glassnet model (corrupt, truncated, hostile or foreign)."""
 
@@ -95,6 +104,7 @@ __all__ = [
     "DataError",
     "ConfigError",
     "OutputPathError",
+    "DescriptionTooLong",
     "ModelFormatError",
     "TrainingDiverged",
     "RunsDatabaseError",

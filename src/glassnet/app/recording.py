@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError
+from ..errors import DescriptionTooLong
 from ..store import runs
 from ..store.modelfile import save
 
@@ -115,8 +115,8 @@ def save_trained_model(network: Network, path: Path, training: dict[str, Any]) -
     try:
         save(network, path, training=training)
         return None
-    except ConfigError as error:
-        if "description" not in str(error) or training.get("history") is None:
+    except DescriptionTooLong:
+        if training.get("history") is None:
             raise
     save(network, path, training={**training, "history": None})
     return HISTORY_LEFT_OUT

@@ -60,7 +60,7 @@ from numpy.typing import NDArray
 
 from ..core.activations import ACTIVATIONS
 from ..core.network import Network
-from ..errors import ConfigError, DataError, GlassnetError, ModelFormatError
+from ..errors import ConfigError, DataError, DescriptionTooLong, GlassnetError, ModelFormatError
 from .atomicfile import write_atomically
 
 #: The ``format`` value every glassnet model file carries.
@@ -256,7 +256,7 @@ def save(
     text = _dump_json(meta, indent=None)
     meta_array = np.array(text, dtype=f"<U{max(len(text), 1)}")
     if meta_array.nbytes + 128 > MAX_META_BYTES:
-        raise ConfigError(
+        raise DescriptionTooLong(
             f"the model description is {len(text):,} characters of JSON, more than a model "
             f"file may hold (about {MAX_META_BYTES // 4 - 32:,}); make the training dict smaller"
         )
