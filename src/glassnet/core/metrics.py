@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import DataError
+from .json_values import plain
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Evaluation:
         totals = self.confusion.sum(axis=1)
         right = np.diag(self.confusion)
         return {
-            _plain(label): (float(right[i] / totals[i]) if totals[i] else float("nan"))
+            plain(label): (float(right[i] / totals[i]) if totals[i] else float("nan"))
             for i, label in enumerate(self.classes)
         }
 
@@ -62,7 +63,7 @@ class Evaluation:
             i, j = np.unravel_index(flat, off_diagonal.shape)
             if off_diagonal[i, j] == 0:
                 break
-            true, guessed = _plain(self.classes[i]), _plain(self.classes[j])
+            true, guessed = plain(self.classes[i]), plain(self.classes[j])
             pairs.append((true, guessed, int(off_diagonal[i, j])))
         return pairs
 
@@ -98,10 +99,10 @@ def evaluate(model: Any, data: Any) -> Evaluation:
     extra = np.setdiff1d(np.unique(y_true), classes)
     if len(extra):
         classes = np.concatenate([classes, extra])
-    index = {_plain(label): i for i, label in enumerate(classes)}
+    index = {plain(label): i for i, label in enumerate(classes)}
     confusion = np.zeros((len(classes), len(classes)), dtype=np.int64)
-    rows = [index[_plain(t)] for t in y_true]
-    columns = [index[_plain(p)] for p in y_pred]
+    rows = [index[plain(t)] for t in y_true]
+    columns = [index[plain(p)] for p in y_pred]
     np.add.at(confusion, (rows, columns), 1)
     return Evaluation(classes, y_true, y_pred, float(np.mean(y_true == y_pred)), confusion)
 
@@ -134,10 +135,6 @@ def most_confused(model: Any, data: Any, top: int = 5) -> list[tuple[Any, Any, i
 def misclassified(model: Any, data: Any) -> NDArray[np.intp]:
     """Indices of the images ``model`` gets wrong."""
     return evaluate(model, data).mistakes
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 __all__ = ["Evaluation", "evaluate", "accuracy", "confusion_matrix", "per_class_accuracy",

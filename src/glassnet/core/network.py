@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import ConfigError, DataError
 from . import checks
 from .activations import Activation, get_activation
+from .json_values import plain
 from .layer_sizes import check_layer_sizes
 from .losses import Loss, get_loss
 from .speed import FlatArrays, column_sum, end_to_end
@@ -173,7 +174,7 @@ class Network:
             "activation": self.hidden_activation.name,
             "output": self.output_activation.name,
             "dtype": np.dtype(self.dtype).name,
-            "classes": [_plain(c) for c in self.classes],
+            "classes": [plain(c) for c in self.classes],
         }
 
     def __repr__(self) -> str:
@@ -502,11 +503,6 @@ class Network:
         """Lay the unpickled weights end to end in one vector again."""
         self.__dict__.update(state)
         self._lay_end_to_end()
-
-
-def _plain(value: Any) -> Any:
-    """A NumPy scalar as the Python value JSON can hold."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 __all__ = ["Dense", "Trace", "Network"]

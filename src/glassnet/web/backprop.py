@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.json_values import plain
 from ..core.network import Network
 from ..core.optimizers import SGD
 from ..errors import ConfigError
@@ -52,10 +53,10 @@ def backprop_view(network: Network, x: np.ndarray, label: Any, loss: str) -> dic
     outputs = network.forward(X)[0]
     first_layer_slopes = gradients[0].T  # (n_first, n_inputs): neuron j's 64 slopes
     return {
-        "label": _plain(label),
+        "label": plain(label),
         "loss": float(loss_value),
         "outputs": rounded(outputs),
-        "guess": _plain(network.guess(outputs[np.newaxis])[0]),
+        "guess": plain(network.guess(outputs[np.newaxis])[0]),
         # With one image, each bias slope db is that neuron's delta itself.
         "deltas": [significant(gradients[2 * layer + 1]) for layer in range(len(network.layers))],
         "slope_pictures": significant(first_layer_slopes),
@@ -103,10 +104,6 @@ def significant(values: np.ndarray, digits: int = 4) -> list[Any]:
     fixed number of decimals would turn into 0."""
     array = np.asarray(values, dtype=np.float64)
     return np.vectorize(lambda v: float(f"{v:.{digits}g}"), otypes=[float])(array).tolist()
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 __all__ = ["DEFAULT_STEP", "UNDO_DEPTH", "backprop_view", "significant", "step"]

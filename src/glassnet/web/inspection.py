@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..core.excitement import most_exciting_input
+from ..core.json_values import plain
 from ..core.network import Network
 from ..data.dataset import Dataset
 from .validation import InvalidInput
@@ -56,7 +57,7 @@ def describe_network(network: Network, version: int = 0) -> dict[str, Any]:
         "sizes": list(network.sizes),
         "activation": network.hidden_activation.name,
         "output": network.output_activation.name,
-        "classes": [_plain(c) for c in network.classes],
+        "classes": [plain(c) for c in network.classes],
         "parameters": network.n_parameters,
         "layers": [
             {"weights": rounded(layer.W), "biases": rounded(layer.b),
@@ -91,8 +92,8 @@ def trace_input(network: Network, x: NDArray[np.float64]) -> dict[str, Any]:
         ],
         "outputs": rounded(trace.outputs[0]),
         "probabilities": rounded(probabilities),
-        "guess": _plain(network.predict(x)[0]),
-        "classes": [_plain(c) for c in network.classes],
+        "guess": plain(network.predict(x)[0]),
+        "classes": [plain(c) for c in network.classes],
         "connections": strongest_contributions(network, trace.inputs[0],
                                                [a[0] for a in trace.activations]),
     }
@@ -187,7 +188,7 @@ def explain_neuron(
         "bias": round(float(dense.b[neuron]), DECIMALS),
     }
     if layer == len(network.layers) - 1:
-        answer["label"] = _plain(network.classes[neuron]) if network.n_outputs > 1 else None
+        answer["label"] = plain(network.classes[neuron]) if network.n_outputs > 1 else None
     side = int(round(np.sqrt(dense.n_in)))
     if layer == 0 and side * side == dense.n_in:
         answer["picture"] = rounded(weights.reshape(side, side))
@@ -227,14 +228,10 @@ def most_exciting(
     values = network.trace(data.X).activations[layer][:, neuron]  # (n,)
     best = np.argsort(-values, kind="stable")[:count]
     return [
-        {"image": rounded(data.X[i]), "label": _plain(data.y[i]),
+        {"image": rounded(data.X[i]), "label": plain(data.y[i]),
          "value": round(float(values[i]), DECIMALS)}
         for i in best
     ]
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 __all__ = ["describe_network", "trace_input", "explain_neuron", "most_exciting", "check_neuron",

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..app.experiment import RunResult, RunSettings, run, split_data
+from ..core.json_values import plain
 from ..core.network import Network
 from ..data.dataset import Dataset
 from ..errors import GlassnetError, TrainingDiverged
@@ -264,15 +265,15 @@ def finished_summary(result: RunResult, data: Dataset) -> dict[str, Any]:
     for index in evaluation.mistakes[:MAX_MISTAKES_SHOWN]:
         mistakes.append({
             "image": np.round(test_part.X[index], 4).tolist(),
-            "label": _plain(evaluation.y_true[index]),
-            "guess": _plain(evaluation.y_pred[index]),
+            "label": plain(evaluation.y_true[index]),
+            "guess": plain(evaluation.y_pred[index]),
         })
     return {
         "test_accuracy": evaluation.accuracy,
         "train_accuracy": result.train_evaluation.accuracy,
         "n_test": int(len(evaluation.y_true)),
         "n_mistakes": int(len(evaluation.mistakes)),
-        "classes": [_plain(c) for c in evaluation.classes],
+        "classes": [plain(c) for c in evaluation.classes],
         "confusion": evaluation.confusion.tolist(),
         "mistakes": mistakes,
         "epochs": result.history.epochs,
@@ -283,10 +284,6 @@ def finished_summary(result: RunResult, data: Dataset) -> dict[str, Any]:
         "seconds": round(result.seconds, 3),
         "weights": first_layer_pictures(result.network),
     }
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 __all__ = ["LiveTraining", "epoch_summary", "finished_summary", "first_layer_pictures",
