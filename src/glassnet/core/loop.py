@@ -152,9 +152,15 @@ def step(network, parameters: Sequence[Array], optimizer, X_batch: Array, Y_batc
 
     The article's slope descent measures each weight's slope itself, from the loss
     (``optimizer.needs_gradients`` is False): it gets the loss instead of the slopes.
+
+    The batch is trusted (``fit``'s caller checked the images once), so the step goes
+    straight to the forward and backward passes rather than through the checked
+    ``Network.gradients``.
     """
     if optimizer.needs_gradients:
-        optimizer.step(parameters, network.gradients(X_batch, Y_batch, loss, l2=l2))
+        trace = network._trace(X_batch)  # forward: every layer's sums and outputs
+        slopes = network._backpropagate(trace, Y_batch, loss, l2)  # backward: the chain rule
+        optimizer.step(parameters, slopes)
     else:
         optimizer.step(parameters, None,
                        lambda: network.objective(X_batch, Y_batch, loss, l2=l2))
