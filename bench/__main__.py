@@ -38,6 +38,11 @@ def run(sections: tuple[str, ...], quick: bool) -> dict[str, Any]:
                                     latency_calls=100 if quick else 400,
                                     predict_calls=2 if quick else 5)
         results["accuracy"] = {r.name: accuracy.summary(r) for r in measured}
+        log("accuracy on the five confirmation splits")
+        confirmed = accuracy.measure(contenders.CONTENDERS,
+                                     protocol.digits_splits(protocol.CONFIRMATION_SEEDS),
+                                     latency_calls=20, predict_calls=1)
+        results["confirmation"] = {r.name: accuracy.summary(r) for r in confirmed}
     if "target" in sections:
         log("time to 97.5%")
         racers = [contenders.GLASSNET_FASTEST, contenders.SKLEARN_FASTEST_ONE_THREAD,
@@ -81,6 +86,16 @@ def judge(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
             mean = acc[name]["mean_accuracy"]
             rows.append((f"accuracy of {name}", f">= {100 * goal:.1f}% mean",
                          report.pct(mean), mean >= goal))
+        confirmation = results.get("confirmation", {})
+        if confirmation:
+            fastest = confirmation["glassnet fastest"]["mean_accuracy"]
+            rows.append(("accuracy of glassnet fastest on the confirmation splits",
+                         ">= 97.5% mean", report.pct(fastest), fastest >= 0.975))
+            ours = confirmation["glassnet defaults"]["mean_accuracy"]
+            theirs = confirmation["sklearn MLP defaults"]["mean_accuracy"]
+            rows.append(("glassnet defaults vs sklearn MLP defaults, confirmation splits",
+                         "at or above", f"{report.pct(ours)} vs {report.pct(theirs)}",
+                         ours >= theirs))
         latency = acc["glassnet defaults"]["latency_seconds"]
         rows.append(("single-image predict (glassnet defaults)", "<= 10 µs", report.ms(latency),
                      latency <= 10e-6))
