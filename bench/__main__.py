@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import accuracy, cli, contenders, epoch, live, memory, mnist, protocol, report, target
+from . import accuracy, cli, contenders, epoch, live, memory, mnist, protocol, report, seeds, target
 
-SECTIONS = ("accuracy", "target", "epoch", "memory", "mnist", "cli", "live")
+SECTIONS = ("accuracy", "seeds", "target", "epoch", "memory", "mnist", "cli", "live")
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
@@ -43,6 +43,10 @@ def run(sections: tuple[str, ...], quick: bool) -> dict[str, Any]:
                                      protocol.digits_splits(protocol.CONFIRMATION_SEEDS),
                                      latency_calls=20, predict_calls=1)
         results["confirmation"] = {r.name: accuracy.summary(r) for r in confirmed}
+    if "seeds" in sections:
+        log("the defaults on ten splits")
+        results["seeds"] = seeds.measure([contenders.GLASSNET_DEFAULTS,
+                                          contenders.SKLEARN_DEFAULTS])
     if "target" in sections:
         log("time to 97.5%")
         racers = [contenders.GLASSNET_FASTEST, contenders.SKLEARN_FASTEST_ONE_THREAD,
@@ -99,6 +103,13 @@ def judge(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         latency = acc["glassnet defaults"]["latency_seconds"]
         rows.append(("single-image predict (glassnet defaults)", "<= 10 µs", report.ms(latency),
                      latency <= 10e-6))
+    ten = results.get("seeds", {}).get("glassnet defaults")
+    if ten:
+        rows.append(("glassnet defaults on each of ten splits (0-9)",
+                     ">= 97.5% on every one, >= 98.2% mean",
+                     f"{report.pct(ten['min_accuracy'])} at worst, "
+                     f"{report.pct(ten['mean_accuracy'])} mean",
+                     ten["min_accuracy"] >= 0.975 and ten["mean_accuracy"] >= 0.982))
     tgt = results.get("target", {})
     if tgt:
         ours = tgt["glassnet fastest"]

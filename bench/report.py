@@ -70,6 +70,8 @@ def render(results: dict[str, Any]) -> str:
     parts += targets_section(results)
     if "accuracy" in results:
         parts += accuracy_section(results)
+    if "seeds" in results:
+        parts += seeds_section(results["seeds"])
     if "target" in results:
         parts += target_section(results)
     if "epoch" in results:
@@ -129,6 +131,20 @@ def accuracy_section(results: dict[str, Any]) -> list[str]:
             "glassnet, `model.predict(x.reshape(1, -1))` for scikit-learn, a `no_grad` forward "
             "for PyTorch. Predict times are the best of five runs of many calls, then the median "
             "over the splits; fit times are medians over the splits.", ""]
+
+
+def seeds_section(ten: dict[str, Any]) -> list[str]:
+    names = list(ten)
+    seeds = ten[names[0]]["seeds"]
+    rows = [[str(seed), *(pct(ten[name]["accuracies"][k]) for name in names)]
+            for k, seed in enumerate(seeds)]
+    rows.append(["worst", *(pct(ten[name]["min_accuracy"]) for name in names)])
+    rows.append(["mean", *(pct(ten[name]["mean_accuracy"]) for name in names)])
+    return ["## The defaults on ten splits", "",
+            "A newcomer runs the defaults once, on one split. Each row is split k "
+            "(`random_state` k) trained with seed k; the worst row is what the unluckiest "
+            "of ten newcomers sees (bench/seeds.py).", "",
+            table(["split and seed", *names], rows), ""]
 
 
 def target_section(results: dict[str, Any]) -> list[str]:
