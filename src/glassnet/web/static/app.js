@@ -51,15 +51,31 @@
 
   // Colours, safe for colour-blind readers: weight sign is blue (+) or orange (-), a value
   // (ink, or how strongly a neuron fires) is darkness alone, grey on white.
-  const mix = (from, to, t) => {
-    t = Math.max(0, Math.min(1, t));
-    const c = from.map((f, i) => Math.round(f + (to[i] - f) * t));
-    return `rgb(${c[0]},${c[1]},${c[2]})`;
-  };
+  const mixed = (from, to, t) => { t = Math.max(0, Math.min(1, t)); return from.map((f, i) => Math.round(f + (to[i] - f) * t)); };
+  const mix = (from, to, t) => `rgb(${mixed(from, to, t).join(",")})`;
   const WHITE = [255, 255, 255], INK = [28, 31, 43], BLUE = [37, 99, 235], ORANGE = [232, 89, 12];
   const inkColor = (v) => mix(WHITE, INK, v);
   const weightColor = (w, scale) => mix(WHITE, w >= 0 ? BLUE : ORANGE, Math.abs(w) / (scale || 1));
   const maxAbs = (values) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-9);
+  // A cell that writes its number on its colour: the shade moves just as far (lighter, or
+  // darker towards ink) as it takes for dark or white text on it to reach contrast 4.5 (WCAG AA).
+  const luminance = (rgb) => {
+    const lin = rgb.map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  };
+  const contrast = (a, b) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const INK_LUMINANCE = luminance(INK);
+  function paintCellText(cell, to, t) {
+    const shade = (x) => (x <= 1 ? mixed(WHITE, to, x) : mixed(to, INK, x - 1));
+    for (let k = 0; k <= 40; k++) {
+      for (const x of [t - k * 0.025, t + k * 0.025]) {
+        if (x < 0 || x > 2) continue;
+        const rgb = shade(x), lum = luminance(rgb);
+        const text = contrast(lum, INK_LUMINANCE) >= 4.5 ? "#1c1f2b" : contrast(lum, 1) >= 4.5 ? "#fff" : null;
+        if (text) { cell.style.background = mix(rgb, rgb, 0); cell.style.color = text; return; }
+      }
+    }
+  }
 
   /** Paint a side x side grid of values onto a canvas, one colour per cell. */
   function paintGrid(canvas, values, side, colorOf) {
@@ -112,6 +128,7 @@
       const on = tab.dataset.tab === name;
       tab.classList.toggle("active", on);
       tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;  // the ARIA tabs pattern: one stop, arrow keys move
     });
     document.querySelectorAll(".panel").forEach((panel) => {
       panel.classList.toggle("active", panel.id === "panel-" + name);
@@ -128,6 +145,18 @@
     if (tab.dataset.tab === "slope" && !state.slopeReady && state.network) pickSlope({ steepest: true });
     if (tab.dataset.tab === "backprop") refreshBackprop();
   }));
+  // Keyboard: Left/Right (and Home/End) move between the visible tabs and open them.
+  $("tablist").addEventListener("keydown", (event) => {
+    const tabs = [...document.querySelectorAll(".tab")].filter((tab) => !tab.hidden);
+    const at = tabs.indexOf(document.activeElement);
+    if (at < 0) return;
+    const moves = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
+    next.focus();
+    next.click();
+  });
 
   // ------------------------------------------------------------------ the drawing pad
   const pad = $("pad");
@@ -311,7 +340,7 @@
     for (let i = 0; i < 64; i++) {
       const v = numbers ? numbers[i] : 0;
       const span = el("span", { text: numbers ? (v === 0 ? "0" : v.toFixed(2).replace(/^0/, "")) : "·" });
-      if (v > 0) { span.style.background = inkColor(v); if (v > 0.45) span.classList.add("on"); }
+      if (v > 0) paintCellText(span, INK, v);
       box.append(span);
     }
   }
@@ -1146,8 +1175,7 @@
       const cells = deltas.map((d, j) => {
         const cell = el("span", { class: "bp-cell", text: (l === layers - 1 ? `${state.network.classes[j]}: ` : "") + small(d),
           title: `neuron ${j}: error signal ${d}` });
-        cell.style.background = weightColor(d, scale);
-        if (Math.abs(d) / scale > 0.6) cell.style.color = "#fff";
+        paintCellText(cell, d >= 0 ? BLUE : ORANGE, Math.abs(d) / scale);
         return cell;
       });
       return el("div", { class: "bp-layer" }, [el("span", { class: "bp-layer-name", text: name }), ...cells]);
@@ -1220,8 +1248,7 @@
     const scale = Math.max(1, maxAbs(weights));
     Array.from(handGrid.children).forEach((cell, i) => {
       const w = weights[i];
-      cell.style.background = weightColor(w, scale);
-      cell.style.color = Math.abs(w) / scale > 0.55 ? "#fff" : "#1c1f2b";
+      paintCellText(cell, w >= 0 ? BLUE : ORANGE, Math.abs(w) / scale);
       cell.textContent = w === 0 ? "0" : (w > 0 ? "+" : "−") + Math.abs(w).toString().replace(/^0\./, ".");
     });
     $("hand-bias").value = String(data.bias);
