@@ -26,6 +26,8 @@ else:
     axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 
+from PIL import Image  # noqa: E402
+
 from glassnet.app.experiment import RunSettings, run  # noqa: E402
 from glassnet.web.app import create_app  # noqa: E402
 from live_server import running_server  # noqa: E402
@@ -196,3 +198,50 @@ def test_the_keyboard_alone_reaches_every_tab_and_button(opened):
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none" or page.evaluate(
         "() => document.activeElement.matches('.neuron')"), "focus is not visible"
+
+
+def saved_png(page, button) -> Image.Image:
+    with page.expect_download() as caught:
+        button.click()
+    download = caught.value
+    assert download.suggested_filename.endswith(".png")
+    image = Image.open(download.path())
+    image.load()
+    assert image.format == "PNG"
+    return image
+
+
+def ink_share(image: Image.Image) -> float:
+    """The share of pixels that are not (nearly) white."""
+    grey = image.convert("L")
+    histogram = grey.histogram()
+    return 1 - sum(histogram[240:]) / (grey.width * grey.height)
+
+
+def test_save_png_saves_each_picture_at_print_size(opened):
+    page = opened().page
+    draw_seven(page)
+    digit = saved_png(page, page.get_by_test_id("save-png"))
+    shown = page.locator("#numbers").bounding_box()
+    assert digit.width >= 3 * shown["width"] - 2, "the digit's PNG is not three times its size"
+    assert digit.height >= 3 * (shown["height"] + page.locator("#input8").bounding_box()["height"])
+    assert 0.05 < ink_share(digit) < 0.9, "the digit's PNG is blank or solid"
+    digit.save(ARTIFACTS / "share-save-digit.png")
+
+    diagram = saved_png(page, page.locator(".save-png[data-save=diagram]"))
+    box = page.locator("#diagram").bounding_box()
+    assert (diagram.width, diagram.height) == (round(box["width"] * 3), round(box["height"] * 3))
+    assert ink_share(diagram) > 0.02, "the diagram's PNG is blank"
+    diagram.save(ARTIFACTS / "share-save-diagram.png")
+
+    page.get_by_test_id("neuron-1-0").click()
+    weights = saved_png(page, page.locator("#neuron-panel .save-png"))
+    assert weights.width >= 3 * page.locator("#neuron-picture").bounding_box()["width"] - 2
+    colours = weights.convert("RGB").getcolors(maxcolors=1 << 20)
+    assert len(colours) > 4, "the neuron's weights are one colour"
+
+    page.locator("#tab-slope").click()
+    page.wait_for_function("() => document.querySelector('#slope-readout .placeholder') === null")
+    slope = saved_png(page, page.locator(".save-png[data-save=slope-chart]"))
+    assert slope.width >= 3 * page.locator("#slope-chart").bounding_box()["width"] - 2
+    assert ink_share(slope) > 0.01

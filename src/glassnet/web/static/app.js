@@ -122,6 +122,91 @@
   const currentTrace = () => (state.prediction && state.network &&
     state.prediction.version === state.network.version ? state.prediction : null);
 
+
+  // ------------------------------------------------------------------ save a picture as a PNG
+  // One helper for every picture on the page: canvases are copied, the SVG diagram is drawn
+  // to a canvas first (its CSS copied into attributes), and grids of numbers (the 64 inputs, the confusion
+  // matrix) are drawn cell by cell with their own colours and text. PNG_SCALE pixels per
+  // CSS pixel, on white, so the file is good enough to print.
+  const PNG_SCALE = 3;
+  const SVG_STYLES = ["fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "font-size",
+    "font-family", "font-weight", "text-anchor", "dominant-baseline"];
+  function svgImage(element) {
+    const copy = element.cloneNode(true);
+    const originals = [element, ...element.querySelectorAll("*")];
+    [copy, ...copy.querySelectorAll("*")].forEach((node, i) => {
+      const style = getComputedStyle(originals[i]);
+      for (const name of SVG_STYLES) node.setAttribute(name, style.getPropertyValue(name));  // presentation attributes
+    });
+    const box = element.getBoundingClientRect();
+    copy.setAttribute("xmlns", SVG);
+    copy.setAttribute("width", String(box.width));
+    copy.setAttribute("height", String(box.height));
+    const bytes = new TextEncoder().encode(new XMLSerializer().serializeToString(copy));
+    let binary = "";
+    bytes.forEach((b) => { binary += String.fromCharCode(b); });
+    const image = new Image();
+    return new Promise((resolve, reject) => {
+      image.onload = () => resolve(image);
+      image.onerror = () => reject(new Error("the diagram could not be turned into a picture"));
+      image.src = "data:image/svg+xml;base64," + btoa(binary);
+    });
+  }
+  function paintCells(context, element, origin) {
+    const leaves = element.children.length ? [...element.querySelectorAll("*")].filter((n) => !n.children.length) : [element];
+    for (const leaf of leaves) {
+      const box = leaf.getBoundingClientRect(), style = getComputedStyle(leaf);
+      const x = box.left - origin.left, y = box.top - origin.top;
+      if (style.backgroundColor && style.backgroundColor !== "rgba(0, 0, 0, 0)") {
+        context.fillStyle = style.backgroundColor;
+        context.fillRect(x, y, box.width, box.height);
+      }
+      const text = leaf.textContent.trim();
+      if (!text) continue;
+      context.fillStyle = style.color;
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      context.textAlign = "center";
+      context.textBaseline = "middle";
+      context.fillText(text, x + box.width / 2, y + box.height / 2, box.width);
+    }
+  }
+  async function savePng(elements, name) {
+    const boxes = elements.map((e) => e.getBoundingClientRect());
+    const origin = { left: Math.min(...boxes.map((b) => b.left)), top: Math.min(...boxes.map((b) => b.top)) };
+    const width = Math.max(...boxes.map((b) => b.right)) - origin.left;
+    const height = Math.max(...boxes.map((b) => b.bottom)) - origin.top;
+    const out = document.createElement("canvas");
+    out.width = Math.round(width * PNG_SCALE);
+    out.height = Math.round(height * PNG_SCALE);
+    const context = out.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, out.width, out.height);
+    context.scale(PNG_SCALE, PNG_SCALE);
+    for (const [i, element] of elements.entries()) {
+      const box = boxes[i], x = box.left - origin.left, y = box.top - origin.top;
+      context.imageSmoothingEnabled = !element.classList.contains("pixelated");
+      if (element instanceof HTMLCanvasElement) context.drawImage(element, x, y, box.width, box.height);
+      else if (element instanceof SVGSVGElement) context.drawImage(await svgImage(element), x, y, box.width, box.height);
+      else paintCells(context, element, origin);
+    }
+    const blob = await new Promise((resolve) => out.toBlob(resolve, "image/png"));
+    const link = el("a", { href: URL.createObjectURL(blob), download: `glassnet-${name}.png` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+  /** A button that saves the pictures with these ids (or these elements) as one PNG. */
+  const saveButton = (ids, name, what) => el("button", { type: "button", class: "save-png", "data-save": ids,
+    "data-name": name, "aria-label": `Save ${what} as a PNG picture`, text: "Save PNG" });
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".save-png");
+    if (!button) return;
+    const elements = button.dataset.save.split(",").map((id) => $(id)).filter(Boolean);
+    if (!elements.length) { toast("There is no picture to save yet."); return; }
+    savePng(elements, button.dataset.name).catch((error) => toast(error.message));
+  });
+
   // ------------------------------------------------------------------ tabs
   function showTab(name) {
     document.querySelectorAll(".tab").forEach((tab) => {
@@ -587,10 +672,10 @@
     const title = info.is_output
       ? (info.label === null ? "The output neuron" : `Output neuron “${info.label}”`)
       : `Hidden neuron ${info.neuron} of layer ${info.layer + 1}`;
-    panel.append(el("h3", { text: title }));
+    panel.append(el("h3", { text: title }, [" ", saveButton("neuron-picture", "neuron-weights", "this neuron's weights")]));
     const weightScale = maxAbs(info.weights);
     if (info.picture) {
-      const canvas = el("canvas", { width: 8, height: 8, class: "pixelated", "data-testid": "neuron-weights" });
+      const canvas = el("canvas", { width: 8, height: 8, class: "pixelated", "data-testid": "neuron-weights", id: "neuron-picture" });
       paintGrid(canvas, info.picture.flat(), 8, (w) => weightColor(w, weightScale));
       panel.append(el("div", { class: "picture" }, [canvas, el("p", {
         class: "hint small",
@@ -623,7 +708,7 @@
         } catch (error) { toast(error.message); }
       });
     } else {
-      const strip = el("canvas", { width: info.weights.length, height: 1, class: "pixelated", "data-testid": "neuron-weights" });
+      const strip = el("canvas", { width: info.weights.length, height: 1, class: "pixelated", "data-testid": "neuron-weights", id: "neuron-picture" });
       strip.style.width = "100%";
       strip.style.height = "18px";
       const ctx = strip.getContext("2d");
