@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from ..core.excitement import most_exciting_input
 from ..core.network import Network
 from ..data.dataset import Dataset
+from ..store.modelfile import array_checksum
 from .validation import InvalidInput
 
 DECIMALS = 4
@@ -46,7 +47,9 @@ def describe_network(network: Network, version: int = 0) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``sizes``, ``activation``, ``output``, ``classes``, ``parameters``, ``version``
+        ``sizes``, ``activation``, ``output``, ``classes``, ``parameters``, ``version``,
+        ``weights_sha256`` (``store.modelfile.array_checksum`` of every weight and bias, at
+        full precision: a shared link or state file says which network it was made with)
         and ``layers``: for each layer ``weights`` (n_in rows of n_out numbers, so
         ``weights[i][j]`` joins input neuron i to neuron j), ``biases`` (n_out,) and
         ``activation``.
@@ -58,6 +61,7 @@ def describe_network(network: Network, version: int = 0) -> dict[str, Any]:
         "output": network.output_activation.name,
         "classes": [_plain(c) for c in network.classes],
         "parameters": network.n_parameters,
+        "weights_sha256": array_checksum(network.parameters()),
         "layers": [
             {"weights": rounded(layer.W), "biases": rounded(layer.b),
              "activation": layer.activation.name}
