@@ -10,6 +10,7 @@ failure, so they can never silently stop running there.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -245,3 +246,91 @@ def test_save_png_saves_each_picture_at_print_size(opened):
     slope = saved_png(page, page.locator(".save-png[data-save=slope-chart]"))
     assert slope.width >= 3 * page.locator("#slope-chart").bounding_box()["width"] - 2
     assert ink_share(slope) > 0.01
+
+
+def view_facts(page) -> dict:
+    """What a person sees that a shared view must reproduce, and the weights' checksum."""
+    return page.evaluate("""async () => {
+      const network = await (await fetch('/api/network')).json();
+      return {guess: document.getElementById('guess').textContent.trim(),
+              numbers: document.getElementById('numbers').textContent,
+              tab: document.querySelector('.tab.active').dataset.tab,
+              neuron: document.querySelector('#neuron-panel h3') &&
+                      document.querySelector('#neuron-panel h3').firstChild.textContent.trim(),
+              hand: document.getElementById('hand-accuracy').textContent.trim() + ' ' +
+                    [...document.getElementById('hand-grid').children].map((c) => c.textContent)
+                      .join(' '),
+              checksum: network.weights_sha256};
+    }""")
+
+
+def set_up_a_view(page) -> dict:
+    draw_seven(page)
+    page.get_by_test_id("neuron-1-3").click()
+    page.wait_for_selector("#neuron-panel h3")
+    page.locator("#tab-handset").click()
+    page.get_by_test_id("hand-cell-3-0").click()  # the source's -1 painted +1
+    page.wait_for_function("() => document.querySelector('[data-testid=hand-cell-3-0]')"
+                           ".textContent === '+1'")
+    return view_facts(page)
+
+
+def test_a_shared_link_opens_the_same_view_in_a_fresh_browser(opened):
+    page = opened().page
+    facts = set_up_a_view(page)
+    assert facts["guess"] not in ("", "?") and len(facts["checksum"]) == 64
+    page.get_by_test_id("share-link").click()
+    link = page.get_by_test_id("share-url").input_value()
+    assert "?s=" in link
+    page.screenshot(path=str(ARTIFACTS / "share-link.png"))
+    fresh = opened(link[link.index("/", 8):]).page  # a new context: no cookies, no session
+    fresh.wait_for_selector("body[data-setup=applied]")
+    fresh.wait_for_selector("#neuron-panel h3", state="attached")
+    assert view_facts(fresh) == facts
+    fresh.screenshot(path=str(ARTIFACTS / "share-link-opened.png"), full_page=True)
+
+
+def test_a_state_file_downloads_and_opens_again(opened, tmp_path):
+    page = opened().page
+    facts = set_up_a_view(page)
+    with page.expect_download() as caught:
+        page.get_by_test_id("download-state").click()
+    saved = tmp_path / "state.json"
+    caught.value.save_as(saved)
+    state = json.loads(saved.read_text())
+    assert state["v"] == 1 and state["network"]["weights_sha256"] == facts["checksum"]
+    assert saved.stat().st_size < 8_000
+    fresh = opened().page
+    fresh.get_by_test_id("open-state").set_input_files(str(saved))
+    fresh.wait_for_selector("body[data-setup=applied]")
+    fresh.wait_for_selector("#neuron-panel h3", state="attached")
+    assert view_facts(fresh) == facts
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**state, "tab": "nowhere"}))
+    fresh.get_by_test_id("open-state").set_input_files(str(bad))
+    fresh.wait_for_selector("#toast:not([hidden])")
+    assert "tab must be one of" in fresh.locator("#toast").text_content()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("?s=!!!", "not base64url"),
+    ("?s=eyJ2Ijo5fQ", "not a glassnet explorer state"),
+    ("?hide=train,nothing", "hide takes"),
+])
+def test_a_bad_link_gives_a_clear_message_and_no_console_error(opened, query, message):
+    page = opened("/" + query).page
+    page.wait_for_selector("#toast:not([hidden])")
+    assert message in page.locator("#toast").text_content()
+
+
+def test_a_preset_link_hides_the_chosen_controls(opened):
+    page = opened("/?hide=slope,handset&fix=1&step=3").page
+    for name in ("train", "slope", "handset"):
+        assert page.locator(f"#tab-{name}").is_hidden()
+    assert page.locator("#tab-inside").is_visible() and page.locator("#tab-backprop").is_visible()
+    assert page.locator("#previous-network").is_hidden()
+    assert page.evaluate("() => location.hash") == "#lesson/3"
+    page.locator("#tab-inside").focus()
+    page.keyboard.press("ArrowRight")  # the arrow keys skip hidden tabs
+    page.wait_for_selector("#panel-backprop.active")
+    page.screenshot(path=str(ARTIFACTS / "share-preset.png"))

@@ -252,8 +252,9 @@
 
   function padPoint(event) {
     const box = pad.getBoundingClientRect();
-    return [(event.clientX - box.left) * (pad.width / box.width),
-      (event.clientY - box.top) * (pad.height / box.height)];
+    const at = (v, side) => Math.max(0, Math.min(side - 1, Math.round(v)));  // whole pixels: a link replays them exactly
+    return [at((event.clientX - box.left) * (pad.width / box.width), pad.width),
+      at((event.clientY - box.top) * (pad.height / box.height), pad.height)];
   }
   function drawStroke(points) {
     padContext.lineCap = "round";
@@ -465,7 +466,7 @@
     $("model-summary").textContent = `${shapeText(n.sizes)}  ·  ${kinds}  ·  ${n.parameters.toLocaleString()} weights`;
     $("network-accuracy").textContent = percent(n.test_accuracy);
     const back = $("previous-network");
-    back.hidden = !n.previous;
+    back.hidden = !n.previous || back.dataset.fixed === "true";  // fix=1: a teacher fixed the network
     if (n.previous) {
       back.textContent = `← back to the previous network (${shapeText(n.previous.sizes)}, ${percent(n.previous.test_accuracy)})`;
     }
@@ -1329,6 +1330,7 @@
   function refreshHandset() { sendHandset({}); }
 
   function renderHandset(data) {
+    state.handset = data;
     const weights = data.weights.flat();
     const scale = Math.max(1, maxAbs(weights));
     Array.from(handGrid.children).forEach((cell, i) => {
@@ -1370,6 +1372,205 @@
     resizeTimer = setTimeout(() => { renderDiagram(); redrawCharts(); }, 150);
   });
 
+
+  // ------------------------------------------------------------------ share a setup
+  // The page's state as a small versioned JSON object: in a link (?s=<base64url JSON>) or a
+  // downloaded file. Every field is checked on the way in; a bad one is a clear message.
+  // Teacher presets are readable link parameters: step=N, hide=train,slope, fix=1.
+  const SETUP_VERSION = 1;
+  const SETUP_FILE_LIMIT = 64 * 1024;  // bytes: a state file is a few kB
+  const MAX_STROKES = 100, MAX_POINTS = 4000;
+  const LEVELS = "0123456789abcdefg";  // an input number k/16, k = 0..16, as one character
+  const TAB_NAMES = ["inside", "train", "slope", "backprop", "handset"];
+  const HIDEABLE = [...TAB_NAMES, "share", "previous"];
+  class BadSetup extends Error {}
+  const refuse = (message) => { throw new BadSetup(message); };
+  const toBase64url = (bytes) => {
+    let binary = "";
+    bytes.forEach((b) => { binary += String.fromCharCode(b); });
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  };
+  const fromBase64url = (text) => {
+    if (typeof text !== "string" || !/^[A-Za-z0-9_-]*$/.test(text)) refuse("it is not base64url text");
+    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  };
+  /** Strokes as 16-bit numbers: the stroke count, then each stroke's point count and x, y pairs. */
+  function encodeStrokes(list) {
+    const numbers = [list.length];
+    list.forEach((stroke) => { numbers.push(stroke.length); stroke.forEach(([x, y]) => numbers.push(x, y)); });
+    return toBase64url(new Uint8Array(new Uint16Array(numbers).buffer));
+  }
+  function decodeStrokes(text) {
+    const bytes = fromBase64url(text);
+    if (bytes.length % 2) refuse("the drawing is cut short");
+    const numbers = new Uint16Array(bytes.buffer, 0, bytes.length / 2);
+    let at = 0;
+    const next = () => { if (at >= numbers.length) refuse("the drawing is cut short"); return numbers[at++]; };
+    const count = next();
+    if (count > MAX_STROKES) refuse(`the drawing has more than ${MAX_STROKES} strokes`);
+    const list = [];
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const points = next();
+      total += points;
+      if (points < 1 || total > MAX_POINTS) refuse(`a drawing has 1 to ${MAX_POINTS} points`);
+      const stroke = [];
+      for (let p = 0; p < points; p++) {
+        const x = next(), y = next();
+        if (x >= pad.width || y >= pad.height) refuse("a point of the drawing is off the pad");
+        stroke.push([x, y]);
+      }
+      list.push(stroke);
+    }
+    if (at !== numbers.length) refuse("the drawing has extra numbers");
+    return list;
+  }
+  const activeTab = () => document.querySelector(".tab.active").dataset.tab;
+  const lessonStep = () => { const m = /^#lesson\/(\d{1,3})$/.exec(location.hash); return m ? Number(m[1]) : null; };
+
+  function currentSetup() {
+    const setup = { format: "glassnet-explorer-state", v: SETUP_VERSION, tab: activeTab(), step: lessonStep(),
+      network: state.network ? { weights_sha256: state.network.weights_sha256 } : null };
+    if (strokes.length) setup.strokes = encodeStrokes(strokes);
+    else if (state.prediction) setup.numbers = state.prediction.numbers.map((v) => LEVELS[Math.round(v * 16)]).join("");
+    if (state.selected) setup.neuron = [state.selected.layer, state.selected.neuron];
+    if (state.handset) setup.handset = { weights: state.handset.weights.flat(), bias: state.handset.bias };
+    return setup;
+  }
+  /** Check every field; return the setup with its drawing decoded. Throws BadSetup. */
+  function checkSetup(setup) {
+    if (!setup || typeof setup !== "object" || Array.isArray(setup)) refuse("it is not a JSON object");
+    const known = ["format", "v", "tab", "step", "network", "strokes", "numbers", "neuron", "handset"];
+    const unknown = Object.keys(setup).filter((k) => !known.includes(k));
+    if (unknown.length) refuse(`it has fields this page does not know: ${unknown.join(", ")}`);
+    if (setup.format !== "glassnet-explorer-state") refuse("it is not a glassnet explorer state");
+    if (setup.v !== SETUP_VERSION) refuse(`it is version ${JSON.stringify(setup.v)}; this page reads version ${SETUP_VERSION}`);
+    if (!TAB_NAMES.includes(setup.tab)) refuse(`tab must be one of ${TAB_NAMES.join(", ")}`);
+    if (setup.step !== null && setup.step !== undefined && !(Number.isInteger(setup.step) && setup.step >= 1 && setup.step <= 99)) refuse("step must be a whole number 1..99");
+    if (setup.network !== null && setup.network !== undefined &&
+        !(typeof setup.network === "object" && /^[0-9a-f]{64}$/.test(setup.network.weights_sha256 || ""))) refuse("network.weights_sha256 must be 64 hex digits");
+    const checked = Object.assign({}, setup);
+    if (setup.strokes !== undefined) checked.strokes = decodeStrokes(setup.strokes);
+    if (setup.numbers !== undefined) {
+      if (typeof setup.numbers !== "string" || !/^[0-9a-g]{64}$/.test(setup.numbers)) refuse("numbers must be 64 characters 0-9, a-g");
+      checked.numbers = [...setup.numbers].map((c) => LEVELS.indexOf(c) / 16);
+    }
+    if (setup.neuron !== undefined) {
+      const [layer, neuron] = Array.isArray(setup.neuron) && setup.neuron.length === 2 ? setup.neuron : refuse("neuron must be [layer, neuron]");
+      const sizes = state.network.sizes;
+      if (!Number.isInteger(layer) || layer < 1 || layer >= sizes.length || !Number.isInteger(neuron) || neuron < 0 || neuron >= sizes[layer]) {
+        refuse(`neuron ${JSON.stringify(setup.neuron)} is not in this ${sizes.join("-")} network`);
+      }
+    }
+    if (setup.handset !== undefined) {
+      const hand = setup.handset;
+      const okNumber = (v, limit) => typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= limit;
+      if (!hand || !Array.isArray(hand.weights) || hand.weights.length !== 64 || !hand.weights.every((w) => okNumber(w, 1000)) || !okNumber(hand.bias, 1000)) {
+        refuse("handset must have 64 weights and a bias, all numbers");
+      }
+    }
+    return checked;
+  }
+  async function applySetup(setup) {
+    const checked = checkSetup(setup);
+    if (checked.step) location.hash = `#lesson/${checked.step}`;
+    showTab(checked.tab);
+    if (checked.network && state.network && checked.network.weights_sha256 !== state.network.weights_sha256) {
+      toast("This view was saved with another network (its weights' checksum differs): the guesses may differ.");
+    }
+    if (checked.handset) await sendHandset({ weights: checked.handset.weights, bias: checked.handset.bias });
+    if (checked.neuron) state.selected = { layer: checked.neuron[0], neuron: checked.neuron[1] };
+    strokes.length = 0;
+    if (checked.strokes) {
+      strokes.push(...checked.strokes);
+      redrawPad();
+      await predictNow();
+    } else if (checked.numbers) {
+      redrawPad();
+      const answer = await api("/api/predict", { numbers: checked.numbers });
+      showPrediction(answer, "the 64 numbers of a shared view");
+    } else {
+      redrawPad();
+      renderDiagram();
+      refreshNeuron();
+    }
+    if (checked.tab === "backprop") refreshBackprop();
+    document.body.dataset.setup = "applied";
+  }
+  function setupLink() {
+    const json = new TextEncoder().encode(JSON.stringify(currentSetup()));
+    const params = new URLSearchParams(location.search);
+    params.set("s", toBase64url(json));
+    return `${location.origin}${location.pathname}?${params}${location.hash}`;
+  }
+  $("share-link").addEventListener("click", () => {
+    const link = setupLink();
+    const box = $("share-url");
+    box.value = link;
+    box.hidden = false;
+    box.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(link).then(() => toast("Link copied: open it anywhere to see this view."),
+        () => toast("Copy the link from the box (the browser did not let the page copy it)."));
+    } else toast("Copy the link from the box.");
+  });
+  $("download-state").addEventListener("click", () => {
+    const blob = new Blob([JSON.stringify(currentSetup(), null, 1)], { type: "application/json" });
+    const link = el("a", { href: URL.createObjectURL(blob), download: "glassnet-state.json" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  });
+  $("open-state").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    event.target.value = "";
+    if (!file) return;
+    try {
+      if (file.size > SETUP_FILE_LIMIT) refuse(`it is ${file.size} bytes; a state file is at most ${SETUP_FILE_LIMIT}`);
+      let setup;
+      try { setup = JSON.parse(await file.text()); } catch (e) { refuse("it is not JSON"); }
+      await applySetup(setup);
+      toast(`Opened ${file.name}.`);
+    } catch (error) { toast(`This file could not be opened: ${error.message}`); }
+  });
+  /** Teacher presets: step=N opens lesson step N, hide=a,b hides tabs or controls, fix=1 fixes the network. */
+  function applyPresets(params) {
+    const step = params.get("step");
+    if (step !== null) {
+      if (!/^\d{1,2}$/.test(step) || Number(step) < 1) refuse("step must be a whole number 1..99");
+      if (lessonStep() === null) location.hash = `#lesson/${Number(step)}`;
+    }
+    const hide = (params.get("hide") || "").split(",").filter(Boolean);
+    const unknown = hide.filter((name) => !HIDEABLE.includes(name));
+    if (unknown.length) refuse(`hide takes ${HIDEABLE.join(", ")}, not ${unknown.join(", ")}`);
+    const fix = params.get("fix");
+    if (fix !== null && fix !== "0" && fix !== "1") refuse("fix must be 0 or 1");
+    if (fix === "1") hide.push("train", "previous");
+    for (const name of hide) {
+      if (TAB_NAMES.includes(name)) { $(`tab-${name}`).hidden = true; $(`panel-${name}`).hidden = true; }
+      if (name === "share") $("share-tools").hidden = true;
+      if (name === "previous") { $("previous-network").dataset.fixed = "true"; $("previous-network").hidden = true; }
+    }
+    const visible = TAB_NAMES.filter((name) => !$(`tab-${name}`).hidden);
+    if (!visible.length) refuse("hide cannot hide every tab");
+    if ($(`tab-${activeTab()}`).hidden) showTab(visible[0]);
+  }
+  async function openFromAddress() {
+    const params = new URLSearchParams(location.search);
+    try { applyPresets(params); } catch (error) { toast(`This link's settings could not be used: ${error.message}`); }
+    if (!params.has("s")) return;
+    try {
+      let setup;
+      try { setup = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(fromBase64url(params.get("s")))); } catch (e) {
+        if (e instanceof BadSetup) throw e;
+        refuse("it is not base64url JSON");
+      }
+      await applySetup(setup);
+    } catch (error) { toast(`This link could not be opened: ${error.message}`); }
+  }
+
   // ------------------------------------------------------------------ start
   async function start() {
     try {
@@ -1391,6 +1592,7 @@
     drawCharts();
     refreshHandset();
     resumeTraining();
+    await openFromAddress();
     document.body.dataset.ready = "true";
   }
   start();
