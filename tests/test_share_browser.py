@@ -1,7 +1,8 @@
 """Accessibility, PNG saving and sharing in a real browser (headless Chromium).
 
-The axe-core audit (axe-playwright-python) runs on every view: each explorer tab, on a
-desktop and on a phone screen, and must report no serious or critical violation.
+The axe-core audit (axe-playwright-python) runs on every view: each explorer tab and
+lesson steps, on a desktop and on a phone screen, and must report no serious or
+critical violation.
 Keyboard-only tests reach every tab and button with Tab and the arrow keys.
 
 Outside CI these tests are skipped when a piece is missing; under CI=true that is a
@@ -91,7 +92,7 @@ class Opened:
 def opened(browser, server_url):
     made: list[Opened] = []
 
-    def open_page(path: str = "/", **context_options) -> Opened:
+    def open_page(path: str = "/#explore", **context_options) -> Opened:
         made.append(Opened(browser, server_url + path, **(context_options or DESKTOP)))
         return made[-1]
 
@@ -142,6 +143,14 @@ def test_axe_finds_no_serious_violation_on_any_view(opened, device):
         if found:
             problems[tab] = found
         page.screenshot(path=str(ARTIFACTS / f"share-axe-{device}-{tab}.png"), full_page=True)
+    for step in (1, 5, 10):  # the lesson: its first and last steps, and one between
+        page.evaluate("n => { location.hash = '#lesson/' + n; }", step)
+        page.wait_for_selector(f"[data-testid=lesson-step][data-step='{step}']")
+        found = serious_violations(page)
+        if found:
+            problems[f"lesson {step}"] = found
+        page.screenshot(path=str(ARTIFACTS / f"share-axe-{device}-lesson-{step}.png"),
+                        full_page=True)
     assert not problems, f"axe found serious or critical violations: {problems}"
 
 
@@ -318,18 +327,22 @@ def test_a_state_file_downloads_and_opens_again(opened, tmp_path):
     ("?hide=train,nothing", "hide takes"),
 ])
 def test_a_bad_link_gives_a_clear_message_and_no_console_error(opened, query, message):
-    page = opened("/" + query).page
+    page = opened("/" + query + "#explore").page
     page.wait_for_selector("#toast:not([hidden])")
     assert message in page.locator("#toast").text_content()
 
 
 def test_a_preset_link_hides_the_chosen_controls(opened):
-    page = opened("/?hide=slope,handset&fix=1&step=3").page
+    lesson = opened("/?step=3").page
+    lesson.wait_for_selector("[data-testid=lesson-step][data-step='3']")
+    assert lesson.evaluate("() => location.hash") == "#lesson/3"
+    page = opened("/?hide=slope,handset&fix=1#explore").page
+    page.wait_for_selector("#tab-inside")
+    assert page.locator("#tab-inside").is_visible()  # the explorer is showing
     for name in ("train", "slope", "handset"):
         assert page.locator(f"#tab-{name}").is_hidden()
-    assert page.locator("#tab-inside").is_visible() and page.locator("#tab-backprop").is_visible()
+    assert page.locator("#tab-backprop").is_visible()
     assert page.locator("#previous-network").is_hidden()
-    assert page.evaluate("() => location.hash") == "#lesson/3"
     page.locator("#tab-inside").focus()
     page.keyboard.press("ArrowRight")  # the arrow keys skip hidden tabs
     page.wait_for_selector("#panel-backprop.active")

@@ -1477,7 +1477,7 @@
   }
   async function applySetup(setup) {
     const checked = checkSetup(setup);
-    if (checked.step) location.hash = `#lesson/${checked.step}`;
+    location.hash = checked.step ? `#lesson/${checked.step}` : "#explore";  // the lesson owns the hash
     showTab(checked.tab);
     if (checked.network && state.network && checked.network.weights_sha256 !== state.network.weights_sha256) {
       toast("This view was saved with another network (its weights' checksum differs): the guesses may differ.");
@@ -1543,7 +1543,7 @@
     const step = params.get("step");
     if (step !== null) {
       if (!/^\d{1,2}$/.test(step) || Number(step) < 1) refuse("step must be a whole number 1..99");
-      if (lessonStep() === null) location.hash = `#lesson/${Number(step)}`;
+      location.hash = `#lesson/${Number(step)}`;  // a teacher's link always starts at its step
     }
     const hide = (params.get("hide") || "").split(",").filter(Boolean);
     const unknown = hide.filter((name) => !HIDEABLE.includes(name));
