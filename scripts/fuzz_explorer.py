@@ -301,6 +301,8 @@ class RequestMaker:
                 body["weight"] = round(float(rng.uniform(-10, 10)), 2)
             if self.chance(0.3):
                 body["bias"] = round(float(rng.uniform(-10, 10)), 2)
+            if self.chance(0.2):  # all 64 at once, as a shared link or state file sets them
+                body["weights"] = [round(float(w), 2) for w in rng.uniform(-10, 10, size=64)]
             if self.chance(0.3):
                 body["numbers"] = self.unit_numbers(64)
             return body

@@ -9,6 +9,7 @@ server must refuse is refused with the right status and a clear JSON message.
 from __future__ import annotations
 
 import json
+import re
 import time
 import warnings
 
@@ -998,7 +999,7 @@ FIELDS = {
     "/api/backprop": ["numbers", "label"],
     "/api/backprop/step": ["numbers", "label", "learning_rate"],
     "/api/backprop/undo": ["numbers", "label"],
-    "/api/handset": ["cell", "weight", "bias", "preset", "numbers"],
+    "/api/handset": ["cell", "weight", "bias", "preset", "numbers", "weights"],
     "/api/training/pause": [],
 }
 
@@ -1176,3 +1177,28 @@ def test_explore_reports_a_port_in_use_in_one_line(served):
         result = runner.invoke(main, ["explore", "--port", str(port)])
     assert result.exit_code == 1 and not calls
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_the_network_reports_its_weights_checksum_and_it_follows_the_weights(app):
+    client = TestClient(app, base_url=BASE)
+    before = client.get("/api/network").json()
+    assert re.fullmatch(r"[0-9a-f]{64}", before["weights_sha256"])
+    assert client.get("/api/network").json()["weights_sha256"] == before["weights_sha256"]
+    first = before["layers"][0]["weights"][0][0]
+    moved = client.post("/api/weight", json={"layer": 0, "row": 0, "column": 0,
+                                             "value": first + 0.5})
+    assert moved.status_code == 200
+    assert client.get("/api/network").json()["weights_sha256"] != before["weights_sha256"]
+
+
+def test_handset_takes_all_64_weights_at_once_and_checks_them(app):
+    client = TestClient(app, base_url=BASE)
+    weights = [(-1.0) ** i * (i % 5) / 4 for i in range(64)]
+    answer = client.post("/api/handset", json={"weights": weights, "bias": 1.5}).json()
+    assert [w for row in answer["weights"] for w in row] == weights
+    assert answer["bias"] == 1.5
+    for bad in (weights[:63], weights + [0.0], ["1"] * 64, [1e9] * 64, "x"):
+        refused = client.post("/api/handset", json={"weights": bad})
+        assert refused.status_code in (400, 422), bad
+        assert "weights" in refused.json()["error"]
+    assert [w for row in client.get("/api/handset").json()["weights"] for w in row] == weights

@@ -599,8 +599,10 @@ class Explorer:
     async def handset(self, request: Request, session: Session) -> dict[str, Any]:
         """GET/POST /api/handset: edit the hand-set 0-vs-1 network and score it."""
         body = await read_body(request) if request.method == "POST" else {}
-        check.reject_unknown(body, {"cell", "weight", "bias", "preset", "numbers"})
+        check.reject_unknown(body, {"cell", "weight", "bias", "preset", "numbers", "weights"})
         x = check.get_vector(body, "numbers", length=64, low=0.0, high=1.0, default=None)
+        every = check.get_vector(body, "weights", length=64, low=-WEIGHT_LIMIT, high=WEIGHT_LIMIT,
+                                 default=None)
         preset = check.get_choice(body, "preset", PRESETS, default=None)
         cell, weight = None, None
         if "cell" in body or "weight" in body:
@@ -613,6 +615,8 @@ class Explorer:
             hand = session.handset
             if preset is not None:
                 hand.preset(preset)
+            if every is not None:
+                hand.set_all(every)
             if cell is not None:
                 hand.set_cell(cell[0], cell[1], weight)
             if bias is not None:

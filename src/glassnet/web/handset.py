@@ -63,6 +63,10 @@ class HandSetNetwork:
         """Set the weight of pixel (row, column), both 0..7."""
         self.network.layers[0].W[row * 8 + column, 0] = weight
 
+    def set_all(self, weights: np.ndarray) -> None:
+        """Set all 64 weights at once (row by row), as a shared link or state file has them."""
+        self.network.layers[0].W[:, 0] = np.asarray(weights, dtype=float).reshape(64)
+
     def set_bias(self, bias: float) -> None:
         self.network.layers[0].b[0] = bias
 

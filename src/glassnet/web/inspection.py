@@ -24,6 +24,7 @@ from ..core.excitement import most_exciting_input
 from ..core.json_values import plain
 from ..core.network import Network
 from ..data.dataset import Dataset
+from ..store.modelfile import array_checksum
 from .validation import InvalidInput
 
 DECIMALS = 4
@@ -47,7 +48,9 @@ def describe_network(network: Network, version: int = 0) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``sizes``, ``activation``, ``output``, ``classes``, ``parameters``, ``version``
+        ``sizes``, ``activation``, ``output``, ``classes``, ``parameters``, ``version``,
+        ``weights_sha256`` (``store.modelfile.array_checksum`` of every weight and bias, at
+        full precision: a shared link or state file says which network it was made with)
         and ``layers``: for each layer ``weights`` (n_in rows of n_out numbers, so
         ``weights[i][j]`` joins input neuron i to neuron j), ``biases`` (n_out,) and
         ``activation``.
@@ -59,6 +62,7 @@ def describe_network(network: Network, version: int = 0) -> dict[str, Any]:
         "output": network.output_activation.name,
         "classes": [plain(c) for c in network.classes],
         "parameters": network.n_parameters,
+        "weights_sha256": array_checksum(network.parameters()),
         "layers": [
             {"weights": rounded(layer.W), "biases": rounded(layer.b),
              "activation": layer.activation.name}

@@ -51,15 +51,31 @@
 
   // Colours, safe for colour-blind readers: weight sign is blue (+) or orange (-), a value
   // (ink, or how strongly a neuron fires) is darkness alone, grey on white.
-  const mix = (from, to, t) => {
-    t = Math.max(0, Math.min(1, t));
-    const c = from.map((f, i) => Math.round(f + (to[i] - f) * t));
-    return `rgb(${c[0]},${c[1]},${c[2]})`;
-  };
+  const mixed = (from, to, t) => { t = Math.max(0, Math.min(1, t)); return from.map((f, i) => Math.round(f + (to[i] - f) * t)); };
+  const mix = (from, to, t) => `rgb(${mixed(from, to, t).join(",")})`;
   const WHITE = [255, 255, 255], INK = [28, 31, 43], BLUE = [37, 99, 235], ORANGE = [232, 89, 12];
   const inkColor = (v) => mix(WHITE, INK, v);
   const weightColor = (w, scale) => mix(WHITE, w >= 0 ? BLUE : ORANGE, Math.abs(w) / (scale || 1));
   const maxAbs = (values) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-9);
+  // A cell that writes its number on its colour: the shade moves just as far (lighter, or
+  // darker towards ink) as it takes for dark or white text on it to reach contrast 4.5 (WCAG AA).
+  const luminance = (rgb) => {
+    const lin = rgb.map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  };
+  const contrast = (a, b) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const INK_LUMINANCE = luminance(INK);
+  function paintCellText(cell, to, t) {
+    const shade = (x) => (x <= 1 ? mixed(WHITE, to, x) : mixed(to, INK, x - 1));
+    for (let k = 0; k <= 40; k++) {
+      for (const x of [t - k * 0.025, t + k * 0.025]) {
+        if (x < 0 || x > 2) continue;
+        const rgb = shade(x), lum = luminance(rgb);
+        const text = contrast(lum, INK_LUMINANCE) >= 4.5 ? "#1c1f2b" : contrast(lum, 1) >= 4.5 ? "#fff" : null;
+        if (text) { cell.style.background = mix(rgb, rgb, 0); cell.style.color = text; return; }
+      }
+    }
+  }
 
   /** Paint a side x side grid of values onto a canvas, one colour per cell. */
   function paintGrid(canvas, values, side, colorOf) {
@@ -106,12 +122,98 @@
   const currentTrace = () => (state.prediction && state.network &&
     state.prediction.version === state.network.version ? state.prediction : null);
 
+
+  // ------------------------------------------------------------------ save a picture as a PNG
+  // One helper for every picture on the page: canvases are copied, the SVG diagram is drawn
+  // to a canvas first (its CSS copied into attributes), and grids of numbers (the 64 inputs, the confusion
+  // matrix) are drawn cell by cell with their own colours and text. PNG_SCALE pixels per
+  // CSS pixel, on white, so the file is good enough to print.
+  const PNG_SCALE = 3;
+  const SVG_STYLES = ["fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "font-size",
+    "font-family", "font-weight", "text-anchor", "dominant-baseline"];
+  function svgImage(element) {
+    const copy = element.cloneNode(true);
+    const originals = [element, ...element.querySelectorAll("*")];
+    [copy, ...copy.querySelectorAll("*")].forEach((node, i) => {
+      const style = getComputedStyle(originals[i]);
+      for (const name of SVG_STYLES) node.setAttribute(name, style.getPropertyValue(name));  // presentation attributes
+    });
+    const box = element.getBoundingClientRect();
+    copy.setAttribute("xmlns", SVG);
+    copy.setAttribute("width", String(box.width));
+    copy.setAttribute("height", String(box.height));
+    const bytes = new TextEncoder().encode(new XMLSerializer().serializeToString(copy));
+    let binary = "";
+    bytes.forEach((b) => { binary += String.fromCharCode(b); });
+    const image = new Image();
+    return new Promise((resolve, reject) => {
+      image.onload = () => resolve(image);
+      image.onerror = () => reject(new Error("the diagram could not be turned into a picture"));
+      image.src = "data:image/svg+xml;base64," + btoa(binary);
+    });
+  }
+  function paintCells(context, element, origin) {
+    const leaves = element.children.length ? [...element.querySelectorAll("*")].filter((n) => !n.children.length) : [element];
+    for (const leaf of leaves) {
+      const box = leaf.getBoundingClientRect(), style = getComputedStyle(leaf);
+      const x = box.left - origin.left, y = box.top - origin.top;
+      if (style.backgroundColor && style.backgroundColor !== "rgba(0, 0, 0, 0)") {
+        context.fillStyle = style.backgroundColor;
+        context.fillRect(x, y, box.width, box.height);
+      }
+      const text = leaf.textContent.trim();
+      if (!text) continue;
+      context.fillStyle = style.color;
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      context.textAlign = "center";
+      context.textBaseline = "middle";
+      context.fillText(text, x + box.width / 2, y + box.height / 2, box.width);
+    }
+  }
+  async function savePng(elements, name) {
+    const boxes = elements.map((e) => e.getBoundingClientRect());
+    const origin = { left: Math.min(...boxes.map((b) => b.left)), top: Math.min(...boxes.map((b) => b.top)) };
+    const width = Math.max(...boxes.map((b) => b.right)) - origin.left;
+    const height = Math.max(...boxes.map((b) => b.bottom)) - origin.top;
+    const out = document.createElement("canvas");
+    out.width = Math.round(width * PNG_SCALE);
+    out.height = Math.round(height * PNG_SCALE);
+    const context = out.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, out.width, out.height);
+    context.scale(PNG_SCALE, PNG_SCALE);
+    for (const [i, element] of elements.entries()) {
+      const box = boxes[i], x = box.left - origin.left, y = box.top - origin.top;
+      context.imageSmoothingEnabled = !element.classList.contains("pixelated");
+      if (element instanceof HTMLCanvasElement) context.drawImage(element, x, y, box.width, box.height);
+      else if (element instanceof SVGSVGElement) context.drawImage(await svgImage(element), x, y, box.width, box.height);
+      else paintCells(context, element, origin);
+    }
+    const blob = await new Promise((resolve) => out.toBlob(resolve, "image/png"));
+    const link = el("a", { href: URL.createObjectURL(blob), download: `glassnet-${name}.png` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+  /** A button that saves the pictures with these ids (or these elements) as one PNG. */
+  const saveButton = (ids, name, what) => el("button", { type: "button", class: "save-png", "data-save": ids,
+    "data-name": name, "aria-label": `Save ${what} as a PNG picture`, text: "Save PNG" });
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".save-png");
+    if (!button) return;
+    const elements = button.dataset.save.split(",").map((id) => $(id)).filter(Boolean);
+    if (!elements.length) { toast("There is no picture to save yet."); return; }
+    savePng(elements, button.dataset.name).catch((error) => toast(error.message));
+  });
+
   // ------------------------------------------------------------------ tabs
   function showTab(name) {
     document.querySelectorAll(".tab").forEach((tab) => {
       const on = tab.dataset.tab === name;
       tab.classList.toggle("active", on);
       tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;  // the ARIA tabs pattern: one stop, arrow keys move
     });
     document.querySelectorAll(".panel").forEach((panel) => {
       panel.classList.toggle("active", panel.id === "panel-" + name);
@@ -128,6 +230,18 @@
     if (tab.dataset.tab === "slope" && !state.slopeReady && state.network) pickSlope({ steepest: true });
     if (tab.dataset.tab === "backprop") refreshBackprop();
   }));
+  // Keyboard: Left/Right (and Home/End) move between the visible tabs and open them.
+  $("tablist").addEventListener("keydown", (event) => {
+    const tabs = [...document.querySelectorAll(".tab")].filter((tab) => !tab.hidden);
+    const at = tabs.indexOf(document.activeElement);
+    if (at < 0) return;
+    const moves = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
+    next.focus();
+    next.click();
+  });
 
   // ------------------------------------------------------------------ the drawing pad
   const pad = $("pad");
@@ -138,8 +252,9 @@
 
   function padPoint(event) {
     const box = pad.getBoundingClientRect();
-    return [(event.clientX - box.left) * (pad.width / box.width),
-      (event.clientY - box.top) * (pad.height / box.height)];
+    const at = (v, side) => Math.max(0, Math.min(side - 1, Math.round(v)));  // whole pixels: a link replays them exactly
+    return [at((event.clientX - box.left) * (pad.width / box.width), pad.width),
+      at((event.clientY - box.top) * (pad.height / box.height), pad.height)];
   }
   function drawStroke(points) {
     padContext.lineCap = "round";
@@ -220,17 +335,20 @@
     } catch (error) { toast(error.message); }
   });
 
-  /** The canvas as ink amounts 0..1, averaged over 2x2 blocks: a 140x140 list of rows. */
-  function padPixels() {
-    const image = padContext.getImageData(0, 0, pad.width, pad.height).data;
-    const side = pad.width / 2;
+  /** A canvas's ink (alpha) as amounts 0..1, averaged over 2x2 blocks: a list of rows
+      (140x140 for the 280x280 pad). The lesson reads its own pads with it too. */
+  function padPixels(canvas) {
+    const source = canvas || pad;
+    const context = source === pad ? padContext : source.getContext("2d", { willReadFrequently: true });
+    const image = context.getImageData(0, 0, source.width, source.height).data;
+    const side = source.width / 2;
     const rows = [];
     for (let r = 0; r < side; r++) {
       const row = new Array(side);
       for (let c = 0; c < side; c++) {
         let sum = 0;
         for (let dr = 0; dr < 2; dr++) {
-          for (let dc = 0; dc < 2; dc++) sum += image[(((2 * r + dr) * pad.width) + 2 * c + dc) * 4 + 3];
+          for (let dc = 0; dc < 2; dc++) sum += image[(((2 * r + dr) * source.width) + 2 * c + dc) * 4 + 3];
         }
         row[c] = Math.round((sum / (4 * 255)) * 100) / 100;
       }
@@ -311,7 +429,7 @@
     for (let i = 0; i < 64; i++) {
       const v = numbers ? numbers[i] : 0;
       const span = el("span", { text: numbers ? (v === 0 ? "0" : v.toFixed(2).replace(/^0/, "")) : "·" });
-      if (v > 0) { span.style.background = inkColor(v); if (v > 0.45) span.classList.add("on"); }
+      if (v > 0) paintCellText(span, INK, v);
       box.append(span);
     }
   }
@@ -351,7 +469,7 @@
     $("model-summary").textContent = `${shapeText(n.sizes)}  ·  ${kinds}  ·  ${n.parameters.toLocaleString()} weights`;
     $("network-accuracy").textContent = percent(n.test_accuracy);
     const back = $("previous-network");
-    back.hidden = !n.previous;
+    back.hidden = !n.previous || back.dataset.fixed === "true";  // fix=1: a teacher fixed the network
     if (n.previous) {
       back.textContent = `← back to the previous network (${shapeText(n.previous.sizes)}, ${percent(n.previous.test_accuracy)})`;
     }
@@ -558,10 +676,10 @@
     const title = info.is_output
       ? (info.label === null ? "The output neuron" : `Output neuron “${info.label}”`)
       : `Hidden neuron ${info.neuron} of layer ${info.layer + 1}`;
-    panel.append(el("h3", { text: title }));
+    panel.append(el("h3", { text: title }, [" ", saveButton("neuron-picture", "neuron-weights", "this neuron's weights")]));
     const weightScale = maxAbs(info.weights);
     if (info.picture) {
-      const canvas = el("canvas", { width: 8, height: 8, class: "pixelated", "data-testid": "neuron-weights" });
+      const canvas = el("canvas", { width: 8, height: 8, class: "pixelated", "data-testid": "neuron-weights", id: "neuron-picture" });
       paintGrid(canvas, info.picture.flat(), 8, (w) => weightColor(w, weightScale));
       panel.append(el("div", { class: "picture" }, [canvas, el("p", {
         class: "hint small",
@@ -594,7 +712,7 @@
         } catch (error) { toast(error.message); }
       });
     } else {
-      const strip = el("canvas", { width: info.weights.length, height: 1, class: "pixelated", "data-testid": "neuron-weights" });
+      const strip = el("canvas", { width: info.weights.length, height: 1, class: "pixelated", "data-testid": "neuron-weights", id: "neuron-picture" });
       strip.style.width = "100%";
       strip.style.height = "18px";
       const ctx = strip.getContext("2d");
@@ -1146,8 +1264,7 @@
       const cells = deltas.map((d, j) => {
         const cell = el("span", { class: "bp-cell", text: (l === layers - 1 ? `${state.network.classes[j]}: ` : "") + small(d),
           title: `neuron ${j}: error signal ${d}` });
-        cell.style.background = weightColor(d, scale);
-        if (Math.abs(d) / scale > 0.6) cell.style.color = "#fff";
+        paintCellText(cell, d >= 0 ? BLUE : ORANGE, Math.abs(d) / scale);
         return cell;
       });
       return el("div", { class: "bp-layer" }, [el("span", { class: "bp-layer-name", text: name }), ...cells]);
@@ -1216,12 +1333,12 @@
   function refreshHandset() { sendHandset({}); }
 
   function renderHandset(data) {
+    state.handset = data;
     const weights = data.weights.flat();
     const scale = Math.max(1, maxAbs(weights));
     Array.from(handGrid.children).forEach((cell, i) => {
       const w = weights[i];
-      cell.style.background = weightColor(w, scale);
-      cell.style.color = Math.abs(w) / scale > 0.55 ? "#fff" : "#1c1f2b";
+      paintCellText(cell, w >= 0 ? BLUE : ORANGE, Math.abs(w) / scale);
       cell.textContent = w === 0 ? "0" : (w > 0 ? "+" : "−") + Math.abs(w).toString().replace(/^0\./, ".");
     });
     $("hand-bias").value = String(data.bias);
@@ -1258,6 +1375,205 @@
     resizeTimer = setTimeout(() => { renderDiagram(); redrawCharts(); }, 150);
   });
 
+
+  // ------------------------------------------------------------------ share a setup
+  // The page's state as a small versioned JSON object: in a link (?s=<base64url JSON>) or a
+  // downloaded file. Every field is checked on the way in; a bad one is a clear message.
+  // Teacher presets are readable link parameters: step=N, hide=train,slope, fix=1.
+  const SETUP_VERSION = 1;
+  const SETUP_FILE_LIMIT = 64 * 1024;  // bytes: a state file is a few kB
+  const MAX_STROKES = 100, MAX_POINTS = 4000;
+  const LEVELS = "0123456789abcdefg";  // an input number k/16, k = 0..16, as one character
+  const TAB_NAMES = ["inside", "train", "slope", "backprop", "handset"];
+  const HIDEABLE = [...TAB_NAMES, "share", "previous"];
+  class BadSetup extends Error {}
+  const refuse = (message) => { throw new BadSetup(message); };
+  const toBase64url = (bytes) => {
+    let binary = "";
+    bytes.forEach((b) => { binary += String.fromCharCode(b); });
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  };
+  const fromBase64url = (text) => {
+    if (typeof text !== "string" || !/^[A-Za-z0-9_-]*$/.test(text)) refuse("it is not base64url text");
+    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  };
+  /** Strokes as 16-bit numbers: the stroke count, then each stroke's point count and x, y pairs. */
+  function encodeStrokes(list) {
+    const numbers = [list.length];
+    list.forEach((stroke) => { numbers.push(stroke.length); stroke.forEach(([x, y]) => numbers.push(x, y)); });
+    return toBase64url(new Uint8Array(new Uint16Array(numbers).buffer));
+  }
+  function decodeStrokes(text) {
+    const bytes = fromBase64url(text);
+    if (bytes.length % 2) refuse("the drawing is cut short");
+    const numbers = new Uint16Array(bytes.buffer, 0, bytes.length / 2);
+    let at = 0;
+    const next = () => { if (at >= numbers.length) refuse("the drawing is cut short"); return numbers[at++]; };
+    const count = next();
+    if (count > MAX_STROKES) refuse(`the drawing has more than ${MAX_STROKES} strokes`);
+    const list = [];
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const points = next();
+      total += points;
+      if (points < 1 || total > MAX_POINTS) refuse(`a drawing has 1 to ${MAX_POINTS} points`);
+      const stroke = [];
+      for (let p = 0; p < points; p++) {
+        const x = next(), y = next();
+        if (x >= pad.width || y >= pad.height) refuse("a point of the drawing is off the pad");
+        stroke.push([x, y]);
+      }
+      list.push(stroke);
+    }
+    if (at !== numbers.length) refuse("the drawing has extra numbers");
+    return list;
+  }
+  const activeTab = () => document.querySelector(".tab.active").dataset.tab;
+  const lessonStep = () => { const m = /^#lesson\/(\d{1,3})$/.exec(location.hash); return m ? Number(m[1]) : null; };
+
+  function currentSetup() {
+    const setup = { format: "glassnet-explorer-state", v: SETUP_VERSION, tab: activeTab(), step: lessonStep(),
+      network: state.network ? { weights_sha256: state.network.weights_sha256 } : null };
+    if (strokes.length) setup.strokes = encodeStrokes(strokes);
+    else if (state.prediction) setup.numbers = state.prediction.numbers.map((v) => LEVELS[Math.round(v * 16)]).join("");
+    if (state.selected) setup.neuron = [state.selected.layer, state.selected.neuron];
+    if (state.handset) setup.handset = { weights: state.handset.weights.flat(), bias: state.handset.bias };
+    return setup;
+  }
+  /** Check every field; return the setup with its drawing decoded. Throws BadSetup. */
+  function checkSetup(setup) {
+    if (!setup || typeof setup !== "object" || Array.isArray(setup)) refuse("it is not a JSON object");
+    const known = ["format", "v", "tab", "step", "network", "strokes", "numbers", "neuron", "handset"];
+    const unknown = Object.keys(setup).filter((k) => !known.includes(k));
+    if (unknown.length) refuse(`it has fields this page does not know: ${unknown.join(", ")}`);
+    if (setup.format !== "glassnet-explorer-state") refuse("it is not a glassnet explorer state");
+    if (setup.v !== SETUP_VERSION) refuse(`it is version ${JSON.stringify(setup.v)}; this page reads version ${SETUP_VERSION}`);
+    if (!TAB_NAMES.includes(setup.tab)) refuse(`tab must be one of ${TAB_NAMES.join(", ")}`);
+    if (setup.step !== null && setup.step !== undefined && !(Number.isInteger(setup.step) && setup.step >= 1 && setup.step <= 99)) refuse("step must be a whole number 1..99");
+    if (setup.network !== null && setup.network !== undefined &&
+        !(typeof setup.network === "object" && /^[0-9a-f]{64}$/.test(setup.network.weights_sha256 || ""))) refuse("network.weights_sha256 must be 64 hex digits");
+    const checked = Object.assign({}, setup);
+    if (setup.strokes !== undefined) checked.strokes = decodeStrokes(setup.strokes);
+    if (setup.numbers !== undefined) {
+      if (typeof setup.numbers !== "string" || !/^[0-9a-g]{64}$/.test(setup.numbers)) refuse("numbers must be 64 characters 0-9, a-g");
+      checked.numbers = [...setup.numbers].map((c) => LEVELS.indexOf(c) / 16);
+    }
+    if (setup.neuron !== undefined) {
+      const [layer, neuron] = Array.isArray(setup.neuron) && setup.neuron.length === 2 ? setup.neuron : refuse("neuron must be [layer, neuron]");
+      const sizes = state.network.sizes;
+      if (!Number.isInteger(layer) || layer < 1 || layer >= sizes.length || !Number.isInteger(neuron) || neuron < 0 || neuron >= sizes[layer]) {
+        refuse(`neuron ${JSON.stringify(setup.neuron)} is not in this ${sizes.join("-")} network`);
+      }
+    }
+    if (setup.handset !== undefined) {
+      const hand = setup.handset;
+      const okNumber = (v, limit) => typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= limit;
+      if (!hand || !Array.isArray(hand.weights) || hand.weights.length !== 64 || !hand.weights.every((w) => okNumber(w, 1000)) || !okNumber(hand.bias, 1000)) {
+        refuse("handset must have 64 weights and a bias, all numbers");
+      }
+    }
+    return checked;
+  }
+  async function applySetup(setup) {
+    const checked = checkSetup(setup);
+    location.hash = checked.step ? `#lesson/${checked.step}` : "#explore";  // the lesson owns the hash
+    showTab(checked.tab);
+    if (checked.network && state.network && checked.network.weights_sha256 !== state.network.weights_sha256) {
+      toast("This view was saved with another network (its weights' checksum differs): the guesses may differ.");
+    }
+    if (checked.handset) await sendHandset({ weights: checked.handset.weights, bias: checked.handset.bias });
+    if (checked.neuron) state.selected = { layer: checked.neuron[0], neuron: checked.neuron[1] };
+    strokes.length = 0;
+    if (checked.strokes) {
+      strokes.push(...checked.strokes);
+      redrawPad();
+      await predictNow();
+    } else if (checked.numbers) {
+      redrawPad();
+      const answer = await api("/api/predict", { numbers: checked.numbers });
+      showPrediction(answer, "the 64 numbers of a shared view");
+    } else {
+      redrawPad();
+      renderDiagram();
+      refreshNeuron();
+    }
+    if (checked.tab === "backprop") refreshBackprop();
+    document.body.dataset.setup = "applied";
+  }
+  function setupLink() {
+    const json = new TextEncoder().encode(JSON.stringify(currentSetup()));
+    const params = new URLSearchParams(location.search);
+    params.set("s", toBase64url(json));
+    return `${location.origin}${location.pathname}?${params}${location.hash}`;
+  }
+  $("share-link").addEventListener("click", () => {
+    const link = setupLink();
+    const box = $("share-url");
+    box.value = link;
+    box.hidden = false;
+    box.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(link).then(() => toast("Link copied: open it anywhere to see this view."),
+        () => toast("Copy the link from the box (the browser did not let the page copy it)."));
+    } else toast("Copy the link from the box.");
+  });
+  $("download-state").addEventListener("click", () => {
+    const blob = new Blob([JSON.stringify(currentSetup(), null, 1)], { type: "application/json" });
+    const link = el("a", { href: URL.createObjectURL(blob), download: "glassnet-state.json" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  });
+  $("open-state").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    event.target.value = "";
+    if (!file) return;
+    try {
+      if (file.size > SETUP_FILE_LIMIT) refuse(`it is ${file.size} bytes; a state file is at most ${SETUP_FILE_LIMIT}`);
+      let setup;
+      try { setup = JSON.parse(await file.text()); } catch (e) { refuse("it is not JSON"); }
+      await applySetup(setup);
+      toast(`Opened ${file.name}.`);
+    } catch (error) { toast(`This file could not be opened: ${error.message}`); }
+  });
+  /** Teacher presets: step=N opens lesson step N, hide=a,b hides tabs or controls, fix=1 fixes the network. */
+  function applyPresets(params) {
+    const step = params.get("step");
+    if (step !== null) {
+      if (!/^\d{1,2}$/.test(step) || Number(step) < 1) refuse("step must be a whole number 1..99");
+      location.hash = `#lesson/${Number(step)}`;  // a teacher's link always starts at its step
+    }
+    const hide = (params.get("hide") || "").split(",").filter(Boolean);
+    const unknown = hide.filter((name) => !HIDEABLE.includes(name));
+    if (unknown.length) refuse(`hide takes ${HIDEABLE.join(", ")}, not ${unknown.join(", ")}`);
+    const fix = params.get("fix");
+    if (fix !== null && fix !== "0" && fix !== "1") refuse("fix must be 0 or 1");
+    if (fix === "1") hide.push("train", "previous");
+    for (const name of hide) {
+      if (TAB_NAMES.includes(name)) { $(`tab-${name}`).hidden = true; $(`panel-${name}`).hidden = true; }
+      if (name === "share") $("share-tools").hidden = true;
+      if (name === "previous") { $("previous-network").dataset.fixed = "true"; $("previous-network").hidden = true; }
+    }
+    const visible = TAB_NAMES.filter((name) => !$(`tab-${name}`).hidden);
+    if (!visible.length) refuse("hide cannot hide every tab");
+    if ($(`tab-${activeTab()}`).hidden) showTab(visible[0]);
+  }
+  async function openFromAddress() {
+    const params = new URLSearchParams(location.search);
+    try { applyPresets(params); } catch (error) { toast(`This link's settings could not be used: ${error.message}`); }
+    if (!params.has("s")) return;
+    try {
+      let setup;
+      try { setup = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(fromBase64url(params.get("s")))); } catch (e) {
+        if (e instanceof BadSetup) throw e;
+        refuse("it is not base64url JSON");
+      }
+      await applySetup(setup);
+    } catch (error) { toast(`This link could not be opened: ${error.message}`); }
+  }
+
   // ------------------------------------------------------------------ start
   async function start() {
     try {
@@ -1279,7 +1595,18 @@
     drawCharts();
     refreshHandset();
     resumeTraining();
+    await openFromAddress();
     document.body.dataset.ready = "true";
   }
+  // What the lesson's steps (static/lesson.js, static/lesson/stepNN.js) may use: the same
+  // request helper and drawing helpers as the explorer, so every number still comes from /api.
+  window.glassnet = Object.freeze({
+    api, el, toast, fixed, percent, paintGrid, thumb, fitCanvas, inkColor, weightColor, maxAbs,
+    readPad: padPixels,
+    showTab,
+    info: () => state.info,
+    /** Draw the explorer's diagram and charts again (after it was hidden, sized to nothing). */
+    redraw: () => { renderDiagram(); redrawCharts(); },
+  });
   start();
 })();

@@ -1,0 +1,349 @@
+"""Accessibility, PNG saving and sharing in a real browser (headless Chromium).
+
+The axe-core audit (axe-playwright-python) runs on every view: each explorer tab and
+lesson steps, on a desktop and on a phone screen, and must report no serious or
+critical violation.
+Keyboard-only tests reach every tab and button with Tab and the arrow keys.
+
+Outside CI these tests are skipped when a piece is missing; under CI=true that is a
+failure, so they can never silently stop running there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI") == "true"
+if IN_CI:  # in CI a missing piece is a failure, never a skip
+    import axe_playwright_python.sync_playwright as axe_api
+    import playwright.sync_api as playwright_api
+else:
+    pytest.importorskip("starlette")
+    pytest.importorskip("uvicorn")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+
+from PIL import Image  # noqa: E402
+
+from glassnet.app.experiment import RunSettings, run  # noqa: E402
+from glassnet.web.app import create_app  # noqa: E402
+from live_server import running_server  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+TIMEOUT_MS = 30_000  # a deadline for slow machines, never a timing assertion
+TABS = ("inside", "train", "slope", "backprop", "handset")
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory):
+    network = run(RunSettings(hidden=(16,), epochs=20), catch_interrupt=False).network
+    db_path = tmp_path_factory.mktemp("runs") / "runs.db"
+    with running_server(lambda port: create_app(network, port=port, db_path=db_path)) as (port, _):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests "
+                        "(apt install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium to run the browser tests)")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Opened:
+    """A page in a fresh browser context that collects every console error."""
+
+    def __init__(self, browser, url: str, **context_options):
+        self.context = browser.new_context(accept_downloads=True, **context_options)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda message: message.type == "error"
+                     and self.errors.append(message.text))
+        self.page.goto(url)
+        self.page.wait_for_selector("body[data-ready=true]")
+
+    def close(self) -> None:
+        self.context.close()
+        assert not self.errors, f"errors on the page: {self.errors}"
+
+
+@pytest.fixture
+def opened(browser, server_url):
+    made: list[Opened] = []
+
+    def open_page(path: str = "/#explore", **context_options) -> Opened:
+        made.append(Opened(browser, server_url + path, **(context_options or DESKTOP)))
+        return made[-1]
+
+    yield open_page
+    for one in made:
+        one.close()
+
+
+def draw_seven(page) -> None:
+    box = page.get_by_test_id("draw-pad").bounding_box()
+    scale = box["width"] / 280
+
+    def at(x, y):
+        return box["x"] + x * scale, box["y"] + y * scale
+
+    page.mouse.move(*at(70, 60))
+    page.mouse.down()
+    for point in ((210, 60), (180, 130), (140, 220)):
+        page.mouse.move(*at(*point), steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => document.getElementById('guess').textContent.trim() !== '?'")
+
+
+def serious_violations(page) -> list[str]:
+    results = axe_api.Axe().run(page)
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in BLOCKING_IMPACTS:
+            targets = [", ".join(node["target"]) for node in violation["nodes"]][:5]
+            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} "
+                         f"at {targets}")
+    return found
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_axe_finds_no_serious_violation_on_any_view(opened, device):
+    view = opened(**(DESKTOP if device == "desktop" else PHONE))
+    page = view.page
+    draw_seven(page)
+    page.get_by_test_id("neuron-1-0").click()
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: dict[str, list[str]] = {}
+    for tab in TABS:
+        page.locator(f"#tab-{tab}").click()
+        page.wait_for_selector(f"#panel-{tab}.active")
+        page.wait_for_timeout(300)  # let the tab's first drawing land; not an assertion
+        found = serious_violations(page)
+        if found:
+            problems[tab] = found
+        page.screenshot(path=str(ARTIFACTS / f"share-axe-{device}-{tab}.png"), full_page=True)
+    for step in (1, 5, 10):  # the lesson: its first and last steps, and one between
+        page.evaluate("n => { location.hash = '#lesson/' + n; }", step)
+        page.wait_for_selector(f"[data-testid=lesson-step][data-step='{step}']")
+        found = serious_violations(page)
+        if found:
+            problems[f"lesson {step}"] = found
+        page.screenshot(path=str(ARTIFACTS / f"share-axe-{device}-lesson-{step}.png"),
+                        full_page=True)
+    assert not problems, f"axe found serious or critical violations: {problems}"
+
+
+FOCUSED_NAME = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  return e.id || e.dataset.testid || e.getAttribute('aria-label') || e.textContent.trim();
+}"""
+# The tabs are one Tab stop (the open one); the arrow keys move between them.
+VISIBLE_BUTTONS = """() => [...document.querySelectorAll('button, [role=button], input, select')]
+  .filter((e) => e.getClientRects().length && !e.disabled && !e.closest('[hidden]'))
+  .filter((e) => e.getAttribute('role') !== 'tab' && !(e.type === 'radio' && !e.checked))
+  .map((e) => e.id || e.dataset.testid || e.getAttribute('aria-label') || e.textContent.trim())"""
+
+
+def tab_through(page, limit: int = 400) -> list[str]:
+    """Every element focus reaches with the Tab key alone, in order, from the top once round."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    reached: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        name = page.evaluate(FOCUSED_NAME)
+        if name is not None and reached and name == reached[0]:
+            break
+        if name is not None:
+            reached.append(name)
+    return reached
+
+
+def test_the_keyboard_alone_reaches_every_tab_and_button(opened):
+    page = opened().page
+    draw_seven(page)
+    page.get_by_test_id("neuron-1-0").click()
+    page.locator("#tab-inside").focus()
+    for tab in TABS[1:]:
+        page.keyboard.press("ArrowRight")
+        page.wait_for_selector(f"#panel-{tab}.active")
+        assert page.evaluate(FOCUSED_NAME) == f"tab-{tab}"
+        assert page.locator(f"#tab-{tab}").get_attribute("aria-selected") == "true"
+        reached = set(tab_through(page))
+        missing = [name for name in page.evaluate(VISIBLE_BUTTONS) if name not in reached]
+        assert not missing, f"on the {tab} tab the Tab key never reaches {missing}"
+        assert f"tab-{tab}" in reached and "tab-inside" not in reached  # one stop for the tabs
+        page.locator(f"#tab-{tab}").focus()
+    page.keyboard.press("ArrowRight")  # wraps round to the first tab
+    page.wait_for_selector("#panel-inside.active")
+    page.keyboard.press("End")
+    page.wait_for_selector("#panel-handset.active")
+    page.keyboard.press("Home")
+    page.wait_for_selector("#panel-inside.active")
+    reached = set(tab_through(page))
+    missing = [name for name in page.evaluate(VISIBLE_BUTTONS) if name not in reached]
+    assert not missing, f"on the first tab the Tab key never reaches {missing}"
+    page.keyboard.press("Tab")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none" or page.evaluate(
+        "() => document.activeElement.matches('.neuron')"), "focus is not visible"
+
+
+def saved_png(page, button) -> Image.Image:
+    with page.expect_download() as caught:
+        button.click()
+    download = caught.value
+    assert download.suggested_filename.endswith(".png")
+    image = Image.open(download.path())
+    image.load()
+    assert image.format == "PNG"
+    return image
+
+
+def ink_share(image: Image.Image) -> float:
+    """The share of pixels that are not (nearly) white."""
+    grey = image.convert("L")
+    histogram = grey.histogram()
+    return 1 - sum(histogram[240:]) / (grey.width * grey.height)
+
+
+def test_save_png_saves_each_picture_at_print_size(opened):
+    page = opened().page
+    draw_seven(page)
+    digit = saved_png(page, page.get_by_test_id("save-png"))
+    shown = page.locator("#numbers").bounding_box()
+    assert digit.width >= 3 * shown["width"] - 2, "the digit's PNG is not three times its size"
+    assert digit.height >= 3 * (shown["height"] + page.locator("#input8").bounding_box()["height"])
+    assert 0.05 < ink_share(digit) < 0.9, "the digit's PNG is blank or solid"
+    digit.save(ARTIFACTS / "share-save-digit.png")
+
+    diagram = saved_png(page, page.locator(".save-png[data-save=diagram]"))
+    box = page.locator("#diagram").bounding_box()
+    assert (diagram.width, diagram.height) == (round(box["width"] * 3), round(box["height"] * 3))
+    assert ink_share(diagram) > 0.02, "the diagram's PNG is blank"
+    diagram.save(ARTIFACTS / "share-save-diagram.png")
+
+    page.get_by_test_id("neuron-1-0").click()
+    weights = saved_png(page, page.locator("#neuron-panel .save-png"))
+    assert weights.width >= 3 * page.locator("#neuron-picture").bounding_box()["width"] - 2
+    colours = weights.convert("RGB").getcolors(maxcolors=1 << 20)
+    assert len(colours) > 4, "the neuron's weights are one colour"
+
+    page.locator("#tab-slope").click()
+    page.wait_for_function("() => document.querySelector('#slope-readout .placeholder') === null")
+    slope = saved_png(page, page.locator(".save-png[data-save=slope-chart]"))
+    assert slope.width >= 3 * page.locator("#slope-chart").bounding_box()["width"] - 2
+    assert ink_share(slope) > 0.01
+
+
+def view_facts(page) -> dict:
+    """What a person sees that a shared view must reproduce, and the weights' checksum."""
+    return page.evaluate("""async () => {
+      const network = await (await fetch('/api/network')).json();
+      return {guess: document.getElementById('guess').textContent.trim(),
+              numbers: document.getElementById('numbers').textContent,
+              tab: document.querySelector('.tab.active').dataset.tab,
+              neuron: document.querySelector('#neuron-panel h3') &&
+                      document.querySelector('#neuron-panel h3').firstChild.textContent.trim(),
+              hand: document.getElementById('hand-accuracy').textContent.trim() + ' ' +
+                    [...document.getElementById('hand-grid').children].map((c) => c.textContent)
+                      .join(' '),
+              checksum: network.weights_sha256};
+    }""")
+
+
+def set_up_a_view(page) -> dict:
+    draw_seven(page)
+    page.get_by_test_id("neuron-1-3").click()
+    page.wait_for_selector("#neuron-panel h3")
+    page.locator("#tab-handset").click()
+    page.get_by_test_id("hand-cell-3-0").click()  # the source's -1 painted +1
+    page.wait_for_function("() => document.querySelector('[data-testid=hand-cell-3-0]')"
+                           ".textContent === '+1'")
+    return view_facts(page)
+
+
+def test_a_shared_link_opens_the_same_view_in_a_fresh_browser(opened):
+    page = opened().page
+    facts = set_up_a_view(page)
+    assert facts["guess"] not in ("", "?") and len(facts["checksum"]) == 64
+    page.get_by_test_id("share-link").click()
+    link = page.get_by_test_id("share-url").input_value()
+    assert "?s=" in link
+    page.screenshot(path=str(ARTIFACTS / "share-link.png"))
+    fresh = opened(link[link.index("/", 8):]).page  # a new context: no cookies, no session
+    fresh.wait_for_selector("body[data-setup=applied]")
+    fresh.wait_for_selector("#neuron-panel h3", state="attached")
+    assert view_facts(fresh) == facts
+    fresh.screenshot(path=str(ARTIFACTS / "share-link-opened.png"), full_page=True)
+
+
+def test_a_state_file_downloads_and_opens_again(opened, tmp_path):
+    page = opened().page
+    facts = set_up_a_view(page)
+    with page.expect_download() as caught:
+        page.get_by_test_id("download-state").click()
+    saved = tmp_path / "state.json"
+    caught.value.save_as(saved)
+    state = json.loads(saved.read_text())
+    assert state["v"] == 1 and state["network"]["weights_sha256"] == facts["checksum"]
+    assert saved.stat().st_size < 8_000
+    fresh = opened().page
+    fresh.get_by_test_id("open-state").set_input_files(str(saved))
+    fresh.wait_for_selector("body[data-setup=applied]")
+    fresh.wait_for_selector("#neuron-panel h3", state="attached")
+    assert view_facts(fresh) == facts
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**state, "tab": "nowhere"}))
+    fresh.get_by_test_id("open-state").set_input_files(str(bad))
+    fresh.wait_for_selector("#toast:not([hidden])")
+    assert "tab must be one of" in fresh.locator("#toast").text_content()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("?s=!!!", "not base64url"),
+    ("?s=eyJ2Ijo5fQ", "not a glassnet explorer state"),
+    ("?hide=train,nothing", "hide takes"),
+])
+def test_a_bad_link_gives_a_clear_message_and_no_console_error(opened, query, message):
+    page = opened("/" + query + "#explore").page
+    page.wait_for_selector("#toast:not([hidden])")
+    assert message in page.locator("#toast").text_content()
+
+
+def test_a_preset_link_hides_the_chosen_controls(opened):
+    lesson = opened("/?step=3").page
+    lesson.wait_for_selector("[data-testid=lesson-step][data-step='3']")
+    assert lesson.evaluate("() => location.hash") == "#lesson/3"
+    page = opened("/?hide=slope,handset&fix=1#explore").page
+    page.wait_for_selector("#tab-inside")
+    assert page.locator("#tab-inside").is_visible()  # the explorer is showing
+    for name in ("train", "slope", "handset"):
+        assert page.locator(f"#tab-{name}").is_hidden()
+    assert page.locator("#tab-backprop").is_visible()
+    assert page.locator("#previous-network").is_hidden()
+    page.locator("#tab-inside").focus()
+    page.keyboard.press("ArrowRight")  # the arrow keys skip hidden tabs
+    page.wait_for_selector("#panel-backprop.active")
+    page.screenshot(path=str(ARTIFACTS / "share-preset.png"))
