@@ -29,6 +29,7 @@ else:
 
 from glassnet.app.experiment import RunSettings, run  # noqa: E402
 from glassnet.web.app import create_app  # noqa: E402
+from glassnet.web.inspection import DRAWN_WEIGHTS  # noqa: E402
 from live_server import running_server  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -493,10 +494,20 @@ def test_every_neuron_is_drawn_with_its_value_and_big_enough_to_tap(page, hidden
     assert width <= 1366, f"the diagram makes the page {width}px wide"  # it scrolls inside
     name = hidden.replace(",", "-")
     screenshot(page, f"diagram-{name}")
-    if sizes[0] <= 32:
-        page.get_by_test_id("show-all-connections").check()
-        assert lines.count() == sum(a * b for a, b in zip(fan_in, sizes, strict=True))
-        page.get_by_test_id("show-all-connections").uncheck()
+    note = page.get_by_test_id("connections-note")
+    assert note.is_hidden()
+    page.get_by_test_id("show-all-connections").check()
+    weights = [a * b for a, b in zip(fan_in, sizes, strict=True)]
+    assert lines.count() == sum(min(w, DRAWN_WEIGHTS) for w in weights)  # the server's cap
+    if max(weights) > DRAWN_WEIGHTS:  # says which lines it left out
+        assert note.is_visible()
+        assert f"the {DRAWN_WEIGHTS:,} strongest of {weights[1]:,} weights from hidden 1" in (
+            note.text_content())
+        screenshot(page, f"diagram-{name}-every-connection")
+    else:
+        assert note.is_hidden()
+    page.get_by_test_id("show-all-connections").uncheck()
+    assert note.is_hidden()
     last = page.get_by_test_id(f"neuron-{len(sizes) - 1}-{sizes[-1] - 1}")
     last.click()
     page.wait_for_function("() => document.querySelector('#neuron-panel').textContent"

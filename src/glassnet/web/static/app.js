@@ -398,17 +398,23 @@
     return canvas.toDataURL();
   }
 
-  /** Which connections to draw: [i, j, strength] per layer, from the server's trace when there is one. */
+  /** Which connections to draw: [i, j, strength] per layer, as the server chose them. */
   function chosenConnections(n, trace, l) {
-    const weights = n.layers[l].weights;
-    const showAll = $("show-all-connections").checked;
-    if (showAll) {
-      const all = [];
-      for (let i = 0; i < weights.length; i++) for (let j = 0; j < weights[0].length; j++) all.push([i, j, weights[i][j]]);
-      return all;
-    }
+    // every weight, or the server's strongest ones when a layer pair has too many to draw
+    if ($("show-all-connections").checked) return n.layers[l].strongest;
     if (trace && trace.connections) return trace.connections[l];  // strongest w·a for this drawing
     return [];  // no drawing yet: no contributions to show
+  }
+
+  /** Under "show every connection": which layer pairs show only their strongest weights. */
+  function connectionsNote(n) {
+    const names = ["inputs", ...n.sizes.slice(1, -1).map((_, l) => `hidden ${l + 1}`), "outputs"];
+    const capped = n.layers.map((layer, l) => ({ layer, l })).filter(({ layer }) => layer.strongest.length < layer.connections);
+    const note = $("connections-note");
+    note.hidden = !$("show-all-connections").checked || capped.length === 0;
+    note.textContent = capped.length === 0 ? "" : "Too many lines to draw them all: showing " + capped.map(({ layer, l }) =>
+      `the ${layer.strongest.length.toLocaleString("en")} strongest of ${layer.connections.toLocaleString("en")} ` +
+      `weights from ${names[l]} to ${names[l + 1]}`).join("; ") + ".";
   }
 
   function renderDiagram() {
@@ -416,6 +422,7 @@
     const root = $("diagram");
     root.replaceChildren();
     if (!n) return;
+    connectionsNote(n);
     const trace = currentTrace();
     const L = n.layers.length;
     const H = 520, TOP = 8, BOTTOM = 44;  // a caption under each column
