@@ -461,8 +461,13 @@ def neurons_on_screen(page) -> list[dict]:
     """Every neuron of the diagram: its test id, its box on screen and the value written in it."""
     return page.evaluate("""() => [...document.querySelectorAll('#diagram .neuron')].map(node => {
         const box = node.getBoundingClientRect(), value = node.querySelector('.value');
+        const frame = node.querySelector('.frame').getBoundingClientRect();
+        const text = value ? value.getBoundingClientRect() : null;
         return {id: node.dataset.testid, width: box.width, height: box.height,
-                value: value ? value.textContent : null};
+                value: value ? value.textContent : null,
+                // room between the written value and its tile's sides (negative: it sticks out)
+                room: text ? Math.min(text.left - frame.left, frame.right - text.right,
+                                      text.top - frame.top, frame.bottom - text.bottom) : null};
     })""")
 
 
@@ -484,6 +489,8 @@ def test_every_neuron_is_drawn_with_its_value_and_big_enough_to_tap(page, hidden
                                          for j in range(size)]
     assert all(n["width"] >= 24 and n["height"] >= 24 for n in neurons)
     assert all(re.search(r"-?\d+\.\d\d$", n["value"]) for n in neurons)  # no hover needed
+    crowded = [(n["id"], n["value"], n["room"]) for n in neurons if n["room"] < 3]
+    assert not crowded, f"values touching their tile's sides: {crowded[:5]}"
     assert [n["value"].split()[0] for n in neurons[-10:]] == [str(d) for d in range(10)]
     pictures = page.locator("#diagram .neuron image").count()
     assert pictures == (sizes[0] if len(sizes) > 1 else 0)  # first hidden layer: weight pictures

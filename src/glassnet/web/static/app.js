@@ -386,8 +386,9 @@
 
   // How big each kind of neuron is drawn, in CSS pixels (the diagram scrolls, never shrinks,
   // so every neuron stays big enough to read and to tap: at least 24x24).
-  const PICTURE = { width: 34, height: 48, side: 28 };  // a first-layer neuron: its 8x8 weights
-  const CELL = { width: 46, height: 26 };                // a deeper neuron or an output
+  // Wide enough that a value such as "-12.37" stays inside its tile with room on both sides.
+  const PICTURE = { width: 44, height: 54, side: 30 };  // a first-layer neuron: its 8x8 weights
+  const CELL = { width: 56, height: 26 };                // a deeper neuron or an output
   const LAYER_GAP = 56;                                  // room for the lines between columns
 
   /** The weights into one first-layer neuron as an 8x8 picture (blue +, orange -), as a data URL. */
@@ -516,7 +517,7 @@
           node.append(svg("rect", { x: cx - PICTURE.side / 2, y: top + PICTURE.side + 3, height: 3,
             width: (PICTURE.side * shade).toFixed(1), fill: inkColor(1) }));
           if (value !== null) {
-            const text = svg("text", { x: cx, y: top + size.height - 5, "text-anchor": "middle", class: "value", "data-testid": `value-${l}-${j}` });
+            const text = svg("text", { x: cx, y: top + size.height - 8, "text-anchor": "middle", class: "value small", "data-testid": `value-${l}-${j}` });
             text.textContent = fixed(value, 2);
             node.append(text);
           }
