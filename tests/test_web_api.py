@@ -29,7 +29,11 @@ from glassnet.data.preprocess import prepare_image  # noqa: E402
 from glassnet.errors import ConfigError, ServerBusy, SessionConflict  # noqa: E402
 from glassnet.store.runs import RunsDatabase  # noqa: E402
 from glassnet.web import create_app  # noqa: E402
-from glassnet.web.inspection import STRONGEST_CONNECTIONS  # noqa: E402
+from glassnet.web.inspection import (  # noqa: E402
+    DRAWN_WEIGHTS,
+    STRONGEST_CONNECTIONS,
+    describe_network,
+)
 from glassnet.web.sessions import COOKIE_NAME  # noqa: E402
 
 PORT = 8123
@@ -138,6 +142,35 @@ def test_predict_prepares_the_drawing_and_traces_it_through_the_core(client, net
         np.testing.assert_allclose(layer["activations"], expected_a[0], atol=1e-3)
     assert answer["guess"] == network.predict(prepared.x)[0]
     assert len(answer["outputs"]) == 10 and answer["classes"] == list(range(10))
+
+
+def test_network_sends_every_connection_when_a_layer_has_few(client, network):
+    """"Show every connection" on a small network: every weight, largest first."""
+    answer = client.get("/api/network").json()
+    for shown, layer in zip(answer["layers"], network.layers, strict=True):
+        assert shown["connections"] == layer.W.size <= DRAWN_WEIGHTS
+        assert sorted((i, j) for i, j, _ in shown["strongest"]) == [
+            (i, j) for i in range(layer.n_in) for j in range(layer.n_out)]
+        sizes = [abs(w) for _, _, w in shown["strongest"]]
+        assert sizes == sorted(sizes, reverse=True)
+        for i, j, w in shown["strongest"]:
+            assert w == pytest.approx(layer.W[i, j], abs=1e-4)
+
+
+def test_the_largest_network_sends_only_its_strongest_connections():
+    """256-256-256: at most DRAWN_WEIGHTS lines per layer pair, and none left out is larger."""
+    big = gn.Network([64, 256, 256, 256, 10], seed=1)
+    layers = describe_network(big)["layers"]
+    assert [layer["connections"] for layer in layers] == [16_384, 65_536, 65_536, 2_560]
+    assert [len(layer["strongest"]) for layer in layers] == [
+        DRAWN_WEIGHTS, DRAWN_WEIGHTS, DRAWN_WEIGHTS, 2_560]
+    for shown, layer in zip(layers, big.layers, strict=True):
+        kept = {(i, j) for i, j, _ in shown["strongest"]}
+        assert len(kept) == len(shown["strongest"])  # no connection twice
+        left_out = [abs(layer.W[i, j]) for i in range(layer.n_in) for j in range(layer.n_out)
+                    if (i, j) not in kept]
+        weakest_kept = min(abs(w) for _, _, w in shown["strongest"])
+        assert not left_out or max(left_out) <= weakest_kept + 1e-4
 
 
 def test_predict_serves_each_neurons_strongest_contributions(client, network):

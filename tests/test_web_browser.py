@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ else:
 
 from glassnet.app.experiment import RunSettings, run  # noqa: E402
 from glassnet.web.app import create_app  # noqa: E402
+from glassnet.web.inspection import DRAWN_WEIGHTS  # noqa: E402
 from live_server import running_server  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -62,10 +64,17 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser, server_url):
-    """A fresh page with its own cookies (its own session), ready to draw on."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2}
+
+
+@contextmanager
+def explorer_page(browser, server_url: str, **context_options):
+    """A fresh page (its own cookies, its own session), ready to draw on.
+
+    It fails the test on any console error or page error seen while it was open.
+    """
+    context = browser.new_context(**context_options)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     errors: list[str] = []
@@ -73,9 +82,18 @@ def page(browser, server_url):
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(server_url + "/#explore")
     page.wait_for_selector("body[data-ready=true]")
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     assert not errors, f"errors on the page (scripts, policy, failed requests): {errors}"
+
+
+@pytest.fixture
+def page(browser, server_url):
+    """A desktop-sized explorer page (see ``explorer_page``)."""
+    with explorer_page(browser, server_url, viewport={"width": 1366, "height": 900}) as page:
+        yield page
 
 
 def screenshot(page, name: str) -> None:
@@ -416,13 +434,15 @@ def test_a_neuron_switched_off_then_the_trained_weights_back(page):
     wait_for_guess(page, "0")
 
 
-def test_the_page_fits_a_phone_screen(browser, server_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
-                                  is_mobile=True, device_scale_factor=2)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(server_url + "/#explore")
-    page.wait_for_selector("body[data-ready=true]")
+@pytest.fixture
+def phone(browser, server_url):
+    """The explorer on a 390x844 touch phone (see ``explorer_page``)."""
+    with explorer_page(browser, server_url, **PHONE) as page:
+        yield page
+
+
+def test_the_page_fits_a_phone_screen(phone):
+    page = phone
     draw_with_a_finger(page, [(140, 240 - 10 * k) for k in range(21)])  # upwards: would scroll
     wait_for_guess(page, "1")
     assert page.evaluate("window.scrollY") == 0  # drawing did not scroll the page
@@ -435,15 +455,19 @@ def test_the_page_fits_a_phone_screen(browser, server_url):
     touch_action = page.get_by_test_id("draw-pad").evaluate("c => getComputedStyle(c).touchAction")
     assert touch_action == "none"  # drawing must not scroll the page
     screenshot(page, "phone")
-    context.close()
 
 
 def neurons_on_screen(page) -> list[dict]:
     """Every neuron of the diagram: its test id, its box on screen and the value written in it."""
     return page.evaluate("""() => [...document.querySelectorAll('#diagram .neuron')].map(node => {
         const box = node.getBoundingClientRect(), value = node.querySelector('.value');
+        const frame = node.querySelector('.frame').getBoundingClientRect();
+        const text = value ? value.getBoundingClientRect() : null;
         return {id: node.dataset.testid, width: box.width, height: box.height,
-                value: value ? value.textContent : null};
+                value: value ? value.textContent : null,
+                // room between the written value and its tile's sides (negative: it sticks out)
+                room: text ? Math.min(text.left - frame.left, frame.right - text.right,
+                                      text.top - frame.top, frame.bottom - text.bottom) : null};
     })""")
 
 
@@ -465,6 +489,8 @@ def test_every_neuron_is_drawn_with_its_value_and_big_enough_to_tap(page, hidden
                                          for j in range(size)]
     assert all(n["width"] >= 24 and n["height"] >= 24 for n in neurons)
     assert all(re.search(r"-?\d+\.\d\d$", n["value"]) for n in neurons)  # no hover needed
+    crowded = [(n["id"], n["value"], n["room"]) for n in neurons if n["room"] < 3]
+    assert not crowded, f"values touching their tile's sides: {crowded[:5]}"
     assert [n["value"].split()[0] for n in neurons[-10:]] == [str(d) for d in range(10)]
     pictures = page.locator("#diagram .neuron image").count()
     assert pictures == (sizes[0] if len(sizes) > 1 else 0)  # first hidden layer: weight pictures
@@ -475,27 +501,29 @@ def test_every_neuron_is_drawn_with_its_value_and_big_enough_to_tap(page, hidden
     assert width <= 1366, f"the diagram makes the page {width}px wide"  # it scrolls inside
     name = hidden.replace(",", "-")
     screenshot(page, f"diagram-{name}")
-    if sizes[0] <= 32:
-        page.get_by_test_id("show-all-connections").check()
-        assert lines.count() == sum(a * b for a, b in zip(fan_in, sizes, strict=True))
-        page.get_by_test_id("show-all-connections").uncheck()
+    note = page.get_by_test_id("connections-note")
+    assert note.is_hidden()
+    page.get_by_test_id("show-all-connections").check()
+    weights = [a * b for a, b in zip(fan_in, sizes, strict=True)]
+    assert lines.count() == sum(min(w, DRAWN_WEIGHTS) for w in weights)  # the server's cap
+    if max(weights) > DRAWN_WEIGHTS:  # says which lines it left out
+        assert note.is_visible()
+        assert f"the {DRAWN_WEIGHTS:,} strongest of {weights[1]:,} weights from hidden 1" in (
+            note.text_content())
+        screenshot(page, f"diagram-{name}-every-connection")
+    else:
+        assert note.is_hidden()
+    page.get_by_test_id("show-all-connections").uncheck()
+    assert note.is_hidden()
     last = page.get_by_test_id(f"neuron-{len(sizes) - 1}-{sizes[-1] - 1}")
     last.click()
     page.wait_for_function("() => document.querySelector('#neuron-panel').textContent"
                            ".includes('weighted sum z')")
 
 
-def test_every_tab_fits_a_phone_and_its_controls_can_be_tapped(browser, server_url):
+def test_every_tab_fits_a_phone_and_its_controls_can_be_tapped(phone):
     """390x844: no tab widens the page; every control is at least 24x24 and on screen."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
-                                  is_mobile=True, device_scale_factor=2)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(server_url + "/#explore")
-    page.wait_for_selector("body[data-ready=true]")
+    page = phone
     draw_with_a_finger(page, [(140, 240 - 10 * k) for k in range(21)])
     wait_for_guess(page, "1")
     for tab in ("inside", "train", "slope", "backprop", "handset"):
@@ -516,7 +544,4 @@ def test_every_tab_fits_a_phone_and_its_controls_can_be_tapped(browser, server_u
             .map(([name, box]) => `${name}: ${Math.round(box.width)}x${Math.round(box.height)}`
                  + ` at ${Math.round(box.left)}`)""")
         assert not too_small, f"{tab}: controls too small to tap or off the screen: {too_small}"
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"explorer-phone-{tab}.png"), full_page=True)
-    context.close()
-    assert not errors, f"errors on the page: {errors}"
+        screenshot(page, f"phone-{tab}")

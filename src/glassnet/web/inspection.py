@@ -33,6 +33,11 @@ DECIMALS = 4
 STRONGEST_CONNECTIONS = 3
 """How many incoming connections per neuron the diagram draws by default: its strongest."""
 
+DRAWN_WEIGHTS = 5000
+"""How many connections between two layers "show every connection" draws at most: the
+strongest weights. A 256-256-256 network has 16,384 + 65,536 + 65,536 + 2,560 of them,
+more lines than a browser draws smoothly or a learner can read."""
+
 EXCITING_DIGITS_SHOWN = 8
 """How many training digits ``explain_neuron`` returns as the neuron's favourites."""
 
@@ -52,8 +57,10 @@ def describe_network(network: Network, version: int = 0) -> dict[str, Any]:
         ``weights_sha256`` (``store.modelfile.array_checksum`` of every weight and bias, at
         full precision: a shared link or state file says which network it was made with)
         and ``layers``: for each layer ``weights`` (n_in rows of n_out numbers, so
-        ``weights[i][j]`` joins input neuron i to neuron j), ``biases`` (n_out,) and
-        ``activation``.
+        ``weights[i][j]`` joins input neuron i to neuron j), ``biases`` (n_out,),
+        ``activation``, and ``strongest`` (``strongest_weights``: the lines "show every
+        connection" draws, at most ``DRAWN_WEIGHTS``) with ``connections``, how many
+        weights the layer has in all.
     """
     return {
         "version": version,
@@ -65,7 +72,8 @@ def describe_network(network: Network, version: int = 0) -> dict[str, Any]:
         "weights_sha256": array_checksum(network.parameters()),
         "layers": [
             {"weights": rounded(layer.W), "biases": rounded(layer.b),
-             "activation": layer.activation.name}
+             "activation": layer.activation.name,
+             "strongest": strongest_weights(layer.W), "connections": int(layer.W.size)}
             for layer in network.layers
         ],
     }
@@ -139,6 +147,28 @@ def strongest_contributions(
         shown.append([[int(i), int(j), round(float(terms[i, j]), DECIMALS)]
                       for j in range(terms.shape[1]) for i in rows[:, j]])
     return shown
+
+
+def strongest_weights(weights: NDArray[np.float64], limit: int = DRAWN_WEIGHTS,
+                      ) -> list[list[float]]:
+    """A layer's largest weights by size (either sign), at most ``limit`` of them.
+
+    Parameters
+    ----------
+    weights : ndarray (n_in, n_out)
+    limit : int
+
+    Returns
+    -------
+    list
+        ``[i, j, W[i, j]]`` for the ``limit`` largest ``|W[i, j]|``, largest first
+        (ties in row-major order); every weight when the layer has no more than ``limit``.
+    """
+    flat = weights.ravel()
+    order = np.argsort(-np.abs(flat), kind="stable")[:limit]
+    rows, columns = np.unravel_index(order, weights.shape)
+    return [[int(i), int(j), round(float(weights[i, j]), DECIMALS)]
+            for i, j in zip(rows, columns, strict=True)]
 
 
 def check_neuron(network: Network, layer: int, neuron: int) -> None:
@@ -238,5 +268,5 @@ def most_exciting(
     ]
 
 
-__all__ = ["describe_network", "trace_input", "explain_neuron", "most_exciting", "check_neuron",
-           "rounded", "DECIMALS"]
+__all__ = ["describe_network", "trace_input", "strongest_weights", "explain_neuron",
+           "most_exciting", "check_neuron", "rounded", "DECIMALS"]

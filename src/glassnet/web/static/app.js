@@ -504,8 +504,9 @@
 
   // How big each kind of neuron is drawn, in CSS pixels (the diagram scrolls, never shrinks,
   // so every neuron stays big enough to read and to tap: at least 24x24).
-  const PICTURE = { width: 34, height: 48, side: 28 };  // a first-layer neuron: its 8x8 weights
-  const CELL = { width: 46, height: 26 };                // a deeper neuron or an output
+  // Wide enough that a value such as "-12.37" stays inside its tile with room on both sides.
+  const PICTURE = { width: 44, height: 54, side: 30 };  // a first-layer neuron: its 8x8 weights
+  const CELL = { width: 56, height: 26 };                // a deeper neuron or an output
   const LAYER_GAP = 56;                                  // room for the lines between columns
 
   /** The weights into one first-layer neuron as an 8x8 picture (blue +, orange -), as a data URL. */
@@ -516,17 +517,23 @@
     return canvas.toDataURL();
   }
 
-  /** Which connections to draw: [i, j, strength] per layer, from the server's trace when there is one. */
+  /** Which connections to draw: [i, j, strength] per layer, as the server chose them. */
   function chosenConnections(n, trace, l) {
-    const weights = n.layers[l].weights;
-    const showAll = $("show-all-connections").checked;
-    if (showAll) {
-      const all = [];
-      for (let i = 0; i < weights.length; i++) for (let j = 0; j < weights[0].length; j++) all.push([i, j, weights[i][j]]);
-      return all;
-    }
+    // every weight, or the server's strongest ones when a layer pair has too many to draw
+    if ($("show-all-connections").checked) return n.layers[l].strongest;
     if (trace && trace.connections) return trace.connections[l];  // strongest w·a for this drawing
     return [];  // no drawing yet: no contributions to show
+  }
+
+  /** Under "show every connection": which layer pairs show only their strongest weights. */
+  function connectionsNote(n) {
+    const names = ["inputs", ...n.sizes.slice(1, -1).map((_, l) => `hidden ${l + 1}`), "outputs"];
+    const capped = n.layers.map((layer, l) => ({ layer, l })).filter(({ layer }) => layer.strongest.length < layer.connections);
+    const note = $("connections-note");
+    note.hidden = !$("show-all-connections").checked || capped.length === 0;
+    note.textContent = capped.length === 0 ? "" : "Too many lines to draw them all: showing " + capped.map(({ layer, l }) =>
+      `the ${layer.strongest.length.toLocaleString("en")} strongest of ${layer.connections.toLocaleString("en")} ` +
+      `weights from ${names[l]} to ${names[l + 1]}`).join("; ") + ".";
   }
 
   function renderDiagram() {
@@ -534,6 +541,7 @@
     const root = $("diagram");
     root.replaceChildren();
     if (!n) return;
+    connectionsNote(n);
     const trace = currentTrace();
     const L = n.layers.length;
     const H = 520, TOP = 8, BOTTOM = 44;  // a caption under each column
@@ -627,7 +635,7 @@
           node.append(svg("rect", { x: cx - PICTURE.side / 2, y: top + PICTURE.side + 3, height: 3,
             width: (PICTURE.side * shade).toFixed(1), fill: inkColor(1) }));
           if (value !== null) {
-            const text = svg("text", { x: cx, y: top + size.height - 5, "text-anchor": "middle", class: "value", "data-testid": `value-${l}-${j}` });
+            const text = svg("text", { x: cx, y: top + size.height - 8, "text-anchor": "middle", class: "value small", "data-testid": `value-${l}-${j}` });
             text.textContent = fixed(value, 2);
             node.append(text);
           }
