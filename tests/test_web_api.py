@@ -1000,6 +1000,8 @@ FIELDS = {
     "/api/backprop/undo": ["numbers", "label"],
     "/api/handset": ["cell", "weight", "bias", "preset", "numbers"],
     "/api/training/pause": [],
+    "/api/lesson/handwriting/score": ["drawings"],
+    "/api/lesson/handwriting/train": ["drawings", "epochs", "adopt"],
 }
 
 
