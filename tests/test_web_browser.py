@@ -71,7 +71,7 @@ def page(browser, server_url):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(server_url + "/")
+    page.goto(server_url + "/#explore")
     page.wait_for_selector("body[data-ready=true]")
     yield page
     context.close()
@@ -421,7 +421,7 @@ def test_the_page_fits_a_phone_screen(browser, server_url):
                                   is_mobile=True, device_scale_factor=2)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    page.goto(server_url + "/")
+    page.goto(server_url + "/#explore")
     page.wait_for_selector("body[data-ready=true]")
     draw_with_a_finger(page, [(140, 240 - 10 * k) for k in range(21)])  # upwards: would scroll
     wait_for_guess(page, "1")
@@ -494,7 +494,7 @@ def test_every_tab_fits_a_phone_and_its_controls_can_be_tapped(browser, server_u
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(server_url + "/")
+    page.goto(server_url + "/#explore")
     page.wait_for_selector("body[data-ready=true]")
     draw_with_a_finger(page, [(140, 240 - 10 * k) for k in range(21)])
     wait_for_guess(page, "1")

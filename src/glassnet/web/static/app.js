@@ -220,17 +220,20 @@
     } catch (error) { toast(error.message); }
   });
 
-  /** The canvas as ink amounts 0..1, averaged over 2x2 blocks: a 140x140 list of rows. */
-  function padPixels() {
-    const image = padContext.getImageData(0, 0, pad.width, pad.height).data;
-    const side = pad.width / 2;
+  /** A canvas's ink (alpha) as amounts 0..1, averaged over 2x2 blocks: a list of rows
+      (140x140 for the 280x280 pad). The lesson reads its own pads with it too. */
+  function padPixels(canvas) {
+    const source = canvas || pad;
+    const context = source === pad ? padContext : source.getContext("2d", { willReadFrequently: true });
+    const image = context.getImageData(0, 0, source.width, source.height).data;
+    const side = source.width / 2;
     const rows = [];
     for (let r = 0; r < side; r++) {
       const row = new Array(side);
       for (let c = 0; c < side; c++) {
         let sum = 0;
         for (let dr = 0; dr < 2; dr++) {
-          for (let dc = 0; dc < 2; dc++) sum += image[(((2 * r + dr) * pad.width) + 2 * c + dc) * 4 + 3];
+          for (let dc = 0; dc < 2; dc++) sum += image[(((2 * r + dr) * source.width) + 2 * c + dc) * 4 + 3];
         }
         row[c] = Math.round((sum / (4 * 255)) * 100) / 100;
       }
@@ -1281,5 +1284,15 @@
     resumeTraining();
     document.body.dataset.ready = "true";
   }
+  // What the lesson's steps (static/lesson.js, static/lesson/stepNN.js) may use: the same
+  // request helper and drawing helpers as the explorer, so every number still comes from /api.
+  window.glassnet = Object.freeze({
+    api, el, toast, fixed, percent, paintGrid, thumb, fitCanvas, inkColor, weightColor, maxAbs,
+    readPad: padPixels,
+    showTab,
+    info: () => state.info,
+    /** Draw the explorer's diagram and charts again (after it was hidden, sized to nothing). */
+    redraw: () => { renderDiagram(); redrawCharts(); },
+  });
   start();
 })();

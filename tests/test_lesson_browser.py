@@ -1,0 +1,109 @@
+"""The lesson view in a real browser (headless Chromium driven by Playwright).
+
+The server and the browser are the explorer's (tests/test_web_browser.py). Each test
+opens its own browser context (its own localStorage, like a new visitor), fails on any
+console error, and keeps screenshots in test-artifacts/lesson-*.png to look at.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+
+from test_web_browser import ARTIFACTS, TIMEOUT_MS, browser, server_url  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2}
+
+
+@contextmanager
+def visitor(browser, **options):  # noqa: F811
+    """A new visitor's browser context and page; fails if the page logged any error."""
+    context = browser.new_context(**({"viewport": {"width": 1280, "height": 900}} | options))
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"errors on the page (scripts, policy, failed requests): {errors}"
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def shown_step(page) -> int:
+    step = page.get_by_test_id("lesson-step")
+    step.wait_for(state="visible")
+    return int(step.get_attribute("data-step"))
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"lesson-{name}.png"), full_page=True)
+
+
+def test_a_new_visitor_starts_with_the_lesson_and_can_reach_the_explorer(browser, server_url):  # noqa: F811
+    with visitor(browser) as page:
+        open_page(page, server_url + "/")
+        assert shown_step(page) == 1
+        assert page.locator("#explore-view").is_hidden()
+        page.get_by_test_id("view-explore").click()
+        page.get_by_test_id("draw-pad").wait_for(state="visible")
+        assert page.get_by_test_id("lesson-view").is_hidden()
+        assert page.url.endswith("#explore")
+        open_page(page, server_url + "/")  # the explorer was chosen last: it opens again
+        page.get_by_test_id("draw-pad").wait_for(state="visible")
+        page.get_by_test_id("view-lesson").click()
+        assert shown_step(page) == 1
+
+
+def test_an_address_opens_its_step_and_a_reload_remembers_the_last_one(browser, server_url):  # noqa: F811
+    with visitor(browser) as page:
+        open_page(page, server_url + "/#lesson/3")
+        assert shown_step(page) == 3
+        current = page.locator(".lesson-step-link[aria-current=step]")
+        assert current.get_attribute("data-step") == "3"
+        page.get_by_test_id("lesson-next").click()
+        assert shown_step(page) == 4 and page.url.endswith("#lesson/4")
+        page.get_by_test_id("lesson-previous").click()
+        page.get_by_test_id("lesson-previous").click()
+        assert shown_step(page) == 2
+        page.reload()
+        page.wait_for_selector("body[data-ready=true]")
+        assert shown_step(page) == 2
+        open_page(page, server_url + "/")  # no address: the step last open
+        assert shown_step(page) == 2
+        open_page(page, server_url + "/#lesson/99")  # no such step: the first
+        assert shown_step(page) == 1
+        assert page.get_by_test_id("lesson-previous").is_disabled()
+        open_page(page, server_url + "/#lesson/10")
+        assert shown_step(page) == 10
+        assert page.get_by_test_id("lesson-next").is_disabled()
+
+
+def test_the_step_list_and_buttons_work_with_the_keyboard_alone(browser, server_url):  # noqa: F811
+    with visitor(browser) as page:
+        open_page(page, server_url + "/#lesson/1")
+        page.get_by_test_id("lesson-next").focus()
+        page.keyboard.press("Enter")
+        assert shown_step(page) == 2
+        # focus moved to the new step's title, so the next Tab stops start from there
+        assert page.evaluate("document.activeElement.id") == "lesson-title"
+        page.get_by_test_id("lesson-next").focus()
+        page.keyboard.press("Space")
+        assert shown_step(page) == 3
+        page.get_by_test_id("lesson-goto-5").focus()
+        page.keyboard.press("Enter")
+        assert shown_step(page) == 5
+        page.get_by_test_id("view-explore").focus()
+        page.keyboard.press("Enter")
+        page.get_by_test_id("draw-pad").wait_for(state="visible")
