@@ -215,4 +215,7 @@ def test_each_step_fits_a_phone(browser, server_url, step):  # noqa: F811
             assert page.get_by_test_id("step10-counter").text_content().startswith("1 of 10")
         widest = page.evaluate("document.documentElement.scrollWidth")
         assert widest <= 390, f"step {step} is {widest}px wide on a 390px phone"
+        widget = page.get_by_test_id("lesson-widget")
+        inside, room = widget.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert inside <= room, f"step {step}'s widget needs {inside}px of {room}px"
         screenshot(page, f"phone-step-{step}")

@@ -39,7 +39,7 @@
       const counter = g.el("p", { "data-testid": "step10-counter", "aria-live": "polite" });
       const count = () => {
         const digits = new Set(drawings.map((d) => d.label));
-        counter.textContent = `${digits.size} of 10 digits drawn (${drawings.length} drawings)`;
+        counter.textContent = `${digits.size} of 10 digits drawn (${drawings.length} ${drawings.length === 1 ? "drawing" : "drawings"})`;
       };
       const add = g.el("button", { type: "button", "data-testid": "step10-add", text: "Keep this drawing" });
       add.addEventListener("click", () => {
@@ -69,7 +69,7 @@
             wrong);
         } catch (error) { g.toast(error.message); }
       });
-      const train = g.el("button", { type: "button", "data-testid": "step10-train", text: "Train a copy on half my drawings (5 epochs)" });
+      const train = g.el("button", { type: "button", "data-testid": "step10-train", text: "Train a copy on half of them (5 epochs)" });
       train.addEventListener("click", async () => {
         try {
           const answer = await g.api("/api/lesson/handwriting/train", { drawings, epochs: 5 });
