@@ -27,7 +27,7 @@
         best.replaceChildren();
         rows.forEach((r, i) => {
           table.append(g.el("tr", {}, [g.el("td", { text: r.layers }), g.el("td", { text: g.percent(r.test_accuracy) }),
-            g.el("td", { text: `${r.seconds.toFixed(1)} s` })]));
+            g.el("td", { text: `${r.seconds.toFixed(2)} s` })]));
           best.append(g.el("option", { value: String(i), text: `row ${i + 1}: ${r.layers}` }));
         });
       };
