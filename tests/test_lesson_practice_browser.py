@@ -16,6 +16,12 @@ from test_web_browser import browser, server_url  # noqa: F401
 pytestmark = pytest.mark.browser
 
 
+def wait_step(page, n: int) -> None:
+    """Wait until step n is the one shown (the framework renders it after the click)."""
+    page.locator(f'[data-testid="lesson-step"][data-step="{n}"]').wait_for(state="visible")
+    assert shown_step(page) == n
+
+
 def check(page) -> bool:
     """Press Check and wait for the verdict: True for right, False for not yet."""
     answer = page.get_by_test_id("lesson-answer")
@@ -48,7 +54,7 @@ def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
     with visitor(browser) as page:
         # 6: the slope. Not picking a weight is not an answer; then the sign decides.
         open_page(page, server_url + "/#lesson/6")
-        assert shown_step(page) == 6
+        wait_step(page, 6)
         assert not check(page)
         page.get_by_test_id("step06-steepest").click()
         page.wait_for_function("() => document.querySelector('[data-testid=step06-words]')"
@@ -80,7 +86,7 @@ def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
 
         # 7: train from random weights, watch the loss fall.
         page.get_by_test_id("lesson-next").click()
-        assert shown_step(page) == 7
+        wait_step(page, 7)
         assert not check(page)  # not trained yet
         page.get_by_test_id("step07-train").click()
         page.wait_for_function("() => document.querySelector('[data-testid=step07-words]')"
@@ -90,7 +96,7 @@ def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
 
         # 8: the hidden neurons; the digit that excites one most.
         page.get_by_test_id("lesson-next").click()
-        assert shown_step(page) == 8
+        wait_step(page, 8)
         assert not check(page)  # no neuron chosen
         page.get_by_test_id("step08-neuron-0").click()
         first = page.get_by_test_id("step08-exciting").locator(".thumb span").first
@@ -103,7 +109,7 @@ def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
 
         # 9: train two hidden layers, compare the rows.
         page.get_by_test_id("lesson-next").click()
-        assert shown_step(page) == 9
+        wait_step(page, 9)
         assert not check(page)  # nothing to compare
         for n, layers in enumerate(("none", "32"), start=1):
             page.select_option("#step09-layers", layers)
@@ -122,7 +128,7 @@ def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
 
         # 10: your handwriting. Three digits drawn is not the whole set.
         page.get_by_test_id("lesson-next").click()
-        assert shown_step(page) == 10
+        wait_step(page, 10)
         counter = page.get_by_test_id("step10-counter")
         assert counter.text_content().startswith("0 of 10 digits drawn")
         for digit in range(3):
@@ -157,7 +163,7 @@ def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
         screenshot(page, "step-10")
 
 
-def test_steps_six_to_nine_with_the_keyboard_alone(browser, server_url):  # noqa: F811
+def test_steps_six_to_ten_with_the_keyboard_alone(browser, server_url):  # noqa: F811
     def press(test_id: str, key: str = "Enter") -> None:
         page.get_by_test_id(test_id).focus()
         page.keyboard.press(key)
@@ -173,9 +179,9 @@ def test_steps_six_to_nine_with_the_keyboard_alone(browser, server_url):  # noqa
         assert (page.get_by_test_id("lesson-answer").get_attribute("data-correct") == "true") == \
             (slope_shown(page) > 0)
         press("lesson-next", "Space")
-        assert shown_step(page) == 7
+        wait_step(page, 7)
         press("lesson-next")
-        assert shown_step(page) == 8
+        wait_step(page, 8)
         press("step08-neuron-1")
         favourite = page.get_by_test_id("step08-exciting").locator(".thumb span").first
         top = int(favourite.text_content())
@@ -187,16 +193,33 @@ def test_steps_six_to_nine_with_the_keyboard_alone(browser, server_url):  # noqa
         page.wait_for_function("() => document.querySelector('[data-testid=lesson-answer]')"
                                ".dataset.correct === 'true'")
         press("lesson-next")
-        assert shown_step(page) == 9
+        wait_step(page, 9)
         press("step09-train")
         page.get_by_test_id("step09-table").locator("tr").nth(1).wait_for(timeout=120_000)
         press("lesson-check")  # one row is not a comparison
         page.wait_for_function("() => document.querySelector('[data-testid=lesson-answer]')"
                                ".dataset.correct === 'false'")
         press("lesson-next")
-        assert shown_step(page) == 10
-        press("step10-score")  # nothing drawn: the page says so and asks nothing of the server
-        press("lesson-check")
+        wait_step(page, 10)
+        for digit in (1, 7):  # the pen: Space puts it down, arrows draw, Space lifts it
+            page.focus("#step10-label")
+            page.keyboard.press("Home")
+            for _ in range(digit):
+                page.keyboard.press("ArrowDown")
+            page.get_by_test_id("step10-pad").focus()
+            page.keyboard.press("Space")
+            strokes = ["ArrowDown"] * 10 if digit == 1 else ["ArrowRight"] * 5 + ["ArrowDown"] * 10
+            for key in strokes:
+                page.keyboard.press(key)
+            page.keyboard.press("Space")
+            press("step10-add")
+        assert page.get_by_test_id("step10-counter").text_content().startswith(
+            "2 of 10 digits drawn (2 drawings)")
+        press("step10-score")
+        page.get_by_test_id("step10-scores").wait_for()
+        assert re.search(r"\(\d of 2\)", page.get_by_test_id("step10-scores").text_content())
+        screenshot(page, "keyboard-step-10")
+        press("lesson-check")  # two digits are not all ten
         page.wait_for_function("() => document.querySelector('[data-testid=lesson-answer]')"
                                ".dataset.correct === 'false'")
 
@@ -205,7 +228,7 @@ def test_steps_six_to_nine_with_the_keyboard_alone(browser, server_url):  # noqa
 def test_each_step_fits_a_phone(browser, server_url, step):  # noqa: F811
     with visitor(browser, **PHONE) as page:
         open_page(page, server_url + f"/#lesson/{step}")
-        assert shown_step(page) == step
+        wait_step(page, step)
         if step == 8:
             page.get_by_test_id("step08-neuron-0").tap()
             page.get_by_test_id("step08-exciting").wait_for()

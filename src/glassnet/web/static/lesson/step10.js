@@ -16,6 +16,7 @@
     mount(el, g) {
       scored = null;
       const pad = g.el("canvas", { width: "128", height: "128", class: "step10-pad", "data-testid": "step10-pad",
+        tabindex: "0", "aria-describedby": "step10-keys",
         "aria-label": "drawing pad: draw one digit" });
       const ctx = pad.getContext("2d", { willReadFrequently: true });
       ctx.lineWidth = 10; ctx.lineCap = "round"; ctx.lineJoin = "round"; ctx.strokeStyle = "#000";
@@ -33,7 +34,33 @@
         const [x, y] = at(event); ctx.lineTo(x, y); ctx.stroke();
       });
       pad.addEventListener("pointerup", () => { drawing = false; });
-      const clear = () => { ctx.clearRect(0, 0, pad.width, pad.height); inked = false; };
+      // The keyboard's pen: arrows move it, Space puts it down on the paper or lifts it.
+      const pen = { x: 64, y: 24, down: false };
+      const marker = g.el("span", { class: "step10-pen", "aria-hidden": "true" });
+      const placeMarker = () => {
+        marker.style.left = `${(100 * pen.x) / pad.width}%`;
+        marker.style.top = `${(100 * pen.y) / pad.height}%`;
+        marker.classList.toggle("down", pen.down);
+      };
+      const STEP = 8, MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+      pad.addEventListener("keydown", (event) => {
+        if (event.key === " ") {
+          pen.down = !pen.down;
+          if (pen.down) { ctx.beginPath(); ctx.moveTo(pen.x, pen.y); ctx.lineTo(pen.x + 0.1, pen.y); ctx.stroke(); inked = true; }
+        } else if (MOVES[event.key]) {
+          const [dx, dy] = MOVES[event.key];
+          const x = Math.max(4, Math.min(pad.width - 4, pen.x + dx * STEP));
+          const y = Math.max(4, Math.min(pad.height - 4, pen.y + dy * STEP));
+          if (pen.down) { ctx.beginPath(); ctx.moveTo(pen.x, pen.y); ctx.lineTo(x, y); ctx.stroke(); inked = true; }
+          pen.x = x; pen.y = y;
+        } else return;
+        event.preventDefault();
+        placeMarker();
+      });
+      pad.addEventListener("focus", () => { marker.hidden = false; placeMarker(); });
+      pad.addEventListener("blur", () => { marker.hidden = true; });
+      marker.hidden = true;
+      const clear = () => { ctx.clearRect(0, 0, pad.width, pad.height); inked = false; pen.down = false; placeMarker(); };
       const label = g.el("select", { id: "step10-label" });
       for (let d = 0; d <= 9; d++) label.append(g.el("option", { value: String(d), text: String(d) }));
       const counter = g.el("p", { "data-testid": "step10-counter", "aria-live": "polite" });
@@ -82,9 +109,11 @@
         } catch (error) { g.toast(error.message); }
       });
       count();
-      el.append(g.el("div", { class: "step10-drawing" }, [pad, g.el("div", {}, [
+      const keys = g.el("p", { id: "step10-keys", class: "hint small",
+        text: "With the keyboard: on the pad, the arrows move the pen and Space puts it down or lifts it." });
+      el.append(g.el("div", { class: "step10-drawing" }, [g.el("div", { class: "step10-paper" }, [pad, marker]), g.el("div", {}, [
         g.el("p", {}, [g.el("label", { for: "step10-label", text: "This is a " }), label]),
-        g.el("div", { class: "step06-row" }, [add, wipe, forget]), counter])]),
+        g.el("div", { class: "step06-row" }, [add, wipe, forget]), counter, keys])]),
         g.el("div", { class: "step06-row" }, [score, train]), results);
     },
     question: {
