@@ -119,6 +119,9 @@ def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
         cells = table.locator("tr td:nth-child(2)").all_text_contents()
         scores = [float(cell.rstrip("%")) for cell in cells]
         assert len(scores) == 2 and scores[0] != scores[1]
+        # the network trained last is the explorer's now, and its header says so
+        header = page.locator("#network-accuracy")
+        assert header.text_content() == cells[-1], (header.text_content(), cells)
         best = scores.index(max(scores))
         page.select_option("#step09-best", str(1 - best))
         assert not check(page)

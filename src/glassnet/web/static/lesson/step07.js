@@ -16,7 +16,6 @@
   }
   window.glassnetLessonTraining = Object.freeze({ follow });
 
-  let finished = null;  // the last finished training's status, for the question
 
   function drawLoss(canvas, g, epochs) {
     const [ctx, width, height] = g.fitCanvas(canvas, 0.45);
@@ -59,8 +58,8 @@
             if (last) words.textContent = `Epoch ${last.epoch}: loss ${g.fixed(last.train_loss)}, ` +
               `${g.percent(last.train_accuracy)} of the training images right.`;
           }, () => alive);
+          await g.reloadNetwork();  // the trained network is the explorer's now: show it
           if (!alive) return;
-          finished = status;
           const first = status.epochs[0], last = status.epochs[status.epochs.length - 1];
           words.textContent = `Done: the loss fell from ${g.fixed(first.train_loss)} to ${g.fixed(last.train_loss)}; ` +
             `on test images it never saw it gets ${g.percent(status.outcome.test_accuracy)} right.`;

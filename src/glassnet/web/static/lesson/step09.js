@@ -38,6 +38,7 @@
         try {
           const status = await window.glassnetLessonTraining.follow(
             g, { hidden: CHOICES[layers.value], epochs: 10, seed: 0 }, null, () => alive);
+          await g.reloadNetwork();  // the explorer shows the network just trained
           if (!alive) return;
           rows.push({ layers: layers.value, test_accuracy: status.outcome.test_accuracy, seconds: status.outcome.seconds });
           words.textContent = `Hidden layers ${layers.value}: ${g.percent(status.outcome.test_accuracy)} of the test images right.`;
