@@ -163,6 +163,14 @@ def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
         trained = page.get_by_test_id("step10-trained")
         trained.wait_for()
         assert trained.locator("tr").count() == 4
+        after_test = trained.locator("tr").nth(1).locator("td").nth(2).text_content()
+        version = "async () => (await (await fetch('/api/network')).json()).version"
+        untouched = page.evaluate(version)  # the network before adopting the copy
+        page.get_by_test_id("step10-adopt").click()
+        page.get_by_test_id("step10-adopted").wait_for()
+        assert after_test in page.get_by_test_id("step10-adopted").text_content()
+        assert page.locator("#network-accuracy").text_content() == after_test
+        assert page.evaluate(version) == untouched + 1  # adopting made the copy the network
         screenshot(page, "step-10")
 
 

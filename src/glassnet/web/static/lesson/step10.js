@@ -99,13 +99,25 @@
       const train = g.el("button", { type: "button", "data-testid": "step10-train", text: "Train a copy on half of them (5 epochs)" });
       train.addEventListener("click", async () => {
         try {
-          const answer = await g.api("/api/lesson/handwriting/train", { drawings, epochs: 5 });
+          const sent = drawings.slice();
+          const answer = await g.api("/api/lesson/handwriting/train", { drawings: sent, epochs: 5 });
           const row = (name, key) => g.el("tr", {}, [g.el("td", { text: name }),
             g.el("td", { text: g.percent(answer.before[key]) }), g.el("td", { text: g.percent(answer.after[key]) })]);
           results.append(g.el("table", { class: "step09-table", "data-testid": "step10-trained" }, [
             g.el("tr", {}, ["", "before", "after"].map((h) => g.el("th", { scope: "col", text: h }))),
             row("test images", "test"), row("your drawings kept apart", "kept_apart"),
             row("your drawings it trained on", "trained_on")]));
+          const adopt = g.el("button", { type: "button", "data-testid": "step10-adopt",
+            text: "Use this trained copy in the explorer" });
+          adopt.addEventListener("click", async () => {
+            try {  // the same drawings, epochs and seed train the same copy again, kept this time
+              const kept = await g.api("/api/lesson/handwriting/train", { drawings: sent, epochs: 5, adopt: true });
+              await g.reloadNetwork();
+              adopt.replaceWith(g.el("p", { "data-testid": "step10-adopted",
+                text: `The explorer now uses the copy: ${g.percent(kept.after.test)} on the test images ("back" in the explorer undoes it).` }));
+            } catch (error) { g.toast(error.message); }
+          });
+          results.append(adopt);
         } catch (error) { g.toast(error.message); }
       });
       count();
