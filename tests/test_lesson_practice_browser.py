@@ -10,10 +10,17 @@ import re
 
 import pytest
 
-from test_lesson_browser import PHONE, open_page, screenshot, shown_step, visitor
+from test_lesson_browser import PHONE, open_page, shown_step, visitor
+from test_lesson_browser import screenshot as full_page_screenshot
 from test_web_browser import browser, server_url  # noqa: F401
 
 pytestmark = pytest.mark.browser
+
+
+def screenshot(page, name: str) -> None:
+    """A full-page screenshot from the top (a scrolled page draws its sticky header mid-way)."""
+    page.evaluate("() => window.scrollTo(0, 0)")
+    full_page_screenshot(page, name)
 
 
 def wait_step(page, n: int) -> None:
