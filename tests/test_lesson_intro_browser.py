@@ -1,0 +1,57 @@
+"""The lesson's steps 1-5 in a real browser: walked with the mouse and with the keyboard.
+
+Each question is answered wrong first, then right; the verdicts come from the server's
+numbers. Screenshots go to test-artifacts/lesson-step-N.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_lesson_browser import open_page, visitor
+from test_lesson_practice_browser import check, screenshot, wait_step
+from test_web_browser import browser, server_url  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def draw(page, testid: str, points) -> None:
+    """Draw one stroke through points (fractions of the pad) with the mouse."""
+    box = page.get_by_test_id(testid).bounding_box()
+    x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x0 + points[0][0] * w, y0 + points[0][1] * h)
+    page.mouse.down()
+    for px, py in points[1:]:
+        page.mouse.move(x0 + px * w, y0 + py * h, steps=6)
+    page.mouse.up()
+
+
+def words_change(page, testid: str, action) -> str:
+    """Run action (a click) and wait until the element's words change; return the new words."""
+    old = page.get_by_test_id(testid).text_content()
+    action()
+    page.wait_for_function(
+        "([id, old]) => document.querySelector(`[data-testid=${id}]`).textContent !== old",
+        arg=[testid, old])
+    return page.get_by_test_id(testid).text_content()
+
+
+def test_steps_one_to_five_with_the_mouse(browser, server_url):  # noqa: F811
+    with visitor(browser) as page:
+        # 1: nothing shown is not an answer; a drawing's numbers come back from the server.
+        open_page(page, server_url + "/#lesson/1")
+        wait_step(page, 1)
+        assert not check(page)
+        draw(page, "step01-pad", [(0.5, 0.1), (0.5, 0.9)])
+        words = words_change(page, "step01-words", page.get_by_test_id("step01-mine").click)
+        assert words.startswith("Your drawing")
+        assert page.get_by_test_id("step01-numbers").locator("td").count() == 64
+        words = words_change(page, "step01-words", page.get_by_test_id("step01-real").click)
+        assert words.startswith("A real 0")
+        assert not check(page)  # the first real 0's darkest square is 15/16, not a full 1
+        verdict = page.get_by_test_id("lesson-answer").text_content()
+        assert "darkest square is only 0.9375" in verdict
+        words = words_change(page, "step01-words", page.get_by_test_id("step01-real").click)
+        assert words.startswith("A real 1")
+        assert check(page)  # a real 1: a blank corner and full ink
+        screenshot(page, "step-1")
