@@ -55,3 +55,21 @@ def test_steps_one_to_five_with_the_mouse(browser, server_url):  # noqa: F811
         assert words.startswith("A real 1")
         assert check(page)  # a real 1: a blank corner and full ink
         screenshot(page, "step-1")
+
+        # 2: one neuron's sum; one weight changed, and the trained weights back on leaving.
+        page.get_by_test_id("lesson-next").click()
+        wait_step(page, 2)
+        value = page.get_by_test_id("step02-value")
+        value.wait_for()
+        assert float(value.text_content()) > 0.5  # the 0-neuron is sure a real 0 is a 0
+        assert not check(page)
+        words_change(page, "step02-sum", page.get_by_test_id("step02-set").click)
+        assert float(value.text_content()) < 0.5
+        assert check(page)
+        screenshot(page, "step-2")
+        page.get_by_test_id("lesson-next").click()
+        wait_step(page, 3)
+        page.get_by_test_id("lesson-previous").click()
+        wait_step(page, 2)
+        page.get_by_test_id("step02-value").wait_for()
+        assert float(page.get_by_test_id("step02-value").text_content()) > 0.5  # reset
