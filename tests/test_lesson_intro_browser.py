@@ -15,6 +15,9 @@ from test_web_browser import browser, server_url  # noqa: F401
 pytestmark = pytest.mark.browser
 
 
+RING = [(0.5, 0.1), (0.2, 0.5), (0.5, 0.9), (0.8, 0.5), (0.5, 0.1)]
+
+
 def draw(page, testid: str, points) -> None:
     """Draw one stroke through points (fractions of the pad) with the mouse."""
     box = page.get_by_test_id(testid).bounding_box()
@@ -67,9 +70,24 @@ def test_steps_one_to_five_with_the_mouse(browser, server_url):  # noqa: F811
         assert float(value.text_content()) < 0.5
         assert check(page)
         screenshot(page, "step-2")
-        page.get_by_test_id("lesson-next").click()
-        wait_step(page, 3)
         page.get_by_test_id("lesson-previous").click()
+        wait_step(page, 1)
+        page.get_by_test_id("lesson-next").click()
         wait_step(page, 2)
         page.get_by_test_id("step02-value").wait_for()
         assert float(page.get_by_test_id("step02-value").text_content()) > 0.5  # reset
+
+        # 3: the hand-weighted neuron: a ring is a 0, a stroke down the middle a 1.
+        page.get_by_test_id("lesson-next").click()
+        wait_step(page, 3)
+        assert not check(page)  # nothing drawn
+        draw(page, "step03-pad", RING)
+        words = words_change(page, "step03-words", page.get_by_test_id("step03-ask").click)
+        assert "it says 0" in words
+        assert not check(page)
+        page.get_by_test_id("step03-clear").click()
+        draw(page, "step03-pad", [(0.5, 0.1), (0.5, 0.9)])
+        words = words_change(page, "step03-words", page.get_by_test_id("step03-ask").click)
+        assert "it says 1" in words
+        assert check(page)
+        screenshot(page, "step-3")
