@@ -116,6 +116,7 @@ POST_ROUTES = ("/api/predict", "/api/neuron", "/api/training/start", "/api/slope
                "/api/slope/hop", "/api/slope/fit", "/api/handset", "/api/network/previous",
                "/api/backprop", "/api/backprop/step", "/api/backprop/undo",
                "/api/knockout", "/api/weight", "/api/reset",
+               "/api/lesson/two-neurons",
                "/api/lesson/handwriting/score", "/api/lesson/handwriting/train",
                *TRAINING_CONTROLS)
 """The explorer's routes (``tests/test_explorer_load.py`` checks them against the app's)."""
@@ -322,6 +323,8 @@ class RequestMaker:
             if route == "/api/backprop/step" and self.chance(0.5):
                 body["learning_rate"] = round(float(10 ** rng.uniform(-3, 1)), 4)
             return body
+        if route == "/api/lesson/two-neurons":
+            return {"numbers": self.unit_numbers(64)}
         if route.startswith("/api/lesson/handwriting/"):
             body = {"drawings": self.drawings()}
             if route.endswith("/train"):

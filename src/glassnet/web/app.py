@@ -53,7 +53,7 @@ from ..data.dataset import Dataset
 from ..data.digits import load_digits
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
 from ..store.version import __version__
-from . import lesson_practice
+from . import lesson, lesson_practice
 from . import validation as check
 from .backprop import DEFAULT_STEP, UNDO_DEPTH, backprop_view
 from .backprop import step as backprop_step
@@ -599,6 +599,10 @@ class Explorer:
         return await lesson_practice.handwriting_train(await read_body(request), session,
                                                        self.test_part)
 
+    async def two_neurons(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/lesson/two-neurons (see ``lesson``)."""
+        return await lesson.two_neurons(await read_body(request), session)
+
     # ------------------------------------------------------------------ hand-set weights
     async def handset(self, request: Request, session: Session) -> dict[str, Any]:
         """GET/POST /api/handset: edit the hand-set 0-vs-1 network and score it."""
@@ -761,6 +765,7 @@ def create_app(
         Route("/api/backprop/step", api(explorer.backprop_step), methods=["POST"]),
         Route("/api/backprop/undo", api(explorer.backprop_undo), methods=["POST"]),
         Route("/api/handset", api(explorer.handset), methods=["GET", "POST"]),
+        Route("/api/lesson/two-neurons", api(explorer.two_neurons), methods=["POST"]),
         Route("/api/lesson/handwriting/score", api(explorer.handwriting_score),
               methods=["POST"]),
         Route("/api/lesson/handwriting/train", api(explorer.handwriting_train),
