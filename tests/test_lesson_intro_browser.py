@@ -91,3 +91,19 @@ def test_steps_one_to_five_with_the_mouse(browser, server_url):  # noqa: F811
         assert "it says 1" in words
         assert check(page)
         screenshot(page, "step-3")
+
+        # 4: two neurons with opposite weights; a stroke makes the 1 win, a ring the 0.
+        page.get_by_test_id("lesson-next").click()
+        wait_step(page, 4)
+        assert not check(page)  # nothing drawn
+        draw(page, "step04-pad", [(0.5, 0.1), (0.5, 0.9)])
+        words = words_change(page, "step04-words", page.get_by_test_id("step04-ask").click)
+        assert "answers 1" in words
+        assert "winner" in page.get_by_test_id("step04-neuron-1").get_attribute("class")
+        assert not check(page)
+        page.get_by_test_id("step04-clear").click()
+        draw(page, "step04-pad", RING)
+        words = words_change(page, "step04-words", page.get_by_test_id("step04-ask").click)
+        assert "answers 0" in words
+        assert check(page)
+        screenshot(page, "step-4")
