@@ -107,3 +107,77 @@ def test_steps_one_to_five_with_the_mouse(browser, server_url):  # noqa: F811
         assert "answers 0" in words
         assert check(page)
         screenshot(page, "step-4")
+
+
+def tab_to(page, testid: str) -> None:
+    """Press Tab until the element with this test id has the focus."""
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement?.dataset?.testid") == testid:
+            return
+    raise AssertionError(f"Tab never reached {testid}")
+
+
+def press(page, testid: str) -> None:
+    tab_to(page, testid)
+    page.keyboard.press("Enter")
+
+
+def keyboard_check(page) -> bool:
+    """Reach Check with Tab, press Enter, and read the verdict."""
+    answer = page.get_by_test_id("lesson-answer")
+    answer.evaluate("el => { delete el.dataset.correct; el.textContent = ''; }")
+    press(page, "lesson-check")
+    page.wait_for_function("el => el.dataset.correct !== undefined", arg=answer.element_handle())
+    return answer.get_attribute("data-correct") == "true"
+
+
+def pen_stroke(page, pad: str, moves: list[tuple[str, int]]) -> None:
+    """Draw on a pad with the keyboard pen: each move is (arrow key, presses); pen down for
+    every move but the first."""
+    tab_to(page, pad)
+    for number, (key, times) in enumerate(moves):
+        if number == 1:
+            page.keyboard.press(" ")  # the pen goes down after the first move
+        for _ in range(times):
+            page.keyboard.press(key)
+    page.keyboard.press(" ")
+
+
+def test_steps_one_to_four_with_the_keyboard_alone(browser, server_url):  # noqa: F811
+    with visitor(browser) as page:
+        open_page(page, server_url + "/#lesson/1")
+        wait_step(page, 1)
+        press(page, "step01-real")
+        page.wait_for_function("() => document.querySelector('[data-testid=step01-words]')"
+                               ".textContent.startsWith('A real 0')")
+        assert not keyboard_check(page)
+        press(page, "step01-real")
+        page.wait_for_function("() => document.querySelector('[data-testid=step01-words]')"
+                               ".textContent.startsWith('A real 1')")
+        assert keyboard_check(page)
+        press(page, "lesson-next")
+        wait_step(page, 2)
+        page.get_by_test_id("step02-value").wait_for()
+        assert not keyboard_check(page)
+        press(page, "step02-set")
+        page.wait_for_function("() => Number(document.querySelector("
+                               "'[data-testid=step02-value]').textContent) < 0.5")
+        assert keyboard_check(page)
+        press(page, "lesson-next")
+        wait_step(page, 3)
+        pen_stroke(page, "step03-pad", [("ArrowDown", 0), ("ArrowDown", 10)])
+        press(page, "step03-ask")
+        page.wait_for_function("() => document.querySelector('[data-testid=step03-words]')"
+                               ".textContent.includes('it says')")
+        assert keyboard_check(page)
+        press(page, "lesson-next")
+        wait_step(page, 4)
+        pen_stroke(page, "step04-pad", [("ArrowLeft", 4), ("ArrowRight", 8), ("ArrowDown", 10),
+                                        ("ArrowLeft", 8), ("ArrowUp", 10)])
+        press(page, "step04-ask")
+        page.wait_for_function("() => document.querySelector('[data-testid=step04-words]')"
+                               ".textContent.includes('answers')")
+        assert keyboard_check(page)
+        press(page, "lesson-next")
+        wait_step(page, 5)
