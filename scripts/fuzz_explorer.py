@@ -116,6 +116,8 @@ POST_ROUTES = ("/api/predict", "/api/neuron", "/api/training/start", "/api/slope
                "/api/slope/hop", "/api/slope/fit", "/api/handset", "/api/network/previous",
                "/api/backprop", "/api/backprop/step", "/api/backprop/undo",
                "/api/knockout", "/api/weight", "/api/reset",
+               "/api/lesson/two-neurons",
+               "/api/lesson/handwriting/score", "/api/lesson/handwriting/train",
                *TRAINING_CONTROLS)
 """The explorer's routes (``tests/test_explorer_load.py`` checks them against the app's)."""
 
@@ -323,7 +325,27 @@ class RequestMaker:
             if route == "/api/backprop/step" and self.chance(0.5):
                 body["learning_rate"] = round(float(10 ** rng.uniform(-3, 1)), 4)
             return body
+        if route == "/api/lesson/two-neurons":
+            return {"numbers": self.unit_numbers(64)}
+        if route.startswith("/api/lesson/handwriting/"):
+            body = {"drawings": self.drawings()}
+            if route.endswith("/train"):
+                body["epochs"] = int(rng.integers(1, 4))
+                if self.chance(0.2):
+                    body["adopt"] = True
+            return body
         raise ValueError(f"no body for {route}")
+
+    def drawings(self) -> list[dict[str, Any]]:
+        """A few labelled drawings for the lesson's handwriting routes (small pads)."""
+        rng = self.rng
+        drawings = []
+        for _ in range(int(rng.integers(1, 7))):
+            side = int(rng.integers(8, 33))
+            pixels = (rng.random((side, side)) < 0.3).astype(int)
+            pixels[side // 2, side // 2] = 1  # some ink, always
+            drawings.append({"pixels": pixels.tolist(), "label": int(rng.integers(10))})
+        return drawings
 
     def training_settings(self, choices: dict[str, list[str]]) -> dict[str, Any]:
         """Settings of a short training: 1 to 3 epochs of a small network."""

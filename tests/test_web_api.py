@@ -792,6 +792,23 @@ def test_handset_starts_with_the_source_weights(app):
     assert answer["accuracy"] > 0.9
 
 
+def test_two_neurons_score_a_0_and_a_1_with_opposite_weights(app):
+    client = TestClient(app, base_url=BASE)
+    digits = gn.load_digits()
+    for digit in (0, 1):
+        image = digits.subset(classes=[digit]).X[0].tolist()
+        answer = client.post("/api/lesson/two-neurons", json={"numbers": image}).json()
+        zero, one = answer["neurons"]
+        assert (zero["digit"], one["digit"]) == (0, 1)
+        assert np.array_equal(np.array(zero["weights"]), -np.array(one["weights"]))
+        assert zero["weighted_sum"] == pytest.approx(-one["weighted_sum"])
+        assert answer["winner"] == digit
+        assert answer["neurons"][digit]["output"] > answer["neurons"][1 - digit]["output"]
+        assert answer["accuracy"] > 0.9
+    missing = client.post("/api/lesson/two-neurons", json={})
+    assert missing.status_code == 422 and "numbers" in missing.json()["error"]
+
+
 def test_editing_a_handset_weight_changes_the_output_and_accuracy(app):
     client = TestClient(app, base_url=BASE)
     one = gn.load_digits().subset(classes=[1]).X[0].tolist()
@@ -1034,6 +1051,9 @@ FIELDS = {
     "/api/backprop/undo": ["numbers", "label"],
     "/api/handset": ["cell", "weight", "bias", "preset", "numbers", "weights"],
     "/api/training/pause": [],
+    "/api/lesson/two-neurons": ["numbers"],
+    "/api/lesson/handwriting/score": ["drawings"],
+    "/api/lesson/handwriting/train": ["drawings", "epochs", "adopt"],
 }
 
 

@@ -51,12 +51,13 @@ from ..core.network import Network
 from ..core.optimizers import OPTIMIZERS
 from ..data.dataset import Dataset
 from ..data.digits import load_digits
-from ..data.preprocess import prepare_image
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
 from ..store.version import __version__
+from . import lesson, lesson_practice
 from . import validation as check
 from .backprop import DEFAULT_STEP, UNDO_DEPTH, backprop_view
 from .backprop import step as backprop_step
+from .drawing import MAX_CANVAS_SIDE, NO_INK, read_drawing
 from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork, outside_zeros_and_ones
 from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
@@ -75,7 +76,6 @@ MAX_EPOCHS = 300
 MAX_BATCH_SIZE = 512
 MAX_SLOPE_DESCENT_WEIGHTS = 1000
 MIN_SLOPE_DESCENT_BATCH = 128
-MAX_CANVAS_SIDE = 280
 MAX_PACE_SECONDS = 2.0
 SLOPE_IMAGES = 300
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid")
@@ -239,16 +239,9 @@ class Explorer:
             raise check.InvalidInput("send exactly one of: pixels, numbers, example")
         answer: dict[str, Any] = {"ink": True}
         if "pixels" in body:
-            pixels = check.get_matrix(body, "pixels", max_rows=MAX_CANVAS_SIDE,
-                                      max_cols=MAX_CANVAS_SIDE, low=0.0, high=1.0)
-            if not pixels.any():
-                return {"ink": False, "message": "no ink found: draw a digit on the pad"}
-            try:
-                prepared = prepare_image(pixels, ink="high")
-            except GlassnetError as error:
-                if "no ink" in str(error):
-                    return {"ink": False, "message": "no ink found: draw a digit on the pad"}
-                raise
+            prepared = read_drawing(body)
+            if prepared is None:
+                return {"ink": False, "message": NO_INK}
             x = prepared.x
             answer["box32"] = prepared.box32.astype(int).tolist()
             answer["counts"] = prepared.counts.tolist()
@@ -595,6 +588,21 @@ class Explorer:
             version = session.weights_changed(accuracy)
         return JSONAnswer({"version": version, "test_accuracy": accuracy})
 
+    # ------------------------------------------------------------------ the lesson's own
+    async def handwriting_score(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/lesson/handwriting/score (see ``lesson_practice``)."""
+        return await lesson_practice.handwriting_score(await read_body(request), session,
+                                                       self.test_part)
+
+    async def handwriting_train(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/lesson/handwriting/train (see ``lesson_practice``)."""
+        return await lesson_practice.handwriting_train(await read_body(request), session,
+                                                       self.test_part)
+
+    async def two_neurons(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/lesson/two-neurons (see ``lesson``)."""
+        return await lesson.two_neurons(await read_body(request), session)
+
     # ------------------------------------------------------------------ hand-set weights
     async def handset(self, request: Request, session: Session) -> dict[str, Any]:
         """GET/POST /api/handset: edit the hand-set 0-vs-1 network and score it."""
@@ -761,6 +769,11 @@ def create_app(
         Route("/api/backprop/step", api(explorer.backprop_step), methods=["POST"]),
         Route("/api/backprop/undo", api(explorer.backprop_undo), methods=["POST"]),
         Route("/api/handset", api(explorer.handset), methods=["GET", "POST"]),
+        Route("/api/lesson/two-neurons", api(explorer.two_neurons), methods=["POST"]),
+        Route("/api/lesson/handwriting/score", api(explorer.handwriting_score),
+              methods=["POST"]),
+        Route("/api/lesson/handwriting/train", api(explorer.handwriting_train),
+              methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

@@ -129,3 +129,39 @@ def outside_zeros_and_ones(network: Network, x: np.ndarray) -> dict[str, Any]:
 PRESETS = ("source", "inverse", "zero")
 
 __all__ = ["HandSetNetwork", "outside_zeros_and_ones", "source_weights", "PRESETS", "WEIGHT_LIMIT"]
+
+
+def two_neurons(x: np.ndarray, zeros_and_ones: Dataset) -> dict[str, Any]:
+    """The article's two-output network: a 0-neuron and a 1-neuron, the larger wins.
+
+    The 1-neuron has the article's weights (``source_weights``); the 0-neuron has their
+    negative (ink at the sides says "0", ink in the middle says "not 0"). Both squash
+    their sums with the sigmoid, and the network's answer is the one that is larger.
+
+    Parameters
+    ----------
+    x : ndarray (64,)
+        The image.
+    zeros_and_ones : Dataset
+        The real 0s and 1s it is scored on.
+
+    Returns
+    -------
+    dict
+        ``neurons``: for digit 0 and digit 1, ``digit``, ``weights`` (8 rows of 8),
+        ``weighted_sum`` and ``output``; ``winner`` (the digit whose output is larger)
+        and ``accuracy`` on the real 0s and 1s.
+    """
+    network = Network([64, 2], activation="sigmoid", output="sigmoid", classes=[0, 1])
+    one = source_weights().reshape(64)
+    network.set_weights(0, np.column_stack([-one, one]), [0.0, 0.0])
+    trace = network.trace(x)
+    neurons = [
+        {"digit": digit,
+         "weights": rounded(network.layers[0].W[:, digit].reshape(8, 8)),
+         "weighted_sum": round(float(trace.weighted_sums[0][0, digit]), 4),
+         "output": round(float(trace.outputs[0, digit]), 4)}
+        for digit in (0, 1)
+    ]
+    return {"neurons": neurons, "winner": int(network.predict(x)[0]),
+            "accuracy": evaluate(network, zeros_and_ones).accuracy}

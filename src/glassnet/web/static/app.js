@@ -1612,6 +1612,8 @@
     api, el, toast, fixed, percent, paintGrid, thumb, fitCanvas, inkColor, weightColor, maxAbs,
     readPad: padPixels,
     showTab,
+    /** Fetch the session's network again and show it (after a lesson step replaced it). */
+    reloadNetwork: loadNetwork,
     info: () => state.info,
     /** Draw the explorer's diagram and charts again (after it was hidden, sized to nothing). */
     redraw: () => { renderDiagram(); redrawCharts(); },
