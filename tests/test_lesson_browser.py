@@ -46,6 +46,13 @@ def shown_step(page) -> int:
     return int(step.get_attribute("data-step"))
 
 
+def wait_step(page, n: int) -> None:
+    """Wait until step n is the one shown: the framework renders it a moment after the key
+    or click that asks for it."""
+    page.locator(f'[data-testid="lesson-step"][data-step="{n}"]').wait_for(state="visible")
+    assert shown_step(page) == n
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"lesson-{name}.png"), full_page=True)
@@ -54,7 +61,7 @@ def screenshot(page, name: str) -> None:
 def test_a_new_visitor_starts_with_the_lesson_and_can_reach_the_explorer(browser, server_url):  # noqa: F811
     with visitor(browser) as page:
         open_page(page, server_url + "/")
-        assert shown_step(page) == 1
+        wait_step(page, 1)
         assert page.locator("#explore-view").is_hidden()
         page.get_by_test_id("view-explore").click()
         page.get_by_test_id("draw-pad").wait_for(state="visible")
@@ -63,30 +70,31 @@ def test_a_new_visitor_starts_with_the_lesson_and_can_reach_the_explorer(browser
         open_page(page, server_url + "/")  # the explorer was chosen last: it opens again
         page.get_by_test_id("draw-pad").wait_for(state="visible")
         page.get_by_test_id("view-lesson").click()
-        assert shown_step(page) == 1
+        wait_step(page, 1)
 
 
 def test_an_address_opens_its_step_and_a_reload_remembers_the_last_one(browser, server_url):  # noqa: F811
     with visitor(browser) as page:
         open_page(page, server_url + "/#lesson/3")
-        assert shown_step(page) == 3
+        wait_step(page, 3)
         current = page.locator(".lesson-step-link[aria-current=step]")
         assert current.get_attribute("data-step") == "3"
         page.get_by_test_id("lesson-next").click()
-        assert shown_step(page) == 4 and page.url.endswith("#lesson/4")
+        wait_step(page, 4)
+        assert page.url.endswith("#lesson/4")
         page.get_by_test_id("lesson-previous").click()
         page.get_by_test_id("lesson-previous").click()
-        assert shown_step(page) == 2
+        wait_step(page, 2)
         page.reload()
         page.wait_for_selector("body[data-ready=true]")
-        assert shown_step(page) == 2
+        wait_step(page, 2)
         open_page(page, server_url + "/")  # no address: the step last open
-        assert shown_step(page) == 2
+        wait_step(page, 2)
         open_page(page, server_url + "/#lesson/99")  # no such step: the first
-        assert shown_step(page) == 1
+        wait_step(page, 1)
         assert page.get_by_test_id("lesson-previous").is_disabled()
         open_page(page, server_url + "/#lesson/10")
-        assert shown_step(page) == 10
+        wait_step(page, 10)
         assert page.get_by_test_id("lesson-next").is_disabled()
 
 
@@ -95,15 +103,15 @@ def test_the_step_list_and_buttons_work_with_the_keyboard_alone(browser, server_
         open_page(page, server_url + "/#lesson/1")
         page.get_by_test_id("lesson-next").focus()
         page.keyboard.press("Enter")
-        assert shown_step(page) == 2
+        wait_step(page, 2)
         # focus moved to the new step's title, so the next Tab stops start from there
         assert page.evaluate("document.activeElement.id") == "lesson-title"
         page.get_by_test_id("lesson-next").focus()
         page.keyboard.press("Space")
-        assert shown_step(page) == 3
+        wait_step(page, 3)
         page.get_by_test_id("lesson-goto-5").focus()
         page.keyboard.press("Enter")
-        assert shown_step(page) == 5
+        wait_step(page, 5)
         page.get_by_test_id("view-explore").focus()
         page.keyboard.press("Enter")
         page.get_by_test_id("draw-pad").wait_for(state="visible")

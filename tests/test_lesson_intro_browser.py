@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from test_lesson_browser import open_page, visitor
-from test_lesson_practice_browser import check, screenshot, wait_step
-from test_web_browser import browser, server_url  # noqa: F401
+from test_lesson_browser import open_page, visitor, wait_step
+from test_lesson_practice_browser import check, screenshot
+from test_web_browser import browser, server_url, stroke  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +20,7 @@ RING = [(0.5, 0.1), (0.2, 0.5), (0.5, 0.9), (0.8, 0.5), (0.5, 0.1)]
 
 def draw(page, testid: str, points) -> None:
     """Draw one stroke through points (fractions of the pad) with the mouse."""
-    box = page.get_by_test_id(testid).bounding_box()
-    x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
-    page.mouse.move(x0 + points[0][0] * w, y0 + points[0][1] * h)
-    page.mouse.down()
-    for px, py in points[1:]:
-        page.mouse.move(x0 + px * w, y0 + py * h, steps=6)
-    page.mouse.up()
+    stroke(page, testid, points, steps=6)
 
 
 def words_change(page, testid: str, action) -> str:

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from test_lesson_browser import PHONE, open_page, shown_step, visitor
+from test_lesson_browser import PHONE, open_page, visitor, wait_step
 from test_lesson_browser import screenshot as full_page_screenshot
-from test_web_browser import browser, server_url  # noqa: F401
+from test_web_browser import browser, server_url, stroke  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +21,6 @@ def screenshot(page, name: str) -> None:
     """A full-page screenshot from the top (a scrolled page draws its sticky header mid-way)."""
     page.evaluate("() => window.scrollTo(0, 0)")
     full_page_screenshot(page, name)
-
-
-def wait_step(page, n: int) -> None:
-    """Wait until step n is the one shown (the framework renders it after the click)."""
-    page.locator(f'[data-testid="lesson-step"][data-step="{n}"]').wait_for(state="visible")
-    assert shown_step(page) == n
 
 
 def check(page) -> bool:
@@ -45,16 +39,10 @@ def slope_shown(page) -> float:
 
 def scribble(page, digit: int, variant: int) -> None:
     """Draw something on step 10's pad: a stroke that differs by digit and variant."""
-    box = page.get_by_test_id("step10-pad").bounding_box()
-    x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
     points = [(0.5, 0.15), (0.5 + 0.03 * digit - 0.15, 0.5), (0.3 + 0.04 * variant, 0.85)]
     if digit in (0, 6, 8, 9):
         points = [(0.5, 0.15), (0.25, 0.5), (0.5, 0.85), (0.75, 0.5), (0.5, 0.15)]
-    page.mouse.move(x0 + points[0][0] * w, y0 + points[0][1] * h)
-    page.mouse.down()
-    for px, py in points[1:]:
-        page.mouse.move(x0 + px * w, y0 + py * h, steps=6)
-    page.mouse.up()
+    stroke(page, "step10-pad", points, steps=6)
 
 
 def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811

@@ -33,6 +33,7 @@ from PIL import Image  # noqa: E402
 from glassnet.app.experiment import RunSettings, run  # noqa: E402
 from glassnet.web.app import create_app  # noqa: E402
 from live_server import running_server  # noqa: E402
+from test_web_browser import draw  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -102,17 +103,7 @@ def opened(browser, server_url):
 
 
 def draw_seven(page) -> None:
-    box = page.get_by_test_id("draw-pad").bounding_box()
-    scale = box["width"] / 280
-
-    def at(x, y):
-        return box["x"] + x * scale, box["y"] + y * scale
-
-    page.mouse.move(*at(70, 60))
-    page.mouse.down()
-    for point in ((210, 60), (180, 130), (140, 220)):
-        page.mouse.move(*at(*point), steps=8)
-    page.mouse.up()
+    draw(page, [(70, 60), (210, 60), (180, 130), (140, 220)])
     page.wait_for_function("() => document.getElementById('guess').textContent.trim() !== '?'")
 
 

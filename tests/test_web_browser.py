@@ -101,16 +101,27 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"explorer-{name}.png"), full_page=True)
 
 
-def draw(page, points: list[tuple[float, float]]) -> None:
-    """Draw one stroke with the mouse through points given in the pad's 280x280 coordinates."""
-    box = page.get_by_test_id("draw-pad").bounding_box()
-    scale = box["width"] / PAD_SIDE
-    x0, y0 = points[0]
-    page.mouse.move(box["x"] + x0 * scale, box["y"] + y0 * scale)
+def stroke(page, testid: str, points: list[tuple[float, float]], steps: int = 4) -> None:
+    """Draw one stroke with the mouse on the canvas testid, through points given as fractions
+    of its width and height. The canvas is scrolled to the middle of the window first: the
+    mouse acts on what is on the screen, and the sticky header must not cover the pen."""
+    canvas = page.get_by_test_id(testid)
+    canvas.evaluate("el => el.scrollIntoView({block: 'center'})")
+    box = canvas.bounding_box()
+
+    def at(x, y):
+        return box["x"] + x * box["width"], box["y"] + y * box["height"]
+
+    page.mouse.move(*at(*points[0]))
     page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(box["x"] + x * scale, box["y"] + y * scale, steps=3)
+    for point in points[1:]:
+        page.mouse.move(*at(*point), steps=steps)
     page.mouse.up()
+
+
+def draw(page, points: list[tuple[float, float]]) -> None:
+    """Draw one stroke on the explorer's pad through points in its 280x280 coordinates."""
+    stroke(page, "draw-pad", [(x / PAD_SIDE, y / PAD_SIDE) for x, y in points], steps=3)
 
 
 def draw_with_a_finger(page, points: list[tuple[float, float]]) -> None:
