@@ -68,7 +68,7 @@ async def loss(body: dict[str, Any], zeros_and_ones: Dataset) -> dict[str, Any]:
                      "square": float(square)}
                     for digit, observed, ideal, square in zip(
                         network.classes, one.observed, one.ideal, one.squares, strict=True)],
-        "loss": float(one.squares.sum()), "guess": int(one.guess),
+        "loss": one.loss, "guess": int(one.guess),
         "all": {"total": everything.total, "mean": everything.mean,
                 "n_images": everything.n_images},
     }
