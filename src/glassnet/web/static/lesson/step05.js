@@ -126,11 +126,11 @@
         ]), picture]),
         terms, lossWords, allWords,
         g.el("h3", { text: "Train on one image only" }),
-        g.el("div", { class: "step06-row" }, [
+        g.el("div", { class: "step05-row" }, [
           g.el("label", { for: "step05-digit", text: "The digit of the image:" }), digit, train]),
         g.el("div", { class: "lesson-row" }, [trainedPicture, answers]),
         trainWords,
-        g.el("p", { class: "step06-row" }, [
+        g.el("p", { class: "step05-row" }, [
           g.el("label", { for: "step05-guess", text: "Your answer: it answers (nearly) everything with the digit" }), guess]),
       );
       real.click();  // something to look at straight away: the first real 0
