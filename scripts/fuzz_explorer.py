@@ -116,7 +116,7 @@ POST_ROUTES = ("/api/predict", "/api/neuron", "/api/training/start", "/api/slope
                "/api/slope/hop", "/api/slope/fit", "/api/handset", "/api/network/previous",
                "/api/backprop", "/api/backprop/step", "/api/backprop/undo",
                "/api/knockout", "/api/weight", "/api/reset",
-               "/api/lesson/two-neurons",
+               "/api/lesson/two-neurons", "/api/lesson/loss", "/api/lesson/one-image",
                "/api/lesson/handwriting/score", "/api/lesson/handwriting/train",
                *TRAINING_CONTROLS)
 """The explorer's routes (``tests/test_explorer_load.py`` checks them against the app's)."""
@@ -327,6 +327,16 @@ class RequestMaker:
             return body
         if route == "/api/lesson/two-neurons":
             return {"numbers": self.unit_numbers(64)}
+        if route == "/api/lesson/loss":
+            if self.chance(0.5):
+                return {"example": int(rng.integers(100))}  # any data has 100 0s and 1s
+            return {"numbers": self.unit_numbers(64), "label": int(rng.integers(2))}
+        if route == "/api/lesson/one-image":
+            body = ({"index": int(rng.integers(self.facts.info["data"]["images"]))}
+                    if self.chance(0.5) else {"digit": int(rng.integers(10))})
+            if self.chance(0.5):
+                body["seed"] = int(rng.integers(1000))
+            return body
         if route.startswith("/api/lesson/handwriting/"):
             body = {"drawings": self.drawings()}
             if route.endswith("/train"):

@@ -1,4 +1,4 @@
-"""The lesson's own routes: the learner's handwriting scored, and a copy trained on it."""
+"""The lesson's own routes: step 5's losses and one-image training; step 10's handwriting."""
 
 from __future__ import annotations
 
@@ -166,3 +166,117 @@ def test_a_refused_training_leaves_the_network_alone(client):
     before = client.get("/api/network").json()
     client.post(TRAIN, json={"drawings": [one, one], "epochs": 0})
     assert client.get("/api/network").json()["version"] == before["version"]
+
+
+# ---------------------------------------------------------------------------- step 5
+LOSS, ONE_IMAGE = "/api/lesson/loss", "/api/lesson/one-image"
+
+
+def squared_error_by_hand(client, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each image's loss (n,), worked out here from the step-4 neurons' own weights:
+    sigmoid(x . w) per neuron, minus the ideal (1 for the right digit), squared, summed."""
+    neurons = client.post("/api/lesson/two-neurons", json={"numbers": X[0].tolist()}).json()
+    W = np.column_stack([np.array(n["weights"]).reshape(64) for n in neurons["neurons"]])
+    observed = 1.0 / (1.0 + np.exp(-(X @ W)))  # (n, 2), no bias
+    ideal = np.eye(2)[labels]
+    return ((observed - ideal) ** 2).sum(axis=1)
+
+
+def test_the_loss_of_one_image_is_the_sum_of_its_squares(client):
+    zeros_and_ones = gn.load_digits().subset([0, 1])
+    x = zeros_and_ones.X[0]
+    answer = client.post(LOSS, json={"numbers": x.tolist(), "label": 0})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [o["digit"] for o in body["outputs"]] == [0, 1]
+    assert [o["ideal"] for o in body["outputs"]] == [1.0, 0.0]
+    for term in body["outputs"]:
+        assert term["square"] == pytest.approx((term["observed"] - term["ideal"]) ** 2)
+    assert body["loss"] == pytest.approx(sum(o["square"] for o in body["outputs"]))
+    assert body["loss"] == pytest.approx(squared_error_by_hand(client, x[None], np.array([0]))[0])
+    assert body["guess"] == 0 and body["label"] == 0 and body["example"] is None
+    # every real 0 and 1: the sum of their losses, and the same per image
+    by_hand = squared_error_by_hand(client, zeros_and_ones.X, zeros_and_ones.y)
+    assert body["all"]["n_images"] == len(zeros_and_ones) == 360
+    assert body["all"]["total"] == pytest.approx(by_hand.sum())
+    assert body["all"]["mean"] == pytest.approx(by_hand.mean())
+
+
+def test_the_wrong_label_makes_the_loss_big(client):
+    zero = gn.load_digits().subset([0, 1]).X[0].tolist()
+    right = client.post(LOSS, json={"numbers": zero, "label": 0}).json()
+    wrong = client.post(LOSS, json={"numbers": zero, "label": 1}).json()
+    assert right["loss"] < 0.01 < 1.5 < wrong["loss"]  # near 0 against near 2
+    assert wrong["all"] == right["all"]  # one image says nothing about the others
+
+
+def test_a_real_example_is_the_same_as_its_numbers(client):
+    zeros_and_ones = gn.load_digits().subset([0, 1])
+    for example in (0, 1, len(zeros_and_ones) - 1):
+        by_example = client.post(LOSS, json={"example": example}).json()
+        label = int(zeros_and_ones.y[example])
+        by_numbers = client.post(LOSS, json={"numbers": zeros_and_ones.X[example].tolist(),
+                                             "label": label}).json()
+        assert by_example["label"] == label and by_example["example"] == example
+        assert by_example["loss"] == pytest.approx(by_numbers["loss"])
+        np.testing.assert_allclose(by_example["numbers"], zeros_and_ones.X[example], atol=1e-4)
+
+
+def test_one_image_training_answers_that_digit_for_everything(client):
+    digits = gn.load_digits()
+    before = client.get("/api/network").json()
+    answer = client.post(ONE_IMAGE, json={"digit": 3})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["index"] == int(np.flatnonzero(digits.y == 3)[0]) and body["label"] == 3
+    np.testing.assert_allclose(body["numbers"], digits.X[body["index"]], atol=1e-4)
+    assert body["loss_after"] < body["loss_before"] / 100
+    counts = {a["digit"]: a["count"] for a in body["answers"]}
+    assert sorted(counts) == list(range(10))
+    assert sum(counts.values()) == body["n_images"] == len(digits)
+    assert counts[3] >= 0.95 * len(digits) and body["most_common"] == 3
+    assert body["accuracy"] == pytest.approx(np.mean(digits.y == 3), abs=0.01)
+    # a fresh network each time: the session's own is untouched
+    after = client.get("/api/network").json()
+    assert after["layers"] == before["layers"] and after["version"] == before["version"]
+
+
+def test_one_image_training_is_the_same_for_the_same_seed(client):
+    digits = gn.load_digits()
+    index = int(np.flatnonzero(digits.y == 7)[4])
+    first = client.post(ONE_IMAGE, json={"index": index, "seed": 5}).json()
+    again = client.post(ONE_IMAGE, json={"index": index, "seed": 5}).json()
+    other = client.post(ONE_IMAGE, json={"index": index, "seed": 6}).json()
+    assert first == again
+    assert first["label"] == 7 and first["most_common"] == 7 and first["seed"] == 5
+    assert other["loss_before"] != first["loss_before"]  # other random starting weights
+    assert client.post(ONE_IMAGE, json={"index": index}).json()["seed"] == 0
+
+
+zero_image = [0.0] * 64
+
+
+@pytest.mark.parametrize(("path", "body", "words"), [
+    (LOSS, {}, "numbers is required"),
+    (LOSS, {"numbers": zero_image}, "label is required"),
+    (LOSS, {"numbers": zero_image, "label": 2}, "label must be between 0 and 1"),
+    (LOSS, {"numbers": zero_image[:63], "label": 0}, "exactly 64 numbers"),
+    (LOSS, {"numbers": [1.5] * 64, "label": 0}, "between 0 and 1"),
+    (LOSS, {"numbers": zero_image, "label": True}, "label must be a whole number"),
+    (LOSS, {"example": 360}, "example must be between 0 and 359"),
+    (LOSS, {"example": -1}, "example must be between"),
+    (LOSS, {"example": 3, "label": 0}, "unknown field(s) label"),
+    (LOSS, {"numbers": zero_image, "label": 0, "colour": 1}, "unknown field(s) colour"),
+    (ONE_IMAGE, {}, "either index"),
+    (ONE_IMAGE, {"index": 1, "digit": 1}, "either index"),
+    (ONE_IMAGE, {"index": 1797}, "index must be between 0 and 1796"),
+    (ONE_IMAGE, {"digit": 10}, "digit must be between 0 and 9"),
+    (ONE_IMAGE, {"digit": "3"}, "digit must be a whole number"),
+    (ONE_IMAGE, {"digit": 3, "seed": -1}, "seed must be between"),
+    (ONE_IMAGE, {"digit": 3, "seed": 0.5}, "seed must be a whole number"),
+    (ONE_IMAGE, {"digit": 3, "epochs": 500}, "unknown field(s) epochs"),
+])
+def test_bad_step_5_bodies_get_422_with_the_reason(client, path, body, words):
+    answer = client.post(path, json=body)
+    assert answer.status_code == 422, answer.text
+    assert words in answer.json()["error"]

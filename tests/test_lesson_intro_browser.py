@@ -6,9 +6,11 @@ numbers. Screenshots go to test-artifacts/lesson-step-N.png.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from test_lesson_browser import open_page, visitor, wait_step
+from test_lesson_browser import PHONE, open_page, visitor, wait_step
 from test_lesson_practice_browser import check, screenshot
 from test_web_browser import browser, server_url, stroke  # noqa: F401
 
@@ -31,6 +33,19 @@ def words_change(page, testid: str, action) -> str:
         "([id, old]) => document.querySelector(`[data-testid=${id}]`).textContent !== old",
         arg=[testid, old])
     return page.get_by_test_id(testid).text_content()
+
+
+def wait_words(page, testid: str, words: str) -> None:
+    """Wait until the element with this test id says ``words``."""
+    page.wait_for_function(
+        "([id, words]) => document.querySelector(`[data-testid=${id}]`).textContent"
+        ".includes(words)", arg=[testid, words])
+
+
+def image_loss(page) -> float:
+    """The loss step 5 shows for its image, as a number."""
+    words = page.get_by_test_id("step05-loss").text_content()
+    return float(re.search(r"added up: ([0-9.]*[0-9])", words).group(1))
 
 
 def test_steps_one_to_five_with_the_mouse(browser, server_url):  # noqa: F811
@@ -102,6 +117,37 @@ def test_steps_one_to_five_with_the_mouse(browser, server_url):  # noqa: F811
         assert check(page)
         screenshot(page, "step-4")
 
+        # 5: the loss. The first real 0 is shown at once, and its loss is tiny; a ring called
+        # a 1 has a big one. Then a network trained on one 3 answers 3 for everything.
+        page.get_by_test_id("lesson-next").click()
+        wait_step(page, 5)
+        wait_words(page, "step05-loss", "This image's loss")
+        assert image_loss(page) < 0.01
+        assert page.get_by_test_id("step05-terms").locator("tr").count() == 3  # head, 2 neurons
+        assert "all 360 real 0s and 1s" in page.get_by_test_id("step05-all").text_content()
+        draw(page, "step05-pad", RING)
+        page.get_by_test_id("step05-label").select_option("1")
+        words_change(page, "step05-loss", page.get_by_test_id("step05-mine").click)
+        assert "it is a 1" in page.get_by_test_id("step05-terms").text_content()
+        assert image_loss(page) > 1  # both neurons far from what they should say
+        assert not check(page)  # not trained yet
+        assert "train on one image first" in page.get_by_test_id("lesson-answer").text_content()
+        assert page.get_by_test_id("step05-digit").input_value() == "3"
+        words_change(page, "step05-trained", page.get_by_test_id("step05-train").click)
+        wait_words(page, "step05-trained", "hops downhill")
+        bars = page.get_by_test_id("step05-answers").locator(".bar")
+        assert bars.count() == 10
+        best = page.get_by_test_id("step05-answers").locator(".bar.best")
+        assert best.locator(".bar-label").text_content() == "3"
+        assert int(best.locator(".bar-value").text_content()) >= 1700
+        assert not check(page)  # nothing chosen yet
+        page.get_by_test_id("step05-guess").select_option("5")
+        assert not check(page)
+        assert "says 5 for 0 of the 1797" in page.get_by_test_id("lesson-answer").text_content()
+        page.get_by_test_id("step05-guess").select_option("3")
+        assert check(page)
+        screenshot(page, "step-5")
+
 
 def tab_to(page, testid: str) -> None:
     """Press Tab until the element with this test id has the focus."""
@@ -138,7 +184,7 @@ def pen_stroke(page, pad: str, moves: list[tuple[str, int]]) -> None:
     page.keyboard.press(" ")
 
 
-def test_steps_one_to_four_with_the_keyboard_alone(browser, server_url):  # noqa: F811
+def test_steps_one_to_five_with_the_keyboard_alone(browser, server_url):  # noqa: F811
     with visitor(browser) as page:
         open_page(page, server_url + "/#lesson/1")
         wait_step(page, 1)
@@ -175,3 +221,42 @@ def test_steps_one_to_four_with_the_keyboard_alone(browser, server_url):  # noqa
         assert keyboard_check(page)
         press(page, "lesson-next")
         wait_step(page, 5)
+        wait_words(page, "step05-loss", "This image's loss")
+        # a stroke down the middle, said to be a 1, through the keyboard pen
+        pen_stroke(page, "step05-pad", [("ArrowDown", 0), ("ArrowDown", 10)])
+        tab_to(page, "step05-label")
+        page.keyboard.press("1")  # a select takes a typed option
+        assert page.get_by_test_id("step05-label").input_value() == "1"
+        old = page.get_by_test_id("step05-loss").text_content()
+        press(page, "step05-mine")
+        page.wait_for_function(
+            "old => document.querySelector('[data-testid=step05-loss]').textContent !== old",
+            arg=old)
+        assert "it is a 1" in page.get_by_test_id("step05-terms").text_content()
+        assert image_loss(page) < 0.5
+        tab_to(page, "step05-digit")
+        page.keyboard.press("7")
+        press(page, "step05-train")
+        wait_words(page, "step05-trained", "hops downhill")
+        tab_to(page, "step05-guess")
+        page.keyboard.press("1")
+        assert not keyboard_check(page)
+        tab_to(page, "step05-guess")
+        page.keyboard.press("7")
+        assert keyboard_check(page)
+        assert "one 7 alone" in page.get_by_test_id("lesson-answer").text_content()
+
+
+def test_step_five_fits_a_phone(browser, server_url):  # noqa: F811
+    with visitor(browser, **PHONE) as page:
+        open_page(page, server_url + "/#lesson/5")
+        wait_step(page, 5)
+        wait_words(page, "step05-loss", "This image's loss")
+        page.get_by_test_id("step05-train").tap()
+        wait_words(page, "step05-trained", "hops downhill")
+        screenshot(page, "phone-step-5")
+        widest = page.evaluate("document.documentElement.scrollWidth")
+        assert widest <= 390, f"step 5 is {widest}px wide on a 390px phone"
+        widget = page.get_by_test_id("lesson-widget")
+        inside, room = widget.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert inside <= room, f"step 5's widget needs {inside}px of {room}px"

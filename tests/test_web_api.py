@@ -1052,6 +1052,8 @@ FIELDS = {
     "/api/handset": ["cell", "weight", "bias", "preset", "numbers", "weights"],
     "/api/training/pause": [],
     "/api/lesson/two-neurons": ["numbers"],
+    "/api/lesson/loss": ["numbers", "label", "example"],
+    "/api/lesson/one-image": ["index", "digit", "seed"],
     "/api/lesson/handwriting/score": ["drawings"],
     "/api/lesson/handwriting/train": ["drawings", "epochs", "adopt"],
 }

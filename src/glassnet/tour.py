@@ -49,11 +49,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .app.experiment import RunResult, RunSettings, format_hidden, run
+from .app.loss_lesson import SINGLE_IMAGE_EPOCHS, data_loss, image_loss, train_on_one_image
 from .core.activations import get_activation
 from .core.gradcheck import gradcheck, numerical_slope, relative_error
-from .core.metrics import accuracy, evaluate
+from .core.metrics import accuracy
 from .core.network import Network
-from .core.optimizers import SGD, SlopeDescent
+from .core.optimizers import SlopeDescent
 from .data.dataset import Dataset
 from .data.digits import load_digits
 from .errors import ConfigError
@@ -531,10 +532,6 @@ def step_4_inverse_and_guess(data: Dataset | None = None) -> TourStep:
 
 
 # ============================================================================ step 5
-#: How many passes step 5 takes over its single image.
-SINGLE_IMAGE_EPOCHS = 50
-
-
 def step_5_loss(data: Dataset | None = None, seed: int = 0) -> TourStep:
     """The loss of one image and of all images; and minimising the loss of one image.
 
@@ -558,47 +555,34 @@ def step_5_loss(data: Dataset | None = None, seed: int = 0) -> TourStep:
     zeros_and_ones = digits.subset([0, 1])
     both = two_output_network(zeros_and_ones.n_features)
     first = int(np.flatnonzero(zeros_and_ones.y == 0)[0])
-    x, label = zeros_and_ones.X[first], zeros_and_ones.y[first]
-    observed = both.forward(x)[0]  # (2,)
-    ideal = both.targets([label])[0]  # (2,)
-    squares = (observed - ideal) ** 2
-    image_loss = both.loss(x, [label], "squared_error")
-    mean_loss = both.loss(zeros_and_ones.X, zeros_and_ones.y, "squared_error")
-    total_loss = mean_loss * zeros_and_ones.n_samples
+    label = zeros_and_ones.y[first]
+    one = image_loss(both, zeros_and_ones.X[first], label)
+    everything = data_loss(both, zeros_and_ones)
 
     # Minimise the loss of one image only: a 3, with ten sigmoid output neurons.
     chosen = int(np.flatnonzero(digits.y == 3)[0]) if 3 in digits.classes else 0
-    one_image = digits.take([chosen])
-    single = Network([digits.n_features, len(digits.classes)], activation="sigmoid",
-                     output="sigmoid", seed=seed, classes=digits.classes)
-    loss_before = single.loss(one_image.X, one_image.y, "squared_error")
-    history = train(single, one_image, loss="squared_error", optimizer=SGD(learning_rate=1.0),
-                    epochs=SINGLE_IMAGE_EPOCHS, batch_size=1, validation_fraction=0,
-                    input_noise=0, average_from=None, seed=seed)
-    loss_after = single.loss(one_image.X, one_image.y, "squared_error")
-    answers = single.predict(digits.X)
-    distinct, counts = np.unique(answers, return_counts=True)
-    single_evaluation = evaluate(single, digits)
-    answer_text = ", ".join(f"{label}: {count}" for label, count in zip(distinct, counts,
-                                                                           strict=True))
+    single = train_on_one_image(digits, chosen, seed=seed, epochs=SINGLE_IMAGE_EPOCHS)
+    answered = {answer: count for answer, count in single.answer_counts.items() if count}
+    answer_text = ", ".join(f"{answer}: {count}" for answer, count in answered.items())
     lines = [
         f"One image: image {first} of the 0s and 1s, a {label}, through the two-output network:",
         *table(["output neuron", "observed", "ideal", "(observed - ideal)^2"], [
             [f"'{cls}'", f"{o:.4f}", f"{i:g}", f"{s:.6f}"]
-            for cls, o, i, s in zip(both.classes, observed, ideal, squares, strict=True)
+            for cls, o, i, s in zip(both.classes, one.observed, one.ideal, one.squares,
+                                    strict=True)
         ]),
-        f"its loss (the sum) = {squares.sum():.6f}",
+        f"its loss (the sum) = {one.squares.sum():.6f}",
         "",
-        f"All {zeros_and_ones.n_samples} images: the sum of their losses is {total_loss:.4f} "
-        f"(per image, {mean_loss:.6f}).",
+        f"All {everything.n_images} images: the sum of their losses is {everything.total:.4f} "
+        f"(per image, {everything.mean:.6f}).",
         "",
-        f"Now minimise the loss of ONE image, image {chosen} (a {digits.y[chosen]}), with ten "
+        f"Now minimise the loss of ONE image, image {chosen} (a {single.label}), with ten "
         f"output neurons,",
-        f"{history.epochs} hops downhill: its loss goes from {loss_before:.4f} to "
-        f"{loss_after:.6f}.",
+        f"{single.history.epochs} hops downhill: its loss goes from {single.loss_before:.4f} to "
+        f"{single.loss_after:.6f}.",
         f"Asked about all {digits.n_samples} images, it answers ({answer_text}),",
-        f"so it gets {percent(single_evaluation.accuracy)} right: only the "
-        f"{digits.y[chosen]}s.",
+        f"so it gets {percent(single.evaluation.accuracy)} right: only the "
+        f"{single.label}s.",
     ]
     explanation = (
         "To learn, a network needs to know how wrong it is. For one image the ideal output "
@@ -614,16 +598,16 @@ def step_5_loss(data: Dataset | None = None, seed: int = 0) -> TourStep:
         title="The loss: how wrong is the network?",
         explanation=explanation,
         lines=lines,
-        numbers={"image_loss": image_loss, "image_squares": squares.tolist(),
-                 "mean_loss": mean_loss, "total_loss": total_loss,
-                 "single_image_label": digits.y[chosen].item(),
-                 "single_image_loss_before": loss_before, "single_image_loss_after": loss_after,
-                 "single_image_answers": {k.item(): int(c) for k, c in
-                                          zip(distinct, counts, strict=True)},
-                 "single_image_accuracy": single_evaluation.accuracy},
-        figures={"single-image-confusion": lambda: _plots().confusion(single_evaluation)},
-        objects={"two_output_network": both, "single_image_network": single,
-                 "single_image_history": history, "data": digits},
+        numbers={"image_loss": one.loss, "image_squares": one.squares.tolist(),
+                 "mean_loss": everything.mean, "total_loss": everything.total,
+                 "single_image_label": single.label,
+                 "single_image_loss_before": single.loss_before,
+                 "single_image_loss_after": single.loss_after,
+                 "single_image_answers": answered,
+                 "single_image_accuracy": single.evaluation.accuracy},
+        figures={"single-image-confusion": lambda: _plots().confusion(single.evaluation)},
+        objects={"two_output_network": both, "single_image_network": single.network,
+                 "single_image_history": single.history, "data": digits},
     )
 
 

@@ -33,6 +33,7 @@ def explore(model: Path | None, port: int, host: str, allow_remote: bool, db: Pa
     draw a digit and see the 64 numbers the network gets, every neuron's value, the
     guess; click a neuron to see its weights and its arithmetic; train a network
     live; follow one weight's slope downhill; and set the 0-vs-1 weights by hand.
+    A new visitor starts with its Lesson view: the article's ideas in ten steps.
     Without MODEL it first trains a small network (a few seconds).
     """
     from ..app.extras import require_all

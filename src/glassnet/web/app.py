@@ -603,6 +603,14 @@ class Explorer:
         """POST /api/lesson/two-neurons (see ``lesson``)."""
         return await lesson.two_neurons(await read_body(request), session)
 
+    async def lesson_loss(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/lesson/loss (see ``lesson``)."""
+        return await lesson.loss(await read_body(request), self.zeros_and_ones)
+
+    async def one_image(self, request: Request, session: Session) -> dict[str, Any]:
+        """POST /api/lesson/one-image (see ``lesson``): never the session's network."""
+        return await lesson.one_image(await read_body(request), self.data)
+
     # ------------------------------------------------------------------ hand-set weights
     async def handset(self, request: Request, session: Session) -> dict[str, Any]:
         """GET/POST /api/handset: edit the hand-set 0-vs-1 network and score it."""
@@ -770,6 +778,8 @@ def create_app(
         Route("/api/backprop/undo", api(explorer.backprop_undo), methods=["POST"]),
         Route("/api/handset", api(explorer.handset), methods=["GET", "POST"]),
         Route("/api/lesson/two-neurons", api(explorer.two_neurons), methods=["POST"]),
+        Route("/api/lesson/loss", api(explorer.lesson_loss), methods=["POST"]),
+        Route("/api/lesson/one-image", api(explorer.one_image), methods=["POST"]),
         Route("/api/lesson/handwriting/score", api(explorer.handwriting_score),
               methods=["POST"]),
         Route("/api/lesson/handwriting/train", api(explorer.handwriting_train),

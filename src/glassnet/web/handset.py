@@ -152,9 +152,7 @@ def two_neurons(x: np.ndarray, zeros_and_ones: Dataset) -> dict[str, Any]:
         ``weighted_sum`` and ``output``; ``winner`` (the digit whose output is larger)
         and ``accuracy`` on the real 0s and 1s.
     """
-    network = Network([64, 2], activation="sigmoid", output="sigmoid", classes=[0, 1])
-    one = source_weights().reshape(64)
-    network.set_weights(0, np.column_stack([-one, one]), [0.0, 0.0])
+    network = two_neuron_network()
     trace = network.trace(x)
     neurons = [
         {"digit": digit,
@@ -165,3 +163,12 @@ def two_neurons(x: np.ndarray, zeros_and_ones: Dataset) -> dict[str, Any]:
     ]
     return {"neurons": neurons, "winner": int(network.predict(x)[0]),
             "accuracy": evaluate(network, zeros_and_ones).accuracy}
+
+
+def two_neuron_network() -> Network:
+    """The 64 -> 2 sigmoid network of ``two_neurons``: output 0 has the negated
+    ``source_weights`` ("is it a 0?"), output 1 the weights themselves ("is it a 1?")."""
+    network = Network([64, 2], activation="sigmoid", output="sigmoid", classes=[0, 1])
+    one = source_weights().reshape(64)
+    network.set_weights(0, np.column_stack([-one, one]), [0.0, 0.0])
+    return network
