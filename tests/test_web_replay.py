@@ -179,8 +179,8 @@ def test_a_server_that_trains_its_own_network_reports_its_settings(network, monk
 
 
 @pytest.mark.parametrize("body, status, fragment", [
-    ({}, 422, "exactly one of: settings, run_id"),
-    ({"settings": SMALL, "run_id": 1}, 422, "exactly one of"),
+    ({}, 422, "send run_id, settings, or both"),
+    ({"settings": {**SMALL, "seed": -1}, "run_id": 1}, 422, "settings: seed"),
     ({"settings": [8]}, 422, "settings must be an object"),
     ({"settings": {**SMALL, "colour": "red"}}, 422, "unknown field(s) colour"),
     ({"settings": {**SMALL, "epochs": 100_000}}, 422, "settings: epochs"),
@@ -196,6 +196,25 @@ def test_bad_replay_requests_get_a_clear_4xx(app, trained, body, status, fragmen
     response = new_client(app).post("/api/network/replay", json=body)
     assert response.status_code == status, response.text
     assert fragment in response.json()["error"]
+
+
+def test_with_both_the_saved_run_is_taken_only_with_the_expected_weights(app, trained):
+    outcome, shared = trained
+    settings = shared["origin"]["settings"]
+    client = new_client(app)
+    same = client.post("/api/network/replay", json={
+        "run_id": outcome["run_id"], "settings": settings,
+        "expect_sha256": shared["weights_sha256"]}).json()
+    assert same["replayed"] == "run_id" and same["weights_sha256"] == shared["weights_sha256"]
+    # Another server's run with this number (here: another checksum, or no such run)
+    # is passed over for the settings, trained again and taken whatever their checksum.
+    for body in ({"run_id": outcome["run_id"], "expect_sha256": "0" * 64},
+                 {"run_id": 999_999, "expect_sha256": shared["weights_sha256"]}):
+        answer = new_client(app).post("/api/network/replay",
+                                      json={**body, "settings": settings})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["replayed"] == "settings"
+        assert answer.json()["weights_sha256"] == shared["weights_sha256"]
 
 
 def test_a_run_whose_model_is_not_beside_the_database_is_not_loaded(app, trained, db_path,

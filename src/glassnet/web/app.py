@@ -403,21 +403,31 @@ class Explorer:
     async def network_replay(self, request: Request, session: Session) -> Response:
         """POST /api/network/replay: make a shared network again, and draw against it.
 
-        ``{"settings": {...}}`` trains those settings again (``RunSettings.to_dict()``
-        style, checked by ``replay_settings``) as this session's training, at full
-        speed, and answers when it is done; ``{"run_id": n}`` loads the model the
-        explorer saved for run n (``replay.load_saved_run``; 404 if there is none).
-        With ``expect_sha256`` the network is taken only if its weights have that
-        checksum; otherwise the answer is 409 and the session keeps its network.
+        ``{"run_id": n}`` loads the model the explorer saved for run n
+        (``replay.load_saved_run``; 404 if there is none). ``{"settings": {...}}``
+        trains those settings again (``RunSettings.to_dict()`` style, checked by
+        ``replay_settings``) as this session's training, at full speed, and answers
+        when it is done. ``expect_sha256`` is the checksum the weights must have: a
+        network with others is refused with 409, and the session keeps its own.
+
+        With both, as a shared link sends them, the saved run is taken if this
+        server has it with the expected weights (a run number names another run, or
+        none, on another server), and otherwise the settings are trained again and
+        taken whatever their checksum: on another machine the arithmetic may differ
+        in the last bits, and the nearest network is still the one to show.
+
         Like a finished training, the network becomes the session's and the one it
         replaces is kept for "back". Answers as GET /api/network does, plus
-        ``replayed``: "settings" or "run_id".
+        ``replayed``: "run_id" or "settings".
         """
         body = await read_body(request)
         check.reject_unknown(body, {"settings", "run_id", "expect_sha256"})
-        if ("settings" in body) == ("run_id" in body):
-            raise check.InvalidInput("send exactly one of: settings, run_id")
+        if "settings" not in body and "run_id" not in body:
+            raise check.InvalidInput("send run_id, settings, or both")
         expect = check.get_checksum(body, "expect_sha256", default=None)
+        run_id = check.get_int(body, "run_id", low=1, high=2**62, default=None)
+        settings = (self.replay_settings(check.get_object(body, "settings"))
+                    if "settings" in body else None)
 
         def differs(checksum: str) -> str | None:
             if expect is None or checksum == expect:
@@ -425,41 +435,48 @@ class Explorer:
             return (f"the network made again has other weights (checksum {checksum[:12]}...) "
                     f"than expected ({expect[:12]}...); this session keeps its network")
 
-        if "run_id" in body:
-            run_id = check.get_int(body, "run_id", low=1, high=2**62)
+        if run_id is not None:
             try:
                 saved = await run_in_threadpool(load_saved_run, self.db_path, run_id,
                                                 list(self.data.classes))
-            except NoSavedRun as error:
-                return error_response(404, str(error))
-            problem = differs(array_checksum(saved.network.parameters()))
-            if problem is not None:
+                problem = differs(array_checksum(saved.network.parameters()))
+            except GlassnetError as error:
+                if settings is None:
+                    return error_response(404 if isinstance(error, NoSavedRun) else 422,
+                                          str(error))
+                problem = str(error)
+            if problem is None:
+                loss = (saved.settings or {}).get("loss", session.loss)
+                session.adopt(saved.network, loss, saved.test_accuracy,
+                              Origin.of(saved.network, "trained", saved.settings, run_id))
+                return await self._replayed(request, session, "run_id")
+            if settings is None:
                 return error_response(409, problem)
-            loss = (saved.settings or {}).get("loss", session.loss)
-            session.adopt(saved.network, loss, saved.test_accuracy,
-                          Origin.of(saved.network, "trained", saved.settings, run_id))
-        else:
-            settings = self.replay_settings(check.get_object(body, "settings"))
-            problems: list[str] = []
+            expect = None  # the settings are the fallback: taken whatever their checksum
+        assert settings is not None
+        problems: list[str] = []
 
-            def adopt_if_expected(result: RunResult) -> dict[str, Any]:
-                problem = differs(array_checksum(result.network.parameters()))
-                if problem is not None:
-                    problems.append(problem)
-                    return {"adopted": False}
-                return {"adopted": True,
-                        "version": session.adopt(result.network, result.settings.loss,
-                                                 result.test_accuracy, trained_origin(result))}
+        def adopt_if_expected(result: RunResult) -> dict[str, Any]:
+            problem = differs(array_checksum(result.network.parameters()))
+            if problem is not None:
+                problems.append(problem)
+                return {"adopted": False}
+            return {"adopted": True,
+                    "version": session.adopt(result.network, result.settings.loss,
+                                             result.test_accuracy, trained_origin(result))}
 
-            job = self.sessions.start_training(session, partial(
-                LiveTraining, settings, self.data, on_finished=adopt_if_expected))
-            await run_in_threadpool(job.join)
-            if job.state == "failed":
-                return error_response(422, job.error or "the training failed")
-            if problems:
-                return error_response(409, problems[0])
+        job = self.sessions.start_training(session, partial(
+            LiveTraining, settings, self.data, on_finished=adopt_if_expected))
+        await run_in_threadpool(job.join)
+        if job.state == "failed":
+            return error_response(422, job.error or "the training failed")
+        if problems:
+            return error_response(409, problems[0])
+        return await self._replayed(request, session, "settings")
+
+    async def _replayed(self, request: Request, session: Session, how: str) -> Response:
         answer = await self.get_network(request, session)
-        answer["replayed"] = "run_id" if "run_id" in body else "settings"
+        answer["replayed"] = how
         return JSONAnswer(answer)
 
     async def training_status(self, request: Request, session: Session) -> dict[str, Any]:
