@@ -109,7 +109,7 @@ FAMILIES = {"valid": 0.22, "field": 0.30, "body": 0.11, "content-type": 0.06,
 """Each family's share of the requests (see the module docstring)."""
 
 GET_ROUTES = ("/", "/api/info", "/api/network", "/api/training", "/api/training/events",
-              "/api/handset")
+              "/api/handset", "/api/runs")
 TRAINING_CONTROLS = ("/api/training/pause", "/api/training/resume", "/api/training/step",
                      "/api/training/stop")
 POST_ROUTES = ("/api/predict", "/api/neuron", "/api/training/start", "/api/slope",

@@ -474,3 +474,26 @@ def test_a_shared_network_origin_is_checked_strictly(opened):
         fresh = opened(link_with_state(link, bad)[link.index("/", 8):]).page
         fresh.wait_for_selector("#toast:not([hidden])")
         assert message in fresh.locator("#toast").text_content()
+
+
+def test_a_saved_run_can_be_chosen_and_then_shared(opened):
+    page = opened().page
+    train_a_small_network(page)
+    trained = view_facts(page)["checksum"]
+    run_id = origin_of(page)["run_id"]
+    fresh = opened().page  # a new session: the server's own network
+    fresh.locator("#tab-train").click()
+    menu = fresh.get_by_test_id("saved-runs")
+    fresh.wait_for_function(
+        "id => [...document.getElementById('saved-runs').options].some((o) => o.value == id)",
+        arg=str(run_id))
+    assert f"run {run_id}: 64-8-10, 3 epochs, seed 7" in menu.text_content()
+    menu.select_option(str(run_id))
+    fresh.get_by_test_id("use-saved-run").click()
+    fresh.wait_for_function(
+        "() => document.querySelector('#model-summary').textContent.includes('64 → 8 → 10')")
+    assert view_facts(fresh)["checksum"] == trained
+    fresh.screenshot(path=str(ARTIFACTS / "share-saved-run-chosen.png"))
+    fresh.get_by_test_id("share-link").click()
+    shared = link_state(fresh.get_by_test_id("share-url").input_value())["network"]
+    assert shared["weights_sha256"] == trained and shared["origin"]["run_id"] == run_id

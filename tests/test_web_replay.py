@@ -235,3 +235,28 @@ def test_a_server_without_runs_has_no_saved_run(network):
     client = TestClient(create_app(network, port=PORT), base_url=BASE)
     response = client.post("/api/network/replay", json={"run_id": 1})
     assert response.status_code == 404 and "keeps no saved runs" in response.json()["error"]
+
+
+def test_the_saved_runs_are_listed_newest_first_without_paths(app, trained, db_path, tmp_path):
+    outcome, _ = trained
+    runs = new_client(app).get("/api/runs").json()["runs"]
+    listed = [run["run_id"] for run in runs]
+    assert outcome["run_id"] in listed and listed == sorted(listed, reverse=True)
+    mine = next(run for run in runs if run["run_id"] == outcome["run_id"])
+    assert (mine["hidden"], mine["epochs"], mine["seed"], mine["source"]) == ([8], 3, 7,
+                                                                             "explorer")
+    assert mine["test_accuracy"] == outcome["test_accuracy"]
+    assert not any(str(db_path.parent) in str(value) for run in runs for value in run.values())
+    # A run whose model is elsewhere cannot be loaded, so it is not offered.
+    with RunsDatabase(db_path) as database:
+        record = database.get_run(outcome["run_id"])
+        elsewhere = database.record_run(record["settings"], record["history"],
+                                        record["scores"], source="cli",
+                                        model_path=tmp_path / "elsewhere.npz")
+    assert elsewhere not in [run["run_id"] for run in
+                             new_client(app).get("/api/runs").json()["runs"]]
+
+
+def test_a_server_without_runs_lists_none(network):
+    client = TestClient(create_app(network, port=PORT), base_url=BASE)
+    assert client.get("/api/runs").json() == {"runs": []}

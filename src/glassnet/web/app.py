@@ -63,7 +63,7 @@ from .drawing import MAX_CANVAS_SIDE, NO_INK, read_drawing
 from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork, outside_zeros_and_ones
 from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
-from .replay import NoSavedRun, load_saved_run, reproducing_settings
+from .replay import NoSavedRun, load_saved_run, reproducing_settings, saved_runs
 from .security import MAX_BODY_BYTES, RequestGuard, is_decimal_number
 from .sessions import COOKIE_NAME, Origin, Session, SessionStore
 from .slopelab import SlopeLab, steepest_connection
@@ -474,6 +474,10 @@ class Explorer:
             return error_response(409, problems[0])
         return await self._replayed(request, session, "settings")
 
+    async def runs(self, request: Request, session: Session) -> dict[str, Any]:
+        """GET /api/runs: the newest saved runs a page may load (``replay.saved_runs``)."""
+        return {"runs": await run_in_threadpool(saved_runs, self.db_path)}
+
     async def _replayed(self, request: Request, session: Session, how: str) -> Response:
         answer = await self.get_network(request, session)
         answer["replayed"] = how
@@ -883,6 +887,7 @@ def create_app(
         Route("/api/network", api(explorer.get_network)),
         Route("/api/network/previous", api(explorer.previous_network), methods=["POST"]),
         Route("/api/network/replay", api(explorer.network_replay), methods=["POST"]),
+        Route("/api/runs", api(explorer.runs)),
         Route("/api/predict", api(explorer.predict), methods=["POST"]),
         Route("/api/neuron", api(explorer.neuron), methods=["POST"]),
         Route("/api/training", api(explorer.training_status)),

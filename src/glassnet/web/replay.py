@@ -35,6 +35,9 @@ from ..errors import ConfigError, GlassnetError, ModelFormatError, RunsDatabaseE
 from ..store.modelfile import load
 from ..store.runs import RunsDatabase
 
+MAX_RUNS_LISTED = 20
+"""How many saved runs ``saved_runs`` lists at most (the newest): a page's menu, not a report."""
+
 STOPPED_BY_HAND = "callback"
 """``History.stop_reason`` of a training ended by its callback: the page's Stop button."""
 
@@ -61,6 +64,40 @@ def reproducing_settings(result: RunResult) -> dict[str, Any]:
     if result.history.stop_reason == STOPPED_BY_HAND:
         settings["epochs"] = result.history.epochs
     return settings
+
+
+def _model_beside(db_path: Path, record: dict[str, Any]) -> Path | None:
+    """The run's model file, if it is a file in the database's own folder (else None)."""
+    recorded = record.get("model_path")
+    path = None if recorded is None else Path(recorded).resolve()
+    if path is None or path.parent != db_path.resolve().parent or not path.is_file():
+        return None
+    return path
+
+
+def saved_runs(db_path: Path | None, limit: int = MAX_RUNS_LISTED) -> list[dict[str, Any]]:
+    """The newest runs whose model is saved beside the database, newest first.
+
+    Each is ``{run_id, created, source, hidden, epochs, seed, test_accuracy}``: enough to
+    choose one from a menu, and no file path. An unreadable database lists nothing.
+    """
+    if db_path is None or not db_path.is_file():
+        return []
+    try:
+        with RunsDatabase(db_path) as database:
+            records = database.list_runs(limit=limit)
+    except RunsDatabaseError:
+        return []
+    listed = []
+    for record in reversed(records):
+        if _model_beside(db_path, record) is None:
+            continue
+        settings = record.get("settings") or {}
+        listed.append({"run_id": record["id"], "created": record.get("created"),
+                       "source": record.get("source"), "hidden": settings.get("hidden"),
+                       "epochs": record.get("epochs"), "seed": record.get("seed"),
+                       "test_accuracy": record.get("test_accuracy")})
+    return listed
 
 
 def load_saved_run(db_path: Path | None, run_id: int, classes: list[Any]) -> SavedRun:
@@ -93,9 +130,8 @@ def load_saved_run(db_path: Path | None, run_id: int, classes: list[Any]) -> Sav
             record = database.get_run(run_id)
     except RunsDatabaseError:
         raise NoSavedRun(f"there is no run {run_id} in this explorer's runs") from None
-    recorded = record.get("model_path")
-    path = None if recorded is None else Path(recorded).resolve()
-    if path is None or path.parent != db_path.resolve().parent or not path.is_file():
+    path = _model_beside(db_path, record)
+    if path is None:
         raise NoSavedRun(f"run {run_id} has no model saved beside this explorer's runs")
     try:
         network = load(path)
@@ -107,5 +143,5 @@ def load_saved_run(db_path: Path | None, run_id: int, classes: list[Any]) -> Sav
     return SavedRun(network, record.get("settings"), record.get("test_accuracy"))
 
 
-__all__ = ["NoSavedRun", "SavedRun", "load_saved_run", "reproducing_settings",
-           "STOPPED_BY_HAND"]
+__all__ = ["NoSavedRun", "SavedRun", "load_saved_run", "saved_runs", "reproducing_settings",
+           "MAX_RUNS_LISTED", "STOPPED_BY_HAND"]

@@ -936,6 +936,26 @@
       trainingStatus(error.message, true);
     }
   });
+  /** The server's saved runs (GET /api/runs, newest first) as the menu's choices. */
+  async function refreshSavedRuns() {
+    let runs = [];
+    try { runs = (await api("/api/runs")).runs; } catch (error) { toast(error.message); }
+    const menu = $("saved-runs");
+    const chosen = menu.value;
+    const shape = (hidden) => [64, ...(hidden || []), 10].join("-");
+    menu.replaceChildren(...(runs.length ? runs.map((run) => el("option", { value: String(run.run_id),
+      text: `run ${run.run_id}: ${shape(run.hidden)}, ${run.epochs} epochs, seed ${run.seed}, ${percent(run.test_accuracy)} on test digits` }))
+      : [el("option", { value: "", text: "none saved yet" })]));
+    if (runs.some((run) => String(run.run_id) === chosen)) menu.value = chosen;
+    menu.disabled = $("use-saved-run").disabled = !runs.length;
+  }
+  $("use-saved-run").addEventListener("click", async () => {
+    const runId = Number($("saved-runs").value);
+    try {
+      showNetwork(await api("/api/network/replay", { run_id: runId }));
+      toast(`You are drawing against run ${runId}'s network now; a shared link names it.`);
+    } catch (error) { toast(error.message); }
+  });
   $("train-pause").addEventListener("click", () => trainingControl($("train-pause").textContent === "Resume" ? "resume" : "pause"));
   $("train-step").addEventListener("click", () => trainingControl("step"));
   $("train-stop").addEventListener("click", () => trainingControl("stop"));
@@ -983,6 +1003,7 @@
       showResults(data);
       state.knockout = null;  // a new network: its neurons are all on
       loadNetwork();
+      refreshSavedRuns();  // it was saved as a run
     });
     source.addEventListener("failed", (event) => {
       source.close();
@@ -1656,6 +1677,7 @@
     drawCharts();
     refreshHandset();
     resumeTraining();
+    refreshSavedRuns();
     await openFromAddress();
     document.body.dataset.ready = "true";
   }
