@@ -109,11 +109,12 @@ FAMILIES = {"valid": 0.22, "field": 0.30, "body": 0.11, "content-type": 0.06,
 """Each family's share of the requests (see the module docstring)."""
 
 GET_ROUTES = ("/", "/api/info", "/api/network", "/api/training", "/api/training/events",
-              "/api/handset")
+              "/api/handset", "/api/runs")
 TRAINING_CONTROLS = ("/api/training/pause", "/api/training/resume", "/api/training/step",
                      "/api/training/stop")
 POST_ROUTES = ("/api/predict", "/api/neuron", "/api/training/start", "/api/slope",
                "/api/slope/hop", "/api/slope/fit", "/api/handset", "/api/network/previous",
+               "/api/network/replay",
                "/api/backprop", "/api/backprop/step", "/api/backprop/undo",
                "/api/knockout", "/api/weight", "/api/reset",
                "/api/lesson/two-neurons", "/api/lesson/loss", "/api/lesson/one-image",
@@ -280,6 +281,10 @@ class RequestMaker:
             return body
         if route == "/api/training/start":
             return self.training_settings(choices)
+        if route == "/api/network/replay":  # as a shared link asks: a run, or its settings
+            if self.chance(0.5):
+                return {"run_id": int(rng.integers(1, 6))}
+            return {"settings": self.training_settings(choices)}
         if route.startswith("/api/training/"):
             return {}
         if route == "/api/slope":

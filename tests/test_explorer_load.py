@@ -174,6 +174,7 @@ PATHS = ["/", "/api/info", "/api/network", "/api/predict", "/api/neuron", "/api/
          "/api/training/start", "/api/training/events", "/api/training/pause",
          "/api/training/resume", "/api/training/step", "/api/training/stop",
          "/api/training/%00", "/api/slope", "/api/slope/hop", "/api/handset",
+         "/api/network/replay", "/api/runs",
          "/static/app.js", "/static/../../etc/passwd", "/api", "/api/", "/nothing"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "text/plain",

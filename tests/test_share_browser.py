@@ -11,6 +11,7 @@ failure, so they can never silently stop running there.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from pathlib import Path
@@ -338,3 +339,161 @@ def test_a_preset_link_hides_the_chosen_controls(opened):
     page.keyboard.press("ArrowRight")  # the arrow keys skip hidden tabs
     page.wait_for_selector("#panel-backprop.active")
     page.screenshot(path=str(ARTIFACTS / "share-preset.png"))
+
+
+# ---------------------------------------------------------------------- a trained network, shared
+SMALL_TRAINING = {"hidden": "8", "epochs": "3", "seed": "7"}
+
+
+def train_a_small_network(page) -> None:
+    """Train 64-8-10 live for 3 epochs with seed 7, at full speed, and wait until it is drawn."""
+    page.locator("#tab-train").click()
+    page.fill("#f-hidden", SMALL_TRAINING["hidden"])
+    page.fill("#f-epochs", SMALL_TRAINING["epochs"])
+    page.fill("#f-seed", SMALL_TRAINING["seed"])
+    page.select_option("#f-pace", "0")
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function(
+        "() => document.querySelector('#model-summary').textContent.includes('64 → 8 → 10')")
+    page.locator("#tab-inside").click()
+
+
+def origin_of(page) -> dict:
+    return page.evaluate("async () => (await (await fetch('/api/network')).json()).origin")
+
+
+def link_state(link: str) -> dict:
+    encoded = link.split("?s=", 1)[1].split("#", 1)[0]
+    return json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+
+
+def link_with_state(link: str, state: dict) -> str:
+    encoded = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    start, rest = link.split("?s=", 1)
+    return f"{start}?s={encoded}" + (rest[rest.index("#"):] if "#" in rest else "")
+
+
+def share_a_trained_view(page) -> tuple[dict, str]:
+    """Train, draw, pick a neuron; the view's facts and its shared link."""
+    train_a_small_network(page)
+    draw_seven(page)
+    page.get_by_test_id("neuron-1-3").click()
+    page.wait_for_selector("#neuron-panel h3")
+    facts = view_facts(page)
+    page.get_by_test_id("share-link").click()
+    return facts, page.get_by_test_id("share-url").input_value()
+
+
+def test_a_shared_trained_network_is_made_again_in_a_fresh_browser(opened):
+    page = opened().page
+    facts, link = share_a_trained_view(page)
+    shared = link_state(link)["network"]
+    assert shared["weights_sha256"] == facts["checksum"]
+    origin = shared["origin"]
+    assert origin["kind"] == "trained" and origin["run_id"] is not None
+    assert (origin["settings"]["hidden"], origin["settings"]["epochs"],
+            origin["settings"]["seed"]) == ([8], 3, 7)
+    # A fresh context is a new session: it starts from the server's 64-16-10 network.
+    fresh = opened(link[link.index("/", 8):]).page
+    fresh.wait_for_selector("body[data-setup=applied]")
+    fresh.wait_for_selector("#neuron-panel h3", state="attached")
+    assert view_facts(fresh) == facts  # the same weights (checksum), guess, numbers, neuron
+    assert origin_of(fresh) == origin  # loaded from the saved run, on the server that saved it
+    assert "the same weights, bit for bit" in fresh.locator("#toast").text_content()
+    assert "64 → 8 → 10" in fresh.locator("#model-summary").text_content()
+    fresh.screenshot(path=str(ARTIFACTS / "share-trained-link-opened.png"), full_page=True)
+
+
+def test_a_shared_network_without_a_saved_run_is_trained_again_from_its_seed(opened):
+    page = opened().page
+    facts, link = share_a_trained_view(page)
+    state = link_state(link)
+    # As a server without a runs database shares it: settings and seed, no run to load.
+    state["network"]["origin"]["run_id"] = None
+    fresh = opened(link_with_state(link, state)[link.index("/", 8):]).page
+    fresh.wait_for_selector("body[data-setup=applied]")
+    fresh.wait_for_selector("#neuron-panel h3", state="attached")
+    assert view_facts(fresh) == facts
+    replayed = origin_of(fresh)
+    assert replayed["kind"] == "trained" and replayed["run_id"] is None
+    assert replayed["settings"] == state["network"]["origin"]["settings"]
+    fresh.screenshot(path=str(ARTIFACTS / "share-trained-replayed.png"), full_page=True)
+
+
+def test_a_state_file_of_a_trained_network_makes_it_again(opened, tmp_path):
+    page = opened().page
+    facts, _ = share_a_trained_view(page)
+    with page.expect_download() as caught:
+        page.get_by_test_id("download-state").click()
+    saved = tmp_path / "state.json"
+    caught.value.save_as(saved)
+    assert json.loads(saved.read_text())["network"]["origin"]["kind"] == "trained"
+    fresh = opened().page
+    assert view_facts(fresh)["checksum"] != facts["checksum"]
+    fresh.get_by_test_id("open-state").set_input_files(str(saved))
+    fresh.wait_for_selector("body[data-setup=applied]")
+    fresh.wait_for_selector("#neuron-panel h3", state="attached")
+    assert view_facts(fresh) == facts
+    fresh.screenshot(path=str(ARTIFACTS / "share-trained-file-opened.png"), full_page=True)
+
+
+def test_an_edited_network_is_not_made_again_and_the_page_says_so(opened):
+    page = opened().page
+    draw_seven(page)
+    status = page.evaluate("""async () => {
+      const answer = await fetch('/api/weight', {method: 'POST',
+        headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({layer: 0, row: 20, column: 3, value: 4.5})});
+      await window.glassnet.reloadNetwork();  // as the page does after a lesson step's edit
+      return answer.status;
+    }""")
+    assert status == 200
+    assert origin_of(page) == {"kind": "edited", "settings": None, "run_id": None}
+    page.get_by_test_id("share-link").click()
+    link = page.get_by_test_id("share-url").input_value()
+    for state in (link_state(link), {**link_state(link), "network": {  # a file without origin
+            "weights_sha256": link_state(link)["network"]["weights_sha256"]}}):
+        fresh = opened(link_with_state(link, state)[link.index("/", 8):]).page
+        fresh.wait_for_selector("body[data-setup=applied]")
+        assert "edited by hand" in fresh.locator("#toast").text_content()
+        assert origin_of(fresh)["kind"] == "start"  # its own network, untouched
+    fresh.screenshot(path=str(ARTIFACTS / "share-edited-warning.png"))
+
+
+def test_a_shared_network_origin_is_checked_strictly(opened):
+    page = opened().page
+    page.get_by_test_id("share-link").click()
+    link = page.get_by_test_id("share-url").input_value()
+    state = link_state(link)
+    network = state["network"]
+    for origin, message in [({**network["origin"], "path": "/etc"}, "does not know: path"),
+                            ({**network["origin"], "kind": "magic"}, "origin.kind must be"),
+                            ({**network["origin"], "run_id": -1}, "run_id must be a run number"),
+                            ({**network["origin"], "settings": [1]}, "settings must be")]:
+        bad = {**state, "network": {**network, "origin": origin}}
+        fresh = opened(link_with_state(link, bad)[link.index("/", 8):]).page
+        fresh.wait_for_selector("#toast:not([hidden])")
+        assert message in fresh.locator("#toast").text_content()
+
+
+def test_a_saved_run_can_be_chosen_and_then_shared(opened):
+    page = opened().page
+    train_a_small_network(page)
+    trained = view_facts(page)["checksum"]
+    run_id = origin_of(page)["run_id"]
+    fresh = opened().page  # a new session: the server's own network
+    fresh.locator("#tab-train").click()
+    menu = fresh.get_by_test_id("saved-runs")
+    fresh.wait_for_function(
+        "id => [...document.getElementById('saved-runs').options].some((o) => o.value == id)",
+        arg=str(run_id))
+    assert f"run {run_id}: 64-8-10, 3 epochs, seed 7" in menu.text_content()
+    menu.select_option(str(run_id))
+    fresh.get_by_test_id("use-saved-run").click()
+    fresh.wait_for_function(
+        "() => document.querySelector('#model-summary').textContent.includes('64 → 8 → 10')")
+    assert view_facts(fresh)["checksum"] == trained
+    fresh.screenshot(path=str(ARTIFACTS / "share-saved-run-chosen.png"))
+    fresh.get_by_test_id("share-link").click()
+    shared = link_state(fresh.get_by_test_id("share-url").input_value())["network"]
+    assert shared["weights_sha256"] == trained and shared["origin"]["run_id"] == run_id

@@ -39,7 +39,7 @@ def explore(model: Path | None, port: int, host: str, allow_remote: bool, db: Pa
     from ..app.extras import require_all
 
     require_all("web")
-    from ..web.app import create_app, default_network, find_free_port, serve
+    from ..web.app import create_app, find_free_port, serve
     from ..web.security import is_loopback
     if not is_loopback(host):
         if not allow_remote:
@@ -54,9 +54,9 @@ def explore(model: Path | None, port: int, host: str, allow_remote: bool, db: Pa
         )
     port = port or find_free_port(host)
     check_port_free(host, port)
+    network = None  # create_app trains its default network (and can say how)
     if model is None:
         click.echo("no model given: training a small 64-32-10 network first (a few seconds)...")
-        network = default_network()
     else:
         network, _ = load_model(model)
     app = create_app(network, db_path=db, host=host, port=port)

@@ -22,6 +22,7 @@ limits on connections that stall or pile up (``server``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import socket
@@ -52,6 +53,7 @@ from ..core.optimizers import OPTIMIZERS
 from ..data.dataset import Dataset
 from ..data.digits import load_digits
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
+from ..store.modelfile import array_checksum
 from ..store.version import __version__
 from . import lesson, lesson_practice
 from . import validation as check
@@ -61,8 +63,9 @@ from .drawing import MAX_CANVAS_SIDE, NO_INK, read_drawing
 from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork, outside_zeros_and_ones
 from .inspection import describe_network, explain_neuron, rounded, trace_input
 from .livetraining import LiveTraining
+from .replay import NoSavedRun, load_saved_run, reproducing_settings, saved_runs
 from .security import MAX_BODY_BYTES, RequestGuard, is_decimal_number
-from .sessions import COOKIE_NAME, Session, SessionStore
+from .sessions import COOKIE_NAME, Origin, Session, SessionStore
 from .slopelab import SlopeLab, steepest_connection
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -96,6 +99,10 @@ are in docs/benchmarks.md).
 LIVE_PACE_SECONDS = 0.05
 """The page's default pace: 20 epochs a second, so 60 epochs are watched in 3 s."""
 
+TRAINING_FIELDS = ("hidden", "activation", "output", "loss", "optimizer", "learning_rate",
+                   "batch_size", "epochs", "seed", "early_stopping")
+"""The ``RunSettings`` fields the page may set for a live training (the rest are fixed)."""
+
 READ_ONLY_METHODS = ("GET", "HEAD")
 """Requests that change nothing: without a session they see the default view."""
 
@@ -118,7 +125,8 @@ class Explorer:
     """
 
     def __init__(self, network: Network, data: Dataset, *, db_path: str | Path | None,
-                 max_sessions: int, max_trainings: int) -> None:
+                 max_sessions: int, max_trainings: int,
+                 start_settings: RunSettings | None = None) -> None:
         if network.n_inputs != 64:
             raise ConfigError(
                 f"the explorer shows 8x8 digits, so the network needs 64 inputs; "
@@ -134,6 +142,9 @@ class Explorer:
         _, _, self.test_part = split_data(LIVE_DEFAULTS, data)
         self.test_accuracy = evaluate(network, self.test_part).accuracy
         self.db_path = None if db_path is None else Path(db_path)
+        # Where every session's network comes from at first: settings only if trained here.
+        self.start_origin = Origin.of(network, "start", None if start_settings is None
+                                      else start_settings.to_dict())
         self.sessions = SessionStore(self._new_session, max_sessions=max_sessions,
                                      max_trainings=max_trainings)
         self.default_view = self._new_session("")
@@ -145,7 +156,7 @@ class Explorer:
         loss = "cross_entropy" if probabilities else "squared_error"
         return Session(token=token, network=self.network.copy(),
                        handset=HandSetNetwork(self.zeros_and_ones), loss=loss,
-                       test_accuracy=self.test_accuracy)
+                       test_accuracy=self.test_accuracy, origin=self.start_origin)
 
     # ------------------------------------------------------------------ plumbing
     def endpoint(
@@ -211,12 +222,16 @@ class Explorer:
         ``test_accuracy`` is the share of held-out test digits it gets right: for the
         starting network, the test digits of a default live training (seed 0); for a
         trained one, its own run's. ``previous`` is the network "back" would bring
-        back (``sizes`` and ``test_accuracy``), or None.
+        back (``sizes`` and ``test_accuracy``), or None. ``origin`` says how to make
+        these weights again (``sessions.Origin.report``): ``kind`` "start", "trained"
+        or "edited", the ``settings`` of a training that makes them (or None) and the
+        ``run_id`` whose saved model holds them (or None).
         """
         with session.lock:
             network, version = session.network, session.version
-            accuracy, previous = session.test_accuracy, session.previous
+            accuracy, previous, origin = session.test_accuracy, session.previous, session.origin
         answer = await run_in_threadpool(describe_network, network, version)
+        answer["origin"] = origin.report(answer["weights_sha256"])
         answer["test_accuracy"] = accuracy
         answer["previous"] = None if previous is None else {
             "sizes": list(previous.network.sizes), "test_accuracy": previous.test_accuracy}
@@ -274,9 +289,7 @@ class Explorer:
     # ------------------------------------------------------------------ live training
     def settings_from(self, body: dict[str, Any]) -> RunSettings:
         """Checked training settings from a request body (bounded, so training stays small)."""
-        check.reject_unknown(body, {"hidden", "activation", "output", "loss", "optimizer",
-                                    "learning_rate", "batch_size", "epochs", "seed",
-                                    "early_stopping", "pace"})
+        check.reject_unknown(body, {*TRAINING_FIELDS, "pace"})
         defaults = LIVE_DEFAULTS
         hidden = self.hidden_from(body, defaults.hidden)
         optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS),
@@ -345,18 +358,130 @@ class Explorer:
         saved next to the runs database as ``model-<run id>.npz``, so it can be explored
         again later.
         """
-        version = session.adopt(result.network, result.settings.loss, result.test_accuracy)
+        version = session.adopt(result.network, result.settings.loss, result.test_accuracy,
+                                trained_origin(result))
         extra: dict[str, Any] = {"version": version, "run_id": None}
         if self.db_path is None:
             return extra
         try:
             saved = save_and_record_run(self.db_path, result, source="explorer")
             extra["run_id"] = saved.run_id
+            if saved.run_id is not None:
+                session.note_run_id(result.network, saved.run_id)
             if saved.not_recorded is not None:
                 extra["record_error"] = str(saved.not_recorded)
         except (GlassnetError, OSError) as error:
             extra["record_error"] = str(error)
         return extra
+
+    # ------------------------------------------------------------------ a shared network again
+    def replay_settings(self, values: dict[str, Any]) -> RunSettings:
+        """Checked settings to train again, given as ``RunSettings.to_dict()`` gives them.
+
+        The fields the page sets (``TRAINING_FIELDS``) go through ``settings_from``, so
+        live training's limits hold; every other field must have the value the
+        explorer trains with (its own patience, say), since it trains nothing else.
+        """
+        known = {f.name for f in dataclasses.fields(RunSettings)}
+        unknown = sorted(str(key) for key in values if key not in known)
+        if unknown:
+            raise check.InvalidInput(f"settings has unknown field(s) {', '.join(unknown)}; "
+                                     f"it takes the fields of a training's settings")
+        try:
+            settings = self.settings_from({k: v for k, v in values.items()
+                                           if k in TRAINING_FIELDS})
+        except ConfigError as error:
+            raise check.InvalidInput(f"settings: {error}") from None
+        fixed = settings.to_dict()
+        for name in sorted(set(values) - set(TRAINING_FIELDS)):
+            if values[name] != fixed[name]:
+                raise check.InvalidInput(
+                    f"settings.{name} must be {json.dumps(fixed[name])}: the explorer trains "
+                    f"only with that value, so it cannot make this network again")
+        return settings
+
+    async def network_replay(self, request: Request, session: Session) -> Response:
+        """POST /api/network/replay: make a shared network again, and draw against it.
+
+        ``{"run_id": n}`` loads the model the explorer saved for run n
+        (``replay.load_saved_run``; 404 if there is none). ``{"settings": {...}}``
+        trains those settings again (``RunSettings.to_dict()`` style, checked by
+        ``replay_settings``) as this session's training, at full speed, and answers
+        when it is done. ``expect_sha256`` is the checksum the weights must have: a
+        network with others is refused with 409, and the session keeps its own.
+
+        With both, as a shared link sends them, the saved run is taken if this
+        server has it with the expected weights (a run number names another run, or
+        none, on another server), and otherwise the settings are trained again and
+        taken whatever their checksum: on another machine the arithmetic may differ
+        in the last bits, and the nearest network is still the one to show.
+
+        Like a finished training, the network becomes the session's and the one it
+        replaces is kept for "back". Answers as GET /api/network does, plus
+        ``replayed``: "run_id" or "settings".
+        """
+        body = await read_body(request)
+        check.reject_unknown(body, {"settings", "run_id", "expect_sha256"})
+        if "settings" not in body and "run_id" not in body:
+            raise check.InvalidInput("send run_id, settings, or both")
+        expect = check.get_checksum(body, "expect_sha256", default=None)
+        run_id = check.get_int(body, "run_id", low=1, high=2**62, default=None)
+        settings = (self.replay_settings(check.get_object(body, "settings"))
+                    if "settings" in body else None)
+
+        def differs(checksum: str) -> str | None:
+            if expect is None or checksum == expect:
+                return None
+            return (f"the network made again has other weights (checksum {checksum[:12]}...) "
+                    f"than expected ({expect[:12]}...); this session keeps its network")
+
+        if run_id is not None:
+            try:
+                saved = await run_in_threadpool(load_saved_run, self.db_path, run_id,
+                                                list(self.data.classes))
+                problem = differs(array_checksum(saved.network.parameters()))
+            except GlassnetError as error:
+                if settings is None:
+                    return error_response(404 if isinstance(error, NoSavedRun) else 422,
+                                          str(error))
+                problem = str(error)
+            if problem is None:
+                loss = (saved.settings or {}).get("loss", session.loss)
+                session.adopt(saved.network, loss, saved.test_accuracy,
+                              Origin.of(saved.network, "trained", saved.settings, run_id))
+                return await self._replayed(request, session, "run_id")
+            if settings is None:
+                return error_response(409, problem)
+            expect = None  # the settings are the fallback: taken whatever their checksum
+        assert settings is not None
+        problems: list[str] = []
+
+        def adopt_if_expected(result: RunResult) -> dict[str, Any]:
+            problem = differs(array_checksum(result.network.parameters()))
+            if problem is not None:
+                problems.append(problem)
+                return {"adopted": False}
+            return {"adopted": True,
+                    "version": session.adopt(result.network, result.settings.loss,
+                                             result.test_accuracy, trained_origin(result))}
+
+        job = self.sessions.start_training(session, partial(
+            LiveTraining, settings, self.data, on_finished=adopt_if_expected))
+        await run_in_threadpool(job.join)
+        if job.state == "failed":
+            return error_response(422, job.error or "the training failed")
+        if problems:
+            return error_response(409, problems[0])
+        return await self._replayed(request, session, "settings")
+
+    async def runs(self, request: Request, session: Session) -> dict[str, Any]:
+        """GET /api/runs: the newest saved runs a page may load (``replay.saved_runs``)."""
+        return {"runs": await run_in_threadpool(saved_runs, self.db_path)}
+
+    async def _replayed(self, request: Request, session: Session, how: str) -> Response:
+        answer = await self.get_network(request, session)
+        answer["replayed"] = how
+        return JSONAnswer(answer)
 
     async def training_status(self, request: Request, session: Session) -> dict[str, Any]:
         """GET /api/training: the state and every epoch so far."""
@@ -644,6 +769,11 @@ class Explorer:
         return answer
 
 
+def trained_origin(result: RunResult) -> Origin:
+    """The origin of a network this explorer trained: the settings that train it again."""
+    return Origin.of(result.network, "trained", reproducing_settings(result))
+
+
 async def event_stream(job: LiveTraining, last_id: int):  # noqa: ANN201 - async generator
     """Server-Sent Events for one training: every event after ``last_id``, then the end.
 
@@ -728,7 +858,8 @@ def create_app(
     ----------
     network : Network, optional
         The network every new session starts with (64 inputs). Default: a small
-        network trained on the spot (``default_network``, about two seconds).
+        network trained on the spot (``default_network``, about two seconds), whose
+        settings ``GET /api/network`` then reports, so a shared view can replay it.
     db_path : path, optional
         The runs database where live trainings are recorded; None records nothing.
     max_sessions : int
@@ -748,9 +879,11 @@ def create_app(
     starlette.applications.Starlette
     """
     data = data if data is not None else load_digits()
+    # A network trained here can be trained again by a browser that opens a shared view.
+    start_settings = DEFAULT_SETTINGS if network is None else None
     network = network if network is not None else default_network(data)
     explorer = Explorer(network, data, db_path=db_path, max_sessions=max_sessions,
-                        max_trainings=max_trainings)
+                        max_trainings=max_trainings, start_settings=start_settings)
     api = explorer.endpoint
 
     async def index(request: Request) -> Response:
@@ -761,6 +894,8 @@ def create_app(
         Route("/api/info", api(explorer.info)),
         Route("/api/network", api(explorer.get_network)),
         Route("/api/network/previous", api(explorer.previous_network), methods=["POST"]),
+        Route("/api/network/replay", api(explorer.network_replay), methods=["POST"]),
+        Route("/api/runs", api(explorer.runs)),
         Route("/api/predict", api(explorer.predict), methods=["POST"]),
         Route("/api/neuron", api(explorer.neuron), methods=["POST"]),
         Route("/api/training", api(explorer.training_status)),

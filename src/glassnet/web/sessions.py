@@ -7,6 +7,8 @@ cookie. A session holds:
 
 - the network the visitor draws against (at first a copy of the server's), its
   test accuracy, and a version number that goes up each time it is replaced;
+- where that network came from (``Origin``: the server's start, a training with
+  these settings, a saved run), so a shared link can make the same weights again;
 - the network it replaced (``previous``), so a training that made things worse
   costs one click ("back to the previous network"), never the network one had;
 - at most one live training (see ``livetraining``);
@@ -34,17 +36,71 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..core.network import Network
 from ..errors import ServerBusy, SessionConflict
+from ..store.modelfile import array_checksum
 from .handset import HandSetNetwork
 from .livetraining import LiveTraining
 from .slopelab import SlopeLab
 
 COOKIE_NAME = "glassnet_session"
 TOKEN_BYTES = 32
+
+
+ORIGIN_KINDS = ("start", "trained", "edited")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a network came from: what a shared link needs to make the same weights again.
+
+    A network is reproducible from its origin only while its weights are the ones it
+    came with, so the origin keeps their checksum (``weights_sha256``, as
+    ``store.modelfile.array_checksum`` computes it). Any change in place (a weight set
+    by hand, a backpropagation step, a neuron switched off) makes the weights differ
+    from it, and then the network is reported as "edited"; Reset or Undo, which bring
+    the weights back, bring the origin back with them, with no bookkeeping per route.
+
+    Attributes
+    ----------
+    kind : str
+        "start" (the server's starting network), "trained" (a training of this
+        explorer, or a saved run loaded again) or "edited" (anything that no
+        settings replay: a network trained on the learner's drawings, say).
+    settings : dict or None
+        ``RunSettings.to_dict()`` of a training that makes these weights again
+        (the seed included), or None if none is known.
+    run_id : int or None
+        The run in the server's runs database whose saved model holds these weights.
+    weights_sha256 : str or None
+        The checksum of the weights the network came with.
+    """
+
+    kind: str
+    settings: dict[str, Any] | None = None
+    run_id: int | None = None
+    weights_sha256: str | None = None
+
+    @classmethod
+    def of(cls, network: Network, kind: str, settings: dict[str, Any] | None = None,
+           run_id: int | None = None) -> Origin:
+        """The origin of ``network`` as it is now (its checksum is taken here)."""
+        if kind not in ORIGIN_KINDS:
+            raise ValueError(f"kind must be one of {ORIGIN_KINDS}, not {kind!r}")
+        return cls(kind, settings, run_id, array_checksum(network.parameters()))
+
+    def report(self, weights_sha256: str) -> dict[str, Any]:
+        """What ``GET /api/network`` says, for weights whose checksum is ``weights_sha256``."""
+        if self.kind == "edited" or weights_sha256 != self.weights_sha256:
+            return {"kind": "edited", "settings": None, "run_id": None}
+        return {"kind": self.kind, "settings": self.settings, "run_id": self.run_id}
+
+
+EDITED = Origin("edited")
+"""The origin of a network that no settings or saved run make again."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +110,7 @@ class HeldNetwork:
     network: Network
     loss: str
     test_accuracy: float | None
+    origin: Origin = EDITED
 
 
 @dataclass
@@ -67,6 +124,7 @@ class Session:
     token: str
     network: Network
     handset: HandSetNetwork
+    origin: Origin = EDITED
     version: int = 1
     test_accuracy: float | None = None
     previous: HeldNetwork | None = None
@@ -86,14 +144,25 @@ class Session:
     def is_training(self) -> bool:
         return self.training is not None and self.training.active
 
-    def adopt(self, network: Network, loss: str, test_accuracy: float | None = None) -> int:
+    def adopt(self, network: Network, loss: str, test_accuracy: float | None = None,
+              origin: Origin = EDITED) -> int:
         """Make ``network`` the one this browser draws against; returns the new version.
 
         The network it replaces becomes ``previous`` (one step back is kept).
+        ``origin`` says how to make it again (default: it cannot be).
         """
         with self.lock:
-            self.previous = HeldNetwork(self.network, self.loss, self.test_accuracy)
-            return self._hold(HeldNetwork(network, loss, test_accuracy))
+            self.previous = self._held()
+            return self._hold(HeldNetwork(network, loss, test_accuracy, origin))
+
+    def note_run_id(self, network: Network, run_id: int) -> None:
+        """``network``, adopted before its run was recorded, is saved as run ``run_id``."""
+        with self.lock:
+            if self.network is network:
+                self.origin = replace(self.origin, run_id=run_id)
+            elif self.previous is not None and self.previous.network is network:
+                self.previous = replace(self.previous,
+                                        origin=replace(self.previous.origin, run_id=run_id))
 
     def swap_with_previous(self) -> int:
         """Go back to the previous network (the current one becomes ``previous``).
@@ -104,12 +173,17 @@ class Session:
             if self.previous is None:
                 raise SessionConflict("there is no previous network yet: train one first")
             back = self.previous
-            self.previous = HeldNetwork(self.network, self.loss, self.test_accuracy)
+            self.previous = self._held()
             return self._hold(back)
+
+    def _held(self) -> HeldNetwork:
+        """The network drawn against now, to keep as ``previous`` (call with the lock held)."""
+        return HeldNetwork(self.network, self.loss, self.test_accuracy, self.origin)
 
     def _hold(self, held: HeldNetwork) -> int:
         """Draw against ``held`` from now on (call with the lock held)."""
         self.network, self.loss, self.test_accuracy = held.network, held.loss, held.test_accuracy
+        self.origin = held.origin
         self.version += 1
         self.slope_lab = None  # it measured the network that is gone
         self.backprop_undo = []  # steps taken on the network that is gone
@@ -278,4 +352,5 @@ class SessionStore:
         return {"sessions": len(self._sessions), "max_sessions": self.max_sessions}
 
 
-__all__ = ["Session", "HeldNetwork", "SessionStore", "COOKIE_NAME", "IDLE_SECONDS"]
+__all__ = ["Session", "HeldNetwork", "Origin", "EDITED", "ORIGIN_KINDS", "SessionStore",
+           "COOKIE_NAME", "IDLE_SECONDS"]

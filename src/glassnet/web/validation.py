@@ -206,6 +206,27 @@ def get_vector(
     return _checked_numbers(value, name, low, high)
 
 
+def get_object(body: dict[str, Any], name: str, default: Any = _MISSING) -> dict[str, Any]:
+    """A JSON object (a dict), for a field that holds other fields (checked by the caller)."""
+    value = _get(body, name, default)
+    if value is default and default is not _MISSING:
+        return value
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{name} must be an object, got {_show(value)}")
+    return value
+
+
+def get_checksum(body: dict[str, Any], name: str, default: Any = _MISSING) -> str:
+    """A SHA-256 checksum written as 64 lowercase hex digits."""
+    value = _get(body, name, default)
+    if value is default and default is not _MISSING:
+        return value
+    if not (isinstance(value, str) and len(value) == 64
+            and all(c in "0123456789abcdef" for c in value)):
+        raise InvalidInput(f"{name} must be a SHA-256 checksum: 64 hex digits 0-9, a-f")
+    return value
+
+
 def get_matrix(
     body: dict[str, Any], name: str, *, max_rows: int, max_cols: int, low: float, high: float,
     min_rows: int = 1, min_cols: int = 1,
@@ -264,4 +285,6 @@ __all__ = [
     "get_int_list",
     "get_vector",
     "get_matrix",
+    "get_object",
+    "get_checksum",
 ]

@@ -936,6 +936,26 @@
       trainingStatus(error.message, true);
     }
   });
+  /** The server's saved runs (GET /api/runs, newest first) as the menu's choices. */
+  async function refreshSavedRuns() {
+    let runs = [];
+    try { runs = (await api("/api/runs")).runs; } catch (error) { toast(error.message); }
+    const menu = $("saved-runs");
+    const chosen = menu.value;
+    const shape = (hidden) => [64, ...(hidden || []), 10].join("-");
+    menu.replaceChildren(...(runs.length ? runs.map((run) => el("option", { value: String(run.run_id),
+      text: `run ${run.run_id}: ${shape(run.hidden)}, ${run.epochs} epochs, seed ${run.seed}, ${percent(run.test_accuracy)} on test digits` }))
+      : [el("option", { value: "", text: "none saved yet" })]));
+    if (runs.some((run) => String(run.run_id) === chosen)) menu.value = chosen;
+    menu.disabled = $("use-saved-run").disabled = !runs.length;
+  }
+  $("use-saved-run").addEventListener("click", async () => {
+    const runId = Number($("saved-runs").value);
+    try {
+      showNetwork(await api("/api/network/replay", { run_id: runId }));
+      toast(`You are drawing against run ${runId}'s network now; a shared link names it.`);
+    } catch (error) { toast(error.message); }
+  });
   $("train-pause").addEventListener("click", () => trainingControl($("train-pause").textContent === "Resume" ? "resume" : "pause"));
   $("train-step").addEventListener("click", () => trainingControl("step"));
   $("train-stop").addEventListener("click", () => trainingControl("stop"));
@@ -983,6 +1003,7 @@
       showResults(data);
       state.knockout = null;  // a new network: its neurons are all on
       loadNetwork();
+      refreshSavedRuns();  // it was saved as a run
     });
     source.addEventListener("failed", (event) => {
       source.close();
@@ -1393,6 +1414,8 @@
   const MAX_STROKES = 100, MAX_POINTS = 4000;
   const LEVELS = "0123456789abcdefg";  // an input number k/16, k = 0..16, as one character
   const TAB_NAMES = ["inside", "train", "slope", "backprop", "handset"];
+  const ORIGIN_KINDS = ["start", "trained", "edited"];  // GET /api/network's origin.kind
+  const MAX_SETTINGS_FIELDS = 64;  // a training's settings have about 20; the server checks each
   const HIDEABLE = [...TAB_NAMES, "share", "previous"];
   class BadSetup extends Error {}
   const refuse = (message) => { throw new BadSetup(message); };
@@ -1442,7 +1465,7 @@
 
   function currentSetup() {
     const setup = { format: "glassnet-explorer-state", v: SETUP_VERSION, tab: activeTab(), step: lessonStep(),
-      network: state.network ? { weights_sha256: state.network.weights_sha256 } : null };
+      network: state.network ? { weights_sha256: state.network.weights_sha256, origin: state.network.origin } : null };
     if (strokes.length) setup.strokes = encodeStrokes(strokes);
     else if (state.prediction) setup.numbers = state.prediction.numbers.map((v) => LEVELS[Math.round(v * 16)]).join("");
     if (state.selected) setup.neuron = [state.selected.layer, state.selected.neuron];
@@ -1459,8 +1482,7 @@
     if (setup.v !== SETUP_VERSION) refuse(`it is version ${JSON.stringify(setup.v)}; this page reads version ${SETUP_VERSION}`);
     if (!TAB_NAMES.includes(setup.tab)) refuse(`tab must be one of ${TAB_NAMES.join(", ")}`);
     if (setup.step !== null && setup.step !== undefined && !(Number.isInteger(setup.step) && setup.step >= 1 && setup.step <= 99)) refuse("step must be a whole number 1..99");
-    if (setup.network !== null && setup.network !== undefined &&
-        !(typeof setup.network === "object" && /^[0-9a-f]{64}$/.test(setup.network.weights_sha256 || ""))) refuse("network.weights_sha256 must be 64 hex digits");
+    if (setup.network !== null && setup.network !== undefined) checkSharedNetwork(setup.network);
     const checked = Object.assign({}, setup);
     if (setup.strokes !== undefined) checked.strokes = decodeStrokes(setup.strokes);
     if (setup.numbers !== undefined) {
@@ -1469,10 +1491,7 @@
     }
     if (setup.neuron !== undefined) {
       const [layer, neuron] = Array.isArray(setup.neuron) && setup.neuron.length === 2 ? setup.neuron : refuse("neuron must be [layer, neuron]");
-      const sizes = state.network.sizes;
-      if (!Number.isInteger(layer) || layer < 1 || layer >= sizes.length || !Number.isInteger(neuron) || neuron < 0 || neuron >= sizes[layer]) {
-        refuse(`neuron ${JSON.stringify(setup.neuron)} is not in this ${sizes.join("-")} network`);
-      }
+      if (!Number.isInteger(layer) || layer < 1 || !Number.isInteger(neuron) || neuron < 0) refuse("neuron must be [layer, neuron], whole numbers");
     }
     if (setup.handset !== undefined) {
       const hand = setup.handset;
@@ -1483,12 +1502,67 @@
     }
     return checked;
   }
+  /** network: {weights_sha256, origin?}; origin is what GET /api/network said (v1 files may lack it). */
+  function checkSharedNetwork(network) {
+    if (typeof network !== "object" || Array.isArray(network)) refuse("network must be an object");
+    const extra = Object.keys(network).filter((k) => !["weights_sha256", "origin"].includes(k));
+    if (extra.length) refuse(`network has fields this page does not know: ${extra.join(", ")}`);
+    if (!/^[0-9a-f]{64}$/.test(network.weights_sha256 || "")) refuse("network.weights_sha256 must be 64 hex digits");
+    const origin = network.origin;
+    if (origin === undefined || origin === null) return;
+    if (typeof origin !== "object" || Array.isArray(origin)) refuse("network.origin must be an object");
+    const unknown = Object.keys(origin).filter((k) => !["kind", "settings", "run_id"].includes(k));
+    if (unknown.length) refuse(`network.origin has fields this page does not know: ${unknown.join(", ")}`);
+    if (!ORIGIN_KINDS.includes(origin.kind)) refuse(`network.origin.kind must be one of ${ORIGIN_KINDS.join(", ")}`);
+    const { settings, run_id: runId } = origin;
+    if (runId !== null && !(Number.isSafeInteger(runId) && runId >= 1)) refuse("network.origin.run_id must be a run number (1 or more) or null");
+    const plain = (v) => v === null || ["string", "number", "boolean"].includes(typeof v) ||
+      (Array.isArray(v) && v.length <= 8 && v.every((n) => Number.isInteger(n)));
+    if (settings !== null && (typeof settings !== "object" || Array.isArray(settings) ||
+        Object.keys(settings).length > MAX_SETTINGS_FIELDS || !Object.values(settings).every(plain))) {
+      refuse("network.origin.settings must be a training's settings (names and plain values) or null");
+    }
+    if (origin.kind === "edited" && (settings !== null || runId !== null)) refuse("an edited network has no settings or run_id");
+  }
+  /**
+   * Make the shared network this session's, before anything is guessed with it.
+   * The checksums say whether the weights already are the same. If not, the origin says how
+   * to make them again, and the server picks (POST /api/network/replay): the saved run, if it
+   * has that run with these very weights (the server that saved it does), else the settings
+   * and seed trained again (bit for bit the same on the same machine). An edited network
+   * cannot be made again: then the page only warns.
+   */
+  async function bringSharedNetwork(shared) {
+    if (!shared || !state.network || shared.weights_sha256 === state.network.weights_sha256) return;
+    const origin = shared.origin || { kind: "edited", settings: null, run_id: null };
+    if (origin.run_id === null && !origin.settings) {
+      toast("This view was saved with another network (its weights' checksum differs), one edited by hand or with no recorded settings: the guesses may differ.");
+      return;
+    }
+    // The checksum picks the saved run; settings trained again are taken even if their last
+    // bits differ (so no expect_sha256 without a run), as the nearest network there is.
+    const body = origin.run_id === null ? {} : { run_id: origin.run_id, expect_sha256: shared.weights_sha256 };
+    if (origin.settings) body.settings = origin.settings;
+    document.body.dataset.setup = "replaying";
+    toast(origin.settings ? "Training the shared network again..." : `Loading the shared network (saved run ${origin.run_id})...`);
+    try {
+      showNetwork(await api("/api/network/replay", body));
+    } catch (error) {
+      toast(`The shared network could not be made again here (${error.message}): the guesses may differ.`);
+      return;
+    }
+    if (state.network.weights_sha256 !== shared.weights_sha256) {
+      toast("The shared network was trained again here, but its weights differ a little (this machine's arithmetic is not the sharer's): the guesses may differ.");
+    } else toast("This is the shared network: the same weights, bit for bit.");
+  }
   async function applySetup(setup) {
     const checked = checkSetup(setup);
     location.hash = checked.step ? `#lesson/${checked.step}` : "#explore";  // the lesson owns the hash
     showTab(checked.tab);
-    if (checked.network && state.network && checked.network.weights_sha256 !== state.network.weights_sha256) {
-      toast("This view was saved with another network (its weights' checksum differs): the guesses may differ.");
+    await bringSharedNetwork(checked.network);
+    if (checked.neuron) {
+      const sizes = state.network.sizes, [layer, neuron] = checked.neuron;
+      if (layer >= sizes.length || neuron >= sizes[layer]) refuse(`neuron ${JSON.stringify(checked.neuron)} is not in this ${sizes.join("-")} network`);
     }
     if (checked.handset) await sendHandset({ weights: checked.handset.weights, bias: checked.handset.bias });
     if (checked.neuron) state.selected = { layer: checked.neuron[0], neuron: checked.neuron[1] };
@@ -1603,6 +1677,7 @@
     drawCharts();
     refreshHandset();
     resumeTraining();
+    refreshSavedRuns();
     await openFromAddress();
     document.body.dataset.ready = "true";
   }
