@@ -57,7 +57,7 @@ def test_fifty_clients_and_hostile_pages_for_two_seconds_see_no_errors():
     assert result.returncode == 0, result.stdout + result.stderr
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["errors"] == 0, figures["error_examples"]
-    assert figures["requests"] >= 50  # every client got answers
+    assert figures["requests"] >= 50  # every client was answered at least once
     assert figures["hostile_requests"] >= 3 and figures["hostile_sessions"] == 0
 
 
