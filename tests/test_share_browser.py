@@ -29,7 +29,7 @@ else:
     axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 
-from PIL import Image  # noqa: E402
+from PIL import Image, ImageChops  # noqa: E402
 
 from glassnet.app.experiment import RunSettings, run  # noqa: E402
 from glassnet.web.app import create_app  # noqa: E402
@@ -307,6 +307,60 @@ def test_save_png_saves_each_picture_at_print_size(opened):
     slope = saved_png(page, page.locator(".save-png[data-save=slope-chart]"))
     assert slope.width >= 3 * page.locator("#slope-chart").bounding_box()["width"] - 2
     assert ink_share(slope) > 0.01
+
+
+def pixels_near(image: Image.Image, colour: list[int], tolerance: int = 40) -> int:
+    """How many pixels are within tolerance of colour (R, G, B) in every channel."""
+    channels = [band.point(lambda v, c=c: 255 if abs(v - c) <= tolerance else 0)
+                for band, c in zip(image.convert("RGB").split(), colour, strict=True)]
+    near = channels[0]
+    for channel in channels[1:]:
+        near = ImageChops.multiply(near, channel)
+    return near.histogram()[255]
+
+
+def assert_print_size_copy(image: Image.Image, page, selector: str, what: str) -> None:
+    """The PNG is the element drawn at three pixels per CSS pixel: big enough to print."""
+    box = page.locator(selector).bounding_box()
+    assert (image.width, image.height) == (round(box["width"] * 3), round(box["height"] * 3)), \
+        f"the {what} PNG is not three times the {what} on the page"
+
+
+def test_save_png_saves_the_curves_and_the_confusion_matrix_after_training(opened):
+    page = opened().page
+    page.locator("#tab-train").click()
+    page.fill("#f-hidden", "16")
+    page.fill("#f-epochs", "6")
+    page.select_option("#f-pace", "0")  # full speed: a short live training
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=test-accuracy]').textContent !== ''")
+    assert page.locator("#chart-loss").get_attribute("data-points") == "6"
+
+    # The curves' colours, as the page's legend keys show them (training, validation).
+    keys = page.evaluate("""() => ['.key.train', '.key.val'].map((key) =>
+      getComputedStyle(document.querySelector(key)).backgroundColor.match(/\\d+/g).map(Number))""")
+    for name in ("loss", "accuracy"):
+        curves = saved_png(page, page.locator(f".save-png[data-save=chart-{name}]"))
+        assert_print_size_copy(curves, page, f"#chart-{name}", f"{name} curves'")
+        assert 0.005 < ink_share(curves) < 0.5, f"the {name} curves' PNG is blank or solid"
+        for colour, curve in zip(keys, ("training", "validation"), strict=True):
+            # A curve across the chart, two CSS pixels thick, is at least its width in pixels.
+            assert pixels_near(curves, colour) > curves.width, \
+                f"the {name} PNG has no {curve} curve"
+        curves.save(ARTIFACTS / f"share-save-{name}.png")
+
+    matrix = saved_png(page, page.locator(".save-png[data-save=confusion]"))
+    assert_print_size_copy(matrix, page, "#confusion", "confusion matrix'")
+    assert 0.05 < ink_share(matrix) < 0.9, "the confusion matrix's PNG is blank or solid"
+    # Its cells are shaded by count: a trained network's matrix has many shades, and the
+    # first diagonal cell (0s guessed 0) is in the PNG in its own colour, all of it.
+    assert len(matrix.convert("RGB").getcolors(maxcolors=1 << 20)) > 10
+    cell = page.locator("#confusion tr:nth-child(2) td").first
+    colour = cell.evaluate("td => getComputedStyle(td).backgroundColor.match(/\\d+/g).map(Number)")
+    box = cell.bounding_box()
+    assert pixels_near(matrix, colour[:3], tolerance=6) > 0.5 * box["width"] * box["height"] * 9
+    matrix.save(ARTIFACTS / "share-save-confusion-matrix.png")
 
 
 def view_facts(page) -> dict:
