@@ -197,6 +197,7 @@ def test_axe_finds_no_serious_violation_on_any_view(opened, device):
         found = serious_violations(page)
         if found:
             problems[f"lesson {step}"] = found
+        page.evaluate("() => window.scrollTo(0, 0)")  # else the sticky header lands mid-shot
         page.screenshot(path=str(ARTIFACTS / f"share-axe-{device}-lesson-{step}.png"),
                         full_page=True)
         widest = page.evaluate("() => document.documentElement.scrollWidth")
