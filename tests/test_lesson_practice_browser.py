@@ -212,8 +212,14 @@ def test_steps_six_to_ten_with_the_keyboard_alone(browser, server_url):  # noqa:
             page.keyboard.press("Home")
             for _ in range(digit):
                 page.keyboard.press("ArrowDown")
-            page.get_by_test_id("step10-pad").focus()
+            pad = page.get_by_test_id("step10-pad")
+            pad.focus()
             page.keyboard.press("Space")
+            # The lesson's shared pad (lesson/pad.js): its pen shows, down, and says its keys.
+            pen = page.locator("[data-testid=lesson-widget] .lesson-pen")
+            assert pen.is_visible() and "down" in pen.get_attribute("class").split()
+            keys = page.locator("#" + pad.get_attribute("aria-describedby"))
+            assert "arrows move the pen" in keys.text_content()
             strokes = ["ArrowDown"] * 10 if digit == 1 else ["ArrowRight"] * 5 + ["ArrowDown"] * 10
             for key in strokes:
                 page.keyboard.press(key)

@@ -1,7 +1,8 @@
 """Accessibility, PNG saving and sharing in a real browser (headless Chromium).
 
 The axe-core audit (axe-playwright-python) runs on every view: each explorer tab and
-lesson steps, on a desktop and on a phone screen, and must report no serious or
+every lesson step, each with its widget used (drawn on, asked, trained) and its
+question answered, on a desktop and on a phone screen, and must report no serious or
 critical violation.
 Keyboard-only tests reach every tab and button with Tab and the arrow keys.
 
@@ -29,12 +30,13 @@ else:
     axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 
-from PIL import Image  # noqa: E402
+from PIL import Image, ImageChops  # noqa: E402
 
 from glassnet.app.experiment import RunSettings, run  # noqa: E402
 from glassnet.web.app import create_app  # noqa: E402
 from live_server import running_server  # noqa: E402
-from test_web_browser import draw  # noqa: E402
+from test_lesson_practice_browser import check  # noqa: E402
+from test_web_browser import draw, stroke  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +49,8 @@ TABS = ("inside", "train", "slope", "backprop", "handset")
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 BLOCKING_IMPACTS = ("serious", "critical")
+LESSON_STEPS = range(1, 11)
+STROKE_DOWN_THE_MIDDLE = [(0.5, 0.15), (0.5, 0.85)]  # on a lesson pad, in fractions of it
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +123,56 @@ def serious_violations(page) -> list[str]:
     return found
 
 
+def wait_words(page, testid: str, test: str) -> None:
+    """Wait until the words of the element testid pass test, a JS function of the text."""
+    page.wait_for_function(
+        f"() => ({test})(document.querySelector('[data-testid={testid}]').textContent)")
+
+
+def use_step(page, step: int) -> None:
+    """Put lesson step's widget in a used state with its main buttons, the cheap ones.
+
+    What a learner sees after using a step (a drawing's numbers, a verdict, a table) is
+    what the audit must check, not only the empty widget. Step 5's widget is written
+    elsewhere, so it is audited as it comes.
+    """
+    if step == 1:
+        stroke(page, "step01-pad", STROKE_DOWN_THE_MIDDLE)
+        page.get_by_test_id("step01-mine").click()
+        wait_words(page, "step01-words", "t => t.startsWith('Your drawing')")
+    elif step == 2:
+        page.get_by_test_id("step02-value").wait_for()
+        page.get_by_test_id("step02-set").click()
+        page.wait_for_function("() => Number(document.querySelector("
+                               "'[data-testid=step02-value]').textContent) < 0.5")
+    elif step in (3, 4):
+        stroke(page, f"step0{step}-pad", STROKE_DOWN_THE_MIDDLE)
+        page.get_by_test_id(f"step0{step}-ask").click()
+        wait_words(page, f"step0{step}-words", "t => /it says|answers/.test(t)")
+    elif step == 6:
+        page.get_by_test_id("step06-steepest").click()
+        wait_words(page, "step06-words", "t => t.includes('slope')")
+        page.get_by_test_id("step06-every").click()
+        page.get_by_test_id("step06-slopes").locator(".thumb").first.wait_for()
+    elif step == 7:
+        page.get_by_test_id("step07-train").click()  # 12 short epochs
+        wait_words(page, "step07-words", "t => t.startsWith('Done')")
+    elif step == 8:
+        page.get_by_test_id("step08-neuron-0").click()
+        page.get_by_test_id("step08-exciting").wait_for()
+    elif step == 9:
+        page.select_option("#step09-layers", "none")  # the quickest network to train
+        page.get_by_test_id("step09-train").click()
+        page.get_by_test_id("step09-table").locator("tr").nth(1).wait_for()
+    elif step == 10:
+        for label in ("1", "7"):
+            page.select_option("#step10-label", label)
+            stroke(page, "step10-pad", STROKE_DOWN_THE_MIDDLE)
+            page.get_by_test_id("step10-add").click()
+        page.get_by_test_id("step10-score").click()
+        page.get_by_test_id("step10-scores").wait_for()
+
+
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_axe_finds_no_serious_violation_on_any_view(opened, device):
     view = opened(**(DESKTOP if device == "desktop" else PHONE))
@@ -135,15 +189,23 @@ def test_axe_finds_no_serious_violation_on_any_view(opened, device):
         if found:
             problems[tab] = found
         page.screenshot(path=str(ARTIFACTS / f"share-axe-{device}-{tab}.png"), full_page=True)
-    for step in (1, 5, 10):  # the lesson: its first and last steps, and one between
+    for step in LESSON_STEPS:
         page.evaluate("n => { location.hash = '#lesson/' + n; }", step)
         page.wait_for_selector(f"[data-testid=lesson-step][data-step='{step}']")
+        use_step(page, step)
+        if page.get_by_test_id("lesson-check").count():  # step 5's placeholder has none
+            check(page)  # the verdict's words and colours are audited too
         found = serious_violations(page)
         if found:
             problems[f"lesson {step}"] = found
+        page.evaluate("() => window.scrollTo(0, 0)")  # else the sticky header lands mid-shot
         page.screenshot(path=str(ARTIFACTS / f"share-axe-{device}-lesson-{step}.png"),
                         full_page=True)
-    assert not problems, f"axe found serious or critical violations: {problems}"
+        widest = page.evaluate("() => document.documentElement.scrollWidth")
+        width = (DESKTOP if device == "desktop" else PHONE)["viewport"]["width"]
+        if widest > width:  # a used widget, or the header after training, must still fit
+            problems[f"lesson {step} width"] = [f"{widest}px wide on a {width}px screen"]
+    assert not problems, f"serious or critical axe violations, or too wide: {problems}"
 
 
 FOCUSED_NAME = """() => {
@@ -247,6 +309,60 @@ def test_save_png_saves_each_picture_at_print_size(opened):
     slope = saved_png(page, page.locator(".save-png[data-save=slope-chart]"))
     assert slope.width >= 3 * page.locator("#slope-chart").bounding_box()["width"] - 2
     assert ink_share(slope) > 0.01
+
+
+def pixels_near(image: Image.Image, colour: list[int], tolerance: int = 40) -> int:
+    """How many pixels are within tolerance of colour (R, G, B) in every channel."""
+    channels = [band.point(lambda v, c=c: 255 if abs(v - c) <= tolerance else 0)
+                for band, c in zip(image.convert("RGB").split(), colour, strict=True)]
+    near = channels[0]
+    for channel in channels[1:]:
+        near = ImageChops.multiply(near, channel)
+    return near.histogram()[255]
+
+
+def assert_print_size_copy(image: Image.Image, page, selector: str, what: str) -> None:
+    """The PNG is the element drawn at three pixels per CSS pixel: big enough to print."""
+    box = page.locator(selector).bounding_box()
+    assert (image.width, image.height) == (round(box["width"] * 3), round(box["height"] * 3)), \
+        f"the {what} PNG is not three times the {what} on the page"
+
+
+def test_save_png_saves_the_curves_and_the_confusion_matrix_after_training(opened):
+    page = opened().page
+    page.locator("#tab-train").click()
+    page.fill("#f-hidden", "16")
+    page.fill("#f-epochs", "6")
+    page.select_option("#f-pace", "0")  # full speed: a short live training
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=test-accuracy]').textContent !== ''")
+    assert page.locator("#chart-loss").get_attribute("data-points") == "6"
+
+    # The curves' colours, as the page's legend keys show them (training, validation).
+    keys = page.evaluate("""() => ['.key.train', '.key.val'].map((key) =>
+      getComputedStyle(document.querySelector(key)).backgroundColor.match(/\\d+/g).map(Number))""")
+    for name in ("loss", "accuracy"):
+        curves = saved_png(page, page.locator(f".save-png[data-save=chart-{name}]"))
+        assert_print_size_copy(curves, page, f"#chart-{name}", f"{name} curves'")
+        assert 0.005 < ink_share(curves) < 0.5, f"the {name} curves' PNG is blank or solid"
+        for colour, curve in zip(keys, ("training", "validation"), strict=True):
+            # A curve across the chart, two CSS pixels thick, is at least its width in pixels.
+            assert pixels_near(curves, colour) > curves.width, \
+                f"the {name} PNG has no {curve} curve"
+        curves.save(ARTIFACTS / f"share-save-{name}.png")
+
+    matrix = saved_png(page, page.locator(".save-png[data-save=confusion]"))
+    assert_print_size_copy(matrix, page, "#confusion", "confusion matrix'")
+    assert 0.05 < ink_share(matrix) < 0.9, "the confusion matrix's PNG is blank or solid"
+    # Its cells are shaded by count: a trained network's matrix has many shades, and the
+    # first diagonal cell (0s guessed 0) is in the PNG in its own colour, all of it.
+    assert len(matrix.convert("RGB").getcolors(maxcolors=1 << 20)) > 10
+    cell = page.locator("#confusion tr:nth-child(2) td").first
+    colour = cell.evaluate("td => getComputedStyle(td).backgroundColor.match(/\\d+/g).map(Number)")
+    box = cell.bounding_box()
+    assert pixels_near(matrix, colour[:3], tolerance=6) > 0.5 * box["width"] * box["height"] * 9
+    matrix.save(ARTIFACTS / "share-save-confusion-matrix.png")
 
 
 def view_facts(page) -> dict:

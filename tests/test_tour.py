@@ -92,13 +92,23 @@ def test_step_2_the_neuron_is_a_sigmoid_of_a_weighted_sum(steps, digits):
 
 
 # ---------------------------------------------------------------------------- step 3
-def test_hand_weights_are_middle_plus_sides_minus():
+def test_hand_weights_are_middle_plus_edges_minus():
     weights = tour.hand_weights()
     assert weights.shape == (8, 8)
-    assert (weights[2:6, 3:5] == 1).all()  # the middle, where a 1 has ink and a 0 a hole
-    assert (weights[2:6, [2, 5]] == -1).all()  # beside it, where a 0 has its sides
-    assert np.count_nonzero(weights) == 16
-    assert weights.sum() == 0  # as many + as -
+    assert (weights[:, 3:5] == 1).all()  # the middle, where a 1 has ink and a 0 a hole
+    assert (weights[:, [0, 1, 2, 5, 6, 7]] == -1).all()  # the rest, where a 0 has its ring
+    assert tour.HAND_BIAS == 0
+
+
+def test_the_tour_and_the_explorer_share_one_hand_weight_recipe(steps, digits):
+    from glassnet.web.handset import HandSetNetwork, two_neurons
+
+    zeros_and_ones = digits.subset([0, 1])
+    handset = HandSetNetwork(zeros_and_ones)
+    np.testing.assert_array_equal(handset.score()["weights"], tour.hand_weights())
+    assert handset.score()["accuracy"] == steps[3].numbers["accuracy"]
+    both = two_neurons(zeros_and_ones.X[0], zeros_and_ones)
+    assert both["accuracy"] == steps[4].numbers["two_output_accuracy"]
 
 
 def test_step_3_hand_weighted_network_gets_over_90_percent_without_training(steps, digits):
@@ -240,7 +250,10 @@ def test_tour_all_prints_every_step_and_saves_every_picture(tmp_path):
         for picture in pictures:
             assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
             assert f"picture: {picture}" in result.output
-    assert "95.0%" in result.output  # step 3's claim, as printed
+    # Step 3's claim, as printed: the real accuracy of the article's hand weights.
+    hand_accuracy = glassnet.accuracy(tour.hand_weighted_network(),
+                                      glassnet.load_digits().subset([0, 1]))
+    assert f"accuracy {100 * hand_accuracy:.1f}%" in result.output
     with RunsDatabase(db) as database:
         assert [run["source"] for run in database.list_runs()] == ["tour"] * 4
 

@@ -1,14 +1,9 @@
-"""The article's hand-weighted network: telling 0s from 1s with no training at all.
+"""The article's hand-weighted network, editable: telling 0s from 1s with no training.
 
-Before any learning, the article builds a network by hand. One output neuron looks at
-all 64 pixels. A 1 is a stroke down the middle; a 0 is a ring around an empty
-middle. So give the middle pixels positive weights and the pixels beside them
-negative ones: ink in the middle pushes the weighted sum up, ink at the sides pulls
-it down. Through the sigmoid, the output lands near 1 for a 1 and near 0 for a 0.
-
-``HandSetNetwork`` is that network (64 -> 1, sigmoid), its weights editable one cell
-at a time, and ``score`` measures it on every 0 and 1 of the digits, so a learner
-can change a weight and watch the accuracy move.
+The recipe (middle +1, edges -1, bias 0) is ``glassnet.app.handweights``, shared
+with the tour. ``HandSetNetwork`` is that network (64 -> 1, sigmoid) with its
+weights editable one cell at a time, and ``score`` measures it on every 0 and 1 of
+the digits, so a learner can change a weight and watch the accuracy move.
 
 Its one neuron knows nothing but 0s and 1s: shown a 7, it still says "0" or "1".
 ``outside_zeros_and_ones`` asks the explorer's main network what the drawing is,
@@ -21,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..app.handweights import HAND_BIAS, hand_weighted_network, hand_weights, two_output_network
 from ..core.metrics import evaluate
 from ..core.network import Network
 from ..data.dataset import Dataset
@@ -28,13 +24,6 @@ from .inspection import rounded
 
 WEIGHT_LIMIT = 10.0
 """Hand-set weights and the bias stay within +-10 (the sigmoid saturates long before)."""
-
-
-def source_weights() -> np.ndarray:
-    """The article's weights as an 8x8 picture: +1 down the two middle columns, -1 elsewhere."""
-    weights = -np.ones((8, 8))
-    weights[:, 3:5] = 1.0
-    return weights
 
 
 class HandSetNetwork:
@@ -50,14 +39,17 @@ class HandSetNetwork:
 
     def __init__(self, zeros_and_ones: Dataset) -> None:
         self.data = zeros_and_ones
-        self.network = Network([64, 1], activation="sigmoid", output="sigmoid", classes=[0, 1])
-        self.preset("source")
+        self.network = hand_weighted_network(64)  # starts on the "source" preset
 
     def preset(self, name: str) -> None:
-        """Load "source" (middle +1, sides -1), "inverse" (the opposite) or "zero" weights."""
-        weights = {"source": source_weights(), "inverse": -source_weights(),
-                   "zero": np.zeros((8, 8))}[name]
-        self.network.set_weights(0, weights.reshape(64), [0.0])
+        """Load "source" (the article's: middle +1, edges -1), "inverse" or "zero" weights.
+
+        The bias goes back to the recipe's too (0, or its negative for "inverse").
+        """
+        weights, bias = {"source": (hand_weights(), HAND_BIAS),
+                         "inverse": (-hand_weights(), -HAND_BIAS),
+                         "zero": (np.zeros((8, 8)), 0.0)}[name]
+        self.network.set_weights(0, weights.reshape(64), [bias])
 
     def set_cell(self, row: int, column: int, weight: float) -> None:
         """Set the weight of pixel (row, column), both 0..7."""
@@ -128,13 +120,14 @@ def outside_zeros_and_ones(network: Network, x: np.ndarray) -> dict[str, Any]:
 
 PRESETS = ("source", "inverse", "zero")
 
-__all__ = ["HandSetNetwork", "outside_zeros_and_ones", "source_weights", "PRESETS", "WEIGHT_LIMIT"]
+__all__ = ["HandSetNetwork", "outside_zeros_and_ones", "two_neurons", "PRESETS",
+           "WEIGHT_LIMIT"]
 
 
 def two_neurons(x: np.ndarray, zeros_and_ones: Dataset) -> dict[str, Any]:
     """The article's two-output network: a 0-neuron and a 1-neuron, the larger wins.
 
-    The 1-neuron has the article's weights (``source_weights``); the 0-neuron has their
+    The 1-neuron has the article's weights (``hand_weights``); the 0-neuron has their
     negative (ink at the sides says "0", ink in the middle says "not 0"). Both squash
     their sums with the sigmoid, and the network's answer is the one that is larger.
 
@@ -152,7 +145,7 @@ def two_neurons(x: np.ndarray, zeros_and_ones: Dataset) -> dict[str, Any]:
         ``weighted_sum`` and ``output``; ``winner`` (the digit whose output is larger)
         and ``accuracy`` on the real 0s and 1s.
     """
-    network = two_neuron_network()
+    network = two_output_network(64)
     trace = network.trace(x)
     neurons = [
         {"digit": digit,
@@ -163,12 +156,3 @@ def two_neurons(x: np.ndarray, zeros_and_ones: Dataset) -> dict[str, Any]:
     ]
     return {"neurons": neurons, "winner": int(network.predict(x)[0]),
             "accuracy": evaluate(network, zeros_and_ones).accuracy}
-
-
-def two_neuron_network() -> Network:
-    """The 64 -> 2 sigmoid network of ``two_neurons``: output 0 has the negated
-    ``source_weights`` ("is it a 0?"), output 1 the weights themselves ("is it a 1?")."""
-    network = Network([64, 2], activation="sigmoid", output="sigmoid", classes=[0, 1])
-    one = source_weights().reshape(64)
-    network.set_weights(0, np.column_stack([-one, one]), [0.0, 0.0])
-    return network

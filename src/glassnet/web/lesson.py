@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 from starlette.concurrency import run_in_threadpool
 
+from ..app.handweights import two_output_network
 from ..app.loss_lesson import data_loss, image_loss, train_on_one_image
 from ..data.dataset import Dataset
 from . import validation as check
-from .handset import two_neuron_network
 from .handset import two_neurons as score_two_neurons
 from .inspection import rounded
 from .sessions import Session
@@ -59,7 +59,7 @@ async def loss(body: dict[str, Any], zeros_and_ones: Dataset) -> dict[str, Any]:
         example = None
         x = check.get_vector(body, "numbers", length=64, low=0.0, high=1.0)
         label = check.get_int(body, "label", low=0, high=1)
-    network = two_neuron_network()
+    network = two_output_network()
     one = image_loss(network, x, label)
     everything = data_loss(network, zeros_and_ones)
     return {

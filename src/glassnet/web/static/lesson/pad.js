@@ -1,4 +1,4 @@
-/* glassnet lesson: the drawing pad steps 1 and 3 share (mouse, touch, or keyboard pen). */
+/* glassnet lesson: the drawing pad steps 1, 3, 4 and 10 share (mouse, touch, or keyboard pen). */
 "use strict";
 (function () {
   /** A pad to draw one digit on. Returns { paper (the element to show), pad, inked(), clear() }. */

@@ -15,52 +15,7 @@
       "drawings and see what that does to both scores: the other half stays apart to test on.</p>",
     mount(el, g) {
       scored = null;
-      const pad = g.el("canvas", { width: "128", height: "128", class: "step10-pad", "data-testid": "step10-pad",
-        tabindex: "0", "aria-describedby": "step10-keys",
-        "aria-label": "drawing pad: draw one digit" });
-      const ctx = pad.getContext("2d", { willReadFrequently: true });
-      ctx.lineWidth = 10; ctx.lineCap = "round"; ctx.lineJoin = "round"; ctx.strokeStyle = "#000";
-      let drawing = false, inked = false;
-      const at = (event) => {
-        const box = pad.getBoundingClientRect();
-        return [(event.clientX - box.left) * pad.width / box.width, (event.clientY - box.top) * pad.height / box.height];
-      };
-      pad.addEventListener("pointerdown", (event) => {
-        drawing = true; pad.setPointerCapture(event.pointerId);
-        const [x, y] = at(event); ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + 0.1, y); ctx.stroke(); inked = true;
-      });
-      pad.addEventListener("pointermove", (event) => {
-        if (!drawing) return;
-        const [x, y] = at(event); ctx.lineTo(x, y); ctx.stroke();
-      });
-      pad.addEventListener("pointerup", () => { drawing = false; });
-      // The keyboard's pen: arrows move it, Space puts it down on the paper or lifts it.
-      const pen = { x: 64, y: 24, down: false };
-      const marker = g.el("span", { class: "step10-pen", "aria-hidden": "true" });
-      const placeMarker = () => {
-        marker.style.left = `${(100 * pen.x) / pad.width}%`;
-        marker.style.top = `${(100 * pen.y) / pad.height}%`;
-        marker.classList.toggle("down", pen.down);
-      };
-      const STEP = 8, MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
-      pad.addEventListener("keydown", (event) => {
-        if (event.key === " ") {
-          pen.down = !pen.down;
-          if (pen.down) { ctx.beginPath(); ctx.moveTo(pen.x, pen.y); ctx.lineTo(pen.x + 0.1, pen.y); ctx.stroke(); inked = true; }
-        } else if (MOVES[event.key]) {
-          const [dx, dy] = MOVES[event.key];
-          const x = Math.max(4, Math.min(pad.width - 4, pen.x + dx * STEP));
-          const y = Math.max(4, Math.min(pad.height - 4, pen.y + dy * STEP));
-          if (pen.down) { ctx.beginPath(); ctx.moveTo(pen.x, pen.y); ctx.lineTo(x, y); ctx.stroke(); inked = true; }
-          pen.x = x; pen.y = y;
-        } else return;
-        event.preventDefault();
-        placeMarker();
-      });
-      pad.addEventListener("focus", () => { marker.hidden = false; placeMarker(); });
-      pad.addEventListener("blur", () => { marker.hidden = true; });
-      marker.hidden = true;
-      const clear = () => { ctx.clearRect(0, 0, pad.width, pad.height); inked = false; pen.down = false; placeMarker(); };
+      const { paper, pad, inked, clear } = window.glassnetLessonPad(g, "step10-pad");
       const label = g.el("select", { id: "step10-label" });
       for (let d = 0; d <= 9; d++) label.append(g.el("option", { value: String(d), text: String(d) }));
       const counter = g.el("p", { "data-testid": "step10-counter", "aria-live": "polite" });
@@ -70,7 +25,7 @@
       };
       const add = g.el("button", { type: "button", "data-testid": "step10-add", text: "Keep this drawing" });
       add.addEventListener("click", () => {
-        if (!inked) { g.toast("draw a digit on the pad first"); return; }
+        if (!inked()) { g.toast("draw a digit on the pad first"); return; }
         if (drawings.length >= 100) { g.toast("that is 100 drawings: enough"); return; }
         drawings.push({ pixels: g.readPad(pad), label: Number(label.value) });
         clear();
@@ -121,11 +76,9 @@
         } catch (error) { g.toast(error.message); }
       });
       count();
-      const keys = g.el("p", { id: "step10-keys", class: "hint small",
-        text: "With the keyboard: on the pad, the arrows move the pen and Space puts it down or lifts it." });
-      el.append(g.el("div", { class: "step10-drawing" }, [g.el("div", { class: "step10-paper" }, [pad, marker]), g.el("div", {}, [
+      el.append(g.el("div", { class: "step10-drawing" }, [paper, g.el("div", {}, [
         g.el("p", {}, [g.el("label", { for: "step10-label", text: "This is a " }), label]),
-        g.el("div", { class: "step06-row" }, [add, wipe, forget]), counter, keys])]),
+        g.el("div", { class: "step06-row" }, [add, wipe, forget]), counter])]),
         g.el("div", { class: "step06-row" }, [score, train]), results);
     },
     question: {
