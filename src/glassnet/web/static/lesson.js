@@ -124,7 +124,8 @@
           const verdict = await step.question.check(widget, window.glassnet);
           answer.className = "lesson-answer " + (verdict.correct ? "correct" : "wrong");
           answer.dataset.correct = verdict.correct ? "true" : "false";
-          answer.textContent = (verdict.correct ? "Right. " : "Not yet. ") + verdict.message;
+          const sentence = verdict.message.charAt(0).toUpperCase() + verdict.message.slice(1);
+          answer.textContent = (verdict.correct ? "Right. " : "Not yet. ") + sentence;
           if (verdict.correct) solved.add(n);
           refreshList();
         } catch (error) {
