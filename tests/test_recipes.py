@@ -48,6 +48,13 @@ def test_given_settings_win_over_the_recipe():
     assert settings.recipe == "fast"
 
 
+def test_another_optimizer_gets_its_own_default_rate_not_the_recipes():
+    assert settings_for("fast", optimizer="sgd").effective_learning_rate == 0.1
+    assert settings_for("fast", optimizer="adam").learning_rate == 0.025
+    assert settings_for("fast", optimizer="sgd", learning_rate=0.3).learning_rate == 0.3
+    assert settings_for("best", optimizer="adam").effective_learning_rate == 0.002
+
+
 @pytest.mark.parametrize("call", [lambda: settings_for("quick"), lambda: get_recipe("BEST"),
                                   lambda: RunSettings(recipe="quick")])
 def test_an_unknown_recipe_is_a_config_error_listing_the_recipes(call):

@@ -154,7 +154,9 @@ def settings_for(recipe: str = DEFAULT_RECIPE, /, **overrides: Any) -> RunSettin
     """The ``RunSettings`` of a recipe, with any settings given here winning over it.
 
     ``settings_for("fast", epochs=20, seed=3)`` is the fast recipe trained for 20
-    epochs with seed 3; its ``recipe`` field says ``"fast"``.
+    epochs with seed 3; its ``recipe`` field says ``"fast"``. Another optimizer
+    without a learning rate of its own gets that optimizer's default rate, not the
+    recipe's (see ``rate_for``).
 
     Raises
     ------
@@ -167,8 +169,22 @@ def settings_for(recipe: str = DEFAULT_RECIPE, /, **overrides: Any) -> RunSettin
     chosen = get_recipe(recipe)
     if "recipe" in overrides:
         raise ConfigError("give the recipe once, as settings_for's first argument")
-    return RunSettings.from_dict({**chosen.settings, **overrides, "recipe": chosen.name})
+    start = RunSettings.from_dict({**chosen.settings, "recipe": chosen.name})
+    values = {**chosen.settings, **overrides, "recipe": chosen.name}
+    if "optimizer" in overrides and "learning_rate" not in overrides:
+        values["learning_rate"] = rate_for(start, overrides["optimizer"])
+    return RunSettings.from_dict(values)
+
+
+def rate_for(settings: RunSettings, optimizer: str) -> float | None:
+    """The learning rate to train ``optimizer`` with, starting from ``settings``.
+
+    A learning rate belongs to its optimizer: Adam's 0.025 would be a timid step for
+    SGD, SGD's 0.1 a wild one for Adam. So the settings' rate is kept only for their
+    own optimizer; another one gets None, its own default.
+    """
+    return settings.learning_rate if optimizer == settings.optimizer else None
 
 
 __all__ = ["BEST", "DEFAULT", "DEFAULT_RECIPE", "FAST", "RECIPES", "Recipe", "get_recipe",
-           "settings_for"]
+           "rate_for", "settings_for"]

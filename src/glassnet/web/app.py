@@ -43,6 +43,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..app.experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run, split_data
+from ..app.recipes import DEFAULT_RECIPE, RECIPES, rate_for, settings_for
 from ..app.recording import save_and_record_run
 from ..core.layer_sizes import parse_hidden
 from ..core.losses import LOSSES
@@ -92,6 +93,20 @@ LIVE_DEFAULTS = RunSettings(hidden=(32,), epochs=60, patience=10)
 pace the whole run takes about 3.3 s (``bench/live.py`` measures both; the figures
 are in docs/benchmarks.md).
 """
+
+
+def live_settings(recipe: str) -> RunSettings:
+    """The starting settings of a live training of ``recipe``: the form's values.
+
+    The default recipe trains 60 epochs here instead of 100 (``LIVE_DEFAULTS``); the
+    others are as everywhere else (``fast``'s 8 epochs, ``best``'s 64-256-256-10 for
+    200 epochs, within ``MAX_EPOCHS`` and ``MAX_HIDDEN_UNITS``). Every live training
+    gives up after 10 epochs without progress if early stopping is switched on.
+    """
+    if recipe == DEFAULT_RECIPE:
+        return LIVE_DEFAULTS
+    return settings_for(recipe, patience=LIVE_DEFAULTS.patience)
+
 
 LIVE_PACE_SECONDS = 0.05
 """The page's default pace: 20 epochs a second, so 60 epochs are watched in 3 s."""
@@ -191,8 +206,11 @@ class Explorer:
             "choices": {
                 "activation": list(HIDDEN_ACTIVATIONS), "output": list(OUTPUT_ACTIVATIONS),
                 "loss": list(LOSSES), "optimizer": list(OPTIMIZERS),
-                "handset_presets": list(PRESETS),
+                "handset_presets": list(PRESETS), "recipe": list(RECIPES),
             },
+            "recipes": {name: {"summary": recipe.summary,
+                               "settings": live_settings(name).to_dict()}
+                        for name, recipe in RECIPES.items()},
             "defaults": {**LIVE_DEFAULTS.to_dict(), "learning_rates": DEFAULT_LEARNING_RATES,
                          "pace": LIVE_PACE_SECONDS},
             "limits": {
@@ -276,13 +294,14 @@ class Explorer:
         """Checked training settings from a request body (bounded, so training stays small)."""
         check.reject_unknown(body, {"hidden", "activation", "output", "loss", "optimizer",
                                     "learning_rate", "batch_size", "epochs", "seed",
-                                    "early_stopping", "pace"})
-        defaults = LIVE_DEFAULTS
+                                    "early_stopping", "pace", "recipe"})
+        defaults = live_settings(check.get_choice(body, "recipe", list(RECIPES),
+                                                  default=DEFAULT_RECIPE))
         hidden = self.hidden_from(body, defaults.hidden)
         optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS),
                                      default=defaults.optimizer)
         output = check.get_choice(body, "output", OUTPUT_ACTIVATIONS, default=defaults.output)
-        settings = RunSettings(
+        settings = defaults.replace(  # the recipe's other settings (noise, dtype, ...) stay
             hidden=hidden,
             activation=check.get_choice(body, "activation", HIDDEN_ACTIVATIONS,
                                         default=defaults.activation),
@@ -290,7 +309,7 @@ class Explorer:
             loss=check.get_choice(body, "loss", list(LOSSES), default=defaults.loss),
             optimizer=optimizer,
             learning_rate=check.get_number(body, "learning_rate", low=1e-6, high=10.0,
-                                           default=None),
+                                           default=rate_for(defaults, optimizer)),
             batch_size=check.get_int(body, "batch_size", low=1, high=MAX_BATCH_SIZE,
                                      default=defaults.batch_size),
             epochs=check.get_int(body, "epochs", low=1, high=MAX_EPOCHS, default=defaults.epochs),
