@@ -12,8 +12,9 @@ Why each ingredient is there is said beside it here, and measured in
 docs/how-it-works.md ("Recipes"), with each ingredient switched off in turn.
 
 ``best`` is one network. Averaging the answers of several networks trained from
-different starts (an ensemble) scores a few tenths of a point more, but it is not a
-network: it has no single set of neurons for the explorer to show, and the model
+different starts (an ensemble) is sometimes right more often (docs/how-it-works.md
+measures it: no sure gain over a few splits, at several times the cost), but it is
+not a network: it has no single set of neurons for the explorer to show, and the model
 file holds one network. So the ensemble stays a benchmark contender
 (``bench/contenders.py``, three ``best`` networks averaged), and the recipe is the
 one network every window can save, load, predict with and explore.
@@ -94,7 +95,7 @@ FAST = Recipe(
                          "only 8 epochs, each one must go far.",
         "batch_size": "batches of 64 mean half as many steps (and Python calls) per epoch "
                       "as 32.",
-        "epochs": "8 passes: the recipe is about time; more epochs barely move it.",
+        "epochs": "8 passes: enough to pass 97.5% on average; the recipe is about time.",
         "input_noise": "no noise: in 8 epochs the network has no time to memorise "
                        "images, so noise would only slow the learning down.",
         "average_from": "averaging from epoch 3 evens out Adam's large, jumpy steps.",
@@ -118,17 +119,18 @@ BEST = Recipe(
         "validation_fraction": 0.0,
     },
     why={
-        "hidden": "two wide layers (256, 256) can draw finer boundaries between digits; "
-                  "noise and averaging keep them from overfitting.",
-        "dtype": "float32: the wide layers make the products the main cost, and float32 "
-                 "makes them about twice as fast.",
+        "hidden": "two wide layers (256, 256), kept from overfitting by noise and "
+                  "averaging; measured alone they add only about half an image per test "
+                  "split over one layer of 32, and they are what makes the recipe slow.",
+        "dtype": "float32: the wide layers make the matrix products the main cost, and "
+                 "float32 gives them half the bytes to move.",
         "optimizer": "SGD with momentum, as in the default: with 200 epochs there is time "
                      "for its steady steps, and weight averaging smooths their zig-zag.",
         "learning_rate": "a gentler step (0.05) than the default's 0.1 for the larger network.",
-        "batch_size": "small batches of 32: many noisy steps per epoch, which explore more.",
+        "batch_size": "batches of 32, as in the default: many small steps per epoch.",
         "momentum": "momentum 0.9 carries each step on through the loss valley's flat floor.",
-        "epochs": "200 epochs: noise makes every epoch new data, so the network keeps "
-                  "learning long after a plain one would stop.",
+        "epochs": "200 epochs: with fresh noise each epoch is new data, so a long "
+                  "training keeps paying; the averaging uses the last 150.",
         "input_noise": "0.35 of noise: a wide network memorises easily; noise makes each "
                        "epoch's images new.",
         "average_from": "averaging from epoch 50 on, once the walk has settled.",
