@@ -108,6 +108,11 @@ def live_settings(recipe: str) -> RunSettings:
     return settings_for(recipe, patience=LIVE_DEFAULTS.patience)
 
 
+#: Every recipe's live settings, made once: ``/api/info`` lists them, training starts
+#: from them.
+LIVE_RECIPES = {name: live_settings(name) for name in RECIPES}
+
+
 LIVE_PACE_SECONDS = 0.05
 """The page's default pace: 20 epochs a second, so 60 epochs are watched in 3 s."""
 
@@ -209,7 +214,7 @@ class Explorer:
                 "handset_presets": list(PRESETS), "recipe": list(RECIPES),
             },
             "recipes": {name: {"summary": recipe.summary,
-                               "settings": live_settings(name).to_dict()}
+                               "settings": LIVE_RECIPES[name].to_dict()}
                         for name, recipe in RECIPES.items()},
             "defaults": {**LIVE_DEFAULTS.to_dict(), "learning_rates": DEFAULT_LEARNING_RATES,
                          "pace": LIVE_PACE_SECONDS},
@@ -295,8 +300,8 @@ class Explorer:
         check.reject_unknown(body, {"hidden", "activation", "output", "loss", "optimizer",
                                     "learning_rate", "batch_size", "epochs", "seed",
                                     "early_stopping", "pace", "recipe"})
-        defaults = live_settings(check.get_choice(body, "recipe", list(RECIPES),
-                                                  default=DEFAULT_RECIPE))
+        defaults = LIVE_RECIPES[check.get_choice(body, "recipe", list(RECIPES),
+                                                 default=DEFAULT_RECIPE)]
         hidden = self.hidden_from(body, defaults.hidden)
         optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS),
                                      default=defaults.optimizer)
