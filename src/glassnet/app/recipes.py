@@ -58,7 +58,7 @@ class Recipe:
 
 DEFAULT = Recipe(
     "default",
-    "glassnet's defaults: a 64-32-10 network, 100 epochs, about 98% in a second or two",
+    "glassnet's defaults: a 64-32-10 network, SGD with momentum, about 98% in a second or two",
     settings={},
     why={
         "hidden": "32 neurons are enough for 8x8 digits and keep every neuron viewable.",
