@@ -195,7 +195,7 @@ def _recipe_help() -> str:
     """``--recipe``'s help: every recipe with its one-line summary, from ``RECIPES``."""
     named = "; ".join(f"{recipe.name}: {recipe.summary}" for recipe in RECIPES.values())
     return (f"Start from a named recipe ({named}). Any other option given wins over "
-            "the recipe's value.")
+            "the recipe's value; the defaults shown below are the default recipe's.")
 
 
 #: Every training setting of ``RunSettings`` as a command-line option, in help order.
