@@ -44,38 +44,38 @@ class Contender:
 # ---------------------------------------------------------------------- glassnet
 @dataclass
 class Glassnet(Contender):
-    """glassnet's ``Network`` and ``train`` with the given keyword settings.
+    """glassnet's ``Network`` and ``train``, as a named recipe's ``RunSettings`` describe.
 
+    ``recipe`` and ``overrides`` go to ``glassnet.settings_for``, so the benchmark
+    trains exactly what ``glassnet train --recipe NAME`` trains (on the protocol's
+    splits instead of glassnet's own). ``train_extras`` are ``train`` keywords that
+    are about measuring, not about the recipe (``score_training=False``).
     ``members`` > 1 trains that many networks (seeds ``seed * members + k``) and
     averages their probabilities: see ``Averaged``.
     """
 
-    hidden: Sequence[int] = (32,)
-    dtype: str = "float64"
-    optimizer: tuple[str, dict[str, Any]] | None = None
-    train_settings: dict[str, Any] = field(default_factory=dict)
+    recipe: str = "default"
+    overrides: dict[str, Any] = field(default_factory=dict)
+    train_extras: dict[str, Any] = field(default_factory=dict)
     members: int = 1
 
-    def _network(self, seed: int) -> Any:
+    def run_settings(self, seed: int, budget: int | None = None) -> Any:
+        """The ``RunSettings`` of one member trained with this seed (and epoch budget)."""
         import glassnet as gn
 
-        return gn.Network([64, *self.hidden, 10], seed=seed, dtype=self.dtype)
+        overrides = {**self.overrides, "seed": seed}
+        if budget is not None:
+            overrides["epochs"] = budget
+        return gn.settings_for(self.recipe, **overrides)
 
     def fit(self, X, y, seed, budget=None):
         import glassnet as gn
 
-        settings = dict(self.train_settings)
-        if budget is not None:
-            settings["epochs"] = budget
         networks = []
         for member in range(self.members):
-            member_seed = seed * self.members + member
-            network = self._network(member_seed)
-            optimizer = None
-            if self.optimizer is not None:
-                name, options = self.optimizer
-                optimizer = gn.get_optimizer(name, **options)
-            gn.train(network, (X, y), optimizer=optimizer, seed=member_seed, **settings)
+            settings = self.run_settings(seed * self.members + member, budget)
+            network = settings.make_network(X.shape[1], range(10))
+            gn.train(network, (X, y), **settings.train_options(), **self.train_extras)
             networks.append(network)
         return networks[0] if self.members == 1 else Averaged(networks)
 
@@ -207,36 +207,33 @@ class Torch(Contender):
 
 
 # ---------------------------------------------------------------------- the line-up
-#: glassnet as shipped: ``train(Network([64, 32, 10]), data)``.
+#: glassnet as shipped: ``train(Network([64, 32, 10]), data)``, which is the default
+#: recipe without its 10% validation split (``train`` itself holds out nothing).
 GLASSNET_DEFAULTS = Glassnet("glassnet defaults",
-                             settings="Network([64, 32, 10]), train() defaults")
+                             settings="Network([64, 32, 10]), train() defaults (the default "
+                                      "recipe without its validation split)",
+                             overrides={"validation_fraction": 0.0})
 
-#: glassnet tuned for speed: reaches 97.5% in the fewest seconds (see docs/benchmarks.md).
+#: glassnet tuned for speed: the ``fast`` recipe (see glassnet.app.recipes).
 GLASSNET_FASTEST = Glassnet(
     "glassnet fastest",
-    settings="64-64-10 float32, Adam 0.025, batch 64, weights averaged from epoch 3, "
-             "no validation split, no input noise, no per-epoch training score "
-             "(score_training=False: like the other contenders, it does not measure itself "
-             "after every epoch), 8 epochs",
-    hidden=(64,), dtype="float32", optimizer=("adam", {"learning_rate": 0.025}),
-    train_settings={"epochs": 8, "batch_size": 64, "validation_fraction": 0.0,
-                    "input_noise": 0.0, "average_from": 3, "score_training": False},
+    settings="the fast recipe: 64-64-10 float32, Adam 0.025, batch 64, weights averaged "
+             "from epoch 3, no validation split, no input noise, 8 epochs; no per-epoch "
+             "training score (score_training=False: like the other contenders, it does not "
+             "measure itself after every epoch)",
+    recipe="fast", train_extras={"score_training": False},
 )
 
-#: glassnet tuned for accuracy: two wide hidden layers, input noise, a gentle walk whose
-#: weights are averaged from epoch 30 on, every training image used (no validation
-#: split), and three such networks answering together (``Averaged``). One network alone
-#: scores 98.7 to 99.0% depending on its random start; the average of three is steadier.
+#: glassnet tuned for accuracy: three networks of the ``best`` recipe answering together
+#: (``Averaged``). One network alone scores 98.7 to 99.0% depending on its random start;
+#: the average of three is steadier. The recipe itself is one network, because one
+#: network is what a model file holds and the explorer shows.
 GLASSNET_RECOMMENDED = Glassnet(
     "glassnet recommended",
-    settings="3 averaged networks, each 64-256-256-10 float32, SGD 0.05 momentum 0.9, "
-             "batch 32, input noise 0.35, weights averaged from epoch 50, no validation "
-             "split, 200 epochs",
-    hidden=(256, 256), dtype="float32",
-    optimizer=("sgd", {"learning_rate": 0.05, "momentum": 0.9}),
-    train_settings={"epochs": 200, "batch_size": 32, "input_noise": 0.35,
-                    "validation_fraction": 0.0, "average_from": 50},
-    members=3,
+    settings="3 averaged networks of the best recipe, each 64-256-256-10 float32, SGD 0.05 "
+             "momentum 0.9, batch 32, input noise 0.35, weights averaged from epoch 50, no "
+             "validation split, 200 epochs",
+    recipe="best", members=3,
 )
 
 SKLEARN_DEFAULTS = SklearnMLP("sklearn MLP defaults", settings="MLPClassifier()")

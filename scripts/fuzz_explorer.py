@@ -382,6 +382,8 @@ class RequestMaker:
             body["early_stopping"] = self.chance(0.5)
         if self.chance(0.2):
             body["pace"] = round(float(rng.uniform(0, 0.05)), 3)
+        if self.chance(0.3):  # the recipe's other settings: noise, averaging, dtype
+            body["recipe"] = self.pick(choices["recipe"])
         return body
 
     # ---------------------------------------------------------- sessions

@@ -206,6 +206,46 @@ def test_train_with_every_option(tmp_path):
     assert np.dtype(network.dtype) == np.float32
 
 
+def test_train_recipe_starts_from_it_prints_it_and_records_it(tmp_path):
+    db = tmp_path / "g.db"
+    output = ok("train", "--recipe", "fast", "--epochs", "2", "--db", db)
+    assert "adam (learning rate 0.025), up to 2 epochs, seed 0, float32, recipe fast" in output
+    assert "network: 64-64-10" in output
+    with RunsDatabase(db) as database:
+        recorded = database.get_run(1)["settings"]
+    assert recorded == glassnet.settings_for("fast", epochs=2).to_dict()
+    assert recorded["recipe"] == "fast" and recorded["validation_fraction"] == 0.0
+    listing = ok("runs", "list", "--db", db).splitlines()
+    assert listing[0].split()[3:5] == ["source", "recipe"] and "fast" in listing[-1].split()
+    assert "recipe               fast" in ok("runs", "show", "1", "--db", db)
+
+
+def test_train_recipe_best_with_the_options_that_override_it(tmp_path):
+    out = tmp_path / "best.npz"
+    ok("train", "--recipe", "best", "--epochs", "1", "--hidden", "16,16", "--seed", "2",
+       "--out", out, "--db", tmp_path / "g.db", "-q")
+    network = load_any(out)
+    assert network.sizes == [64, 16, 16, 10] and np.dtype(network.dtype) == np.float32
+    settings = read_metadata(out)["training"]["settings"]
+    assert settings == glassnet.settings_for("best", epochs=1, hidden=(16, 16), seed=2).to_dict()
+
+
+def test_train_unknown_recipe_is_a_usage_error(tmp_path):
+    assert_one_error(invoke("train", "--recipe", "quick", "--db", tmp_path / "g.db"), 2,
+                     "'quick' is not one of 'default', 'fast', 'best'")
+
+
+def test_train_help_says_what_each_recipe_is():
+    output = " ".join(ok("train", "--help").split())
+    for recipe in glassnet.RECIPES.values():
+        assert f"{recipe.name}: {recipe.summary}" in output
+
+
+def test_settings_from_options_starts_from_the_recipe():
+    assert settings_from_options(recipe="best", epochs=5) == glassnet.settings_for("best", epochs=5)
+    assert settings_from_options(recipe=None) == RunSettings()
+
+
 def test_train_without_hidden_layers(tmp_path):
     output = ok("train", "--hidden", "none", "--epochs", "2", "--db", tmp_path / "g.db")
     assert "network: 64-10 " in output

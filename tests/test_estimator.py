@@ -51,7 +51,7 @@ def fitted(X, y, **params) -> GlassnetClassifier:
 # ---------------------------------------------------------------- scikit-learn's own checks
 # Some checks fit with too few epochs to converge; MLPClassifier warns there too.
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks([GlassnetClassifier()])
+@parametrize_with_checks([GlassnetClassifier(), GlassnetClassifier(recipe="fast")])
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 
@@ -100,6 +100,39 @@ def test_fit_learns_what_glassnet_train_learns_with_the_same_seed(small):
                    input_noise=0.3, average_from=30, seed=0, catch_interrupt=False)
     for mine, theirs in zip(model.network_.parameters(), net.parameters(), strict=True):
         np.testing.assert_array_equal(mine, theirs)
+
+
+def test_a_recipe_learns_what_glassnet_train_learns_with_its_settings(small):
+    X, y, X_test, y_test = small
+    with pytest.warns(ConvergenceWarning):  # 8 epochs, still improving: as MLPClassifier says
+        model = GlassnetClassifier(recipe="fast", random_state=0).fit(X, y)
+    settings = glassnet.settings_for("fast")
+    net = settings.make_network(64, np.unique(y))
+    glassnet.train(net, (X, y), **settings.train_options(), catch_interrupt=False)
+    assert net.sizes == [64, 64, 5] and model.n_iter_ == 8
+    for mine, theirs in zip(model.network_.parameters(), net.parameters(), strict=True):
+        assert mine.dtype == np.float32
+        np.testing.assert_array_equal(mine, theirs)
+    assert model.score(X_test, y_test) > 0.9
+
+
+def test_parameters_given_win_over_the_recipe_and_the_recipe_is_stored_as_given(small):
+    X, y, _, _ = small
+    model = fitted(X, y, recipe="best", max_iter=2, hidden_layer_sizes=(16,))
+    assert model.get_params()["recipe"] == "best"
+    assert model.network_.sizes == [64, 16, 5] and model.n_iter_ == 2
+    assert model.network_.dtype == np.float32  # the recipe's
+    assert model._optimizer.learning_rate == 0.05 and model._optimizer.nesterov is False
+    assert GlassnetClassifier(recipe="default")._parameters()["max_iter"] == 100
+    assert GlassnetClassifier()._parameters()["max_iter"] == 200
+
+
+def test_an_unknown_recipe_is_refused_by_fit_not_by_init(small):
+    X, y, _, _ = small
+    model = GlassnetClassifier(recipe="quick")
+    assert model.recipe == "quick"
+    with pytest.raises(ValueError, match="unknown recipe 'quick'; choose one of: default, fast"):
+        model.fit(X[:50], y[:50])
 
 
 def test_same_random_state_gives_bitwise_equal_weights(small):

@@ -105,6 +105,13 @@ def test_each_hidden_alternative_is_one_architecture():
     assert [c.hidden for c in combos] == [(64, 32), (64,), ()]  # the repeat is kept once
 
 
+def test_a_recipe_in_the_grid_gives_each_combination_its_values():
+    combos = settings_grid({"recipe": ["fast", "best"], "epochs": 2})
+    assert combos == [glassnet.settings_for("fast", epochs=2),
+                      glassnet.settings_for("best", epochs=2)]
+    assert settings_grid({"epochs": 2})[0].recipe == "default"
+
+
 def test_a_list_of_settings_is_taken_as_the_combinations():
     combos = settings_grid([RunSettings(hidden=(8,), seed=4), RunSettings(hidden=())])
     assert [c.hidden for c in combos] == [(8,), ()]
@@ -118,6 +125,7 @@ def test_a_list_of_settings_is_taken_as_the_combinations():
         ({"seed": [1, 2]}, "seeds"),
         ({"hidden": []}, "no alternatives"),
         ({"optimizer": ["sgd", "nope"]}, "unknown optimizer"),
+        ({"recipe": ["fast", "quick"]}, "unknown recipe 'quick'"),
         ([], "empty"),
         (["hidden"], "RunSettings"),
     ],

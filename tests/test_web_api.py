@@ -364,6 +364,40 @@ def test_going_back_forgets_the_slope_lab_of_the_network_left(app):
     assert client.post("/api/slope/hop", json={}).status_code == 409
 
 
+def test_info_lists_the_recipes_with_their_live_settings(client):
+    info = client.get("/api/info").json()
+    assert info["choices"]["recipe"] == list(gn.RECIPES) == ["default", "fast", "best"]
+    recipes = info["recipes"]
+    live_defaults = {name: value for name, value in info["defaults"].items()
+                     if name not in ("learning_rates", "pace")}
+    assert recipes["default"]["settings"] == live_defaults  # 60 epochs, as the form's
+    assert recipes["best"]["settings"] == gn.settings_for("best", patience=10).to_dict()
+    assert recipes["fast"]["summary"] == gn.RECIPES["fast"].summary
+    limits = info["limits"]
+    for recipe in recipes.values():  # every recipe fits the explorer's limits
+        assert recipe["settings"]["epochs"] <= limits["epochs"]
+        assert max(recipe["settings"]["hidden"]) <= limits["hidden_units"]
+
+
+def test_live_training_of_a_recipe_keeps_its_other_settings_and_records_it(app, client):
+    response = client.post("/api/training/start", json={"recipe": "fast", "epochs": 2})
+    assert response.status_code == 202
+    outcome = wait_until_finished(client)["outcome"]
+    assert client.get("/api/network").json()["sizes"] == [64, 64, 10]
+    with RunsDatabase(app.state.explorer.db_path) as database:
+        recorded = database.get_run(outcome["run_id"])["settings"]
+    assert recorded == gn.settings_for("fast", epochs=2, patience=10).to_dict()
+    assert recorded["recipe"] == "fast" and recorded["dtype"] == "float32"
+
+
+def test_live_training_of_a_recipe_with_another_optimizer_uses_its_rate(app):
+    explorer = app.state.explorer
+    settings = explorer.settings_from({"recipe": "fast", "optimizer": "sgd"})
+    assert settings.learning_rate is None and settings.input_noise == 0.0
+    assert explorer.settings_from({"recipe": "fast"}).learning_rate == 0.025
+    assert explorer.settings_from({}) == explorer.settings_from({"recipe": "default"})
+
+
 def test_live_training_defaults_are_the_measured_ones(client):
     defaults = client.get("/api/info").json()["defaults"]
     assert defaults["epochs"] == 60 and defaults["hidden"] == [32]
@@ -503,6 +537,7 @@ def test_training_controls_need_a_training(app):
     ({"pace": 3}, "between 0 and 2"),
     ({"pace": "slow"}, "finite number"),
     ({"data": "csv:/etc/passwd"}, "unknown field"),
+    ({"recipe": "quick"}, "one of: default, fast, best"),
 ])
 def test_training_settings_are_checked_and_bounded(client, body, fragment):
     response = client.post("/api/training/start", json=body)
@@ -1038,7 +1073,8 @@ FIELDS = {
     "/api/predict": ["pixels", "numbers", "example"],
     "/api/neuron": ["layer", "neuron", "numbers"],
     "/api/training/start": ["hidden", "activation", "output", "loss", "optimizer",
-                            "learning_rate", "batch_size", "epochs", "seed", "early_stopping"],
+                            "learning_rate", "batch_size", "epochs", "seed", "early_stopping",
+                            "recipe"],
     "/api/slope": ["layer", "row", "column", "learning_rate", "value"],
     "/api/slope/hop": ["learning_rate"],
     "/api/slope/fit": [],

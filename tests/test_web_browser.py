@@ -233,6 +233,33 @@ def test_live_training_grows_the_curve_and_shows_the_test_accuracy(page):
     screenshot(page, "trained")
 
 
+def test_a_recipe_fills_the_form_and_trains_with_its_other_settings(page):
+    page.click("#tab-train")
+    recipe = page.get_by_label("Recipe")  # the select has a label a screen reader reads
+    assert recipe.input_value() == "default"
+    assert "no weight averaging" not in page.get_by_test_id("recipe-note").text_content()
+    recipe.select_option("fast")
+    assert page.input_value("#f-hidden") == "64"
+    assert page.input_value("#f-optimizer") == "adam"
+    assert page.input_value("#f-epochs") == "8" and page.input_value("#f-batch") == "64"
+    assert page.get_attribute("#f-rate", "placeholder") == "0.025 for adam"
+    note = page.get_by_test_id("recipe-note").text_content()
+    assert "input noise 0" in note and "float32" in note
+    assert "no validation images held out" in note
+    page.fill("#f-epochs", "3")
+    page.select_option("#f-pace", "0")  # full speed
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=test-accuracy]').textContent !== ''")
+    page.wait_for_function(
+        "() => document.querySelector('#model-summary').textContent.includes('64 → 64 → 10')")
+    assert page.locator("#chart-loss").get_attribute("data-points") == "3"
+    screenshot(page, "recipe-fast")
+    recipe.select_option("best")
+    assert page.input_value("#f-hidden") == "256,256" and page.input_value("#f-epochs") == "200"
+    assert "weights averaged from epoch 50" in page.get_by_test_id("recipe-note").text_content()
+
+
 def test_changing_a_hand_set_weight_changes_the_output(page):
     draw_one(page)
     wait_for_guess(page, "1")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what editors and type checkers read; at run time, see __getattr__
     from .app.experiment import RunResult
+    from .app.recipes import RECIPES, settings_for
     from .app.settings import RunSettings
     from .app.sweeps import sweep
     from .core.activations import ACTIVATIONS, get_activation
@@ -74,6 +75,7 @@ _SUBMODULE_NAMES: dict[str, tuple[str, ...]] = {
                 "most_confused", "per_class_accuracy"),
     "core.network": ("Network", "Trace"),
     "core.optimizers": ("OPTIMIZERS", "SGD", "Adam", "Optimizer", "SlopeDescent", "get_optimizer"),
+    "app.recipes": ("RECIPES", "settings_for"),
     "app.settings": ("RunSettings",),
     "app.sweeps": ("sweep",),
     "store.modelfile": ("save",),
@@ -119,6 +121,7 @@ __all__ = [
     "ACTIVATIONS",
     "LOSSES",
     "OPTIMIZERS",
+    "RECIPES",
     "Adam",
     "ConfigError",
     "DataError",
@@ -147,6 +150,7 @@ __all__ = [
     "gradcheck",
     "load",
     "save",
+    "settings_for",
     "load_digits",
     "misclassified",
     "most_confused",

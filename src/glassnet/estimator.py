@@ -37,6 +37,7 @@ or the command line never pays for it.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import warnings
 from collections.abc import Callable, Sequence
@@ -59,6 +60,7 @@ except ImportError:
     raise
 
 from .app.experiment import DEFAULT_LEARNING_RATES
+from .app.recipes import settings_for
 from .core.activations import ACTIVATIONS
 from .core.layer_sizes import parse_hidden
 from .core.losses import LOSSES
@@ -78,6 +80,16 @@ from .training import (
 _ACTIVATION_ALIASES = {"logistic": "sigmoid"}
 #: The dtypes a network can compute in; other float input is converted.
 _INPUT_DTYPES = (np.float64, np.float32)
+#: Which estimator parameter a recipe's ``RunSettings`` field sets (``recipe=``).
+#: Early stopping is not among them: no recipe stops early, and without it the
+#: estimator holds out no validation images.
+_RECIPE_PARAMETERS = {
+    "hidden": "hidden_layer_sizes", "activation": "activation", "output": "output",
+    "loss": "loss", "optimizer": "solver", "learning_rate": "learning_rate_init",
+    "momentum": "momentum", "nesterov": "nesterovs_momentum", "batch_size": "batch_size",
+    "epochs": "max_iter", "l2": "alpha", "input_noise": "input_noise",
+    "average_from": "average_from", "shift_pixels": "shift_pixels", "dtype": "dtype",
+}
 
 
 class GlassnetClassifier(ClassifierMixin, BaseEstimator):
@@ -161,6 +173,16 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         images, e.g. 64 features = 8x8); 0 turns it off.
     dtype : {"float64", "float32"}, default="float64"
         The network's number type.
+    recipe : {"default", "fast", "best"} or None, default=None
+        Train one of glassnet's named recipes (``glassnet.app.recipes``, the same
+        ones as ``glassnet train --recipe``): every parameter above that is left at
+        its default takes the recipe's value instead (``max_iter`` its epochs,
+        ``solver`` its optimizer, ``alpha`` its l2, ...); a parameter given any
+        other value wins over the recipe. ``recipe="default"`` trains as
+        ``glassnet train`` does (classical momentum, 100 epochs). scikit-learn's
+        stopping rule (``tol``, ``n_iter_no_change``) still applies, and no
+        validation images are held out unless ``early_stopping``. None: the
+        parameters as given.
 
     Attributes
     ----------
@@ -237,6 +259,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         average_from: int | None = DEFAULT_AVERAGE_FROM,
         shift_pixels: int = 0,
         dtype: str = "float64",
+        recipe: str | None = None,
     ) -> None:
         # scikit-learn's rule: __init__ only stores; everything is checked in fit.
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -264,6 +287,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         self.average_from = average_from
         self.shift_pixels = shift_pixels
         self.dtype = dtype
+        self.recipe = recipe
 
     # ------------------------------------------------------------------ learning
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -448,6 +472,25 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "network_")
         return validate_data(self, X, reset=False, dtype=_INPUT_DTYPES)
 
+    def _parameters(self) -> dict[str, Any]:
+        """The parameters to train with: as given, or filled in from ``recipe``.
+
+        With a recipe, each parameter of ``_RECIPE_PARAMETERS`` still at its
+        ``__init__`` default takes the value of the recipe's ``RunSettings`` (an
+        equal value of another type, such as ``[32]`` for ``(32,)``, counts as given).
+        """
+        params = self.get_params(deep=False)
+        if self.recipe is None:
+            return params
+        recipe = settings_for(self.recipe)
+        defaults = {name: parameter.default for name, parameter in
+                    inspect.signature(type(self).__init__).parameters.items()}
+        for setting, name in _RECIPE_PARAMETERS.items():
+            given, default = params[name], defaults[name]
+            if given is default or (type(given) is type(default) and given == default):
+                params[name] = getattr(recipe, setting)
+        return params
+
     def _checked_settings(self) -> dict[str, Any]:
         """The parameters turned into glassnet's terms, or ConfigError (a ValueError).
 
@@ -455,46 +498,53 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         the rest (loss and activation names, ranges) when the network and the
         optimizer are made, with messages that list the valid choices.
         """
-        hidden = _hidden_sizes(self.hidden_layer_sizes)
-        activation = _ACTIVATION_ALIASES.get(self.activation, self.activation)
-        output = _ACTIVATION_ALIASES.get(self.output, self.output)
+        params = self._parameters()
+        hidden = _hidden_sizes(params["hidden_layer_sizes"])
+        activation = _ACTIVATION_ALIASES.get(params["activation"], params["activation"])
+        output = _ACTIVATION_ALIASES.get(params["output"], params["output"])
         for name, value in (("activation", activation), ("output", output)):
             if not isinstance(value, str) or value not in ACTIVATIONS:
                 raise ConfigError(f"unknown {name} {value!r}; choose one of: "
                                   f"{', '.join([*ACTIVATIONS, 'logistic'])}")
-        if not isinstance(self.loss, str) or self.loss not in LOSSES:
-            raise ConfigError(f"unknown loss {self.loss!r}; choose one of: {', '.join(LOSSES)}")
-        if not isinstance(self.solver, str) or self.solver not in OPTIMIZERS:
+        loss, solver = params["loss"], params["solver"]
+        if not isinstance(loss, str) or loss not in LOSSES:
+            raise ConfigError(f"unknown loss {loss!r}; choose one of: {', '.join(LOSSES)}")
+        if not isinstance(solver, str) or solver not in OPTIMIZERS:
             raise ConfigError(
-                f"unknown solver {self.solver!r}; choose one of: {', '.join(OPTIMIZERS)}"
+                f"unknown solver {solver!r}; choose one of: {', '.join(OPTIMIZERS)}"
             )
-        batch_size = self.batch_size
+        batch_size = params["batch_size"]
         if not (batch_size == "auto" if isinstance(batch_size, str) else _is_whole(batch_size)):
             raise ConfigError(
                 f"batch_size must be 'auto' or a whole number >= 1, got {batch_size!r}"
             )
         for name in ("max_iter", "n_iter_no_change"):
-            value = getattr(self, name)
+            value = params[name]
             if not _is_whole(value):
                 raise ConfigError(f"{name} must be a whole number >= 1, got {value!r}")
         if not _is_number(self.tol) or self.tol < 0:
             raise ConfigError(f"tol must be a number >= 0, got {self.tol!r}")
-        if not _is_number(self.alpha) or self.alpha < 0:
-            raise ConfigError(f"alpha must be a number >= 0, got {self.alpha!r}")
+        alpha = params["alpha"]
+        if not _is_number(alpha) or alpha < 0:
+            raise ConfigError(f"alpha must be a number >= 0, got {alpha!r}")
         if self.early_stopping and not (
             _is_number(self.validation_fraction) and 0 < self.validation_fraction < 1
         ):
             raise ConfigError(
                 f"validation_fraction must be between 0 and 1, got {self.validation_fraction!r}"
             )
-        rate = self.learning_rate_init
+        rate = params["learning_rate_init"]
         if rate is None:
-            rate = DEFAULT_LEARNING_RATES[self.solver]
+            rate = DEFAULT_LEARNING_RATES[solver]
         elif not _is_number(rate):
             raise ConfigError(f"learning_rate_init must be a positive number or None, got {rate!r}")
         return {"hidden": hidden, "activation": activation, "output": output,
-                "learning_rate": float(rate), "max_iter": int(self.max_iter),
-                "batch_size": batch_size}
+                "learning_rate": float(rate), "max_iter": int(params["max_iter"]),
+                "batch_size": batch_size, "loss": loss, "solver": solver,
+                "alpha": float(alpha), "momentum": params["momentum"],
+                "nesterov": params["nesterovs_momentum"], "input_noise": params["input_noise"],
+                "average_from": params["average_from"], "shift_pixels": params["shift_pixels"],
+                "dtype": params["dtype"]}
 
     def _start_network(self, classes: NDArray[Any], n_features: int,
                        settings: dict[str, Any], seed: int) -> None:
@@ -504,7 +554,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
             activation=settings["activation"],
             output=settings["output"],
             seed=seed,
-            dtype=self.dtype,
+            dtype=settings["dtype"],
             classes=classes.copy(),
         )
         self.classes_ = classes
@@ -518,11 +568,11 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         self._optimizer = None
 
     def _make_optimizer(self, settings: dict[str, Any]) -> Optimizer:
-        rate = settings["learning_rate"]
-        if self.solver == "sgd":
-            return SGD(learning_rate=rate, momentum=self.momentum,
-                       nesterov=bool(self.nesterovs_momentum) and self.momentum > 0)
-        if self.solver == "slope_descent":
+        rate, momentum = settings["learning_rate"], settings["momentum"]
+        if settings["solver"] == "sgd":
+            return SGD(learning_rate=rate, momentum=momentum,
+                       nesterov=bool(settings["nesterov"]) and momentum > 0)
+        if settings["solver"] == "slope_descent":
             return SlopeDescent(learning_rate=rate)
         return Adam(learning_rate=rate, beta1=self.beta_1, beta2=self.beta_2,
                     epsilon=self.epsilon)
@@ -533,7 +583,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         batch_size = settings["batch_size"]
         if batch_size == "auto":
             batch_size = min(200, len(X))
-        averaging_from = self.average_from if epochs > 1 else None
+        averaging_from = settings["average_from"] if epochs > 1 else None
         stopper = _StopWhenLossFlattens(self.tol, self.n_iter_no_change,
                                         watch_validation=early_stopping,
                                         start=1 if averaging_from is None else averaging_from)
@@ -543,17 +593,17 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         history = train(
             self.network_,
             (X, y),
-            loss=self.loss,
+            loss=settings["loss"],
             optimizer=self._optimizer,
             epochs=epochs,
             batch_size=batch_size,
             validation_fraction=self.validation_fraction if early_stopping else 0.0,
             early_stopping=early_stopping,
             patience=self.n_iter_no_change,
-            l2=float(self.alpha),
-            input_noise=self.input_noise,
+            l2=settings["alpha"],
+            input_noise=settings["input_noise"],
             average_from=averaging_from,
-            shift_pixels=self.shift_pixels,
+            shift_pixels=settings["shift_pixels"],
             # Each training run shuffles differently, yet repeatably: a fresh fit uses
             # the seed itself (as `glassnet train` does), later runs move past it.
             seed=self._seed + self.n_iter_,

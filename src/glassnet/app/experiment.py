@@ -33,6 +33,7 @@ from ..training import (
     TrainingState,
     train,
 )
+from .recipes import RECIPES, settings_for
 from .settings import RunSettings, format_hidden, parse_hidden
 
 
@@ -104,7 +105,8 @@ def run(
     Parameters
     ----------
     settings : RunSettings, optional
-        Default: ``RunSettings()``.
+        Default: ``RunSettings()`` (the ``default`` recipe); a named recipe is
+        ``settings_for("fast")`` or ``settings_for("best", epochs=50)``.
     data : Dataset, optional
         Use this data instead of loading ``settings.data``.
     callbacks, catch_interrupt, resume, checkpoint, checkpoint_every
@@ -123,18 +125,7 @@ def run(
     history = train(
         network,
         train_part,
-        loss=settings.loss,
-        optimizer=settings.make_optimizer(),
-        epochs=settings.epochs,
-        batch_size=settings.batch_size,
-        validation_fraction=settings.validation_fraction,
-        early_stopping=settings.early_stopping,
-        patience=settings.patience,
-        l2=settings.l2,
-        input_noise=settings.input_noise,
-        average_from=settings.average_from,
-        shift_pixels=settings.shift_pixels,
-        seed=settings.seed,
+        **settings.train_options(),
         callbacks=callbacks,
         catch_interrupt=catch_interrupt,
         resume=resume,
@@ -153,5 +144,5 @@ def run(
     )
 
 
-__all__ = ["RunSettings", "RunResult", "run", "split_data", "parse_hidden", "format_hidden",
-           "DEFAULT_LEARNING_RATES"]
+__all__ = ["RECIPES", "RunSettings", "RunResult", "run", "settings_for", "split_data",
+           "parse_hidden", "format_hidden", "DEFAULT_LEARNING_RATES"]

@@ -3,7 +3,8 @@
 The article ends with the habit that makes networks better: tweak a setting (often
 the hidden layers), retrain, retest, compare. For that, a run's whole configuration
 must be one plain object that can be printed, saved, compared and replayed. That is
-``RunSettings``, with defaults that train well; ``glassnet.app.experiment.run`` trains
+``RunSettings``, with defaults that train well (the ``default`` recipe; other named
+recipes are in ``glassnet.app.recipes``); ``glassnet.app.experiment.run`` trains
 what it describes. Hidden layer sizes are read and checked by
 ``glassnet.core.layer_sizes`` (``parse_hidden`` / ``format_hidden``, re-exported here),
 the one place every window checks them.
@@ -33,6 +34,7 @@ from ..core.defaults import (
 )
 from ..core.layer_sizes import format_hidden, parse_hidden
 from ..errors import ConfigError
+from .recipes import DEFAULT_RECIPE, get_recipe
 
 if TYPE_CHECKING:
     from ..core.network import Network
@@ -69,11 +71,15 @@ class RunSettings:
     test_fraction: float = 0.2
     dtype: str = "float64"
     data: str = "digits"
+    #: The recipe these settings started from (``glassnet.app.recipes``): a record of
+    #: where they came from, set by ``settings_for``. The fields above are what trains.
+    recipe: str = DEFAULT_RECIPE
 
     def __post_init__(self) -> None:
         from ..core.optimizers import OPTIMIZERS
 
         self.hidden = parse_hidden(self.hidden)
+        get_recipe(self.recipe)  # an unknown name raises ConfigError listing the recipes
         if self.optimizer not in OPTIMIZERS:
             raise ConfigError(
                 f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
@@ -125,6 +131,27 @@ class RunSettings:
             dtype=self.dtype,
             classes=classes,
         )
+
+    def train_options(self) -> dict[str, Any]:
+        """The keyword arguments of ``glassnet.train`` these settings ask for.
+
+        Everything but the network and the data: ``run`` trains with these, and so
+        does the benchmark, so both mean the same training by the same settings.
+        """
+        return {
+            "loss": self.loss,
+            "optimizer": self.make_optimizer(),
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "validation_fraction": self.validation_fraction,
+            "early_stopping": self.early_stopping,
+            "patience": self.patience,
+            "l2": self.l2,
+            "input_noise": self.input_noise,
+            "average_from": self.average_from,
+            "shift_pixels": self.shift_pixels,
+            "seed": self.seed,
+        }
 
     def make_optimizer(self) -> Optimizer:
         """The optimizer these settings describe."""

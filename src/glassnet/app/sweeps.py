@@ -54,6 +54,7 @@ from ..errors import ConfigError, GlassnetError, TrainingDiverged
 from ..store.paths import db_hint
 from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase
 from .experiment import RunSettings, format_hidden, run
+from .recipes import DEFAULT_RECIPE, settings_for
 from .recording import RunRecord, record_run
 
 #: How many seeds each combination is trained with unless told otherwise.
@@ -214,6 +215,12 @@ def train_one(settings: dict[str, Any], data: Dataset) -> FinishedRun | TaskFail
 
 
 # ====================================================================== the plan
+def _combination(values: dict[str, Any]) -> RunSettings:
+    """One combination of a grid: its recipe (default: ``default``) with its other values."""
+    values = dict(values)
+    return settings_for(values.pop("recipe", DEFAULT_RECIPE), **values)
+
+
 def settings_grid(grid: Mapping[str, Any] | Sequence[RunSettings]) -> list[RunSettings]:
     """Every combination of the alternatives in ``grid``, as ``RunSettings`` (seed left at 0).
 
@@ -222,7 +229,9 @@ def settings_grid(grid: Mapping[str, Any] | Sequence[RunSettings]) -> list[RunSe
     the dict and of each list: ``{"hidden": ["none", 16], "activation": ["sigmoid",
     "relu"]}`` gives (none, sigmoid), (none, relu), (16, sigmoid), (16, relu). Each
     alternative of ``hidden`` is one architecture: ``[(64, 32)]`` or ``["64,32"]`` is
-    one network with two hidden layers, ``[64, 32]`` two networks with one.
+    one network with two hidden layers, ``[64, 32]`` two networks with one. A
+    ``recipe`` (``{"recipe": ["fast", "best"]}``) gives each combination its
+    starting values, which the grid's other settings override (``settings_for``).
 
     A list of ``RunSettings`` is taken as the combinations themselves. Either way
     the same combination given twice is kept once.
@@ -248,7 +257,7 @@ def settings_grid(grid: Mapping[str, Any] | Sequence[RunSettings]) -> list[RunSe
         names = list(grid)
         alternatives = [_alternatives(name, grid[name]) for name in names]
         combinations = [
-            RunSettings.from_dict(dict(zip(names, values, strict=True)))
+            _combination(dict(zip(names, values, strict=True)))
             for values in itertools.product(*alternatives)
         ]
     else:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..app.recipes import DEFAULT_RECIPE, RECIPES, settings_for
 from ..app.settings import RunSettings, format_hidden, parse_hidden
 from ..core.defaults import DEFAULT_LEARNING_RATES
 from ..errors import ConfigError
@@ -190,8 +191,16 @@ def _optimizers() -> Iterable[str]:
     return OPTIMIZERS
 
 
+def _recipe_help() -> str:
+    """``--recipe``'s help: every recipe with its one-line summary, from ``RECIPES``."""
+    named = "; ".join(f"{recipe.name}: {recipe.summary}" for recipe in RECIPES.values())
+    return (f"Start from a named recipe ({named}). Any other option given wins over "
+            "the recipe's value; the defaults shown below are the default recipe's.")
+
+
 #: Every training setting of ``RunSettings`` as a command-line option, in help order.
 TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
+    TrainingOption("recipe", "--recipe", click.Choice(list(RECIPES)), _recipe_help()),
     TrainingOption("hidden", "--hidden", HiddenSizes(),
                    "Hidden layer sizes: 32, 64,32 (two layers) or none."),
     TrainingOption("activation", "--activation", LazyChoice(_hidden_activations),
@@ -256,7 +265,8 @@ def settings_from_options(**options: Any) -> RunSettings:
 
     Keys that are not training settings (``out``, ``db``, ...) are ignored, so a
     command can pass all its keyword arguments. ``OFF`` ("none") means the setting's
-    None (e.g. no weight averaging).
+    None (e.g. no weight averaging). ``recipe`` picks the starting values
+    (``settings_for``); every other option given overrides the recipe's.
 
     Raises
     ------
@@ -273,4 +283,4 @@ def settings_from_options(**options: Any) -> RunSettings:
         from ..data.spec import absolute_data_spec
 
         chosen["data"] = absolute_data_spec(chosen["data"])
-    return RunSettings(**chosen)
+    return settings_for(chosen.pop("recipe", DEFAULT_RECIPE), **chosen)

@@ -96,6 +96,7 @@ def runs_list(
         "id",
         "time (UTC)",
         "source",
+        "recipe",
         "hidden",
         "activation",
         "loss",
@@ -111,6 +112,7 @@ def runs_list(
                 run["id"],
                 short_time(run["created"]),
                 run["source"],
+                settings.get("recipe", "-"),
                 format_hidden(settings.get("hidden") or []),
                 settings.get("activation", "-"),
                 settings.get("loss", "-"),
@@ -119,7 +121,7 @@ def runs_list(
                 percent(run["test_accuracy"]),
             ]
         )
-    echo_lines(table(header, rows, right=(0, 7, 8)))
+    echo_lines(table(header, rows, right=(0, 8, 9)))
 
 
 @runs.command("show", context_settings=CONTEXT_SETTINGS)

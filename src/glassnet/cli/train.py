@@ -216,6 +216,9 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
                      --optimizer sgd --learning-rate 1 --momentum 0 --batch-size 10 \\
                      --epochs 60 --input-noise 0 --average-from none
 
+    --recipe fast or --recipe best starts from another named recipe (any other option
+    still wins over it); the run records the recipe's name with its settings.
+
     Press Ctrl-C to stop early: the network learned so far is still saved and recorded.
     With --checkpoint-every N a long training can be killed and carried on later with
     --resume CHECKPOINT.
@@ -254,7 +257,8 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             f"training on {settings.data}: hidden {format_hidden(settings.hidden)}, "
             f"{settings.activation} hidden, {settings.output} output, {settings.loss}, "
             f"{settings.optimizer} (learning rate {settings.effective_learning_rate:g}), "
-            f"up to {settings.epochs} epochs, seed {settings.seed}"
+            f"up to {settings.epochs} epochs, seed {settings.seed}, "
+            f"{settings.dtype}, recipe {settings.recipe}"
         )
     advice = scale_advice(data, settings.data)
     if advice is not None:

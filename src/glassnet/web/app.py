@@ -44,6 +44,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..app.experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run, split_data
+from ..app.recipes import DEFAULT_RECIPE, RECIPES, rate_for, settings_for
 from ..app.recording import save_and_record_run
 from ..core.layer_sizes import parse_hidden
 from ..core.losses import LOSSES
@@ -96,11 +97,30 @@ pace the whole run takes about 3.3 s (``bench/live.py`` measures both; the figur
 are in docs/benchmarks.md).
 """
 
+
+def live_settings(recipe: str) -> RunSettings:
+    """The starting settings of a live training of ``recipe``: the form's values.
+
+    The default recipe trains 60 epochs here instead of 100 (``LIVE_DEFAULTS``); the
+    others are as everywhere else (``fast``'s 8 epochs, ``best``'s 64-256-256-10 for
+    200 epochs, within ``MAX_EPOCHS`` and ``MAX_HIDDEN_UNITS``). Every live training
+    gives up after 10 epochs without progress if early stopping is switched on.
+    """
+    if recipe == DEFAULT_RECIPE:
+        return LIVE_DEFAULTS
+    return settings_for(recipe, patience=LIVE_DEFAULTS.patience)
+
+
+#: Every recipe's live settings, made once: ``/api/info`` lists them, training starts
+#: from them.
+LIVE_RECIPES = {name: live_settings(name) for name in RECIPES}
+
+
 LIVE_PACE_SECONDS = 0.05
 """The page's default pace: 20 epochs a second, so 60 epochs are watched in 3 s."""
 
-TRAINING_FIELDS = ("hidden", "activation", "output", "loss", "optimizer", "learning_rate",
-                   "batch_size", "epochs", "seed", "early_stopping")
+TRAINING_FIELDS = ("recipe", "hidden", "activation", "output", "loss", "optimizer",
+                   "learning_rate", "batch_size", "epochs", "seed", "early_stopping")
 """The ``RunSettings`` fields the page may set for a live training (the rest are fixed)."""
 
 READ_ONLY_METHODS = ("GET", "HEAD")
@@ -202,8 +222,11 @@ class Explorer:
             "choices": {
                 "activation": list(HIDDEN_ACTIVATIONS), "output": list(OUTPUT_ACTIVATIONS),
                 "loss": list(LOSSES), "optimizer": list(OPTIMIZERS),
-                "handset_presets": list(PRESETS),
+                "handset_presets": list(PRESETS), "recipe": list(RECIPES),
             },
+            "recipes": {name: {"summary": recipe.summary,
+                               "settings": LIVE_RECIPES[name].to_dict()}
+                        for name, recipe in RECIPES.items()},
             "defaults": {**LIVE_DEFAULTS.to_dict(), "learning_rates": DEFAULT_LEARNING_RATES,
                          "pace": LIVE_PACE_SECONDS},
             "limits": {
@@ -290,12 +313,13 @@ class Explorer:
     def settings_from(self, body: dict[str, Any]) -> RunSettings:
         """Checked training settings from a request body (bounded, so training stays small)."""
         check.reject_unknown(body, {*TRAINING_FIELDS, "pace"})
-        defaults = LIVE_DEFAULTS
+        defaults = LIVE_RECIPES[check.get_choice(body, "recipe", list(RECIPES),
+                                                 default=DEFAULT_RECIPE)]
         hidden = self.hidden_from(body, defaults.hidden)
         optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS),
                                      default=defaults.optimizer)
         output = check.get_choice(body, "output", OUTPUT_ACTIVATIONS, default=defaults.output)
-        settings = RunSettings(
+        settings = defaults.replace(  # the recipe's other settings (noise, dtype, ...) stay
             hidden=hidden,
             activation=check.get_choice(body, "activation", HIDDEN_ACTIVATIONS,
                                         default=defaults.activation),
@@ -303,7 +327,7 @@ class Explorer:
             loss=check.get_choice(body, "loss", list(LOSSES), default=defaults.loss),
             optimizer=optimizer,
             learning_rate=check.get_number(body, "learning_rate", low=1e-6, high=10.0,
-                                           default=None),
+                                           default=rate_for(defaults, optimizer)),
             batch_size=check.get_int(body, "batch_size", low=1, high=MAX_BATCH_SIZE,
                                      default=defaults.batch_size),
             epochs=check.get_int(body, "epochs", low=1, high=MAX_EPOCHS, default=defaults.epochs),

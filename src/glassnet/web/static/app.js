@@ -908,6 +908,25 @@
     box.classList.toggle("error", !!isError);
   }
 
+  /** Put a recipe's settings (from /api/info) in the training form; the seed stays. */
+  function showRecipe(name) {
+    const recipe = state.info.recipes[name];
+    const settings = recipe.settings;
+    $("f-hidden").value = settings.hidden.length ? settings.hidden.join(",") : "none";
+    for (const [id, field] of [["f-activation", "activation"], ["f-output", "output"],
+      ["f-loss", "loss"], ["f-optimizer", "optimizer"]]) $(id).value = settings[field];
+    // Left empty, the server takes the recipe's rate for its own optimizer, else the
+    // chosen optimizer's default (glassnet.app.recipes.rate_for).
+    $("f-rate").value = "";
+    $("f-rate").placeholder = settings.learning_rate === null ? "default" : `${settings.learning_rate} for ${settings.optimizer}`;
+    $("f-batch").value = String(settings.batch_size);
+    $("f-epochs").value = String(settings.epochs);
+    const averaged = settings.average_from === null ? "no weight averaging" : `weights averaged from epoch ${settings.average_from}`;
+    const held = settings.validation_fraction > 0 ? `${percent(settings.validation_fraction, 0)} of the training images held out to validate` : "no validation images held out";
+    $("recipe-note").textContent = `${recipe.summary}. Also part of it: input noise ${settings.input_noise}, ${averaged}, ${settings.dtype}, ${held}.`;
+  }
+  $("f-recipe").addEventListener("change", () => { if (state.info) showRecipe($("f-recipe").value); });
+
   function readSettings() {
     const hiddenText = $("f-hidden").value.trim().toLowerCase();
     let hidden;
@@ -918,7 +937,7 @@
     }
     const settings = {
       hidden, activation: $("f-activation").value, output: $("f-output").value,
-      loss: $("f-loss").value, optimizer: $("f-optimizer").value,
+      loss: $("f-loss").value, optimizer: $("f-optimizer").value, recipe: $("f-recipe").value,
       batch_size: Number($("f-batch").value), epochs: Number($("f-epochs").value), seed: Number($("f-seed").value),
       pace: Number($("f-pace").value),
     };
@@ -1666,9 +1685,8 @@
       fillSelect($("f-output"), choices.output, defaults.output);
       fillSelect($("f-loss"), choices.loss, defaults.loss);
       fillSelect($("f-optimizer"), choices.optimizer, defaults.optimizer);
-      $("f-hidden").value = defaults.hidden.length ? defaults.hidden.join(",") : "none";
-      $("f-batch").value = String(defaults.batch_size);
-      $("f-epochs").value = String(defaults.epochs);
+      fillSelect($("f-recipe"), choices.recipe, defaults.recipe);
+      showRecipe(defaults.recipe);
       $("f-seed").value = String(defaults.seed);
     } catch (error) { toast(error.message); }
     renderNumbers(null);

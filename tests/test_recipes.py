@@ -1,0 +1,107 @@
+"""Recipes by name: one table, seeded, reproducible, and every recipe trains."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet.app.experiment import RunSettings, run
+from glassnet.app.recipes import RECIPES, get_recipe, settings_for
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return gn.load_digits()
+
+
+def test_the_default_recipe_is_run_settings_defaults():
+    assert settings_for("default") == RunSettings()
+    assert RunSettings().recipe == "default"
+
+
+@pytest.mark.parametrize("name", list(RECIPES))
+def test_a_recipe_sets_its_values_and_says_its_name(name):
+    settings = settings_for(name)
+    assert settings.recipe == name
+    for field, value in RECIPES[name].settings.items():
+        assert getattr(settings, field) == value, field
+
+
+@pytest.mark.parametrize("name", list(RECIPES))
+def test_every_ingredient_is_a_setting_with_a_reason(name):
+    recipe = RECIPES[name]
+    fields = {field.name for field in dataclasses.fields(RunSettings)}
+    assert set(recipe.settings) <= fields
+    assert set(recipe.why) <= fields
+    assert set(recipe.settings) <= set(recipe.why), "each ingredient says why it is there"
+    assert recipe.summary
+
+
+def test_given_settings_win_over_the_recipe():
+    settings = settings_for("fast", epochs=3, hidden=(16,), seed=7)
+    assert (settings.epochs, settings.hidden, settings.seed) == (3, (16,), 7)
+    assert settings.optimizer == "adam" and settings.learning_rate == 0.025  # the recipe's
+    assert settings.recipe == "fast"
+
+
+def test_another_optimizer_gets_its_own_default_rate_not_the_recipes():
+    assert settings_for("fast", optimizer="sgd").effective_learning_rate == 0.1
+    assert settings_for("fast", optimizer="adam").learning_rate == 0.025
+    assert settings_for("fast", optimizer="sgd", learning_rate=0.3).learning_rate == 0.3
+    assert settings_for("best", optimizer="adam").effective_learning_rate == 0.002
+
+
+@pytest.mark.parametrize("call", [lambda: settings_for("quick"), lambda: get_recipe("BEST"),
+                                  lambda: RunSettings(recipe="quick")])
+def test_an_unknown_recipe_is_a_config_error_listing_the_recipes(call):
+    with pytest.raises(gn.ConfigError, match="default, fast, best"):
+        call()
+
+
+def test_a_bad_override_is_a_config_error():
+    with pytest.raises(gn.ConfigError, match="unknown settings"):
+        settings_for("best", colour="red")
+    with pytest.raises(gn.ConfigError, match="once"):
+        settings_for("best", recipe="fast")
+
+
+def test_settings_with_a_recipe_round_trip_through_a_dict():
+    settings = settings_for("best", epochs=5)
+    assert RunSettings.from_dict(settings.to_dict()) == settings
+    assert settings.to_dict()["recipe"] == "best"
+
+
+def test_train_options_are_keywords_of_train():
+    keywords = set(inspect.signature(gn.train).parameters)
+    assert set(RunSettings().train_options()) <= keywords
+
+
+#: Few epochs, so that the widest recipe stays quick; averaging starts within them.
+SHORT = {"default": {"epochs": 4, "average_from": 2},
+         "fast": {"epochs": 4},
+         "best": {"epochs": 3, "average_from": 2}}
+
+
+@pytest.mark.parametrize("name", list(RECIPES))
+def test_every_recipe_trains_and_learns(name, digits):
+    result = run(settings_for(name, **SHORT[name]), digits)
+    hidden = RECIPES[name].settings.get("hidden", RunSettings().hidden)
+    assert result.network.sizes == [64, *hidden, 10]
+    assert result.network.layers[0].W.dtype == np.dtype(result.settings.dtype)
+    assert result.history.epochs == SHORT[name]["epochs"]
+    assert result.history.averaged_epochs > 1
+    assert result.test_accuracy > 0.85  # a few epochs already learn the digits
+    assert result.history.config["settings"]["recipe"] == name
+
+
+@pytest.mark.parametrize("name", list(RECIPES))
+def test_a_recipe_with_one_seed_reproduces_bit_for_bit(name, digits):
+    first, second, other = (run(settings_for(name, seed=seed, **SHORT[name]), digits)
+                            for seed in (3, 3, 4))
+    for a, b in zip(first.network.layers, second.network.layers, strict=True):
+        assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
+    assert not np.array_equal(first.network.layers[0].W, other.network.layers[0].W)
