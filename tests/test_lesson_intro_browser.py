@@ -131,7 +131,8 @@ def test_steps_one_to_five_with_the_mouse(browser, server_url):  # noqa: F811
         assert "it is a 1" in page.get_by_test_id("step05-terms").text_content()
         assert image_loss(page) > 1  # both neurons far from what they should say
         assert not check(page)  # not trained yet
-        assert "Not yet. Train on one image first" in page.get_by_test_id("lesson-answer").text_content()
+        verdict = page.get_by_test_id("lesson-answer").text_content()
+        assert "Not yet. Train on one image first" in verdict
         assert page.get_by_test_id("step05-digit").input_value() == "3"
         words_change(page, "step05-trained", page.get_by_test_id("step05-train").click)
         wait_words(page, "step05-trained", "hops downhill")
