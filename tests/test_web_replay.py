@@ -106,6 +106,19 @@ def test_replaying_the_settings_gives_the_same_weights_in_a_new_session(app, tra
     assert answer["origin"]["run_id"] is None
 
 
+def test_a_network_trained_with_a_recipe_replays_with_that_recipe(app):
+    """The fast recipe's float32 and weight averaging come back with its name."""
+    trainer = new_client(app)
+    train(trainer, {"recipe": "fast", "hidden": [8], "epochs": 2, "seed": 3, "pace": 0.01})
+    shared = trainer.get("/api/network").json()
+    settings = shared["origin"]["settings"]
+    assert (settings["recipe"], settings["dtype"]) == ("fast", "float32")
+    response = new_client(app).post("/api/network/replay", json={
+        "settings": settings, "expect_sha256": shared["weights_sha256"]})
+    assert response.status_code == 200, response.text
+    assert response.json()["weights_sha256"] == shared["weights_sha256"]
+
+
 def test_replaying_a_saved_run_loads_its_model(app, trained, db_path):
     outcome, shared = trained
     opener = new_client(app)
