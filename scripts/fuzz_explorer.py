@@ -95,6 +95,9 @@ SESSIONS = 6
 TRAINER_SESSIONS = 2
 """Sessions 0 and 1 are the only ones that may start a training (the server runs 2)."""
 
+TRAINING_ROUTES = ("/api/training/start", "/api/network/replay")
+"""The routes that may train (a replay of settings trains them again)."""
+
 COOKIELESS_WRITE_BUDGET = 40
 """POSTs without a valid session cookie in one run: each may make a session (64 at most)."""
 
@@ -409,8 +412,8 @@ class RequestMaker:
 
     def session_cookie(self, route: str) -> str:
         """One session's cookie: a trainer's to start a training, mostly for its controls."""
-        trainer = route == "/api/training/start" or (route.startswith("/api/training")
-                                                     and self.chance(0.8))
+        trainer = route in TRAINING_ROUTES or (route.startswith("/api/training")
+                                               and self.chance(0.8))
         session = int(self.rng.integers(TRAINER_SESSIONS if trainer else SESSIONS))
         cookie = f"{COOKIE_NAME}={{session:{session}}}"
         if self.chance(0.05):
@@ -432,11 +435,12 @@ class RequestMaker:
              ) -> FuzzRequest:
         """A POST of ``body`` (a value to write as JSON, or bytes) to ``route``, with a cookie.
 
-        A training start without a session's cookie would start a training in a new
-        session, past the two the server runs: its body is made one the server refuses.
+        A training start (or a replay, which trains) without a session's cookie would
+        start a training in a new session, past the two the server runs: its body is
+        made one the server refuses.
         """
         cookie, in_a_session = self.cookie_for("POST", route)
-        if route == "/api/training/start" and not in_a_session:
+        if route in TRAINING_ROUTES and not in_a_session:
             body = Pairs(body.items()) if isinstance(body, dict) else body
             body = Pairs([*body, ("not_a_setting", 1)]) if isinstance(body, Pairs) else b"{]"
         data = body if isinstance(body, bytes) else to_json(body).encode()
