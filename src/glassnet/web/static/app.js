@@ -877,6 +877,8 @@
       { values: pick("validation_accuracy"), color: chartColors.val },
     ], { xMax, percent: true, fitAccuracy: true });
     $("chart-loss").dataset.points = String(epochs.length);
+    // A training that holds no images out has no validation curve to name.
+    $("legend-validation").hidden = Boolean(t && !(t.settings.validation_fraction > 0));
   }
 
   function drawWeightTiles(pictures) {
