@@ -256,7 +256,7 @@ def test_a_recipe_fills_the_form_and_trains_with_its_other_settings(page):
     assert page.locator("#chart-loss").get_attribute("data-points") == "3"
     screenshot(page, "recipe-fast")
     recipe.select_option("best")
-    assert page.input_value("#f-hidden") == "256,256" and page.input_value("#f-epochs") == "200"
+    assert page.input_value("#f-hidden") == "256,256" and page.input_value("#f-epochs") == "100"
     assert "weights averaged from epoch 50" in page.get_by_test_id("recipe-note").text_content()
 
 
