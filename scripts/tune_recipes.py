@@ -109,6 +109,10 @@ CANDIDATES: dict[str, dict[str, dict]] = {
         "256-256, 100 epochs, batches 96, rate 0.15, avg from 50": {
             "epochs": 100, "batch_size": 96, "learning_rate": 0.15, "average_from": 50},
     },
+    # Searched, not yet taken: 64 neurons in float32 (98.61% against 97.78%) and noise
+    # 0.2 (98.33%; 98.40% against 98.12% without the validation split) beat the
+    # default. It is RunSettings' and train()'s defaults, which every window, the
+    # lesson and the docs' printed examples are written around, so it changes apart.
     "default": {
         "the start": {},
         "64 neurons, float32": {"hidden": (64,), "dtype": "float32"},
@@ -116,6 +120,11 @@ CANDIDATES: dict[str, dict[str, dict]] = {
             "hidden": (64,), "dtype": "float32", "batch_size": 64, "learning_rate": 0.2},
         "noise 0.4": {"input_noise": 0.4},
         "noise 0.2": {"input_noise": 0.2},
+        "noise 0.25": {"input_noise": 0.25},
+        "noise 0.15": {"input_noise": 0.15},
+        # train()'s own defaults: the recipe without its validation split.
+        "no validation split": {"validation_fraction": 0.0},
+        "no validation split, noise 0.2": {"validation_fraction": 0.0, "input_noise": 0.2},
     },
 }
 
