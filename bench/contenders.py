@@ -230,9 +230,9 @@ GLASSNET_FASTEST = Glassnet(
 #: network is what a model file holds and the explorer shows.
 GLASSNET_RECOMMENDED = Glassnet(
     "glassnet recommended",
-    settings="3 averaged networks of the best recipe, each 64-256-256-10 float32, SGD 0.05 "
-             "momentum 0.9, batch 32, input noise 0.35, weights averaged from epoch 50, no "
-             "validation split, 200 epochs",
+    settings="3 averaged networks of the best recipe, each 64-256-256-10 float32, SGD 0.1 "
+             "momentum 0.9, batch 64, input noise 0.35, weights averaged from epoch 50, no "
+             "validation split, 100 epochs",
     recipe="best", members=3,
 )
 

@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the bench pac
 from bench import contenders  # noqa: E402
 from bench.protocol import CONFIRMATION_SEEDS, SPLIT_SEEDS, digits_splits, machine_facts  # noqa: E402
 
+#: The recipes measured, in the order the tables list them.
+RECIPE_NAMES = ("default", "fast", "best")
 #: Each ingredient of a recipe switched off (or back to the default's choice).
 BEST_ABLATIONS = {
     "without input noise": {"input_noise": 0.0},
@@ -76,28 +78,33 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("recipes-measured.json"))
     parser.add_argument("--only", default="main,ablations",
                         help="comma-separated sections: main, ablations, timing")
+    parser.add_argument("--recipe", action="append", choices=RECIPE_NAMES, default=[],
+                        help="measure only this recipe (again for more), and none of the "
+                             "other contenders; default: everything")
     arguments = parser.parse_args()
     sections = arguments.only.split(",")
     tuning, confirmation = digits_splits(SPLIT_SEEDS), digits_splits(CONFIRMATION_SEEDS)
     results: dict = {"machine": machine_facts(), "main": {}, "ablations": {}, "timing": {}}
+    recipes = arguments.recipe or list(RECIPE_NAMES)
     if "main" in sections:
-        measure_main(results, tuning, confirmation)
+        measure_main(results, tuning, confirmation, recipes, others=not arguments.recipe)
     if "ablations" in sections:
-        measure_ablations(results, tuning)
+        measure_ablations(results, tuning, recipes)
     if "timing" in sections:
-        measure_timing(results, tuning[:3])
+        measure_timing(results, tuning[:3], recipes, others=not arguments.recipe)
     arguments.out.write_text(json.dumps(results, indent=1, default=str))
     print(f"written to {arguments.out}")
 
 
-def measure_main(results: dict, tuning, confirmation) -> None:
-    """Each recipe and the other contenders on the tuning and the confirmation splits."""
-    line_up = [
-        recipe_contender("default", "default"),
-        recipe_contender("fast", "fast"),
-        recipe_contender("best", "best"),
-        contenders.SVC, contenders.SKLEARN_DEFAULTS, contenders.SKLEARN_FASTEST,
-    ]
+def measure_main(results: dict, tuning, confirmation, recipes, others: bool) -> None:
+    """Each recipe and the other contenders on the tuning and the confirmation splits.
+
+    The ensemble of three ``best`` networks is measured with ``best``; ``others``
+    adds the SVC and scikit-learn's MLPs.
+    """
+    line_up = [recipe_contender(name, name) for name in recipes]
+    if others:
+        line_up += [contenders.SVC, contenders.SKLEARN_DEFAULTS, contenders.SKLEARN_FASTEST]
     for contender in line_up:
         for kind, splits in (("tuning", tuning), ("confirmation", confirmation)):
             figures = measure(contender, splits)
@@ -105,6 +112,8 @@ def measure_main(results: dict, tuning, confirmation) -> None:
             print(f"{contender.name:<28} {kind:<12} {figures['mean_accuracy']:.2%} "
                   f"(min {figures['min_accuracy']:.2%})  {figures['fit_seconds']:.2f} s",
                   flush=True)
+    if "best" not in recipes:
+        return
     ensemble = contenders.GLASSNET_RECOMMENDED
     for kind, splits in (("tuning", tuning[:2]), ("confirmation", confirmation[:2])):
         figures = measure(ensemble, splits)
@@ -113,10 +122,12 @@ def measure_main(results: dict, tuning, confirmation) -> None:
               f"{figures['fit_seconds']:.2f} s", flush=True)
 
 
-def measure_ablations(results: dict, tuning) -> None:
-    """Each recipe with one ingredient switched off at a time."""
+def measure_ablations(results: dict, tuning, recipes) -> None:
+    """Each of ``recipes`` that has ablations, with one ingredient switched off at a time."""
     for recipe, ablations, splits in (("best", BEST_ABLATIONS, tuning[:2]),
                                       ("fast", FAST_ABLATIONS, tuning[:3])):
+        if recipe not in recipes:
+            continue
         rows = {"as the recipe": measure(recipe_contender(recipe, recipe), splits)}
         for change, overrides in ablations.items():
             rows[change] = measure(recipe_contender(change, recipe, **overrides), splits)
@@ -126,12 +137,13 @@ def measure_ablations(results: dict, tuning) -> None:
         results["ablations"][recipe] = rows
 
 
-def measure_timing(results: dict, splits) -> None:
+def measure_timing(results: dict, splits, recipes, others: bool) -> None:
     """Fit CPU seconds with one BLAS thread: each contender on each of ``splits``."""
     from threadpoolctl import threadpool_limits
 
-    line_up = [recipe_contender(name, name) for name in ("default", "fast", "best")]
-    line_up += [contenders.SKLEARN_DEFAULTS, contenders.SKLEARN_FASTEST]
+    line_up = [recipe_contender(name, name) for name in recipes]
+    if others:
+        line_up += [contenders.SKLEARN_DEFAULTS, contenders.SKLEARN_FASTEST]
     with threadpool_limits(limits=1, user_api="blas"):
         for contender in line_up:
             figures = measure(contender, splits)

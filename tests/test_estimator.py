@@ -122,7 +122,8 @@ def test_parameters_given_win_over_the_recipe_and_the_recipe_is_stored_as_given(
     assert model.get_params()["recipe"] == "best"
     assert model.network_.sizes == [64, 16, 5] and model.n_iter_ == 2
     assert model.network_.dtype == np.float32  # the recipe's
-    assert model._optimizer.learning_rate == 0.05 and model._optimizer.nesterov is False
+    assert model._optimizer.learning_rate == 0.1 and model._optimizer.nesterov is False
+    assert model._parameters()["batch_size"] == 64  # the recipe's, not the default 32
     assert GlassnetClassifier(recipe="default")._parameters()["max_iter"] == 100
     assert GlassnetClassifier()._parameters()["max_iter"] == 200
 

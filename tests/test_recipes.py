@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
+import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,3 +108,42 @@ def test_a_recipe_with_one_seed_reproduces_bit_for_bit(name, digits):
     for a, b in zip(first.network.layers, second.network.layers, strict=True):
         assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
     assert not np.array_equal(first.network.layers[0].W, other.network.layers[0].W)
+
+
+#: scripts/tune_recipes.py, which chose the ``best`` recipe by validation.
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+@pytest.fixture(scope="module")
+def tune_script():
+    """scripts/tune_recipes.py as a module (it imports the bench package beside it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(SCRIPTS))
+        yield importlib.import_module("tune_recipes")
+
+
+def test_the_recipe_is_the_candidate_its_search_chose(tune_script):
+    """A recipe changed without its search (or the reverse) fails here."""
+    for recipe, name in tune_script.CHOSEN.items():
+        assert tune_script.candidate_settings(recipe, name) == settings_for(recipe)
+        assert tune_script.candidate_settings(recipe, "the start") != settings_for(recipe)
+
+
+def test_the_search_validates_on_training_images_only(tune_script):
+    """Each part's fit and validation images are its split's training part, split in two."""
+    from bench.protocol import SPLIT_SEEDS, digits_splits
+
+    parts = tune_script.validation_parts()
+    assert [part[0] for part in parts] == list(SPLIT_SEEDS)
+    for split, (_, X_fit, y_fit, X_val, y_val) in zip(digits_splits(), parts, strict=True):
+        assert np.array_equal(sorted_rows(np.concatenate([X_fit, X_val])),
+                              sorted_rows(split.X_train))
+        assert np.array_equal(np.sort(np.concatenate([y_fit, y_val])), np.sort(split.y_train))
+        assert len(X_val) == math.ceil(tune_script.VALIDATION_SHARE * len(split.X_train))
+        share = len(y_val) / len(split.y_train)  # each digit's share, to within one image
+        assert np.all(np.abs(np.bincount(y_val) - share * np.bincount(split.y_train)) < 1)
+
+
+def sorted_rows(X):
+    """The rows of X (n, d) in lexicographic order: the same images in any order compare equal."""
+    return X[np.lexsort(X.T[::-1])]

@@ -1,0 +1,194 @@
+"""Choose recipe settings fairly: by validation inside the training part of each split.
+
+    PYTHONPATH=src nice -n 10 python scripts/tune_recipes.py --recipe best [--out tuned.json]
+
+The recipes' test figures (``scripts/measure_recipes.py``) must not be what chooses
+them, or they would flatter the recipes. So this script never looks at a test image.
+For each tuning split (``random_state`` 0 to 4 of ``bench.protocol``) it takes only
+the training part (80% of the digits, 1437 images), holds out a stratified 20% of it
+(288 images, ``random_state`` = the split's seed) as *validation* images, trains
+each candidate on the other 80% (1149 images) and scores it on the validation
+images. A candidate's figure is its mean validation accuracy over the five splits,
+and the time of its fits in CPU seconds with NumPy's BLAS held to one thread (the
+machine is shared; CPU time is disturbed less than wall time), without scoring the
+training images after every epoch (``score_training=False``). The confirmation
+splits (100 to 104) are not even loaded.
+
+The candidates are a small, hand-written search space (``CANDIDATES``): each is a
+change to the settings the search started from (``STARTS``: the recipe as it was
+before), so that each row answers one question (pixel shifts? a wider single layer?
+Adam? fewer epochs?), in rounds that each follow up the one before. Fits on 1149
+images take about 0.8 of the time of a fit on the 1437 of a whole training part,
+which is what the time budget of issue 20 is about. docs/how-it-works.md ("How
+``best`` was chosen") lists what each candidate scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the bench package
+
+from bench.protocol import SPLIT_SEEDS, digits_splits, machine_facts  # noqa: E402
+
+#: Validation images held out of each training part (stratified).
+VALIDATION_SHARE = 0.2
+
+#: Per recipe, the settings the search started from, given in full, so that the
+#: search means the same candidates after the recipe it chose has replaced them.
+STARTS: dict[str, dict] = {
+    "best": {"hidden": (256, 256), "dtype": "float32", "optimizer": "sgd",
+             "learning_rate": 0.05, "momentum": 0.9, "batch_size": 32, "epochs": 200,
+             "input_noise": 0.35, "average_from": 50, "validation_fraction": 0.0},
+    "default": {},
+}
+
+#: The candidate each search chose, and the recipe took (tests/test_recipes.py checks
+#: that ``RECIPES`` holds it).
+CHOSEN = {"best": "256-256, 100 epochs, batches 64, rate 0.1, avg from 50"}
+
+#: Per recipe: candidate name -> settings changed from its start (``STARTS``).
+CANDIDATES: dict[str, dict[str, dict]] = {
+    "best": {
+        "the start": {},
+        "256-256, 60 epochs, shifts 1, avg from 20": {
+            "epochs": 60, "shift_pixels": 1, "average_from": 20},
+        "256-256, 60 epochs, shifts 1, noise 0.2, avg from 20": {
+            "epochs": 60, "shift_pixels": 1, "input_noise": 0.2, "average_from": 20},
+        "512, 60 epochs, shifts 1, avg from 20": {
+            "hidden": (512,), "epochs": 60, "shift_pixels": 1, "average_from": 20},
+        "256, 80 epochs, shifts 1, avg from 20": {
+            "hidden": (256,), "epochs": 80, "shift_pixels": 1, "average_from": 20},
+        "256-256, 60 epochs, no shifts, avg from 20": {
+            "epochs": 60, "average_from": 20},
+        "256-256 Adam 0.002, 60 epochs, shifts 1, avg from 20": {
+            "optimizer": "adam", "learning_rate": 0.002, "epochs": 60, "shift_pixels": 1,
+            "average_from": 20},
+        "256-256, 60 epochs, shifts 1, batches 64, rate 0.1, avg from 20": {
+            "epochs": 60, "shift_pixels": 1, "batch_size": 64, "learning_rate": 0.1,
+            "average_from": 20},
+        # Round 2: pixel shifts lost 0.5 to 3 points above, so no shifts; what fits
+        # the time budget (about 2.4 CPU s on 1149 images) without them?
+        "256-256, 100 epochs, avg from 30": {"epochs": 100, "average_from": 30},
+        "256-256, 100 epochs, batches 64, rate 0.1, avg from 30": {
+            "epochs": 100, "batch_size": 64, "learning_rate": 0.1, "average_from": 30},
+        "256-256, 100 epochs, noise 0.5, avg from 30": {
+            "epochs": 100, "input_noise": 0.5, "average_from": 30},
+        "512, 200 epochs": {"hidden": (512,)},
+        "1024, 150 epochs, batches 64, rate 0.1, avg from 40": {
+            "hidden": (1024,), "epochs": 150, "batch_size": 64, "learning_rate": 0.1,
+            "average_from": 40},
+        "128-128, 200 epochs": {"hidden": (128, 128)},
+        # Round 3: around the two best of round 2 (batches of 64 at rate 0.1 were as
+        # good as the recipe in a third of its time). A cosine learning-rate decay was
+        # also tried (outside this table, by a callback): no gain over averaging.
+        "256-256, 150 epochs, batches 64, rate 0.1, avg from 50": {
+            "epochs": 150, "batch_size": 64, "learning_rate": 0.1, "average_from": 50},
+        "256-256, 100 epochs, batches 64, rate 0.1, noise 0.25, avg from 30": {
+            "epochs": 100, "batch_size": 64, "learning_rate": 0.1, "input_noise": 0.25,
+            "average_from": 30},
+        "256-256, 100 epochs, batches 64, rate 0.1, avg from 50": {
+            "epochs": 100, "batch_size": 64, "learning_rate": 0.1, "average_from": 50},
+        "128-128, 200 epochs, batches 64, rate 0.1": {
+            "hidden": (128, 128), "batch_size": 64, "learning_rate": 0.1},
+        "256-256, 150 epochs, batches 128, rate 0.2, avg from 50": {
+            "epochs": 150, "batch_size": 128, "learning_rate": 0.2, "average_from": 50},
+        # Round 4: the round-3 winner still took just over 3 CPU s on a whole training
+        # part; can it be as good in less time?
+        "256-256, 80 epochs, batches 64, rate 0.1, avg from 40": {
+            "epochs": 80, "batch_size": 64, "learning_rate": 0.1, "average_from": 40},
+        "192-192, 100 epochs, batches 64, rate 0.1, avg from 50": {
+            "hidden": (192, 192), "epochs": 100, "batch_size": 64, "learning_rate": 0.1,
+            "average_from": 50},
+        "256-256, 100 epochs, batches 96, rate 0.15, avg from 50": {
+            "epochs": 100, "batch_size": 96, "learning_rate": 0.15, "average_from": 50},
+    },
+    # Searched, not yet taken: 64 neurons in float32 (98.61% against 97.78%) and noise
+    # 0.2 (98.33%; 98.40% against 98.12% without the validation split) beat the
+    # default. It is RunSettings' and train()'s defaults, which every window, the
+    # lesson and the docs' printed examples are written around, so it changes apart.
+    "default": {
+        "the start": {},
+        "64 neurons, float32": {"hidden": (64,), "dtype": "float32"},
+        "64 neurons, float32, batches 64, rate 0.2": {
+            "hidden": (64,), "dtype": "float32", "batch_size": 64, "learning_rate": 0.2},
+        "noise 0.4": {"input_noise": 0.4},
+        "noise 0.2": {"input_noise": 0.2},
+        "noise 0.25": {"input_noise": 0.25},
+        "noise 0.15": {"input_noise": 0.15},
+        # train()'s own defaults: the recipe without its validation split.
+        "no validation split": {"validation_fraction": 0.0},
+        "no validation split, noise 0.2": {"validation_fraction": 0.0, "input_noise": 0.2},
+    },
+}
+
+
+def validation_parts(seeds=SPLIT_SEEDS):
+    """(seed, X_fit, y_fit, X_val, y_val) from the training part of each tuning split."""
+    from sklearn.model_selection import train_test_split
+
+    parts = []
+    for split in digits_splits(seeds):
+        X_fit, X_val, y_fit, y_val = train_test_split(
+            split.X_train, split.y_train, test_size=VALIDATION_SHARE,
+            stratify=split.y_train, random_state=split.seed)
+        parts.append((split.seed, X_fit, y_fit, X_val, y_val))
+    return parts
+
+
+def candidate_settings(recipe: str, name: str, seed: int = 0):
+    """The ``RunSettings`` of candidate ``name`` of ``recipe``'s search, with this seed."""
+    import glassnet as gn
+
+    return gn.settings_for(recipe, **{**STARTS[recipe], **CANDIDATES[recipe][name],
+                                      "seed": seed})
+
+
+def score(recipe: str, name: str, parts) -> dict:
+    """Validation accuracy and fit CPU seconds of one candidate on each part."""
+    import glassnet as gn
+
+    accuracies, cpu_seconds = [], []
+    for seed, X_fit, y_fit, X_val, y_val in parts:
+        settings = candidate_settings(recipe, name, seed)
+        network = settings.make_network(X_fit.shape[1], range(10))
+        cpu_started = time.process_time()
+        gn.train(network, (X_fit, y_fit), **settings.train_options(), score_training=False)
+        cpu_seconds.append(time.process_time() - cpu_started)
+        accuracies.append(float(np.mean(network.predict(X_val) == y_val)))
+    return {"accuracies": accuracies, "mean_accuracy": float(np.mean(accuracies)),
+            "min_accuracy": min(accuracies), "fit_cpu_seconds": float(np.median(cpu_seconds))}
+
+
+def main() -> None:
+    from threadpoolctl import threadpool_limits
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipe", choices=sorted(CANDIDATES), required=True)
+    parser.add_argument("--only", action="append", default=[],
+                        help="a candidate's name (again for more); default: every one")
+    parser.add_argument("--out", type=Path, default=Path("recipes-tuned.json"))
+    arguments = parser.parse_args()
+    wanted = arguments.only
+    candidates = {name: overrides for name, overrides in CANDIDATES[arguments.recipe].items()
+                  if not wanted or name in wanted}
+    parts = validation_parts()
+    results = {"machine": machine_facts(), "recipe": arguments.recipe, "candidates": {}}
+    with threadpool_limits(limits=1, user_api="blas"):
+        for name, overrides in candidates.items():
+            figures = score(arguments.recipe, name, parts)
+            results["candidates"][name] = {"overrides": overrides, **figures}
+            print(f"{name:<60} {figures['mean_accuracy']:.2%} (min {figures['min_accuracy']:.2%})"
+                  f"  {figures['fit_cpu_seconds']:.2f} CPU s", flush=True)
+    arguments.out.write_text(json.dumps(results, indent=1, default=str))
+    print(f"written to {arguments.out}")
+
+
+if __name__ == "__main__":
+    main()
