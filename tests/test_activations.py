@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from glassnet.core.activations import ACTIVATIONS, Activation, get_activation
-from glassnet.core.speed import column_sum, ones_vector, row_max, row_sum
+from glassnet.core.speed import FEW_ROWS, column_sum, ones_vector, row_max, row_sum
 from glassnet.errors import ConfigError
 
 ELEMENTWISE = ["sigmoid", "tanh", "relu", "identity"]
@@ -250,6 +250,13 @@ def test_row_max_and_row_sum_equal_numpys_reductions(z):
     # Sums may add in another order: equal up to rounding of the largest term.
     tolerance = 64 * np.finfo(z.dtype).eps * np.abs(z).sum(axis=-1, keepdims=True)
     assert np.all(np.abs(got_sum - expected_sum) <= tolerance)
+
+
+@pytest.mark.parametrize("rows", [1, FEW_ROWS - 1, FEW_ROWS, 500])
+def test_row_max_is_the_same_maximum_for_few_rows_and_many(rows):
+    """One image goes row by row, a batch through the transposed copy: same answer."""
+    z = np.random.default_rng(rows).standard_normal((rows, 10))
+    np.testing.assert_array_equal(row_max(z), z.max(axis=1, keepdims=True))
 
 
 def test_row_sum_of_booleans_and_small_integers_is_their_sum():
