@@ -71,6 +71,25 @@ def ones_vector(length: int, dtype: np.dtype) -> Array:
     return vector
 
 
+# ---------------------------------------------------------------- NaN and inf checks
+
+
+def all_finite(values: Array) -> bool:
+    """``np.isfinite(values).all()``: no NaN and no inf among the values.
+
+    The same booleans, counted instead of reduced: ``np.count_nonzero`` is one plain
+    loop, while ``.all()`` goes through NumPy's general reduction machinery, which
+    for the 64 pixels of one image costs more than the looking. A third fewer
+    instructions per check; an image's prediction makes two.
+    """
+    return np.count_nonzero(np.isfinite(values)) == values.size
+
+
+def any_nan(values: Array) -> bool:
+    """``np.isnan(values).any()``, counted like ``all_finite``."""
+    return np.count_nonzero(np.isnan(values)) > 0
+
+
 # ---------------------------------------------------------------- one flat vector
 
 
@@ -187,5 +206,6 @@ class Shuffler:
                 np.take(self.Y, order, axis=0, out=self.Y_shuffled, mode="clip"))
 
 
-__all__ = ["FEW_ROWS", "FLUSH_EVERY", "FlatArrays", "add_flat", "column_sum", "end_to_end", "flat",
-           "Shuffler", "flush_tiny", "ones_vector", "pieces", "row_max", "row_sum"]
+__all__ = ["FEW_ROWS", "FLUSH_EVERY", "FlatArrays", "add_flat", "all_finite", "any_nan",
+           "column_sum", "end_to_end", "flat", "Shuffler", "flush_tiny", "ones_vector", "pieces",
+           "row_max", "row_sum"]
