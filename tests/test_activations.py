@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from glassnet.core.activations import ACTIVATIONS, Activation, get_activation
-from glassnet.core.speed import column_sum, ones_vector, row_max, row_sum
+from glassnet.core.speed import (
+    FEW_ROWS,
+    all_finite,
+    any_nan,
+    column_sum,
+    ones_vector,
+    row_max,
+    row_sum,
+)
 from glassnet.errors import ConfigError
 
 ELEMENTWISE = ["sigmoid", "tanh", "relu", "identity"]
@@ -252,6 +260,13 @@ def test_row_max_and_row_sum_equal_numpys_reductions(z):
     assert np.all(np.abs(got_sum - expected_sum) <= tolerance)
 
 
+@pytest.mark.parametrize("rows", [1, FEW_ROWS - 1, FEW_ROWS, 500])
+def test_row_max_is_the_same_maximum_for_few_rows_and_many(rows):
+    """One image goes row by row, a batch through the transposed copy: same answer."""
+    z = np.random.default_rng(rows).standard_normal((rows, 10))
+    np.testing.assert_array_equal(row_max(z), z.max(axis=1, keepdims=True))
+
+
 def test_row_sum_of_booleans_and_small_integers_is_their_sum():
     np.testing.assert_array_equal(row_sum(np.array([[True, True, False]])), [[2]])
     np.testing.assert_array_equal(row_sum(np.array([[200, 100]], dtype=np.uint8)),
@@ -278,6 +293,18 @@ def test_column_sum_is_the_sum_over_rows():
     z = np.arange(12.0).reshape(4, 3)
     np.testing.assert_array_equal(column_sum(z), z.sum(axis=0))
     assert column_sum(z.astype(np.float32)).dtype == np.float32
+
+
+@given(
+    hnp.arrays(
+        st.sampled_from([np.float32, np.float64]),
+        hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=12),
+        elements=st.sampled_from([0.0, -1.5, 3e38, -3e38, np.inf, -np.inf, np.nan]),
+    )
+)
+def test_all_finite_and_any_nan_answer_like_numpy(values):
+    assert all_finite(values) == bool(np.isfinite(values).all())
+    assert any_nan(values) == bool(np.isnan(values).any())
 
 
 @given(

@@ -178,6 +178,26 @@ def test_float32_network(small):
     assert model.score(X_test, y_test) > 0.9
 
 
+def test_arrays_that_skip_scikit_learns_checks_answer_and_fail_like_the_others(small):
+    """A float array of the right width goes straight to the network: same answers."""
+    X, y, X_test, _ = small
+    model = fitted(X, y)
+    expected = model.predict_proba(X_test.tolist())  # a list takes scikit-learn's checks
+    for same in (X_test, np.asfortranarray(X_test), X_test[:1], X_test.astype(np.float32)):
+        np.testing.assert_allclose(model.predict_proba(same), expected[:len(same)], rtol=1e-6)
+    np.testing.assert_array_equal(model.predict(X_test), model.network_.predict(X_test))
+    bad = X_test[:2].copy()
+    bad[1, 5] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.predict(bad)
+    with pytest.raises(ValueError, match="NaN"):
+        model.predict(bad.tolist())
+    with pytest.raises(ValueError, match="features"):
+        model.predict(X_test[:, :10])
+    with pytest.raises(NotFittedError):
+        quick().predict(X_test)
+
+
 # ---------------------------------------------------------------- the caller's data is sacred
 def test_read_only_inputs_are_accepted_and_never_modified(small):
     X, y, X_test, _ = small

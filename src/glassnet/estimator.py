@@ -469,6 +469,19 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ internals
     def _checked_inputs(self, X: ArrayLike) -> NDArray[np.floating]:
+        """X as scikit-learn validates it, or X itself when nothing could be wrong with it.
+
+        ``validate_data`` costs 200 microseconds, twenty times a one-image prediction.
+        A float array of the fitted number of columns, from an estimator fitted
+        without column names, passes every one of its checks but the one for NaN and
+        inf, which the network makes anyway (a ``DataError``, a ``ValueError``); such
+        an array goes straight to the network. Anything else (a list, a DataFrame,
+        other numbers, a wrong shape) takes scikit-learn's checks and their messages.
+        """
+        if (type(X) is np.ndarray and X.dtype in _INPUT_DTYPES and X.ndim == 2
+                and X.shape[0] > 0 and X.shape[1] == getattr(self, "n_features_in_", None)
+                and "network_" in self.__dict__ and "feature_names_in_" not in self.__dict__):
+            return X
         check_is_fitted(self, "network_")
         return validate_data(self, X, reset=False, dtype=_INPUT_DTYPES)
 

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ConfigError, DataError
+from .speed import all_finite, any_nan
 
 Array = NDArray[np.floating]
 
@@ -83,7 +84,7 @@ def as_inputs(X: ArrayLike, n_inputs: int, dtype: type) -> Array:
         )
     if X.shape[0] == 0:
         raise DataError("no inputs given (0 rows)")
-    if not np.isfinite(X).all():
+    if not all_finite(X):
         raise DataError("inputs contain NaN or infinite values")
     return X
 
@@ -107,7 +108,7 @@ def as_ideal_outputs(Y: ArrayLike, n_images: int, n_outputs: int, dtype: type) -
             f"expected ideal outputs of shape ({n_images}, {n_outputs}), one row "
             f"of {n_outputs} per image, got {Y.shape}" + (labels if Y.ndim == 1 else "")
         )
-    if not np.isfinite(Y).all():
+    if not all_finite(Y):
         raise DataError("ideal outputs contain NaN or infinite values")
     return Y
 
@@ -120,7 +121,7 @@ def as_parameter(values: ArrayLike, shape: tuple[int, ...], dtype: type, what: s
         raise DataError(f"{what} must be numbers: {error}") from None
     if array.shape != shape:
         raise DataError(f"{what} must have shape {shape}, got {array.shape}")
-    if not np.isfinite(array).all():
+    if not all_finite(array):
         raise DataError(f"{what} must be finite numbers (found NaN or inf)")
     return array
 
@@ -131,7 +132,7 @@ def refuse_overflow(values: Array) -> Array:
     Finite but huge inputs (say 1e308) can overflow to inf - inf = NaN inside the
     network, and argmax would then silently answer class 0.
     """
-    if np.isnan(values).any():
+    if any_nan(values):
         raise DataError(
             "the network's values overflowed (NaN) for these inputs: they are far too "
             "large; give pixels in the range the network was trained on (about 0 to 1)"

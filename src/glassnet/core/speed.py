@@ -21,6 +21,9 @@ Array = NDArray[np.floating]
 
 # ---------------------------------------------------------------- sums over short rows
 
+#: Fewer rows than this are reduced row by row: the transposed copy would cost more.
+FEW_ROWS = 32
+
 
 def row_max(z: Array) -> Array:
     """``z.max(axis=-1, keepdims=True)``: each row's largest value, as a column (n, 1).
@@ -28,10 +31,12 @@ def row_max(z: Array) -> Array:
     NumPy reduces a row at a time, and for the ten numbers of a classifier's row the
     cost of starting each row dominates. A transposed copy (k, n) turns the job into
     the element-wise maximum of k long rows, which NumPy does with vector
-    instructions: 12 against 53 microseconds for 1,437 rows, copy included.
+    instructions: 12 against 53 microseconds for 1,437 rows, copy included. Below
+    ``FEW_ROWS`` rows (one image being classified) the copy costs more than it
+    saves, and the rows are reduced directly: 1.6 against 2.7 microseconds for one.
     """
-    if z.ndim != 2:
-        return z.max(axis=-1, keepdims=True)
+    if z.ndim != 2 or len(z) < FEW_ROWS:
+        return np.maximum.reduce(z, axis=-1, keepdims=True)
     return np.maximum.reduce(np.ascontiguousarray(z.T), axis=0)[:, np.newaxis]
 
 
@@ -64,6 +69,25 @@ def ones_vector(length: int, dtype: np.dtype) -> Array:
     vector = np.ones(length, dtype=dtype)
     vector.flags.writeable = False
     return vector
+
+
+# ---------------------------------------------------------------- NaN and inf checks
+
+
+def all_finite(values: Array) -> bool:
+    """``np.isfinite(values).all()``: no NaN and no inf among the values.
+
+    The same booleans, counted instead of reduced: ``np.count_nonzero`` is one plain
+    loop, while ``.all()`` goes through NumPy's general reduction machinery, which
+    for the 64 pixels of one image costs more than the looking. A third fewer
+    instructions per check; an image's prediction makes two.
+    """
+    return np.count_nonzero(np.isfinite(values)) == values.size
+
+
+def any_nan(values: Array) -> bool:
+    """``np.isnan(values).any()``, counted like ``all_finite``."""
+    return np.count_nonzero(np.isnan(values)) > 0
 
 
 # ---------------------------------------------------------------- one flat vector
@@ -182,5 +206,6 @@ class Shuffler:
                 np.take(self.Y, order, axis=0, out=self.Y_shuffled, mode="clip"))
 
 
-__all__ = ["FLUSH_EVERY", "FlatArrays", "add_flat", "column_sum", "end_to_end", "flat",
-           "Shuffler", "flush_tiny", "ones_vector", "pieces", "row_max", "row_sum"]
+__all__ = ["FEW_ROWS", "FLUSH_EVERY", "FlatArrays", "add_flat", "all_finite", "any_nan",
+           "column_sum", "end_to_end", "flat", "Shuffler", "flush_tiny", "ones_vector", "pieces",
+           "row_max", "row_sum"]
