@@ -343,8 +343,15 @@ def test_save_png_saves_the_curves_and_the_confusion_matrix_after_training(opene
     keys = page.evaluate("""() => ['.key.train', '.key.val'].map((key) =>
       getComputedStyle(document.querySelector(key)).backgroundColor.match(/\\d+/g).map(Number))""")
     for name in ("loss", "accuracy"):
-        curves = saved_png(page, page.locator(f".save-png[data-save=chart-{name}]"))
-        assert_print_size_copy(curves, page, f"#chart-{name}", f"{name} curves'")
+        curves = saved_png(page, page.locator(f".save-png[data-name={name}]"))
+        chart = page.locator(f"#chart-{name}").bounding_box()
+        legend = page.locator(f"#legend-{name}").bounding_box()
+        # The chart and its legend under it, at three pixels per CSS pixel.
+        assert curves.height == round((legend["y"] + legend["height"] - chart["y"]) * 3), \
+            f"the {name} PNG is not its chart and legend at three times their size"
+        assert curves.width == round(chart["width"] * 3)
+        below = curves.crop((0, round(chart["height"] * 3), curves.width, curves.height))
+        assert ink_share(below) > 0.01, f"the {name} PNG has no legend under its chart"
         assert 0.005 < ink_share(curves) < 0.5, f"the {name} curves' PNG is blank or solid"
         for colour, curve in zip(keys, ("training", "validation"), strict=True):
             # A curve across the chart, two CSS pixels thick, is at least its width in pixels.

@@ -255,7 +255,7 @@ def test_a_recipe_fills_the_form_and_trains_with_its_other_settings(page):
         "() => document.querySelector('#model-summary').textContent.includes('64 → 64 → 10')")
     assert page.locator("#chart-loss").get_attribute("data-points") == "3"
     # No images held out, so the legend names no validation curve.
-    legend = page.locator("#legend-validation").locator("xpath=..").inner_text()
+    legend = page.locator("#legend-loss").inner_text()
     assert "training images" in legend and "validation" not in legend
     screenshot(page, "recipe-fast")
     recipe.select_option("best")

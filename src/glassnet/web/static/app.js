@@ -126,7 +126,7 @@
   // ------------------------------------------------------------------ save a picture as a PNG
   // One helper for every picture on the page: canvases are copied, the SVG diagram is drawn
   // to a canvas first (its CSS copied into attributes), and grids of numbers (the 64 inputs, the confusion
-  // matrix) are drawn cell by cell with their own colours and text. PNG_SCALE pixels per
+  // matrix, a chart's legend) are drawn cell by cell with their own colours and text. PNG_SCALE pixels per
   // CSS pixel, on white, so the file is good enough to print.
   const PNG_SCALE = 3;
   const SVG_STYLES = ["fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "font-size",
@@ -156,6 +156,7 @@
     const leaves = element.children.length ? [...element.querySelectorAll("*")].filter((n) => !n.children.length) : [element];
     for (const leaf of leaves) {
       const box = leaf.getBoundingClientRect(), style = getComputedStyle(leaf);
+      if (!box.width || !box.height) continue;  // hidden: not in the picture either
       const x = box.left - origin.left, y = box.top - origin.top;
       if (style.backgroundColor && style.backgroundColor !== "rgba(0, 0, 0, 0)") {
         context.fillStyle = style.backgroundColor;
@@ -878,7 +879,8 @@
     ], { xMax, percent: true, fitAccuracy: true });
     $("chart-loss").dataset.points = String(epochs.length);
     // A training that holds no images out has no validation curve to name.
-    $("legend-validation").hidden = Boolean(t && !(t.settings.validation_fraction > 0));
+    const noValidation = Boolean(t && !(t.settings.validation_fraction > 0));
+    document.querySelectorAll(".legend-validation").forEach((key) => { key.hidden = noValidation; });
   }
 
   function drawWeightTiles(pictures) {
