@@ -82,7 +82,10 @@ def run(sections: tuple[str, ...], quick: bool) -> dict[str, Any]:
 
 
 def judge(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
-    """Each target of issue 7: (name, goal, what this run measured, met?)."""
+    """Each target of issues 7 and 20: (name, goal, what this run measured, met?).
+
+    ``met`` is None for a figure that is measured but no longer judged.
+    """
     rows: list[tuple[str, str, str, bool | None]] = []
     acc = results.get("accuracy", {})
     if acc:
@@ -127,9 +130,13 @@ def judge(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     if "epoch" in results:
         e = results["epoch"]
         r = e["ratio"]
-        rows.append(("training epoch time vs matrix products only (Adam)", "<= 2x",
+        # Issue 20 retired issue 7's "<= 2x": even the leanest NumPy epoch is about 2x.
+        # It stays a measured figure (None: no verdict) that no change may worsen by
+        # more than 15%.
+        rows.append(("training epoch time vs matrix products only (Adam)",
+                     "measured only (issue 7's <= 2x, retired)",
                      f"{r:.2f}x (with SGD + momentum: {e['sgd_ratio']:.2f}x; the leanest "
-                     f"NumPy epoch: {e['lean_ratio']:.2f}x)", r <= 2.0))
+                     f"NumPy epoch: {e['lean_ratio']:.2f}x)", None))
     if "cli" in results and "error" not in results["cli"]:
         c = results["cli"]
         rows.append(("`glassnet --help`", "< 150 ms",

@@ -9,7 +9,8 @@ from typing import Any
 from glassnet.store import atomicfile
 
 TARGETS_NOTE = (
-    "Targets come from issue 7. They are shown here, never asserted in tests. "
+    "Targets come from issues 7 and 20. They are shown here, never asserted in tests; "
+    "n/a marks a figure that is measured but no longer a target. "
     "A target is judged on this run's medians; on a shared machine a rerun can move "
     "a borderline result either way."
 )
