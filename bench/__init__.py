@@ -9,8 +9,9 @@ Modules, one measurement each:
 
 - ``protocol``     the data (five stratified 80/20 splits of the digits), timing
                    helpers, machine and version facts
-- ``contenders``   glassnet (defaults, recommended, fastest), scikit-learn MLPs,
-                   PyTorch, SVC, kNN, logistic regression, all behind one interface
+- ``contenders``   glassnet (defaults, best, recommended, fastest), scikit-learn
+                   MLPs, PyTorch, SVC, kNN, logistic regression, all behind one
+                   interface
 - ``accuracy``     accuracy, fit time, predict time and single-sample latency
 - ``memory``       peak RSS of import + training, each in its own process
 - ``target``       time to reach 97.5% mean test accuracy

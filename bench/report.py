@@ -89,10 +89,14 @@ def render(results: dict[str, Any]) -> str:
     parts += ["## Settings of each contender", "",
               table(["contender", "library", "settings"],
                     [[c["name"], c["library"], c["settings"]] for c in results["contenders"]]),
-              "", "How they were chosen: glassnet's recommended and fastest settings, like "
-              "scikit-learn's fastest, were found by trying settings on these same five "
-              "splits, so their accuracies are tuned on the test images (by how much: a "
-              "tenth of a percent or two, judging by how much nearby settings differ). The "
+              "", "How they were chosen: glassnet best and glassnet recommended (three best "
+              "networks averaged) are the `best` recipe, chosen on validation images held out "
+              "of each tuning split's training part, never on its test images "
+              "(`scripts/tune_recipes.py`; docs/how-it-works.md, \"How `best` was chosen\"). "
+              "glassnet fastest's settings, like scikit-learn's fastest, were found by trying "
+              "settings on these same five splits, so their accuracies are tuned on the test "
+              "images (by how much: a tenth of a percent or two, judging by how much nearby "
+              "settings differ). The "
               "defaults were chosen on glassnet's own seeded splits (docs/how-it-works.md). "
               "The confirmation splits' column shows each of them on splits nobody chose "
               "settings on.",
