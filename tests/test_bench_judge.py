@@ -1,0 +1,142 @@
+"""The benchmark's verdicts on issue 20's goals, from made-up results (no timing asserted).
+
+``bench.__main__.judge`` turns a run's figures into the Targets table of
+docs/benchmarks.md. Each goal is checked here on both sides of its line, with a
+small hand-made ``results`` dict, so a goal that can never be met (or never fail)
+shows up; ``bench.report.render`` must draw the page from the same dict. The one
+real measurement, the same-work epoch, is run on a tiny input only to see that it
+returns seconds for both dtypes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def bench():
+    """The bench package beside src/ (``python -m bench``'s modules)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(REPO))
+        yield (importlib.import_module("bench.__main__"), importlib.import_module("bench.report"),
+               importlib.import_module("bench.epoch"))
+
+
+def summary(accuracy: float, fit: float) -> dict[str, float]:
+    """One contender's accuracy-section summary: fit CPU time a little above its wall time."""
+    return {"mean_accuracy": accuracy, "std_accuracy": 0.003, "fit_seconds": fit,
+            "fit_cpu_seconds": fit * 1.1, "predict_seconds": 1e-4, "latency_seconds": 8e-6}
+
+
+def results_with(best=0.993, svc=0.991, best_fit=2.5, best_confirmed=0.991,
+                 fastest_fit=0.04, sklearn_fastest_fit=0.2, defaults_confirmed=0.980,
+                 sklearn_defaults_confirmed=0.979, defaults_fit=0.5, sklearn_defaults_fit=1.8,
+                 float32_ratio=0.30, float64_ratio=0.50) -> dict:
+    """A run's results: by default every new goal met, each keyword moves one figure."""
+    accuracy = {
+        "glassnet defaults": summary(0.983, defaults_fit),
+        "glassnet best": summary(best, best_fit),
+        "glassnet recommended": summary(0.990, 9.0),
+        "glassnet fastest": summary(0.976, fastest_fit),
+        "sklearn MLP defaults": summary(0.979, sklearn_defaults_fit),
+        "sklearn MLP fastest": summary(0.976, sklearn_fastest_fit),
+        "SVC": summary(svc, 0.05),
+    }
+    confirmation = {name: dict(s) for name, s in accuracy.items()}
+    confirmation["glassnet best"]["mean_accuracy"] = best_confirmed
+    confirmation["glassnet defaults"]["mean_accuracy"] = defaults_confirmed
+    confirmation["sklearn MLP defaults"]["mean_accuracy"] = sklearn_defaults_confirmed
+
+    def pair(ratio: float, dtype: str) -> dict:
+        return {"glassnet_epoch_seconds": 0.006 * ratio, "sklearn_epoch_seconds": 0.006,
+                "ratio": ratio, "sklearn_dtype": dtype}
+
+    same_work = {"rounds": 3, "epochs_per_fit": 10, "n_images": 1437,
+                 "float64": pair(float64_ratio, "float64"),
+                 "float32": pair(float32_ratio, "float32")}
+    return {"machine": {"cpu": "test"}, "quick": True, "seconds": 1.0,
+            "contenders": [{"name": name, "library": "x", "settings": ""} for name in accuracy],
+            "accuracy": accuracy, "confirmation": confirmation, "same_work": same_work}
+
+
+def verdicts(bench, results: dict) -> dict[str, bool | None]:
+    main, _, _ = bench
+    return {name: met for name, _, _, met in main.judge(results)}
+
+
+def verdict(bench, starts: str, **figures) -> bool | None:
+    """The verdict of the one row whose name starts with ``starts``."""
+    found = [met for name, met in verdicts(bench, results_with(**figures)).items()
+             if name.startswith(starts)]
+    assert len(found) == 1, f"{starts!r}: {len(found)} rows"
+    return found[0]
+
+
+BEST_SPLITS = "accuracy of glassnet best (one network), splits 0-4"
+BEST_CONFIRMED = "accuracy of glassnet best on the confirmation splits"
+BEST_FIT = "glassnet best's fit per split"
+FAST_FIT = "fit of glassnet fastest vs sklearn MLP fastest"
+DEFAULTS = "glassnet defaults vs sklearn MLP defaults"
+
+
+def test_every_new_goal_is_met_by_figures_that_meet_it(bench):
+    for row in (BEST_SPLITS, BEST_CONFIRMED, BEST_FIT, FAST_FIT, DEFAULTS):
+        assert verdict(bench, row) is True, row
+
+
+def test_best_must_reach_99_2_and_beat_the_svc(bench):
+    assert verdict(bench, BEST_SPLITS, best=0.991, svc=0.985) is False  # beats it, too low
+    assert verdict(bench, BEST_SPLITS, best=0.993, svc=0.994) is False  # high, SVC higher
+    assert verdict(bench, BEST_SPLITS, best=0.993, svc=0.993) is False  # a tie beats nobody
+
+
+def test_best_must_hold_99_0_on_the_confirmation_splits(bench):
+    assert verdict(bench, BEST_CONFIRMED, best_confirmed=0.9899) is False
+    assert verdict(bench, BEST_CONFIRMED, best_confirmed=0.990) is True
+
+
+def test_best_must_train_in_3_seconds(bench):
+    assert verdict(bench, BEST_FIT, best_fit=3.01) is False
+    main, _, _ = bench
+    row = next(r for r in main.judge(results_with(best_fit=2.5)) if r[0] == BEST_FIT)
+    assert "CPU 2,750.0 ms" in row[2]  # the CPU time is shown beside the wall time
+
+
+def test_fast_must_fit_in_a_quarter_of_sklearns_fastest(bench):
+    assert verdict(bench, FAST_FIT, fastest_fit=0.05, sklearn_fastest_fit=0.2) is True
+    assert verdict(bench, FAST_FIT, fastest_fit=0.051, sklearn_fastest_fit=0.2) is False
+
+
+def test_defaults_need_the_accuracy_and_a_third_of_the_time(bench):
+    assert verdict(bench, DEFAULTS, defaults_confirmed=0.979) is True  # a tie is at or above
+    assert verdict(bench, DEFAULTS, defaults_confirmed=0.978) is False  # fast, less accurate
+    assert verdict(bench, DEFAULTS, defaults_fit=0.61, sklearn_defaults_fit=1.8) is False
+    main, _, _ = bench
+    row = next(r for r in main.judge(results_with()) if r[0].startswith(DEFAULTS))
+    assert "98.00% vs 97.90%" in row[2] and "1/3.6" in row[2]  # both halves shown
+
+
+def test_missing_sections_and_contenders_add_no_rows(bench):
+    main, _, _ = bench
+    assert main.judge({}) == []
+    older = results_with()
+    for section in (older["accuracy"], older["confirmation"]):
+        del section["glassnet best"]
+    names = [row[0] for row in main.judge(older)]
+    assert not [n for n in names if "glassnet best" in n]
+    assert any(n.startswith(DEFAULTS) for n in names)
+
+
+def test_the_page_shows_glassnet_best_and_its_goals(bench):
+    main, report, _ = bench
+    results = results_with(best=0.990)
+    results["targets"] = main.judge(results)
+    page = report.render(results)
+    assert "| glassnet best |" in page  # a row of the accuracy table
+    assert f"| {BEST_SPLITS} | >= 99.2% mean, beating the SVC | 99.00% vs SVC 99.10% | NOT met |" \
+        in page
