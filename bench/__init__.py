@@ -15,7 +15,8 @@ Modules, one measurement each:
 - ``accuracy``     accuracy, fit time, predict time and single-sample latency
 - ``memory``       peak RSS of import + training, each in its own process
 - ``target``       time to reach 97.5% mean test accuracy
-- ``epoch``        glassnet's epoch time against the matrix products alone
+- ``epoch``        glassnet's epoch time against the matrix products alone, and
+                   against scikit-learn's on the same work (float64 and float32)
 - ``mnist``        one epoch of an MNIST-sized synthetic problem
 - ``cli``          ``glassnet --help`` and ``glassnet train``, end to end
 - ``report``       the Markdown page

@@ -14,19 +14,33 @@ momentum, glassnet's default optimizer, whose update is 4 NumPy calls to Adam's 
 And the leanest epoch we could write with NumPy at all (``lean_numpy_epoch``): every
 array allocated once, the biases folded into the weight matrices, no checks, the same
 Adam: how close to the products any NumPy code gets at these sizes.
+
+Last, the same work in both libraries (``same_work``): issue 20's side-by-side epoch
+of glassnet and scikit-learn's ``MLPClassifier`` on 64-100-10 with Adam 0.001 and
+batches of 200, nothing else switched on, both handed the very same arrays, once in
+float64 and once in float32.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 
-from .protocol import Split, median
+from .protocol import Split, alternate, median
 
 HIDDEN = 100
 BATCH_SIZE = 128
 EPOCHS_PER_RUN = 20
+
+#: Issue 20's "same work per epoch": what both libraries are asked to train.
+SAME_WORK_BATCH_SIZE = 200
+SAME_WORK_LEARNING_RATE = 0.001
+#: Epochs per timed fit: the per-fit set-up (checks, first weights) is shared out over
+#: them, as it is in a real training of many epochs.
+SAME_WORK_EPOCHS = 10
+SAME_WORK_DTYPES = ("float64", "float32")
 
 
 def glassnet_epoch(X: np.ndarray, y: np.ndarray, score_training: bool = False,
@@ -184,6 +198,92 @@ def gemm_epoch(X: np.ndarray) -> float:
                 batch.T @ hidden_delta  # the hidden weights' slopes
             times.append(time.perf_counter() - started)
     return median(times)
+
+
+def same_work_glassnet(X: np.ndarray, y: np.ndarray, epochs: int = SAME_WORK_EPOCHS) -> float:
+    """Seconds per epoch of one glassnet ``train`` of ``epochs`` epochs (wall time / epochs).
+
+    64-100-10 in X's dtype, Adam 0.001, batches of 200, and every extra switched off:
+    no input noise, no weight averaging, no validation split, no training score. The
+    network is built before the clock starts; ``train``'s own checks are inside it.
+    """
+    from threadpoolctl import threadpool_limits
+
+    import glassnet as gn
+
+    network = gn.Network([X.shape[1], HIDDEN, 10], dtype=X.dtype, seed=0)
+    with threadpool_limits(limits=1, user_api="blas"):
+        started = time.perf_counter()
+        gn.train(network, (X, y), optimizer=gn.Adam(learning_rate=SAME_WORK_LEARNING_RATE),
+                 epochs=epochs, batch_size=SAME_WORK_BATCH_SIZE, validation_fraction=0.0,
+                 input_noise=0.0, average_from=None, score_training=False, seed=0)
+        return (time.perf_counter() - started) / epochs
+
+
+def same_work_sklearn_model(epochs: int) -> object:
+    """scikit-learn's ``MLPClassifier`` set to do exactly glassnet's work for ``epochs``.
+
+    ``alpha=0`` (no L2 penalty, glassnet has none here); ``tol=0`` and an endless
+    ``n_iter_no_change`` so that it never stops early: every fit runs ``epochs`` epochs.
+    """
+    from sklearn.neural_network import MLPClassifier
+
+    return MLPClassifier(hidden_layer_sizes=(HIDDEN,), solver="adam",
+                         learning_rate_init=SAME_WORK_LEARNING_RATE,
+                         batch_size=SAME_WORK_BATCH_SIZE, alpha=0.0, max_iter=epochs,
+                         shuffle=True, tol=0.0, n_iter_no_change=10**9, random_state=0)
+
+
+def same_work_sklearn(X: np.ndarray, y: np.ndarray, epochs: int = SAME_WORK_EPOCHS) -> float:
+    """Seconds per epoch of one scikit-learn fit of ``epochs`` epochs (wall time / epochs)."""
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    model = same_work_sklearn_model(epochs)
+    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+        warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter reached, on purpose
+        started = time.perf_counter()
+        model.fit(X, y)
+        return (time.perf_counter() - started) / epochs
+
+
+def sklearn_training_dtype(X: np.ndarray, y: np.ndarray) -> str:
+    """The dtype scikit-learn keeps its weights in when given X (it may convert)."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return str(same_work_sklearn_model(1).fit(X, y).coefs_[0].dtype)
+
+
+def same_work(X: np.ndarray, y: np.ndarray, rounds: int = 5,
+              epochs: int = SAME_WORK_EPOCHS) -> dict:
+    """glassnet's and scikit-learn's epoch on the same work, per dtype, in turns.
+
+    Both get the same arrays: X cast once to each dtype in ``SAME_WORK_DTYPES``.
+    Each pair is warmed up once (first calls, imports), then timed ``rounds`` times,
+    glassnet and scikit-learn taking turns, on one BLAS thread; medians are kept.
+    Returns ``pairs``: per dtype the two epochs in seconds, their ratio (glassnet /
+    scikit-learn) and the dtype scikit-learn trained in; and how it was measured.
+    """
+    pairs: dict[str, dict] = {}
+    for dtype in SAME_WORK_DTYPES:
+        inputs = np.ascontiguousarray(X, dtype=dtype)
+        pair = {
+            "glassnet": lambda inputs=inputs: same_work_glassnet(inputs, y, epochs),
+            "scikit-learn": lambda inputs=inputs: same_work_sklearn(inputs, y, epochs),
+        }
+        for function in pair.values():
+            function()  # warm up
+        times = alternate(pair, rounds)
+        ours, theirs = median(times["glassnet"]), median(times["scikit-learn"])
+        pairs[dtype] = {"glassnet_epoch_seconds": ours, "sklearn_epoch_seconds": theirs,
+                        "ratio": ours / theirs, "sklearn_dtype": sklearn_training_dtype(inputs, y)}
+    # scikit-learn's own description of the model (the settings it was given that
+    # differ from its defaults), for the page.
+    sklearn_model = " ".join(repr(same_work_sklearn_model(epochs)).split())
+    return {"pairs": pairs, "rounds": rounds, "epochs_per_fit": epochs, "n_images": len(X),
+            "sklearn_model": sklearn_model}
 
 
 def measure(split: Split, rounds: int = 5) -> dict:

@@ -11,8 +11,10 @@ returns seconds for both dtypes.
 from __future__ import annotations
 
 import importlib
+import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,8 +59,9 @@ def results_with(best=0.993, svc=0.991, best_fit=2.5, best_confirmed=0.991,
                 "ratio": ratio, "sklearn_dtype": dtype}
 
     same_work = {"rounds": 3, "epochs_per_fit": 10, "n_images": 1437,
-                 "float64": pair(float64_ratio, "float64"),
-                 "float32": pair(float32_ratio, "float32")}
+                 "sklearn_model": "MLPClassifier(alpha=0.0, batch_size=200)",
+                 "pairs": {"float64": pair(float64_ratio, "float64"),
+                           "float32": pair(float32_ratio, "float32")}}
     return {"machine": {"cpu": "test"}, "quick": True, "seconds": 1.0,
             "contenders": [{"name": name, "library": "x", "settings": ""} for name in accuracy],
             "accuracy": accuracy, "confirmation": confirmation, "same_work": same_work}
@@ -82,10 +85,11 @@ BEST_CONFIRMED = "accuracy of glassnet best on the confirmation splits"
 BEST_FIT = "glassnet best's fit per split"
 FAST_FIT = "fit of glassnet fastest vs sklearn MLP fastest"
 DEFAULTS = "glassnet defaults vs sklearn MLP defaults"
+SAME_WORK = "same work per epoch vs scikit-learn"
 
 
 def test_every_new_goal_is_met_by_figures_that_meet_it(bench):
-    for row in (BEST_SPLITS, BEST_CONFIRMED, BEST_FIT, FAST_FIT, DEFAULTS):
+    for row in (BEST_SPLITS, BEST_CONFIRMED, BEST_FIT, FAST_FIT, DEFAULTS, SAME_WORK):
         assert verdict(bench, row) is True, row
 
 
@@ -121,14 +125,23 @@ def test_defaults_need_the_accuracy_and_a_third_of_the_time(bench):
     assert "98.00% vs 97.90%" in row[2] and "1/3.6" in row[2]  # both halves shown
 
 
+def test_same_work_is_judged_on_float32_with_float64_beside_it(bench):
+    assert verdict(bench, SAME_WORK, float32_ratio=0.34, float64_ratio=0.30) is False
+    assert verdict(bench, SAME_WORK, float32_ratio=0.33, float64_ratio=0.60) is True
+    main, _, _ = bench
+    row = next(r for r in main.judge(results_with()) if r[0].startswith(SAME_WORK))
+    assert "float32: 1.8 ms vs 6.0 ms: 0.30x; float64: 0.50x" in row[2]
+
+
 def test_missing_sections_and_contenders_add_no_rows(bench):
     main, _, _ = bench
     assert main.judge({}) == []
     older = results_with()
     for section in (older["accuracy"], older["confirmation"]):
         del section["glassnet best"]
+    del older["same_work"]
     names = [row[0] for row in main.judge(older)]
-    assert not [n for n in names if "glassnet best" in n]
+    assert not [n for n in names if "glassnet best" in n or n.startswith(SAME_WORK)]
     assert any(n.startswith(DEFAULTS) for n in names)
 
 
@@ -140,3 +153,38 @@ def test_the_page_shows_glassnet_best_and_its_goals(bench):
     assert "| glassnet best |" in page  # a row of the accuracy table
     assert f"| {BEST_SPLITS} | >= 99.2% mean, beating the SVC | 99.00% vs SVC 99.10% | NOT met |" \
         in page
+
+
+def test_the_page_shows_the_same_work_table_and_what_sklearn_trains_in(bench):
+    main, report, _ = bench
+    results = results_with(float32_ratio=0.40)
+    results["targets"] = main.judge(results)
+    page = report.render(results)
+    assert "## The same work per epoch as scikit-learn" in page
+    assert "| float32 | float32 | 2.4 ms | 6.0 ms | 0.40x |" in page
+    assert "`MLPClassifier(alpha=0.0, batch_size=200)`" in page
+    assert "keeps float32 input in float32" in page
+    assert f"| {SAME_WORK}" in page and "0.40x; float64: 0.50x | NOT met |" in page
+    results["same_work"]["pairs"]["float32"]["sklearn_dtype"] = "float64"
+    assert "converts float32 input to float64" in report.render(results)
+    del results["same_work"]
+    assert "same work per epoch as scikit-learn" not in report.render(results)
+
+
+@pytest.fixture(scope="module")
+def tiny_same_work(bench):
+    """``same_work`` on 240 random images (more than one batch of 200), one short turn."""
+    _, _, epoch = bench
+    rng = np.random.default_rng(0)
+    X, y = rng.random((240, 64)), np.arange(240) % 10
+    return epoch.same_work(X, y, rounds=1, epochs=2)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_the_same_work_epoch_is_measured_in_seconds_for_both_libraries(tiny_same_work, dtype):
+    pair = tiny_same_work["pairs"][dtype]
+    for key in ("glassnet_epoch_seconds", "sklearn_epoch_seconds", "ratio"):
+        assert math.isfinite(pair[key]) and pair[key] > 0, key
+    assert pair["sklearn_dtype"] in ("float32", "float64")
+    assert tiny_same_work["pairs"]["float64"]["sklearn_dtype"] == "float64"
+    assert tiny_same_work["sklearn_model"].startswith("MLPClassifier(")
