@@ -1,12 +1,20 @@
-"""Pixel shifts: a digit moved by whole pixels, the uncovered border left white."""
+"""Pixel shifts and nudges: a digit moved by whole pixels or by a fraction of one."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+import glassnet as gn
+from glassnet.core.defaults import DEFAULT_NUDGE
 from glassnet.errors import ConfigError
-from glassnet.training.augmentation import image_shape_of, shift_images
+from glassnet.training.augmentation import (
+    PixelNudges,
+    image_shape_of,
+    nudge_for,
+    nudge_images,
+    shift_images,
+)
 
 
 def test_each_image_moves_by_at_most_one_pixel_and_keeps_its_ink():
@@ -43,3 +51,87 @@ def test_non_square_images_are_refused():
     assert image_shape_of(64) == (8, 8)
     with pytest.raises(ConfigError, match="square"):
         image_shape_of(65)
+
+
+# ---------------------------------------------------------------------- nudges
+class FixedMoves:
+    """Stands in for a Generator: every image gets the same move (dy, dx)."""
+
+    def __init__(self, dy: float, dx: float) -> None:
+        self.move = (dy, dx)
+
+    def uniform(self, low, high, size):
+        return np.tile(self.move, (size[0], 1))
+
+
+def test_a_nudge_of_a_whole_pixel_is_a_shift_and_half_is_halfway():
+    image = np.arange(1, 17, dtype=float).reshape(1, 16)  # a 4x4 picture
+    as_picture = image.reshape(4, 4)
+    up = nudge_images(image, 1.0, FixedMoves(1.0, 0.0)).reshape(4, 4)
+    # Each pixel now reads the one below it; the bottom row reads white from beyond.
+    assert np.array_equal(up[:-1], as_picture[1:]) and not up[-1].any()
+    left_half = nudge_images(image, 1.0, FixedMoves(0.0, 0.5)).reshape(4, 4)
+    assert np.allclose(left_half[:, :-1], (as_picture[:, :-1] + as_picture[:, 1:]) / 2)
+    assert np.allclose(left_half[:, -1], as_picture[:, -1] / 2)
+    both = nudge_images(image, 1.0, FixedMoves(-0.25, 0.25)).reshape(4, 4)
+    assert both[1, 1] == pytest.approx(0.75 * 0.75 * as_picture[1, 1] + 0.25 * 0.75 * (
+        as_picture[0, 1] + as_picture[1, 2]) + 0.25 * 0.25 * as_picture[0, 2])
+
+
+def test_nudges_keep_the_ink_inside_and_stay_within_their_reach():
+    rng = np.random.default_rng(0)
+    images = np.zeros((200, 8, 8))
+    images[:, 2:6, 2:6] = rng.random((200, 4, 4))  # ink away from the edge
+    nudged = nudge_images(images.reshape(200, 64), 0.5, rng).reshape(200, 8, 8)
+    assert np.allclose(nudged.sum(axis=(1, 2)), images.sum(axis=(1, 2)))
+    assert not nudged[:, [0, 7], :].any() and not nudged[:, :, [0, 7]].any()
+    assert nudged.min() >= 0 and nudged.max() <= images.max()
+    changed = ~np.isclose(nudged, images).all(axis=(1, 2))
+    assert changed.all()  # a random move of exactly 0 has probability 0
+
+
+def test_nudges_are_seeded_keep_the_dtype_and_zero_changes_nothing():
+    X = np.random.default_rng(1).random((300, 64)).astype(np.float32)
+    a = PixelNudges(0.5, (8, 8)).on_epoch_inputs(X.copy(), np.random.default_rng(7))
+    b = PixelNudges(0.5, (8, 8)).on_epoch_inputs(X.copy(), np.random.default_rng(7))
+    assert a.dtype == np.float32 and np.array_equal(a, b) and not np.array_equal(a, X)
+    assert np.array_equal(nudge_images(X, 0.0, np.random.default_rng(7)), X)
+
+
+def test_pictures_are_nudged_by_default_and_tables_are_not():
+    rng = np.random.default_rng(0)
+    digits_like = gn.Dataset(rng.random((10, 64)), np.arange(10) % 2, image_shape=(8, 8))
+    table = gn.Dataset(rng.random((10, 64)), np.arange(10) % 2, name="a table")
+    assert nudge_for(digits_like, 64, None) == DEFAULT_NUDGE
+    assert nudge_for(table, 64, None) == 0.0  # a Dataset says it has no pictures
+    assert nudge_for((table.X, table.y), 64, None) == DEFAULT_NUDGE  # 64 wide: 8x8
+    assert nudge_for((rng.random((10, 13)), None), 13, None) == 0.0
+    assert nudge_for(table, 64, 0.25) == 0.25  # asked for: as asked (train checks it)
+
+
+def test_train_records_its_nudges_and_refuses_to_nudge_a_table():
+    rng = np.random.default_rng(0)
+    y = np.arange(20) % 2
+    table = gn.Dataset(rng.random((20, 16)), y, name="a table")
+    history = gn.train(gn.Network([16, 2], output="sigmoid"), table, epochs=1)
+    assert history.config["nudge_pixels"] == 0.0
+    with pytest.raises(ConfigError, match="the rows of a table are not pictures"):
+        gn.train(gn.Network([16, 2], output="sigmoid"), table, epochs=1, nudge_pixels=0.5)
+    pictures = gn.Dataset(rng.random((20, 64)), y, image_shape=(8, 8))
+    history = gn.train(gn.Network([64, 2], output="sigmoid"), pictures, epochs=1)
+    assert history.config["nudge_pixels"] == DEFAULT_NUDGE
+    with pytest.raises(ConfigError, match="nudge_pixels must be a number from 0 to 1"):
+        gn.train(gn.Network([64, 2], output="sigmoid"), pictures, nudge_pixels=1.5)
+
+
+def test_nudging_changes_training_and_repeats_bitwise():
+    rng = np.random.default_rng(0)
+    data = gn.Dataset(rng.random((40, 64)), np.arange(40) % 2, image_shape=(8, 8))
+
+    def trained(nudge):
+        network = gn.Network([64, 4, 2], seed=1)
+        gn.train(network, data, epochs=2, nudge_pixels=nudge, input_noise=0.0)
+        return network.layers[0].W
+
+    assert np.array_equal(trained(0.5), trained(0.5))
+    assert not np.array_equal(trained(0.5), trained(0.0))

@@ -919,7 +919,7 @@ def test_a_huge_learning_rate_with_the_defaults_is_diverged_not_saved(tmp_path, 
     result = invoke("train", "--learning-rate", rate, "--quiet", "--db", tmp_path / "g.db",
                     "--out", tmp_path / "m.npz")
     message = assert_one_error(result, 1, "Training diverged in epoch",
-                               "try a learning rate of 0.1", "No model was saved")
+                               "try a learning rate of 0.2", "No model was saved")
     assert "3 to 10 times" not in message
     assert not (tmp_path / "m.npz").exists() and not (tmp_path / "g.db").exists()
 

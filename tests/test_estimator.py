@@ -19,6 +19,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import glassnet
 from glassnet import GlassnetClassifier, History
+from glassnet.core.defaults import DEFAULT_BATCH_SIZE, DEFAULT_INPUT_NOISE, DEFAULT_LEARNING_RATE
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +96,11 @@ def test_fit_learns_what_glassnet_train_learns_with_the_same_seed(small):
     X, y, _, _ = small
     model = fitted(X, y, max_iter=5, tol=0.0)
     net = glassnet.Network([64, 32, 5], seed=0, classes=np.unique(y))
-    glassnet.train(net, (X, y), optimizer=glassnet.SGD(0.1, momentum=0.9, nesterov=True),
-                   epochs=5, batch_size=32, validation_fraction=0.0, early_stopping=False,
-                   input_noise=0.3, average_from=30, seed=0, catch_interrupt=False)
+    glassnet.train(net, (X, y), optimizer=glassnet.SGD(DEFAULT_LEARNING_RATE, momentum=0.9,
+                                                       nesterov=True),
+                   epochs=5, batch_size=DEFAULT_BATCH_SIZE, validation_fraction=0.0,
+                   early_stopping=False, input_noise=DEFAULT_INPUT_NOISE, average_from=30,
+                   seed=0, catch_interrupt=False)
     for mine, theirs in zip(model.network_.parameters(), net.parameters(), strict=True):
         np.testing.assert_array_equal(mine, theirs)
 

@@ -39,7 +39,7 @@ def test_bad_settings_are_config_errors(change):
 
 
 def test_learning_rate_defaults_follow_the_optimizer():
-    assert RunSettings().effective_learning_rate == 0.1
+    assert RunSettings().effective_learning_rate == 0.2
     assert RunSettings(optimizer="sgd", learning_rate=0.3).make_optimizer().learning_rate == 0.3
     assert RunSettings().make_optimizer().name == "sgd"
     assert RunSettings(optimizer="adam").effective_learning_rate == 0.002

@@ -24,15 +24,23 @@ def digits_split(digits):
     return digits.split(test_fraction=0.2, seed=0)
 
 
-def test_defaults_reach_the_promised_accuracy(digits_split):
-    """The library's defaults on a 64-32-10 network: at least 97.5% of unseen digits."""
-    train_part, test_part = digits_split
-    net = gn.Network([64, 32, 10])
-    history = gn.train(net, train_part)
-    assert gn.accuracy(net, test_part) >= 0.975
-    # No images held out: all 100 epochs run, and the best is the lowest training loss.
-    assert history.stop_reason == "completed" and history.epochs == 100
-    assert history.best_epoch == int(np.argmin(history.train_loss)) + 1
+def test_defaults_reach_the_promised_accuracy(digits, digits_split):
+    """The library's defaults on a 64-32-10 network: about 98.5% of unseen digits.
+
+    One split of 359 test images moves by a few images with its draw, so the promise
+    is checked on three: at least 98% on average, and no split below 97%.
+    """
+    accuracies = []
+    for seed in (0, 1, 2):
+        train_part, test_part = digits_split if seed == 0 else digits.split(
+            test_fraction=0.2, seed=seed)
+        net = gn.Network([64, 32, 10], seed=seed)
+        history = gn.train(net, train_part, seed=seed)
+        accuracies.append(gn.accuracy(net, test_part))
+        # No images held out: all 100 epochs run, and the best is the lowest training loss.
+        assert history.stop_reason == "completed" and history.epochs == 100
+        assert history.best_epoch == int(np.argmin(history.train_loss)) + 1
+    assert np.mean(accuracies) >= 0.98 and min(accuracies) >= 0.97
 
 
 def test_source_configuration_reaches_95_percent(digits_split):
@@ -301,9 +309,9 @@ def test_pixel_shifts_refuse_a_dataset_that_is_no_pictures():
 
 # ---------------------------------------------------------------------- runs gone wrong
 @pytest.mark.parametrize(("optimizer", "what", "advice"), [
-    (gn.SGD(learning_rate=100.0), "the loss climbed to", "try a learning rate of 0.1"),
-    (gn.SGD(learning_rate=1e9), "the loss climbed to", "try a learning rate of 0.1"),
-    (gn.SGD(learning_rate=1e300), "NaN or infinite", "try a learning rate of 0.1"),
+    (gn.SGD(learning_rate=100.0), "the loss climbed to", "try a learning rate of 0.2"),
+    (gn.SGD(learning_rate=1e9), "the loss climbed to", "try a learning rate of 0.2"),
+    (gn.SGD(learning_rate=1e300), "NaN or infinite", "try a learning rate of 0.2"),
     (gn.Adam(learning_rate=5.0), "no better than answering the most common class",
      "try a learning rate of 0.002"),
 ])
@@ -384,7 +392,7 @@ def test_the_divergence_rule_on_its_own():
     assert divergence(2.0, 1.0, start_loss=None, chance=1.0, steps=500) is None  # one class
     assert smaller_learning_rate(gn.SGD(learning_rate=0.3)) == pytest.approx(0.1)
     assert smaller_learning_rate(gn.SGD(learning_rate=0.05)) == pytest.approx(0.01)
-    assert smaller_learning_rate(gn.SGD(learning_rate=1e300)) == pytest.approx(0.1)
+    assert smaller_learning_rate(gn.SGD(learning_rate=1e300)) == pytest.approx(0.2)
 
 
 def test_every_number_train_takes_has_one_rule_checked_before_training():
@@ -394,7 +402,7 @@ def test_every_number_train_takes_has_one_rule_checked_before_training():
     from glassnet.training.rules import SETTING_RULES, NonNegative
 
     numeric = {name for name, parameter in inspect.signature(gn.train).parameters.items()
-               if parameter.annotation in ("int", "float", "int | None")}
+               if parameter.annotation in ("int", "float", "int | None", "float | None")}
     assert numeric == set(SETTING_RULES)
     net = gn.Network([64, 10], seed=0)
     before = net.get_parameters()

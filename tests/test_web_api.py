@@ -487,7 +487,7 @@ def test_a_really_diverging_training_is_refused_and_never_adopted(app):
     outcome = status["outcome"]
     assert outcome["diverged"] is True
     assert outcome["error"].startswith("Training diverged in epoch ")
-    assert "try a learning rate of 0.1" in outcome["error"]
+    assert "try a learning rate of 0.2" in outcome["error"]
     assert outcome["error"].endswith("The explorer keeps the network it had.")
     after = client.get("/api/network").json()
     assert after["version"] == before["version"] and after["sizes"] == before["sizes"]

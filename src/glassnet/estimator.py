@@ -88,7 +88,8 @@ _RECIPE_PARAMETERS = {
     "loss": "loss", "optimizer": "solver", "learning_rate": "learning_rate_init",
     "momentum": "momentum", "nesterov": "nesterovs_momentum", "batch_size": "batch_size",
     "epochs": "max_iter", "l2": "alpha", "input_noise": "input_noise",
-    "average_from": "average_from", "shift_pixels": "shift_pixels", "dtype": "dtype",
+    "average_from": "average_from", "shift_pixels": "shift_pixels",
+    "nudge_pixels": "nudge_pixels", "dtype": "dtype",
 }
 
 
@@ -171,6 +172,11 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
     shift_pixels : int, default=0
         Move each training image by up to this many pixels every epoch (needs square
         images, e.g. 64 features = 8x8); 0 turns it off.
+    nudge_pixels : float or None, default=None
+        Move each training image by up to this fraction of a pixel every epoch,
+        blending neighbouring pixels (see ``glassnet.train``). None: 0.5 when the
+        rows are pictures (a square number of features from 64 on), none otherwise;
+        0 turns it off.
     dtype : {"float64", "float32"}, default="float64"
         The network's number type.
     recipe : {"default", "fast", "best"} or None, default=None
@@ -258,6 +264,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         input_noise: float = DEFAULT_INPUT_NOISE,
         average_from: int | None = DEFAULT_AVERAGE_FROM,
         shift_pixels: int = 0,
+        nudge_pixels: float | None = None,
         dtype: str = "float64",
         recipe: str | None = None,
     ) -> None:
@@ -286,6 +293,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         self.input_noise = input_noise
         self.average_from = average_from
         self.shift_pixels = shift_pixels
+        self.nudge_pixels = nudge_pixels
         self.dtype = dtype
         self.recipe = recipe
 
@@ -557,7 +565,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
                 "alpha": float(alpha), "momentum": params["momentum"],
                 "nesterov": params["nesterovs_momentum"], "input_noise": params["input_noise"],
                 "average_from": params["average_from"], "shift_pixels": params["shift_pixels"],
-                "dtype": params["dtype"]}
+                "nudge_pixels": params["nudge_pixels"], "dtype": params["dtype"]}
 
     def _start_network(self, classes: NDArray[Any], n_features: int,
                        settings: dict[str, Any], seed: int) -> None:
@@ -617,6 +625,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
             input_noise=settings["input_noise"],
             average_from=averaging_from,
             shift_pixels=settings["shift_pixels"],
+            nudge_pixels=settings["nudge_pixels"],
             # Each training run shuffles differently, yet repeatably: a fresh fit uses
             # the seed itself (as `glassnet train` does), later runs move past it.
             seed=self._seed + self.n_iter_,

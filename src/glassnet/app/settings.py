@@ -67,6 +67,8 @@ class RunSettings:
     input_noise: float = DEFAULT_INPUT_NOISE
     average_from: int | None = DEFAULT_AVERAGE_FROM
     shift_pixels: int = 0
+    #: None: nudges of ``DEFAULT_NUDGE`` for pictures, none for other data (``train``).
+    nudge_pixels: float | None = None
     seed: int = 0
     test_fraction: float = 0.2
     dtype: str = "float64"
@@ -150,6 +152,7 @@ class RunSettings:
             "input_noise": self.input_noise,
             "average_from": self.average_from,
             "shift_pixels": self.shift_pixels,
+            "nudge_pixels": self.nudge_pixels,
             "seed": self.seed,
         }
 

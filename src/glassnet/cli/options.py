@@ -11,7 +11,7 @@ import click
 
 from ..app.recipes import DEFAULT_RECIPE, RECIPES, settings_for
 from ..app.settings import RunSettings, format_hidden, parse_hidden
-from ..core.defaults import DEFAULT_LEARNING_RATES
+from ..core.defaults import DEFAULT_LEARNING_RATES, DEFAULT_NUDGE
 from ..errors import ConfigError
 
 if TYPE_CHECKING:
@@ -140,6 +140,8 @@ class TrainingOption:
             )
         if self.setting == "hidden":
             return format_hidden(self.default)
+        if self.setting == "nudge_pixels" and self.default is None:
+            return f"{DEFAULT_NUDGE:g} for pictures, 0 for other data"
         if self.is_switch:
             return "on" if self.default else "off"
         return OFF if self.default is None else str(self.default)
@@ -236,6 +238,9 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
                    "Average the weights of every epoch from this one on (none = off)."),
     TrainingOption("shift_pixels", "--shift-pixels", click.IntRange(min=0),
                    "Move training images by up to this many pixels each epoch (0 = off)."),
+    TrainingOption("nudge_pixels", "--nudge-pixels", FiniteFloatRange(0, 1),
+                   "Move training pictures by up to this fraction of a pixel each epoch, "
+                   "blending neighbours (0 = off)."),
     TrainingOption("seed", "--seed", click.IntRange(min=0),
                    "Seed of the split, the starting weights and the shuffling."),
     TrainingOption("test_fraction", "--test-fraction",

@@ -5,7 +5,7 @@ its rule in ``rules``), cuts the validation images off the training images, buil
 extras of training as callbacks, and runs the loop of ``glassnet.core.loop``:
 shuffle, minibatches, a step downhill for each. The extras, one module each:
 
-- ``augmentation`` (pixel shifts) and ``noise`` (input noise) change each epoch's
+- ``augmentation`` (pixel shifts and nudges) and ``noise`` (input noise) change each epoch's
   images before its steps;
 - ``divergence_watch`` stops a run gone wrong (``TrainingDiverged``);
 - ``averaging`` keeps the running mean of the weights (weight averaging);
@@ -45,7 +45,7 @@ from ..core.losses import get_loss
 from ..core.network import Network
 from ..core.optimizers import SGD, Optimizer, get_optimizer
 from ..errors import ConfigError, DataError
-from .augmentation import PixelShifts, pictures_in
+from .augmentation import PixelNudges, PixelShifts, nudge_for, pictures_in
 from .averaging import WeightAveraging
 from .callbacks import Callback, CallYourCallbacks
 from .checkpointing import (
@@ -89,6 +89,7 @@ def train(
     input_noise: float = DEFAULT_INPUT_NOISE,
     average_from: int | None = DEFAULT_AVERAGE_FROM,
     shift_pixels: int = 0,
+    nudge_pixels: float | None = None,
     score_training: bool = True,
     seed: int = 0,
     callbacks: Iterable[Callback] = (),
@@ -146,7 +147,16 @@ def train(
         number of pixels up to this many in each direction (see
         ``glassnet.training.augmentation``). A Dataset's pictures move in their own
         ``image_shape``, and a Dataset without one (a table) is refused; bare
-        ``(X, y)`` arrays are taken as square pictures. 0 turns it off.
+        ``(X, y)`` arrays are taken as square pictures. 0 turns it off. On 8x8
+        digits a whole pixel is too far a move: nudges are what helps.
+    nudge_pixels : float or None
+        Data augmentation: every epoch, each training picture is moved by a random
+        fraction of a pixel, up to this much (from 0 to 1) in each direction, its
+        pixels blended with their neighbours' (``augmentation.nudge_images``). The
+        network learns that a digit slightly off centre is the same digit. Default
+        None: 0.5 for pictures (a Dataset with an ``image_shape``, or bare arrays
+        whose width is a square number from 64 on) and none for other data; 0 turns
+        it off.
     score_training : bool
         Measure the loss and accuracy on the training images after every epoch (the
         training curve in ``History``). That is one more pass over every training
@@ -195,7 +205,8 @@ def train(
     settings = SimpleNamespace(**check_settings(
         epochs=epochs, batch_size=batch_size, patience=patience,
         checkpoint_every=checkpoint_every, average_from=average_from,
-        shift_pixels=shift_pixels, validation_fraction=validation_fraction, l2=l2,
+        shift_pixels=shift_pixels, nudge_pixels=nudge_pixels,
+        validation_fraction=validation_fraction, l2=l2,
         input_noise=input_noise, seed=seed))
     epochs, batch_size, l2, seed = settings.epochs, settings.batch_size, settings.l2, settings.seed
     loss_fn = get_loss(loss)  # an unknown name raises a ConfigError listing the known ones
@@ -205,7 +216,9 @@ def train(
     if early_stopping and not score_training and not settings.validation_fraction:
         raise ConfigError("early stopping watches a loss: keep score_training on, or hold "
                           "out validation images (validation_fraction)")
-    pictures = pictures_in(data, network.n_inputs) if settings.shift_pixels else None
+    nudge = nudge_for(data, network.n_inputs, settings.nudge_pixels)
+    moved = settings.shift_pixels or nudge
+    pictures = pictures_in(data, network.n_inputs) if moved else None
     training, validation = _training_images(network, data, settings.validation_fraction, seed)
     scored = training.every_kth()  # the training images each epoch is scored on
     history = History(config={
@@ -213,7 +226,8 @@ def train(
         "batch_size": batch_size, "validation_fraction": settings.validation_fraction,
         "early_stopping": early_stopping, "patience": settings.patience, "l2": l2,
         "input_noise": settings.input_noise, "average_from": settings.average_from,
-        "shift_pixels": settings.shift_pixels, "score_training": score_training,
+        "shift_pixels": settings.shift_pixels, "nudge_pixels": nudge,
+        "score_training": score_training,
         "seed": seed, "network": network.config(), "n_train": len(training.X),
         "n_train_scored": len(scored.X),
         "n_validation": 0 if validation is None else len(validation.X),
@@ -235,12 +249,13 @@ def train(
     watch = DivergenceWatch(network, optimizer, history,
                             chance=None if watched is None else chance_accuracy(watched.y))
     ctrl_c = CtrlC(progress, enabled=catch_interrupt)
-    # In this order: the images are changed before the steps, shifted and then noised;
+    # In this order: the images are changed before the steps, shifted, nudged, noised;
     # after the steps the weights are checked, folded into the average, scored (the
     # average's, with the watch looking first), the best epoch found; then the reasons
     # to stop are asked, Ctrl-C first; the checkpoint comes last, holding all of it.
     extras: list[loop.Callback] = [
-        *([PixelShifts(settings.shift_pixels, pictures)] if pictures else []),
+        *([PixelShifts(settings.shift_pixels, pictures)] if settings.shift_pixels else []),
+        *([PixelNudges(nudge, pictures)] if nudge else []),
         *([InputNoise(settings.input_noise, training.X)] if settings.input_noise else []),
         watch,
         averaging,

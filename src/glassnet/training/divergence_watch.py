@@ -102,7 +102,7 @@ def smaller_learning_rate(optimizer: Optimizer) -> float | None:
 
     A power of ten at least three times below the rate tried (0.3 -> 0.1, 1 -> 0.1),
     but never above the optimizer's default (the default is the rate known to work:
-    1e300 -> 0.1, not 1e299).
+    1e300 -> 0.2, not 1e299).
     """
     rate = getattr(optimizer, "learning_rate", None)
     if rate is None:

@@ -62,14 +62,33 @@ class FractionBelowOne:
         return value
 
 
+@dataclass(frozen=True)
+class FractionUpToOne:
+    """A share in [0, 1]; ``none_means_default`` also takes None (the caller's default)."""
+
+    none_means_default: bool = False
+
+    def check(self, name: str, value: Any) -> float | None:
+        if value is None and self.none_means_default:
+            return None
+        try:
+            fine = not isinstance(value, bool) and 0.0 <= value <= 1.0
+        except TypeError:
+            fine = False
+        if not fine:
+            raise ConfigError(f"{name} must be a number from 0 to 1, got {value}")
+        return float(value)
+
+
 #: Every numeric setting of ``glassnet.train`` and its rule.
-SETTING_RULES: dict[str, WholeNumber | NonNegative | FractionBelowOne] = {
+SETTING_RULES: dict[str, WholeNumber | NonNegative | FractionBelowOne | FractionUpToOne] = {
     "epochs": WholeNumber(),
     "batch_size": WholeNumber(),
     "patience": WholeNumber(),
     "checkpoint_every": WholeNumber(),
     "average_from": WholeNumber(none_means_off=True),
     "shift_pixels": WholeNumber(least=0),
+    "nudge_pixels": FractionUpToOne(none_means_default=True),
     "validation_fraction": FractionBelowOne(),
     "l2": NonNegative(),
     "input_noise": NonNegative(),
@@ -82,4 +101,5 @@ def check_settings(**values: Any) -> dict[str, Any]:
     return {name: SETTING_RULES[name].check(name, value) for name, value in values.items()}
 
 
-__all__ = ["SETTING_RULES", "FractionBelowOne", "NonNegative", "WholeNumber", "check_settings"]
+__all__ = ["SETTING_RULES", "FractionBelowOne", "FractionUpToOne", "NonNegative", "WholeNumber",
+           "check_settings"]
