@@ -13,9 +13,11 @@ from ..core.network import Network
 
 #: Matrix products of fewer multiply-adds than this run on one BLAS thread in training.
 #: Measured on two cores: a batch of 128 through a 784 x 128 layer (12.8 million) is
-#: 1.5x faster on both cores when the other is idle; the digits' products (at most a
-#: few hundred thousand to two million) are faster on one.
-ONE_THREAD_BELOW = 4_000_000
+#: 1.5x faster on both cores when the other is idle; the digits' products are not. The
+#: ``best`` recipe's largest (a batch of 64 through a 256 x 256 layer, 4.2 million)
+#: was no faster on two threads on an idle machine, and on a busy one its 30 epochs
+#: took 30 to 40 s on two threads against 0.7 to 1.7 s on one.
+ONE_THREAD_BELOW = 10_000_000
 
 
 def matrix_threads(network: Network, batch_size: int) -> contextlib.AbstractContextManager:
