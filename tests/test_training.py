@@ -187,8 +187,10 @@ def test_divergence_raises_and_keeps_finite_weights(digits_split, score_training
         gn.train(net, train_part, loss="squared_error", optimizer=gn.SGD(learning_rate=1e4),
                  epochs=20, input_noise=0.0, average_from=None, score_training=score_training,
                  callbacks=[remember])
-    # The loss (measured at the end of the epoch) or, unmeasured, the weights themselves.
-    assert re.search(r"in epoch \d+: (the loss became (inf|nan)|the weights became NaN or "
+    # The loss (measured at the end of the epoch: blown up past a million times its
+    # start, or infinite) or, unmeasured, the weights themselves.
+    assert re.search(r"in epoch \d+: (the loss became (inf|nan)|the loss climbed to "
+                     r"[0-9.]+e\+\d+, [0-9.]+e\+\d+ times|the weights became NaN or "
                      r"infinite)", str(caught.value))
     assert all(np.isfinite(p).all() for p in net.parameters())
     assert isinstance(caught.value.history, History)
@@ -386,6 +388,9 @@ def test_the_divergence_rule_on_its_own():
     assert divergence(2.0, 0.9, start_loss=2.3, chance=0.1, steps=10_000) is None
     assert "climbed to 24" in divergence(24.0, 0.9, start_loss=2.3, chance=0.1, steps=100)
     assert divergence(24.0, 0.9, start_loss=2.3, chance=0.1, steps=99) is None  # a bump
+    # A million times the start is no bump, however early: the weights are blowing up.
+    assert "climbed to 2.3e+06" in divergence(2.3e6, 0.9, start_loss=2.3, chance=0.1, steps=1)
+    assert divergence(2.2e6, 0.9, start_loss=2.3, chance=0.1, steps=1) is None
     assert divergence(2.0, 0.11, start_loss=2.3, chance=0.1, steps=499) is None  # too early
     assert "still 11.0%" in divergence(2.0, 0.11, start_loss=2.3, chance=0.1, steps=500)
     assert divergence(2.0, 0.13, start_loss=2.3, chance=0.1, steps=500) is None
