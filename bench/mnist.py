@@ -51,7 +51,8 @@ def glassnet_epochs(X, y, epochs: int) -> list[float]:
     network = gn.Network([X.shape[1], HIDDEN, 10], dtype=np.float32)
     history = gn.train(
         network, (X, y), optimizer=gn.Adam(learning_rate=LEARNING_RATE), epochs=epochs,
-        batch_size=BATCH_SIZE, validation_fraction=0.0, input_noise=0.0, average_from=None,
+        batch_size=BATCH_SIZE, validation_fraction=0.0, input_noise=0.0, nudge_pixels=0.0,
+        average_from=None,
     )
     return list(history.seconds)
 
