@@ -6,14 +6,15 @@ Every recipe is trained on the tuning splits (``random_state`` 0 to 4) and on th
 confirmation splits (100 to 104) of ``bench.protocol`` (scikit-learn's
 ``train_test_split``, 20% test, stratified, pixels / 16), through the benchmark's own
 contenders (``bench.contenders``), so these are the benchmark's settings, not a second
-copy. Next to them: scikit-learn's SVC and MLP (defaults, and its fastest setting),
-and the ensemble of three ``best`` networks on two splits. Then the ablations: each
-ingredient of ``best`` (on splits 0 and 1) and of ``fast`` (on 0, 1 and 2) switched
-off in turn. Fit times are wall seconds of one fit, medians over the splits; on a
-shared machine read them as rough sizes. ``--only timing`` times the fits once more
-with NumPy's BLAS held to one thread (``threadpoolctl``), in CPU seconds of this
-process: on a busy machine that is steadier than wall time, and the same for every
-library. The figures in docs/how-it-works.md ("Recipes") come from this script.
+copy. Next to them: scikit-learn's SVC and MLP (defaults, and its fastest setting), and
+the ensemble of three ``best`` networks on two splits. Then the ablations: each
+ingredient of ``best``, of ``fast`` and of the defaults as ``train()`` runs them
+switched off in turn, on the five tuning splits. Fit times are wall
+seconds of one fit, medians over the splits; on a shared machine read them as rough
+sizes. ``--only timing`` times the fits once more with NumPy's BLAS held to one thread
+(``threadpoolctl``), in CPU seconds of this process: on a busy machine that is steadier
+than wall time, and the same for every library. The figures in docs/how-it-works.md
+("Recipes") come from this script.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from bench.protocol import CONFIRMATION_SEEDS, SPLIT_SEEDS, digits_splits, machi
 RECIPE_NAMES = ("default", "fast", "best")
 #: Each ingredient of a recipe switched off (or back to the default's choice).
 BEST_ABLATIONS = {
+    "without nudges": {"nudge_pixels": 0.0},
     "without input noise": {"input_noise": 0.0},
     "without weight averaging": {"average_from": None},
     "narrow (one layer of 32)": {"hidden": (32,)},
@@ -44,12 +46,24 @@ BEST_ABLATIONS = {
     "with a 10% validation split": {"validation_fraction": 0.1},
 }
 FAST_ABLATIONS = {
+    "with nudges of 0.5": {"nudge_pixels": 0.5},
     "with input noise 0.3": {"input_noise": 0.3},
     "without weight averaging": {"average_from": None},
     "narrow (one layer of 32)": {"hidden": (32,)},
     "SGD (0.1, momentum 0.9) instead of Adam": {"optimizer": "sgd", "learning_rate": 0.1},
     "float64": {"dtype": "float64"},
     "with a 10% validation split": {"validation_fraction": 0.1},
+}
+#: The default's, measured as ``train()`` runs it (no validation split, like the
+#: benchmark's "glassnet defaults").
+DEFAULT_ABLATIONS = {
+    "without nudges": {"nudge_pixels": 0.0},
+    "without input noise": {"input_noise": 0.0},
+    "without nudges or input noise": {"nudge_pixels": 0.0, "input_noise": 0.0},
+    "without weight averaging": {"average_from": None},
+    "batches of 32 at rate 0.1": {"batch_size": 32, "learning_rate": 0.1},
+    "the defaults before nudges (batches of 32 at 0.1, noise 0.3)": {
+        "batch_size": 32, "learning_rate": 0.1, "input_noise": 0.3, "nudge_pixels": 0.0},
 }
 
 
@@ -124,13 +138,16 @@ def measure_main(results: dict, tuning, confirmation, recipes, others: bool) -> 
 
 def measure_ablations(results: dict, tuning, recipes) -> None:
     """Each of ``recipes`` that has ablations, with one ingredient switched off at a time."""
-    for recipe, ablations, splits in (("best", BEST_ABLATIONS, tuning[:2]),
-                                      ("fast", FAST_ABLATIONS, tuning[:3])):
+    for recipe, ablations, splits, base in (
+            ("best", BEST_ABLATIONS, tuning, {}),
+            ("fast", FAST_ABLATIONS, tuning, {}),
+            ("default", DEFAULT_ABLATIONS, tuning, {"validation_fraction": 0.0})):
         if recipe not in recipes:
             continue
-        rows = {"as the recipe": measure(recipe_contender(recipe, recipe), splits)}
+        rows = {"as the recipe": measure(recipe_contender(recipe, recipe, **base), splits)}
         for change, overrides in ablations.items():
-            rows[change] = measure(recipe_contender(change, recipe, **overrides), splits)
+            rows[change] = measure(recipe_contender(change, recipe, **base, **overrides),
+                                   splits)
         for change, figures in rows.items():
             print(f"{recipe} {change:<40} {figures['mean_accuracy']:.2%}  "
                   f"{figures['fit_seconds']:.2f} s", flush=True)
