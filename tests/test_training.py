@@ -48,7 +48,7 @@ def test_source_configuration_reaches_95_percent(digits_split):
     train_part, test_part = digits_split
     net = gn.Network([64, 30, 10], activation="sigmoid", output="sigmoid", seed=0)
     gn.train(net, train_part, loss="squared_error", optimizer=gn.SGD(learning_rate=1.0),
-             batch_size=10, epochs=60, input_noise=0.0, average_from=None)
+             batch_size=10, epochs=60, input_noise=0.0, nudge_pixels=0, average_from=None)
     assert gn.accuracy(net, test_part) >= 0.95
 
 

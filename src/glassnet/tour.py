@@ -75,7 +75,7 @@ SHADES = " .:-=+*#%@"
 FIRST_IMAGE = 0
 
 #: The trained steps (7, 8, 9) all use these settings, changing only the hidden
-#: layers: the default recipe (SGD with momentum, input noise, weight averaging),
+#: layers: the default recipe (SGD with momentum, nudges, input noise, weight averaging),
 #: shortened to 40 epochs so that the whole tour runs in seconds.
 TOUR_SETTINGS = RunSettings(epochs=40, average_from=20)
 

@@ -47,7 +47,8 @@ class RunSettings:
 
     The article's own network is ``RunSettings(activation="sigmoid", output="sigmoid",
     loss="squared_error", optimizer="sgd", learning_rate=1.0, batch_size=10,
-    epochs=60, momentum=0, input_noise=0, average_from=None)`` (see docs/how-it-works.md).
+    epochs=60, momentum=0, input_noise=0, nudge_pixels=0, average_from=None)`` (see
+    docs/how-it-works.md).
     """
 
     hidden: tuple[int, ...] = (32,)

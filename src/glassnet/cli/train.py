@@ -214,7 +214,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     \b
       glassnet train --activation sigmoid --output sigmoid --loss squared_error \\
                      --optimizer sgd --learning-rate 1 --momentum 0 --batch-size 10 \\
-                     --epochs 60 --input-noise 0 --average-from none
+                     --epochs 60 --input-noise 0 --nudge-pixels 0 --average-from none
 
     --recipe fast or --recipe best starts from another named recipe (any other option
     still wins over it); the run records the recipe's name with its settings.

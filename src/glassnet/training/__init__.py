@@ -110,7 +110,7 @@ def train(
         ``"cross_entropy"`` (default; needs a softmax or sigmoid output) or
         ``"squared_error"`` (the article's).
     optimizer : Optimizer or str, optional
-        Default ``SGD(learning_rate=0.1, momentum=0.9)``. A name makes one with its
+        Default ``SGD(learning_rate=0.2, momentum=0.9)``. A name makes one with its
         default settings.
     epochs : int
         The most passes over the data.
@@ -133,7 +133,7 @@ def train(
     input_noise : float
         Regularisation: every epoch, Gaussian noise of this standard deviation is
         added to each training pixel, so the network cannot memorise exact images and
-        must rely on the overall shape. Default 0.3 (pixels range over 0..1); 0 turns
+        must rely on the overall shape. Default 0.2 (pixels range over 0..1); 0 turns
         it off. Validation and test images are never noised.
     average_from : int or None
         Weight averaging: from this epoch on, the network's weights are the average

@@ -24,7 +24,7 @@ def matrix_threads(network: Network, batch_size: int) -> contextlib.AbstractCont
     """Run small matrix products on one thread while training; leave big ones alone.
 
     NumPy hands matrix products to a BLAS library that splits a big product over every
-    core. For the small products of a small network (a batch of 32 images times a
+    core. For the small products of a small network (a batch of 64 images times a
     64 x 32 weight matrix) handing out the work costs more than the work itself, and on
     a machine whose other cores are busy a second thread waits for a core and can make
     each product ten times slower. One thread is never slower at these sizes, so
