@@ -630,7 +630,7 @@ def step_6_one_weight_at_a_time(data: Dataset | None = None, seed: int = 0) -> T
     history = train(network, zeros_and_ones, loss="squared_error",
                     optimizer=SlopeDescent(learning_rate=0.5), epochs=SLOPE_HOPS,
                     batch_size=zeros_and_ones.n_samples, validation_fraction=0,
-                    input_noise=0, average_from=None, seed=seed)
+                    input_noise=0, nudge_pixels=0, average_from=None, seed=seed)
     hop_losses = [loss_before, *history.train_loss]
 
     # Backpropagation: every slope at once, checked against the slow way.

@@ -104,8 +104,8 @@ def train_on_writer(network: Network, writer: Dataset, test: Dataset, *, epochs:
     before = scores(network)
     copy = network.copy()
     train(copy, trained_on, loss=loss, optimizer=_optimizer(), epochs=epochs,
-          batch_size=min(16, len(trained_on)), input_noise=0.0, average_from=None,
-          score_training=False, seed=seed, catch_interrupt=False)
+          batch_size=min(16, len(trained_on)), input_noise=0.0, nudge_pixels=0.0,
+          average_from=None, score_training=False, seed=seed, catch_interrupt=False)
     return {"before": before, "after": scores(copy), "epochs": epochs,
             "trained_on": train_rows.tolist(), "kept_apart": kept_rows.tolist(),
             "network": copy}

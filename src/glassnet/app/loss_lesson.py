@@ -167,8 +167,8 @@ def train_on_one_image(
     loss_before = network.loss(one_image.X, one_image.y, LESSON_LOSS)
     history = train(network, one_image, loss=LESSON_LOSS,
                     optimizer=SGD(learning_rate=SINGLE_IMAGE_LEARNING_RATE), epochs=epochs,
-                    batch_size=1, validation_fraction=0, input_noise=0, average_from=None,
-                    seed=seed)
+                    batch_size=1, validation_fraction=0, input_noise=0, nudge_pixels=0,
+                    average_from=None, seed=seed)
     loss_after = network.loss(one_image.X, one_image.y, LESSON_LOSS)
     answers = network.predict(data.X)  # (n_samples,)
     answer_counts = {label.item() if isinstance(label, np.generic) else label:
