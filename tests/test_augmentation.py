@@ -115,8 +115,13 @@ def test_train_records_its_nudges_and_refuses_to_nudge_a_table():
     table = gn.Dataset(rng.random((20, 16)), y, name="a table")
     history = gn.train(gn.Network([16, 2], output="sigmoid"), table, epochs=1)
     assert history.config["nudge_pixels"] == 0.0
-    with pytest.raises(ConfigError, match="the rows of a table are not pictures"):
+    with pytest.raises(ConfigError, match="^nudge_pixels moves the pixels of pictures, but "
+                                          "the rows of a table are not pictures"):
         gn.train(gn.Network([16, 2], output="sigmoid"), table, epochs=1, nudge_pixels=0.5)
+    with pytest.raises(ConfigError, match="^nudge_pixels moves the pixels of square images; "
+                                          "13 features"):
+        gn.train(gn.Network([13, 2], output="sigmoid"), (rng.random((20, 13)), y),
+                 epochs=1, nudge_pixels=0.5)
     pictures = gn.Dataset(rng.random((20, 64)), y, image_shape=(8, 8))
     history = gn.train(gn.Network([64, 2], output="sigmoid"), pictures, epochs=1)
     assert history.config["nudge_pixels"] == DEFAULT_NUDGE

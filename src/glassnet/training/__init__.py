@@ -218,7 +218,8 @@ def train(
                           "out validation images (validation_fraction)")
     nudge = nudge_for(data, network.n_inputs, settings.nudge_pixels)
     moved = settings.shift_pixels or nudge
-    pictures = pictures_in(data, network.n_inputs) if moved else None
+    pictures = pictures_in(data, network.n_inputs, "shift_pixels" if settings.shift_pixels
+                           else "nudge_pixels") if moved else None
     training, validation = _training_images(network, data, settings.validation_fraction, seed)
     scored = training.every_kth()  # the training images each epoch is scored on
     history = History(config={

@@ -35,21 +35,23 @@ from ..errors import ConfigError
 Array = NDArray[np.floating]
 
 
-def image_shape_of(n_features: int) -> tuple[int, int]:
+def image_shape_of(n_features: int, setting: str = "shift_pixels") -> tuple[int, int]:
     """The (height, width) of square images with ``n_features`` pixels, e.g. 64 -> (8, 8)."""
     side = int(round(np.sqrt(n_features)))
     if side * side != n_features:
         raise ConfigError(
-            f"pixel shifts need square images; {n_features} features is not a square number"
+            f"{setting} moves the pixels of square images; {n_features} features is not a "
+            "square number"
         )
     return side, side
 
 
-def pictures_in(data: Any, n_inputs: int) -> tuple[int, int]:
-    """The (height, width) that pixel shifts see each row of ``data`` as: the one check.
+def pictures_in(data: Any, n_inputs: int, setting: str = "shift_pixels") -> tuple[int, int]:
+    """The (height, width) that pixel shifts and nudges see each row of ``data`` as.
 
-    ``train`` calls it before its first step, so every window that shifts pixels
-    (``run``, the command line, sweeps) gets the same message.
+    The one check: ``train`` calls it before its first step, so every window that
+    moves pixels (``run``, the command line, sweeps) gets the same message, naming the
+    ``setting`` that asked for it.
 
     A Dataset says whether its rows are pictures, and of what shape (a 4x16 strip is
     no 8x8 square; a CSV table of 16 columns is no picture at all). Bare ``(X, y)``
@@ -59,19 +61,19 @@ def pictures_in(data: Any, n_inputs: int) -> tuple[int, int]:
     from ..data.dataset import Dataset
 
     if not isinstance(data, Dataset):
-        return image_shape_of(n_inputs)
+        return image_shape_of(n_inputs, setting)
     shape = data.image_shape
     if shape is None:
         name = data.name or "this data"
         raise ConfigError(
-            f"shift_pixels moves the pixels of pictures, but the rows of {name} are not "
+            f"{setting} moves the pixels of pictures, but the rows of {name} are not "
             "pictures: they have no image shape (a CSV's rows count as pictures when they "
             "hold a square number from 64 on: 8x8, 28x28; for others, load it with "
             "load_csv(path, image_shape=(height, width)), or give a Dataset one: "
             "Dataset(X, y, image_shape=(8, 8)))"
         )
     if len(shape) != 2:
-        raise ConfigError(f"pixel shifts move flat pictures (height, width); the rows of "
+        raise ConfigError(f"{setting} moves flat pictures (height, width); the rows of "
                           f"{data.name or 'this data'} are {'x'.join(map(str, shape))}")
     return int(shape[0]), int(shape[1])
 
