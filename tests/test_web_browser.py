@@ -244,7 +244,7 @@ def test_a_recipe_fills_the_form_and_trains_with_its_other_settings(page):
     assert page.input_value("#f-epochs") == "8" and page.input_value("#f-batch") == "64"
     assert page.get_attribute("#f-rate", "placeholder") == "0.025 for adam"
     note = page.get_by_test_id("recipe-note").text_content()
-    assert "input noise 0" in note and "float32" in note
+    assert "input noise 0" in note and "float32" in note and "no nudges" in note
     assert "no validation images held out" in note
     page.fill("#f-epochs", "3")
     page.select_option("#f-pace", "0")  # full speed
@@ -260,7 +260,9 @@ def test_a_recipe_fills_the_form_and_trains_with_its_other_settings(page):
     screenshot(page, "recipe-fast")
     recipe.select_option("best")
     assert page.input_value("#f-hidden") == "256,256" and page.input_value("#f-epochs") == "100"
-    assert "weights averaged from epoch 50" in page.get_by_test_id("recipe-note").text_content()
+    note = page.get_by_test_id("recipe-note").text_content()
+    assert "weights averaged from epoch 50" in note
+    assert "pictures nudged by up to 0.5 of a pixel" in note
 
 
 def test_changing_a_hand_set_weight_changes_the_output(page):

@@ -53,6 +53,7 @@ from ..core.network import Network
 from ..core.optimizers import OPTIMIZERS
 from ..data.dataset import Dataset
 from ..data.digits import load_digits
+from ..training.augmentation import nudge_for
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
 from ..store.modelfile import array_checksum
 from ..store.version import __version__
@@ -224,8 +225,12 @@ class Explorer:
                 "loss": list(LOSSES), "optimizer": list(OPTIMIZERS),
                 "handset_presets": list(PRESETS), "recipe": list(RECIPES),
             },
+            # "nudges": how far the recipe nudges these images (its nudge_pixels, or the
+            # default's for pictures when None), so the page need not know the rule.
             "recipes": {name: {"summary": recipe.summary,
-                               "settings": LIVE_RECIPES[name].to_dict()}
+                               "settings": LIVE_RECIPES[name].to_dict(),
+                               "nudges": nudge_for(self.data, self.data.n_features,
+                                                   LIVE_RECIPES[name].nudge_pixels)}
                         for name, recipe in RECIPES.items()},
             "defaults": {**LIVE_DEFAULTS.to_dict(), "learning_rates": DEFAULT_LEARNING_RATES,
                          "pace": LIVE_PACE_SECONDS},
