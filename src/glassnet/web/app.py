@@ -53,10 +53,10 @@ from ..core.network import Network
 from ..core.optimizers import OPTIMIZERS
 from ..data.dataset import Dataset
 from ..data.digits import load_digits
-from ..training.augmentation import nudge_for
 from ..errors import ConfigError, GlassnetError, ServerBusy, SessionConflict
 from ..store.modelfile import array_checksum
 from ..store.version import __version__
+from ..training.augmentation import nudge_for
 from . import lesson, lesson_practice
 from . import validation as check
 from .backprop import DEFAULT_STEP, UNDO_DEPTH, backprop_view
