@@ -706,6 +706,7 @@ def test_runs_list_show_compare(tmp_path):
     assert "no runs of sweep 'nope'" in ok("runs", "list", "--sweep", "nope", "--db", db)
     shown = ok("runs", "show", "2", "--db", db)
     assert "run #2" in shown and "hidden               64" in shown
+    assert "nudge_pixels         0.5 for pictures (default)" in shown  # None, in words
     assert "test accuracy:" in shown and "ended: all epochs done)" in shown
     with RunsDatabase(db) as database:  # the explorer's Stop button records "callback"
         stopped = database.record_run({"hidden": [8]}, {}, {"stop_reason": "callback"})

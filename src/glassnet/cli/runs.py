@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..app.settings import format_hidden
-from ..core.defaults import DEFAULT_LEARNING_RATES
+from ..core.defaults import DEFAULT_LEARNING_RATES, DEFAULT_NUDGE
 from ..errors import RunsDatabaseError
 from ..store.paths import DEFAULT_DATABASE_PATH, db_hint
 
@@ -178,9 +178,11 @@ def epoch_table(history: dict[str, Any]) -> list[str]:
 
 
 def setting_text(name: str, value: Any, settings: dict[str, Any] | None = None) -> str:
-    """A recorded setting as text: hidden sizes as "64,32", a default learning rate named."""
+    """A recorded setting as text: hidden sizes as "64,32", a default (None) said in words."""
     if name == "hidden":
         return format_hidden(value or [])
+    if value is None and name == "nudge_pixels":
+        return f"{DEFAULT_NUDGE:g} for pictures (default)"
     if value is None and name == "learning_rate":
         optimizer = (settings or {}).get("optimizer")
         rate = DEFAULT_LEARNING_RATES.get(optimizer)
