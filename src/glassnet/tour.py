@@ -709,9 +709,12 @@ def train_tour_network(
     return run(settings, _digits(data), catch_interrupt=False)
 
 
-def _describe_settings(settings: RunSettings) -> str:
+def _describe_settings(result: RunResult) -> str:
+    """How a tour network was trained, in a few words (nudges as training resolved them)."""
+    settings, nudges = result.settings, result.history.config["nudge_pixels"]
     return (f"{settings.optimizer.upper()} (momentum {settings.momentum:g}), "
-            f"{settings.epochs} epochs, noise {settings.input_noise:g}")
+            f"{settings.epochs} epochs, noise {settings.input_noise:g}"
+            + (f", nudges {nudges:g}" if nudges else ""))
 
 
 def _per_digit_lines(per_class: dict[Any, float], per_line: int = 5) -> list[str]:
@@ -740,7 +743,7 @@ def step_7_ten_outputs(data: Dataset | None = None) -> TourStep:
     lines = [
         f"A {'-'.join(map(str, result.network.sizes))} network: ten output neurons, "
         f"{result.network.n_parameters} weights and biases.",
-        f"Trained on {n_train} images with {_describe_settings(result.settings)}.",
+        f"Trained on {n_train} images with {_describe_settings(result)}.",
         "",
         f"accuracy on the training images:      {percent(result.train_accuracy)}",
         f"accuracy on {n_test} test images never seen: {percent(result.test_accuracy)}",
