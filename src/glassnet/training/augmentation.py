@@ -127,9 +127,8 @@ def nudge_for(data: Any, n_inputs: int, asked: float | None) -> float:
     blending neighbouring columns would mean nothing. Rows count as pictures as for
     everything else: a Dataset's ``image_shape``; bare ``(X, y)`` arrays when their
     width is a square number from 64 on (8x8, 28x28: ``guess_image_shape``, as
-    for a CSV). A number asked
-    for is used as it is (``train`` then asks ``pictures_in`` for the pictures' shape,
-    which refuses data that are not pictures).
+    for a CSV). A number asked for is used as it is (``train`` then asks
+    ``pictures_in`` for the pictures' shape, which refuses data that are not pictures).
     """
     from ..data.dataset import Dataset, guess_image_shape
 
