@@ -28,7 +28,7 @@ def run(sections: tuple[str, ...], quick: bool) -> dict[str, Any]:
     started = time.perf_counter()
     results: dict[str, Any] = {"machine": protocol.machine_facts(), "quick": quick,
                                "contenders": [{"name": c.name, "library": c.library,
-                                               "settings": c.settings}
+                                               "settings": c.describe()}
                                               for c in [*contenders.CONTENDERS,
                                                         contenders.SKLEARN_FASTEST_ONE_THREAD]]}
     splits = protocol.digits_splits()

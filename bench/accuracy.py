@@ -45,7 +45,7 @@ def measure(
     predict_calls: int = 20,
 ) -> list[ContenderResult]:
     """Train and time every contender on every split, taking turns."""
-    results = [ContenderResult(c.name, c.library, c.settings) for c in contenders]
+    results = [ContenderResult(c.name, c.library, c.describe()) for c in contenders]
     for round_number, split in enumerate(splits):
         # Start each round with a different contender: nobody is always first.
         order = list(range(len(contenders)))

@@ -98,8 +98,9 @@ def render(results: dict[str, Any]) -> str:
               "glassnet fastest's settings, like scikit-learn's fastest, were found by trying "
               "settings on these same five splits, so their accuracies are tuned on the test "
               "images (by how much: a tenth of a percent or two, judging by how much nearby "
-              "settings differ). The "
-              "defaults were chosen on glassnet's own seeded splits (docs/how-it-works.md). "
+              "settings differ). The defaults were chosen on validation images held out of "
+              "the training parts of splits 0 to 9 (`scripts/tune_recipes.py`; "
+              "docs/how-it-works.md, \"How the defaults were chosen\"). "
               "The confirmation splits' column shows each of them on splits nobody chose "
               "settings on.",
               "", f"Whole run: {results['seconds']:.0f} s.", ""]

@@ -188,3 +188,19 @@ def test_the_same_work_epoch_is_measured_in_seconds_for_both_libraries(tiny_same
     assert pair["sklearn_dtype"] in ("float32", "float64")
     assert tiny_same_work["pairs"]["float64"]["sklearn_dtype"] == "float64"
     assert tiny_same_work["sklearn_model"].startswith("MLPClassifier(")
+
+
+def test_the_glassnet_contenders_describe_the_recipes_they_train(bench):
+    """The report's settings column is read from the recipes, so it follows a retuning."""
+    import glassnet as gn
+
+    contenders = importlib.import_module("bench.contenders")
+    best = gn.settings_for("best")
+    words = contenders.GLASSNET_BEST.describe()
+    assert words.startswith("one network of the best recipe")
+    assert f"input noise {best.input_noise:g}," in words
+    assert f"weights averaged from epoch {best.average_from}," in words
+    assert "64-256-256-10 float32" in words and "nudges 0.5 (the default for pictures)" in words
+    assert "nudges 0," in contenders.GLASSNET_FASTEST.describe()  # the fast recipe's own 0
+    assert "adam 0.025" in contenders.GLASSNET_FASTEST.describe()
+    assert contenders.SVC.describe() == contenders.SVC.settings
