@@ -34,6 +34,7 @@ class OptimizerState:
         self.step_count = 0
         self._slots: dict[str, Array] = {}  # name -> one number per parameter (n_parameters,)
         self._shapes: list[tuple[int, ...]] = []  # the parameters' shapes the slots are for
+        self._scratch: Array | None = None  # room for a step's arithmetic, never saved
 
     def _slot(self, name: str, parameters: Sequence[Array]) -> Array:
         """One kind of state (zeros at first) for every parameter, e.g. the velocities.
@@ -53,6 +54,21 @@ class OptimizerState:
                 parameters[0].dtype)
             self._slots[name] = slot
         return slot
+
+    def _scratch_space(self, parameters: Sequence[Array]) -> Array:
+        """A flat array (n_parameters,) to compute a step's intermediate values in.
+
+        Not state: it holds nothing from one step to the next and is never saved.
+        Writing each line of an update into it (``out=``) instead of into a fresh
+        array saves allocating one temporary per NumPy call; a 64-256-256-10
+        network's temporaries are 330 KB each in float32, large enough that the
+        memory allocator may map fresh pages from the system for every one.
+        """
+        size = sum(math.prod(p.shape) for p in parameters)
+        scratch = self._scratch
+        if scratch is None or scratch.size != size or scratch.dtype != parameters[0].dtype:
+            scratch = self._scratch = np.empty(size, parameters[0].dtype)
+        return scratch
 
     def state_dict(self) -> dict[str, Any]:
         """Everything the optimizer has learned so far: per slot, one copy per parameter."""

@@ -103,13 +103,14 @@ class SGD(Optimizer):
             raise ConfigError("SGD needs gradients")
         rate, mu = self.learning_rate, self.momentum
         g = flat(gradients)  # every slope, end to end (n_parameters,)
+        step = np.multiply(g, rate, out=self._scratch_space(parameters))  # rate * g
         if not mu:
-            add_flat(parameters, -(rate * g))  # w -= rate * g
+            add_flat(parameters, np.negative(step, out=step))  # w -= rate * g
         else:
             velocity = self._slot("velocity", parameters)
             velocity *= mu
-            velocity -= rate * g  # v = mu * v - rate * g
-            add_flat(parameters, mu * velocity - rate * g if self.nesterov else velocity)
+            velocity -= step  # v = mu * v - rate * g
+            add_flat(parameters, mu * velocity - step if self.nesterov else velocity)
             if (self.step_count + 1) % speed.FLUSH_EVERY == 0:
                 flush_tiny(velocity)
         self.step_count += 1
@@ -153,15 +154,25 @@ class Adam(Optimizer):
         self.step_count += 1
         t = self.step_count
         g = flat(gradients)  # every slope, end to end (n_parameters,)
+        s = self._scratch_space(parameters)  # each line's intermediate values (n_parameters,)
         # The averages, each written as a move toward its new value: m += (1 - b1)(g - m)
-        m += (1.0 - b1) * (g - m)  # m = b1 * m + (1 - b1) * g
-        v += (1.0 - b2) * (g * g - v)  # v = b2 * v + (1 - b2) * g**2
+        np.subtract(g, m, out=s)
+        s *= 1.0 - b1
+        m += s  # m = b1 * m + (1 - b1) * g
+        np.multiply(g, g, out=s)
+        s -= v
+        s *= 1.0 - b2
+        v += s  # v = b2 * v + (1 - b2) * g**2
         # Both bias corrections folded into the step size and epsilon. (Plain Python
         # numbers: a NumPy float64 would compute a float32 network's step in float64.)
         correction = math.sqrt(1.0 - b2**t)
         rate = self.learning_rate * correction / (1.0 - b1**t)
         eps = self.epsilon * correction
-        add_flat(parameters, -rate * (m / (np.sqrt(v) + eps)))  # w -= rate * m / (sqrt(v) + eps)
+        np.sqrt(v, out=s)
+        s += eps
+        np.divide(m, s, out=s)
+        s *= -rate
+        add_flat(parameters, s)  # w -= rate * m / (sqrt(v) + eps)
         if t % speed.FLUSH_EVERY == 0:
             flush_tiny(m)
             flush_tiny(v)
