@@ -107,7 +107,8 @@ def test_fit_learns_what_glassnet_train_learns_with_the_same_seed(small):
 
 def test_a_recipe_learns_what_glassnet_train_learns_with_its_settings(small):
     X, y, X_test, y_test = small
-    with pytest.warns(ConvergenceWarning):  # 8 epochs, still improving: as MLPClassifier says
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # its 8 epochs are its plan
         model = GlassnetClassifier(recipe="fast", random_state=0).fit(X, y)
     settings = glassnet.settings_for("fast")
     net = settings.make_network(64, np.unique(y))
@@ -444,3 +445,12 @@ def test_defaults_reach_the_accuracy_target_on_a_benchmark_split(digits):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = GlassnetClassifier(random_state=0).fit(X_train, y_train)
     assert model.score(X_test, y_test) >= 0.975
+
+
+def test_a_max_iter_you_set_warns_when_it_runs_out_even_with_a_recipe(small):
+    """Only the recipe's own epochs are a plan: a budget you give is a budget."""
+    X, y, _, _ = small
+    with pytest.warns(ConvergenceWarning, match="maximum number of epochs \\(3\\)"):
+        GlassnetClassifier(recipe="fast", max_iter=3, random_state=0).fit(X, y)
+    with pytest.warns(ConvergenceWarning):
+        GlassnetClassifier(max_iter=3, random_state=0).fit(X, y)

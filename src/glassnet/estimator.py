@@ -188,8 +188,10 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         other value wins over the recipe. ``recipe="default"`` trains as
         ``glassnet train`` does (classical momentum, 100 epochs). scikit-learn's
         stopping rule (``tol``, ``n_iter_no_change``) still applies, and no
-        validation images are held out unless ``early_stopping``. None: the
-        parameters as given.
+        validation images are held out unless ``early_stopping``. Running all of
+        a recipe's epochs raises no ``ConvergenceWarning``: they are the recipe's
+        plan, not a budget that ran out (a ``max_iter`` you give still warns).
+        None: the parameters as given.
 
     Attributes
     ----------
@@ -352,7 +354,12 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         self._optimizer = self._make_optimizer(settings)
         history = self._train(X, y, settings, epochs=settings["max_iter"],
                               early_stopping=bool(self.early_stopping))
-        if history.stop_reason == "completed" and history.epochs == settings["max_iter"]:
+        # A recipe's epochs are part of the recipe, chosen by validation with weight
+        # averaging (whose loss improves to the end): running them all is the plan,
+        # not a budget that ran out, so only a max_iter you chose warns.
+        budget_ran_out = (history.stop_reason == "completed"
+                          and history.epochs == settings["max_iter"])
+        if budget_ran_out and "max_iter" not in self._left_to_the_recipe():
             warnings.warn(
                 f"GlassnetClassifier: the maximum number of epochs ({settings['max_iter']}) "
                 "was reached and the loss was still improving; raise max_iter.",
@@ -504,14 +511,28 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         params = self.get_params(deep=False)
         if self.recipe is None:
             return params
-        recipe = settings_for(self.recipe)
-        defaults = {name: parameter.default for name, parameter in
-                    inspect.signature(type(self).__init__).parameters.items()}
+        recipe, left = settings_for(self.recipe), self._left_to_the_recipe()
         for setting, name in _RECIPE_PARAMETERS.items():
-            given, default = params[name], defaults[name]
-            if given is default or (type(given) is type(default) and given == default):
+            if name in left:
                 params[name] = getattr(recipe, setting)
         return params
+
+    def _left_to_the_recipe(self) -> set[str]:
+        """The parameters of ``_RECIPE_PARAMETERS`` still at their ``__init__`` default.
+
+        With a ``recipe`` these take the recipe's values; without one, none do.
+        """
+        if self.recipe is None:
+            return set()
+        params = self.get_params(deep=False)
+        defaults = {name: parameter.default for name, parameter in
+                    inspect.signature(type(self).__init__).parameters.items()}
+        left = set()
+        for name in _RECIPE_PARAMETERS.values():
+            given, default = params[name], defaults[name]
+            if given is default or (type(given) is type(default) and given == default):
+                left.add(name)
+        return left
 
     def _checked_settings(self) -> dict[str, Any]:
         """The parameters turned into glassnet's terms, or ConfigError (a ValueError).
