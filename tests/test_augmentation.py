@@ -51,6 +51,11 @@ def test_non_square_images_are_refused():
     assert image_shape_of(64) == (8, 8)
     with pytest.raises(ConfigError, match="square"):
         image_shape_of(65)
+    # Each way of moving pixels names itself in the message.
+    with pytest.raises(ConfigError, match="^shift_pixels moves .* 65 features"):
+        shift_images(np.zeros((2, 65)), 1, np.random.default_rng(0))
+    with pytest.raises(ConfigError, match="^nudge_pixels moves .* 65 features"):
+        nudge_images(np.zeros((2, 65)), 0.5, np.random.default_rng(0))
 
 
 # ---------------------------------------------------------------------- nudges

@@ -165,7 +165,7 @@ def nudge_images(X: Array, max_move: float, rng: np.random.Generator,
         The nudged images, of X's dtype.
     """
     n, n_features = X.shape
-    height, width = image_shape or image_shape_of(n_features)
+    height, width = image_shape or image_shape_of(n_features, "nudge_pixels")
     # A white frame one pixel wide, so every pixel has neighbours on all four sides.
     framed = np.zeros((n, height + 2, width + 2), X.dtype)
     framed[:, 1:-1, 1:-1] = X.reshape(n, height, width)
