@@ -413,8 +413,8 @@ def test_every_number_train_takes_has_one_rule_checked_before_training():
     before = net.get_parameters()
     X, y = np.random.default_rng(0).random((20, 64)), np.arange(20) % 10
     for name, rule in SETTING_RULES.items():
-        for bad in (-1, 1.5, "a", float("nan")):
-            if isinstance(rule, NonNegative) and bad == 1.5:
+        for bad in (-1, 1.5, "a", float("nan"), np.array([0.5, 0.5])):
+            if isinstance(rule, NonNegative) and isinstance(bad, float) and bad == 1.5:
                 continue  # 1.5 is a fine amount of noise or L2
             with pytest.raises(gn.ConfigError, match=name):
                 gn.train(net, (X, y), **{name: bad})

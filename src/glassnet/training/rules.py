@@ -49,47 +49,41 @@ class NonNegative:
 
 
 @dataclass(frozen=True)
-class FractionBelowOne:
-    """A share in [0, 1): 0 means none, and all of it would leave nothing else."""
+class Fraction:
+    """A share from 0 to 1, with 1 itself only when ``including_one``.
 
-    def check(self, name: str, value: Any) -> float:
-        try:
-            fine = not isinstance(value, bool) and 0.0 <= value < 1.0
-        except TypeError:
-            fine = False
-        if not fine:
-            raise ConfigError(f"{name} must be in [0, 1), got {value}")
-        return value
+    A validation fraction stops short of 1 (all of it would leave nothing to learn
+    from); a nudge of a whole pixel is still a move. ``none_means_default`` also takes
+    None (the caller's default).
+    """
 
-
-@dataclass(frozen=True)
-class FractionUpToOne:
-    """A share in [0, 1]; ``none_means_default`` also takes None (the caller's default)."""
-
+    including_one: bool = False
     none_means_default: bool = False
 
     def check(self, name: str, value: Any) -> float | None:
         if value is None and self.none_means_default:
             return None
         try:
-            fine = not isinstance(value, bool) and 0.0 <= value <= 1.0
-        except TypeError:
+            fine = not isinstance(value, bool) and 0.0 <= value and (
+                value <= 1.0 if self.including_one else value < 1.0)
+        except (TypeError, ValueError):  # not a number, or an array of them
             fine = False
         if not fine:
-            raise ConfigError(f"{name} must be a number from 0 to 1, got {value}")
+            allowed = "a number from 0 to 1" if self.including_one else "in [0, 1)"
+            raise ConfigError(f"{name} must be {allowed}, got {value}")
         return float(value)
 
 
 #: Every numeric setting of ``glassnet.train`` and its rule.
-SETTING_RULES: dict[str, WholeNumber | NonNegative | FractionBelowOne | FractionUpToOne] = {
+SETTING_RULES: dict[str, WholeNumber | NonNegative | Fraction] = {
     "epochs": WholeNumber(),
     "batch_size": WholeNumber(),
     "patience": WholeNumber(),
     "checkpoint_every": WholeNumber(),
     "average_from": WholeNumber(none_means_off=True),
     "shift_pixels": WholeNumber(least=0),
-    "nudge_pixels": FractionUpToOne(none_means_default=True),
-    "validation_fraction": FractionBelowOne(),
+    "nudge_pixels": Fraction(including_one=True, none_means_default=True),
+    "validation_fraction": Fraction(),
     "l2": NonNegative(),
     "input_noise": NonNegative(),
     "seed": WholeNumber(least=0),  # numpy's generators take no negative seed
@@ -101,5 +95,4 @@ def check_settings(**values: Any) -> dict[str, Any]:
     return {name: SETTING_RULES[name].check(name, value) for name, value in values.items()}
 
 
-__all__ = ["SETTING_RULES", "FractionBelowOne", "FractionUpToOne", "NonNegative", "WholeNumber",
-           "check_settings"]
+__all__ = ["SETTING_RULES", "Fraction", "NonNegative", "WholeNumber", "check_settings"]
