@@ -439,6 +439,27 @@ def test_predict_returns_string_class_labels():
     np.testing.assert_array_equal(net.targets(["b"]), [[0.0, 1.0, 0.0]])
 
 
+@pytest.mark.parametrize("sizes", [[64, 10], [64, 32, 10], [64, 16, 8, 10]],
+                         ids=["no-hidden", "one-hidden", "two-hidden"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_predict_reads_the_same_sums_as_the_traced_forward_pass(sizes, dtype):
+    """predict's lean pass (one image as a flat vector) agrees with trace, image by image.
+
+    Each answer is the largest of the output sums ``trace`` records, for a batch and for
+    every image asked alone, as a row or as a flat vector.
+    """
+    net = Network(sizes, seed=3, dtype=dtype, classes=list("abcdefghij"))
+    X = np.random.default_rng(1).random((40, 64))
+    traced = net.trace(X).weighted_sums[-1]
+    expected = net.classes[traced.argmax(axis=1)]
+    np.testing.assert_array_equal(net.predict(X), expected)
+    for image, answer in zip(X, expected, strict=True):
+        assert net.predict(image).tolist() == [answer]
+        assert net.predict(image[np.newaxis]).tolist() == [answer]
+    np.testing.assert_allclose(net._output_sums(net.check_inputs(X[:1])), traced[:1],
+                               rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
 @pytest.mark.parametrize(
     ("output", "n_outputs"),
     [(output, n) for output in ("softmax", "sigmoid", "identity", "tanh", "relu")
