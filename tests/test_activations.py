@@ -14,12 +14,15 @@ from hypothesis.extra import numpy as hnp
 from glassnet.core.activations import ACTIVATIONS, Activation, get_activation
 from glassnet.core.speed import (
     FEW_ROWS,
+    KEEP_ZEROS_UP_TO,
     all_finite,
     any_nan,
+    at_least_zero,
     column_sum,
     ones_vector,
     row_max,
     row_sum,
+    zeros_of,
 )
 from glassnet.errors import ConfigError
 
@@ -321,3 +324,23 @@ def test_relu_is_bit_for_bit_the_maximum_with_zero(z):
     got = get_activation("relu").forward(z)
     assert got.dtype == z.dtype
     np.testing.assert_array_equal(got.view(np.uint8), expected.view(np.uint8))
+
+
+@pytest.mark.parametrize("shape", [(32,), (1, 32), (200, 100), (KEEP_ZEROS_UP_TO // 8 + 1,)],
+                         ids=["one-image", "one-row", "batch", "too-big-to-keep-zeros"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_at_least_zero_is_numpys_maximum_with_zero(shape, dtype):
+    """The kept-zeros maximum is ``np.maximum(z, 0.0)``: same values, dtype and NaN."""
+    z = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    z.flat[:3] = [np.nan, -np.inf, np.inf]
+    got = at_least_zero(z)
+    assert got.dtype == dtype and got.shape == z.shape
+    np.testing.assert_array_equal(got, np.maximum(z, 0.0))
+    assert np.isnan(got.flat[0]) and got.flat[1] == 0 and got.flat[2] == np.inf
+
+
+def test_kept_zeros_are_shared_and_read_only():
+    zeros = zeros_of((2, 3), np.dtype(np.float64))
+    assert zeros is zeros_of((2, 3), np.dtype(np.float64)) and not zeros.any()
+    with pytest.raises(ValueError):
+        zeros[0, 0] = 1.0  # every ReLU compares with them

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ConfigError
-from .speed import row_max, row_sum
+from .speed import at_least_zero, row_max, row_sum
 
 Array = NDArray[np.floating]
 
@@ -96,7 +96,7 @@ class ReLU(Activation):
     keeps_order = False
 
     def forward(self, z: Array) -> Array:
-        return np.maximum(z, 0.0)
+        return at_least_zero(z)  # np.maximum(z, 0.0), faster (see speed.py)
 
     def derivative(self, z: Array, a: Array) -> Array:
         return (z > 0).astype(z.dtype)
