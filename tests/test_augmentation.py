@@ -103,6 +103,19 @@ def test_nudges_are_seeded_keep_the_dtype_and_zero_changes_nothing():
     assert np.array_equal(nudge_images(X, 0.0, np.random.default_rng(7)), X)
 
 
+@pytest.mark.parametrize("chunk", [7, 128, 2048])
+def test_nudging_in_chunks_in_kept_memory_is_nudging_all_at_once(monkeypatch, chunk):
+    """PixelNudges, chunk by chunk in its NudgeSpace, epoch after epoch: nudge_images' bits."""
+    monkeypatch.setattr(PixelNudges, "CHUNK", chunk)
+    X = np.random.default_rng(2).random((300, 48))  # 6 x 8 pictures: not square
+    nudges, rng, expected_rng = PixelNudges(0.5, (6, 8)), np.random.default_rng(3), (
+        np.random.default_rng(3))
+    for _ in range(3):  # the same memory again: the white frame must stay white
+        got = nudges.on_epoch_inputs(X.copy(), rng)
+        assert np.array_equal(got, nudge_images(X, 0.5, expected_rng, image_shape=(6, 8)))
+    assert len(nudges.space.framed) == min(chunk, 300)
+
+
 def test_pictures_are_nudged_by_default_and_tables_are_not():
     rng = np.random.default_rng(0)
     digits_like = gn.Dataset(rng.random((10, 64)), np.arange(10) % 2, image_shape=(8, 8))

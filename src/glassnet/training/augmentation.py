@@ -164,31 +164,76 @@ def nudge_images(X: Array, max_move: float, rng: np.random.Generator,
     ndarray (n, height * width)
         The nudged images, of X's dtype.
     """
-    n, n_features = X.shape
-    height, width = image_shape or image_shape_of(n_features, "nudge_pixels")
-    # A white frame one pixel wide, so every pixel has neighbours on all four sides.
-    framed = np.zeros((n, height + 2, width + 2), X.dtype)
+    height, width = image_shape or image_shape_of(X.shape[1], "nudge_pixels")
+    nudged = np.empty_like(X)
+    nudge_into(nudged, X, max_move, rng, NudgeSpace(len(X), height, width, X.dtype))
+    return nudged
+
+
+class NudgeSpace:
+    """The memory ``nudge_into`` works in, for up to ``n`` pictures, made once and reused.
+
+    ``framed`` holds the pictures in a white frame one pixel wide, so every pixel has
+    neighbours on all four sides (the frame is never written: it stays 0); ``down``
+    the pictures moved down or up, still framed left and right; ``term`` and
+    ``term_across`` one blended term at a time. Working in memory made once keeps
+    NumPy from asking the system for fresh pages every epoch, and lets each line be
+    one NumPy call over every picture.
+    """
+
+    def __init__(self, n: int, height: int, width: int, dtype: Any) -> None:
+        self.framed = np.zeros((n, height + 2, width + 2), dtype)
+        self.down = np.empty((n, height, width + 2), dtype)
+        self.term = np.empty_like(self.down)
+        self.term_across = np.empty((n, height, width), dtype)
+
+
+def nudge_into(out: Array, X: Array, max_move: float, rng: np.random.Generator,
+               space: NudgeSpace) -> None:
+    """``nudge_images(X)`` written into ``out`` (n, height * width), which may be X itself.
+
+    The arithmetic of ``nudge_images``, in the memory of ``space`` (for at least n
+    pictures of its height and width).
+    """
+    n = len(X)
+    framed, down = space.framed[:n], space.down[:n]
+    height, width = framed.shape[1] - 2, framed.shape[2] - 2
     framed[:, 1:-1, 1:-1] = X.reshape(n, height, width)
     moves = rng.uniform(-max_move, max_move, size=(n, 2)).astype(X.dtype)
     from_before = np.maximum(-moves, 0)[:, :, None, None]  # (n, 2, 1, 1): share read from
     from_after = np.maximum(moves, 0)[:, :, None, None]    # the pixel above / below (left /
     from_itself = 1 - from_before - from_after              # right), and from the pixel itself
-    down = (from_itself[:, 0] * framed[:, 1:-1, :] + from_before[:, 0] * framed[:, :-2, :]
-            + from_after[:, 0] * framed[:, 2:, :])          # (n, height, width + 2)
-    across = (from_itself[:, 1] * down[:, :, 1:-1] + from_before[:, 1] * down[:, :, :-2]
-              + from_after[:, 1] * down[:, :, 2:])          # (n, height, width)
-    return across.reshape(n, n_features)
+    _blend(framed, 1, from_itself[:, 0], from_before[:, 0], from_after[:, 0],
+           out=down, term=space.term[:n])                   # (n, height, width + 2)
+    _blend(down, 2, from_itself[:, 1], from_before[:, 1], from_after[:, 1],
+           out=out.reshape(n, height, width), term=space.term_across[:n])
+
+
+def _blend(pictures: Array, axis: int, itself: Array, before: Array, after: Array, *,
+           out: Array, term: Array) -> None:
+    """``out = itself * middle + before * previous + after * next``, along ``axis``.
+
+    ``middle`` is ``pictures`` without its first and last row (axis 1) or column
+    (axis 2), ``previous`` and ``next`` the same moved back or on by one: each pixel
+    and its two neighbours. The weights (n, 1, 1) are per picture.
+    """
+    length = pictures.shape[axis] - 2
+
+    def moved(start: int) -> Array:
+        return pictures[(slice(None),) * axis + (slice(start, start + length),)]
+
+    np.multiply(itself, moved(1), out=out)
+    out += np.multiply(before, moved(0), out=term)
+    out += np.multiply(after, moved(2), out=term)
 
 
 class PixelNudges(loop.Callback):
     """Moves each of the epoch's images by up to ``max_move`` of a pixel (``nudge_images``).
 
-    The moves are computed for 128 images at a time: NumPy's temporary arrays then
-    stay under 128 KB, which the memory allocator hands out again from memory it keeps,
-    instead of mapping fresh pages from the system for every one, every epoch. For all
-    1437 digits at once, in float64, that mapping made nudging three times slower, and
-    chunks of 256 (temporaries of 160 to 200 KB) still cost ``glassnet train`` a tenth of
-    a second.
+    The images are nudged in place, up to ``CHUNK`` at a time (the digits' 1,437 in
+    one go), in a ``NudgeSpace`` made at the first epoch and reused by every other:
+    for 60,000 MNIST pictures that memory stays at 30 MB in float32 instead of
+    growing with the data.
 
     Parameters
     ----------
@@ -198,15 +243,20 @@ class PixelNudges(loop.Callback):
         The (height, width) of the pictures (``pictures_in``).
     """
 
-    CHUNK = 128
+    CHUNK = 2048
 
     def __init__(self, max_move: float, image_shape: tuple[int, int]) -> None:
         self.max_move, self.image_shape = max_move, image_shape
+        self.space: NudgeSpace | None = None
 
     def on_epoch_inputs(self, X: Array, rng: np.random.Generator) -> Array:
+        n = min(len(X), self.CHUNK)
+        if self.space is None or self.space.framed.dtype != X.dtype or len(
+                self.space.framed) < n:
+            self.space = NudgeSpace(n, *self.image_shape, X.dtype)
         for start in range(0, len(X), self.CHUNK):
             chunk = X[start:start + self.CHUNK]
-            chunk[...] = nudge_images(chunk, self.max_move, rng, image_shape=self.image_shape)
+            nudge_into(chunk, chunk, self.max_move, rng, self.space)
         return X
 
 
@@ -228,5 +278,5 @@ class PixelShifts(loop.Callback):
         return shift_images(X, self.max_shift, rng, image_shape=self.image_shape)
 
 
-__all__ = ["PixelNudges", "PixelShifts", "image_shape_of", "nudge_for", "nudge_images",
-           "pictures_in", "shift_images"]
+__all__ = ["NudgeSpace", "PixelNudges", "PixelShifts", "image_shape_of", "nudge_for",
+           "nudge_images", "nudge_into", "pictures_in", "shift_images"]
