@@ -11,7 +11,9 @@ Everything else a training does happens in callbacks at three moments of each ep
 (see ``Callback``): before it starts, on its shuffled images before the steps (input
 noise, pixel shifts), and after its steps (measuring, weight averaging, early
 stopping, the divergence watch, checkpoints). ``glassnet.train`` builds them;
-``glassnet.training`` holds them, outside the math.
+``glassnet.training`` holds them, outside the math. ``EpochInputs`` makes each epoch's
+images; ``glassnet.train`` may have them made one epoch ahead, on another core
+(``training/ahead.py``).
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ class Callback:
 
         ``X`` belongs to the loop for this epoch and may be changed in place. Draw any
         randomness from ``rng``, the loop's own generator, so the run stays repeatable.
+        The result may depend on nothing else: it can be prepared ahead, while the
+        epoch before is still stepping (see ``EpochInputs``).
         """
         return X
 
@@ -90,6 +94,7 @@ def fit(
     l2: float = 0.0,
     callbacks: Sequence[Callback] = (),
     progress: Progress | None = None,
+    inputs_of: type[EpochInputs] | None = None,
 ) -> Progress:
     """Train ``network`` on images ``X`` (n, n_inputs) with ideal outputs ``Y`` (n, n_outputs).
 
@@ -117,6 +122,9 @@ def fit(
         Called in order at the moments ``Callback`` describes.
     progress : Progress, optional
         Carry on from here (a resumed training): the next epoch is ``progress.epoch + 1``.
+    inputs_of : EpochInputs subclass, optional
+        What makes each epoch's images from X, Y and the callbacks. Default
+        ``EpochInputs``: shuffled and changed by the callbacks, one epoch at a time.
 
     Returns
     -------
@@ -125,25 +133,56 @@ def fit(
     """
     progress = progress or Progress()
     parameters = network.parameters()  # the live arrays the optimizer changes in place
-    shuffle = Shuffler(X, Y)
-    for epoch in range(progress.epoch + 1, epochs + 1):
-        progress.epoch = epoch
-        for callback in callbacks:
-            callback.on_epoch_begin(progress)
-        X_epoch, Y_epoch = shuffle(rng.permutation(len(X)))
-        for callback in callbacks:
-            X_epoch = callback.on_epoch_inputs(X_epoch, rng)
-        for start in range(0, len(X), batch_size):
-            X_batch, Y_batch = X_epoch[start:start + batch_size], Y_epoch[start:start + batch_size]
-            step(network, parameters, optimizer, X_batch, Y_batch, loss, l2)
-            progress.steps += 1
-            if progress.cut_short:
+    inputs = (inputs_of or EpochInputs)(X, Y, callbacks)
+    try:
+        for epoch in range(progress.epoch + 1, epochs + 1):
+            progress.epoch = epoch
+            for callback in callbacks:
+                callback.on_epoch_begin(progress)
+            X_epoch, Y_epoch = inputs.of_epoch(rng)  # shuffled, noised, nudged
+            if epoch < epochs:
+                inputs.prepare_next(rng)
+            for start in range(0, len(X), batch_size):
+                X_batch = X_epoch[start:start + batch_size]
+                Y_batch = Y_epoch[start:start + batch_size]
+                step(network, parameters, optimizer, X_batch, Y_batch, loss, l2)
+                progress.steps += 1
+                if progress.cut_short:
+                    break
+            for callback in callbacks:
+                callback.on_epoch_end(progress)
+            if progress.stop_reason is not None:
                 break
-        for callback in callbacks:
-            callback.on_epoch_end(progress)
-        if progress.stop_reason is not None:
-            break
+    finally:
+        inputs.close()
     return progress
+
+
+class EpochInputs:
+    """Each epoch's images and ideal outputs, in the order the steps take them.
+
+    Shuffled by the loop's generator into memory made once (``Shuffler``), then
+    changed by each callback's ``on_epoch_inputs`` in turn (pixel nudges, input
+    noise). ``prepare_next`` and ``close`` do nothing here: they let a subclass
+    prepare the next epoch's images while this epoch steps (``training/ahead.py``).
+    """
+
+    def __init__(self, X: Array, Y: Array, callbacks: Sequence[Callback],
+                 buffers: int = 1) -> None:
+        self.shuffle, self.callbacks = Shuffler(X, Y, buffers), callbacks
+
+    def of_epoch(self, rng: np.random.Generator) -> tuple[Array, Array]:
+        """The images (n, n_inputs) and ideal outputs (n, n_outputs) of the next epoch."""
+        X_epoch, Y_epoch = self.shuffle(rng.permutation(len(self.shuffle.X)))
+        for callback in self.callbacks:
+            X_epoch = callback.on_epoch_inputs(X_epoch, rng)
+        return X_epoch, Y_epoch
+
+    def prepare_next(self, rng: np.random.Generator) -> None:
+        """Called when this epoch's inputs are taken and another epoch will follow."""
+
+    def close(self) -> None:
+        """Called once, when the loop ends (or fails)."""
 
 
 def step(network, parameters: Sequence[Array], optimizer, X_batch: Array, Y_batch: Array,
@@ -166,4 +205,4 @@ def step(network, parameters: Sequence[Array], optimizer, X_batch: Array, Y_batc
                        lambda: network.objective(X_batch, Y_batch, loss, l2=l2))
 
 
-__all__ = ["Callback", "Progress", "fit", "step"]
+__all__ = ["Callback", "EpochInputs", "Progress", "fit", "step"]

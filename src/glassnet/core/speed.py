@@ -223,16 +223,21 @@ class Shuffler:
     60,000 MNIST images a fresh 188 MB array per epoch cost more in page faults than
     the copying itself. (``mode="clip"`` only tells NumPy that no index of a
     permutation can be out of range; otherwise it first copies into a spare array in
-    case one is.)
+    case one is.) With ``buffers=2`` the calls take turns between two pairs of
+    arrays, so that the next epoch's images can be written while this epoch's are in
+    use (``training/ahead.py``).
     """
 
-    def __init__(self, X: Array, Y: Array) -> None:
+    def __init__(self, X: Array, Y: Array, buffers: int = 1) -> None:
         self.X, self.Y = X, Y
-        self.X_shuffled, self.Y_shuffled = np.empty_like(X), np.empty_like(Y)
+        self.buffers = [(np.empty_like(X), np.empty_like(Y)) for _ in range(buffers)]
+        self.calls = 0
 
     def __call__(self, order: NDArray[np.intp]) -> tuple[Array, Array]:
-        return (np.take(self.X, order, axis=0, out=self.X_shuffled, mode="clip"),
-                np.take(self.Y, order, axis=0, out=self.Y_shuffled, mode="clip"))
+        X_shuffled, Y_shuffled = self.buffers[self.calls % len(self.buffers)]
+        self.calls += 1
+        return (np.take(self.X, order, axis=0, out=X_shuffled, mode="clip"),
+                np.take(self.Y, order, axis=0, out=Y_shuffled, mode="clip"))
 
 
 __all__ = ["FEW_ROWS", "FLUSH_EVERY", "KEEP_ZEROS_UP_TO", "FlatArrays", "Shuffler",

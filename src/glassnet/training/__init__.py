@@ -45,6 +45,7 @@ from ..core.losses import get_loss
 from ..core.network import Network
 from ..core.optimizers import SGD, Optimizer, get_optimizer
 from ..errors import ConfigError, DataError
+from .ahead import inputs_for
 from .augmentation import PixelNudges, PixelShifts, nudge_for, pictures_in
 from .averaging import WeightAveraging
 from .callbacks import Callback, CallYourCallbacks
@@ -279,7 +280,8 @@ def train(
             history.start_loss = score(network, watched, loss_fn, l2)[0]
         loop.fit(network, training.X, training.Y, loss=loss_fn, optimizer=optimizer,
                  epochs=epochs, batch_size=batch_size, rng=rng, l2=l2, callbacks=extras,
-                 progress=progress)
+                 progress=progress, inputs_of=inputs_for(changes_images=bool(
+                     moved or settings.input_noise)))
 
     if early_stopping and best.best_parameters is not None:
         network.set_parameters(best.best_parameters)
