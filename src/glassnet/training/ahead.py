@@ -77,7 +77,8 @@ def inputs_for(changes_images: bool) -> type[EpochInputs]:
     """Prepare ahead only when there is work to hand over and a core to hand it to.
 
     Without noise, nudges or shifts an epoch's images are one shuffled copy, too
-    little to be worth a thread's hand-over.
+    little to be worth a thread's hand-over. The price is memory: a second shuffled
+    copy of the training images (1 MB for the digits, 188 MB for MNIST in float32).
     """
     return InputsAhead if changes_images and cores_available() >= 2 else EpochInputs
 
