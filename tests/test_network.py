@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from glassnet.core.activations import Activation
 from glassnet.core.network import Network, Trace
 from glassnet.core.optimizers import SGD, Adam
 from glassnet.errors import ConfigError, DataError
@@ -458,6 +459,20 @@ def test_predict_reads_the_same_sums_as_the_traced_forward_pass(sizes, dtype):
         assert net.predict(image[np.newaxis]).tolist() == [answer]
     np.testing.assert_allclose(net._output_sums(net.check_inputs(X[:1])), traced[:1],
                                rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+def test_predict_gives_a_custom_activation_its_row_for_one_image():
+    """An Activation of the user's that works on rows gets (1, units), never a flat vector."""
+    class CentreEachRow(Activation):
+        name = "centred"
+
+        def forward(self, z):
+            return z - z.mean(axis=1, keepdims=True)  # needs the rows' axis
+
+    net = Network([64, 16, 10], activation=CentreEachRow(), seed=0)
+    X = np.random.default_rng(0).random((5, 64))
+    expected = net.classes[net.trace(X).weighted_sums[-1].argmax(axis=1)]
+    assert [net.predict(image)[0] for image in X] == expected.tolist()
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,10 @@ class Activation:
     #: True when f never changes which of two sums is larger (all but ReLU, which
     #: turns every negative sum into the same 0). ``Network.predict`` relies on it.
     keeps_order: bool = True
+    #: True when f acts on each number alone, so it works on any shape, a single
+    #: image's flat (units,) vector too: all built-in activations but softmax.
+    #: ``Network.predict`` passes one image as a vector only through such layers.
+    elementwise: bool = False
 
     def forward(self, z: Array) -> Array:
         """``a = f(z)``, the same shape as ``z``."""
@@ -68,6 +72,7 @@ class Sigmoid(Activation):
     """
 
     name = "sigmoid"
+    elementwise = True
 
     def forward(self, z: Array) -> Array:
         e = np.exp(-np.abs(z))
@@ -81,6 +86,7 @@ class Tanh(Activation):
     """``tanh(z)``: squashed into (-1, 1); NumPy's tanh is stable for any input."""
 
     name = "tanh"
+    elementwise = True
 
     def forward(self, z: Array) -> Array:
         return np.tanh(z)
@@ -93,6 +99,7 @@ class ReLU(Activation):
     """``max(0, z)``: the neuron fires in proportion to its sum, or not at all."""
 
     name = "relu"
+    elementwise = True
     keeps_order = False
 
     def forward(self, z: Array) -> Array:
@@ -109,6 +116,7 @@ class Identity(Activation):
     """``z`` itself: no bending at all."""
 
     name = "identity"
+    elementwise = True
 
     def forward(self, z: Array) -> Array:
         return z.copy()
