@@ -76,18 +76,23 @@ def ones_vector(length: int, dtype: np.dtype) -> Array:
 #: Arrays up to this many bytes are compared with a kept array of zeros (see at_least_zero).
 KEEP_ZEROS_UP_TO = 2 * 2**20
 
+#: Arrays of fewer numbers are compared with 0.0: looking up their zeros costs what it saves.
+FEW_NUMBERS = 256
+
 
 def at_least_zero(z: Array) -> Array:
     """``np.maximum(z, 0.0)``: each number, or 0 where it is negative (what ReLU does).
 
     NumPy's vector instructions compare two arrays; against the single number 0.0
     it compares one number at a time, three times slower: 8.2 against 2.6
-    microseconds for a batch of 200 x 100 float32 sums, 0.63 against 0.35 for one
-    image's 32. So ``z`` is compared with an array of zeros of its own shape, made
-    once and kept (``zeros_of``). Arrays of more than ``KEEP_ZEROS_UP_TO`` bytes are
-    compared with 0.0, rather than keep that much memory.
+    microseconds for a batch of 200 x 100 float32 sums. So ``z`` is compared with an
+    array of zeros of its own shape, made once and kept (``zeros_of``). Arrays of
+    fewer than ``FEW_NUMBERS`` numbers (one image's hidden layer) or of more than
+    ``KEEP_ZEROS_UP_TO`` bytes, and anything that is not an array, are compared with
+    0.0, as before.
     """
-    if z.nbytes > KEEP_ZEROS_UP_TO:
+    if (not isinstance(z, np.ndarray) or z.size < FEW_NUMBERS
+            or z.nbytes > KEEP_ZEROS_UP_TO):
         return np.maximum(z, 0.0)
     return np.maximum(z, zeros_of(z.shape, z.dtype))
 
@@ -224,8 +229,8 @@ class Shuffler:
     the copying itself. (``mode="clip"`` only tells NumPy that no index of a
     permutation can be out of range; otherwise it first copies into a spare array in
     case one is.) With ``buffers=2`` the calls take turns between two pairs of
-    arrays, so that the next epoch's images can be written while this epoch's are in
-    use (``training/ahead.py``).
+    arrays made once, so that the next epoch's images can be written while this
+    epoch's are in use (``training/ahead.py``).
     """
 
     def __init__(self, X: Array, Y: Array, buffers: int = 1) -> None:
@@ -240,6 +245,6 @@ class Shuffler:
                 np.take(self.Y, order, axis=0, out=Y_shuffled, mode="clip"))
 
 
-__all__ = ["FEW_ROWS", "FLUSH_EVERY", "KEEP_ZEROS_UP_TO", "FlatArrays", "Shuffler",
+__all__ = ["FEW_NUMBERS", "FEW_ROWS", "FLUSH_EVERY", "KEEP_ZEROS_UP_TO", "FlatArrays", "Shuffler",
            "add_flat", "all_finite", "any_nan", "at_least_zero", "column_sum", "end_to_end",
            "flat", "flush_tiny", "ones_vector", "pieces", "row_max", "row_sum", "zeros_of"]
