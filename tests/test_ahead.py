@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +18,8 @@ from glassnet.core import loop
 from glassnet.core.losses import get_loss
 from glassnet.core.speed import Shuffler
 from glassnet.training import ahead
+
+SOURCE = str(Path(gn.__file__).resolve().parents[1])
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +33,7 @@ def helper_threads() -> list[threading.Thread]:
 
 def trained(monkeypatch, digits, inputs_of, **settings):
     """A 64-16-10 network trained with ``inputs_of`` making the epochs' images."""
-    monkeypatch.setattr(training, "inputs_for", lambda changes_images: inputs_of)
+    monkeypatch.setattr(training, "inputs_for", lambda **_: inputs_of)
     states: list = []
     network = gn.Network([64, 16, 10], seed=1)
     history = gn.train(network, digits, epochs=4, seed=2, checkpoint=states.append,
@@ -54,10 +60,25 @@ def test_preparing_ahead_trains_bit_for_bit_like_one_epoch_at_a_time(monkeypatch
 
 def test_train_prepares_ahead_only_with_work_to_hand_over_and_a_core_for_it(monkeypatch):
     monkeypatch.setattr(ahead, "cores_available", lambda: 2)
-    assert ahead.inputs_for(changes_images=True) is ahead.InputsAhead
-    assert ahead.inputs_for(changes_images=False) is loop.EpochInputs
+    assert ahead.inputs_for(changes_images=True, on_one_thread=True) is ahead.InputsAhead
+    assert ahead.inputs_for(changes_images=False, on_one_thread=True) is loop.EpochInputs
+    # a network big enough for every core's matrix products leaves no core over
+    assert ahead.inputs_for(changes_images=True, on_one_thread=False) is loop.EpochInputs
     monkeypatch.setattr(ahead, "cores_available", lambda: 1)
-    assert ahead.inputs_for(changes_images=True) is loop.EpochInputs
+    assert ahead.inputs_for(changes_images=True, on_one_thread=True) is loop.EpochInputs
+
+
+def test_train_asks_with_its_own_settings(monkeypatch, digits):
+    """Nudges or noise count as work; the BLAS rule of training/threads.py decides the rest."""
+    asked = []
+    monkeypatch.setattr(training, "inputs_for",
+                        lambda **how: asked.append(how) or loop.EpochInputs)
+    gn.train(gn.Network([64, 8, 10]), digits, epochs=1)
+    gn.train(gn.Network([64, 8, 10]), digits, epochs=1, input_noise=0.0, nudge_pixels=0.0)
+    gn.train(gn.Network([64, 2048, 10]), digits, epochs=1, batch_size=128)
+    assert asked == [{"changes_images": True, "on_one_thread": True},
+                     {"changes_images": False, "on_one_thread": True},
+                     {"changes_images": True, "on_one_thread": False}]
 
 
 def test_cores_available_counts_the_cores_this_process_may_use():
@@ -129,3 +150,36 @@ def test_the_shuffler_takes_turns_between_its_buffers():
     np.testing.assert_array_equal(second, X)
     third, _ = shuffle(np.arange(6))
     assert np.shares_memory(third, first)
+
+
+def test_the_helper_keeps_the_callers_numpy_error_settings():
+    """np.errstate holds on the helper thread too: train's "ignore overflow" covers nudges."""
+    class Overflows(loop.Callback):
+        def on_epoch_inputs(self, X, rng):
+            X *= np.float64(1e308) * 10  # overflows to inf
+            X[...] = 0.0
+            return X
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would be an exception
+        with np.errstate(over="ignore"):
+            fit([Overflows()], epochs=3)
+    assert helper_threads() == []
+
+
+def test_training_in_a_thread_that_outlives_the_main_thread_finishes(tmp_path):
+    """The main thread ends while a training thread prepares epochs ahead: all epochs run."""
+    script = tmp_path / "outlive.py"
+    script.write_text(
+        "import threading\n"
+        "import glassnet as gn\n"
+        "data = gn.load_digits()\n"
+        "def work():\n"
+        "    history = gn.train(gn.Network([64, 8, 10]), data, epochs=40)\n"
+        "    print('epochs', history.epochs)\n"
+        "threading.Thread(target=work).start()\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": SOURCE})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["epochs", "40"]

@@ -72,8 +72,10 @@ class Callback:
 
         ``X`` belongs to the loop for this epoch and may be changed in place. Draw any
         randomness from ``rng``, the loop's own generator, so the run stays repeatable.
-        The result may depend on nothing else: it can be prepared ahead, while the
-        epoch before is still stepping (see ``EpochInputs``).
+        The result may depend on nothing else, and must not be memory this callback
+        hands out again next epoch: it can be prepared ahead, on another thread and
+        before this epoch's ``on_epoch_begin``, while the epoch before is still
+        stepping (see ``EpochInputs``).
         """
         return X
 

@@ -72,7 +72,7 @@ from .interrupt import CtrlC
 from .noise import InputNoise
 from .rules import check_settings
 from .scores import Images, ScoreKeeper, score
-from .threads import matrix_threads
+from .threads import matrix_threads, on_one_thread
 
 
 def train(
@@ -280,8 +280,9 @@ def train(
             history.start_loss = score(network, watched, loss_fn, l2)[0]
         loop.fit(network, training.X, training.Y, loss=loss_fn, optimizer=optimizer,
                  epochs=epochs, batch_size=batch_size, rng=rng, l2=l2, callbacks=extras,
-                 progress=progress, inputs_of=inputs_for(changes_images=bool(
-                     moved or settings.input_noise)))
+                 progress=progress, inputs_of=inputs_for(
+                     changes_images=bool(moved or settings.input_noise),
+                     on_one_thread=on_one_thread(network, batch_size)))
 
     if early_stopping and best.best_parameters is not None:
         network.set_parameters(best.best_parameters)

@@ -11,18 +11,20 @@ from a copy of the generator, positioned where the loop's own generator stands a
 epoch e's draws; the loop's generator takes the copy's position only when it takes
 epoch e + 1's images. Until then the generator is exactly where it would be without
 the helper, so a checkpoint at the end of epoch e saves the same state, and a run
-that stops after epoch e leaves the images it did not use behind. NumPy does its
-arithmetic and its random numbers without holding Python's global lock, so the two
-threads really run at once; on a machine with one core there is nothing to gain and
-``inputs_for`` prepares each epoch in turn.
+that stops after epoch e leaves the images it did not use behind. The helper runs
+in a copy of the caller's context, so NumPy's error settings (``np.errstate``) hold
+there too. NumPy does its arithmetic and its random numbers without holding Python's
+global lock, so the two threads really run at once.
 """
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import os
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+import queue
+import threading
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,33 +38,78 @@ class InputsAhead(EpochInputs):
     """``EpochInputs`` whose next epoch is prepared by a helper thread (see the module).
 
     The shuffled copies take turns between two buffers: the helper writes epoch e +
-    1's while the steps read epoch e's.
+    1's while the steps read epoch e's. One helper thread serves the whole training:
+    it is started at the first ``prepare_next`` and stopped by ``close``.
     """
 
     def __init__(self, X: Array, Y: Array, callbacks: Sequence[Callback]) -> None:
         super().__init__(X, Y, callbacks, buffers=2)
-        self.helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="glassnet-inputs")
-        self.next: Future | None = None  # the next epoch's (X, Y) and the generator after it
+        self.jobs: queue.SimpleQueue[Prepared | None] = queue.SimpleQueue()
+        self.helper: threading.Thread | None = None
+        self.next: Prepared | None = None  # the next epoch's images, being made
 
     def of_epoch(self, rng: np.random.Generator) -> tuple[Array, Array]:
         if self.next is None:
             return super().of_epoch(rng)
-        (X_epoch, Y_epoch), rng_after = self.next.result()  # re-raises the helper's error
-        self.next = None
-        rng.bit_generator.state = rng_after.bit_generator.state  # as if rng had drawn them
+        prepared, self.next = self.next, None
+        X_epoch, Y_epoch = prepared.result()  # re-raises the helper's error, if any
+        rng.bit_generator.state = prepared.rng.bit_generator.state  # as if rng drew them
         return X_epoch, Y_epoch
 
     def prepare_next(self, rng: np.random.Generator) -> None:
-        ahead = copy.deepcopy(rng)  # the same bit generator in the same position
-        self.next = self.helper.submit(self._prepare, ahead)
+        if self.helper is None:
+            helper = threading.Thread(target=self._serve, name="glassnet-inputs", daemon=True)
+            try:
+                helper.start()
+            except RuntimeError:  # no new threads while Python shuts down: make it in turn
+                return
+            self.helper = helper
+        self.next = Prepared(super().of_epoch, copy.deepcopy(rng))  # rng in the same place
+        self.jobs.put(self.next)
 
-    def _prepare(self, rng: np.random.Generator) -> tuple[tuple[Array, Array], np.random.Generator]:
-        return super().of_epoch(rng), rng
+    def _serve(self) -> None:
+        """The helper thread: make each epoch asked for, until told to stop (None)."""
+        while (prepared := self.jobs.get()) is not None:
+            prepared.make_images()
 
     def close(self) -> None:
-        """Wait for the helper (it may be writing into the buffers) and let it go."""
-        self.helper.shutdown(wait=True)
+        """Let the helper finish what it is making (it writes into the buffers) and stop."""
+        if self.helper is not None:
+            self.jobs.put(None)
+            self.helper.join()
+            self.helper = None
         self.next = None
+
+
+class Prepared:
+    """One epoch's images, to be made by ``make(rng)`` on the helper thread.
+
+    They are made in a copy of the training thread's context (``contextvars``), where
+    NumPy keeps its ``errstate``. ``result()`` waits for them, or raises what making
+    them raised.
+    """
+
+    def __init__(self, make: Callable[[np.random.Generator], tuple[Array, Array]],
+                 rng: np.random.Generator) -> None:
+        self.make, self.rng, self.context = make, rng, contextvars.copy_context()
+        self.images: tuple[Array, Array] | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+    def make_images(self) -> None:
+        try:
+            self.images = self.context.run(self.make, self.rng)
+        except BaseException as error:  # handed to the training thread by result()
+            self.error = error
+        finally:
+            self.done.set()
+
+    def result(self) -> tuple[Array, Array]:
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        assert self.images is not None
+        return self.images
 
 
 def cores_available() -> int:
@@ -73,14 +120,18 @@ def cores_available() -> int:
         return os.cpu_count() or 1
 
 
-def inputs_for(changes_images: bool) -> type[EpochInputs]:
+def inputs_for(changes_images: bool, on_one_thread: bool) -> type[EpochInputs]:
     """Prepare ahead only when there is work to hand over and a core to hand it to.
 
     Without noise, nudges or shifts an epoch's images are one shuffled copy, too
-    little to be worth a thread's hand-over. The price is memory: a second shuffled
-    copy of the training images (1 MB for the digits, 188 MB for MNIST in float32).
+    little to be worth a thread. ``on_one_thread`` says whether the training's matrix
+    products run on one thread (``threads.on_one_thread``); when they spread over
+    every core (a network as big as MNIST's) no core is left over. The price is
+    memory: a second shuffled copy of the training images (1 MB for the digits).
     """
-    return InputsAhead if changes_images and cores_available() >= 2 else EpochInputs
+    if changes_images and on_one_thread and cores_available() >= 2:
+        return InputsAhead
+    return EpochInputs
 
 
-__all__ = ["InputsAhead", "cores_available", "inputs_for"]
+__all__ = ["InputsAhead", "Prepared", "cores_available", "inputs_for"]

@@ -33,10 +33,14 @@ def matrix_threads(network: Network, batch_size: int) -> contextlib.AbstractCont
     MNIST-sized network) get every core. threadpoolctl, which sets the thread count of
     whichever BLAS NumPy uses, is imported only here.
     """
-    largest = batch_size * max(layer.W.size for layer in network.layers)
-    if largest >= ONE_THREAD_BELOW:
+    if not on_one_thread(network, batch_size):
         return contextlib.nullcontext()
     return _thread_controller().limit(limits=1, user_api="blas")
+
+
+def on_one_thread(network: Network, batch_size: int) -> bool:
+    """Whether training runs its matrix products on one thread (``matrix_threads``' rule)."""
+    return batch_size * max(layer.W.size for layer in network.layers) < ONE_THREAD_BELOW
 
 
 @functools.cache
@@ -47,4 +51,4 @@ def _thread_controller() -> Any:
     return ThreadpoolController()
 
 
-__all__ = ["ONE_THREAD_BELOW", "matrix_threads"]
+__all__ = ["ONE_THREAD_BELOW", "matrix_threads", "on_one_thread"]
