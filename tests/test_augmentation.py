@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pytest
 
@@ -114,6 +116,33 @@ def test_nudging_in_chunks_in_kept_memory_is_nudging_all_at_once(monkeypatch, ch
         got = nudges.on_epoch_inputs(X.copy(), rng)
         assert np.array_equal(got, nudge_images(X, 0.5, expected_rng, image_shape=(6, 8)))
     assert len(nudges.space.framed) == min(chunk, 300)
+
+
+@pytest.mark.parametrize(("dtype", "digest"), [("float64", "a874858fefaa2625"),
+                                               ("float32", "03517747d1ab518e")])
+def test_nudges_give_the_bits_they_always_gave(dtype, digest):
+    """Two epochs of nudges of fixed images and seed: the bytes nudges gave before they
+    were rewritten to work in kept memory (a change to the arithmetic shows here)."""
+    X = np.random.default_rng(11).random((300, 64)).astype(dtype)
+    rng, nudges = np.random.default_rng(12), PixelNudges(0.5, (8, 8))
+    epochs = np.stack([nudges.on_epoch_inputs(X.copy(), rng) for _ in range(2)])
+    assert hashlib.sha256(epochs.tobytes()).hexdigest()[:16] == digest
+
+
+def test_nudges_make_new_memory_for_other_images_and_keep_it_otherwise():
+    nudges, rng = PixelNudges(0.5, (8, 8)), np.random.default_rng(0)
+    nudges.on_epoch_inputs(np.random.default_rng(1).random((10, 64)), rng)
+    kept = nudges.space
+    nudges.on_epoch_inputs(np.random.default_rng(1).random((10, 64)), rng)
+    assert nudges.space is kept
+    more = np.random.default_rng(2).random((50, 64))
+    expected = nudge_images(more, 0.5, np.random.default_rng(5))
+    assert np.array_equal(nudges.on_epoch_inputs(more.copy(), np.random.default_rng(5)),
+                          expected)  # 50 images do not fit the space made for 10
+    single = more.astype(np.float32)
+    got = nudges.on_epoch_inputs(single.copy(), np.random.default_rng(5))
+    assert got.dtype == np.float32 and nudges.space.framed.dtype == np.float32
+    assert np.array_equal(got, nudge_images(single, 0.5, np.random.default_rng(5)))
 
 
 def test_pictures_are_nudged_by_default_and_tables_are_not():

@@ -231,9 +231,9 @@ class PixelNudges(loop.Callback):
     """Moves each of the epoch's images by up to ``max_move`` of a pixel (``nudge_images``).
 
     The images are nudged in place, up to ``CHUNK`` at a time (the digits' 1,437 in
-    one go), in a ``NudgeSpace`` made at the first epoch and reused by every other:
-    for 60,000 MNIST pictures that memory stays at 30 MB in float32 instead of
-    growing with the data.
+    one go), in a ``NudgeSpace`` made at the first epoch and reused by every other.
+    The chunks bound that memory whatever the number of images: 4 MB for the digits
+    in float64, 28 MB for 28x28 MNIST pictures in float32.
 
     Parameters
     ----------
