@@ -115,7 +115,7 @@ def test_nudging_in_chunks_in_kept_memory_is_nudging_all_at_once(monkeypatch, ch
     for _ in range(3):  # the same memory again: the white frame must stay white
         got = nudges.on_epoch_inputs(X.copy(), rng)
         assert np.array_equal(got, nudge_images(X, 0.5, expected_rng, image_shape=(6, 8)))
-    assert len(nudges.space.framed) == min(chunk, 300)
+    assert nudges.space.n == nudges.space.framed.shape[-1] == min(chunk, 300)
 
 
 @pytest.mark.parametrize(("dtype", "digest"), [("float64", "a874858fefaa2625"),
@@ -141,7 +141,7 @@ def test_nudges_make_new_memory_for_other_images_and_keep_it_otherwise():
                           expected)  # 50 images do not fit the space made for 10
     single = more.astype(np.float32)
     got = nudges.on_epoch_inputs(single.copy(), np.random.default_rng(5))
-    assert got.dtype == np.float32 and nudges.space.framed.dtype == np.float32
+    assert got.dtype == np.float32 and nudges.space.dtype == nudges.space.framed.dtype == np.float32
     assert np.array_equal(got, nudge_images(single, 0.5, np.random.default_rng(5)))
 
 
