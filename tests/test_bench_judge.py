@@ -200,7 +200,7 @@ def test_the_glassnet_contenders_describe_the_recipes_they_train(bench):
     assert words.startswith("one network of the best recipe")
     assert f"input noise {best.input_noise:g}," in words
     assert f"weights averaged from epoch {best.average_from}," in words
-    assert "64-256-256-10 float32" in words and "nudges 0.5 (the default for pictures)" in words
+    assert "64-256-256-256-10 float32" in words and "nudges 0.5 (the default for pictures)" in words
     assert "nudges 0," in contenders.GLASSNET_FASTEST.describe()  # the fast recipe's own 0
     assert "adam 0.025" in contenders.GLASSNET_FASTEST.describe()
     assert contenders.SVC.describe() == contenders.SVC.settings

@@ -103,7 +103,7 @@ def live_settings(recipe: str) -> RunSettings:
     """The starting settings of a live training of ``recipe``: the form's values.
 
     The default recipe trains 60 epochs here instead of 100 (``LIVE_DEFAULTS``); the
-    others are as everywhere else (``fast``'s 8 epochs, ``best``'s 64-256-256-10 for
+    others are as everywhere else (``fast``'s 8 epochs, ``best``'s 64-256-256-256-10 for
     100 epochs, within ``MAX_EPOCHS`` and ``MAX_HIDDEN_UNITS``). Every live training
     gives up after 10 epochs without progress if early stopping is switched on.
     """
