@@ -89,7 +89,7 @@ def at_least_zero(z: Array) -> Array:
     array of zeros of its own shape, made once and kept (``zeros_of``). Arrays of
     fewer than ``FEW_NUMBERS`` numbers (one image's hidden layer) or of more than
     ``KEEP_ZEROS_UP_TO`` bytes, and anything that is not an array, are compared with
-    0.0, as before.
+    0.0.
     """
     if (not isinstance(z, np.ndarray) or z.size < FEW_NUMBERS
             or z.nbytes > KEEP_ZEROS_UP_TO):

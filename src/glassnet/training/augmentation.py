@@ -187,11 +187,19 @@ class NudgeSpace:
     """
 
     def __init__(self, n: int, height: int, width: int, dtype: Any) -> None:
-        self.n, self.dtype = n, np.dtype(dtype)
         self.framed = np.zeros((height + 2, width, n), dtype)
         self.across = np.zeros((height, width + 2, n), dtype)
         self.term = np.empty((height, width, n), dtype)
         self.moved = np.empty((height, width, n), dtype)
+
+    @property
+    def n(self) -> int:
+        """How many pictures the space holds (its last axis)."""
+        return self.framed.shape[-1]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.framed.dtype
 
 
 def nudge_into(out: Array, X: Array, max_move: float, rng: np.random.Generator,
