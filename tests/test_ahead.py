@@ -85,6 +85,30 @@ def test_cores_available_counts_the_cores_this_process_may_use():
     assert 1 <= ahead.cores_available() <= (os.cpu_count() or 1)
 
 
+@pytest.mark.parametrize("files, cores", [
+    ({"cpu.max": "150000 100000\n"}, 1),        # cgroup v2: 1.5 cores' worth
+    ({"cpu.max": "400000 100000\n"}, 4),
+    ({"cpu.max": "50000 100000\n"}, 1),         # half a core is still one
+    ({"cpu.max": "max 100000\n"}, None),        # no limit
+    ({"cpu/cpu.cfs_quota_us": "200000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 2),  # v1
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ({"cpu.max": "garbage"}, None),
+    ({}, None),                                 # no control group files at all
+])
+def test_a_control_groups_cpu_quota_counts_as_cores(tmp_path, files, cores):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert ahead.cgroup_cores(tmp_path) == cores
+
+
+def test_a_quota_of_one_core_leaves_no_core_for_the_helper(tmp_path, monkeypatch):
+    (tmp_path / "cpu.max").write_text("100000 100000\n")
+    monkeypatch.setattr(ahead, "CGROUPS", tmp_path)
+    assert ahead.cores_available() == 1
+    assert ahead.inputs_for(changes_images=True, on_one_thread=True) is loop.EpochInputs
+
+
 class FailsOnEpoch(loop.Callback):
     """Adds 1 to every image; raises while making the images of epoch ``failing``."""
 

@@ -26,6 +26,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +34,9 @@ from numpy.typing import NDArray
 from ..core.loop import Callback, EpochInputs
 
 Array = NDArray[np.floating]
+
+#: Where Linux shows this process's control group, whose limits ``cgroup_cores`` reads.
+CGROUPS = Path("/sys/fs/cgroup")
 
 
 class InputsAhead(EpochInputs):
@@ -114,11 +118,44 @@ class Prepared:
 
 
 def cores_available() -> int:
-    """How many cores this process may run on (its CPU affinity, not the machine's count)."""
+    """How many cores this process may keep busy: not the machine's count, but the
+    cores it may run on (its CPU affinity) and, in a container, the CPU time its
+    control group may use (``cgroup_cores``), whichever is fewer."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS and Windows have no affinity call
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = cgroup_cores()
+    return cores if quota is None else min(cores, quota)
+
+
+def cgroup_cores(cgroups: Path | None = None) -> int | None:
+    """The whole cores' worth of CPU time the control group may use, or None: no limit.
+
+    A container given "1.5 CPUs" may run on every core but only for 1.5 cores' worth
+    of time in each period; a helper thread beyond the first core's worth would wait
+    for its turn and slow the steps down. Linux says so in ``cpu.max`` ("150000
+    100000": quota and period in microseconds; "max" for none) under cgroup v2, or in
+    ``cpu/cpu.cfs_quota_us`` (-1 for none) and ``cpu/cpu.cfs_period_us`` under v1.
+    Anything missing or unreadable counts as no limit. At least 1. ``cgroups``:
+    where to look, default ``CGROUPS``.
+    """
+    cgroups = CGROUPS if cgroups is None else cgroups
+    try:
+        quota, period = (cgroups / "cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        try:
+            quota = (cgroups / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroups / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return None
+    try:
+        quota_us, period_us = int(quota), int(period)
+    except ValueError:  # "max"
+        return None
+    if quota_us <= 0 or period_us <= 0:
+        return None
+    return max(1, quota_us // period_us)
 
 
 def inputs_for(changes_images: bool, on_one_thread: bool) -> type[EpochInputs]:
@@ -135,4 +172,4 @@ def inputs_for(changes_images: bool, on_one_thread: bool) -> type[EpochInputs]:
     return EpochInputs
 
 
-__all__ = ["InputsAhead", "Prepared", "cores_available", "inputs_for"]
+__all__ = ["InputsAhead", "Prepared", "cgroup_cores", "cores_available", "inputs_for"]
