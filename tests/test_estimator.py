@@ -19,7 +19,13 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import glassnet
 from glassnet import GlassnetClassifier, History
-from glassnet.core.defaults import DEFAULT_BATCH_SIZE, DEFAULT_INPUT_NOISE, DEFAULT_LEARNING_RATE
+from glassnet.core.defaults import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_EPOCHS,
+    DEFAULT_INPUT_NOISE,
+    DEFAULT_LEARNING_RATE,
+)
+from glassnet.estimator import AVERAGE_FROM
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +105,8 @@ def test_fit_learns_what_glassnet_train_learns_with_the_same_seed(small):
     glassnet.train(net, (X, y), optimizer=glassnet.SGD(DEFAULT_LEARNING_RATE, momentum=0.9,
                                                        nesterov=True),
                    epochs=5, batch_size=DEFAULT_BATCH_SIZE, validation_fraction=0.0,
-                   early_stopping=False, input_noise=DEFAULT_INPUT_NOISE, average_from=30,
+                   early_stopping=False, input_noise=DEFAULT_INPUT_NOISE,
+                   average_from=AVERAGE_FROM,
                    seed=0, catch_interrupt=False)
     for mine, theirs in zip(model.network_.parameters(), net.parameters(), strict=True):
         np.testing.assert_array_equal(mine, theirs)
@@ -128,7 +135,7 @@ def test_parameters_given_win_over_the_recipe_and_the_recipe_is_stored_as_given(
     assert model.network_.dtype == np.float32  # the recipe's
     assert model._optimizer.learning_rate == 0.1 and model._optimizer.nesterov is False
     assert model._parameters()["batch_size"] == 64  # the recipe's, not the default 32
-    assert GlassnetClassifier(recipe="default")._parameters()["max_iter"] == 100
+    assert GlassnetClassifier(recipe="default")._parameters()["max_iter"] == DEFAULT_EPOCHS
     assert GlassnetClassifier()._parameters()["max_iter"] == 200
 
 

@@ -68,7 +68,6 @@ from .core.network import Network
 from .core.optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent
 from .errors import ConfigError
 from .training import (
-    DEFAULT_AVERAGE_FROM,
     DEFAULT_BATCH_SIZE,
     DEFAULT_INPUT_NOISE,
     DEFAULT_MOMENTUM,
@@ -76,6 +75,11 @@ from .training import (
     train,
 )
 
+#: Where a ``fit`` starts averaging the weights. Not ``glassnet train``'s epoch 40, the
+#: second half of its fixed 80 epochs: a fit stops by scikit-learn's rule, watched from
+#: this epoch on, after anything from about 50 to 200 epochs, and its figures in
+#: docs/scikit-learn.md were measured averaging from epoch 30.
+AVERAGE_FROM = 30
 #: scikit-learn's name for the sigmoid, accepted as a synonym.
 _ACTIVATION_ALIASES = {"logistic": "sigmoid"}
 #: The dtypes a network can compute in; other float input is converted.
@@ -186,11 +190,12 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         its default takes the recipe's value instead (``max_iter`` its epochs,
         ``solver`` its optimizer, ``alpha`` its l2, ...); a parameter given any
         other value wins over the recipe. ``recipe="default"`` trains as
-        ``glassnet train`` does (classical momentum, 100 epochs). scikit-learn's
-        stopping rule (``tol``, ``n_iter_no_change``) still applies, and no
-        validation images are held out unless ``early_stopping``. Running all of
-        a recipe's epochs raises no ``ConvergenceWarning``: they are the recipe's
-        plan, not a budget that ran out (a ``max_iter`` you give still warns).
+        ``glassnet train`` does (classical momentum, 80 epochs, averaged from epoch
+        40). scikit-learn's stopping rule (``tol``, ``n_iter_no_change``) still
+        applies, and no validation images are held out unless ``early_stopping``.
+        Running all of a recipe's epochs raises no ``ConvergenceWarning``: they are
+        the recipe's plan, not a budget that ran out (a ``max_iter`` you give still
+        warns).
         None: the parameters as given.
 
     Attributes
@@ -265,7 +270,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
         input_noise: float = DEFAULT_INPUT_NOISE,
-        average_from: int | None = DEFAULT_AVERAGE_FROM,
+        average_from: int | None = AVERAGE_FROM,
         shift_pixels: int = 0,
         nudge_pixels: float | None = None,
         dtype: str = "float64",

@@ -71,8 +71,10 @@ DEFAULT = Recipe(
         "input_noise": "0.2 of noise on each training pixel, new every epoch: this small "
                        "network cannot memorise exact images and learns shapes instead "
                        "(with the nudges, less noise is needed than the 0.3 before them).",
-        "average_from": "averaging the weights of every epoch from 30 on lands nearer the "
-                        "bottom of the loss valley than the last epoch's weights.",
+        "epochs": "80 epochs: 100 scored the same on validation images, in a quarter "
+                  "more time; 70 scored less.",
+        "average_from": "averaging the weights of the second half, from epoch 40 on, lands "
+                        "nearer the bottom of the loss valley than the last epoch's weights.",
         "validation_fraction": "10% held back so that every window can show the "
                                "validation curve, the first sign of overfitting.",
     },
