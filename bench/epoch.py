@@ -18,7 +18,9 @@ Adam: how close to the products any NumPy code gets at these sizes.
 Last, the same work in both libraries (``same_work``): issue 20's side-by-side epoch
 of glassnet and scikit-learn's ``MLPClassifier`` on 64-100-10 with Adam 0.001 and
 batches of 200, nothing else switched on, both handed the very same arrays, once in
-float64 and once in float32.
+float64 and once in float32. Beside the float32 pair, in the same turns, the same
+work's floor (``same_work_floor``): glassnet's steps alone, and the leanest NumPy
+epoch at batches of 200.
 """
 
 from __future__ import annotations
@@ -60,8 +62,13 @@ def glassnet_epoch(X: np.ndarray, y: np.ndarray, score_training: bool = False,
     return median(history.seconds[1:])
 
 
-def glassnet_steps(X: np.ndarray, y: np.ndarray) -> float:
-    """Median time of the same epoch's steps alone (``gradients`` + ``Adam.step``)."""
+def glassnet_steps(X: np.ndarray, y: np.ndarray, batch_size: int = BATCH_SIZE,
+                   epochs: int = EPOCHS_PER_RUN) -> float:
+    """Median time of the same epoch's steps alone (``gradients`` + ``Adam.step``).
+
+    The batches are cut once, unshuffled, and nothing of ``train`` runs around them:
+    what glassnet's math costs an epoch, without the training around it.
+    """
     from threadpoolctl import threadpool_limits
 
     import glassnet as gn
@@ -70,11 +77,11 @@ def glassnet_steps(X: np.ndarray, y: np.ndarray) -> float:
     optimizer, loss = gn.Adam(learning_rate=0.001), gn.get_loss("cross_entropy")
     parameters = network.parameters()
     X, Y = network.check_inputs(X), network.targets(y)
-    batches = [(X[start:start + BATCH_SIZE], Y[start:start + BATCH_SIZE])
-               for start in range(0, len(X), BATCH_SIZE)]
+    batches = [(X[start:start + batch_size], Y[start:start + batch_size])
+               for start in range(0, len(X), batch_size)]
     with threadpool_limits(limits=1, user_api="blas"):
         times = []
-        for _ in range(EPOCHS_PER_RUN):
+        for _ in range(epochs):
             started = time.perf_counter()
             for X_batch, Y_batch in batches:
                 gradients = network.gradients(X_batch, Y_batch, loss)
@@ -89,7 +96,8 @@ def lean_numpy_epoch(X: np.ndarray, y: np.ndarray) -> float:
     return median(times[1:])
 
 
-def lean_numpy_training(X: np.ndarray, y: np.ndarray, epochs: int) -> tuple[list[float], tuple]:
+def lean_numpy_training(X: np.ndarray, y: np.ndarray, epochs: int,
+                        batch_size: int = BATCH_SIZE) -> tuple[list[float], tuple]:
     """The leanest NumPy training we could write, doing the work of glassnet's epoch.
 
     Returns every epoch's time and the trained ``(W1, W2)``, each bias the last row.
@@ -132,8 +140,8 @@ def lean_numpy_training(X: np.ndarray, y: np.ndarray, epochs: int) -> tuple[list
             order = rng.permutation(n)
             np.take(X, order, axis=0, out=X_epoch[:, :n_in], mode="clip")
             np.take(Y, order, axis=0, out=Y_epoch, mode="clip")
-            for start in range(0, n, BATCH_SIZE):
-                x, target = X_epoch[start:start + BATCH_SIZE], Y_epoch[start:start + BATCH_SIZE]
+            for start in range(0, n, batch_size):
+                x, target = X_epoch[start:start + batch_size], Y_epoch[start:start + batch_size]
                 b = len(x)
                 if b not in by_size:
                     by_size[b] = buffers(b)
@@ -249,6 +257,20 @@ def same_work_sklearn(X: np.ndarray, y: np.ndarray, epochs: int = SAME_WORK_EPOC
         return (time.perf_counter() - started) / epochs
 
 
+def same_work_floor(X: np.ndarray, y: np.ndarray, epochs: int = SAME_WORK_EPOCHS) -> dict:
+    """Where a float32 epoch of the same work goes: two more timings, in seconds per epoch.
+
+    ``glassnet_steps``: glassnet's forward and backward passes and Adam's update alone,
+    over batches of 200 cut once (no shuffle, nothing of ``train`` around them).
+    ``lean_numpy``: the mean epoch of ``lean_numpy_training`` at batches of 200, the
+    leanest NumPy code we could write for the same work (shuffled, every array made
+    once, biases folded in, no checks): as close to the matrix products as NumPy gets.
+    """
+    return {"glassnet_steps": lambda: glassnet_steps(X, y, SAME_WORK_BATCH_SIZE, epochs),
+            "lean_numpy": lambda: float(np.mean(
+                lean_numpy_training(X, y, epochs, SAME_WORK_BATCH_SIZE)[0]))}
+
+
 def sklearn_training_dtype(X: np.ndarray, y: np.ndarray) -> str:
     """The dtype scikit-learn keeps its weights in when given X (it may convert)."""
     from sklearn.exceptions import ConvergenceWarning
@@ -266,7 +288,9 @@ def same_work(X: np.ndarray, y: np.ndarray, rounds: int = 5,
     Each pair is warmed up once (first calls, imports), then timed ``rounds`` times,
     glassnet and scikit-learn taking turns, on one BLAS thread; medians are kept.
     Returns ``pairs``: per dtype the two epochs in seconds, their ratio (glassnet /
-    scikit-learn) and the dtype scikit-learn trained in; and how it was measured.
+    scikit-learn) and the dtype scikit-learn trained in; for float32 also the epoch
+    of glassnet's steps alone and of the leanest NumPy code (``same_work_floor``),
+    timed in the same turns; and how it was measured.
     """
     pairs: dict[str, dict] = {}
     for dtype in SAME_WORK_DTYPES:
@@ -274,13 +298,16 @@ def same_work(X: np.ndarray, y: np.ndarray, rounds: int = 5,
         pair = {
             "glassnet": lambda inputs=inputs: same_work_glassnet(inputs, y, epochs),
             "scikit-learn": lambda inputs=inputs: same_work_sklearn(inputs, y, epochs),
+            **(same_work_floor(inputs, y, epochs) if dtype == "float32" else {}),
         }
         for function in pair.values():
             function()  # warm up
         times = alternate(pair, rounds)
         ours, theirs = median(times["glassnet"]), median(times["scikit-learn"])
         pairs[dtype] = {"glassnet_epoch_seconds": ours, "sklearn_epoch_seconds": theirs,
-                        "ratio": ours / theirs, "sklearn_dtype": sklearn_training_dtype(inputs, y)}
+                        "ratio": ours / theirs, "sklearn_dtype": sklearn_training_dtype(inputs, y),
+                        **{f"{name}_epoch_seconds": median(times[name])
+                           for name in pair if name not in ("glassnet", "scikit-learn")}}
     # scikit-learn's own description of the model (the settings it was given that
     # differ from its defaults), for the page.
     sklearn_model = " ".join(repr(same_work_sklearn_model(epochs)).split())

@@ -240,7 +240,26 @@ def same_work_section(same: dict[str, Any]) -> list[str]:
                    "scikit-learn epoch", "glassnet / scikit-learn"], rows), "",
             "The target (a third of scikit-learn's epoch) is judged on the float32 pair: "
             "issue 20 asks for float32 where it loses nothing, and the fast and best "
-            "recipes train in float32.", ""]
+            "recipes train in float32.", "", *same_work_floor_lines(pairs.get("float32", {}))]
+
+
+def same_work_floor_lines(pair: dict[str, Any]) -> list[str]:
+    """Where the float32 epoch goes: glassnet's steps alone, and the leanest NumPy epoch."""
+    if "lean_numpy_epoch_seconds" not in pair:
+        return []
+    theirs = pair["sklearn_epoch_seconds"]
+    steps, lean = pair["glassnet_steps_epoch_seconds"], pair["lean_numpy_epoch_seconds"]
+    return [f"Where the float32 epoch goes, timed in the same turns: glassnet's steps alone "
+            f"(its forward and backward passes and Adam's update, over batches of 200 cut "
+            f"once, with nothing of `train` around them) take {ms(steps)} an epoch "
+            f"({steps / theirs:.2f}x of scikit-learn's), and the leanest NumPy epoch we "
+            f"could write for the same work (`bench/epoch.py: lean_numpy_training`, "
+            f"shuffled, every array made once, biases folded into the weights, no checks) "
+            f"{ms(lean)} ({lean / theirs:.2f}x). The rest of glassnet's epoch, "
+            f"{ms(pair['glassnet_epoch_seconds'] - steps)}, is what `train` does around "
+            f"the steps: the shuffle, the checks of the data and settings and their set-up, "
+            f"shared over the fit's epochs. A third of scikit-learn's epoch is "
+            f"{ms(theirs / 3)}.", ""]
 
 
 def memory_section(memory: dict[str, Any]) -> list[str]:
