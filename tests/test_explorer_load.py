@@ -7,6 +7,10 @@
   gets 408 and its connection is closed once the body timeout passes, and the
   server answers everyone else meanwhile. Checked on a real uvicorn server with a raw
   socket, with the timeout lowered to 1 s.
+- A body answered before it has all arrived (413: too large by its length, or by
+  counting a chunked one) may still be sent to the end, and its answer is read: the
+  lingering close (``web/server.py: LingeringTransport``). A body that never ends is
+  closed all the same.
 - Requests of every method to every path, with any bytes as a body and odd headers,
   never make the server fail (5xx). (tests/test_web_api.py fuzzes the JSON fields of
   the POST endpoints; this covers the GET endpoints, the training actions, unknown
@@ -23,6 +27,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import socket
 import subprocess
@@ -133,8 +138,8 @@ def test_a_body_sent_a_byte_at_a_time_meets_its_overall_deadline(server):
     try:
         # A byte every 0.375 s, the last at 1.5 s: past 1 s, so that the 2 s deadline
         # comes before another per-piece timeout could, and well before 2 s, so that
-        # no byte is left unread when the server closes. (A socket closed with unread
-        # bytes resets the connection, and the reset can destroy the 408 on its way.)
+        # this test does not lean on the lingering close (tested below): without it, a
+        # byte arriving after the close made a reset that could destroy the 408.
         for _ in range(5):
             connection.sendall(b" ")
             time.sleep(0.375)
@@ -162,6 +167,65 @@ def test_a_slow_but_steady_body_is_accepted(server):
     finally:
         connection.close()
     assert received.startswith(b"HTTP/1.1 200 "), received[:200]
+
+
+def send_body_and_read_answer(port: int, head: bytes, pieces, pause: float = 0.0):
+    """Send a request's head, then every piece of its body without reading anything, then
+    read the answer until the server closes. Returns (answer, error the sending met)."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=15)
+    sending_error = None
+    try:
+        connection.sendall(head)
+        try:
+            for piece in pieces:
+                connection.sendall(piece)
+                time.sleep(pause)
+        except OSError as error:  # BrokenPipeError, ConnectionResetError: a closed server
+            sending_error = error
+        return read_until_closed(connection), sending_error
+    finally:
+        connection.close()
+
+
+def request_head(port: int, *headers: str) -> bytes:
+    lines = ["POST /api/predict HTTP/1.1", f"Host: 127.0.0.1:{port}",
+             "Content-Type: application/json", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def test_a_body_refused_by_its_length_may_finish_arriving_and_the_413_is_read(server):
+    """The lingering close: refused on its Content-Length, a 5 MB body is still read (and
+    dropped), so the client sends it all, then reads the 413. uvicorn alone closed at
+    once, and the body's next bytes broke the client's sending (10 of 10 tries)."""
+    for _ in range(3):
+        answer, sending_error = send_body_and_read_answer(
+            server, request_head(server, "Content-Length: 5000000"),
+            [b"1" * 50_000] * 100)
+        assert sending_error is None
+        assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+        assert b"the body is larger than 1,000,000 bytes" in answer
+
+
+def test_a_body_refused_as_it_arrives_may_finish_arriving_and_the_413_is_read(server):
+    """Without a length (chunked), the body is refused once 1 MB has been counted."""
+    chunk = b"1" * 50_000
+    pieces = [b"%x\r\n%s\r\n" % (len(chunk), chunk)] * 60 + [b"0\r\n\r\n"]
+    answer, sending_error = send_body_and_read_answer(
+        server, request_head(server, "Transfer-Encoding: chunked"), pieces)
+    assert sending_error is None
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+
+
+def test_a_client_that_keeps_sending_after_its_answer_is_closed_all_the_same(server):
+    """The lingering is bounded: a body that never ends is closed LINGER_SECONDS after the
+    413, and the client, still sending, is told so by its sending failing."""
+    endless = itertools.repeat(b"1" * 10_000)  # 1 MB a second, for ever
+    started = time.monotonic()
+    answer, sending_error = send_body_and_read_answer(
+        server, request_head(server, "Content-Length: 5000000000"), endless, pause=0.01)
+    assert isinstance(sending_error, OSError)  # stopped by the server, not by running out
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+    assert time.monotonic() - started < 15  # bounded: closed, not left to linger
 
 
 # ---------------------------------------------------------------------- fuzzing

@@ -22,13 +22,24 @@ and checked on a real server:
   ``h11_max_incomplete_event_size`` bytes (16 KiB): beyond that the answer is 400 and
   the connection is closed. (h11 measures only what it is still waiting to complete;
   a whole header block that arrives in one read is parsed, whatever its size.)
+- an answer sent before the request's body has all arrived (a 413 for a body too
+  large, a 408 for one too slow) is followed at once by closing the connection. The
+  body's next bytes then meet a closed socket, which answers them with a reset: the
+  client's sending fails (a broken pipe), and a client that stops there, or one over
+  a real network that gets the reset before it has read the answer, never sees why.
 
-So the explorer adds one thing uvicorn lacks, a *header timeout*
-(``HeaderTimeoutProtocol``): from the moment the server starts waiting for a request
-(a new connection, or the end of the previous response) the client has
-``HEADER_TIMEOUT_SECONDS`` to finish sending its request line and headers. If it has
-sent part of them it gets ``408 {"error": ...}``; if it has sent nothing it is
-simply closed, as an idle keep-alive connection is. Once the headers are complete the
+So the explorer adds two things uvicorn lacks. First, a *lingering close*, as web
+servers have long done: when it answers before a body has all arrived, it sends the
+answer, ends its own side of the connection (a TCP half-close) and reads and drops
+what the client still sends, for ``LINGER_SECONDS`` at most, before it closes
+(``LingeringTransport``). The client finishes sending, reads the answer, and sees the
+connection end.
+
+Second, a *header timeout* (``HeaderTimeoutProtocol``): from the moment the server
+starts waiting for a request (a new connection, or the end of the previous response)
+the client has ``HEADER_TIMEOUT_SECONDS`` to finish sending its request line and
+headers. If it has sent part of them it gets ``408 {"error": ...}``; if it has sent
+nothing it is simply closed, as an idle keep-alive connection is. Once the headers are complete the
 timer stops: the request belongs to the application, whose ``RequestGuard`` limits
 each wait for a piece of the body (``BODY_TIMEOUT_SECONDS``) and the whole body
 (``BODY_DEADLINE_SECONDS``), and whose answers may
@@ -75,15 +86,65 @@ its next request within milliseconds, and every idle second is a slot taken.
 MAX_HEADER_BYTES = 16 * 1024
 """An unfinished request line plus headers held past this size gets 400 (h11's default)."""
 
+LINGER_SECONDS = 1.0
+"""After answering a request whose body is still arriving, how long the rest is read and
+dropped before the connection is closed (a megabyte on this machine takes milliseconds)."""
+
+
+class LingeringTransport:
+    """A connection's transport whose ``close`` first lets a refused body finish arriving.
+
+    uvicorn closes the connection the moment an answer that ends it has been written.
+    If the client is still sending the request's body (h11 says its state is
+    ``SEND_BODY``), this writes the end of the server's side instead (``write_eof``:
+    the answer goes out first), keeps reading, and closes ``linger_seconds`` later, or
+    as soon as the client ends its side. The protocol drops what arrives meanwhile
+    (``HeaderTimeoutProtocol.data_received``). Every other call goes to the transport.
+    """
+
+    def __init__(self, transport: asyncio.Transport, protocol: HeaderTimeoutProtocol) -> None:
+        self._transport, self._protocol = transport, protocol
+        self.lingering = False
+        self._closer: asyncio.TimerHandle | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def is_closing(self) -> bool:
+        """True from the moment the close is asked for: nothing more is written."""
+        return self.lingering or self._transport.is_closing()
+
+    def close(self) -> None:
+        if self.is_closing():
+            return
+        body_arriving = self._protocol.conn.their_state is h11.SEND_BODY
+        if not body_arriving or not self._transport.can_write_eof():
+            self._transport.close()
+            return
+        self.lingering = True
+        self._transport.write_eof()  # after the answer: the server's side ends
+        self._transport.resume_reading()  # uvicorn may have paused it on a full buffer
+        self._closer = self._protocol.loop.call_later(self._protocol.linger_seconds,
+                                                      self._transport.close)
+
+    def cancel_close(self) -> None:
+        """The connection is gone: the close that lingering put off is not needed."""
+        if self._closer is not None:
+            self._closer.cancel()
+            self._closer = None
+
 
 class HeaderTimeoutProtocol(H11Protocol):
-    """uvicorn's h11 protocol, plus a deadline for each request's line and headers.
+    """uvicorn's h11 protocol, plus a deadline for each request's line and headers, and
+    a lingering close (``LingeringTransport``).
 
     The class attribute ``header_timeout`` (seconds) is the deadline; use
-    ``with_header_timeout`` for another value. Everything else is uvicorn's.
+    ``with_header_timeout`` for another value. ``linger_seconds`` bounds the lingering
+    close. Everything else is uvicorn's.
     """
 
     header_timeout: float = HEADER_TIMEOUT_SECONDS
+    linger_seconds: float = LINGER_SECONDS
     _header_timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -97,7 +158,13 @@ class HeaderTimeoutProtocol(H11Protocol):
     # stopped waiting for a request.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.transport = LingeringTransport(transport, self)  # what each request closes
         self._follow_request_state()
+
+    def data_received(self, data: bytes) -> None:
+        if self.transport.lingering:  # the rest of a body already answered: dropped
+            return
+        super().data_received(data)
 
     def handle_events(self) -> None:
         super().handle_events()
@@ -109,6 +176,7 @@ class HeaderTimeoutProtocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_header_timer()
+        self.transport.cancel_close()
         super().connection_lost(exc)
 
     def _follow_request_state(self) -> None:
@@ -203,5 +271,5 @@ def server_config(app: Any, host: str = "127.0.0.1", port: int = 8000, *,
     return uvicorn.Config(app, host=host, port=port, **options)
 
 
-__all__ = ["HEADER_TIMEOUT_SECONDS", "MAX_CONCURRENCY", "KEEP_ALIVE_SECONDS",
-           "MAX_HEADER_BYTES", "HeaderTimeoutProtocol", "server_config"]
+__all__ = ["HEADER_TIMEOUT_SECONDS", "MAX_CONCURRENCY", "KEEP_ALIVE_SECONDS", "LINGER_SECONDS",
+           "MAX_HEADER_BYTES", "HeaderTimeoutProtocol", "LingeringTransport", "server_config"]
