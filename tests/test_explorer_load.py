@@ -87,14 +87,17 @@ def server(network):
             yield port
 
 
+def request_head(port: int, *headers: str) -> bytes:
+    """A JSON POST to /api/predict up to its body: the request line and headers."""
+    lines = ["POST /api/predict HTTP/1.1", f"Host: 127.0.0.1:{port}",
+             "Content-Type: application/json", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
 def stalled_request(port: int, sent_body: bytes) -> socket.socket:
     """Open a connection, announce a 1000-byte JSON body, send only ``sent_body``."""
     connection = socket.create_connection(("127.0.0.1", port), timeout=15)
-    connection.sendall(
-        b"POST /api/predict HTTP/1.1\r\n"
-        + f"Host: 127.0.0.1:{port}\r\n".encode()
-        + b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n" + sent_body
-    )
+    connection.sendall(request_head(port, "Content-Length: 1000") + sent_body)
     return connection
 
 
@@ -156,10 +159,8 @@ def test_a_slow_but_steady_body_is_accepted(server):
     body = json.dumps({"example": 5}).encode()
     connection = socket.create_connection(("127.0.0.1", server), timeout=15)
     try:
-        connection.sendall(
-            b"POST /api/predict HTTP/1.1\r\n" + f"Host: 127.0.0.1:{server}\r\n".encode()
-            + b"Content-Type: application/json\r\nConnection: close\r\n"
-            + f"Content-Length: {len(body)}\r\n\r\n".encode())
+        connection.sendall(request_head(server, "Connection: close",
+                                        f"Content-Length: {len(body)}"))
         for index in range(len(body)):
             connection.sendall(body[index:index + 1])
             time.sleep(0.02)
@@ -185,12 +186,6 @@ def send_body_and_read_answer(port: int, head: bytes, pieces, pause: float = 0.0
         return read_until_closed(connection), sending_error
     finally:
         connection.close()
-
-
-def request_head(port: int, *headers: str) -> bytes:
-    lines = ["POST /api/predict HTTP/1.1", f"Host: 127.0.0.1:{port}",
-             "Content-Type: application/json", *headers]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
 def test_a_body_refused_by_its_length_may_finish_arriving_and_the_413_is_read(server):
