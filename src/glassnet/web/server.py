@@ -39,11 +39,11 @@ Second, a *header timeout* (``HeaderTimeoutProtocol``): from the moment the serv
 starts waiting for a request (a new connection, or the end of the previous response)
 the client has ``HEADER_TIMEOUT_SECONDS`` to finish sending its request line and
 headers. If it has sent part of them it gets ``408 {"error": ...}``; if it has sent
-nothing it is simply closed, as an idle keep-alive connection is. Once the headers are complete the
-timer stops: the request belongs to the application, whose ``RequestGuard`` limits
-each wait for a piece of the body (``BODY_TIMEOUT_SECONDS``) and the whole body
-(``BODY_DEADLINE_SECONDS``), and whose answers may
-take as long as they need. A live-training event stream, one long answer, is never
+nothing it is simply closed, as an idle keep-alive connection is. Once the headers
+are complete the timer stops: the request belongs to the application, whose
+``RequestGuard`` limits each wait for a piece of the body (``BODY_TIMEOUT_SECONDS``)
+and the whole body (``BODY_DEADLINE_SECONDS``), and whose answers may take as long as
+they need. A live-training event stream, one long answer, is never
 cut by it.
 
 The rest is uvicorn's own configuration (``server_config``): ``limit_concurrency``
