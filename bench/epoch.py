@@ -295,10 +295,11 @@ def same_work(X: np.ndarray, y: np.ndarray, rounds: int = 5,
     pairs: dict[str, dict] = {}
     for dtype in SAME_WORK_DTYPES:
         inputs = np.ascontiguousarray(X, dtype=dtype)
+        floor = same_work_floor(inputs, y, epochs) if dtype == "float32" else {}
         pair = {
             "glassnet": lambda inputs=inputs: same_work_glassnet(inputs, y, epochs),
             "scikit-learn": lambda inputs=inputs: same_work_sklearn(inputs, y, epochs),
-            **(same_work_floor(inputs, y, epochs) if dtype == "float32" else {}),
+            **floor,
         }
         for function in pair.values():
             function()  # warm up
@@ -306,8 +307,7 @@ def same_work(X: np.ndarray, y: np.ndarray, rounds: int = 5,
         ours, theirs = median(times["glassnet"]), median(times["scikit-learn"])
         pairs[dtype] = {"glassnet_epoch_seconds": ours, "sklearn_epoch_seconds": theirs,
                         "ratio": ours / theirs, "sklearn_dtype": sklearn_training_dtype(inputs, y),
-                        **{f"{name}_epoch_seconds": median(times[name])
-                           for name in pair if name not in ("glassnet", "scikit-learn")}}
+                        **{f"{name}_epoch_seconds": median(times[name]) for name in floor}}
     # scikit-learn's own description of the model (the settings it was given that
     # differ from its defaults), for the page.
     sklearn_model = " ".join(repr(same_work_sklearn_model(epochs)).split())
