@@ -64,14 +64,17 @@ def glassnet_epoch(X: np.ndarray, y: np.ndarray, score_training: bool = False,
 
 def glassnet_steps(X: np.ndarray, y: np.ndarray, batch_size: int = BATCH_SIZE,
                    epochs: int = EPOCHS_PER_RUN) -> float:
-    """Median time of the same epoch's steps alone (``gradients`` + ``Adam.step``).
+    """Median time of the same epoch's steps alone (``core/loop.step``, with Adam).
 
-    The batches are cut once, unshuffled, and nothing of ``train`` runs around them:
-    what glassnet's math costs an epoch, without the training around it.
+    Each step is the one ``train`` takes (the forward and backward passes on a trusted
+    batch, then ``Adam.step``), but the batches are cut once, unshuffled, and nothing
+    of ``train`` runs around them: what glassnet's math costs an epoch, without the
+    training around it.
     """
     from threadpoolctl import threadpool_limits
 
     import glassnet as gn
+    from glassnet.core.loop import step
 
     network = gn.Network([X.shape[1], HIDDEN, 10], dtype=np.float32)
     optimizer, loss = gn.Adam(learning_rate=0.001), gn.get_loss("cross_entropy")
@@ -84,8 +87,7 @@ def glassnet_steps(X: np.ndarray, y: np.ndarray, batch_size: int = BATCH_SIZE,
         for _ in range(epochs):
             started = time.perf_counter()
             for X_batch, Y_batch in batches:
-                gradients = network.gradients(X_batch, Y_batch, loss)
-                optimizer.step(parameters, gradients)
+                step(network, parameters, optimizer, X_batch, Y_batch, loss, l2=0.0)
             times.append(time.perf_counter() - started)
     return median(times)
 

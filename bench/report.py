@@ -191,7 +191,7 @@ def epoch_section(e: dict[str, Any]) -> list[str]:
                     ms(e["glassnet_epoch_seconds"]), f"{e['ratio']:.2f}x"],
                    ["glassnet epoch with its training score (`train` defaults)",
                     ms(e["glassnet_scored_epoch_seconds"]), f"{e['scored_ratio']:.2f}x"],
-                   ["glassnet steps only (`gradients` + `Adam.step`)",
+                   ["glassnet steps only (`core/loop.step` with Adam)",
                     ms(e["glassnet_steps_seconds"]), f"{e['steps_ratio']:.2f}x"],
                    ["glassnet training epoch with SGD + momentum (its default optimizer)",
                     ms(e["glassnet_sgd_epoch_seconds"]), f"{e['sgd_ratio']:.2f}x"],
