@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from test_web_browser import ARTIFACTS, TIMEOUT_MS, browser, server_url  # noqa: F401
+from test_web_browser import ARTIFACTS, TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 
 
 @contextmanager
-def visitor(browser, **options):  # noqa: F811
+def visitor(browser, **options):
     """A new visitor's browser context and page; fails if the page logged any error."""
     context = browser.new_context(**({"viewport": {"width": 1280, "height": 900}} | options))
     page = context.new_page()
@@ -58,7 +58,7 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"lesson-{name}.png"), full_page=True)
 
 
-def test_a_new_visitor_starts_with_the_lesson_and_can_reach_the_explorer(browser, server_url):  # noqa: F811
+def test_a_new_visitor_starts_with_the_lesson_and_can_reach_the_explorer(browser, server_url):
     with visitor(browser) as page:
         open_page(page, server_url + "/")
         wait_step(page, 1)
@@ -73,7 +73,7 @@ def test_a_new_visitor_starts_with_the_lesson_and_can_reach_the_explorer(browser
         wait_step(page, 1)
 
 
-def test_an_address_opens_its_step_and_a_reload_remembers_the_last_one(browser, server_url):  # noqa: F811
+def test_an_address_opens_its_step_and_a_reload_remembers_the_last_one(browser, server_url):
     with visitor(browser) as page:
         open_page(page, server_url + "/#lesson/3")
         wait_step(page, 3)
@@ -98,7 +98,7 @@ def test_an_address_opens_its_step_and_a_reload_remembers_the_last_one(browser, 
         assert page.get_by_test_id("lesson-next").is_disabled()
 
 
-def test_the_step_list_and_buttons_work_with_the_keyboard_alone(browser, server_url):  # noqa: F811
+def test_the_step_list_and_buttons_work_with_the_keyboard_alone(browser, server_url):
     with visitor(browser) as page:
         open_page(page, server_url + "/#lesson/1")
         page.get_by_test_id("lesson-next").focus()

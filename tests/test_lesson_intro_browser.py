@@ -12,7 +12,7 @@ import pytest
 
 from test_lesson_browser import PHONE, open_page, visitor, wait_step
 from test_lesson_practice_browser import check, screenshot
-from test_web_browser import browser, server_url, stroke  # noqa: F401
+from test_web_browser import stroke
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def image_loss(page) -> float:
     return float(re.search(r"added up: ([0-9.]*[0-9])", words).group(1))
 
 
-def test_steps_one_to_five_with_the_mouse(browser, server_url):  # noqa: F811
+def test_steps_one_to_five_with_the_mouse(browser, server_url):
     with visitor(browser) as page:
         # 1: nothing shown is not an answer; a drawing's numbers come back from the server.
         open_page(page, server_url + "/#lesson/1")
@@ -185,7 +185,7 @@ def pen_stroke(page, pad: str, moves: list[tuple[str, int]]) -> None:
     page.keyboard.press(" ")
 
 
-def test_steps_one_to_five_with_the_keyboard_alone(browser, server_url):  # noqa: F811
+def test_steps_one_to_five_with_the_keyboard_alone(browser, server_url):
     with visitor(browser) as page:
         open_page(page, server_url + "/#lesson/1")
         wait_step(page, 1)
@@ -248,7 +248,7 @@ def test_steps_one_to_five_with_the_keyboard_alone(browser, server_url):  # noqa
         assert "one 7 alone" in page.get_by_test_id("lesson-answer").text_content()
 
 
-def test_step_five_fits_a_phone(browser, server_url):  # noqa: F811
+def test_step_five_fits_a_phone(browser, server_url):
     with visitor(browser, **PHONE) as page:
         open_page(page, server_url + "/#lesson/5")
         wait_step(page, 5)

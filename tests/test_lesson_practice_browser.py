@@ -12,7 +12,7 @@ import pytest
 
 from test_lesson_browser import PHONE, open_page, visitor, wait_step
 from test_lesson_browser import screenshot as full_page_screenshot
-from test_web_browser import browser, server_url, stroke  # noqa: F401
+from test_web_browser import stroke
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def scribble(page, digit: int, variant: int) -> None:
     stroke(page, "step10-pad", points, steps=6)
 
 
-def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
+def test_steps_six_to_ten_with_the_mouse(browser, server_url):
     with visitor(browser) as page:
         # 6: the slope. Not picking a weight is not an answer; then the sign decides.
         open_page(page, server_url + "/#lesson/6")
@@ -169,7 +169,7 @@ def test_steps_six_to_ten_with_the_mouse(browser, server_url):  # noqa: F811
         screenshot(page, "step-10")
 
 
-def test_steps_six_to_ten_with_the_keyboard_alone(browser, server_url):  # noqa: F811
+def test_steps_six_to_ten_with_the_keyboard_alone(browser, server_url):
     def press(test_id: str, key: str = "Enter") -> None:
         page.get_by_test_id(test_id).focus()
         page.keyboard.press(key)
@@ -237,7 +237,7 @@ def test_steps_six_to_ten_with_the_keyboard_alone(browser, server_url):  # noqa:
 
 
 @pytest.mark.parametrize("step", [6, 7, 8, 9, 10])
-def test_each_step_fits_a_phone(browser, server_url, step):  # noqa: F811
+def test_each_step_fits_a_phone(browser, server_url, step):
     with visitor(browser, **PHONE) as page:
         open_page(page, server_url + f"/#lesson/{step}")
         wait_step(page, step)

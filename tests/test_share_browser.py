@@ -15,18 +15,16 @@ from __future__ import annotations
 import base64
 import json
 import os
-from pathlib import Path
 
 import pytest
 
 IN_CI = os.environ.get("CI") == "true"
 if IN_CI:  # in CI a missing piece is a failure, never a skip
     import axe_playwright_python.sync_playwright as axe_api
-    import playwright.sync_api as playwright_api
 else:
     pytest.importorskip("starlette")
     pytest.importorskip("uvicorn")
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 
@@ -36,15 +34,10 @@ from glassnet.app.experiment import RunSettings, run  # noqa: E402
 from glassnet.web.app import create_app  # noqa: E402
 from live_server import running_server  # noqa: E402
 from test_lesson_practice_browser import check  # noqa: E402
-from test_web_browser import draw, stroke  # noqa: E402
+from test_web_browser import ARTIFACTS, TIMEOUT_MS, draw, stroke  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-TIMEOUT_MS = 30_000  # a deadline for slow machines, never a timing assertion
 TABS = ("inside", "train", "slope", "backprop", "handset")
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
@@ -59,20 +52,6 @@ def server_url(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("runs") / "runs.db"
     with running_server(lambda port: create_app(network, port=port, db_path=db_path)) as (port, _):
         yield f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests "
-                        "(apt install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium to run the browser tests)")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Opened:

@@ -1,12 +1,13 @@
 """The explorer in a real browser: headless Chromium driven by Playwright.
 
-A real uvicorn server (on 127.0.0.1, a free port, stopped at the end of the module)
-serves the page with a small pre-trained network. The tests draw digits with the
-mouse, click neurons, train live and edit hand-set weights, as a user would, and
-keep screenshots in test-artifacts/ to look at.
+A real uvicorn server (on 127.0.0.1, a free port, stopped at the end of the module:
+conftest.py's ``server_url``) serves the page with a small pre-trained network. The
+tests draw digits with the mouse, click neurons, train live and edit hand-set
+weights, as a user would, and keep screenshots in test-artifacts/ to look at.
 
 Outside CI they are skipped when /usr/bin/chromium is missing; under CI=true that
-is a failure, so these tests can never silently stop running there.
+is a failure, so these tests can never silently stop running there (conftest.py
+launches the browser).
 """
 
 from __future__ import annotations
@@ -19,49 +20,18 @@ from pathlib import Path
 
 import pytest
 
-IN_CI = os.environ.get("CI") == "true"
-if IN_CI:  # in CI a missing piece is a failure, never a skip
-    import playwright.sync_api as playwright_api
-else:
+if os.environ.get("CI") != "true":  # in CI a missing piece is a failure, never a skip
     pytest.importorskip("starlette")
     pytest.importorskip("uvicorn")
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
 
-from glassnet.app.experiment import RunSettings, run  # noqa: E402
-from glassnet.web.app import create_app  # noqa: E402
 from glassnet.web.inspection import DRAWN_WEIGHTS  # noqa: E402
-from live_server import running_server  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 TIMEOUT_MS = 30_000  # a deadline for slow machines, never a timing assertion
 PAD_SIDE = 280  # the canvas's own coordinates
-
-
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory):
-    network = run(RunSettings(hidden=(32,), epochs=60), catch_interrupt=False).network
-    db_path = tmp_path_factory.mktemp("runs") / "runs.db"
-    with running_server(lambda port: create_app(network, port=port, db_path=db_path)) as (port, _):
-        yield f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests "
-                        "(apt install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium to run the browser tests)")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
