@@ -47,11 +47,7 @@ def server_url(tmp_path_factory):
     if not IN_CI:
         pytest.importorskip("starlette")
         pytest.importorskip("uvicorn")
-    from glassnet.app.experiment import RunSettings, run
-    from glassnet.web.app import create_app
-    from live_server import running_server
+    from live_server import explorer_url
 
-    network = run(RunSettings(hidden=(32,), epochs=60), catch_interrupt=False).network
-    db_path = tmp_path_factory.mktemp("runs") / "runs.db"
-    with running_server(lambda port: create_app(network, port=port, db_path=db_path)) as (port, _):
-        yield f"http://127.0.0.1:{port}"
+    with explorer_url((32,), 60, tmp_path_factory.mktemp("runs")) as url:
+        yield url

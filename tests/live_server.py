@@ -8,6 +8,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from glassnet.web.app import find_free_port
@@ -41,3 +42,19 @@ def running_server(app_for_port: Callable[[int], Any], **options: Any) -> Iterat
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def explorer_url(hidden: tuple[int, ...], epochs: int, runs_folder: Path) -> Iterator[str]:
+    """Yield the address of an explorer serving a network trained for it.
+
+    The network is ``RunSettings(hidden=hidden, epochs=epochs)`` trained on the digits;
+    the server keeps its runs database in ``runs_folder``.
+    """
+    from glassnet.app.experiment import RunSettings, run
+    from glassnet.web.app import create_app
+
+    network = run(RunSettings(hidden=hidden, epochs=epochs), catch_interrupt=False).network
+    db_path = runs_folder / "runs.db"
+    with running_server(lambda port: create_app(network, port=port, db_path=db_path)) as (port, _):
+        yield f"http://127.0.0.1:{port}"

@@ -215,12 +215,12 @@ def test_a_client_that_keeps_sending_after_its_answer_is_closed_all_the_same(ser
     """The lingering is bounded: a body that never ends is closed LINGER_SECONDS after the
     413, and the client, still sending, is told so by its sending failing."""
     endless = itertools.repeat(b"1" * 10_000)  # 1 MB a second, for ever
-    started = time.monotonic()
     answer, sending_error = send_body_and_read_answer(
         server, request_head(server, "Content-Length: 5000000000"), endless, pause=0.01)
-    assert isinstance(sending_error, OSError)  # stopped by the server, not by running out
+    # Stopped by the server's close (a reset or broken pipe), not by running out, and
+    # not by the socket's own timeout, which is what a server left lingering would cause.
+    assert isinstance(sending_error, OSError) and not isinstance(sending_error, TimeoutError)
     assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
-    assert time.monotonic() - started < 15  # bounded: closed, not left to linger
 
 
 # ---------------------------------------------------------------------- fuzzing

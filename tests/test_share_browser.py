@@ -30,9 +30,7 @@ else:
 
 from PIL import Image, ImageChops  # noqa: E402
 
-from glassnet.app.experiment import RunSettings, run  # noqa: E402
-from glassnet.web.app import create_app  # noqa: E402
-from live_server import running_server  # noqa: E402
+from live_server import explorer_url  # noqa: E402
 from test_lesson_practice_browser import check  # noqa: E402
 from test_web_browser import ARTIFACTS, TIMEOUT_MS, draw, stroke  # noqa: E402
 
@@ -48,10 +46,9 @@ STROKE_DOWN_THE_MIDDLE = [(0.5, 0.15), (0.5, 0.85)]  # on a lesson pad, in fract
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
-    network = run(RunSettings(hidden=(16,), epochs=20), catch_interrupt=False).network
-    db_path = tmp_path_factory.mktemp("runs") / "runs.db"
-    with running_server(lambda port: create_app(network, port=port, db_path=db_path)) as (port, _):
-        yield f"http://127.0.0.1:{port}"
+    """This module's explorer: a smaller network than conftest.py's, enough to share."""
+    with explorer_url((16,), 20, tmp_path_factory.mktemp("runs")) as url:
+        yield url
 
 
 class Opened:
