@@ -118,13 +118,12 @@ def test_a_body_that_never_arrives_times_out_and_frees_the_connection(server, se
                 assert client.get("/api/info").status_code == 200
                 answer = client.post("/api/predict", json={"example": 0})
                 assert answer.status_code == 200 and len(answer.json()["numbers"]) == 64
-        started = time.monotonic()
         for connection in stalled:
-            # recv raises socket.timeout (a failure) if the server keeps the connection.
+            # recv raises socket.timeout (a failure) if the server keeps the connection:
+            # the server's own 1 s timeout, named in its 408, must be what closed it.
             received = read_until_closed(connection)
             assert received.startswith(b"HTTP/1.1 408 "), received[:200]
             assert b"did not arrive within 1 seconds" in received
-        assert time.monotonic() - started < 15  # bounded: closed, not left to hang
     finally:
         for connection in stalled:
             connection.close()
