@@ -88,8 +88,7 @@ def lean_part(pair: dict) -> str:
     """The same-work row's mention of the leanest NumPy epoch, when the run measured it."""
     if "lean_numpy_epoch_seconds" not in pair:
         return ""
-    return (f"; the leanest NumPy epoch: "
-            f"{pair['lean_numpy_epoch_seconds'] / pair['sklearn_epoch_seconds']:.2f}x")
+    return f"; the leanest NumPy epoch: {report.of_sklearn_epoch(pair, 'lean_numpy'):.2f}x"
 
 
 def judge(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:

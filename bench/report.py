@@ -243,19 +243,26 @@ def same_work_section(same: dict[str, Any]) -> list[str]:
             "recipes train in float32.", "", *same_work_floor_lines(pairs.get("float32", {}))]
 
 
+def of_sklearn_epoch(pair: dict[str, Any], name: str) -> float:
+    """A same-work timing (``name``: ``glassnet_steps``, ``lean_numpy``) over scikit-learn's."""
+    return pair[f"{name}_epoch_seconds"] / pair["sklearn_epoch_seconds"]
+
+
 def same_work_floor_lines(pair: dict[str, Any]) -> list[str]:
     """Where the float32 epoch goes: glassnet's steps alone, and the leanest NumPy epoch."""
     if "lean_numpy_epoch_seconds" not in pair:
         return []
     theirs = pair["sklearn_epoch_seconds"]
     steps, lean = pair["glassnet_steps_epoch_seconds"], pair["lean_numpy_epoch_seconds"]
+    steps_share, lean_share = (of_sklearn_epoch(pair, name)
+                               for name in ("glassnet_steps", "lean_numpy"))
     return [f"Where the float32 epoch goes, timed in the same turns: glassnet's steps alone "
             f"(its forward and backward passes and Adam's update, over batches of 200 cut "
             f"once, with nothing of `train` around them) take {ms(steps)} an epoch "
-            f"({steps / theirs:.2f}x of scikit-learn's), and the leanest NumPy epoch we "
+            f"({steps_share:.2f}x of scikit-learn's), and the leanest NumPy epoch we "
             f"could write for the same work (`bench/epoch.py: lean_numpy_training`, "
             f"shuffled, every array made once, biases folded into the weights, no checks) "
-            f"{ms(lean)} ({lean / theirs:.2f}x). The rest of glassnet's epoch, "
+            f"{ms(lean)} ({lean_share:.2f}x). The rest of glassnet's epoch, "
             f"{ms(pair['glassnet_epoch_seconds'] - steps)}, is what `train` does around "
             f"the steps: the shuffle, the checks of the data and settings and their set-up, "
             f"shared over the fit's epochs. A third of scikit-learn's epoch is "
