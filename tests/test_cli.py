@@ -373,7 +373,8 @@ def test_train_resume_shows_progress_from_the_checkpoint_epoch(tmp_path, monkeyp
     resumed = invoke("train", "--resume", checkpoint, "--epochs", "4", "--db", db,
                      "--out", tmp_path / "plain.npz")  # fmt: skip
     assert resumed.exit_code == 0, resumed.output
-    epochs = [line.split("  ")[0] for line in resumed.stderr.splitlines()]
+    epochs = [line.split("  ")[0] for line in resumed.stderr.splitlines()
+              if not line.startswith("note:")]  # 4 epochs averaged from 40: a note says so
     assert epochs == ["epoch 3/4", "epoch 4/4"]
 
     class OnATerminal(EpochReporter):
@@ -547,20 +548,31 @@ def raw_counts_csv(path, n_rows: int = 300):
 
 def test_train_says_when_the_numbers_need_scaling_and_csv_n_scales_them(tmp_path):
     raw = raw_counts_csv(tmp_path / "raw.csv")
-    output = ok("train", "--data", f"csv:{raw}", "--epochs", "1", "-q", "--db", tmp_path / "a.db")
+    short = ("--epochs", "1", "--average-from", "none", "-q")  # the only note: the scale's
+    output = ok("train", "--data", f"csv:{raw}", *short, "--db", tmp_path / "a.db")
     (note,) = [line for line in output.splitlines() if line.startswith("note:")]
     assert "lie beyond +-3 (the largest is 16)" in note
     assert note.endswith(f"--data csv/16:{raw} (load_csv(path, scale=1/16))")
     # the suggested --data can be pasted into a shell, spaces and all
     spaced = raw_counts_csv(tmp_path / "raw counts.csv")
-    output = invoke("train", "--data", f"csv:{spaced}", "--epochs", "1", "-q",
-                    "--db", tmp_path / "c.db").output  # fmt: skip
+    output = invoke("train", "--data", f"csv:{spaced}", *short, "--db", tmp_path / "c.db").output
     assert f"--data 'csv/16:{spaced}' (load_csv" in output
-    output = ok("train", "--data", f"csv/16:{raw}", "--epochs", "1", "-q",
-                "--db", tmp_path / "b.db")  # fmt: skip
+    output = ok("train", "--data", f"csv/16:{raw}", *short, "--db", tmp_path / "b.db")
     assert "note:" not in output
     with RunsDatabase(tmp_path / "b.db") as db:
         assert db.get_run(1)["settings"]["data"] == f"csv/16:{raw}"  # replayable as it was
+
+
+def test_train_says_when_weight_averaging_covers_too_little_of_a_short_run(tmp_path):
+    output = ok("train", "--epochs", "2", "-q", "--db", tmp_path / "a.db")  # averages from 40
+    (note,) = [line for line in output.splitlines() if line.startswith("note:")]
+    assert "after the last epoch (2), so they are not averaged at all" in note
+    assert note.endswith("--average-from 1 averages the second half of the run")
+    output = ok("train", "--epochs", "2", "--average-from", "2", "-q", "--db", tmp_path / "b.db")
+    assert "note:" not in output  # one of two epochs: half the run
+    assert "ended: after all 2 epochs; weights averaged over the last epoch\n" in output
+    output = ok("train", "--epochs", "2", "--average-from", "1", "-q", "--db", tmp_path / "c.db")
+    assert "note:" not in output and "weights averaged over the last 2 epochs" in output
 
 
 def test_a_wrong_data_name_is_one_error_before_anything_else(tmp_path):

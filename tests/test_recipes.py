@@ -160,3 +160,18 @@ def test_the_search_validates_on_training_images_only(tune_script):
 def sorted_rows(X):
     """The rows of X (n, d) in lexicographic order: the same images in any order compare equal."""
     return X[np.lexsort(X.T[::-1])]
+
+
+@pytest.mark.parametrize("name", list(RECIPES))
+def test_no_recipe_needs_averaging_advice(name):
+    assert settings_for(name).averaging_advice() is None
+
+
+def test_a_shortened_run_is_told_its_averaging_covers_too_little():
+    advice = settings_for("best", epochs=50).averaging_advice()  # from epoch 50 of 50
+    assert "only the last of the 50 epochs is averaged" in advice
+    assert advice.endswith("--average-from 25 averages the second half of the run")
+    assert "only the last 6 of the 45 epochs" in RunSettings(epochs=45).averaging_advice()
+    assert "not averaged at all" in RunSettings(epochs=30).averaging_advice()
+    assert RunSettings(epochs=60).averaging_advice() is None  # 21 of 60 epochs averaged
+    assert RunSettings(epochs=30, average_from=None).averaging_advice() is None

@@ -25,7 +25,7 @@ def digits_split(digits):
 
 
 def test_defaults_reach_the_promised_accuracy(digits, digits_split):
-    """The library's defaults on a 64-32-10 network: about 98.5% of unseen digits.
+    """The library's defaults on a 64-32-10 network: about 98% of unseen digits.
 
     One split of 359 test images moves by a few images with its draw, so the promise
     is checked on three: at least 98% on average, and no split below 97%.

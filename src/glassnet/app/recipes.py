@@ -58,7 +58,7 @@ class Recipe:
 
 DEFAULT = Recipe(
     "default",
-    "glassnet's defaults: a 64-32-10 network, SGD with momentum, about 98.5% in under a second",
+    "glassnet's defaults: a 64-32-10 network, SGD with momentum, about 98% in under a second",
     settings={},
     why={
         "hidden": "32 neurons are enough for 8x8 digits and keep every neuron viewable.",

@@ -235,7 +235,8 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("input_noise", "--input-noise", FiniteFloatRange(min=0),
                    "Noise added to training pixels each epoch (0 = off)."),
     TrainingOption("average_from", "--average-from", WholeOrNone(),
-                   "Average the weights of every epoch from this one on (none = off)."),
+                   ("Average the weights of every epoch from this one on (none = off); an epoch "
+                    "number, so a shorter run averages fewer epochs.")),
     TrainingOption("shift_pixels", "--shift-pixels", click.IntRange(min=0),
                    "Move training images by up to this many pixels each epoch (0 = off)."),
     TrainingOption("nudge_pixels", "--nudge-pixels", FiniteFloatRange(0, 1),

@@ -118,9 +118,14 @@ _STOP_REASONS = {
 
 
 def averaged_text(history: Any) -> str:
-    """ ", weights averaged over the last N epochs" when weight averaging was on."""
+    """ "; weights averaged over the last N epochs" when weight averaging was on."""
     averaged = getattr(history, "averaged_epochs", 0)
-    return f"; weights averaged over the last {averaged} epochs" if averaged else ""
+    return f"; weights averaged over {last_epochs(averaged)}" if averaged else ""
+
+
+def last_epochs(count: int) -> str:
+    """ "the last epoch", "the last 41 epochs": the epochs an average spans."""
+    return "the last epoch" if count == 1 else f"the last {count} epochs"
 
 
 
@@ -209,7 +214,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
 
     The defaults train a 64-32-10 network (ReLU hidden neurons, softmax outputs,
     cross-entropy loss, SGD with momentum) to about 98% on test images in seconds. The
-    source's own network is:
+    article's own network is:
 
     \b
       glassnet train --activation sigmoid --output sigmoid --loss squared_error \\
@@ -260,9 +265,9 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             f"up to {settings.epochs} epochs, seed {settings.seed}, "
             f"{settings.dtype}, recipe {settings.recipe}"
         )
-    advice = scale_advice(data, settings.data)
-    if advice is not None:
-        click.echo(f"note: {advice}", err=True)
+    for advice in (scale_advice(data, settings.data), settings.averaging_advice()):
+        if advice is not None:
+            click.echo(f"note: {advice}", err=True)
     with EpochReporter(settings.epochs, quiet=quiet,
                        initial=0 if resume is None else resume.epoch) as reporter:
         try:
@@ -338,7 +343,7 @@ def training_words(settings: Any, history: Any, result: Any) -> list[str]:
             ]
     if getattr(history, "averaged_epochs", 0):
         lines += [
-            f"  weights averaged over the last {history.averaged_epochs} epochs: the saved "
+            f"  weights averaged over {last_epochs(history.averaged_epochs)}: the saved "
             "network's weights",
             "    are the average of its weights after each of those epochs, which sits nearer",
             "    the bottom of the loss valley than any one of them",
