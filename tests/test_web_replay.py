@@ -193,6 +193,7 @@ def test_a_server_that_trains_its_own_network_reports_its_settings(network, monk
 
 @pytest.mark.parametrize("body, status, fragment", [
     ({}, 422, "send run_id, settings, or both"),
+    ({"run_id": None}, 422, "send run_id, settings, or both"),  # null is no run
     ({"settings": {**SMALL, "seed": -1}, "run_id": 1}, 422, "settings: seed"),
     ({"settings": [8]}, 422, "settings must be an object"),
     ({"settings": {**SMALL, "colour": "red"}}, 422, "unknown field(s) colour"),

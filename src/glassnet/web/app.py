@@ -456,12 +456,12 @@ class Explorer:
         """
         body = await read_body(request)
         check.reject_unknown(body, {"settings", "run_id", "expect_sha256"})
-        if "settings" not in body and "run_id" not in body:
-            raise check.InvalidInput("send run_id, settings, or both")
         expect = check.get_checksum(body, "expect_sha256", default=None)
         run_id = check.get_int(body, "run_id", low=1, high=2**62, default=None)
         settings = (self.replay_settings(check.get_object(body, "settings"))
                     if "settings" in body else None)
+        if run_id is None and settings is None:  # neither sent, or "run_id": null
+            raise check.InvalidInput("send run_id, settings, or both")
 
         def differs(checksum: str) -> str | None:
             if expect is None or checksum == expect:
