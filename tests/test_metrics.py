@@ -75,3 +75,16 @@ def test_accuracy_refuses_labels_that_would_broadcast(labels):
     """One label for ten images is a mistake, not a score."""
     with pytest.raises(gn.DataError, match="one label per image"):
         gn.accuracy(FixedGuesses(GUESS), (np.zeros((10, 4)), labels))
+
+
+@pytest.mark.parametrize("score", [evaluate, gn.accuracy, gn.confusion_matrix])
+def test_labels_of_another_kind_than_the_classes_are_a_data_error(score):
+    """A model trained on "zero", "one", ... scored on 0, 1, ... (or back): why, not a crash."""
+    named = FixedGuesses(np.array(["zero", "one", "two"])[GUESS])
+    named.classes = np.array(["zero", "one", "two"])
+    with pytest.raises(gn.DataError, match=r"labels are numbers \(\[0, 0, 0\] ...\) but this "
+                                           r"model's classes are text"):
+        score(named, DATA)
+    with pytest.raises(gn.DataError, match="labels are text .* classes are numbers"):
+        score(FixedGuesses(GUESS), (DATA[0], np.array(["zero", "one", "two"])[TRUE]))
+    assert gn.accuracy(named, (DATA[0], np.array(["zero", "one", "two"])[TRUE])) == 0.6

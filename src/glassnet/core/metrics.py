@@ -83,17 +83,45 @@ def _unpack(data: Any) -> tuple[Any, NDArray[Any]]:
     return X, np.asarray(y)
 
 
-def evaluate(model: Any, data: Any) -> Evaluation:
-    """Predict every image of ``data`` once and compute every score."""
-    X, y_true = _unpack(data)
-    y_pred = np.asarray(model.predict(X))
-    if len(y_pred) != len(y_true):
-        raise DataError(f"{len(y_pred)} predictions for {len(y_true)} labels")
+def _model_classes(model: Any) -> NDArray[Any] | None:
+    """The labels ``model`` answers with (a Network's ``classes``, an estimator's ``classes_``)."""
     known = getattr(model, "classes", None)
     if known is None:
         known = getattr(model, "classes_", None)
+    return None if known is None else np.asarray(known)
+
+
+def _label_kind(labels: NDArray[Any]) -> str:
+    return "text" if labels.dtype.kind in "USO" else "numbers"
+
+
+def _same_kind_of_labels(classes: NDArray[Any] | None, y_true: NDArray[Any]) -> None:
+    """Refuse labels of another kind than the model's classes (text against numbers).
+
+    A model trained on labels such as "zero", "one" and scored on data labelled 0, 1
+    can get nothing right; rather than a score of 0 (or a crash), say why.
+    """
+    if classes is None or not classes.size or not y_true.size:
+        return
+    if _label_kind(classes) != _label_kind(y_true):
+        labels, known = y_true.ravel()[:3].tolist(), classes[:3].tolist()
+        raise DataError(
+            f"the data's labels are {_label_kind(y_true)} ({labels} ...) but this model's "
+            f"classes are {_label_kind(classes)} ({known} ...): "
+            "it was trained on other data; score it on data labelled like its own"
+        )
+
+
+def evaluate(model: Any, data: Any) -> Evaluation:
+    """Predict every image of ``data`` once and compute every score."""
+    X, y_true = _unpack(data)
+    known = _model_classes(model)
+    _same_kind_of_labels(known, y_true)
+    y_pred = np.asarray(model.predict(X))
+    if len(y_pred) != len(y_true):
+        raise DataError(f"{len(y_pred)} predictions for {len(y_true)} labels")
     if known is not None:
-        classes = np.asarray(known)
+        classes = known
     else:
         classes = np.unique(np.concatenate([y_true, y_pred]))
     extra = np.setdiff1d(np.unique(y_true), classes)
@@ -110,6 +138,7 @@ def evaluate(model: Any, data: Any) -> Evaluation:
 def accuracy(model: Any, data: Any) -> float:
     """The fraction of ``data``'s images that ``model`` classifies correctly."""
     X, y_true = _unpack(data)
+    _same_kind_of_labels(_model_classes(model), y_true)
     y_pred = np.asarray(model.predict(X))
     if y_true.shape != y_pred.shape:  # a lone label would broadcast into a wrong score
         raise DataError(f"{len(y_pred)} predictions for labels of shape {y_true.shape}: "
