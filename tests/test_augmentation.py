@@ -60,6 +60,21 @@ def test_non_square_images_are_refused():
         nudge_images(np.zeros((2, 65)), 0.5, np.random.default_rng(0))
 
 
+def test_a_shift_as_large_as_the_picture_is_refused_before_training():
+    digits = gn.load_digits()
+    ink = shift_images(digits.X[:50], 7, np.random.default_rng(0))  # the most there is: 1 pixel
+    assert ink.shape == (50, 64)
+    with pytest.raises(ConfigError, match="shift_pixels 8 would move these 8x8 pictures out of "
+                                          "view: give at most 7"):
+        shift_images(digits.X[:50], 8, np.random.default_rng(0))
+    network = gn.Network([64, 8, 10], seed=0)
+    before = network.get_parameters()
+    with pytest.raises(ConfigError, match="shift_pixels 9 would move"):
+        gn.train(network, digits, epochs=1, shift_pixels=9)
+    assert all(np.array_equal(a, b) for a, b in zip(before, network.get_parameters(),
+                                                    strict=True))  # not a step was taken
+
+
 # ---------------------------------------------------------------------- nudges
 class FixedMoves:
     """Stands in for a Generator: every image gets the same move (dy, dx)."""

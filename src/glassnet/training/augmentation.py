@@ -78,6 +78,16 @@ def pictures_in(data: Any, n_inputs: int, setting: str = "shift_pixels") -> tupl
     return int(shape[0]), int(shape[1])
 
 
+def check_shift(max_shift: int, image_shape: tuple[int, int]) -> None:
+    """A shift must leave some of the picture in view: at most its side less one pixel."""
+    if max_shift >= min(image_shape):
+        height, width = image_shape
+        raise ConfigError(
+            f"shift_pixels {max_shift} would move these {height}x{width} pictures out of "
+            f"view: give at most {min(image_shape) - 1} (a shift of 1 is usually enough)"
+        )
+
+
 def shift_images(
     X: Array, max_shift: int, rng: np.random.Generator, image_shape: tuple[int, int] | None = None
 ) -> Array:
@@ -101,6 +111,7 @@ def shift_images(
     """
     n, n_features = X.shape
     height, width = image_shape or image_shape_of(n_features)
+    check_shift(max_shift, (height, width))
     if max_shift == 0:
         return X.copy()
     images = X.reshape(n, height, width)
@@ -287,11 +298,12 @@ class PixelShifts(loop.Callback):
     """
 
     def __init__(self, max_shift: int, image_shape: tuple[int, int]) -> None:
+        check_shift(max_shift, image_shape)  # before the first epoch, not inside it
         self.max_shift, self.image_shape = max_shift, image_shape
 
     def on_epoch_inputs(self, X: Array, rng: np.random.Generator) -> Array:
         return shift_images(X, self.max_shift, rng, image_shape=self.image_shape)
 
 
-__all__ = ["NudgeSpace", "PixelNudges", "PixelShifts", "image_shape_of", "nudge_for",
+__all__ = ["NudgeSpace", "PixelNudges", "PixelShifts", "check_shift", "image_shape_of", "nudge_for",
            "nudge_images", "nudge_into", "pictures_in", "shift_images"]
