@@ -175,3 +175,4 @@ def test_a_shortened_run_is_told_its_averaging_covers_too_little():
     assert "not averaged at all" in RunSettings(epochs=30).averaging_advice()
     assert RunSettings(epochs=60).averaging_advice() is None  # 21 of 60 epochs averaged
     assert RunSettings(epochs=30, average_from=None).averaging_advice() is None
+    assert RunSettings(epochs=3).averaging_advice() is None  # a quick try: no half to average

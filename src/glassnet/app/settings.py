@@ -106,8 +106,8 @@ class RunSettings:
         keeps it: the default's averaging from epoch 40 of 80 covers the last 41
         epochs, but with ``epochs=40`` only the last one, and with 30 none at all,
         without any error. Averaging helps when it spans many of the zig-zagging
-        epochs, so this speaks up when it spans fewer than a quarter of them and
-        suggests starting it halfway.
+        epochs, so this speaks up when it spans fewer than a quarter of a run of 4
+        epochs or more, and suggests starting it halfway.
 
         Examples
         --------
@@ -116,7 +116,7 @@ class RunSettings:
         >>> RunSettings(epochs=30).averaging_advice().split(";")[1]
         ' --average-from 15 averages the second half of the run'
         """
-        if self.average_from is None:
+        if self.average_from is None or self.epochs < 4:  # too short to have a half to average
             return None
         averaged = max(0, self.epochs - self.average_from + 1)
         if 4 * averaged >= self.epochs:
