@@ -575,6 +575,13 @@ def test_train_says_when_weight_averaging_covers_too_little_of_a_short_run(tmp_p
     assert "note:" not in output and "weights averaged over the last 2 epochs" in output
 
 
+def test_a_seed_too_large_to_record_is_a_usage_error_before_training(tmp_path):
+    result = invoke("train", "--seed", str(2**63), "--db", tmp_path / "runs.db",
+                    "--out", tmp_path / "m.npz")  # fmt: skip
+    assert_one_error(result, 2, "--seed", "0<=x<=2147483647")
+    assert not (tmp_path / "m.npz").exists() and not (tmp_path / "runs.db").exists()
+
+
 def test_a_wrong_data_name_is_one_error_before_anything_else(tmp_path):
     result = invoke("train", "--data", "foo:bar", "--db", tmp_path / "runs.db")
     assert_one_error(result, 1, "unknown dataset kind 'foo'")

@@ -176,3 +176,11 @@ def test_a_shortened_run_is_told_its_averaging_covers_too_little():
     assert RunSettings(epochs=60).averaging_advice() is None  # 21 of 60 epochs averaged
     assert RunSettings(epochs=30, average_from=None).averaging_advice() is None
     assert RunSettings(epochs=3).averaging_advice() is None  # a quick try: no half to average
+
+
+@pytest.mark.parametrize("seed", [-1, 2**31, 2**63, 1.5, True, "3"])
+def test_a_seed_outside_what_every_window_can_hold_is_a_config_error(seed):
+    """A run's seed goes into links and the runs database: 0 to 2**31 - 1, whole."""
+    with pytest.raises(gn.ConfigError, match="seed must be a whole number from 0 to 2147483647"):
+        RunSettings(seed=seed)
+    assert RunSettings(seed=2**31 - 1).seed == 2**31 - 1

@@ -31,6 +31,7 @@ from ..core.defaults import (
     DEFAULT_LEARNING_RATES,
     DEFAULT_MOMENTUM,
     DEFAULT_PATIENCE,
+    MAX_SEED,
 )
 from ..core.layer_sizes import format_hidden, parse_hidden
 from ..errors import ConfigError
@@ -87,6 +88,10 @@ class RunSettings:
             raise ConfigError(
                 f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
             )
+        if (not isinstance(self.seed, int) or isinstance(self.seed, bool)
+                or not 0 <= self.seed <= MAX_SEED):
+            raise ConfigError(f"seed must be a whole number from 0 to {MAX_SEED}, "
+                              f"got {self.seed!r}")
         if self.dtype not in ("float32", "float64"):
             raise ConfigError(f"dtype must be float32 or float64, got {self.dtype!r}")
         if not 0.0 < self.test_fraction < 1.0:

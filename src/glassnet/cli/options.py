@@ -11,7 +11,7 @@ import click
 
 from ..app.recipes import DEFAULT_RECIPE, RECIPES, settings_for
 from ..app.settings import RunSettings, format_hidden, parse_hidden
-from ..core.defaults import DEFAULT_LEARNING_RATES, DEFAULT_NUDGE
+from ..core.defaults import DEFAULT_LEARNING_RATES, DEFAULT_NUDGE, MAX_SEED
 from ..errors import ConfigError
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("nudge_pixels", "--nudge-pixels", FiniteFloatRange(0, 1),
                    "Move training pictures by up to this fraction of a pixel each epoch, "
                    "blending neighbours (0 = off)."),
-    TrainingOption("seed", "--seed", click.IntRange(min=0),
+    TrainingOption("seed", "--seed", click.IntRange(0, MAX_SEED),
                    "Seed of the split, the starting weights and the shuffling."),
     TrainingOption("test_fraction", "--test-fraction",
                    FiniteFloatRange(0, 1, min_open=True, max_open=True),

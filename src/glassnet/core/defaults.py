@@ -23,9 +23,13 @@ DEFAULT_INPUT_NOISE = 0.2
 DEFAULT_AVERAGE_FROM = 40
 DEFAULT_NUDGE = 0.5
 
+#: The largest seed a run may name (seeds are whole numbers from 0): what every window
+#: can hold, from a shared link's JavaScript number to the runs database's integers.
+MAX_SEED = 2**31 - 1
+
 #: Learning rate used when none is given, per optimizer.
 DEFAULT_LEARNING_RATES = {"sgd": DEFAULT_LEARNING_RATE, "adam": 0.002, "slope_descent": 0.5}
 
 __all__ = ["DEFAULT_EPOCHS", "DEFAULT_BATCH_SIZE", "DEFAULT_PATIENCE", "DEFAULT_LEARNING_RATE",
            "DEFAULT_MOMENTUM", "DEFAULT_INPUT_NOISE", "DEFAULT_AVERAGE_FROM",
-           "DEFAULT_LEARNING_RATES", "DEFAULT_NUDGE"]
+           "DEFAULT_LEARNING_RATES", "DEFAULT_NUDGE", "MAX_SEED"]

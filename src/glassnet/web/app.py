@@ -46,6 +46,7 @@ from starlette.staticfiles import StaticFiles
 from ..app.experiment import DEFAULT_LEARNING_RATES, RunResult, RunSettings, run, split_data
 from ..app.recipes import DEFAULT_RECIPE, RECIPES, rate_for, settings_for
 from ..app.recording import save_and_record_run
+from ..core.defaults import MAX_SEED
 from ..core.layer_sizes import parse_hidden
 from ..core.losses import LOSSES
 from ..core.metrics import evaluate
@@ -341,7 +342,7 @@ class Explorer:
             batch_size=check.get_int(body, "batch_size", low=1, high=MAX_BATCH_SIZE,
                                      default=defaults.batch_size),
             epochs=check.get_int(body, "epochs", low=1, high=MAX_EPOCHS, default=defaults.epochs),
-            seed=check.get_int(body, "seed", low=0, high=2**31 - 1, default=defaults.seed),
+            seed=check.get_int(body, "seed", low=0, high=MAX_SEED, default=defaults.seed),
             early_stopping=check.get_bool(body, "early_stopping",
                                           default=defaults.early_stopping),
             patience=defaults.patience,

@@ -19,14 +19,12 @@ from starlette.concurrency import run_in_threadpool
 
 from ..app.handweights import two_output_network
 from ..app.loss_lesson import data_loss, image_loss, train_on_one_image
+from ..core.defaults import MAX_SEED
 from ..data.dataset import Dataset
 from . import validation as check
 from .handset import two_neurons as score_two_neurons
 from .inspection import rounded
 from .sessions import Session
-
-MAX_SEED = 2**31 - 1
-"""Seeds are whole numbers from 0 to this (what a shared link can hold)."""
 
 
 async def two_neurons(body: dict[str, Any], session: Session) -> dict[str, Any]:
