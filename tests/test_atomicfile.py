@@ -143,6 +143,20 @@ def test_a_symlink_to_a_missing_file_creates_it_and_a_loop_is_refused(tmp_path):
     assert loop.is_symlink()
 
 
+def test_a_symlink_into_a_missing_folder_is_refused_before_anything_is_written(tmp_path):
+    """A link says where the file goes: a folder missing there is not made, but refused."""
+    link = tmp_path / "model.npz"
+    link.symlink_to(tmp_path / "missing" / "made.npz")
+    with pytest.raises(OutputPathError, match="symbolic link to .*made.npz, whose folder does "
+                                              "not exist"):
+        atomicfile.writable_target(link, what="model file")
+    with pytest.raises(OutputPathError, match="whose folder does not exist"):
+        glassnet.save(small_network(), link)
+    assert link.is_symlink() and not (tmp_path / "missing").exists()
+    plain = tmp_path / "new" / "plain.npz"  # the command line makes a plain path's folder
+    assert atomicfile.writable_target(plain) == plain
+
+
 @posix_only
 def test_a_symlink_to_a_device_is_refused_and_says_where_it_leads(tmp_path):
     device = character_device(tmp_path / "null")

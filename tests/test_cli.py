@@ -582,6 +582,34 @@ def test_a_seed_too_large_to_record_is_a_usage_error_before_training(tmp_path):
     assert not (tmp_path / "m.npz").exists() and not (tmp_path / "runs.db").exists()
 
 
+def test_paths_that_cannot_be_written_are_refused_before_training(tmp_path):
+    """A link into a missing folder, as --db, --out or --checkpoint, costs no training."""
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "missing" / "file")
+    for flag, what in (("--db", "runs database"), ("--out", "model file"),
+                       ("--checkpoint", "checkpoint")):
+        paths = {"--db": tmp_path / "runs.db", "--out": tmp_path / "m.npz", flag: link}
+        result = invoke("train", "--epochs", "1", "--checkpoint-every", "1",
+                        *[str(part) for pair in paths.items() for part in pair])
+        assert_one_error(result, 1, f"cannot write {what} {link}", "folder does not exist")
+        assert "epoch 1/1" not in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["link"]
+    result = invoke("sweep", "--epochs", "1", "--seeds", "1", "--db", link)
+    assert_one_error(result, 1, f"cannot write runs database {link}")
+
+
+def test_resuming_never_writes_the_model_over_the_checkpoint_it_resumes(tmp_path):
+    checkpoint, db = tmp_path / "c.npz", tmp_path / "runs.db"
+    ok("train", "--epochs", "2", "--checkpoint-every", "1", "--checkpoint", checkpoint,
+       "--db", db, "--out", tmp_path / "first.npz", "-q")  # fmt: skip
+    kept = checkpoint.read_bytes()
+    for flag in ("--out", "--db"):
+        result = invoke("train", "--resume", checkpoint, "--epochs", "3", "--db", db, flag,
+                        checkpoint, "-q")  # fmt: skip
+        assert_one_error(result, 2, f"{checkpoint} is also the --resume file")
+    assert checkpoint.read_bytes() == kept
+
+
 def test_a_wrong_data_name_is_one_error_before_anything_else(tmp_path):
     result = invoke("train", "--data", "foo:bar", "--db", tmp_path / "runs.db")
     assert_one_error(result, 1, "unknown dataset kind 'foo'")

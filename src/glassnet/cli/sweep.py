@@ -194,6 +194,9 @@ def sweep_command(
         from ..plots import check_figure_path
 
         check_figure_path(plot_path)
+    from ..store.atomicfile import writable_target
+
+    writable_target(db, what="runs database")  # nor a database that cannot be written
     where = f"the Dask cluster at {scheduler}" if scheduler else "this machine (joblib)"
     if not quiet:
         what = f"sweep {resume_id}" if resume_id else "a sweep"

@@ -246,6 +246,8 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         if path is not None:
             writable_target(path, what=what)
     refuse_same_file(("--out", out), ("--db", db), ("--checkpoint", checkpoint_path))
+    # The checkpoint resumed is written on (that is --checkpoint's default), never over.
+    refuse_same_file(("--resume", resume_path), ("--out", out), ("--db", db))
     settings, resume, checkpointer = checkpoint_plan(
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )

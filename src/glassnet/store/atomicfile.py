@@ -98,6 +98,12 @@ def writable_target(target: str | os.PathLike[str], *, what: str = "file") -> Pa
     try:
         status = path.lstat()
     except FileNotFoundError:
+        if path != given and not path.parent.is_dir():
+            # The link says where the file goes, and that folder is not there: say so
+            # now, not when the file is written, after the work that made it.
+            raise OutputPathError(
+                f"cannot write {what} {given}: it is a symbolic link to {path}, whose "
+                "folder does not exist") from None
         return path
     except OSError as error:
         raise OutputPathError(f"cannot write {what} {given}: {error.strerror or error}") from None
