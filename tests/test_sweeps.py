@@ -30,6 +30,7 @@ from glassnet.app.sweeps import (
     summarise,
     sweep,
     train_one,
+    worker_count,
 )
 from glassnet.cli import main
 from glassnet.errors import ConfigError, RunsDatabaseError
@@ -537,3 +538,14 @@ def test_cli_sweep_checks_the_plot_file_name_before_training(tmp_path):
                                        "--db", str(db), "--plot", str(tmp_path / "table.txt")])
     assert result.exit_code == 1 and "ending in .png" in result.output
     assert not db.exists()  # nothing was trained or recorded
+
+
+@pytest.mark.parametrize("cores", [1, 2, 8])
+def test_never_more_workers_than_runs_or_cores(monkeypatch, cores):
+    monkeypatch.setattr("glassnet.training.ahead.cores_available", lambda: cores)
+    assert worker_count(500, 1) == 1  # one run: one process, however many are asked for
+    assert worker_count(500, 100) == cores
+    assert worker_count(-1, 100) == cores  # joblib's convention: every core
+    assert worker_count(-2, 100) == max(1, cores - 1)  # all but one
+    assert worker_count(1, 100) == 1
+    assert worker_count(-100, 100) == 1

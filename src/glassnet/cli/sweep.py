@@ -133,7 +133,8 @@ def sweep_table_lines(sweep_table: Any) -> list[str]:
 @click.option("--seeds", "n_seeds", type=click.IntRange(min=1), default=None,
               help="Train every combination with seeds 0..N-1. [default: 3]")
 @click.option("--jobs", "-j", type=int, default=-1, show_default=True,
-              help="Worker processes on this machine (-1: one per core).")
+              help="Worker processes on this machine (-1: one per core; never more than the "
+                   "cores or the runs).")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Run on this Dask cluster instead (see docs/sweeps.md).")
 @click.option("--resume", "resume_id", metavar="SWEEP_ID", default=None,
