@@ -704,7 +704,7 @@ def sweep(
     --------
     >>> table = glassnet.sweep({"hidden": ["none", 16, 64]}, seeds=3)  # doctest: +SKIP
     >>> table[0]["hidden"], table[0]["test_accuracy_mean"]  # doctest: +SKIP
-    ('64', 0.981...)
+    ('64', 0.982...)
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs == 0:
         raise ConfigError(f"jobs is a number of processes (-1: one per core), not {jobs!r}")
