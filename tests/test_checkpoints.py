@@ -332,3 +332,146 @@ def test_sigkill_then_resume_gives_the_bits_of_an_unbroken_run(tmp_path):
     assert history_one["history"]["train_loss"] == history_other["history"]["train_loss"]
     assert load_checkpoint(checkpoint).epoch == epochs  # the resumed run kept checkpointing
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
+# ---------------------------------------------------------------------- edited descriptions
+def rewrite_description(source, target, edit, *, fix_checksum=False, arrays_only=False):
+    """Copy a checkpoint with its JSON description changed by ``edit(meta)``.
+
+    With ``fix_checksum`` the SHA-256 is computed again, as a careful forger would;
+    with ``arrays_only`` too, of the arrays alone, as format 1 computed it.
+    """
+    import io
+    import json
+
+    from glassnet.store.checkpoints import _checksum
+
+    with zipfile.ZipFile(source) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    meta = json.loads(str(np.load(io.BytesIO(members["meta.npy"]))))
+    edit(meta)
+    if fix_checksum:
+        arrays = {name.removesuffix(".npy"): np.load(io.BytesIO(data))
+                  for name, data in members.items() if name != "meta.npy"}
+        meta["sha256"] = _checksum(arrays, None if arrays_only else meta)
+    text = json.dumps(meta)
+    buffer = io.BytesIO()
+    np.save(buffer, np.array(text, dtype=f"<U{len(text)}"))
+    members["meta.npy"] = buffer.getvalue()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return target
+
+
+def set_in(path_in_meta, value):
+    def edit(meta):
+        inner = meta
+        for key in path_in_meta[:-1]:
+            inner = inner[key]
+        inner[path_in_meta[-1]] = value
+    return edit
+
+
+EDITS = [
+    (("rng_state", "state", "state"), -1),
+    (("rng_state", "state", "inc"), 2**200),
+    (("rng_state", "has_uint32"), "yes"),
+    (("rng_state", "bit_generator"), "MT19937"),
+    (("settings",), {"learning_rate": "x"}),
+    (("epochs_without_improvement",), 3),
+    (("history", "train_loss", 0), 0.0),
+    (("glassnet_version",), "0.0.1"),
+]
+
+
+@pytest.mark.parametrize(("where", "value"), EDITS, ids=[".".join(map(str, w)) for w, _ in EDITS])
+def test_every_edit_of_the_description_fails_the_checksum(checkpoint_file, tmp_path, where,
+                                                          value):
+    """The checksum covers the description, so no edit of it goes unnoticed.
+
+    (A random state NumPy refuses is refused by that check, which comes first.)
+    """
+    edited = rewrite_description(checkpoint_file, tmp_path / "edited.npz", set_in(where, value))
+    with pytest.raises(CheckpointError, match="checksum mismatch|rng_state"):
+        load_checkpoint(edited)
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    (-1, "out of bounds for uint64"),
+    (2**200, "PCG64 accepts"),
+    ("x", "PCG64 accepts"),
+])
+def test_a_random_state_numpy_refuses_is_a_checkpoint_error(checkpoint_file, tmp_path, value,
+                                                            fragment):
+    """Even with the checksum made to match: NumPy is asked whether the state is one."""
+    edited = rewrite_description(checkpoint_file, tmp_path / "rng.npz",
+                                 set_in(("rng_state", "state", "state"), value),
+                                 fix_checksum=True)
+    with pytest.raises(CheckpointError, match=fragment):
+        load_checkpoint(edited)
+    other = rewrite_description(checkpoint_file, tmp_path / "mt.npz",
+                                set_in(("rng_state", "bit_generator"), "MT19937"),
+                                fix_checksum=True)
+    with pytest.raises(CheckpointError, match="PCG64"):
+        load_checkpoint(other)
+    missing = rewrite_description(checkpoint_file, tmp_path / "missing.npz",
+                                  lambda meta: meta["rng_state"].pop("state"),
+                                  fix_checksum=True)
+    with pytest.raises(CheckpointError, match="rng_state"):
+        load_checkpoint(missing)
+
+
+def test_text_that_is_not_unicode_is_a_checkpoint_error(checkpoint_file, tmp_path):
+    edited = rewrite_description(checkpoint_file, tmp_path / "surrogate.npz",
+                                 set_in(("network", "classes", 0), "\ud800"), fix_checksum=True)
+    with pytest.raises(CheckpointError, match=r"not valid Unicode at network.classes\[0\]"):
+        load_checkpoint(edited)
+
+
+def test_format_1_is_still_read_with_its_arrays_checksum_and_every_value_checked(
+        checkpoint_file, tmp_path):
+    """A training under way when glassnet was upgraded is not lost: format 1 resumes."""
+    as_format_1 = set_in(("format_version",), 1)
+    old = rewrite_description(checkpoint_file, tmp_path / "v1.npz", as_format_1)
+    with pytest.raises(CheckpointError, match="checksum mismatch"):  # still the v2 checksum
+        load_checkpoint(old)
+    old = rewrite_description(checkpoint_file, tmp_path / "v1.npz", as_format_1,
+                              fix_checksum=True, arrays_only=True)
+    loaded, current = load_checkpoint(old), load_checkpoint(checkpoint_file)
+    assert loaded.epoch == current.epoch
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.state.parameters,
+                                                    current.state.parameters, strict=True))
+    def format_1_with_a_bad_state(meta):
+        as_format_1(meta)
+        set_in(("rng_state", "state", "state"), -1)(meta)
+
+    bad = rewrite_description(checkpoint_file, tmp_path / "bad.npz", format_1_with_a_bad_state,
+                              fix_checksum=True, arrays_only=True)
+    with pytest.raises(CheckpointError, match="rng_state"):  # the values are checked all the same
+        load_checkpoint(bad)
+    for version in (True, 3):
+        other = rewrite_description(checkpoint_file, tmp_path / "v.npz",
+                                    set_in(("format_version",), version))
+        with pytest.raises(CheckpointError, match="reads versions 1, 2"):
+            load_checkpoint(other)
+
+
+def test_an_edited_checkpoint_is_one_error_line_on_resume(digits, tmp_path):
+    """`glassnet train --resume` of a hand-edited checkpoint: `Error:`, exit 1, no traceback."""
+    runner = CliRunner()
+    checkpoint = tmp_path / "c.npz"
+    result = runner.invoke(main, ["train", "--recipe", "fast", "--epochs", "1", "-q",
+                                  "--db", str(tmp_path / "r.db"), "-o", str(tmp_path / "m.npz"),
+                                  "--checkpoint", str(checkpoint)])
+    assert result.exit_code == 0, result.output
+    for where, value in ((("rng_state", "state", "state"), -1),
+                         (("settings", "learning_rate"), "x")):
+        edited = rewrite_description(checkpoint, tmp_path / "edited.npz", set_in(where, value))
+        result = runner.invoke(main, ["train", "--resume", str(edited), "--epochs", "2", "-q",
+                                      "--db", str(tmp_path / "r.db"),
+                                      "-o", str(tmp_path / "m2.npz")])
+        assert result.exit_code == 1, result.output
+        assert result.output.strip().splitlines()[-1].startswith(f"Error: cannot load {edited}")
+        assert not isinstance(result.exception, (OverflowError, ValueError)) or isinstance(
+            result.exception, GlassnetError)

@@ -862,3 +862,14 @@ def test_a_small_file_declaring_a_huge_network_is_refused_before_inflating(tmp_p
     finally:
         tracemalloc.stop()
     assert peak < 1 << 20  # nothing was inflated
+
+
+def test_labels_that_are_not_unicode_text_are_refused_at_save_time(tmp_path: Path) -> None:
+    """A lone surrogate cannot be printed or written as UTF-8: no file is made with one."""
+    network = make_network([64, 3], classes=["a", "\ud800", "c"])
+    for write, name in ((modelfile.save, "s.npz"), (modelfile.export_json, "s.json")):
+        with pytest.raises(ConfigError, match=r"not valid Unicode at classes\[1\]"):
+            write(network, tmp_path / name)
+        assert not (tmp_path / name).exists()
+    with pytest.raises(ConfigError, match="not valid Unicode at training.note"):
+        modelfile.save(make_network(), tmp_path / "t.npz", training={"note": "\udc80"})

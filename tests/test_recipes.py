@@ -184,3 +184,11 @@ def test_a_seed_outside_what_every_window_can_hold_is_a_config_error(seed):
     with pytest.raises(gn.ConfigError, match="seed must be a whole number from 0 to 2147483647"):
         RunSettings(seed=seed)
     assert RunSettings(seed=2**31 - 1).seed == 2**31 - 1
+
+
+@pytest.mark.parametrize("rate", ["x", -1, 0, float("nan"), float("inf")])
+def test_a_learning_rate_that_is_no_positive_number_is_a_config_error(rate):
+    """Settings read back from a file (a checkpoint, a link) may hold anything."""
+    with pytest.raises(gn.ConfigError, match="learning_rate must be a"):
+        RunSettings(learning_rate=rate)
+    assert RunSettings(learning_rate=None).effective_learning_rate == 0.2

@@ -92,6 +92,10 @@ class RunSettings:
                 or not 0 <= self.seed <= MAX_SEED):
             raise ConfigError(f"seed must be a whole number from 0 to {MAX_SEED}, "
                               f"got {self.seed!r}")
+        if self.learning_rate is not None:  # None: the optimizer's default
+            from ..core.checks import positive
+
+            positive("learning_rate", self.learning_rate)  # not "x", NaN, 0 or below
         if self.dtype not in ("float32", "float64"):
             raise ConfigError(f"dtype must be float32 or float64, got {self.dtype!r}")
         if not 0.0 < self.test_fraction < 1.0:

@@ -28,7 +28,17 @@ how many arrays each slot has), ``rng_state`` (NumPy's ``bit_generator.state``: 
 before the first epoch), ``epochs_without_improvement``, ``averaged_epochs``,
 ``history`` (``History.to_dict()``), ``settings`` (the ``RunSettings`` as a dict, or
 null), ``glassnet_version`` and ``sha256``, a fingerprint of every array (name,
-dtype, shape and bytes, in member order).
+dtype, shape and bytes, in member order) *and of the description itself* (every key
+above but ``sha256``), so that an edited setting, random state or history is refused
+as surely as an edited weight (``_checksum``).
+
+The values are checked too, since a checksum can be recomputed by whoever edits the
+file: the random state must be one NumPy's PCG64 accepts (NumPy itself is asked), and
+every string must be real text (``glassnet.store.jsontext``).
+
+Format 1, written by earlier versions, has a checksum of the arrays only; it is still
+read (a training under way is not lost to an upgrade), with every value checked as
+above, and the next checkpoint of the resumed training is written in format 2.
 
 Whatever is wrong with a checkpoint file, loading raises one ``CheckpointError``
 (a ``ModelFormatError``) with a sentence saying what.
@@ -37,6 +47,7 @@ Whatever is wrong with a checkpoint file, loading raises one ``CheckpointError``
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import zipfile
@@ -49,6 +60,7 @@ import numpy as np
 from ..errors import GlassnetError, ModelFormatError
 from ..training import History, TrainingState
 from .atomicfile import remove_abandoned, writable_target, write_atomically
+from .jsontext import broken_text
 from .modelfile import (
     MAX_ARRAY_ELEMENTS,
     MAX_COMPRESSION_RATIO,
@@ -64,8 +76,11 @@ from .modelfile import (
 
 #: The ``format`` value every checkpoint carries.
 FORMAT_NAME = "glassnet-checkpoint"
-#: The version of the layout described above.
-FORMAT_VERSION = 1
+#: The version of the layout described above. Version 1's checksum left out the
+#: description; version 2's covers it.
+FORMAT_VERSION = 2
+#: The versions ``load_checkpoint`` reads.
+READABLE_VERSIONS = (1, 2)
 
 _KEYS = frozenset({
     "format", "format_version", "epoch", "network", "optimizer", "rng_state", "best_loss",
@@ -208,9 +223,12 @@ def save_checkpoint(
         "history": history,
         "settings": settings,
         "glassnet_version": _glassnet_version(),
-        "sha256": _checksum(arrays),
     }
     try:
+        # Hash the description as it will be read back (NumPy scalars made plain numbers,
+        # tuples lists), so that loading computes the very same checksum.
+        meta = json.loads(_dump_json(meta, indent=None, what="checkpoint description"))
+        meta["sha256"] = _checksum(arrays, meta)
         text = _dump_json(meta, indent=None, what="checkpoint description")
     except GlassnetError as error:
         raise CheckpointError(f"cannot save a checkpoint: {error}") from None
@@ -255,13 +273,31 @@ def _parameter_names(count: int) -> list[str]:
     return [f"{kind}{index}" for index in range(count // 2) for kind in ("W", "b")]
 
 
-def _checksum(arrays: dict[str, np.ndarray]) -> str:
-    """SHA-256 of every array's name, dtype, shape and bytes, in member order."""
+def _checksum(arrays: dict[str, np.ndarray], meta: dict[str, Any] | None) -> str:
+    """SHA-256 of every array and of the description: nothing in the file can be edited.
+
+    The hash is fed, for each array in member order, the ASCII line
+    ``"{name}\\n{dtype.str}\\n{shape}\\n"`` and the array's bytes in C order (as for a
+    model file's arrays), then ``b"description\\n"`` and every key of ``meta`` but
+    ``sha256`` as compact JSON with sorted keys in ASCII
+    (``json.dumps(rest, sort_keys=True, separators=(",", ":"))``), the same text
+    whatever order the keys were written in. ``meta`` None: the arrays alone, as
+    format 1 computed it.
+    """
     digest = hashlib.sha256()
     for name, array in arrays.items():
         shape = ",".join(str(size) for size in array.shape)
         digest.update(f"{name}\n{array.dtype.str}\n{shape}\n".encode("ascii"))
         digest.update(np.ascontiguousarray(array).tobytes(order="C"))
+    if meta is None:
+        return digest.hexdigest()
+    described = {key: value for key, value in meta.items() if key != "sha256"}
+    digest.update(b"description\n")
+    try:
+        text = json.dumps(described, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise CheckpointError(f"the checkpoint description is not JSON data: {error}") from None
+    digest.update(text.encode("ascii"))
     return digest.hexdigest()
 
 
@@ -317,9 +353,11 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
                 member.removesuffix(".npy"): _read_array(archive, infos[member], dtype, shape)
                 for member, (dtype, shape) in expected.items()
             }
-    if _checksum(arrays) != meta["sha256"]:
+    described = meta if meta["format_version"] >= 2 else None  # format 1: the arrays only
+    if _checksum(arrays, described) != meta["sha256"]:
         raise CheckpointError(f"cannot load {os.fspath(path)}: checkpoint is corrupt: checksum "
-                              "mismatch (these are not the numbers that were saved)")
+                              "mismatch (these are not the numbers and settings that were "
+                              "saved: was it edited?)")
     return _build(meta, arrays)
 
 
@@ -391,14 +429,18 @@ def _check_meta(meta: Any) -> dict[str, Any]:
     """The description must be exactly the closed schema, or CheckpointError."""
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise CheckpointError(f"not a glassnet checkpoint (format is not {FORMAT_NAME!r})")
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise CheckpointError(f"unsupported checkpoint format version "
-                              f"{meta.get('format_version')!r}; this glassnet reads "
-                              f"{FORMAT_VERSION}")
+    version = meta.get("format_version")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
+        raise CheckpointError(f"unsupported checkpoint format version {version!r}; this "
+                              f"glassnet reads versions {', '.join(map(str, READABLE_VERSIONS))}")
     if set(meta) != _KEYS:
         missing, unknown = sorted(_KEYS - set(meta)), sorted(set(meta) - _KEYS)
         raise CheckpointError(f"the description's keys are wrong (missing {missing}, "
                               f"unknown {unknown[:5]})")
+    broken = broken_text(meta)
+    if broken is not None:  # it would break the messages and files that print it
+        raise CheckpointError(f"the description holds text that is not valid Unicode at "
+                              f"{broken} (a lone surrogate such as \\ud800)")
     for key in ("epoch",):
         if not _is_int(meta[key], 1):
             raise CheckpointError(f"{key} must be a whole number of at least 1")
@@ -432,9 +474,7 @@ def _check_meta(meta: Any) -> dict[str, Any]:
     ):
         raise CheckpointError("optimizer must give step_count and one array per parameter "
                               "for each slot")
-    rng_state = meta["rng_state"]
-    if not isinstance(rng_state, dict) or not isinstance(rng_state.get("bit_generator"), str):
-        raise CheckpointError("rng_state must be a NumPy bit generator state")
+    _check_rng_state(meta["rng_state"])
 
     history = meta["history"]
     if not isinstance(history, dict) or not isinstance(history.get("config"), dict):
@@ -468,6 +508,25 @@ def _check_meta(meta: Any) -> dict[str, Any]:
     ):
         raise CheckpointError("sha256 must be 64 lowercase hexadecimal digits")
     return meta
+
+
+def _check_rng_state(rng_state: Any) -> None:
+    """The random state must be one NumPy's PCG64 takes, or CheckpointError.
+
+    Training shuffles with ``np.random.default_rng``, a PCG64, and resuming sets its
+    ``bit_generator.state`` to this. Rather than restate NumPy's rules (whole numbers
+    below 2**128, a 32-bit spare...), NumPy is asked: the state is set on a throwaway
+    generator, and whatever NumPy objects to (-1 for a uint64, a missing key, another
+    generator's name) becomes one sentence.
+    """
+    if not isinstance(rng_state, dict) or rng_state.get("bit_generator") != "PCG64":
+        raise CheckpointError("rng_state must be the state of NumPy's PCG64 generator "
+                              "(bit_generator: \"PCG64\")")
+    try:
+        np.random.PCG64().state = rng_state
+    except (TypeError, ValueError, OverflowError, KeyError) as error:
+        detail = f"missing {error}" if isinstance(error, KeyError) else str(error)
+        raise CheckpointError(f"rng_state is not a state NumPy's PCG64 accepts: {detail}") from None
 
 
 def _expected_members(meta: dict[str, Any]) -> dict[str, tuple[np.dtype, tuple[int, ...]]]:

@@ -62,6 +62,7 @@ from ..core.activations import ACTIVATIONS
 from ..core.network import Network
 from ..errors import ConfigError, DataError, DescriptionTooLong, GlassnetError, ModelFormatError
 from .atomicfile import write_atomically
+from .jsontext import broken_text
 
 #: The ``format`` value every glassnet model file carries.
 FORMAT_NAME = "glassnet-model"
@@ -873,6 +874,15 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise ModelFormatError(
             f"not a glassnet model file: the metadata must be a JSON object, got {_json_type(meta)}"
+        )
+    # Before anything else reads a string: a class label that is no real text (a lone
+    # surrogate such as "\ud800") loads fine and then breaks `predict`, which prints it,
+    # and `export`, which writes it as UTF-8. Saving runs this check too.
+    broken = broken_text(meta)
+    if broken is not None:
+        raise ModelFormatError(
+            f"the metadata holds text that is not valid Unicode at {broken} (a lone "
+            "surrogate such as \\ud800, which cannot be printed or written as UTF-8)"
         )
     if meta.get("format") != FORMAT_NAME:
         raise ModelFormatError(
