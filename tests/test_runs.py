@@ -351,3 +351,163 @@ def test_stored_json_is_readable_without_glassnet(tmp_path):
     connection.close()
     assert json.loads(settings)["hidden"] == [64, 32]
     assert test_accuracy == 0.75
+
+
+# ---------------------------------------------------------------------- damaged rows
+#: Hand edits and corruptions a row can suffer, each as (column, SQL value, what the
+#: error must say). Every one of them once gave a traceback in `glassnet runs` or a 500
+#: in the explorer.
+DAMAGE = [
+    ("settings", "'{'", "its settings are not valid JSON"),
+    ("settings", "'[]'", "its settings are a JSON list, not an object"),
+    ("settings", "'{\"hidden\": 5}'", "hidden is not a list of layer sizes"),
+    ("settings", "'{\"data\": \"\\ud800\"}'", "lone surrogate at data"),
+    ("settings", "X'7b7d'", "its settings are 2 bytes of binary data, not text"),
+    ("history", "'null'", "its history is a JSON null, not an object"),
+    ("history", "'[1,2]'", "its history is a JSON list, not an object"),
+    ("history", "'{\"train_loss\": [\"abc\"]}'", "train_loss is not a list of numbers"),
+    ("history", "'{\"train_loss\": [NaN]}'", "its history is not valid JSON"),
+    ("history", "'{\"train_loss\": [1], \"validation_loss\": [1, 2]}'",
+     "validation_loss has more epochs than the run"),
+    ("history", "'{\"train_loss\": [1], \"best_epoch\": \"1\"}'", "best_epoch is not a whole"),
+    ("scores", "'{\"per_class_accuracy\": {\"0\": \"all\"}}'", "per_class_accuracy"),
+    ("scores", "'{\"stop_reason\": [1]}'", "stop_reason is not text"),
+    ("test_accuracy", "'abc'", "its test_accuracy is 'abc', not a number"),
+    ("train_accuracy", "X'00'", "its train_accuracy is 1 bytes of binary data, not a number"),
+    ("epochs", "2.5", "its epochs is 2.5, not a whole number"),
+    ("seed", "'zero'", "its seed is 'zero', not a whole number"),
+    ("created", "X'ff00'", "its created is 2 bytes of binary data, not text"),
+    ("created", "'yesterday'", "not a date and time"),
+    ("data", "CAST(X'64ff' AS TEXT)", "its data is not valid UTF-8 text"),
+    ("source", "X'6369'", "its source is 2 bytes of binary data, not text"),
+]
+
+
+def damaged_database(tmp_path, column: str, value: str, runs: int = 3, damaged_id: int = 2):
+    """A database of ``runs`` good runs, then run ``damaged_id`` edited by hand."""
+    path = tmp_path / "damaged.db"
+    with RunsDatabase(path) as db:
+        for seed in range(runs):
+            record(db, seed=seed)
+    connection = sqlite3.connect(path)
+    connection.execute(f"UPDATE runs SET {column} = {value} WHERE id = ?", (damaged_id,))
+    connection.commit()
+    connection.close()
+    return path
+
+
+@pytest.mark.parametrize(("column", "value", "problem"), DAMAGE,
+                         ids=[f"{column}={value}" for column, value, _ in DAMAGE])
+def test_a_damaged_run_is_refused_by_name_and_listed_as_damaged(tmp_path, column, value,
+                                                                problem):
+    from glassnet.store.runs import DamagedRunError
+
+    path = damaged_database(tmp_path, column, value)
+    with RunsDatabase(path) as db:
+        with pytest.raises(DamagedRunError) as caught:
+            db.get_run(2)
+        message = str(caught.value)
+        assert message.startswith(f"runs database {path}: run 2 is damaged (its "), message
+        assert problem in message
+        assert caught.value.run_id == 2 and problem in caught.value.problem
+        assert str(path) not in caught.value.problem  # the explorer shows no paths
+        message.encode("utf-8")  # printable, whatever the row held
+        assert isinstance(caught.value, RunsDatabaseError)  # so the CLI and the web map it
+        with pytest.raises(DamagedRunError, match="run 2 is damaged"):
+            db.compare([1, 2])
+
+        # A listing still lists every run, the damaged one marked, with safe values.
+        listed = db.list_runs()
+        assert [run["id"] for run in listed] == [1, 2, 3]
+        assert [run["damaged"] is None for run in listed] == [True, False, True]
+        assert problem in listed[1]["damaged"]
+        damaged = listed[1]
+        assert isinstance(damaged["settings"], dict) and isinstance(damaged["history"], dict)
+        assert isinstance(damaged["scores"], dict) and isinstance(damaged["created"], str)
+        assert damaged["test_accuracy"] is None or isinstance(damaged["test_accuracy"], float)
+        # The intact runs are exactly as recorded.
+        assert db.get_run(1)["settings"] == listed[0]["settings"] == RunSettings(seed=0).to_dict()
+        assert db.get_run(3)["damaged"] is None
+
+
+def test_a_sweep_resumes_without_its_damaged_runs(tmp_path):
+    path = tmp_path / "g.db"
+    with RunsDatabase(path) as db:
+        sweep = db.create_sweep({"grid": {}})
+        for seed in range(2):
+            db.record_run(RunSettings(seed=seed).to_dict(), {}, {"test_accuracy": 0.5},
+                          sweep_id=sweep, source="sweep")
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE runs SET settings = '{' WHERE id = 1")
+    connection.execute("UPDATE runs SET test_accuracy = 'abc' WHERE id = 2")
+    connection.commit()
+    connection.close()
+    with RunsDatabase(path) as db:
+        assert db.finished_runs(sweep) == []  # both damaged: both trained again
+        assert db.get_sweep(sweep)["best_test_accuracy"] == 0.5  # run 1's: not run 2's "abc"
+        assert db.get_sweep(sweep)["n_runs"] == 2
+
+
+def test_a_damaged_sweep_is_refused_and_listed_as_damaged(tmp_path):
+    path = tmp_path / "g.db"
+    with RunsDatabase(path) as db:
+        sweep = db.create_sweep({"grid": {}})
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE sweeps SET spec = '[' WHERE id = ?", (sweep,))
+    connection.commit()
+    connection.close()
+    with RunsDatabase(path) as db:
+        with pytest.raises(RunsDatabaseError, match=f"sweep '{sweep}' is damaged .its spec is"):
+            db.get_sweep(sweep)
+        [listed] = db.list_sweeps()
+        assert listed["id"] == sweep and "its spec is not valid JSON" in listed["damaged"]
+
+
+@pytest.mark.parametrize(("column", "value", "problem"), DAMAGE[:1] + DAMAGE[13:14])
+def test_the_command_line_says_a_run_is_damaged_in_one_line(tmp_path, column, value, problem):
+    from click.testing import CliRunner
+
+    from glassnet.cli import main
+
+    path = damaged_database(tmp_path, column, value, damaged_id=1)
+    runner = CliRunner()
+    for command in (["runs", "show", "1"], ["runs", "compare", "1", "2"],
+                    ["plot", "curves", "--run", "1", "-o", str(tmp_path / "p.png")]):
+        result = runner.invoke(main, [*command, "--db", str(path)])
+        assert result.exit_code == 1, result.output
+        assert result.output.strip().splitlines()[-1].startswith(
+            f"Error: runs database {path}: run 1 is damaged"), result.output
+        assert problem in result.output
+    listing = runner.invoke(main, ["runs", "list", "--db", str(path)])
+    assert listing.exit_code == 0, listing.output
+    lines = listing.output.strip().splitlines()
+    assert len(lines) == 2 + 3 + 1  # header, rule, every run, and what to do
+    assert lines[2].split()[0] == "1" and "damaged" in lines[2].split()
+    assert "damaged" not in lines[3] and "damaged" not in lines[4]
+    assert lines[-1].startswith("1 of these runs is damaged") and "runs show 1" in lines[-1]
+
+
+def test_the_explorer_offers_no_damaged_run_and_says_why_it_cannot_replay_one(tmp_path):
+    from glassnet.web.replay import NoSavedRun, load_saved_run, saved_runs
+
+    path = damaged_database(tmp_path, "settings", "'{'", damaged_id=2)
+    for run_id in (1, 2, 3):
+        glassnet.save(glassnet.Network([64, 4, 10], seed=run_id), tmp_path / f"model-{run_id}.npz")
+    with sqlite3.connect(path) as connection:
+        for run_id in (1, 2, 3):
+            connection.execute("UPDATE runs SET model_path = ? WHERE id = ?",
+                               (str(tmp_path / f"model-{run_id}.npz"), run_id))
+    offered = [run["run_id"] for run in saved_runs(path)]
+    assert offered == [3, 1]
+    with pytest.raises(NoSavedRun, match="run 2 of this explorer's runs is damaged .its "
+                                         "settings are not valid JSON") as caught:
+        load_saved_run(path, 2, list(range(10)))
+    assert str(tmp_path) not in str(caught.value)  # the page is shown no path
+
+
+def test_an_epoch_without_a_score_is_a_dash_in_the_epoch_table():
+    from glassnet.cli.runs import epoch_table
+
+    lines = epoch_table({"train_loss": [0.5, None], "validation_accuracy": [0.9]})
+    assert lines[2].split() == ["1", "0.5000", "90.0%"]
+    assert lines[3].split() == ["2", "-", "-"]

@@ -107,6 +107,10 @@ def runs_list(
     rows = []
     for run in recorded:
         settings = run["settings"]
+        if run["damaged"] is not None:  # what is left of it is not worth a row of blanks
+            rows.append([run["id"], short_time(run["created"]) if run["created"] else "-",
+                         "damaged", *["-"] * 7])
+            continue
         rows.append(
             [
                 run["id"],
@@ -122,6 +126,11 @@ def runs_list(
             ]
         )
     echo_lines(table(header, rows, right=(0, 8, 9)))
+    damaged = [run["id"] for run in recorded if run["damaged"] is not None]
+    if damaged:
+        click.echo(f"{len(damaged)} of these runs {'is' if len(damaged) == 1 else 'are'} damaged "
+                   f"(edited by hand or corrupted); see why: glassnet runs show {damaged[0]}"
+                   f"{db_hint(path)}")
 
 
 @runs.command("show", context_settings=CONTEXT_SETTINGS)
@@ -168,11 +177,15 @@ def epoch_table(history: dict[str, Any]) -> list[str]:
         if history.get(key)
     ]
     rows = []
-    for epoch in range(len(history["train_loss"])):
+    # A score that was not measured, or was NaN (recorded as null), is shown as "-".
+    for epoch in range(max((len(history[key]) for key in columns), default=0)):
         cells: list[Any] = [epoch + 1]
         for key in columns:
-            value = history[key][epoch]
-            cells.append(percent(value) if "accuracy" in key else f"{value:.4f}")
+            value = history[key][epoch] if epoch < len(history[key]) else None
+            if value is None:
+                cells.append("-")
+            else:
+                cells.append(percent(value) if "accuracy" in key else f"{value:.4f}")
         rows.append(cells)
     return table(["epoch", *columns], rows, right=tuple(range(len(columns) + 1)))
 

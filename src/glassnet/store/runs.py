@@ -32,11 +32,21 @@ it rather than guess.
 Whatever goes wrong inside SQLite (a file that is not a database, a full disk, a
 lock that never clears) comes out as one ``RunsDatabaseError`` that says what
 happened and what to do.
+
+The database is an ordinary file that anyone may open and edit, so a row is never
+trusted: every row is checked as it is read, here and nowhere else (``_check_run_row``
+and ``_check_sweep_row``, with the rules in ``_RUN_RULES``). A row that is not what
+glassnet writes (JSON that does not parse, a list where settings belong, ``"abc"`` as
+an accuracy, bytes as a date, text that is not UTF-8) is *damaged*. Asking for that
+one run (``get_run``, ``compare``) raises ``DamagedRunError``, naming the database, the
+run and what is wrong; a listing (``list_runs``) still lists every other run and
+marks the damaged one (its ``"damaged"`` key says why) instead of failing as a whole.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 import sqlite3
@@ -50,6 +60,7 @@ from typing import Any, TypeVar
 
 from ..errors import GlassnetError, OutputPathError, RunsDatabaseError
 from .atomicfile import writable_target
+from .jsontext import broken_text, is_text
 from .paths import DEFAULT_DATABASE_PATH, db_hint
 
 #: The version of the table layout this glassnet writes and reads.
@@ -95,9 +106,29 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
 """
 
-_JSON_COLUMNS = ("settings", "history", "scores")
-
 T = TypeVar("T")
+
+
+class DamagedRunError(RunsDatabaseError):
+    """A recorded run cannot be read back: its row was edited by hand or corrupted.
+
+    Raised by ``get_run`` and ``compare`` (and so by ``glassnet runs show``,
+    ``runs compare``, ``plot curves --run`` and the explorer's replay); listings mark
+    the run instead. The message names the database, the run and what is wrong.
+
+    Attributes
+    ----------
+    run_id : int
+        The damaged run.
+    problem : str
+        What is wrong, without the database's path (for the explorer, which shows
+        no paths): ``"its settings are not valid JSON (...)"``.
+    """
+
+    def __init__(self, message: str, *, run_id: int, problem: str) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+        self.problem = problem
 
 
 def utc_now() -> str:
@@ -168,6 +199,10 @@ class RunsDatabase:
                 database_file, timeout=self.timeout, isolation_level=None,
                 check_same_thread=False,
             )
+            # A TEXT column holding bytes that are not UTF-8 would make sqlite3 fail the
+            # whole query; read them as lone surrogates instead, which the row checks
+            # then report as one damaged row (``jsontext``), so the other rows still list.
+            self._connection.text_factory = _text_from_sqlite
             self._connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             self._with_retries(self._prepare)
         except BaseException:
@@ -337,22 +372,40 @@ class RunsDatabase:
         The keys are the columns (``id, created, source, sweep_id, settings, seed,
         data, history, scores, train_accuracy, test_accuracy, epochs, seconds,
         model_path, glassnet_version``), with ``settings``, ``history`` and
-        ``scores`` already decoded from JSON into dicts.
+        ``scores`` already decoded from JSON into dicts, and ``damaged`` (always
+        None here: for a damaged run this raises instead).
 
         Raises
         ------
         RunsDatabaseError
             If there is no run with that id.
+        DamagedRunError
+            If its row is not what glassnet writes (see the module's docstring).
         """
         rows = self._read("SELECT * FROM runs WHERE id = ?", (_run_id(run_id),))
         if not rows:
             raise RunsDatabaseError(self._no_run_message(run_id))
-        return rows[0]
+        run = _check_run_row(rows[0])
+        if run["damaged"] is not None:
+            raise DamagedRunError(
+                f"runs database {self.path}: run {run['id']} is damaged ({run['damaged']}); "
+                "it was edited by hand or corrupted: mend or delete its row with the sqlite3 "
+                "shell",
+                run_id=run["id"], problem=run["damaged"],
+            )
+        return run
 
     def list_runs(
         self, limit: int | None = None, sweep_id: str | None = None
     ) -> list[dict[str, Any]]:
         """The recorded runs, oldest first (each as ``get_run`` returns it).
+
+        A damaged row does not make the listing fail: it is listed, with its
+        ``"damaged"`` key saying what is wrong (for intact runs it is None), the columns
+        that passed their check as they are and the others empty (``{}`` for
+        settings, history and scores, ``""`` for text, None for numbers). One bad row
+        should not hide a hundred good ones; the window showing the list says which
+        run is damaged, and asking for that run (``get_run``) says why.
 
         Parameters
         ----------
@@ -366,7 +419,7 @@ class RunsDatabase:
         if limit is not None:
             query += " LIMIT ?"
             parameters.append(max(int(limit), 0))
-        return list(reversed(self._read(query, tuple(parameters))))
+        return [_check_run_row(row) for row in reversed(self._read(query, tuple(parameters)))]
 
     def count_runs(self) -> int:
         """How many runs are recorded."""
@@ -449,19 +502,30 @@ class RunsDatabase:
         )
         if not rows:
             raise RunsDatabaseError(f"there is no sweep {sweep_id!r} in {self.path}")
-        return rows[0]
+        sweep = _check_sweep_row(rows[0])
+        if sweep["damaged"] is not None:
+            raise RunsDatabaseError(
+                f"runs database {self.path}: sweep {sweep_id!r} is damaged "
+                f"({sweep['damaged']}); it was edited by hand or corrupted"
+            )
+        return sweep
 
     def list_sweeps(self) -> list[dict[str, Any]]:
-        """Every sweep, oldest first, each as ``get_sweep`` returns it."""
-        return self._read(_SWEEPS_QUERY + " GROUP BY sweeps.id ORDER BY sweeps.created, sweeps.id")
+        """Every sweep, oldest first, each as ``get_sweep`` returns it.
+
+        As in ``list_runs``, a damaged sweep is listed, its ``"damaged"`` saying why.
+        """
+        rows = self._read(_SWEEPS_QUERY + " GROUP BY sweeps.id ORDER BY sweeps.created, sweeps.id")
+        return [_check_sweep_row(row) for row in rows]
 
     def finished_runs(self, sweep_id: str) -> list[dict[str, Any]]:
-        """The runs already recorded for a sweep, oldest first.
+        """The intact runs already recorded for a sweep, oldest first.
 
         A run is recorded only once it has finished, so a sweep that was stopped can
-        compare these against its grid and run only what is missing.
+        compare these against its grid and run only what is missing. A damaged run
+        is left out: its settings cannot be trusted, so its cell is trained again.
         """
-        return self.list_runs(sweep_id=str(sweep_id))
+        return [run for run in self.list_runs(sweep_id=str(sweep_id)) if run["damaged"] is None]
 
     # ------------------------------------------------------------------ the machinery
     def _prepare(self) -> None:
@@ -538,7 +602,7 @@ class RunsDatabase:
         def select() -> list[dict[str, Any]]:
             cursor = self._open_connection().execute(query, parameters)
             names = [column[0] for column in cursor.description]
-            return [_decode(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
         return self._with_retries(select)
 
@@ -587,9 +651,13 @@ class RunsDatabase:
                 f"({hint}; see: glassnet runs list{db_hint(self.path)})")
 
 
+# SQLite's MAX ranks any text above every number, so a hand-edited accuracy of "abc"
+# would be a sweep's best: only numbers take part.
 _SWEEPS_QUERY = """
 SELECT sweeps.id, sweeps.created, sweeps.spec, sweeps.status,
-       COUNT(runs.id) AS n_runs, MAX(runs.test_accuracy) AS best_test_accuracy
+       COUNT(runs.id) AS n_runs,
+       MAX(CASE WHEN typeof(runs.test_accuracy) IN ('integer', 'real')
+                THEN runs.test_accuracy END) AS best_test_accuracy
 FROM sweeps LEFT JOIN runs ON runs.sweep_id = sweeps.id
 """
 
@@ -799,11 +867,199 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _decode(row: dict[str, Any]) -> dict[str, Any]:
-    for column in (*_JSON_COLUMNS, "spec"):
-        if column in row and isinstance(row[column], str):
-            row[column] = json.loads(row[column])
-    return row
+# ---------------------------------------------------------------------- reading rows back
+# Every row is checked here as it is read, and nowhere else. A check takes what SQLite
+# gave and returns (the value to use, None) or (the empty value, what is wrong). What
+# is wrong is said as the end of "its <column> is ...", e.g. "not valid JSON".
+
+Check = Callable[[Any], tuple[Any, str | None]]
+
+
+def _text_from_sqlite(raw: bytes) -> str:
+    """How TEXT is read: UTF-8, with bytes that are not UTF-8 kept as lone surrogates."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _what(value: Any) -> str:
+    """A short description of a value that is not what it should be, for messages."""
+    if isinstance(value, bytes):
+        return f"{len(value)} bytes of binary data"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _text(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, str) and is_text(value):
+        return value, None
+    if isinstance(value, str):
+        return "", "not valid UTF-8 text"
+    return "", f"{_what(value)}, not text"
+
+
+def _time(value: Any) -> tuple[Any, str | None]:
+    text, problem = _text(value)
+    if problem is not None:
+        return "", problem
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return "", f"{_what(text)}, not a date and time (such as 2026-11-26T12:51:34+00:00)"
+    return text, None
+
+
+def _optional(check: Check) -> Check:
+    """``check``, with NULL allowed (and kept as None)."""
+    return lambda value: (None, None) if value is None else check(value)
+
+
+def _whole_number(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, None
+    return None, f"{_what(value)}, not a whole number"
+
+
+def _number(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return value, None
+    return None, f"{_what(value)}, not a number"
+
+
+def _is_number_or_null(value: Any) -> bool:
+    return value is None or _number(value)[1] is None
+
+
+def _settings_problem(settings: dict[str, Any]) -> str | None:
+    hidden = settings.get("hidden")
+    if hidden is not None and not (
+        isinstance(hidden, list) and all(_whole_number(size)[1] is None for size in hidden)
+    ):
+        return "hidden is not a list of layer sizes"
+    return None
+
+
+#: The per-epoch lists of a ``History.to_dict()``.
+_HISTORY_CURVES = ("train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
+                   "seconds")
+
+
+def _history_problem(history: dict[str, Any]) -> str | None:
+    """What would break drawing or listing this history, if anything.
+
+    A curve may hold null for an epoch (NaN is stored as null), but no curve may be
+    longer than the run's epochs, which the times and the training loss count.
+    """
+    for name in _HISTORY_CURVES:
+        values = history.get(name, [])
+        if not isinstance(values, list) or not all(map(_is_number_or_null, values)):
+            return f"{name} is not a list of numbers"
+    epochs = max(len(history.get("seconds", [])), len(history.get("train_loss", [])))
+    for name in _HISTORY_CURVES:
+        if len(history.get(name, [])) > epochs:
+            return f"{name} has more epochs than the run ({epochs})"
+    for name in ("best_epoch", "averaged_epochs"):
+        if history.get(name) is not None and _whole_number(history[name])[1] is not None:
+            return f"{name} is not a whole number"
+    if not _is_number_or_null(history.get("start_loss")):
+        return "start_loss is not a number"
+    if not isinstance(history.get("stop_reason", ""), str):
+        return "stop_reason is not text"
+    if not isinstance(history.get("config", {}), dict):
+        return "config is not an object"
+    return None
+
+
+def _scores_problem(scores: dict[str, Any]) -> str | None:
+    if not isinstance(scores.get("stop_reason") or "", str):
+        return "stop_reason is not text"
+    per_class = scores.get("per_class_accuracy")
+    if per_class is not None and not (
+        isinstance(per_class, dict) and all(map(_is_number_or_null, per_class.values()))
+    ):
+        return "per_class_accuracy is not an object of accuracies"
+    return None
+
+
+def _json_object(inner_problem: Callable[[dict[str, Any]], str | None] | None = None) -> Check:
+    """A column of JSON text that must decode to an object (and pass ``inner_problem``)."""
+
+    def check(value: Any) -> tuple[Any, str | None]:
+        text, problem = _text(value)
+        if problem is not None:
+            return {}, problem
+        try:
+            decoded = json.loads(text, parse_constant=_no_constant)
+        except ValueError as error:  # JSONDecodeError, or NaN / Infinity
+            detail = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+            return {}, f"not valid JSON: {detail}"
+        if not isinstance(decoded, dict):
+            return {}, f"a JSON {type(decoded).__name__.replace('NoneType', 'null')}, not an object"
+        where = broken_text(decoded)
+        if where is not None:
+            return {}, f"not valid text (a lone surrogate at {where})"
+        inner = inner_problem(decoded) if inner_problem is not None else None
+        if inner is not None:
+            return {}, f"not what glassnet records: {inner}"
+        return decoded, None
+
+    return check
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number in strict JSON")
+
+
+#: What every column of ``runs`` must hold. The id needs no rule: SQLite keeps an
+#: INTEGER PRIMARY KEY a whole number.
+_RUN_RULES: dict[str, Check] = {
+    "created": _time,
+    "source": _text,
+    "sweep_id": _optional(_text),
+    "settings": _json_object(_settings_problem),
+    "seed": _optional(_whole_number),
+    "data": _optional(_text),
+    "history": _json_object(_history_problem),
+    "scores": _json_object(_scores_problem),
+    "train_accuracy": _optional(_number),
+    "test_accuracy": _optional(_number),
+    "epochs": _optional(_whole_number),
+    "seconds": _optional(_number),
+    "model_path": _optional(_text),
+    "glassnet_version": _text,
+}
+
+_SWEEP_RULES: dict[str, Check] = {
+    "created": _time,
+    "spec": _json_object(),
+    "status": _text,
+    "best_test_accuracy": _optional(_number),
+}
+
+#: Column names that are plural ("its settings are ..."), for the messages.
+_PLURAL_COLUMNS = frozenset({"settings", "scores"})
+
+
+def _checked(row: dict[str, Any], rules: dict[str, Check]) -> dict[str, Any]:
+    """``row`` with every column checked and decoded; ``"damaged"`` says what failed."""
+    record = dict(row)
+    problems = []
+    for column, check in rules.items():
+        value, problem = check(row.get(column))
+        record[column] = value
+        if problem is not None:
+            verb = "are" if column in _PLURAL_COLUMNS else "is"
+            problems.append(f"its {column} {verb} {problem}")
+    record["damaged"] = "; ".join(problems) or None
+    return record
+
+
+def _check_run_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One row of ``runs`` as a run, checked by ``_RUN_RULES`` (see ``list_runs``)."""
+    return _checked(row, _RUN_RULES)
+
+
+def _check_sweep_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One row of the sweeps query as a sweep, checked by ``_SWEEP_RULES``."""
+    return _checked(row, _SWEEP_RULES)
 
 
 def _number_or_none(value: Any, kind: type) -> Any:
@@ -835,6 +1091,7 @@ def _glassnet_version() -> str:
 
 __all__ = [
     "DEFAULT_DATABASE_PATH",
+    "DamagedRunError",
     "SCHEMA_VERSION",
     "SOURCES",
     "RunsDatabase",

@@ -33,7 +33,7 @@ from ..app.experiment import RunResult
 from ..core.network import Network
 from ..errors import ConfigError, GlassnetError, ModelFormatError, RunsDatabaseError
 from ..store.modelfile import load
-from ..store.runs import RunsDatabase
+from ..store.runs import DamagedRunError, RunsDatabase
 
 MAX_RUNS_LISTED = 20
 """How many saved runs ``saved_runs`` lists at most (the newest): a page's menu, not a report."""
@@ -90,8 +90,8 @@ def saved_runs(db_path: Path | None, limit: int = MAX_RUNS_LISTED) -> list[dict[
         return []
     listed = []
     for record in reversed(records):
-        if _model_beside(db_path, record) is None:
-            continue
+        if record["damaged"] is not None or _model_beside(db_path, record) is None:
+            continue  # a damaged row (edited by hand) cannot be replayed: not offered
         settings = record.get("settings") or {}
         listed.append({"run_id": record["id"], "created": record.get("created"),
                        "source": record.get("source"), "hidden": settings.get("hidden"),
@@ -128,6 +128,9 @@ def load_saved_run(db_path: Path | None, run_id: int, classes: list[Any]) -> Sav
     try:
         with RunsDatabase(db_path) as database:
             record = database.get_run(run_id)
+    except DamagedRunError as error:  # its words, without the database's path
+        raise NoSavedRun(f"run {run_id} of this explorer's runs is damaged ({error.problem})"
+                         ) from None
     except RunsDatabaseError:
         raise NoSavedRun(f"there is no run {run_id} in this explorer's runs") from None
     path = _model_beside(db_path, record)
