@@ -115,3 +115,33 @@ def test_the_step_list_and_buttons_work_with_the_keyboard_alone(browser, server_
         page.get_by_test_id("view-explore").focus()
         page.keyboard.press("Enter")
         page.get_by_test_id("draw-pad").wait_for(state="visible")
+
+
+HEADER_MATCHES_THE_NETWORK = """async () => {
+  const network = await (await fetch('/api/network')).json();
+  const said = document.getElementById('network-accuracy').textContent;
+  return said === (100 * network.test_accuracy).toFixed(1) + '%' ? said : null;
+}"""
+
+
+def test_step_two_keeps_the_header_on_the_network_it_edits(browser, server_url):
+    """Setting a weight changes the network: the header's test accuracy follows it, and
+    follows it back when leaving the step restores the trained weights."""
+    with visitor(browser) as page:
+        open_page(page, server_url + "/#lesson/2")
+        wait_step(page, 2)
+        page.get_by_test_id("step02-value").wait_for()
+        trained = page.wait_for_function(HEADER_MATCHES_THE_NETWORK).json_value()
+        page.get_by_test_id("step02-set").click()  # the biggest term's weight becomes -10
+        page.wait_for_function("() => Number(document.querySelector("
+                               "'[data-testid=step02-value]').textContent) < 0.5")
+        edited = page.evaluate(HEADER_MATCHES_THE_NETWORK)
+        assert edited is not None, "the header's test accuracy is not the edited network's"
+        assert edited != trained  # the weight cost some test digits: the check is not idle
+        screenshot(page, "step-2-header-after-set")
+        page.get_by_test_id("lesson-next").click()  # leaving: the trained weights come back
+        wait_step(page, 3)
+        page.wait_for_function(f"""async () => {{
+          const said = await ({HEADER_MATCHES_THE_NETWORK})();
+          return said === {trained!r};
+        }}""")

@@ -254,3 +254,25 @@ def test_each_step_fits_a_phone(browser, server_url, step):
         inside, room = widget.evaluate("el => [el.scrollWidth, el.clientWidth]")
         assert inside <= room, f"step {step}'s widget needs {inside}px of {room}px"
         screenshot(page, f"phone-step-{step}")
+
+
+def test_step_six_writes_the_weight_it_picked_into_its_boxes(browser, server_url):
+    """The steepest weight the server picks is the one the boxes name, so "Look at this
+    weight" after it looks at that same weight."""
+    with visitor(browser) as page:
+        open_page(page, server_url + "/#lesson/6")
+        wait_step(page, 6)
+        page.get_by_test_id("step06-steepest").click()
+        page.wait_for_function("() => document.querySelector('[data-testid=step06-words]')"
+                               ".textContent.includes('slope')")
+        words = page.get_by_test_id("step06-words").text_content()
+        layer, row, column = (int(page.input_value(f"#step06-{name}"))
+                              for name in ("layer", "row", "column"))
+        assert words.startswith(f"Weight {row} → {column} of layer {layer}:"), words
+        with page.expect_request("**/api/slope") as asked:
+            page.get_by_test_id("step06-pick").click()
+        assert asked.value.post_data_json == {"layer": layer, "row": row, "column": column}
+        page.wait_for_function("old => document.querySelector('[data-testid=step06-words]')"
+                               ".textContent.startsWith(old)",
+                               arg=f"Weight {row} → {column} of layer {layer}:")
+        screenshot(page, "step-6-steepest-in-boxes")

@@ -49,6 +49,8 @@
         try {
           await g.api("/api/weight", { layer, row: Number(from.value), column: 0, value: Number(value.value) });
           changed = true;
+          // The header's test accuracy is the network's: fetch it again, it changed with the weight.
+          await g.reloadNetwork();
           await load();
         } catch (error) { g.toast(error.message); }
       });

@@ -55,7 +55,16 @@
       const layer = g.el("input", { type: "number", id: "step06-layer", min: "0", value: "0" });
       const row = g.el("input", { type: "number", id: "step06-row", min: "0", value: "36" });
       const column = g.el("input", { type: "number", id: "step06-column", min: "0", value: "0" });
-      const show = (answer) => { lastSlope = answer; drawCurve(canvas, g, answer); words.textContent = describe(answer, g); };
+      const show = (answer) => {
+        lastSlope = answer;
+        // The boxes always name the weight on the chart, also when the server picked it
+        // (the steepest): then "Look at this weight" looks at it again, not at an older one.
+        layer.value = String(answer.layer);
+        row.value = String(answer.row);
+        column.value = String(answer.column);
+        drawCurve(canvas, g, answer);
+        words.textContent = describe(answer, g);
+      };
       const call = async (path, body) => {
         try { show(await g.api(path, body)); } catch (error) { g.toast(error.message); }
       };
