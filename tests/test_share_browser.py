@@ -184,6 +184,46 @@ def test_axe_finds_no_serious_violation_on_any_view(opened, device):
     assert not problems, f"serious or critical axe violations, or too wide: {problems}"
 
 
+CELL_CONTRASTS = """() => {
+  const luminance = (rgb) => {
+    const lin = rgb.map((c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  };
+  const rgb = (colour) => colour.match(/\\d+/g).slice(0, 3).map(Number);
+  const written = [...document.querySelectorAll('#confusion td')].filter((td) => td.textContent);
+  return written.map((td) => {
+    const style = getComputedStyle(td);
+    const [a, b] = [luminance(rgb(style.color)), luminance(rgb(style.backgroundColor))];
+    return {count: td.textContent, background: style.backgroundColor,
+            contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+  });
+}"""
+
+
+def test_axe_and_every_confusion_number_pass_after_a_finished_training(opened):
+    """The numbers of the confusion matrix are written on their colours: each keeps 4.5."""
+    page = opened().page
+    page.locator("#tab-train").click()
+    page.fill("#f-hidden", "16")
+    page.fill("#f-epochs", "6")
+    page.select_option("#f-pace", "0")  # full speed: a short live training
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=test-accuracy]').textContent !== ''")
+    cells = page.evaluate(CELL_CONTRASTS)
+    assert len(cells) >= 10  # at least the diagonal: every digit is mostly right
+    assert len({cell["background"] for cell in cells}) > 3  # shaded by count, not one colour
+    low = [cell for cell in cells if cell["contrast"] < 4.5]
+    assert not low, f"confusion numbers below contrast 4.5: {low}"
+    page.locator("#confusion").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "share-axe-after-training.png"), full_page=True)
+    found = serious_violations(page)
+    assert not found, f"serious or critical axe violations after a training: {found}"
+
+
 FOCUSED_NAME = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
@@ -366,7 +406,7 @@ def view_facts(page) -> dict:
 
 def set_up_a_view(page) -> dict:
     draw_seven(page)
-    page.get_by_test_id("neuron-1-3").click()
+    page.get_by_test_id("neuron-0-7").click()  # a hidden neuron (share_a_trained_view: an output)
     page.wait_for_selector("#neuron-panel h3")
     page.locator("#tab-handset").click()
     page.get_by_test_id("hand-cell-3-0").click()  # the source's -1 painted +1
@@ -388,6 +428,48 @@ def test_a_shared_link_opens_the_same_view_in_a_fresh_browser(opened):
     fresh.wait_for_selector("#neuron-panel h3", state="attached")
     assert view_facts(fresh) == facts
     fresh.screenshot(path=str(ARTIFACTS / "share-link-opened.png"), full_page=True)
+
+
+@pytest.mark.parametrize("neuron, title", [("neuron-0-7", "Hidden neuron 7 of layer 1"),
+                                           ("neuron-1-9", "Output neuron “9”")])
+def test_a_link_with_a_hidden_or_an_output_neuron_opens_that_neuron(opened, neuron, title):
+    """The link's neuron counts layers as the page does (0: the first hidden layer)."""
+    page = opened().page
+    draw_seven(page)
+    page.get_by_test_id(neuron).click()
+    page.wait_for_function("title => document.querySelector('#neuron-panel h3') && document"
+                           ".querySelector('#neuron-panel h3').textContent.startsWith(title)",
+                           arg=title)
+    facts = view_facts(page)
+    page.get_by_test_id("share-link").click()
+    link = page.get_by_test_id("share-url").input_value()
+    layer, index = (int(part) for part in neuron.split("-")[1:])
+    assert link_state(link)["neuron"] == [layer, index]
+    fresh = opened(link[link.index("/", 8):]).page
+    fresh.wait_for_selector("body[data-setup=applied]")
+    fresh.wait_for_selector("#neuron-panel h3", state="attached")
+    assert view_facts(fresh) == facts  # the same guess, numbers and neuron panel
+    assert fresh.locator("#toast").is_hidden() or \
+        "could not" not in fresh.locator("#toast").text_content()
+    assert fresh.get_by_test_id(neuron).get_attribute("class").split().count("selected") == 1
+    fresh.screenshot(path=str(ARTIFACTS / f"share-link-{neuron}.png"), full_page=True)
+
+
+def test_a_link_whose_neuron_is_not_in_this_network_still_opens_its_drawing(opened):
+    page = opened().page
+    draw_seven(page)
+    facts = view_facts(page)
+    page.get_by_test_id("share-link").click()
+    link = page.get_by_test_id("share-url").input_value()
+    for wrong in ([2, 0], [0, 16], [1, 10]):  # this network is 64-16-10: layers 0 and 1
+        fresh = opened(link_with_state(link, {**link_state(link), "neuron": wrong})
+                       [link.index("/", 8):]).page
+        fresh.wait_for_selector("body[data-setup=applied]")
+        toast = fresh.locator("#toast").text_content()
+        assert "opened without one part" in toast and "is not in this 64-16-10 network" in toast
+        assert view_facts(fresh) == facts  # the drawing, its guess and numbers are all there
+        assert fresh.locator("#neuron-panel .placeholder").is_visible()
+    fresh.screenshot(path=str(ARTIFACTS / "share-link-missing-neuron.png"))
 
 
 def test_a_state_file_downloads_and_opens_again(opened, tmp_path):
@@ -586,8 +668,10 @@ def test_a_saved_run_can_be_chosen_and_then_shared(opened):
     fresh.wait_for_function(
         "id => [...document.getElementById('saved-runs').options].some((o) => o.value == id)",
         arg=str(run_id))
-    assert f"run {run_id}: 64-8-10, 3 epochs, seed 7" in menu.text_content()
+    assert f"run {run_id}: 64-8-10, " in menu.text_content()
     menu.select_option(str(run_id))
+    assert fresh.get_by_test_id("saved-run-note").text_content().startswith(
+        f"Run {run_id}: a 64-8-10 network, 3 epochs, seed 7, ")
     fresh.get_by_test_id("use-saved-run").click()
     fresh.wait_for_function(
         "() => document.querySelector('#model-summary').textContent.includes('64 → 8 → 10')")
@@ -596,3 +680,39 @@ def test_a_saved_run_can_be_chosen_and_then_shared(opened):
     fresh.get_by_test_id("share-link").click()
     shared = link_state(fresh.get_by_test_id("share-url").input_value())["network"]
     assert shared["weights_sha256"] == trained and shared["origin"]["run_id"] == run_id
+
+
+CHOSEN_RUN_FITS = """() => {
+  const menu = document.getElementById('saved-runs'), style = getComputedStyle(menu);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const text = menu.options[menu.selectedIndex].textContent;
+  const room = menu.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+    - 20;  // the menu's arrow
+  return {text, width: context.measureText(text).width, room};
+}"""
+
+
+def test_a_finished_training_is_the_saved_run_chosen_and_it_fits_a_phone(opened):
+    """Each new run is offered first once trained, even after an older one was chosen; on a
+    phone its choice is short enough to read whole, and the line under it says the rest."""
+    page = opened(**PHONE).page
+    train_a_small_network(page)
+    first = origin_of(page)["run_id"]
+    page.locator("#tab-train").click()
+    page.wait_for_function("id => document.getElementById('saved-runs').value == id",
+                           arg=str(first))
+    page.fill("#f-seed", "8")  # another run of the same shape
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function("old => document.getElementById('saved-runs').value != old",
+                           arg=str(first))
+    second = origin_of(page)["run_id"]
+    assert second > first
+    assert page.get_by_test_id("saved-runs").input_value() == str(second)
+    note = page.get_by_test_id("saved-run-note")
+    assert note.text_content().startswith(f"Run {second}: a 64-8-10 network, 3 epochs, seed 8, ")
+    fit = page.evaluate(CHOSEN_RUN_FITS)
+    assert fit["width"] <= fit["room"], f"the chosen run is cut off on a phone: {fit}"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    page.get_by_test_id("saved-runs").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "share-saved-runs-phone.png"))

@@ -404,6 +404,42 @@ def test_backprop_on_a_real_digit_starts_from_its_true_label(page):
     assert f"you say {label}" in page.locator("#bp-summary").text_content()
 
 
+def test_an_open_backprop_tab_follows_each_new_picture_on_the_pad(page):
+    """With the tab open: a drawing fills it in at once, and a real digit after a chosen
+    answer brings that digit's numbers and true label, which the next step then uses."""
+    page.click("#tab-backprop")
+    assert page.get_by_test_id("backprop-step").is_disabled()  # nothing drawn yet
+    draw_one(page)
+    wait_for_guess(page, "1")
+    page.wait_for_function("() => document.querySelector('#bp-loss').textContent !== '–'")
+    assert page.locator("#bp-label").input_value() == "1"  # the network's guess, to start
+    assert "you say 1" in page.locator("#bp-summary").text_content()
+    assert page.get_by_test_id("backprop-step").is_enabled()
+
+    page.select_option("#bp-label", "7")
+    page.wait_for_function("() => document.querySelector('#bp-summary').textContent"
+                           ".includes('you say 7')")
+    page.evaluate("() => { Math.random = () => 0; }")  # training digit #0, a 0, not a 7
+    with page.expect_response("**/api/predict") as predicted:
+        page.click("#example")
+    digit = predicted.value.json()
+    assert digit["label"] != 7
+    page.wait_for_function("label => document.querySelector('#bp-summary').textContent"
+                           ".includes(`you say ${label}`)", arg=digit["label"])
+    assert page.locator("#bp-label").input_value() == str(digit["label"])
+    with page.expect_request("**/api/backprop/step") as stepped:
+        page.get_by_test_id("backprop-step").click()
+    sent = stepped.value.post_data_json
+    assert sent["label"] == digit["label"]
+    assert sent["numbers"] == digit["numbers"]  # the picture on the pad, not the drawing before
+    page.wait_for_function("() => document.querySelector('#bp-moved').textContent"
+                           ".includes('before the step')")
+    screenshot(page, "backprop-follows-the-pad")
+    page.get_by_test_id("backprop-undo").click()
+    page.wait_for_function("() => document.querySelector('#bp-moved').textContent"
+                           ".includes('undone')")
+
+
 def test_clicking_a_pixel_of_a_weight_picture_sets_that_weight(page):
     draw_zero(page)
     wait_for_guess(page, "0")

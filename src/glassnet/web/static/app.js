@@ -54,6 +54,7 @@
   const mixed = (from, to, t) => { t = Math.max(0, Math.min(1, t)); return from.map((f, i) => Math.round(f + (to[i] - f) * t)); };
   const mix = (from, to, t) => `rgb(${mixed(from, to, t).join(",")})`;
   const WHITE = [255, 255, 255], INK = [28, 31, 43], BLUE = [37, 99, 235], ORANGE = [232, 89, 12];
+  const GOOD = [43, 138, 62];  // app.css's --good: a right answer
   const inkColor = (v) => mix(WHITE, INK, v);
   const weightColor = (w, scale) => mix(WHITE, w >= 0 ? BLUE : ORANGE, Math.abs(w) / (scale || 1));
   const maxAbs = (values) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-9);
@@ -287,6 +288,7 @@
     if (currentStroke) return;
     activePointer = event.pointerId;
     pad.setPointerCapture(event.pointerId);
+    if (!strokes.length) newPicture();  // the first stroke replaces whatever was shown before
     currentStroke = [padPoint(event)];
     strokes.push(currentStroke);
     redrawPad();
@@ -328,6 +330,7 @@
   });
   $("example").addEventListener("click", async () => {
     strokes.length = 0;
+    newPicture();
     redrawPad();
     const index = Math.floor(Math.random() * ((state.info && state.info.data.images) || 1797));
     try {
@@ -386,9 +389,14 @@
   }
 
   // ------------------------------------------------------------------ showing a prediction
+  /** A new picture replaces the old one (a first stroke, a real digit, a shared view, Clear):
+      the answer the learner chose for the old one is not this one's, so it is chosen again. */
+  function newPicture() {
+    state.backpropLabelChosen = false;
+  }
   function showEmpty(message) {
     state.prediction = null;
-    state.backpropLabelChosen = false;  // a new drawing: its answer is to be chosen again
+    newPicture();
     const guess = $("guess");
     guess.textContent = "?";
     guess.classList.add("unknown");
@@ -422,6 +430,7 @@
     renderDiagram();
     refreshNeuron();
     refreshHandset();
+    refreshBackprop();  // an open backpropagation tab follows the pad too
   }
 
   function renderNumbers(numbers) {
@@ -960,19 +969,31 @@
       trainingStatus(error.message, true);
     }
   });
-  /** The server's saved runs (GET /api/runs, newest first) as the menu's choices. */
-  async function refreshSavedRuns() {
-    let runs = [];
-    try { runs = (await api("/api/runs")).runs; } catch (error) { toast(error.message); }
+  /**
+   * The server's saved runs (GET /api/runs, newest first) as the menu's choices.
+   * choose: a run to select (a training that just finished: its own run); else the one
+   * chosen before stays chosen. Each choice is short, to fit a phone's menu; the line
+   * under the menu describes the chosen run in full, in words that wrap.
+   */
+  let savedRuns = [];
+  async function refreshSavedRuns({ choose = null } = {}) {
+    try { savedRuns = (await api("/api/runs")).runs; } catch (error) { toast(error.message); }
     const menu = $("saved-runs");
-    const chosen = menu.value;
-    const shape = (hidden) => [64, ...(hidden || []), 10].join("-");
-    menu.replaceChildren(...(runs.length ? runs.map((run) => el("option", { value: String(run.run_id),
-      text: `run ${run.run_id}: ${shape(run.hidden)}, ${run.epochs} epochs, seed ${run.seed}, ${percent(run.test_accuracy)} on test digits` }))
+    const chosen = choose === null ? menu.value : String(choose);
+    menu.replaceChildren(...(savedRuns.length ? savedRuns.map((run) => el("option", { value: String(run.run_id),
+      text: `run ${run.run_id}: ${runShape(run)}, ${percent(run.test_accuracy)}` }))
       : [el("option", { value: "", text: "none saved yet" })]));
-    if (runs.some((run) => String(run.run_id) === chosen)) menu.value = chosen;
-    menu.disabled = $("use-saved-run").disabled = !runs.length;
+    if (savedRuns.some((run) => String(run.run_id) === chosen)) menu.value = chosen;
+    menu.disabled = $("use-saved-run").disabled = !savedRuns.length;
+    describeSavedRun();
   }
+  const runShape = (run) => [64, ...(run.hidden || []), 10].join("-");
+  function describeSavedRun() {
+    const run = savedRuns.find((r) => String(r.run_id) === $("saved-runs").value);
+    $("saved-run-note").textContent = run ? `Run ${run.run_id}: a ${runShape(run)} network, ${run.epochs} epochs, ` +
+      `seed ${run.seed}, ${percent(run.test_accuracy)} on test digits.` : "";
+  }
+  $("saved-runs").addEventListener("change", describeSavedRun);
   $("use-saved-run").addEventListener("click", async () => {
     const runId = Number($("saved-runs").value);
     try {
@@ -1027,7 +1048,7 @@
       showResults(data);
       state.knockout = null;  // a new network: its neurons are all on
       loadNetwork();
-      refreshSavedRuns();  // it was saved as a run
+      refreshSavedRuns({ choose: data.run_id || null });  // it was saved as a run: offer it first
     });
     source.addEventListener("failed", (event) => {
       source.close();
@@ -1062,9 +1083,12 @@
     data.confusion.forEach((row, i) => {
       const cells = row.map((count, j) => {
         const td = el("td", { text: count ? String(count) : "" });
-        const t = Math.sqrt(count / peak);
-        td.style.background = i === j ? mix(WHITE, [43, 138, 62], t) : (count ? mix([255, 240, 230], ORANGE, Math.min(1, count / 4)) : "#fafbfc");
-        if (t > 0.55 || (i !== j && count >= 3)) td.style.color = "#fff";
+        // Right answers are green, darker the more; mistakes orange, full from 4 on. The
+        // number is written on the colour, so paintCellText picks the shade and the text
+        // (dark or white) together, for contrast of at least 4.5.
+        if (!count) td.style.background = "#fafbfc";
+        else if (i === j) paintCellText(td, GOOD, Math.sqrt(count / peak));
+        else paintCellText(td, ORANGE, Math.min(1, count / 4));
         return td;
       });
       table.append(el("tr", {}, [el("th", { text: String(data.classes[i]) }), ...cells]));
@@ -1263,8 +1287,10 @@
     if (select.options.length === classes.length) return;
     select.replaceChildren(...classes.map((c) => el("option", { value: String(c), text: String(c) })));
   }
+  let backpropRequest = 0;
   async function refreshBackprop({ keepLabel = false } = {}) {
     if (!$("panel-backprop").classList.contains("active")) return;
+    const ticket = ++backpropRequest;  // while drawing, an older answer may arrive after a newer one
     fillBackpropLabels();
     // Until the learner picks an answer: a real digit's true label, else the network's guess.
     if (!keepLabel && !state.backpropLabelChosen && state.prediction && state.prediction.guess !== undefined) {
@@ -1274,7 +1300,10 @@
     const body = backpropBody();
     $("bp-step").disabled = !body;
     if (!body) { renderBackprop(null); return; }
-    try { renderBackprop(await api("/api/backprop", body)); } catch (error) { toast(error.message); }
+    try {
+      const answer = await api("/api/backprop", body);
+      if (ticket === backpropRequest) renderBackprop(answer);
+    } catch (error) { toast(error.message); }
   }
   $("bp-label").addEventListener("change", () => { state.backpropLabelChosen = true; refreshBackprop({ keepLabel: true }); });
   $("bp-step").addEventListener("click", async () => {
@@ -1282,6 +1311,7 @@
     if (!body) return;
     try {
       const answer = await api("/api/backprop/step", { ...body, learning_rate: Number($("bp-rate").value) || 0.1 });
+      backpropRequest++;  // an answer still on its way is about the weights before the step
       renderBackprop(answer);
       $("bp-moved").textContent = `(was ${fixed(answer.loss_before, 4)} before the step; the largest weight change: ${answer.weight_change.map((w) => fixed(w, 4)).join(", ")})`;
       await loadNetwork();  // the weights changed: draw them, and trace the drawing again
@@ -1291,6 +1321,7 @@
     const body = backpropBody();
     try {
       const answer = await api("/api/backprop/undo", body || {});
+      backpropRequest++;  // likewise: about the weights before the undo
       if (answer.loss !== undefined) renderBackprop(answer);
       else $("bp-undo").disabled = !answer.can_undo;
       $("bp-moved").textContent = "(the step was undone)";
@@ -1515,7 +1546,8 @@
     }
     if (setup.neuron !== undefined) {
       const [layer, neuron] = Array.isArray(setup.neuron) && setup.neuron.length === 2 ? setup.neuron : refuse("neuron must be [layer, neuron]");
-      if (!Number.isInteger(layer) || layer < 1 || !Number.isInteger(neuron) || neuron < 0) refuse("neuron must be [layer, neuron], whole numbers");
+      // Layers count as everywhere on the page and in /api/neuron: 0 is the first hidden layer.
+      if (!Number.isInteger(layer) || layer < 0 || !Number.isInteger(neuron) || neuron < 0) refuse("neuron must be [layer, neuron], whole numbers from 0");
     }
     if (setup.handset !== undefined) {
       const hand = setup.handset;
@@ -1579,18 +1611,35 @@
       toast("The shared network was trained again here, but its weights differ a little (this machine's arithmetic is not the sharer's): the guesses may differ.");
     } else toast("This is the shared network: the same weights, bit for bit.");
   }
+  /** The neuron [layer, neuron] names in this network, or why not (layer 0: first hidden layer). */
+  function neuronProblem([layer, neuron]) {
+    const n = state.network;
+    if (!n) return "there is no network to find it in";
+    // sizes has the 64 inputs first, so layer l's neurons number sizes[l + 1].
+    if (layer >= n.layers.length || neuron >= n.sizes[layer + 1]) {
+      return `neuron ${JSON.stringify([layer, neuron])} is not in this ${n.sizes.join("-")} network`;
+    }
+    return null;
+  }
+  /**
+   * Open a checked setup. A malformed setup is refused whole (checkSetup throws), but a part
+   * that only fails here (a neuron this network lacks) is left out, never the drawing with it.
+   * Returns what was left out, as sentences (empty when everything opened).
+   */
   async function applySetup(setup) {
     const checked = checkSetup(setup);
+    const leftOut = [];
     location.hash = checked.step ? `#lesson/${checked.step}` : "#explore";  // the lesson owns the hash
     showTab(checked.tab);
     await bringSharedNetwork(checked.network);
-    if (checked.neuron) {
-      const sizes = state.network.sizes, [layer, neuron] = checked.neuron;
-      if (layer >= sizes.length || neuron >= sizes[layer]) refuse(`neuron ${JSON.stringify(checked.neuron)} is not in this ${sizes.join("-")} network`);
-    }
     if (checked.handset) await sendHandset({ weights: checked.handset.weights, bias: checked.handset.bias });
-    if (checked.neuron) state.selected = { layer: checked.neuron[0], neuron: checked.neuron[1] };
+    if (checked.neuron) {
+      const problem = neuronProblem(checked.neuron);
+      if (problem) leftOut.push(problem);
+      else state.selected = { layer: checked.neuron[0], neuron: checked.neuron[1] };
+    }
     strokes.length = 0;
+    newPicture();
     if (checked.strokes) {
       strokes.push(...checked.strokes);
       redrawPad();
@@ -1606,6 +1655,7 @@
     }
     if (checked.tab === "backprop") refreshBackprop();
     document.body.dataset.setup = "applied";
+    return leftOut;
   }
   function setupLink() {
     const json = new TextEncoder().encode(JSON.stringify(currentSetup()));
@@ -1640,8 +1690,8 @@
       if (file.size > SETUP_FILE_LIMIT) refuse(`it is ${file.size} bytes; a state file is at most ${SETUP_FILE_LIMIT}`);
       let setup;
       try { setup = JSON.parse(await file.text()); } catch (e) { refuse("it is not JSON"); }
-      await applySetup(setup);
-      toast(`Opened ${file.name}.`);
+      const leftOut = await applySetup(setup);
+      toast(leftOut.length ? `Opened ${file.name}, without one part: ${leftOut.join("; ")}.` : `Opened ${file.name}.`);
     } catch (error) { toast(`This file could not be opened: ${error.message}`); }
   });
   /** Teacher presets: step=N opens lesson step N, hide=a,b hides tabs or controls, fix=1 fixes the network. */
@@ -1676,7 +1726,8 @@
         if (e instanceof BadSetup) throw e;
         refuse("it is not base64url JSON");
       }
-      await applySetup(setup);
+      const leftOut = await applySetup(setup);
+      if (leftOut.length) toast(`This link opened without one part: ${leftOut.join("; ")}.`);
     } catch (error) { toast(`This link could not be opened: ${error.message}`); }
   }
 
