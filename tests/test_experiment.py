@@ -90,3 +90,26 @@ def test_a_class_without_test_images_scores_none_and_the_model_saves(tmp_path):
     assert scores["per_class_accuracy"]["7"] is None
     json.dumps(scores, allow_nan=False)
     gn.save(result.network, tmp_path / "m.npz", training={"scores": scores})
+
+
+def test_a_network_no_model_file_can_hold_is_refused_before_training():
+    """Too big, or labelled too long, for a model file: said before a single epoch."""
+    epochs_seen = []
+
+    def count(*args):
+        epochs_seen.append(args)
+
+    digits = gn.load_digits()
+    with pytest.raises(gn.ConfigError, match="cannot save this network: sizes must be"):
+        run(RunSettings(hidden=(100_001,), epochs=1), digits, callbacks=[count])
+    # 75 GiB of weights: refused before they are made (it was a MemoryError traceback)
+    with pytest.raises(gn.ConfigError, match=r"larger than a model file may hold "
+                                             r"\(10,007,400,000 weights"):
+        run(RunSettings(hidden=(100_000, 100_000), epochs=1), digits, callbacks=[count])
+    long_labels = gn.Dataset(digits.X[:100], ["b" if i % 2 else "a" * 2000 for i in range(100)])
+    with pytest.raises(gn.ConfigError, match="class labels may be at most 1000 characters long; "
+                                             "one is 2,000"):
+        run(RunSettings(epochs=1, validation_fraction=0.0), long_labels, callbacks=[count])
+    assert epochs_seen == []
+    assert run(RunSettings(epochs=1), digits, callbacks=[count]).history.epochs == 1
+    assert len(epochs_seen) == 1  # the callback does count epochs

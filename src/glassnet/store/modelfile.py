@@ -358,6 +358,40 @@ def _network_metadata(
         raise ConfigError(f"cannot save this network: {error}") from None
 
 
+def check_saveable_sizes(sizes: Sequence[int]) -> None:
+    """Refuse, in ``save``'s own words, layer sizes that no model file could hold.
+
+    Called before the weights are made (``glassnet.app.experiment.run``): a network
+    of 100,000-neuron layers would first ask for 75 GiB, then be trained, and only
+    then be refused by ``save``. ``check_saveable`` checks the rest once it is made.
+
+    Raises
+    ------
+    ConfigError
+        "cannot save this network: ...", as ``save`` would.
+    """
+    try:
+        _check_sizes(list(sizes))
+    except ModelFormatError as error:
+        raise ConfigError(f"cannot save this network: {error}") from None
+
+
+def check_saveable(network: Network) -> None:
+    """Refuse, in ``save``'s own words, a network that no model file could hold.
+
+    Its sizes, layers and class labels have limits (``MAX_LAYERS``, sizes up to
+    100,000, ``MAX_LABEL_CHARS``) that ``save`` checks; checked on the untrained
+    network, before a training (``glassnet.app.experiment.run``), a network labelled
+    too long costs no training that could not be saved or checkpointed.
+
+    Raises
+    ------
+    ConfigError
+        "cannot save this network: ...", as ``save`` would.
+    """
+    _network_metadata(network, network.parameters(), None)
+
+
 def _glassnet_version() -> str:
     try:
         from .version import __version__
@@ -866,6 +900,25 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _check_sizes(sizes: Any) -> None:
+    """The layer sizes a model file may hold, or ModelFormatError."""
+    if (
+        not isinstance(sizes, list)
+        or not 2 <= len(sizes) <= MAX_LAYERS + 1
+        or not all(_is_int(size) and 1 <= size <= MAX_LAYER_SIZE for size in sizes)
+    ):
+        raise ModelFormatError(
+            f"sizes must be a list of 2 to {MAX_LAYERS + 1} whole numbers between 1 and "
+            f"{MAX_LAYER_SIZE:,}, got {_short(sizes)}"
+        )
+    weights = [n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
+    if max(weights) > MAX_ARRAY_ELEMENTS or (sum(weights) + sum(sizes[1:])) * 8 > MAX_TOTAL_BYTES:
+        raise ModelFormatError(
+            f"a network of sizes {_short(sizes)} is larger than a model file may hold "
+            f"({sum(weights):,} weights; at most {MAX_TOTAL_BYTES // 8:,} numbers in all)"
+        )
+
+
 def _check_metadata(meta: Any) -> dict[str, Any]:
     """Step 2b: the metadata must be exactly the closed schema, or ModelFormatError.
 
@@ -913,20 +966,7 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
         raise ModelFormatError(f"the metadata keys are wrong: {'; '.join(parts)}")
 
     sizes = meta["sizes"]
-    if (
-        not isinstance(sizes, list)
-        or not 2 <= len(sizes) <= MAX_LAYERS + 1
-        or not all(_is_int(size) and 1 <= size <= MAX_LAYER_SIZE for size in sizes)
-    ):
-        raise ModelFormatError(
-            f"sizes must be a list of 2 to {MAX_LAYERS + 1} whole numbers between 1 and "
-            f"{MAX_LAYER_SIZE:,}, got {_short(sizes)}"
-        )
-    weights = [n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
-    if max(weights) > MAX_ARRAY_ELEMENTS or (sum(weights) + sum(sizes[1:])) * 8 > MAX_TOTAL_BYTES:
-        raise ModelFormatError(
-            f"a network of sizes {_short(sizes)} is larger than a model file may hold"
-        )
+    _check_sizes(sizes)
 
     valid = ", ".join(ACTIVATIONS)
     for key in ("activation", "output"):
@@ -947,6 +987,14 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
             or all(isinstance(label, str) and len(label) <= MAX_LABEL_CHARS for label in classes)
         )
     )
+    if not labels_ok and isinstance(classes, list) and len(classes) == n_classes:
+        longest = max((len(label) for label in classes if isinstance(label, str)), default=0)
+        if longest > MAX_LABEL_CHARS and all(isinstance(label, str) for label in classes):
+            raise ModelFormatError(f"class labels may be at most {MAX_LABEL_CHARS} characters "
+                                   f"long; one is {longest:,}")
+        if all(_is_int(label) for label in classes):
+            raise ModelFormatError("whole-number class labels must lie between -2**63 and "
+                                   f"2**63 - 1; got {_short(classes)}")
     if not labels_ok:
         raise ModelFormatError(
             f"classes must be a list of {n_classes} labels, all integers (not floats, "
@@ -999,6 +1047,8 @@ __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "PREDICTION_FIELDS",
+    "check_saveable",
+    "check_saveable_sizes",
     "model_checksum",
     "MAX_ARRAY_ELEMENTS",
     "MAX_JSON_BYTES",
