@@ -163,6 +163,24 @@ def test_drawing_a_one_and_a_zero_gets_them_guessed(page):
     screenshot(page, "drawn-zero")
 
 
+def test_the_pad_draws_with_the_keyboard_too(page):
+    """Tab to the pad, Space puts the pen down, the arrows draw, Space lifts it: a 1."""
+    page.get_by_test_id("clear").focus()
+    while page.evaluate("document.activeElement.dataset.testid") != "draw-pad":
+        page.keyboard.press("Shift+Tab")  # the pad is in the tab order, before its buttons
+    assert page.get_by_test_id("pad-pen").is_visible()
+    page.keyboard.press(" ")
+    for _ in range(12):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press(" ")
+    wait_for_guess(page, "1")
+    assert inked_pixels(page, "draw-pad") > 0 and inked_pixels(page, "input-8x8") > 0
+    assert page.get_by_test_id("pad-pen").get_attribute("class") == "lesson-pen"  # lifted
+    page.keyboard.press("Control+z")  # and undone like any stroke
+    wait_for_guess(page, "?")
+    screenshot(page, "keyboard-pad")
+
+
 def test_clicking_a_hidden_neuron_shows_its_weights_and_its_sum(page):
     draw_zero(page)
     wait_for_guess(page, "0")

@@ -308,6 +308,48 @@
   };
   pad.addEventListener("pointerup", endStroke);
   pad.addEventListener("pointercancel", endStroke);
+
+  // The keyboard's pen, as on the lesson's pads: on the pad, the arrows move it, and Space
+  // puts it down (a new stroke) or lifts it (the stroke ends and the network answers).
+  const keyPen = { x: 140, y: 60, down: false };
+  const KEY_STEP = 14, KEY_MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  function placeKeyPen() {
+    const marker = $("pad-pen");
+    marker.style.left = `${(100 * keyPen.x) / pad.width}%`;
+    marker.style.top = `${(100 * keyPen.y) / pad.height}%`;
+    marker.classList.toggle("down", keyPen.down);
+  }
+  function liftKeyPen() {
+    if (!keyPen.down) return;
+    keyPen.down = false;
+    if (activePointer === "keyboard") { currentStroke = null; activePointer = null; schedulePredict(0); }
+  }
+  pad.addEventListener("keydown", (event) => {
+    if (event.key === " ") {
+      if (keyPen.down) liftKeyPen();
+      else if (!currentStroke) {  // not while a finger or the mouse is drawing
+        keyPen.down = true;
+        activePointer = "keyboard";
+        if (!strokes.length) newPicture();
+        currentStroke = [[keyPen.x, keyPen.y]];
+        strokes.push(currentStroke);
+        redrawPad();
+      }
+    } else if (KEY_MOVES[event.key]) {
+      const [dx, dy] = KEY_MOVES[event.key];
+      keyPen.x = Math.max(0, Math.min(pad.width - 1, keyPen.x + dx * KEY_STEP));
+      keyPen.y = Math.max(0, Math.min(pad.height - 1, keyPen.y + dy * KEY_STEP));
+      if (keyPen.down && activePointer === "keyboard") {
+        currentStroke.push([keyPen.x, keyPen.y]);
+        redrawPad();
+        schedulePredict(150);
+      }
+    } else return;
+    event.preventDefault();
+    placeKeyPen();
+  });
+  pad.addEventListener("focus", () => { $("pad-pen").hidden = false; placeKeyPen(); });
+  pad.addEventListener("blur", () => { liftKeyPen(); $("pad-pen").hidden = true; });
   pad.addEventListener("touchmove", (event) => event.preventDefault(), { passive: false });
 
   $("clear").addEventListener("click", () => {
