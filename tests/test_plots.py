@@ -104,8 +104,10 @@ def test_digits_grid_with_chosen_indices(digits: glassnet.Dataset, tmp_path: Pat
         plots.digits_grid(digits, indices=[digits.n_samples])
     with pytest.raises(ConfigError, match="count"):
         plots.digits_grid(digits, 0)
-    with pytest.raises(ConfigError, match="at most 400"):
+    with pytest.raises(ConfigError, match="at most 400 digits, 401 were asked for"):
         plots.digits_grid(digits, plots.MAX_GRID_DIGITS + 1)
+    with pytest.raises(ConfigError, match="100,000 were asked for"):  # not the data's 1797
+        plots.digits_grid(digits, 100_000)
 
 
 def test_digit_numbers_writes_the_64_numbers(digits: glassnet.Dataset, tmp_path: Path) -> None:

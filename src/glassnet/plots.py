@@ -115,8 +115,9 @@ def digits_grid(
     pictures = _pictures(data)  # (n, h, w)
     chosen = _chosen_indices(len(pictures), count, indices)
     if len(chosen) > MAX_GRID_DIGITS:
+        asked = len(chosen) if indices is not None else count  # not the data's size
         raise ConfigError(
-            f"a grid shows at most {MAX_GRID_DIGITS} digits, {len(chosen)} were asked for"
+            f"a grid shows at most {MAX_GRID_DIGITS} digits, {asked:,} were asked for"
         )
     columns = math.ceil(math.sqrt(len(chosen)))
     rows = math.ceil(len(chosen) / columns)
