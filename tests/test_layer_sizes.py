@@ -36,6 +36,9 @@ def test_every_form_of_hidden_sizes_reads_the_same(given, sizes):
     ([True], "whole numbers separated by commas"),
     (["32"], "whole numbers separated by commas"),
     (object(), "whole numbers separated by commas"),
+    ("1_0", "whole numbers separated by commas"),  # Python's int() takes these three
+    ("\uff13\uff12", "whole numbers separated by commas"),  # fullwidth 32
+    ("\u0663\u0662", "whole numbers separated by commas"),  # Arabic-Indic 32
 ])  # fmt: skip
 def test_a_wrong_size_says_what_sizes_look_like(given, words):
     with pytest.raises(gn.ConfigError, match=words):

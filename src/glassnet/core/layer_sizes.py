@@ -46,11 +46,16 @@ def whole_number(value: Any) -> int | None:
 
 
 def _integer_text(text: str) -> int | str:
-    """``" 32"`` -> 32; text that is not an integer stays text (and is refused later)."""
-    try:
-        return int(text)
-    except ValueError:
-        return text
+    """``" 32"`` -> 32; text that is not an integer stays text (and is refused later).
+
+    Only the digits 0 to 9 count, as everywhere else a number is typed: Python's ``int``
+    would also take ``"1_0"``, fullwidth ``"３２"`` and Arabic-Indic ``"٣٢"``.
+    """
+    digits = text.strip()
+    unsigned = digits[1:] if digits[:1] in ("+", "-") else digits
+    if unsigned.isascii() and unsigned.isdigit():
+        return int(digits)
+    return text
 
 
 def parse_hidden(value: str | int | Iterable[int] | None) -> tuple[int, ...]:
