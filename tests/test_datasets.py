@@ -1062,3 +1062,16 @@ def test_reading_a_csv_takes_at_most_four_times_its_size(tmp_path: Path) -> None
     np.testing.assert_array_equal(data.X, counts / 16)
     assert data.y.tolist() == labels.tolist()
     assert peak <= 4 * path.stat().st_size, f"{peak / path.stat().st_size:.2f} times the file"
+
+
+def test_a_byte_that_is_not_utf8_is_named_by_its_own_line(tmp_path: Path) -> None:
+    """The reader decodes thousands of bytes ahead: the message still names the bad line."""
+    digits = glassnet.load_digits()
+    lines = [",".join(f"{v:g}" for v in x).encode() + f",{y}".encode()
+             for x, y in zip(digits.X[:300], digits.y[:300], strict=True)]
+    lines[199] += b"\xff"  # line 200
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(DataError, match=r"bad.csv, line 200: not a text file \(a byte is not "
+                                        r"UTF-8\)"):
+        load_csv(path)

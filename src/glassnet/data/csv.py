@@ -201,6 +201,22 @@ def _looks_like_header(first: list[str], label_index: int,
     return not _is_number(first[label_index]) and other_labels_are_numbers
 
 
+def _first_line_not_utf8(file_path: Path) -> int:
+    """The number of the first line holding a byte that is not UTF-8 (counting from 1).
+
+    The text reader decodes the file in chunks of thousands of bytes, ahead of the
+    row it is on, so its line count cannot say where the bad byte is; the file is
+    read again, line by line, to find it (only when there is one).
+    """
+    with file_path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1  # not found again: the file changed meanwhile
+
+
 def _parse_csv_labels(
     file_path: Path, texts: list[str], line_numbers: NDArray[np.int64], label_index: int
 ) -> NDArray[Any]:
@@ -274,8 +290,8 @@ def _read_csv_table(file_path: Path, delimiter: str, label_column: int | str,
     except csv.Error as error:
         raise DataError(f"{file_path}, line {reader.line_num}: {error}") from error
     except UnicodeDecodeError as error:
-        raise DataError(f"{file_path}, line {reader.line_num + 1}: not a text file (a byte is "
-                        "not UTF-8); expected a CSV file") from error
+        raise DataError(f"{file_path}, line {_first_line_not_utf8(file_path)}: not a text file "
+                        "(a byte is not UTF-8); expected a CSV file") from error
     except OSError as error:
         raise DataError(f"{file_path}: cannot read the file ({error.strerror or error})") from error
     if has_header is None:
