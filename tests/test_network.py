@@ -250,6 +250,16 @@ def test_nan_or_inf_input_raises_data_error_never_class_zero(method, bad):
         getattr(net, method)(X)
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered in cast:RuntimeWarning")
+def test_a_finite_input_too_large_for_float32_is_called_too_large_not_infinite():
+    net = Network([3, 4, 2], seed=0, dtype="float32")
+    with pytest.raises(DataError, match="too large for this float32 network: it holds "
+                                        "numbers up to about 3.4e"):
+        net.predict([[0.1, 1e308, 0.3]])
+    with pytest.raises(DataError, match="NaN or infinite"):
+        net.predict([[0.1, np.inf, 0.3]])
+
+
 def test_nan_input_to_loss_raises_data_error():
     """net.loss checks its inputs the same way."""
     net = Network([3, 2], seed=0)

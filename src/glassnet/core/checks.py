@@ -71,6 +71,7 @@ def as_inputs(X: ArrayLike, n_inputs: int, dtype: type) -> Array:
     DataError
         If X is not numbers, has the wrong shape, no rows, or NaN or inf in it.
     """
+    given = X
     try:
         X = np.asarray(X, dtype=dtype)
     except (TypeError, ValueError) as error:
@@ -85,8 +86,26 @@ def as_inputs(X: ArrayLike, n_inputs: int, dtype: type) -> Array:
     if X.shape[0] == 0:
         raise DataError("no inputs given (0 rows)")
     if not all_finite(X):
-        raise DataError("inputs contain NaN or infinite values")
+        raise DataError(_not_finite(given, dtype, "inputs"))
     return X
+
+
+def _not_finite(given: ArrayLike, dtype: type, what: str) -> str:
+    """Why ``given`` held no finite ``dtype`` numbers: NaN or inf, or too large for dtype.
+
+    A float32 network turns 1e308, finite in float64, into inf: then the numbers are
+    not infinite, they are too large for it. Worked out only once the check failed.
+    """
+    try:
+        finite_as_given = bool(np.isfinite(np.asarray(given, dtype=np.float64)).all())
+    except (TypeError, ValueError, OverflowError):
+        finite_as_given = False
+    if finite_as_given:
+        largest = float(np.finfo(dtype).max)
+        return (f"{what} are too large for this {np.dtype(dtype).name} network: it holds "
+                f"numbers up to about {largest:.2g}; give pixels in the range it was trained "
+                "on (about 0 to 1)")
+    return f"{what} contain NaN or infinite values"
 
 
 def as_ideal_outputs(Y: ArrayLike, n_images: int, n_outputs: int, dtype: type) -> Array:
