@@ -684,3 +684,12 @@ def test_backward_checks_its_inputs_like_forward():
     _, from_arrays = net.backward(X, net.targets([0, 1, 1, 0, 1]))
     for a, b in zip(from_lists, from_arrays, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_one_class_is_refused_as_one_class_not_as_a_softmax_to_change():
+    """The softmax advice (output='sigmoid') would then ask for two labels: say why at once."""
+    with pytest.raises(ConfigError, match="there is only one: \\[3\\]; give data with at least "
+                                          "two labels"):
+        Network([4, 1], classes=np.array([3]))
+    with pytest.raises(ConfigError, match="there is only one"):
+        Network([4, 1], output="sigmoid", classes=["a"])

@@ -144,6 +144,10 @@ class Network(Parameters):
         # Without hidden layers the hidden activation is never used: softmax may be named too.
         self.hidden_activation = get_activation(activation, hidden=len(self.sizes) > 2)
         self.output_activation = get_activation(output)
+        if classes is not None and len(classes) == 1:  # before the advice below, which needs 2
+            raise ConfigError(f"a classifier tells classes apart, and there is only one: "
+                              f"{np.asarray(classes).tolist()!r}; give data with at least two "
+                              "labels")
         if self.output_activation.name == "softmax" and self.sizes[-1] == 1:
             raise ConfigError("a softmax over one output neuron is always 1; use output='sigmoid'")
         self.dtype = checks.check_dtype(dtype)
