@@ -567,7 +567,7 @@ def test_train_says_when_weight_averaging_covers_too_little_of_a_short_run(tmp_p
     output = ok("train", "--epochs", "4", "-q", "--db", tmp_path / "a.db")  # averages from 40
     (note,) = [line for line in output.splitlines() if line.startswith("note:")]
     assert "after the last epoch (4), so they are not averaged at all" in note
-    assert note.endswith("--average-from 2 averages the second half of the run")
+    assert note.endswith("--average-from 3 averages the second half of the run")
     output = ok("train", "--epochs", "2", "--average-from", "2", "-q", "--db", tmp_path / "b.db")
     assert "note:" not in output  # one of two epochs: half the run
     assert "ended: after all 2 epochs; weights averaged over the last epoch\n" in output

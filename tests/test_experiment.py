@@ -92,24 +92,18 @@ def test_a_class_without_test_images_scores_none_and_the_model_saves(tmp_path):
     gn.save(result.network, tmp_path / "m.npz", training={"scores": scores})
 
 
-def test_a_network_no_model_file_can_hold_is_refused_before_training():
-    """Too big, or labelled too long, for a model file: said before a single epoch."""
-    epochs_seen = []
+def test_a_run_that_never_saves_takes_labels_a_model_file_would_not():
+    """run() saves nothing (a sweep, the tour): bool labels train; the CLI checks sizes."""
+    from click.testing import CliRunner
 
-    def count(*args):
-        epochs_seen.append(args)
+    from glassnet.cli import main
+    from glassnet.store.modelfile import check_saveable_sizes
 
     digits = gn.load_digits()
-    with pytest.raises(gn.ConfigError, match="cannot save this network: sizes must be"):
-        run(RunSettings(hidden=(100_001,), epochs=1), digits, callbacks=[count])
-    # 75 GiB of weights: refused before they are made (it was a MemoryError traceback)
+    assert run(RunSettings(epochs=1), gn.Dataset(digits.X, digits.y > 4)).test_accuracy > 0.5
     with pytest.raises(gn.ConfigError, match=r"larger than a model file may hold "
                                              r"\(10,007,400,000 weights"):
-        run(RunSettings(hidden=(100_000, 100_000), epochs=1), digits, callbacks=[count])
-    long_labels = gn.Dataset(digits.X[:100], ["b" if i % 2 else "a" * 2000 for i in range(100)])
-    with pytest.raises(gn.ConfigError, match="class labels may be at most 1000 characters long; "
-                                             "one is 2,000"):
-        run(RunSettings(epochs=1, validation_fraction=0.0), long_labels, callbacks=[count])
-    assert epochs_seen == []
-    assert run(RunSettings(epochs=1), digits, callbacks=[count]).history.epochs == 1
-    assert len(epochs_seen) == 1  # the callback does count epochs
+        check_saveable_sizes([64, 100_000, 100_000, 10])
+    result = CliRunner().invoke(main, ["train", "--hidden", "100000,100000", "--epochs", "1"])
+    assert result.exit_code == 1 and "larger than a model file may hold" in result.output
+    assert "epoch 1/1" not in result.output  # refused before the 75 GiB of weights were made

@@ -88,3 +88,8 @@ def test_labels_of_another_kind_than_the_classes_are_a_data_error(score):
     with pytest.raises(gn.DataError, match="labels are text .* classes are numbers"):
         score(FixedGuesses(GUESS), (DATA[0], np.array(["zero", "one", "two"])[TRUE]))
     assert gn.accuracy(named, (DATA[0], np.array(["zero", "one", "two"])[TRUE])) == 0.6
+
+
+def test_whole_numbers_in_an_object_array_are_numbers_not_text():
+    """A pandas column of ints arrives as an object array: scored, not refused."""
+    assert gn.accuracy(FixedGuesses(GUESS), (DATA[0], TRUE.astype(object))) == pytest.approx(0.6)

@@ -26,7 +26,6 @@ from ..core.metrics import Evaluation, evaluate
 from ..core.network import Network
 from ..data.dataset import Dataset
 from ..data.spec import load_dataset
-from ..store.modelfile import check_saveable, check_saveable_sizes
 from ..training import (
     Callback,
     Checkpoint,
@@ -117,16 +116,12 @@ def run(
     ------
     ConfigError, DataError, TrainingDiverged
         As ``glassnet.train`` and the loaders raise them; also a ConfigError for
-        ``shift_pixels`` on data whose rows are not pictures (``image_shape`` None), and
-        for a network no model file could hold (``store.modelfile.check_saveable``).
+        ``shift_pixels`` on data whose rows are not pictures (``image_shape`` None).
     """
     settings = settings or RunSettings()
     started = time.perf_counter()
     data, train_part, test_part = split_data(settings, data)
-    # A network no model file can hold is refused now, not after its training.
-    check_saveable_sizes([data.n_features, *settings.hidden, len(data.classes)])
     network = settings.make_network(data.n_features, data.classes)
-    check_saveable(network)
     history = train(
         network,
         train_part,

@@ -19,6 +19,7 @@ network or an optimizer. ``glassnet.app.experiment`` re-exports all three names.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,9 @@ from ..core.defaults import (
 from ..core.layer_sizes import format_hidden, parse_hidden
 from ..errors import ConfigError
 from .recipes import DEFAULT_RECIPE, get_recipe
+
+#: The largest seed a recorded run can hold (SQLite's integers).
+MAX_RECORDED_SEED = 2**63 - 1
 
 if TYPE_CHECKING:
     from ..core.network import Network
@@ -88,10 +92,13 @@ class RunSettings:
             raise ConfigError(
                 f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
             )
-        if (not isinstance(self.seed, int) or isinstance(self.seed, bool)
-                or not 0 <= self.seed <= MAX_SEED):
+        # New seeds are asked for up to MAX_SEED (--seed, the explorer); a run recorded
+        # earlier may hold any seed the runs database can (an old --seed had no bound).
+        if (not isinstance(self.seed, numbers.Integral) or isinstance(self.seed, bool)
+                or not 0 <= self.seed <= MAX_RECORDED_SEED):
             raise ConfigError(f"seed must be a whole number from 0 to {MAX_SEED}, "
                               f"got {self.seed!r}")
+        self.seed = int(self.seed)
         if self.learning_rate is not None:  # None: the optimizer's default
             from ..core.checks import positive
 
@@ -123,7 +130,7 @@ class RunSettings:
         >>> RunSettings().averaging_advice() is None
         True
         >>> RunSettings(epochs=30).averaging_advice().split(";")[1]
-        ' --average-from 15 averages the second half of the run'
+        ' --average-from 16 averages the second half of the run'
         """
         if self.average_from is None or self.epochs < 4:  # too short to have a half to average
             return None
@@ -138,8 +145,8 @@ class RunSettings:
         else:
             covered = f"so only the last {averaged} of the {self.epochs} epochs are averaged"
         return (f"weights are averaged from epoch {self.average_from} on, {covered}; "
-                f"--average-from {max(1, self.epochs // 2)} averages the second half of "
-                "the run")
+                f"--average-from {self.epochs - self.epochs // 2 + 1} averages the second "
+                "half of the run")
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-ready dict (hidden as a list)."""

@@ -252,6 +252,10 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )
     data = load_dataset(settings.data)  # a wrong --data fails before anything is printed
+    from ..store.modelfile import check_saveable_sizes
+
+    # train always saves: a network too big for a model file is refused before its weights
+    check_saveable_sizes([data.n_features, *settings.hidden, len(data.classes)])
     if resume is not None and not quiet:
         click.echo(f"resuming from {resume_path}: {describe_checkpoint(resume)}")
         from ..training import nothing_left_to_train
@@ -267,7 +271,8 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             f"up to {settings.epochs} epochs, seed {settings.seed}, "
             f"{settings.dtype}, recipe {settings.recipe}"
         )
-    for advice in (scale_advice(data, settings.data), settings.averaging_advice()):
+    averaging = settings.averaging_advice() if resume is None else None  # resumed: fixed
+    for advice in (scale_advice(data, settings.data), averaging):
         if advice is not None:
             click.echo(f"note: {advice}", err=True)
     with EpochReporter(settings.epochs, quiet=quiet,

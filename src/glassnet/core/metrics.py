@@ -92,7 +92,10 @@ def _model_classes(model: Any) -> NDArray[Any] | None:
 
 
 def _label_kind(labels: NDArray[Any]) -> str:
-    return "text" if labels.dtype.kind in "USO" else "numbers"
+    if labels.dtype.kind == "O":  # a pandas column of ints is an object array too
+        texts = any(isinstance(label, str) for label in labels.ravel()[:100])
+        return "text" if texts else "numbers"
+    return "text" if labels.dtype.kind in "US" else "numbers"
 
 
 def _same_kind_of_labels(classes: NDArray[Any] | None, y_true: NDArray[Any]) -> None:

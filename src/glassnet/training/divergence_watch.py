@@ -74,12 +74,7 @@ def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance
       ``CHANCE_MARGIN`` of the way from ``chance`` to 100%): steps that are far too
       big kill ReLUs or saturate sigmoids, and the network answers one class for
       everything. A learning rate far too small can also leave a network there, but
-      only one a thousand times below the defaults does within 500 steps; or
-    - after ``OVERSHOOT_GRACE_STEPS`` steps its accuracy is at chance *and* its loss is
-      above ``start_loss``: no better than guessing and worse than untrained, which a
-      slow run never is (its loss falls from the start, however slowly). A run too
-      short for the 500 steps is caught this way (a learning rate of 10 for 20
-      epochs ended "trained" at 10% before this rule).
+      only one a thousand times below the defaults does within 500 steps.
 
     Parameters
     ----------
@@ -103,16 +98,9 @@ def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance
         return (f"the loss climbed to {loss:.3g}, {loss / start_loss:.2g} times the untrained "
                 f"network's {start_loss:.3g}")
     at_chance = chance + CHANCE_MARGIN * (1.0 - chance)
-    if chance < 1.0 and accuracy <= at_chance:
-        if steps >= FAIR_CHANCE_STEPS:
-            return (f"after {steps} steps the accuracy is still {100 * accuracy:.1f}%, no "
-                    "better than answering the most common class for every image "
-                    f"({100 * chance:.1f}%)")
-        if climb >= 1.0 and steps >= OVERSHOOT_GRACE_STEPS:
-            return (f"after {steps} steps the accuracy is {100 * accuracy:.1f}%, no better than "
-                    "answering the most common class for every image "
-                    f"({100 * chance:.1f}%), and the loss ({loss:.3g}) is above the untrained "
-                    f"network's ({start_loss:.3g})")
+    if chance < 1.0 and steps >= FAIR_CHANCE_STEPS and accuracy <= at_chance:
+        return (f"after {steps} steps the accuracy is still {100 * accuracy:.1f}%, no better "
+                f"than answering the most common class for every image ({100 * chance:.1f}%)")
     return None
 
 

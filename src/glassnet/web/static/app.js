@@ -319,6 +319,11 @@
     marker.style.top = `${(100 * keyPen.y) / pad.height}%`;
     marker.classList.toggle("down", keyPen.down);
   }
+  /** The pen's stroke is taken away (Undo, Clear): lift the pen without a stroke to answer. */
+  function dropKeyPen() {
+    if (activePointer !== "keyboard") return;
+    keyPen.down = false; currentStroke = null; activePointer = null; placeKeyPen();
+  }
   function liftKeyPen() {
     if (!keyPen.down) return;
     keyPen.down = false;
@@ -353,11 +358,13 @@
   pad.addEventListener("touchmove", (event) => event.preventDefault(), { passive: false });
 
   $("clear").addEventListener("click", () => {
+    dropKeyPen();
     strokes.length = 0;
     redrawPad();
     showEmpty("draw something to see its guess");
   });
   function undo() {
+    dropKeyPen();
     strokes.pop();
     redrawPad();
     if (strokes.length) schedulePredict(0); else showEmpty("draw something to see its guess");
