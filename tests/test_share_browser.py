@@ -203,9 +203,8 @@ CELL_CONTRASTS = """() => {
 }"""
 
 
-def test_axe_and_every_confusion_number_pass_after_a_finished_training(opened):
-    """The numbers of the confusion matrix are written on their colours: each keeps 4.5."""
-    page = opened().page
+def train_a_short_network(page) -> None:
+    """A 64-16-10 live training of 6 epochs at full speed, waited for to its test accuracy."""
     page.locator("#tab-train").click()
     page.fill("#f-hidden", "16")
     page.fill("#f-epochs", "6")
@@ -213,6 +212,12 @@ def test_axe_and_every_confusion_number_pass_after_a_finished_training(opened):
     page.get_by_test_id("train-start").click()
     page.wait_for_function(
         "() => document.querySelector('[data-testid=test-accuracy]').textContent !== ''")
+
+
+def test_axe_and_every_confusion_number_pass_after_a_finished_training(opened):
+    """The numbers of the confusion matrix are written on their colours: each keeps 4.5."""
+    page = opened().page
+    train_a_short_network(page)
     cells = page.evaluate(CELL_CONTRASTS)
     assert len(cells) >= 10  # at least the diagonal: every digit is mostly right
     assert len({cell["background"] for cell in cells}) > 3  # shaded by count, not one colour
@@ -346,13 +351,7 @@ def assert_print_size_copy(image: Image.Image, page, selector: str, what: str) -
 
 def test_save_png_saves_the_curves_and_the_confusion_matrix_after_training(opened):
     page = opened().page
-    page.locator("#tab-train").click()
-    page.fill("#f-hidden", "16")
-    page.fill("#f-epochs", "6")
-    page.select_option("#f-pace", "0")  # full speed: a short live training
-    page.get_by_test_id("train-start").click()
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=test-accuracy]').textContent !== ''")
+    train_a_short_network(page)
     assert page.locator("#chart-loss").get_attribute("data-points") == "6"
 
     # The curves' colours, as the page's legend keys show them (training, validation).
