@@ -361,9 +361,9 @@ def _network_metadata(
 def check_saveable_sizes(sizes: Sequence[int]) -> None:
     """Refuse, in ``save``'s own words, layer sizes that no model file could hold.
 
-    Called before the weights are made (``glassnet.app.experiment.run``): a network
-    of 100,000-neuron layers would first ask for 75 GiB, then be trained, and only
-    then be refused by ``save``. ``check_saveable`` checks the rest once it is made.
+    ``glassnet train`` calls it before the weights are made: a network of
+    100,000-neuron layers would first ask for 75 GiB, then be trained, and only then
+    be refused by ``save``.
 
     Raises
     ------
@@ -374,22 +374,6 @@ def check_saveable_sizes(sizes: Sequence[int]) -> None:
         _check_sizes(list(sizes))
     except ModelFormatError as error:
         raise ConfigError(f"cannot save this network: {error}") from None
-
-
-def check_saveable(network: Network) -> None:
-    """Refuse, in ``save``'s own words, a network that no model file could hold.
-
-    Its sizes, layers and class labels have limits (``MAX_LAYERS``, sizes up to
-    100,000, ``MAX_LABEL_CHARS``) that ``save`` checks; checked on the untrained
-    network, before a training (``glassnet.app.experiment.run``), a network labelled
-    too long costs no training that could not be saved or checkpointed.
-
-    Raises
-    ------
-    ConfigError
-        "cannot save this network: ...", as ``save`` would.
-    """
-    _network_metadata(network, network.parameters(), None)
 
 
 def _glassnet_version() -> str:
@@ -1047,7 +1031,6 @@ __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "PREDICTION_FIELDS",
-    "check_saveable",
     "check_saveable_sizes",
     "model_checksum",
     "MAX_ARRAY_ELEMENTS",
