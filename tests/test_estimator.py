@@ -420,6 +420,19 @@ def test_bad_parameters_raise_value_errors_naming_them(small, params, message):
         quick(**params).fit(X[:50], y[:50])
 
 
+def test_an_int_beyond_any_float_is_a_value_error_not_an_overflow(small):
+    """scikit-learn's validate_data lets 10**400 escape as a bare OverflowError."""
+    X, y, _, _ = small
+    huge = [[10**400] * X.shape[1]] * 3
+    with pytest.raises(glassnet.DataError, match="X: a number is too large for any float"):
+        quick().fit(huge, [0, 1, 0])
+    with pytest.raises(glassnet.DataError, match="X: a number is too large for any float"):
+        quick().partial_fit(huge, [0, 1, 0], classes=[0, 1])
+    model = fitted(X, y)
+    with pytest.raises(glassnet.DataError, match="X: a number is too large for any float"):
+        model.predict(huge)
+
+
 def test_one_class_is_refused(small):
     X, _, _, _ = small
     with pytest.raises(ValueError, match="at least 2 classes"):

@@ -10,6 +10,7 @@ import pytest
 from glassnet.core.activations import Activation
 from glassnet.core.network import Network, Trace
 from glassnet.core.optimizers import SGD, Adam
+from glassnet.data.dataset import Dataset
 from glassnet.errors import ConfigError, DataError
 
 STRICT = {"over": "raise", "divide": "raise", "invalid": "raise", "under": "ignore"}
@@ -258,6 +259,32 @@ def test_a_finite_input_too_large_for_float32_is_called_too_large_not_infinite()
         net.predict([[0.1, 1e308, 0.3]])
     with pytest.raises(DataError, match="NaN or infinite"):
         net.predict([[0.1, np.inf, 0.3]])
+
+
+def test_an_int_beyond_any_float_is_a_data_error_everywhere_it_can_come_in():
+    """10**400 (valid Python and JSON) made NumPy raise a bare OverflowError."""
+    net = Network([3, 4, 2], seed=0)
+    huge = [[0.1, 10**400, 0.3]]
+    too_large = "a number is too large for any float"
+    with pytest.raises(DataError, match=f"inputs: {too_large}"):
+        net.predict(huge)
+    with pytest.raises(DataError, match=f"ideal outputs: {too_large}"):
+        net.backward([[0.1, 0.2, 0.3]], [[10**400, 0.0]])
+    before = [p.copy() for p in net.parameters()]
+    with pytest.raises(DataError, match=f"parameter: {too_large}"):
+        net.set_parameters([np.full((3, 4), 10**400, dtype=object), np.zeros(4),
+                            np.zeros((4, 2)), np.zeros(2)])
+    with pytest.raises(DataError, match=f"layer 1 biases: {too_large}"):
+        net.set_weights(1, bias=[10**400, 0])
+    with pytest.raises(DataError, match="layer 0 weights must be numbers"):
+        net.set_weights(0, [["a"] * 4] * 3)
+    for kept, now in zip(before, net.parameters(), strict=True):
+        np.testing.assert_array_equal(kept, now)
+    with pytest.raises(DataError, match=f"X: {too_large}"):
+        Dataset(huge * 2, [0, 1])
+    with pytest.raises(ConfigError, match="learning_rate must be a finite number; this one "
+                                          "is too large"):
+        SGD(learning_rate=10**400)
 
 
 def test_nan_input_to_loss_raises_data_error():

@@ -62,6 +62,7 @@ except ImportError:
 from .app.experiment import DEFAULT_LEARNING_RATES
 from .app.recipes import settings_for
 from .core.activations import ACTIVATIONS
+from .core.checks import not_numbers
 from .core.layer_sizes import parse_hidden
 from .core.losses import LOSSES
 from .core.network import Network
@@ -343,7 +344,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         """
         settings = self._checked_settings()
         continuing = self.warm_start and hasattr(self, "network_")
-        X, y = validate_data(self, X, y, reset=not continuing, dtype=_INPUT_DTYPES)
+        X, y = _validated(self, X, y, reset=not continuing)
         check_classification_targets(y)
         classes = _at_least_two_classes(np.unique(y))
         if continuing:
@@ -411,7 +412,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
                 f"classes={np.unique(classes).tolist()} differs from the classes of the first "
                 f"call, {self.classes_.tolist()}; the network's outputs cannot change"
             )
-        X, y = validate_data(self, X, y, reset=first_call, dtype=_INPUT_DTYPES)
+        X, y = _validated(self, X, y, reset=first_call)
         check_classification_targets(y)
         if first_call:
             self._seed = _seed_from(self.random_state)
@@ -504,7 +505,7 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
                 and "network_" in self.__dict__ and "feature_names_in_" not in self.__dict__):
             return X
         check_is_fitted(self, "network_")
-        return validate_data(self, X, reset=False, dtype=_INPUT_DTYPES)
+        return _validated(self, X, reset=False)
 
     def _parameters(self) -> dict[str, Any]:
         """The parameters to train with: as given, or filled in from ``recipe``.
@@ -723,6 +724,18 @@ def _print_progress(epochs_before: int) -> Callable[[History, Network], None]:
         print(line)
 
     return report
+
+
+def _validated(estimator: GlassnetClassifier, *data: Any, reset: bool) -> Any:
+    """scikit-learn's ``validate_data`` of X (and y), with one gap closed.
+
+    An int beyond any float (10**400) makes it raise a bare OverflowError; that is
+    a ``DataError`` (a ValueError) like every other X that is not numbers.
+    """
+    try:
+        return validate_data(estimator, *data, reset=reset, dtype=_INPUT_DTYPES)
+    except OverflowError as error:
+        raise not_numbers("X", error) from None
 
 
 def _seed_from(random_state: Any) -> int:

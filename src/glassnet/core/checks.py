@@ -15,6 +15,8 @@ Why each check exists:
   "matmul: Input operand 1 has a mismatch in its core dimension".
 - Finite but huge inputs (1e308) can overflow inside the network into
   inf - inf = NaN; ``refuse_overflow`` catches that at the output.
+- A Python int beyond any float (``10**400``) makes NumPy raise OverflowError, not
+  the TypeError or ValueError of text; ``NOT_NUMBERS`` names all three, once.
 """
 
 from __future__ import annotations
@@ -29,6 +31,19 @@ from ..errors import ConfigError, DataError
 from .speed import all_finite, any_nan
 
 Array = NDArray[np.floating]
+
+#: What turning values into a float array raises when they are not usable numbers:
+#: TypeError or ValueError for text and ragged lists, OverflowError for an int too
+#: large for any float (10**400, which JSON and Python both allow).
+NOT_NUMBERS = (TypeError, ValueError, OverflowError)
+
+
+def not_numbers(what: str, error: Exception) -> DataError:
+    """The DataError for ``what`` (inputs, X, a parameter) that could not become floats."""
+    if isinstance(error, OverflowError):
+        return DataError(f"{what}: a number is too large for any float ({error})")
+    return DataError(f"{what} must be numbers: {error}")
+
 
 #: The number types a network can compute in, by name.
 DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -74,8 +89,8 @@ def as_inputs(X: ArrayLike, n_inputs: int, dtype: type) -> Array:
     given = X
     try:
         X = np.asarray(X, dtype=dtype)
-    except (TypeError, ValueError) as error:
-        raise DataError(f"inputs must be numbers: {error}") from None
+    except NOT_NUMBERS as error:
+        raise not_numbers("inputs", error) from None
     if X.ndim == 1:
         X = X.reshape(1, -1)
     if X.ndim != 2 or X.shape[1] != n_inputs:
@@ -119,8 +134,8 @@ def as_ideal_outputs(Y: ArrayLike, n_images: int, n_outputs: int, dtype: type) -
     """
     try:
         Y = np.asarray(Y, dtype=dtype)
-    except (TypeError, ValueError) as error:
-        raise DataError(f"ideal outputs must be numbers: {error}") from None
+    except NOT_NUMBERS as error:
+        raise not_numbers("ideal outputs", error) from None
     if Y.shape != (n_images, n_outputs):
         labels = " (labels? network.targets(labels) turns them into ideal outputs)"
         raise DataError(
@@ -132,12 +147,17 @@ def as_ideal_outputs(Y: ArrayLike, n_images: int, n_outputs: int, dtype: type) -
     return Y
 
 
+def as_numbers(values: ArrayLike, dtype: type, what: str) -> Array:
+    """``values`` as a ``dtype`` array of any shape, or the DataError saying why not."""
+    try:
+        return np.asarray(values, dtype=dtype)
+    except NOT_NUMBERS as error:
+        raise not_numbers(what, error) from None
+
+
 def as_parameter(values: ArrayLike, shape: tuple[int, ...], dtype: type, what: str) -> Array:
     """``values`` as a ``dtype`` array, if it has ``shape`` and only finite numbers."""
-    try:
-        array = np.asarray(values, dtype=dtype)
-    except (TypeError, ValueError) as error:
-        raise DataError(f"{what} must be numbers: {error}") from None
+    array = as_numbers(values, dtype, what)
     if array.shape != shape:
         raise DataError(f"{what} must have shape {shape}, got {array.shape}")
     if not all_finite(array):
@@ -197,9 +217,12 @@ def fraction(name: str, value: float) -> float:
 def _number(name: str, value: Any) -> float:
     try:
         return float(value)
+    except OverflowError:  # an int beyond any float, such as 10**400
+        raise ConfigError(f"{name} must be a finite number; this one is too large") from None
     except (TypeError, ValueError):
         raise ConfigError(f"{name} must be a number, got {value!r}") from None
 
 
-__all__ = ["DTYPES", "as_ideal_outputs", "as_inputs", "as_parameter", "check_classes",
-           "check_dtype", "fraction", "label_positions", "positive", "refuse_overflow"]
+__all__ = ["DTYPES", "NOT_NUMBERS", "as_ideal_outputs", "as_inputs", "as_numbers",
+           "as_parameter", "check_classes", "check_dtype", "fraction", "label_positions",
+           "not_numbers", "positive", "refuse_overflow"]

@@ -74,13 +74,13 @@ class Parameters:
             last = len(self.layers) - 1
             raise ConfigError(f"layer {layer!r} does not exist; layers are 0..{last}") from None
         if weights is not None:
-            W = np.asarray(weights, dtype=self.dtype)
+            W = checks.as_numbers(weights, self.dtype, f"layer {layer} weights")
             if W.ndim == 1 and dense.n_out == 1:
                 W = W.reshape(-1, 1)
             dense.W[...] = checks.as_parameter(W, dense.W.shape, self.dtype,
                                               f"layer {layer} weights")
         if bias is not None:
-            b = np.asarray(bias, dtype=self.dtype).reshape(-1)
+            b = checks.as_numbers(bias, self.dtype, f"layer {layer} biases").reshape(-1)
             dense.b[...] = checks.as_parameter(b, dense.b.shape, self.dtype,
                                               f"layer {layer} biases")
 

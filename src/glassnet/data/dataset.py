@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..core.checks import not_numbers
 from ..errors import ConfigError, DataError
 
 PathLike = str | os.PathLike[str]
@@ -472,6 +473,8 @@ def _as_feature_matrix(X: ArrayLike) -> NDArray[np.floating[Any]]:
     if features.dtype.kind == "O":
         try:
             features = features.astype(np.float64)
+        except OverflowError as error:  # an int beyond any float, such as 10**400
+            raise not_numbers("X", error) from None
         except (TypeError, ValueError) as error:
             raise DataError(f"X must hold numbers, but some values are not ({error})") from error
     if features.dtype.kind not in "biuf":
