@@ -257,6 +257,8 @@ def test_a_finite_input_too_large_for_float32_is_called_too_large_not_infinite()
     with pytest.raises(DataError, match="too large for this float32 network: it holds "
                                         "numbers up to about 3.4e"):
         net.predict([[0.1, 1e308, 0.3]])
+    with pytest.raises(DataError, match=r"give numbers on the scale it was trained on \(pixels"):
+        net.predict([[0.1, 1e308, 0.3]])  # a table's columns need not be pixels
     with pytest.raises(DataError, match="NaN or infinite"):
         net.predict([[0.1, np.inf, 0.3]])
 

@@ -118,8 +118,8 @@ def _not_finite(given: ArrayLike, dtype: type, what: str) -> str:
     if finite_as_given:
         largest = float(np.finfo(dtype).max)
         return (f"{what} are too large for this {np.dtype(dtype).name} network: it holds "
-                f"numbers up to about {largest:.2g}; give pixels in the range it was trained "
-                "on (about 0 to 1)")
+                f"numbers up to about {largest:.2g}; give numbers on the scale it was "
+                "trained on (pixels about 0 to 1)")
     return f"{what} contain NaN or infinite values"
 
 
@@ -174,7 +174,7 @@ def refuse_overflow(values: Array) -> Array:
     if any_nan(values):
         raise DataError(
             "the network's values overflowed (NaN) for these inputs: they are far too "
-            "large; give pixels in the range the network was trained on (about 0 to 1)"
+            "large; give numbers on the scale it was trained on (pixels about 0 to 1)"
         )
     return values
 
