@@ -373,7 +373,7 @@ DAMAGE = [
     ("scores", "'{\"per_class_accuracy\": {\"0\": \"all\"}}'", "per_class_accuracy"),
     ("scores", "'{\"stop_reason\": [1]}'", "stop_reason is not text"),
     ("test_accuracy", "'abc'", "its test_accuracy is 'abc', not a number"),
-    ("train_accuracy", "X'00'", "its train_accuracy is 1 bytes of binary data, not a number"),
+    ("train_accuracy", "X'00'", "its train_accuracy is 1 byte of binary data, not a number"),
     ("epochs", "2.5", "its epochs is 2.5, not a whole number"),
     ("seed", "'zero'", "its seed is 'zero', not a whole number"),
     ("created", "X'ff00'", "its created is 2 bytes of binary data, not text"),
@@ -461,6 +461,29 @@ def test_a_damaged_sweep_is_refused_and_listed_as_damaged(tmp_path):
             db.get_sweep(sweep)
         [listed] = db.list_sweeps()
         assert listed["id"] == sweep and "its spec is not valid JSON" in listed["damaged"]
+
+
+def test_runs_sweeps_marks_a_damaged_sweep_and_says_why(tmp_path):
+    from click.testing import CliRunner
+
+    from glassnet.cli import main
+
+    path = tmp_path / "g.db"
+    with RunsDatabase(path) as db:
+        kept, damaged = db.create_sweep({"grid": {}}), db.create_sweep({"grid": {}})
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE sweeps SET spec = '[', created = X'ff' WHERE id = ?",
+                           (damaged,))
+    result = CliRunner().invoke(main, ["runs", "sweeps", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2 + 2 + 1  # header, rule, both sweeps, and why
+    rows = {line.split()[0]: line.split() for line in lines[2:4]}
+    assert rows[kept][3] == "running" and "damaged" not in lines[2 + list(rows).index(kept)]
+    assert rows[damaged][1:3] == ["-", "damaged"]
+    assert lines[-1] == (f"1 of these sweeps is damaged (edited by hand or corrupted) and "
+                         f"cannot be resumed; sweep {damaged}: its created is 1 byte of binary "
+                         "data, not text; its spec is not valid JSON: Expecting value")
 
 
 @pytest.mark.parametrize(("column", "value", "problem"), DAMAGE[:1] + DAMAGE[13:14])

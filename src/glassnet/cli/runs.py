@@ -291,11 +291,16 @@ def runs_sweeps(ctx: click.Context, db: Path | None) -> None:
     rows = [
         [
             sweep["id"],
-            short_time(sweep["created"]),
-            sweep["status"],
+            short_time(sweep["created"]) if sweep["created"] else "-",
+            "damaged" if sweep["damaged"] is not None else sweep["status"],
             sweep["n_runs"],
             percent(sweep["best_test_accuracy"]),
         ]
         for sweep in sweeps
     ]
     echo_lines(table(["id", "time (UTC)", "status", "runs", "best test acc"], rows, right=(3, 4)))
+    damaged = [sweep for sweep in sweeps if sweep["damaged"] is not None]
+    if damaged:  # no command shows one sweep, so say here why the first is damaged
+        click.echo(f"{len(damaged)} of these sweeps {'is' if len(damaged) == 1 else 'are'} "
+                   f"damaged (edited by hand or corrupted) and cannot be resumed; sweep "
+                   f"{damaged[0]['id']}: {damaged[0]['damaged']}")

@@ -883,7 +883,7 @@ def _text_from_sqlite(raw: bytes) -> str:
 def _what(value: Any) -> str:
     """A short description of a value that is not what it should be, for messages."""
     if isinstance(value, bytes):
-        return f"{len(value)} bytes of binary data"
+        return f"{len(value)} byte{'' if len(value) == 1 else 's'} of binary data"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
