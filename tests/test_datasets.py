@@ -1064,14 +1064,51 @@ def test_reading_a_csv_takes_at_most_four_times_its_size(tmp_path: Path) -> None
     assert peak <= 4 * path.stat().st_size, f"{peak / path.stat().st_size:.2f} times the file"
 
 
-def test_a_byte_that_is_not_utf8_is_named_by_its_own_line(tmp_path: Path) -> None:
-    """The reader decodes thousands of bytes ahead: the message still names the bad line."""
+LINE_ENDS = [b"\n", b"\r\n", b"\r"]  # Unix, Windows, and old Mac (some spreadsheets)
+
+
+def digits_csv_lines(count: int) -> list[bytes]:
     digits = glassnet.load_digits()
-    lines = [",".join(f"{v:g}" for v in x).encode() + f",{y}".encode()
-             for x, y in zip(digits.X[:300], digits.y[:300], strict=True)]
+    return [",".join(f"{v:g}" for v in x).encode() + f",{y}".encode()
+            for x, y in zip(digits.X[:count], digits.y[:count], strict=True)]
+
+
+@pytest.mark.parametrize("line_end", LINE_ENDS, ids=["LF", "CRLF", "CR"])
+def test_every_line_end_reads_the_same_table(tmp_path: Path, line_end: bytes) -> None:
+    """A file of bare \r line ends was one line to the row count: an IndexError."""
+    path = tmp_path / "digits.csv"
+    path.write_bytes(line_end.join(digits_csv_lines(50)) + line_end)
+    data = load_csv(path)
+    digits = glassnet.load_digits()
+    np.testing.assert_array_equal(data.X, digits.X[:50])
+    assert data.y.tolist() == digits.y[:50].tolist()
+    lines = digits_csv_lines(4)
+    lines[3] = lines[3].replace(b",", b",x", 1)  # line 4's second number
+    path.write_bytes(line_end.join(lines))
+    with pytest.raises(DataError, match=r"line 4, column 2: 'x0' is not a number"):
+        load_csv(path)
+
+
+def test_a_windows_line_end_counts_once_even_across_two_pieces_of_the_file(
+    tmp_path: Path,
+) -> None:
+    from glassnet.data.csv import _count_lines
+
+    path = tmp_path / "split.csv"
+    first = b"1," * ((1 << 20) // 2 - 1) + b"0\r"  # its \r is the last byte of the first MiB
+    assert len(first) == 1 << 20
+    path.write_bytes(first + b"\n1,0\r1,0\n")
+    assert _count_lines(path) == 4  # three line ends, and the line after the last
+
+
+@pytest.mark.parametrize("line_end", LINE_ENDS, ids=["LF", "CRLF", "CR"])
+def test_a_byte_that_is_not_utf8_is_named_by_its_own_line(tmp_path: Path,
+                                                            line_end: bytes) -> None:
+    """The reader decodes thousands of bytes ahead: the message still names the bad line."""
+    lines = digits_csv_lines(300)
     lines[199] += b"\xff"  # line 200
     path = tmp_path / "bad.csv"
-    path.write_bytes(b"\n".join(lines))
+    path.write_bytes(line_end.join(lines))
     with pytest.raises(DataError, match=r"bad.csv, line 200: not a text file \(a byte is not "
                                         r"UTF-8\)"):
         load_csv(path)

@@ -208,10 +208,12 @@ def _first_line_not_utf8(file_path: Path) -> int:
     row it is on, so its line count cannot say where the bad byte is; the file is
     read again, line by line, to find it (only when there is one).
     """
-    with file_path.open("rb") as handle:
+    # Latin-1 gives every byte a character, so the file splits into lines as the text
+    # reader splits it (at \n, \r\n or a lone \r), and each line's bytes come back.
+    with file_path.open(encoding="latin-1", newline=None) as handle:
         for number, line in enumerate(handle, start=1):
             try:
-                line.decode("utf-8")
+                line.encode("latin-1").decode("utf-8")
             except UnicodeDecodeError:
                 return number
     return 1  # not found again: the file changed meanwhile
@@ -310,11 +312,19 @@ def _read_csv_table(file_path: Path, delimiter: str, label_column: int | str,
 
 
 def _count_lines(path: Path) -> int:
-    """How many lines ``path`` has at most (its newlines + 1), read in 1 MiB pieces."""
-    lines = 1
+    """How many lines ``path`` has at most (its line ends + 1), read in 1 MiB pieces.
+
+    A line ends as the text reader ends it: at ``\n``, ``\r\n``, or a lone ``\r`` (the
+    old Mac files some spreadsheets still write), so a ``\r\n`` counts once, even when
+    a piece ends between its two bytes.
+    """
+    lines, piece_ended_in_cr = 1, False
     with path.open("rb") as stream:
         while piece := stream.read(1 << 20):
-            lines += piece.count(b"\n")
+            lines += piece.count(b"\n") + piece.count(b"\r") - piece.count(b"\r\n")
+            if piece_ended_in_cr and piece.startswith(b"\n"):
+                lines -= 1
+            piece_ended_in_cr = piece.endswith(b"\r")
     return lines
 
 
