@@ -334,7 +334,8 @@ def test_a_run_that_blows_up_or_learns_nothing_is_diverged(digits_split, optimiz
     "defaults", "readme tanh", "article", "recommended", "adam default", "sigmoid slow",
 ])
 def test_documented_recipes_never_trip_the_divergence_watch(digits_split, recipe):
-    """Each runs past FAIR_CHANCE_STEPS, so both tests of the rule have applied."""
+    """Each runs past FAIR_CHANCE_STEPS from an untrained network, so every test of the
+    rule has applied."""
     from glassnet.training import FAIR_CHANCE_STEPS
 
     train_part, _ = digits_split
@@ -358,10 +359,35 @@ def test_documented_recipes_never_trip_the_divergence_watch(digits_split, recipe
                           "batch_size": 10, "epochs": 6, "input_noise": 0}),
     }
     net, settings = recipes[recipe]
-    history = gn.train(net, train_part, seed=0, **settings)
+    history = gn.train(net, train_part, seed=0, untrained_start=True, **settings)
     steps = history.epochs * -(-int(len(train_part) * 0.9) // settings.get("batch_size", 16))
     assert steps >= FAIR_CHANCE_STEPS * 0.9
     assert history.stop_reason in ("completed", "early_stopping")
+
+
+def test_a_run_too_short_for_the_fair_chance_is_caught_when_worse_than_untrained():
+    """The explorer's learning rate 10 for 20 epochs (420 steps, under the 500 the chance
+    test waits for) used to end "trained" at 10% and replace the page's network.
+
+    From an untrained start, at chance with a loss above the untrained network's after
+    100 steps is no slow start: a slow run's loss falls from its start, however slowly.
+    """
+    from glassnet.app.experiment import run
+    from glassnet.training import FAIR_CHANCE_STEPS, divergence
+
+    with pytest.raises(gn.TrainingDiverged, match="in epoch 5: after 105 steps the accuracy is "
+                                                  r".*, no better than answering the most "
+                                                  "common class .* above the untrained "
+                                                  "network's"):
+        run(gn.RunSettings(learning_rate=10, epochs=20))
+    rule = {"start_loss": 2.3, "chance": 0.102, "untrained_start": True}
+    assert divergence(3.2, 0.10, steps=115, **rule) is not None
+    assert divergence(3.2, 0.10, steps=99, **rule) is None  # the grace
+    assert divergence(2.2, 0.10, steps=115, **rule) is None  # learning, slowly
+    assert divergence(3.2, 0.30, steps=115, **rule) is None  # better than chance
+    # A network trained before (partial_fit, a warm start) may start at its best.
+    assert divergence(3.2, 0.10, steps=115, **{**rule, "untrained_start": False}) is None
+    assert divergence(2.2, 0.10, steps=FAIR_CHANCE_STEPS, **rule) is not None
 
 
 def test_an_early_overshoot_that_comes_back_is_not_diverged():

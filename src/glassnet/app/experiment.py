@@ -131,6 +131,7 @@ def run(
         resume=resume,
         checkpoint=checkpoint,
         checkpoint_every=checkpoint_every,
+        untrained_start=True,  # made just above (a resumed run's history began so too)
     )
     history.config["settings"] = settings.to_dict()
     return RunResult(

@@ -98,6 +98,7 @@ def train(
     resume: TrainingState | None = None,
     checkpoint: Checkpoint | None = None,
     checkpoint_every: int = 1,
+    untrained_start: bool = False,
 ) -> History:
     """Train ``network`` on ``data`` and return the History.
 
@@ -191,6 +192,12 @@ def train(
         bit for bit like an uninterrupted run.
     checkpoint_every : int
         How many epochs between checkpoints.
+    untrained_start : bool
+        Say True when ``network`` is untrained (as made, or resumed from a run that
+        began so), as ``glassnet.run`` does. Then a run at chance whose loss is above
+        the untrained network's is stopped after 100 steps instead of 500, so a short
+        run that blew up cannot end "trained" (see ``divergence``). Left False, as for
+        a network trained before, whose loss may start at its best.
 
     Raises
     ------
@@ -249,7 +256,8 @@ def train(
     # The divergence rule watches the training scores, or the validation scores without them.
     watched = scored if score_training else validation
     watch = DivergenceWatch(network, optimizer, history,
-                            chance=None if watched is None else chance_accuracy(watched.y))
+                            chance=None if watched is None else chance_accuracy(watched.y),
+                            untrained_start=bool(untrained_start))
     ctrl_c = CtrlC(progress, enabled=catch_interrupt)
     # In this order: the images are changed before the steps, shifted, nudged, noised;
     # after the steps the weights are checked, folded into the average, scored (the

@@ -59,7 +59,7 @@ def chance_accuracy(labels: ArrayLike) -> float:
 
 
 def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance: float,
-               steps: int) -> str | None:
+               steps: int, untrained_start: bool = False) -> str | None:
     """What says an epoch's scores come from a run gone wrong, or None if nothing does.
 
     This is the rule ``train`` applies after every epoch (besides stopping on NaN or
@@ -74,7 +74,15 @@ def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance
       ``CHANCE_MARGIN`` of the way from ``chance`` to 100%): steps that are far too
       big kill ReLUs or saturate sigmoids, and the network answers one class for
       everything. A learning rate far too small can also leave a network there, but
-      only one a thousand times below the defaults does within 500 steps.
+      only one a thousand times below the defaults does within 500 steps; or
+    - with ``untrained_start``, after ``OVERSHOOT_GRACE_STEPS`` steps its accuracy is at
+      chance *and* its loss is above ``start_loss``: no better than guessing and worse
+      than the untrained network, which a slow run never is (its loss falls from the
+      start, however slowly). So a run too short for the 500 steps is caught too (the
+      explorer's learning rate 10 for 20 epochs ended "trained" at 10% before). Only
+      from an untrained start: then ``start_loss`` is the untrained network's. A
+      ``partial_fit`` or warm start begins where the last call ended, maybe at the
+      best a network can do on imbalanced data, so its loss may wobble above that.
 
     Parameters
     ----------
@@ -87,6 +95,8 @@ def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance
         with one class only (1.0) the second test cannot tell anything and is skipped.
     steps : int
         Minibatch steps taken so far.
+    untrained_start : bool
+        The training began from an untrained network (see the third test).
 
     Returns
     -------
@@ -98,9 +108,15 @@ def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance
         return (f"the loss climbed to {loss:.3g}, {loss / start_loss:.2g} times the untrained "
                 f"network's {start_loss:.3g}")
     at_chance = chance + CHANCE_MARGIN * (1.0 - chance)
-    if chance < 1.0 and steps >= FAIR_CHANCE_STEPS and accuracy <= at_chance:
-        return (f"after {steps} steps the accuracy is still {100 * accuracy:.1f}%, no better "
-                f"than answering the most common class for every image ({100 * chance:.1f}%)")
+    if chance < 1.0 and accuracy <= at_chance:
+        guessing = (f"no better than answering the most common class for every image "
+                    f"({100 * chance:.1f}%)")
+        if steps >= FAIR_CHANCE_STEPS:
+            return f"after {steps} steps the accuracy is still {100 * accuracy:.1f}%, {guessing}"
+        if untrained_start and climb > 1.0 and steps >= OVERSHOOT_GRACE_STEPS:
+            return (f"after {steps} steps the accuracy is {100 * accuracy:.1f}%, {guessing}, "
+                    f"and the loss ({loss:.3g}) is above the untrained network's "
+                    f"({start_loss:.3g})")
     return None
 
 
@@ -156,12 +172,15 @@ class DivergenceWatch(loop.Callback):
     chance : float or None
         ``chance_accuracy`` of the watched images' labels; None when no scores are
         watched (only the weights are then).
+    untrained_start : bool
+        The training began from an untrained network (``divergence``'s third test).
     """
 
     def __init__(self, network: Network, optimizer: Optimizer, history: History,
-                 chance: float | None) -> None:
+                 chance: float | None, untrained_start: bool = False) -> None:
         self.network, self.optimizer, self.history, self.chance = (
             network, optimizer, history, chance)
+        self.untrained_start = untrained_start
         self.snapshot: list[np.ndarray] = []
 
     def on_epoch_begin(self, progress: loop.Progress) -> None:
@@ -181,7 +200,7 @@ class DivergenceWatch(loop.Callback):
         if scores is None or self.chance is None:
             return
         problem = divergence(*scores, start_loss=self.history.start_loss, chance=self.chance,
-                             steps=progress.steps)
+                             steps=progress.steps, untrained_start=self.untrained_start)
         if problem is not None:
             self.diverged(problem, progress)
 
