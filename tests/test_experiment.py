@@ -92,18 +92,43 @@ def test_a_class_without_test_images_scores_none_and_the_model_saves(tmp_path):
     gn.save(result.network, tmp_path / "m.npz", training={"scores": scores})
 
 
-def test_a_run_that_never_saves_takes_labels_a_model_file_would_not():
-    """run() saves nothing (a sweep, the tour): bool labels train; the CLI checks sizes."""
+def test_glassnet_train_refuses_a_label_too_long_for_a_model_file_before_training(tmp_path):
+    """It used to train in full, then fail to save, and record the run without a model."""
     from click.testing import CliRunner
 
     from glassnet.cli import main
-    from glassnet.store.modelfile import check_saveable_sizes
+
+    digits = gn.load_digits()
+    labels = ["x" * 1001 if label == 3 else str(label) for label in digits.y[:300]]
+    rows = [",".join(f"{v:g}" for v in x) + f",{label}"
+            for x, label in zip(digits.X[:300], labels, strict=True)]
+    (tmp_path / "long.csv").write_text("\n".join(rows))
+    result = CliRunner().invoke(main, ["train", "--data", f"csv:{tmp_path / 'long.csv'}",
+                                       "-o", str(tmp_path / "m.npz"),
+                                       "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        "Error: cannot save this network: class labels may be at most 1000 characters long; "
+        "one is 1,001"]
+    assert not (tmp_path / "m.npz").exists() and not (tmp_path / "r.db").exists()
+
+
+def test_a_run_that_never_saves_takes_labels_a_model_file_would_not():
+    """run() saves nothing (a sweep, the tour): bool labels train; the CLI checks first."""
+    from click.testing import CliRunner
+
+    from glassnet.cli import main
+    from glassnet.store.modelfile import check_saveable_layout
 
     digits = gn.load_digits()
     assert run(RunSettings(epochs=1), gn.Dataset(digits.X, digits.y > 4)).test_accuracy > 0.5
     with pytest.raises(gn.ConfigError, match=r"larger than a model file may hold "
                                              r"\(10,007,400,000 weights"):
-        check_saveable_sizes([64, 100_000, 100_000, 10])
+        check_saveable_layout([64, 100_000, 100_000, 10], range(10))
+    with pytest.raises(gn.ConfigError, match="cannot save this network: classes must be a list "
+                                             "of 2 labels, all integers"):
+        check_saveable_layout([64, 1], np.array([False, True]))
+    check_saveable_layout([64, 1], np.array(["no", "yes"]))  # NumPy texts are texts
     result = CliRunner().invoke(main, ["train", "--hidden", "100000,100000", "--epochs", "1"])
     assert result.exit_code == 1 and "larger than a model file may hold" in result.output
     assert "epoch 1/1" not in result.output  # refused before the 75 GiB of weights were made

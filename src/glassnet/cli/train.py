@@ -252,10 +252,10 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )
     data = load_dataset(settings.data)  # a wrong --data fails before anything is printed
-    from ..store.modelfile import check_saveable_sizes
+    from ..store.modelfile import check_saveable_layout
 
-    # train always saves: a network too big for a model file is refused before its weights
-    check_saveable_sizes([data.n_features, *settings.hidden, len(data.classes)])
+    # train always saves: what no model file could hold is refused before the weights
+    check_saveable_layout([data.n_features, *settings.hidden, len(data.classes)], data.classes)
     if resume is not None and not quiet:
         click.echo(f"resuming from {resume_path}: {describe_checkpoint(resume)}")
         from ..training import nothing_left_to_train

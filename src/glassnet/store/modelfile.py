@@ -59,6 +59,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..core.activations import ACTIVATIONS
+from ..core.json_values import plain
 from ..core.network import Network
 from ..errors import ConfigError, DataError, DescriptionTooLong, GlassnetError, ModelFormatError
 from .atomicfile import write_atomically
@@ -358,12 +359,13 @@ def _network_metadata(
         raise ConfigError(f"cannot save this network: {error}") from None
 
 
-def check_saveable_sizes(sizes: Sequence[int]) -> None:
-    """Refuse, in ``save``'s own words, layer sizes that no model file could hold.
+def check_saveable_layout(sizes: Sequence[int], classes: Sequence[Any]) -> None:
+    """Refuse, in ``save``'s own words, layer sizes or labels no model file could hold.
 
     ``glassnet train`` calls it before the weights are made: a network of
     100,000-neuron layers would first ask for 75 GiB, then be trained, and only then
-    be refused by ``save``.
+    be refused by ``save``; so would a label longer than ``MAX_LABEL_CHARS``.
+    ``classes`` are the labels the data's output neurons will stand for.
 
     Raises
     ------
@@ -371,7 +373,9 @@ def check_saveable_sizes(sizes: Sequence[int]) -> None:
         "cannot save this network: ...", as ``save`` would.
     """
     try:
-        _check_sizes(list(sizes))
+        sizes = list(sizes)
+        _check_sizes(sizes)
+        _check_classes([plain(label) for label in classes], 2 if sizes[-1] == 1 else sizes[-1])
     except ModelFormatError as error:
         raise ConfigError(f"cannot save this network: {error}") from None
 
@@ -884,6 +888,33 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _check_classes(classes: Any, n_classes: int) -> None:
+    """The labels of the output neurons: ``n_classes`` distinct whole numbers or texts."""
+    labels_ok = (
+        isinstance(classes, list)
+        and len(classes) == n_classes
+        and (
+            all(_is_int(label) and -(2**63) <= label < 2**63 for label in classes)
+            or all(isinstance(label, str) and len(label) <= MAX_LABEL_CHARS for label in classes)
+        )
+    )
+    if not labels_ok and isinstance(classes, list) and len(classes) == n_classes:
+        longest = max((len(label) for label in classes if isinstance(label, str)), default=0)
+        if longest > MAX_LABEL_CHARS and all(isinstance(label, str) for label in classes):
+            raise ModelFormatError(f"class labels may be at most {MAX_LABEL_CHARS} characters "
+                                   f"long; one is {longest:,}")
+        if all(_is_int(label) for label in classes):
+            raise ModelFormatError("whole-number class labels must lie between -2**63 and "
+                                   f"2**63 - 1; got {_short(classes)}")
+    if not labels_ok:
+        raise ModelFormatError(
+            f"classes must be a list of {n_classes} labels, all integers (not floats, "
+            f"even whole ones such as 3.0) or all strings, got {_short(classes)}"
+        )
+    if len(set(classes)) != len(classes):
+        raise ModelFormatError("class labels must be distinct")
+
+
 def _check_sizes(sizes: Any) -> None:
     """The layer sizes a model file may hold, or ModelFormatError."""
     if (
@@ -961,31 +992,7 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
     if meta["dtype"] not in _ARRAY_DTYPES:
         raise ModelFormatError(f"dtype must be 'float32' or 'float64', got {_short(meta['dtype'])}")
 
-    classes = meta["classes"]
-    n_classes = 2 if sizes[-1] == 1 else sizes[-1]
-    labels_ok = (
-        isinstance(classes, list)
-        and len(classes) == n_classes
-        and (
-            all(_is_int(label) and -(2**63) <= label < 2**63 for label in classes)
-            or all(isinstance(label, str) and len(label) <= MAX_LABEL_CHARS for label in classes)
-        )
-    )
-    if not labels_ok and isinstance(classes, list) and len(classes) == n_classes:
-        longest = max((len(label) for label in classes if isinstance(label, str)), default=0)
-        if longest > MAX_LABEL_CHARS and all(isinstance(label, str) for label in classes):
-            raise ModelFormatError(f"class labels may be at most {MAX_LABEL_CHARS} characters "
-                                   f"long; one is {longest:,}")
-        if all(_is_int(label) for label in classes):
-            raise ModelFormatError("whole-number class labels must lie between -2**63 and "
-                                   f"2**63 - 1; got {_short(classes)}")
-    if not labels_ok:
-        raise ModelFormatError(
-            f"classes must be a list of {n_classes} labels, all integers (not floats, "
-            f"even whole ones such as 3.0) or all strings, got {_short(classes)}"
-        )
-    if len(set(classes)) != len(classes):
-        raise ModelFormatError("class labels must be distinct")
+    _check_classes(meta["classes"], 2 if sizes[-1] == 1 else sizes[-1])
 
     described = meta["input"]
     if not isinstance(described, dict) or set(described) != {"shape", "scaling"}:
@@ -1031,7 +1038,7 @@ __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "PREDICTION_FIELDS",
-    "check_saveable_sizes",
+    "check_saveable_layout",
     "model_checksum",
     "MAX_ARRAY_ELEMENTS",
     "MAX_JSON_BYTES",
