@@ -184,7 +184,8 @@ def test_axe_finds_no_serious_violation_on_any_view(opened, device):
     assert not problems, f"serious or critical axe violations, or too wide: {problems}"
 
 
-CELL_CONTRASTS = """() => {
+#: WCAG's contrast ratio of two CSS colours, as a page function's first lines.
+CONTRAST = """
   const luminance = (rgb) => {
     const lin = rgb.map((c) => {
       c /= 255;
@@ -193,12 +194,31 @@ CELL_CONTRASTS = """() => {
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
   };
   const rgb = (colour) => colour.match(/\\d+/g).slice(0, 3).map(Number);
+  const contrast = (one, other) => {
+    const [a, b] = [luminance(rgb(one)), luminance(rgb(other))];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  };"""
+
+CELL_CONTRASTS = """() => {""" + CONTRAST + """
   const written = [...document.querySelectorAll('#confusion td')].filter((td) => td.textContent);
   return written.map((td) => {
     const style = getComputedStyle(td);
-    const [a, b] = [luminance(rgb(style.color)), luminance(rgb(style.backgroundColor))];
     return {count: td.textContent, background: style.backgroundColor,
-            contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+            contrast: contrast(style.color, style.backgroundColor)};
+  });
+}"""
+
+#: Each number written in a diagram box: its colour's contrast on the box, the other
+#: colour's (ink or white) on the box, and its colour's on its halo.
+BOX_VALUE_CONTRASTS = """() => {""" + CONTRAST + """
+  const boxes = [...document.querySelectorAll('#diagram .neuron')]
+    .filter((n) => n.querySelector('text.value:not(.small)'));
+  return boxes.map((neuron) => {
+    const text = getComputedStyle(neuron.querySelector('text.value'));
+    const box = neuron.querySelector('.frame').getAttribute('fill');
+    return {value: neuron.querySelector('text.value').textContent, box,
+            on_box: contrast(text.fill, box), other_on_box: contrast(text.stroke, box),
+            on_halo: contrast(text.fill, text.stroke)};
   });
 }"""
 
@@ -227,6 +247,18 @@ def test_axe_and_every_confusion_number_pass_after_a_finished_training(opened):
     page.screenshot(path=str(ARTIFACTS / "share-axe-after-training.png"), full_page=True)
     found = serious_violations(page)
     assert not found, f"serious or critical axe violations after a training: {found}"
+
+
+def test_every_number_in_a_diagram_box_is_readable_on_its_shade(opened):
+    """Between shades 0.5 and 0.65 neither ink nor white text reaches 4.5 on the box, so
+    each number is the better of the two, drawn on a halo of the other."""
+    page = opened().page
+    draw_seven(page)
+    values = page.evaluate(BOX_VALUE_CONTRASTS)
+    assert len(values) == 10 and len({value["box"] for value in values}) > 1  # the outputs
+    wrong = [value for value in values
+             if value["on_halo"] < 4.5 or value["on_box"] < value["other_on_box"]]
+    assert not wrong, f"numbers drawn in the less readable colour, or without a halo: {wrong}"
 
 
 FOCUSED_NAME = """() => {

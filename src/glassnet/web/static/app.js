@@ -56,6 +56,7 @@
   const WHITE = [255, 255, 255], INK = [28, 31, 43], BLUE = [37, 99, 235], ORANGE = [232, 89, 12];
   const GOOD = [43, 138, 62];  // app.css's --good: a right answer
   const inkColor = (v) => mix(WHITE, INK, v);
+  const DARK_BOX = 0.575;  // above this shade, white text has more contrast than ink
   const weightColor = (w, scale) => mix(WHITE, w >= 0 ? BLUE : ORANGE, Math.abs(w) / (scale || 1));
   const maxAbs = (values) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-9);
   // A cell that writes its number on its colour: the shade moves just as far (lighter, or
@@ -700,7 +701,7 @@
           }
         } else {
           const text = svg("text", { x: cx, y: cy + 4, "text-anchor": "middle",
-            class: "value" + (isOutput ? " out" : "") + (shade > 0.55 ? " dark" : ""), "data-testid": `value-${l}-${j}` });
+            class: "value" + (isOutput ? " out" : "") + (shade > DARK_BOX ? " dark" : ""), "data-testid": `value-${l}-${j}` });
           text.textContent = [label, value === null ? "" : fixed(value, 2)].filter(Boolean).join(" ");
           node.append(text);
         }
