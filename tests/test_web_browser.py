@@ -249,7 +249,7 @@ def test_a_recipe_fills_the_form_and_trains_with_its_other_settings(page):
     recipe.select_option("best")
     assert page.input_value("#f-hidden") == "256,256,256" and page.input_value("#f-epochs") == "100"
     note = page.get_by_test_id("recipe-note").text_content()
-    assert "weights averaged from epoch 50" in note
+    assert "weights averaged over the last 51 of its 100 epochs" in note
     assert "pictures nudged by up to 0.5 of a pixel" in note
 
 

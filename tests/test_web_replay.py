@@ -24,7 +24,7 @@ from glassnet.app.experiment import RunSettings, run  # noqa: E402
 from glassnet.store.modelfile import array_checksum  # noqa: E402
 from glassnet.store.runs import RunsDatabase  # noqa: E402
 from glassnet.web import create_app  # noqa: E402
-from glassnet.web.app import DEFAULT_SETTINGS  # noqa: E402
+from glassnet.web.app import DEFAULT_SETTINGS, LIVE_DEFAULTS  # noqa: E402
 
 PORT = 8124
 BASE = f"http://127.0.0.1:{PORT}"
@@ -191,6 +191,27 @@ def test_a_server_that_trains_its_own_network_reports_its_settings(network, monk
     assert explorer.replay_settings(origin["settings"]) == DEFAULT_SETTINGS
 
 
+def test_a_shorter_live_training_averages_the_recipe_share_and_replays(app):
+    """The default averages the last 31 of its 60 epochs; 6 asked for average the last 3.
+
+    Before, average_from stayed at epoch 30, so a run shorter than 30 epochs averaged
+    nothing and nothing said so. A network trained then (its average_from the recipe's)
+    is still made again as it was.
+    """
+    explorer = app.state.explorer
+    settings = explorer.settings_from({"hidden": [8], "epochs": 6})
+    assert (settings.epochs, settings.average_from) == (6, 4)
+    assert explorer.settings_from({}).average_from == LIVE_DEFAULTS.average_from
+    assert explorer.settings_from({"epochs": 120}).average_from == 59
+    client = new_client(app)
+    train(client, {"hidden": [8], "epochs": 6, "seed": 1, "pace": 0})
+    trained = client.get("/api/network").json()["origin"]["settings"]
+    assert (trained["epochs"], trained["average_from"]) == (6, 4)
+    old = {**settings.to_dict(), "average_from": LIVE_DEFAULTS.average_from}
+    assert explorer.replay_settings(old).average_from == LIVE_DEFAULTS.average_from
+    assert explorer.replay_settings({**old, "average_from": None}).average_from is None
+
+
 @pytest.mark.parametrize("body, status, fragment", [
     ({}, 422, "send run_id, settings, or both"),
     ({"run_id": None}, 422, "send run_id, settings, or both"),  # null is no run
@@ -200,6 +221,8 @@ def test_a_server_that_trains_its_own_network_reports_its_settings(network, monk
     ({"settings": {**SMALL, "epochs": 100_000}}, 422, "settings: epochs"),
     ({"settings": {**SMALL, "patience": 3}}, 422, "settings.patience must be 10"),
     ({"settings": {**SMALL, "data": "csv:/etc/passwd"}}, 422, "settings.data must be"),
+    ({"settings": {**SMALL, "average_from": 0}}, 422, "average_from"),
+    ({"settings": {**SMALL, "average_from": "x"}}, 422, "average_from"),
     ({"settings": SMALL, "expect_sha256": "abc"}, 422, "64 hex digits"),
     ({"run_id": "1"}, 422, "run_id"),
     ({"run_id": 0}, 422, "run_id"),

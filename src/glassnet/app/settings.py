@@ -19,6 +19,7 @@ network or an optimizer. ``glassnet.app.experiment`` re-exports all three names.
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -163,6 +164,24 @@ class RunSettings:
             valid = ", ".join(sorted(known))
             raise ConfigError(f"unknown settings {unknown}; valid settings: {valid}")
         return cls(**values)
+
+    def for_epochs(self, epochs: int) -> RunSettings:
+        """These settings for a run of ``epochs`` epochs that averages the same share of it.
+
+        ``average_from`` is an epoch number (see ``averaging_advice``), so changing
+        ``epochs`` alone can leave a recipe averaging nothing. Where a person picks only
+        the length of a run (the explorer's form), this keeps the recipe's plan: the
+        live default averages the last 31 of its 60 epochs, so 20 epochs average the
+        last 10 (from epoch 11) and 120 the last 62.
+
+        >>> RunSettings(epochs=60, average_from=30).for_epochs(20).average_from
+        11
+        """
+        if self.average_from is None or epochs == self.epochs:
+            return self.replace(epochs=epochs)
+        share = max(0, self.epochs - self.average_from + 1) / self.epochs
+        averaged = min(epochs, max(1, math.floor(share * epochs + 0.5)))
+        return self.replace(epochs=epochs, average_from=epochs - averaged + 1)
 
     def replace(self, **changes: Any) -> RunSettings:
         """A copy with some settings changed (unknown names raise ConfigError)."""

@@ -118,6 +118,19 @@ def live_settings(recipe: str) -> RunSettings:
     return settings_for(recipe, patience=LIVE_DEFAULTS.patience)
 
 
+def live_averaging(settings: RunSettings) -> str:
+    """How a live training of ``settings`` averages its weights, for the recipe's note.
+
+    The form changes only the number of epochs, and ``settings_from`` keeps the share
+    of them averaged (``RunSettings.for_epochs``), so the note speaks of the share.
+    """
+    if settings.average_from is None:
+        return "no weight averaging"
+    averaged = max(0, settings.epochs - settings.average_from + 1)
+    return (f"weights averaged over the last {averaged} of its {settings.epochs} epochs "
+            "(the same share of a shorter or longer run)")
+
+
 #: Every recipe's live settings, made once: ``/api/info`` lists them, training starts
 #: from them.
 LIVE_RECIPES = {name: live_settings(name) for name in RECIPES}
@@ -232,11 +245,13 @@ class Explorer:
                 "handset_presets": list(PRESETS), "recipe": list(RECIPES),
             },
             # "nudges": how far the recipe nudges these images (its nudge_pixels, or the
-            # default's for pictures when None), so the page need not know the rule.
+            # default's for pictures when None), so the page need not know the rule;
+            # "averaging" says how its weights are averaged, in words.
             "recipes": {name: {"summary": recipe.summary,
                                "settings": LIVE_RECIPES[name].to_dict(),
                                "nudges": nudge_for(self.data, self.data.n_features,
-                                                   LIVE_RECIPES[name].nudge_pixels)}
+                                                   LIVE_RECIPES[name].nudge_pixels),
+                               "averaging": live_averaging(LIVE_RECIPES[name])}
                         for name, recipe in RECIPES.items()},
             "defaults": {**LIVE_DEFAULTS.to_dict(), "learning_rates": DEFAULT_LEARNING_RATES,
                          "pace": LIVE_PACE_SECONDS},
@@ -330,7 +345,9 @@ class Explorer:
         optimizer = check.get_choice(body, "optimizer", list(OPTIMIZERS),
                                      default=defaults.optimizer)
         output = check.get_choice(body, "output", OUTPUT_ACTIVATIONS, default=defaults.output)
-        settings = defaults.replace(  # the recipe's other settings (noise, dtype, ...) stay
+        epochs = check.get_int(body, "epochs", low=1, high=MAX_EPOCHS, default=defaults.epochs)
+        # The form sets only the run's length: its averaging keeps the recipe's share.
+        settings = defaults.for_epochs(epochs).replace(  # the rest (noise, dtype, ...) stay
             hidden=hidden,
             activation=check.get_choice(body, "activation", HIDDEN_ACTIVATIONS,
                                         default=defaults.activation),
@@ -341,7 +358,6 @@ class Explorer:
                                            default=rate_for(defaults, optimizer)),
             batch_size=check.get_int(body, "batch_size", low=1, high=MAX_BATCH_SIZE,
                                      default=defaults.batch_size),
-            epochs=check.get_int(body, "epochs", low=1, high=MAX_EPOCHS, default=defaults.epochs),
             seed=check.get_int(body, "seed", low=0, high=MAX_SEED, default=defaults.seed),
             early_stopping=check.get_bool(body, "early_stopping",
                                           default=defaults.early_stopping),
@@ -415,7 +431,8 @@ class Explorer:
 
         The fields the page sets (``TRAINING_FIELDS``) go through ``settings_from``, so
         live training's limits hold; every other field must have the value the
-        explorer trains with (its own patience, say), since it trains nothing else.
+        explorer trains with (its own patience, say), since it trains nothing else,
+        except ``average_from``, which is taken as it was trained (see below).
         """
         known = {f.name for f in dataclasses.fields(RunSettings)}
         unknown = sorted(str(key) for key in values if key not in known)
@@ -427,6 +444,13 @@ class Explorer:
                                            if k in TRAINING_FIELDS})
         except ConfigError as error:
             raise check.InvalidInput(f"settings: {error}") from None
+        if "average_from" in values:
+            # Kept as it was trained: settings_from scales it to the epochs asked for,
+            # but a run stopped by hand ran fewer, and one trained before that scaling
+            # kept its recipe's. It only says which epochs' weights are averaged.
+            average_from = None if values["average_from"] is None else check.get_int(
+                values, "average_from", low=1, high=MAX_EPOCHS)
+            settings = settings.replace(average_from=average_from)
         fixed = settings.to_dict()
         for name in sorted(set(values) - set(TRAINING_FIELDS)):
             if values[name] != fixed[name]:

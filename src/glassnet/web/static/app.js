@@ -984,10 +984,9 @@
     $("f-rate").placeholder = settings.learning_rate === null ? "default" : `${settings.learning_rate} for ${settings.optimizer}`;
     $("f-batch").value = String(settings.batch_size);
     $("f-epochs").value = String(settings.epochs);
-    const averaged = settings.average_from === null ? "no weight averaging" : `weights averaged from epoch ${settings.average_from}`;
     const held = settings.validation_fraction > 0 ? `${percent(settings.validation_fraction, 0)} of the training images held out to validate` : "no validation images held out";
     const nudged = recipe.nudges > 0 ? `pictures nudged by up to ${recipe.nudges} of a pixel` : "no nudges";
-    $("recipe-note").textContent = `${recipe.summary}. Also part of it: ${nudged}, input noise ${settings.input_noise}, ${averaged}, ${settings.dtype}, ${held}.`;
+    $("recipe-note").textContent = `${recipe.summary}. Also part of it: ${nudged}, input noise ${settings.input_noise}, ${recipe.averaging}, ${settings.dtype}, ${held}.`;
   }
   $("f-recipe").addEventListener("change", () => { if (state.info) showRecipe($("f-recipe").value); });
 
