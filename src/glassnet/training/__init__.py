@@ -194,10 +194,11 @@ def train(
         How many epochs between checkpoints.
     untrained_start : bool
         Say True when ``network`` is untrained (as made, or resumed from a run that
-        began so), as ``glassnet.run`` does. Then a run at chance whose loss is above
-        the untrained network's is stopped after 100 steps instead of 500, so a short
-        run that blew up cannot end "trained" (see ``divergence``). Left False, as for
-        a network trained before, whose loss may start at its best.
+        began so), as ``glassnet.run`` does. Then a run that has never scored above
+        chance and whose loss is above the untrained network's is stopped after 100
+        steps instead of 500, so a short run that blew up cannot end "trained" (see
+        ``divergence``). Left False, as for a network trained before, whose loss may
+        start at its best.
 
     Raises
     ------

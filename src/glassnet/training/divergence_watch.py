@@ -51,6 +51,12 @@ FAIR_CHANCE_STEPS = 500
 #: 12% for ten balanced classes, where a run that blew up scores 9.7 to 10.3%.
 CHANCE_MARGIN = 0.02
 
+#: "Above its start" is more than this many times the untrained network's loss, so
+#: that float32 rounding of a loss that has not moved (2.43 against 2.43, at a
+#: learning rate of 3e-10) is no climb. A run knocked to chance climbs far more: the
+#: explorer's learning rate 3 stood at 1.05 times its start after 105 steps, 10 at 1.6.
+START_LOSS_MARGIN = 1.01
+
 
 def chance_accuracy(labels: ArrayLike) -> float:
     """The accuracy of answering the most common label for every image, (n,) labels."""
@@ -58,8 +64,16 @@ def chance_accuracy(labels: ArrayLike) -> float:
     return float(counts.max() / counts.sum())
 
 
+def at_chance(accuracy: float, chance: float) -> bool:
+    """Whether ``accuracy`` is no better than always answering the most common class.
+
+    That is, at most ``CHANCE_MARGIN`` of the way from ``chance`` to 100%.
+    """
+    return accuracy <= chance + CHANCE_MARGIN * (1.0 - chance)
+
+
 def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance: float,
-               steps: int, untrained_start: bool = False) -> str | None:
+               steps: int, never_left_chance: bool = False) -> str | None:
     """What says an epoch's scores come from a run gone wrong, or None if nothing does.
 
     This is the rule ``train`` applies after every epoch (besides stopping on NaN or
@@ -75,14 +89,15 @@ def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance
       big kill ReLUs or saturate sigmoids, and the network answers one class for
       everything. A learning rate far too small can also leave a network there, but
       only one a thousand times below the defaults does within 500 steps; or
-    - with ``untrained_start``, after ``OVERSHOOT_GRACE_STEPS`` steps its accuracy is at
-      chance *and* its loss is above ``start_loss``: no better than guessing and worse
-      than the untrained network, which a slow run never is (its loss falls from the
+    - with ``never_left_chance``, after ``OVERSHOOT_GRACE_STEPS`` steps its accuracy is
+      at chance *and* its loss is above ``start_loss`` (by ``START_LOSS_MARGIN``): it
+      began untrained, has never once scored better than guessing, and is now worse
+      than before its first step, which a slow run never is (its loss falls from the
       start, however slowly). So a run too short for the 500 steps is caught too (the
       explorer's learning rate 10 for 20 epochs ended "trained" at 10% before). Only
-      from an untrained start: then ``start_loss`` is the untrained network's. A
-      ``partial_fit`` or warm start begins where the last call ended, maybe at the
-      best a network can do on imbalanced data, so its loss may wobble above that.
+      for such a run: a run that has learned may have one bad epoch on imbalanced data
+      (81.7% where guessing scores 95.1%, then back to 98%), and a ``partial_fit`` or
+      warm start begins where the last call ended, maybe already at its best.
 
     Parameters
     ----------
@@ -95,8 +110,9 @@ def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance
         with one class only (1.0) the second test cannot tell anything and is skipped.
     steps : int
         Minibatch steps taken so far.
-    untrained_start : bool
-        The training began from an untrained network (see the third test).
+    never_left_chance : bool
+        The training began from an untrained network and no epoch before this one
+        scored above chance (see the third test).
 
     Returns
     -------
@@ -107,13 +123,13 @@ def divergence(loss: float, accuracy: float, *, start_loss: float | None, chance
     if climb > LOSS_BLOWUP_LIMIT or (climb > LOSS_CLIMB_LIMIT and steps >= OVERSHOOT_GRACE_STEPS):
         return (f"the loss climbed to {loss:.3g}, {loss / start_loss:.2g} times the untrained "
                 f"network's {start_loss:.3g}")
-    at_chance = chance + CHANCE_MARGIN * (1.0 - chance)
-    if chance < 1.0 and accuracy <= at_chance:
+    if chance < 1.0 and at_chance(accuracy, chance):
         guessing = (f"no better than answering the most common class for every image "
                     f"({100 * chance:.1f}%)")
         if steps >= FAIR_CHANCE_STEPS:
             return f"after {steps} steps the accuracy is still {100 * accuracy:.1f}%, {guessing}"
-        if untrained_start and climb > 1.0 and steps >= OVERSHOOT_GRACE_STEPS:
+        if (never_left_chance and climb > START_LOSS_MARGIN
+                and steps >= OVERSHOOT_GRACE_STEPS):
             return (f"after {steps} steps the accuracy is {100 * accuracy:.1f}%, {guessing}, "
                     f"and the loss ({loss:.3g}) is above the untrained network's "
                     f"({start_loss:.3g})")
@@ -173,14 +189,15 @@ class DivergenceWatch(loop.Callback):
         ``chance_accuracy`` of the watched images' labels; None when no scores are
         watched (only the weights are then).
     untrained_start : bool
-        The training began from an untrained network (``divergence``'s third test).
+        The training began from an untrained network: until an epoch scores above
+        chance, ``divergence``'s third test applies.
     """
 
     def __init__(self, network: Network, optimizer: Optimizer, history: History,
                  chance: float | None, untrained_start: bool = False) -> None:
         self.network, self.optimizer, self.history, self.chance = (
             network, optimizer, history, chance)
-        self.untrained_start = untrained_start
+        self.never_left_chance = untrained_start
         self.snapshot: list[np.ndarray] = []
 
     def on_epoch_begin(self, progress: loop.Progress) -> None:
@@ -200,9 +217,11 @@ class DivergenceWatch(loop.Callback):
         if scores is None or self.chance is None:
             return
         problem = divergence(*scores, start_loss=self.history.start_loss, chance=self.chance,
-                             steps=progress.steps, untrained_start=self.untrained_start)
+                             steps=progress.steps, never_left_chance=self.never_left_chance)
         if problem is not None:
             self.diverged(problem, progress)
+        if not at_chance(scores[1], self.chance):
+            self.never_left_chance = False
 
     def diverged(self, what_happened: str, progress: loop.Progress) -> None:
         """Put the epoch's first weights back and raise TrainingDiverged saying what happened."""
@@ -216,5 +235,6 @@ class DivergenceWatch(loop.Callback):
 
 
 __all__ = ["CHANCE_MARGIN", "DivergenceWatch", "FAIR_CHANCE_STEPS", "LOSS_CLIMB_LIMIT",
+           "START_LOSS_MARGIN", "at_chance",
            "OVERSHOOT_GRACE_STEPS", "chance_accuracy", "divergence", "learning_rate_advice",
            "smaller_learning_rate"]
