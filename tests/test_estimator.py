@@ -431,6 +431,9 @@ def test_an_int_beyond_any_float_is_a_value_error_not_an_overflow(small):
     model = fitted(X, y)
     with pytest.raises(glassnet.DataError, match="X: a number is too large for any float"):
         model.predict(huge)
+    for parameter in ("alpha", "learning_rate_init", "tol", "input_noise"):
+        with pytest.raises(glassnet.ConfigError, match=parameter):
+            quick(**{parameter: 10**400}).fit(X[:50], y[:50])
 
 
 def test_one_class_is_refused(small):

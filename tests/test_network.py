@@ -280,6 +280,10 @@ def test_an_int_beyond_any_float_is_a_data_error_everywhere_it_can_come_in():
         net.set_weights(1, bias=[10**400, 0])
     with pytest.raises(DataError, match="layer 0 weights must be numbers"):
         net.set_weights(0, [["a"] * 4] * 3)
+    with pytest.raises(DataError, match=f"layer 0 biases: {too_large}"):
+        net.set_weights(0, np.ones((3, 4)), bias=[10**400] * 4)  # the weights stay too
+    with pytest.raises(DataError, match="layer 0 biases must have shape"):
+        net.set_weights(0, np.ones((3, 4)), bias=[0.0] * 5)
     for kept, now in zip(before, net.parameters(), strict=True):
         np.testing.assert_array_equal(kept, now)
     with pytest.raises(DataError, match=f"X: {too_large}"):
@@ -287,6 +291,27 @@ def test_an_int_beyond_any_float_is_a_data_error_everywhere_it_can_come_in():
     with pytest.raises(ConfigError, match="learning_rate must be a finite number; this one "
                                           "is too large"):
         SGD(learning_rate=10**400)
+    with pytest.raises(DataError, match="whole-number labels must lie between -2"):
+        Dataset([[0.0], [1.0]], [0, 10**400])
+    with pytest.raises(DataError, match="whole-number labels must lie between -2"):
+        Dataset([[0.0], [1.0]], np.array([0, 2**64 - 1], dtype=np.uint64))  # not -1
+    with pytest.raises(ConfigError, match="a network of about 10.400 weights needs about"):
+        Network([3, 10**400, 2])
+
+
+def test_an_int_beyond_any_float_reaching_train_or_evaluate_is_refused():
+    import glassnet as gn
+
+    net = Network([3, 4, 2], seed=0)
+    data = ([[0.1, 0.2, 0.3], [0.3, 0.2, 0.1]], [0, 1])
+    with pytest.raises(DataError, match="X: a number is too large for any float"):
+        gn.train(net, ([[0.1, 10**400, 0.3], [0.3, 0.2, 0.1]], [0, 1]), epochs=1)
+    with pytest.raises(DataError, match="inputs: a number is too large for any float"):
+        gn.evaluate(net, ([[0.1, 10**400, 0.3]], [0]))
+    for setting in ("l2", "input_noise"):
+        with pytest.raises(ConfigError, match=f"{setting} must be a finite number; this one "
+                                              "is too large"):
+            gn.train(net, data, epochs=1, **{setting: 10**400})
 
 
 def test_nan_input_to_loss_raises_data_error():

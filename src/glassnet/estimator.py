@@ -38,6 +38,7 @@ or the command line never pays for it.
 from __future__ import annotations
 
 import inspect
+import math
 import numbers
 import warnings
 from collections.abc import Callable, Sequence
@@ -782,8 +783,13 @@ def _is_whole(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and bool(np.isfinite(value)))
+    """A finite real number, not a bool (10**400 is not: no float holds it)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _json_ready(value: Any) -> Any:

@@ -153,14 +153,28 @@ class Network(Parameters):
         self.dtype = checks.check_dtype(dtype)
         self.classes = checks.check_classes(classes, self.sizes[-1])
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        # Counted in Python ints first: 10**400 neurons is a whole number, but no array.
+        n_weights = sum(n_in * n_out + n_out
+                        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True))
+        bytes_needed = 2 * n_weights * np.dtype(self.dtype).itemsize  # layers, then end to end
+        too_large = ConfigError(
+            f"a network of {_count(n_weights)} weights needs {_count(bytes_needed // 2**30)} "
+            "GiB of memory, more than this machine can give; choose smaller layers")
+        if bytes_needed > np.iinfo(np.intp).max:
+            raise too_large
         self.layers: list[Dense] = []
-        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
-            is_output = len(self.layers) == len(self.sizes) - 2
-            act = self.output_activation if is_output else self.hidden_activation
-            scale = np.sqrt(2.0 / n_in) if act.name == "relu" else np.sqrt(2.0 / (n_in + n_out))
-            W = rng.standard_normal((n_in, n_out), dtype=self.dtype) * self.dtype(scale)
-            self.layers.append(Dense(W, np.zeros(n_out, dtype=self.dtype), act))
-        self._lay_end_to_end()
+        try:
+            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
+                is_output = len(self.layers) == len(self.sizes) - 2
+                act = self.output_activation if is_output else self.hidden_activation
+                scale = (np.sqrt(2.0 / n_in) if act.name == "relu"
+                         else np.sqrt(2.0 / (n_in + n_out)))
+                W = rng.standard_normal((n_in, n_out), dtype=self.dtype) * self.dtype(scale)
+                self.layers.append(Dense(W, np.zeros(n_out, dtype=self.dtype), act))
+            self._lay_end_to_end()
+        except MemoryError:
+            self.layers = []
+            raise too_large from None
 
     # ------------------------------------------------------------------ description
     @property
@@ -435,6 +449,11 @@ class Network(Parameters):
         """Inputs (n, n_inputs) and ideal outputs (n, n_outputs), checked, or DataError."""
         X = self.check_inputs(X)
         return X, checks.as_ideal_outputs(Y, len(X), self.n_outputs, self.dtype)
+
+
+def _count(number: int) -> str:
+    """A whole number for a message: 75,000,000,010, or about 10^400 past 18 digits."""
+    return f"{number:,}" if number < 10**18 else f"about 10^{len(str(number)) - 1}"
 
 
 __all__ = ["Dense", "Trace", "Network"]

@@ -67,22 +67,26 @@ class Parameters:
 
         This is how the article's hand-weighted classifier is built: no training, just
         weights chosen by a person. A 64-long vector is accepted for a one-neuron layer.
+        Both are checked before either is written, so a DataError changes nothing.
         """
         try:
             dense = self.layers[layer]
         except (IndexError, TypeError):
             last = len(self.layers) - 1
             raise ConfigError(f"layer {layer!r} does not exist; layers are 0..{last}") from None
+        W = b = None  # both checked before either is written: a bad one changes nothing
         if weights is not None:
             W = checks.as_numbers(weights, self.dtype, f"layer {layer} weights")
             if W.ndim == 1 and dense.n_out == 1:
                 W = W.reshape(-1, 1)
-            dense.W[...] = checks.as_parameter(W, dense.W.shape, self.dtype,
-                                              f"layer {layer} weights")
+            W = checks.as_parameter(W, dense.W.shape, self.dtype, f"layer {layer} weights")
         if bias is not None:
             b = checks.as_numbers(bias, self.dtype, f"layer {layer} biases").reshape(-1)
-            dense.b[...] = checks.as_parameter(b, dense.b.shape, self.dtype,
-                                              f"layer {layer} biases")
+            b = checks.as_parameter(b, dense.b.shape, self.dtype, f"layer {layer} biases")
+        if W is not None:
+            dense.W[...] = W
+        if b is not None:
+            dense.b[...] = b
 
     def copy(self):
         """An independent copy with the same shape and weights."""

@@ -511,6 +511,11 @@ def _as_feature_matrix(X: ArrayLike) -> NDArray[np.floating[Any]]:
 _NUMBERS_CHECKED_AT_ONCE = 1 << 16
 
 
+_INT64_LOW, _INT64_HIGH = -(2**63), 2**63 - 1
+_BEYOND_INT64 = ("whole-number labels must lie between -2**63 and 2**63 - 1 (the model "
+                 "file's too); give larger ones as text")
+
+
 def _as_labels(y: ArrayLike, n_samples: int) -> NDArray[Any]:
     """y as a 1-D array of n_samples usable labels (integers become int64)."""
     labels = np.asarray(y)
@@ -523,11 +528,15 @@ def _as_labels(y: ArrayLike, n_samples: int) -> NDArray[Any]:
         if all(isinstance(value, str) for value in values):
             labels = np.array(values, dtype=str)
         elif all(isinstance(value, int | np.integer) for value in values):
+            if not all(_INT64_LOW <= value <= _INT64_HIGH for value in values):
+                raise DataError(_BEYOND_INT64)
             labels = np.array(values, dtype=np.int64)
         else:
             raise DataError("labels must all be whole numbers or all be strings")
     elif labels.dtype.kind == "S":
         labels = labels.astype(str)
+    if labels.dtype.kind == "u" and labels.size and labels.max() > _INT64_HIGH:
+        raise DataError(_BEYOND_INT64)  # as int64 they would silently turn negative
     if labels.dtype.kind in "iu" and labels.dtype != np.int64:
         labels = labels.astype(np.int64)
     if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):

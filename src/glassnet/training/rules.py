@@ -41,6 +41,8 @@ class NonNegative:
     def check(self, name: str, value: Any) -> float:
         try:
             fine = not isinstance(value, bool) and math.isfinite(value) and value >= 0
+        except OverflowError:  # an int beyond any float, such as 10**400
+            raise ConfigError(f"{name} must be a finite number; this one is too large") from None
         except TypeError:
             fine = False
         if not fine:
