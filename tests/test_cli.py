@@ -888,6 +888,15 @@ def test_error_wrong_count_of_numbers(trained):
     assert_one_error(invoke("predict", trained["model"], "-", input="1 2\n"), 1, "got 2 numbers")
 
 
+@pytest.mark.parametrize("bad", ["nan", "inf", "1" + "0" * 400])
+def test_error_numbers_that_are_not_finite_floats(trained, bad):
+    """400 digits is a finite number, but read as a float it is inf: say so."""
+    numbers = ",".join([bad] + ["0"] * 63)
+    assert_one_error(invoke("predict", trained["model"], numbers), 1,
+                     "the numbers: every number must be finite: no nan, no inf, and none beyond "
+                     "what a float holds")
+
+
 def test_error_files_and_numbers_mixed(trained, tmp_path):
     picture = digit_png(tmp_path / "one.png", index=1)
     assert_one_error(invoke("predict", trained["model"], picture, "0.5"), 1, "not both")

@@ -121,7 +121,8 @@ def group_numbers(numbers: list[float], n_inputs: int, where: str) -> list[tuple
         )
     values = np.asarray(numbers, dtype=float).reshape(-1, n_inputs)
     if not np.isfinite(values).all():
-        raise DataError(f"{where}: the numbers must be finite (no nan or inf)")
+        raise DataError(f"{where}: every number must be finite: no nan, no inf, and none "
+                        "beyond what a float holds (about 1.8e308)")
     if len(values) == 1:
         return [("numbers", values[0])]
     return [(f"numbers #{index + 1}", row) for index, row in enumerate(values)]
