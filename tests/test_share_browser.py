@@ -350,6 +350,15 @@ def test_save_png_saves_each_picture_at_print_size(opened):
     assert (diagram.width, diagram.height) == (round(box["width"] * 3), round(box["height"] * 3))
     assert ink_share(diagram) > 0.02, "the diagram's PNG is blank"
     diagram.save(ARTIFACTS / "share-save-diagram.png")
+    # The numbers are there too: the box of output 0 (white, for a 7) has its "0 0.00"
+    # in ink, not hidden under its halo (the halo's paint order must be copied).
+    output = page.get_by_test_id("neuron-1-0").locator(".frame").bounding_box()
+    left, top = 3 * (output["x"] - box["x"]) + 9, 3 * (output["y"] - box["y"]) + 9
+    inside = diagram.convert("L").crop(
+        (round(left), round(top), round(left + 3 * output["width"] - 18),
+         round(top + 3 * output["height"] - 18)))
+    dark = sum(inside.histogram()[:80]) / (inside.width * inside.height)
+    assert dark > 0.03, f"the saved diagram's output box holds no number ({dark:.3f} ink)"
 
     page.get_by_test_id("neuron-1-0").click()
     weights = saved_png(page, page.locator("#neuron-panel .save-png"))

@@ -131,7 +131,7 @@
   // matrix, a chart's legend) are drawn cell by cell with their own colours and text. PNG_SCALE pixels per
   // CSS pixel, on white, so the file is good enough to print.
   const PNG_SCALE = 3;
-  const SVG_STYLES = ["fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "font-size",
+  const SVG_STYLES = ["fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linejoin", "paint-order", "opacity", "font-size",
     "font-family", "font-weight", "text-anchor", "dominant-baseline"];
   function svgImage(element) {
     const copy = element.cloneNode(true);
