@@ -256,9 +256,12 @@ def train(
         progress.steps = progress.epoch * -(-len(training.X) // batch_size)
     # The divergence rule watches the training scores, or the validation scores without them.
     watched = scored if score_training else validation
-    watch = DivergenceWatch(network, optimizer, history,
-                            chance=None if watched is None else chance_accuracy(watched.y),
-                            untrained_start=bool(untrained_start))
+    watch = DivergenceWatch(
+        network, optimizer, history,
+        chance=None if watched is None else chance_accuracy(watched.y),
+        untrained_start=bool(untrained_start),
+        earlier_accuracies=(history.train_accuracy if score_training
+                            else history.validation_accuracy))
     ctrl_c = CtrlC(progress, enabled=catch_interrupt)
     # In this order: the images are changed before the steps, shifted, nudged, noised;
     # after the steps the weights are checked, folded into the average, scored (the

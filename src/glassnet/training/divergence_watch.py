@@ -9,6 +9,7 @@ weights the epoch began with. ``divergence`` is the rule, on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -191,13 +192,19 @@ class DivergenceWatch(loop.Callback):
     untrained_start : bool
         The training began from an untrained network: until an epoch scores above
         chance, ``divergence``'s third test applies.
+    earlier_accuracies : sequence of float
+        The watched accuracies of the epochs before this call (a resumed training's):
+        if one was above chance, the run has left chance already, as it had when it
+        was stopped, so it ends with the bits of a run never stopped.
     """
 
     def __init__(self, network: Network, optimizer: Optimizer, history: History,
-                 chance: float | None, untrained_start: bool = False) -> None:
+                 chance: float | None, untrained_start: bool = False,
+                 earlier_accuracies: Sequence[float] = ()) -> None:
         self.network, self.optimizer, self.history, self.chance = (
             network, optimizer, history, chance)
-        self.never_left_chance = untrained_start
+        self.never_left_chance = untrained_start and chance is not None and all(
+            at_chance(accuracy, chance) for accuracy in earlier_accuracies)
         self.snapshot: list[np.ndarray] = []
 
     def on_epoch_begin(self, progress: loop.Progress) -> None:
