@@ -111,6 +111,14 @@ def test_glassnet_train_refuses_a_label_too_long_for_a_model_file_before_trainin
         "Error: cannot save this network: class labels may be at most 1000 characters long; "
         "one is 1,001"]
     assert not (tmp_path / "m.npz").exists() and not (tmp_path / "r.db").exists()
+    # One class is refused in the network's own words, not as a bad list of labels.
+    (tmp_path / "one.csv").write_text("0,1,same\n1,0,same\n0,0,same\n")
+    result = CliRunner().invoke(main, ["train", "--data", f"csv:{tmp_path / 'one.csv'}",
+                                       "-o", str(tmp_path / "m.npz")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: a classifier tells classes apart, and there is only one: ['same']; give data "
+        "with at least two labels")
 
 
 def test_a_run_that_never_saves_takes_labels_a_model_file_would_not():
@@ -129,6 +137,7 @@ def test_a_run_that_never_saves_takes_labels_a_model_file_would_not():
                                              "of 2 labels, all integers"):
         check_saveable_layout([64, 1], np.array([False, True]))
     check_saveable_layout([64, 1], np.array(["no", "yes"]))  # NumPy texts are texts
+    check_saveable_layout([64, 1], ["only"])  # one class: the network says why, not this
     result = CliRunner().invoke(main, ["train", "--hidden", "100000,100000", "--epochs", "1"])
     assert result.exit_code == 1 and "larger than a model file may hold" in result.output
     assert "epoch 1/1" not in result.output  # refused before the 75 GiB of weights were made

@@ -295,7 +295,8 @@ def test_an_int_beyond_any_float_is_a_data_error_everywhere_it_can_come_in():
         Dataset([[0.0], [1.0]], [0, 10**400])
     with pytest.raises(DataError, match="whole-number labels must lie between -2"):
         Dataset([[0.0], [1.0]], np.array([0, 2**64 - 1], dtype=np.uint64))  # not -1
-    with pytest.raises(ConfigError, match="a network of about 10.400 weights needs about"):
+    with pytest.raises(ConfigError, match="a network of about 10.400 weights needs about "
+                                          "10.395 MiB"):
         Network([3, 10**400, 2])
 
 

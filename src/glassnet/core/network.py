@@ -158,8 +158,8 @@ class Network(Parameters):
                         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True))
         bytes_needed = 2 * n_weights * np.dtype(self.dtype).itemsize  # layers, then end to end
         too_large = ConfigError(
-            f"a network of {_count(n_weights)} weights needs {_count(bytes_needed // 2**30)} "
-            "GiB of memory, more than this machine can give; choose smaller layers")
+            f"a network of {_count(n_weights)} weights needs {_count(-(-bytes_needed // 2**20))} "
+            "MiB of memory, more than this machine can give; choose smaller layers")
         if bytes_needed > np.iinfo(np.intp).max:
             raise too_large
         self.layers: list[Dense] = []

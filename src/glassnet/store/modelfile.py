@@ -375,7 +375,9 @@ def check_saveable_layout(sizes: Sequence[int], classes: Sequence[Any]) -> None:
     try:
         sizes = list(sizes)
         _check_sizes(sizes)
-        _check_classes([plain(label) for label in classes], 2 if sizes[-1] == 1 else sizes[-1])
+        if len(classes) >= 2:  # one class is the network's to refuse, in its own words
+            _check_classes([plain(label) for label in classes],
+                           2 if sizes[-1] == 1 else sizes[-1])
     except ModelFormatError as error:
         raise ConfigError(f"cannot save this network: {error}") from None
 
