@@ -25,6 +25,7 @@ from glassnet.store.modelfile import array_checksum  # noqa: E402
 from glassnet.store.runs import RunsDatabase  # noqa: E402
 from glassnet.web import create_app  # noqa: E402
 from glassnet.web.app import DEFAULT_SETTINGS, LIVE_DEFAULTS  # noqa: E402
+from glassnet.web.validation import InvalidInput  # noqa: E402
 
 PORT = 8124
 BASE = f"http://127.0.0.1:{PORT}"
@@ -133,12 +134,14 @@ def test_replaying_a_saved_run_loads_its_model(app, trained, db_path):
 
 
 def test_a_network_stopped_by_hand_replays_with_the_epochs_it_ran(app):
+    """Asked for 8 epochs (averaged from 5), stopped after 5 or more: averaging had begun,
+    so the replay must average from epoch 5 too, not from 3 as 5 epochs asked for would."""
     client = new_client(app)
     assert client.post("/api/training/start",
-                       json={"hidden": [8], "epochs": 50, "seed": 3, "pace": 2.0}
+                       json={"hidden": [8], "epochs": 8, "seed": 3, "pace": 0.4}
                        ).status_code == 202
     deadline = time.monotonic() + WAIT_SECONDS
-    while not client.get("/api/training").json()["epochs"]:
+    while len(client.get("/api/training").json()["epochs"]) < 5:
         assert time.monotonic() < deadline
         time.sleep(0.05)
     client.post("/api/training/stop", json={})
@@ -147,7 +150,8 @@ def test_a_network_stopped_by_hand_replays_with_the_epochs_it_ran(app):
         time.sleep(0.05)
     shared = client.get("/api/network").json()
     ran = client.get("/api/training").json()["outcome"]["epochs"]
-    assert shared["origin"]["settings"]["epochs"] == ran < 50
+    assert shared["origin"]["settings"]["epochs"] == ran < 8 and ran >= 5
+    assert shared["origin"]["settings"]["average_from"] == 5
     again = new_client(app).post("/api/network/replay",
                                  json={"settings": shared["origin"]["settings"]}).json()
     assert again["weights_sha256"] == shared["weights_sha256"]
@@ -209,7 +213,12 @@ def test_a_shorter_live_training_averages_the_recipe_share_and_replays(app):
     assert (trained["epochs"], trained["average_from"]) == (6, 4)
     old = {**settings.to_dict(), "average_from": LIVE_DEFAULTS.average_from}
     assert explorer.replay_settings(old).average_from == LIVE_DEFAULTS.average_from
-    assert explorer.replay_settings({**old, "average_from": None}).average_from is None
+    # A run asked for 8 epochs and stopped after 6 averaged from 5: that replays too.
+    assert explorer.replay_settings({**old, "average_from": 5}).average_from == 5
+    for never in (None, 1, 3, True, 4.0, "4", 10**40):  # no explorer run averages so
+        with pytest.raises(InvalidInput, match="settings.average_from .* is not one the "
+                                               "explorer averages 6 epochs"):
+            explorer.replay_settings({**old, "average_from": never})
 
 
 @pytest.mark.parametrize("body, status, fragment", [

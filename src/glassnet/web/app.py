@@ -431,8 +431,8 @@ class Explorer:
 
         The fields the page sets (``TRAINING_FIELDS``) go through ``settings_from``, so
         live training's limits hold; every other field must have the value the
-        explorer trains with (its own patience, say), since it trains nothing else,
-        except ``average_from``, which is taken as it was trained (see below).
+        explorer trains with (its own patience, say), since it trains nothing else;
+        ``average_from`` may be any value it trains with (``replayed_average_from``).
         """
         known = {f.name for f in dataclasses.fields(RunSettings)}
         unknown = sorted(str(key) for key in values if key not in known)
@@ -445,12 +445,8 @@ class Explorer:
         except ConfigError as error:
             raise check.InvalidInput(f"settings: {error}") from None
         if "average_from" in values:
-            # Kept as it was trained: settings_from scales it to the epochs asked for,
-            # but a run stopped by hand ran fewer, and one trained before that scaling
-            # kept its recipe's. It only says which epochs' weights are averaged.
-            average_from = None if values["average_from"] is None else check.get_int(
-                values, "average_from", low=1, high=MAX_EPOCHS)
-            settings = settings.replace(average_from=average_from)
+            settings = settings.replace(average_from=self.replayed_average_from(
+                settings, values["average_from"]))
         fixed = settings.to_dict()
         for name in sorted(set(values) - set(TRAINING_FIELDS)):
             if values[name] != fixed[name]:
@@ -458,6 +454,26 @@ class Explorer:
                     f"settings.{name} must be {json.dumps(fixed[name])}: the explorer trains "
                     f"only with that value, so it cannot make this network again")
         return settings
+
+    @staticmethod
+    def replayed_average_from(settings: RunSettings, given: Any) -> int | None:
+        """``given`` if the explorer could have trained ``settings`` with it, else 422.
+
+        ``settings_from`` scales the recipe's ``average_from`` to the epochs asked for
+        (``RunSettings.for_epochs``), but a run stopped by hand ran fewer epochs than
+        it asked for, and one trained before that scaling kept the recipe's own value.
+        So any value ``for_epochs`` gives for the epochs run or more is taken, or the
+        recipe's, and nothing else: the explorer trains nothing else.
+        """
+        recipe = LIVE_RECIPES[settings.recipe]
+        possible = {recipe.average_from} | {recipe.for_epochs(epochs).average_from
+                                            for epochs in range(settings.epochs, MAX_EPOCHS + 1)}
+        if (given is not None and type(given) is not int) or given not in possible:
+            raise check.InvalidInput(
+                f"settings.average_from {json.dumps(given)[:40]} is not one the explorer "
+                f"averages {settings.epochs} epochs of the {settings.recipe} recipe with, "
+                "so it cannot make this network again")
+        return given
 
     async def network_replay(self, request: Request, session: Session) -> Response:
         """POST /api/network/replay: make a shared network again, and draw against it.
