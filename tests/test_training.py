@@ -391,7 +391,7 @@ def test_a_run_too_short_for_the_fair_chance_is_caught_when_worse_than_untrained
     assert divergence(2.2, 0.10, steps=FAIR_CHANCE_STEPS, **rule) is not None
 
 
-def test_a_run_that_learned_then_had_one_bad_epoch_is_not_called_diverged(tmp_path):
+def test_a_run_that_learned_then_had_one_bad_epoch_is_not_called_diverged():
     """95% "not a 3": at learning rate 0.5 seed 4 is at 98% to 99.8% for 16 epochs, then
     one epoch at 81.7% with its loss above the start, then back. The short-run rule
     is for runs that never left chance; it stopped this one in epoch 17. Resumed from

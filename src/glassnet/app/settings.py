@@ -116,6 +116,14 @@ class RunSettings:
             return float(self.learning_rate)
         return DEFAULT_LEARNING_RATES[self.optimizer]
 
+    @property
+    def averaged_epochs(self) -> int:
+        """How many of the run's last epochs are averaged: 0 when averaging starts
+        after the last one, or not at all."""
+        if self.average_from is None:
+            return 0
+        return max(0, self.epochs - self.average_from + 1)
+
     def averaging_advice(self) -> str | None:
         """What to change when weight averaging covers too little of the run, else None.
 
@@ -135,7 +143,7 @@ class RunSettings:
         """
         if self.average_from is None or self.epochs < 4:  # too short to have a half to average
             return None
-        averaged = max(0, self.epochs - self.average_from + 1)
+        averaged = self.averaged_epochs
         if 4 * averaged >= self.epochs:
             return None
         if averaged == 0:
@@ -177,11 +185,15 @@ class RunSettings:
         >>> RunSettings(epochs=60, average_from=30).for_epochs(20).average_from
         11
         """
+        return self.replace(epochs=epochs, average_from=self.average_from_for(epochs))
+
+    def average_from_for(self, epochs: int) -> int | None:
+        """The ``average_from`` of ``for_epochs(epochs)``, without making its settings."""
         if self.average_from is None or epochs == self.epochs:
-            return self.replace(epochs=epochs)
-        share = max(0, self.epochs - self.average_from + 1) / self.epochs
+            return self.average_from
+        share = self.averaged_epochs / self.epochs
         averaged = min(epochs, max(1, math.floor(share * epochs + 0.5)))
-        return self.replace(epochs=epochs, average_from=epochs - averaged + 1)
+        return epochs - averaged + 1
 
     def replace(self, **changes: Any) -> RunSettings:
         """A copy with some settings changed (unknown names raise ConfigError)."""

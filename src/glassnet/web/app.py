@@ -126,9 +126,8 @@ def live_averaging(settings: RunSettings) -> str:
     """
     if settings.average_from is None:
         return "no weight averaging"
-    averaged = max(0, settings.epochs - settings.average_from + 1)
-    return (f"weights averaged over the last {averaged} of its {settings.epochs} epochs "
-            "(the same share of a shorter or longer run)")
+    return (f"weights averaged over the last {settings.averaged_epochs} of its "
+            f"{settings.epochs} epochs (the same share of a shorter or longer run)")
 
 
 #: Every recipe's live settings, made once: ``/api/info`` lists them, training starts
@@ -462,11 +461,11 @@ class Explorer:
         ``settings_from`` scales the recipe's ``average_from`` to the epochs asked for
         (``RunSettings.for_epochs``), but a run stopped by hand ran fewer epochs than
         it asked for, and one trained before that scaling kept the recipe's own value.
-        So any value ``for_epochs`` gives for the epochs run or more is taken, or the
+        So any value ``average_from_for`` gives for the epochs run or more is taken, or the
         recipe's, and nothing else: the explorer trains nothing else.
         """
         recipe = LIVE_RECIPES[settings.recipe]
-        possible = {recipe.average_from} | {recipe.for_epochs(epochs).average_from
+        possible = {recipe.average_from} | {recipe.average_from_for(epochs)
                                             for epochs in range(settings.epochs, MAX_EPOCHS + 1)}
         if (given is not None and type(given) is not int) or given not in possible:
             raise check.InvalidInput(
