@@ -45,6 +45,10 @@ def not_numbers(what: str, error: Exception) -> DataError:
     return DataError(f"{what} must be numbers: {error}")
 
 
+#: The whole-number labels a network keeps (as int64, in memory and in model files).
+LABEL_INT_LOW, LABEL_INT_HIGH = -(2**63), 2**63 - 1
+
+
 #: The number types a network can compute in, by name.
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -223,6 +227,6 @@ def _number(name: str, value: Any) -> float:
         raise ConfigError(f"{name} must be a number, got {value!r}") from None
 
 
-__all__ = ["DTYPES", "NOT_NUMBERS", "as_ideal_outputs", "as_inputs", "as_numbers",
-           "as_parameter", "check_classes", "check_dtype", "fraction", "label_positions",
-           "not_numbers", "positive", "refuse_overflow"]
+__all__ = ["DTYPES", "LABEL_INT_HIGH", "LABEL_INT_LOW", "NOT_NUMBERS", "as_ideal_outputs",
+           "as_inputs", "as_numbers", "as_parameter", "check_classes", "check_dtype",
+           "fraction", "label_positions", "not_numbers", "positive", "refuse_overflow"]

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..core.checks import not_numbers
+from ..core.checks import LABEL_INT_HIGH, LABEL_INT_LOW, not_numbers
 from ..errors import ConfigError, DataError
 
 PathLike = str | os.PathLike[str]
@@ -511,7 +511,6 @@ def _as_feature_matrix(X: ArrayLike) -> NDArray[np.floating[Any]]:
 _NUMBERS_CHECKED_AT_ONCE = 1 << 16
 
 
-_INT64_LOW, _INT64_HIGH = -(2**63), 2**63 - 1
 _BEYOND_INT64 = ("whole-number labels must lie between -2**63 and 2**63 - 1 (the model "
                  "file's too); give larger ones as text")
 
@@ -528,14 +527,14 @@ def _as_labels(y: ArrayLike, n_samples: int) -> NDArray[Any]:
         if all(isinstance(value, str) for value in values):
             labels = np.array(values, dtype=str)
         elif all(isinstance(value, int | np.integer) for value in values):
-            if not all(_INT64_LOW <= value <= _INT64_HIGH for value in values):
+            if not all(LABEL_INT_LOW <= value <= LABEL_INT_HIGH for value in values):
                 raise DataError(_BEYOND_INT64)
             labels = np.array(values, dtype=np.int64)
         else:
             raise DataError("labels must all be whole numbers or all be strings")
     elif labels.dtype.kind == "S":
         labels = labels.astype(str)
-    if labels.dtype.kind == "u" and labels.size and labels.max() > _INT64_HIGH:
+    if labels.dtype.kind == "u" and labels.size and labels.max() > LABEL_INT_HIGH:
         raise DataError(_BEYOND_INT64)  # as int64 they would silently turn negative
     if labels.dtype.kind in "iu" and labels.dtype != np.int64:
         labels = labels.astype(np.int64)

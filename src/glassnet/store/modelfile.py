@@ -59,6 +59,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..core.activations import ACTIVATIONS
+from ..core.checks import LABEL_INT_HIGH, LABEL_INT_LOW
 from ..core.json_values import plain
 from ..core.network import Network
 from ..errors import ConfigError, DataError, DescriptionTooLong, GlassnetError, ModelFormatError
@@ -896,7 +897,7 @@ def _check_classes(classes: Any, n_classes: int) -> None:
         isinstance(classes, list)
         and len(classes) == n_classes
         and (
-            all(_is_int(label) and -(2**63) <= label < 2**63 for label in classes)
+            all(_is_int(label) and LABEL_INT_LOW <= label <= LABEL_INT_HIGH for label in classes)
             or all(isinstance(label, str) and len(label) <= MAX_LABEL_CHARS for label in classes)
         )
     )
