@@ -173,7 +173,7 @@ class Network(Parameters):
                 self.layers.append(Dense(W, np.zeros(n_out, dtype=self.dtype), act))
             self._lay_end_to_end()
         except MemoryError:
-            self.layers = []
+            self.layers = []  # the layers made so far go now, not with the traceback
             raise too_large from None
 
     # ------------------------------------------------------------------ description
