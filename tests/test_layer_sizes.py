@@ -83,11 +83,20 @@ def explorer():
     return TestClient(create_app(network, port=8124), base_url="http://127.0.0.1:8124")
 
 
-@pytest.mark.parametrize("sizes", [[0], [8, 0], [2.5], ["8"]], ids=str)
+@pytest.mark.parametrize("sizes", [[0], [8, 0], [2.5]], ids=str)
 def test_the_explorer_says_it_too(explorer, sizes):
     response = explorer.post("/api/training/start", json={"hidden": sizes, "epochs": 1})
     assert response.status_code == 422
     assert response.json()["error"] == message(lambda: parse_hidden(sizes))
+
+
+@pytest.mark.parametrize(("sizes", "shown"), [(["8"], '"8"'), ([True], "true"),
+                                             ([None], "null")], ids=str)
+def test_what_is_not_a_number_the_explorer_shows_as_json(explorer, sizes, shown):
+    # Python's spelling (['8'], True, None) would mean nothing to the page.
+    response = explorer.post("/api/training/start", json={"hidden": sizes, "epochs": 1})
+    assert response.status_code == 422
+    assert response.json()["error"] == f"hidden must hold whole numbers, got {shown}"
 
 
 def test_the_explorer_bounds_its_networks_after_that(explorer):

@@ -8,8 +8,17 @@ code or an HTTP status. Catch ``GlassnetError`` to catch them all.
 Errors about bad values also derive from ``ValueError`` so that code written for
 scikit-learn and NumPy conventions (``except ValueError``) keeps working.
 
-This module imports nothing, so every other module can import it.
+This module imports nothing of glassnet's (nor NumPy), so every other module can
+import it. Besides the errors it holds ``shown``, the one way a message shows a value
+it refuses.
 """
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+#: The most characters of a refused value a message repeats (``shown``).
+SHOWN_LENGTH = 60
 
 
 class GlassnetError(Exception):
@@ -99,7 +108,36 @@ class SessionConflict(GlassnetError):
     """
 
 
+def shown(value: Any, spell: Callable[[Any], str] = repr) -> str:
+    """How an error message shows a value it refuses: short, and never itself an error.
+
+    Input can be hostile, and a message that repeats it whole can be as long as it is:
+    a key of a megabyte, a list of a million sizes. So the value is spelled (``repr``,
+    or ``spell``, such as ``json.dumps`` for the web) and cut to ``SHOWN_LENGTH``
+    characters. A whole number too long to show is described by its count of digits
+    (a cut number would read as another number, and Python refuses to spell one of
+    more than 4,300 digits at all); a value that cannot be spelled (a list holding such
+a number) is named by its type. A NumPy scalar is shown as the number it holds
+    (``0.1``, not ``np.float32(0.1)``).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        sign = "negative " if value < 0 else ""
+        if value.bit_length() >= 13_000:  # about 3,900 digits: Python refuses 4,300
+            digits = math.floor(math.log10(abs(value))) + 1
+            return f"a {sign}whole number of about {digits:,} digits"
+        if len(str(value)) > SHOWN_LENGTH:
+            return f"a {sign}whole number of {len(str(abs(value))):,} digits"
+    numpy_scalar = type(value).__module__ == "numpy" and getattr(value, "shape", None) == ()
+    try:
+        text = str(value) if numpy_scalar else spell(value)
+    except Exception:  # a list holding a number of 5,000 digits, a broken __repr__
+        return f"a {type(value).__name__} that cannot be shown"
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 3] + "..."
+
+
 __all__ = [
+    "SHOWN_LENGTH",
+    "shown",
     "GlassnetError",
     "DataError",
     "ConfigError",

@@ -68,7 +68,7 @@ from .core.layer_sizes import parse_hidden
 from .core.losses import LOSSES
 from .core.network import Network
 from .core.optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent
-from .errors import ConfigError
+from .errors import ConfigError, shown
 from .training import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_INPUT_NOISE,
@@ -554,40 +554,42 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         output = _ACTIVATION_ALIASES.get(params["output"], params["output"])
         for name, value in (("activation", activation), ("output", output)):
             if not isinstance(value, str) or value not in ACTIVATIONS:
-                raise ConfigError(f"unknown {name} {value!r}; choose one of: "
+                raise ConfigError(f"unknown {name} {shown(value)}; choose one of: "
                                   f"{', '.join([*ACTIVATIONS, 'logistic'])}")
         loss, solver = params["loss"], params["solver"]
         if not isinstance(loss, str) or loss not in LOSSES:
-            raise ConfigError(f"unknown loss {loss!r}; choose one of: {', '.join(LOSSES)}")
+            raise ConfigError(f"unknown loss {shown(loss)}; choose one of: {', '.join(LOSSES)}")
         if not isinstance(solver, str) or solver not in OPTIMIZERS:
             raise ConfigError(
-                f"unknown solver {solver!r}; choose one of: {', '.join(OPTIMIZERS)}"
+                f"unknown solver {shown(solver)}; choose one of: {', '.join(OPTIMIZERS)}"
             )
         batch_size = params["batch_size"]
         if not (batch_size == "auto" if isinstance(batch_size, str) else _is_whole(batch_size)):
             raise ConfigError(
-                f"batch_size must be 'auto' or a whole number >= 1, got {batch_size!r}"
+                f"batch_size must be 'auto' or a whole number >= 1, got {shown(batch_size)}"
             )
         for name in ("max_iter", "n_iter_no_change"):
             value = params[name]
             if not _is_whole(value):
-                raise ConfigError(f"{name} must be a whole number >= 1, got {value!r}")
+                raise ConfigError(f"{name} must be a whole number >= 1, got {shown(value)}")
         if not _is_number(self.tol) or self.tol < 0:
-            raise ConfigError(f"tol must be a number >= 0, got {self.tol!r}")
+            raise ConfigError(f"tol must be a number >= 0, got {shown(self.tol)}")
         alpha = params["alpha"]
         if not _is_number(alpha) or alpha < 0:
-            raise ConfigError(f"alpha must be a number >= 0, got {alpha!r}")
+            raise ConfigError(f"alpha must be a number >= 0, got {shown(alpha)}")
         if self.early_stopping and not (
             _is_number(self.validation_fraction) and 0 < self.validation_fraction < 1
         ):
             raise ConfigError(
-                f"validation_fraction must be between 0 and 1, got {self.validation_fraction!r}"
+                "validation_fraction must be between 0 and 1, "
+                f"got {shown(self.validation_fraction)}"
             )
         rate = params["learning_rate_init"]
         if rate is None:
             rate = DEFAULT_LEARNING_RATES[solver]
         elif not _is_number(rate):
-            raise ConfigError(f"learning_rate_init must be a positive number or None, got {rate!r}")
+            raise ConfigError(
+                f"learning_rate_init must be a positive number or None, got {shown(rate)}")
         return {"hidden": hidden, "activation": activation, "output": output,
                 "learning_rate": float(rate), "max_iter": int(params["max_iter"]),
                 "batch_size": batch_size, "loss": loss, "solver": solver,
@@ -761,7 +763,7 @@ def _hidden_sizes(value: Any) -> tuple[int, ...]:
     """
     if isinstance(value, str):
         raise ConfigError(f"hidden_layer_sizes: give numbers, e.g. (64, 32), not text; "
-                          f"got {value!r}")
+                          f"got {shown(value)}")
     try:
         return parse_hidden(value)
     except ConfigError as error:

@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike, NDArray
 from .core.activations import get_activation
 from .core.gradcheck import numerical_slope
 from .data.dataset import guess_image_shape
-from .errors import ConfigError, DataError, GlassnetError
+from .errors import ConfigError, DataError, GlassnetError, shown
 from .store.atomicfile import writable_target, write_atomically
 from .training import History
 
@@ -321,15 +321,15 @@ def hidden_weights(
     figure.colorbar(
         image, cax=bar_axes, label="weight: blue = ink here raises the sum, orange = lowers it"
     )
-    shown = f" (first {n_neurons} of {weights.shape[1]})" if n_neurons < weights.shape[1] else ""
+    which = f" (first {n_neurons} of {weights.shape[1]})" if n_neurons < weights.shape[1] else ""
     if is_output:
         title = (
-            f"Output neurons' weights{shown}: with no hidden layer, each digit's\n"
+            f"Output neurons' weights{which}: with no hidden layer, each digit's\n"
             f"output neuron weighs the {weights.shape[0]} pixels directly"
         )
     else:
         title = (
-            f"Hidden layer 1{shown}: each neuron's {weights.shape[0]} incoming weights as a picture"
+            f"Hidden layer 1{which}: each neuron's {weights.shape[0]} incoming weights as a picture"
         )
     if exciting is not None:
         title += f"\nbelow each: the {top_k} digits of {_data_name(data)} that excite it most"
@@ -579,7 +579,7 @@ def loss_slope(
         row, column = (int(part) for part in index)
     except (TypeError, ValueError):
         raise ConfigError(
-            f"index must be (input, neuron), two whole numbers, got {index!r}"
+            f"index must be (input, neuron), two whole numbers, got {shown(index)}"
         ) from None
     if not (0 <= row < weights.shape[0] and 0 <= column < weights.shape[1]):
         raise ConfigError(
@@ -774,7 +774,8 @@ def _chosen_indices(
         return list(range(min(_whole_number("count", count, low=1), n_samples)))
     chosen = np.asarray(indices)
     if chosen.ndim != 1 or chosen.size == 0 or chosen.dtype.kind not in "iu":
-        raise ConfigError(f"indices must be a non-empty list of whole numbers, got {indices!r}")
+        raise ConfigError(
+            f"indices must be a non-empty list of whole numbers, got {shown(indices)}")
     outside = (chosen < -n_samples) | (chosen >= n_samples)
     if outside.any():
         raise ConfigError(
@@ -786,7 +787,7 @@ def _chosen_indices(
 
 def _whole_number(name: str, value: Any, low: int | None = None, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ConfigError(f"{name} must be a whole number, got {value!r}")
+        raise ConfigError(f"{name} must be a whole number, got {shown(value)}")
     number = int(value)
     if (low is not None and number < low) or (high is not None and number > high):
         bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
@@ -796,10 +797,10 @@ def _whole_number(name: str, value: Any, low: int | None = None, high: int | Non
 
 def _positive_number(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise ConfigError(f"{name} must be a positive number, got {value!r}")
+        raise ConfigError(f"{name} must be a positive number, got {shown(value)}")
     number = float(value)
     if not (math.isfinite(number) and number > 0):
-        raise ConfigError(f"{name} must be a positive number, got {value!r}")
+        raise ConfigError(f"{name} must be a positive number, got {shown(value)}")
     return number
 
 

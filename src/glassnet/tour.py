@@ -64,7 +64,7 @@ from .core.network import Network
 from .core.optimizers import SlopeDescent
 from .data.dataset import Dataset
 from .data.digits import load_digits
-from .errors import ConfigError
+from .errors import ConfigError, shown
 from .store.paths import db_hint
 from .training import train
 
@@ -962,7 +962,7 @@ def check_step_number(number: Any) -> int:
     if isinstance(number, bool) or not isinstance(number, int | np.integer) or not (
         1 <= number <= len(STEPS)
     ):
-        raise ConfigError(f"there is no step {number!r}; the tour has steps 1 to {len(STEPS)}")
+        raise ConfigError(f"there is no step {shown(number)}; the tour has steps 1 to {len(STEPS)}")
     return int(number)
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 
 if TYPE_CHECKING:
     from .settings import RunSettings
@@ -168,7 +168,7 @@ DEFAULT_RECIPE = DEFAULT.name
 def get_recipe(name: str) -> Recipe:
     """The recipe called ``name``; ConfigError listing the names for anything else."""
     if not isinstance(name, str) or name not in RECIPES:
-        raise ConfigError(f"unknown recipe {name!r}; choose one of: {', '.join(RECIPES)}")
+        raise ConfigError(f"unknown recipe {shown(name)}; choose one of: {', '.join(RECIPES)}")
     return RECIPES[name]
 
 

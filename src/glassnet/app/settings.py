@@ -36,7 +36,7 @@ from ..core.defaults import (
     MAX_SEED,
 )
 from ..core.layer_sizes import format_hidden, parse_hidden
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from .recipes import DEFAULT_RECIPE, get_recipe
 
 #: The largest seed a recorded run can hold (SQLite's integers).
@@ -91,21 +91,21 @@ class RunSettings:
         get_recipe(self.recipe)  # an unknown name raises ConfigError listing the recipes
         if self.optimizer not in OPTIMIZERS:
             raise ConfigError(
-                f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
+                f"unknown optimizer {shown(self.optimizer)}; choose one of: {', '.join(OPTIMIZERS)}"
             )
         # New seeds are asked for up to MAX_SEED (--seed, the explorer); a run recorded
         # earlier may hold any seed the runs database can (an old --seed had no bound).
         if (not isinstance(self.seed, numbers.Integral) or isinstance(self.seed, bool)
                 or not 0 <= self.seed <= MAX_RECORDED_SEED):
             raise ConfigError(f"seed must be a whole number from 0 to {MAX_SEED}, "
-                              f"got {self.seed!r}")
+                              f"got {shown(self.seed)}")
         self.seed = int(self.seed)
         if self.learning_rate is not None:  # None: the optimizer's default
             from ..core.checks import positive
 
             positive("learning_rate", self.learning_rate)  # not "x", NaN, 0 or below
         if self.dtype not in ("float32", "float64"):
-            raise ConfigError(f"dtype must be float32 or float64, got {self.dtype!r}")
+            raise ConfigError(f"dtype must be float32 or float64, got {shown(self.dtype)}")
         if not 0.0 < self.test_fraction < 1.0:
             raise ConfigError(f"test_fraction must be between 0 and 1, got {self.test_fraction}")
 

@@ -50,7 +50,7 @@ from typing import Any
 from ..core.losses import get_loss
 from ..data.dataset import Dataset
 from ..data.spec import load_dataset
-from ..errors import ConfigError, GlassnetError, TrainingDiverged
+from ..errors import ConfigError, GlassnetError, TrainingDiverged, shown
 from ..store.paths import db_hint
 from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase
 from .experiment import RunSettings, format_hidden, run
@@ -280,7 +280,7 @@ def settings_grid(grid: Mapping[str, Any] | Sequence[RunSettings]) -> list[RunSe
 def _alternatives(name: str, value: Any) -> list[Any]:
     values = list(value) if isinstance(value, list | tuple) else [value]
     if not values:
-        raise ConfigError(f"no alternatives given for {name!r}: give at least one value")
+        raise ConfigError(f"no alternatives given for {shown(name)}: give at least one value")
     if name == "hidden":  # one hidden layer may be given as a bare number: 16 -> (16,)
         values = [(v,) if isinstance(v, int) and not isinstance(v, bool) else v for v in values]
     return values
@@ -295,7 +295,7 @@ def seed_list(seeds: int | Iterable[int]) -> list[int]:
         For fewer than one seed or a seed that is not a whole number >= 0.
     """
     if isinstance(seeds, bool):
-        raise ConfigError(f"seeds is a number of seeds or a list of seeds, got {seeds!r}")
+        raise ConfigError(f"seeds is a number of seeds or a list of seeds, got {shown(seeds)}")
     if isinstance(seeds, numbers.Integral):
         seeds = int(seeds)
         if seeds < 1:
@@ -305,10 +305,11 @@ def seed_list(seeds: int | Iterable[int]) -> list[int]:
     try:
         candidates = list(seeds)
     except TypeError:
-        raise ConfigError(f"seeds is a number of seeds or a list of seeds, got {seeds!r}") from None
+        raise ConfigError(
+            f"seeds is a number of seeds or a list of seeds, got {shown(seeds)}") from None
     for seed in candidates:
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ConfigError(f"seeds are whole numbers of at least 0, got {seed!r}")
+            raise ConfigError(f"seeds are whole numbers of at least 0, got {shown(seed)}")
         seed = int(seed)
         if seed not in chosen:
             chosen.append(seed)
@@ -332,8 +333,8 @@ def settings_key(settings: Mapping[str, Any], *, with_seed: bool = True) -> str:
 def settings_label(settings: Mapping[str, Any], *, names: Iterable[str] | None = None,
                    with_seed: bool = False) -> str:
     """A short human description: ``hidden=64,32 activation=relu`` (only ``names`` if given)."""
-    shown = list(names) if names is not None else list(SWEEPABLE_SETTINGS)
-    parts = [f"{name}={setting_text(name, settings.get(name))}" for name in shown]
+    described = list(names) if names is not None else list(SWEEPABLE_SETTINGS)
+    parts = [f"{name}={setting_text(name, settings.get(name))}" for name in described]
     if with_seed:
         parts.append(f"seed={settings.get('seed')}")
     return " ".join(parts) if parts else "(one combination)"
@@ -707,7 +708,7 @@ def sweep(
     ('64', 0.982...)
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs == 0:
-        raise ConfigError(f"jobs is a number of processes (-1: one per core), not {jobs!r}")
+        raise ConfigError(f"jobs is a number of processes (-1: one per core), not {shown(jobs)}")
     database = RunsDatabase(db_path)
     try:
         if resume is not None:

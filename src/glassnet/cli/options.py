@@ -12,7 +12,7 @@ import click
 from ..app.recipes import DEFAULT_RECIPE, RECIPES, settings_for
 from ..app.settings import RunSettings, format_hidden, parse_hidden
 from ..core.defaults import DEFAULT_LEARNING_RATES, DEFAULT_NUDGE, MAX_SEED
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 
 if TYPE_CHECKING:
     pass
@@ -57,7 +57,7 @@ class WholeOrNone(click.ParamType):
             number = 0
         if number < 1:
             self.fail(
-                f"expected a whole number of at least 1, or 'none'; got {value!r}", param, ctx
+                f"expected a whole number of at least 1, or 'none'; got {shown(value)}", param, ctx
             )
         return number
 
@@ -71,7 +71,7 @@ class FiniteFloatRange(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
+            self.fail(f"{shown(value)} is not a finite number", param, ctx)
         return number
 
 

@@ -9,7 +9,7 @@ import click
 
 from ..app.settings import format_hidden
 from ..core.defaults import DEFAULT_LEARNING_RATES, DEFAULT_NUDGE
-from ..errors import RunsDatabaseError
+from ..errors import RunsDatabaseError, shown
 from ..store.paths import DEFAULT_DATABASE_PATH, db_hint
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def runs_list(
     if not recorded:
         if sweep_id is not None:
             click.echo(
-                f"no runs of sweep {sweep_id!r} in {path} "
+                f"no runs of sweep {shown(sweep_id)} in {path} "
                 f"(see: glassnet runs sweeps{db_hint(path)})"
             )
         else:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from .speed import at_least_zero, row_max, row_sum
 
 Array = NDArray[np.floating]
@@ -179,7 +179,7 @@ def get_activation(name: str | Activation, *, hidden: bool = False) -> Activatio
         except (KeyError, TypeError):
             valid = ", ".join(HIDDEN_ACTIVATIONS if hidden else ACTIVATIONS)
             role = "hidden activation" if hidden else "activation"
-            raise ConfigError(f"unknown {role} {name!r}; choose one of: {valid}") from None
+            raise ConfigError(f"unknown {role} {shown(name)}; choose one of: {valid}") from None
     if hidden and found.name == "softmax":
         raise ConfigError(
             "softmax is an output activation; for hidden layers choose one of: "

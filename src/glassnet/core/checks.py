@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, shown
 from .speed import all_finite, any_nan
 
 Array = NDArray[np.floating]
@@ -60,7 +60,7 @@ def check_dtype(dtype: Any) -> type:
     except TypeError:
         name = str(dtype)
     if name not in DTYPES:
-        raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
+        raise ConfigError(f"dtype must be float32 or float64, got {shown(dtype)}")
     return DTYPES[name]
 
 
@@ -224,7 +224,7 @@ def _number(name: str, value: Any) -> float:
     except OverflowError:  # an int beyond any float, such as 10**400
         raise ConfigError(f"{name} must be a finite number; this one is too large") from None
     except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+        raise ConfigError(f"{name} must be a number, got {shown(value)}") from None
 
 
 __all__ = ["DTYPES", "LABEL_INT_HIGH", "LABEL_INT_LOW", "NOT_NUMBERS", "as_ideal_outputs",

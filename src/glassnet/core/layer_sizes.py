@@ -19,7 +19,7 @@ import numbers
 from collections.abc import Iterable
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 
 #: The words that mean "no hidden layer" (the inputs feed the outputs directly).
 NO_HIDDEN_LAYER = ("none", "")
@@ -93,12 +93,12 @@ def parse_hidden(value: str | int | Iterable[int] | None) -> tuple[int, ...]:
         try:
             parts = list(value)
         except TypeError:
-            raise ConfigError(f"{_HIDDEN_FORM}; got {value!r}") from None
+            raise ConfigError(f"{_HIDDEN_FORM}; got {shown(value)}") from None
     sizes = [whole_number(part) for part in parts]
     if any(size is None for size in sizes):
-        raise ConfigError(f"{_HIDDEN_FORM}; got {value!r}")
+        raise ConfigError(f"{_HIDDEN_FORM}; got {shown(value)}")
     if any(size < 1 for size in sizes):  # type: ignore[operator]
-        raise ConfigError(f"every hidden layer needs at least 1 neuron, got {value!r}")
+        raise ConfigError(f"every hidden layer needs at least 1 neuron, got {shown(value)}")
     return tuple(sizes)  # type: ignore[arg-type]
 
 
@@ -123,7 +123,7 @@ def check_layer_sizes(sizes: Iterable[int]) -> list[int]:
         given = None
     checked = None if given is None else [whole_number(size) for size in given]
     if checked is None or any(size is None for size in checked):
-        raise ConfigError(f"sizes must be a list of whole numbers, got {sizes!r}")
+        raise ConfigError(f"sizes must be a list of whole numbers, got {shown(sizes)}")
     if len(checked) < 2:
         raise ConfigError(
             "a network needs at least an input size and an output size, e.g. [64, 10]"

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from .activations import Activation
 from .speed import row_max, row_sum
 
@@ -123,7 +123,7 @@ def get_loss(name: str | Loss) -> Loss:
         return LOSSES[name]
     except (KeyError, TypeError):
         valid = ", ".join(LOSSES)
-        raise ConfigError(f"unknown loss {name!r}; choose one of: {valid}") from None
+        raise ConfigError(f"unknown loss {shown(name)}; choose one of: {valid}") from None
 
 
 __all__ = ["Loss", "LOSSES", "get_loss"]

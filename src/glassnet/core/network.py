@@ -28,6 +28,7 @@ weight, watch the loss) in ``glassnet.core.gradcheck``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -453,7 +454,8 @@ class Network(Parameters):
 
 def _count(number: int) -> str:
     """A whole number for a message: 75,000,000,010, or about 10^400 past 18 digits."""
-    return f"{number:,}" if number < 10**18 else f"about 10^{len(str(number)) - 1}"
+    # log10, not len(str()): Python will not spell a number of more than 4,300 digits.
+    return f"{number:,}" if number < 10**18 else f"about 10^{math.floor(math.log10(number))}"
 
 
 __all__ = ["Dense", "Trace", "Network"]

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from . import speed
 from .checks import fraction, positive
 from .defaults import DEFAULT_LEARNING_RATES
@@ -258,7 +258,7 @@ def get_optimizer(name: str | Optimizer, **settings: Any) -> Optimizer:
         cls = OPTIMIZERS[name]
     except (KeyError, TypeError):
         valid = ", ".join(OPTIMIZERS)
-        raise ConfigError(f"unknown optimizer {name!r}; choose one of: {valid}") from None
+        raise ConfigError(f"unknown optimizer {shown(name)}; choose one of: {valid}") from None
     try:
         return cls(**settings)
     except TypeError as error:

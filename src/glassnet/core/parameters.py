@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, shown
 from . import checks
 from .speed import FlatArrays, end_to_end
 
@@ -73,7 +73,8 @@ class Parameters:
             dense = self.layers[layer]
         except (IndexError, TypeError):
             last = len(self.layers) - 1
-            raise ConfigError(f"layer {layer!r} does not exist; layers are 0..{last}") from None
+            raise ConfigError(
+                f"layer {shown(layer)} does not exist; layers are 0..{last}") from None
         W = b = None  # both checked before either is written: a bad one changes nothing
         if weights is not None:
             W = checks.as_numbers(weights, self.dtype, f"layer {layer} weights")

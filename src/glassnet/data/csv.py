@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, shown
 from .dataset import Dataset, PathLike, guess_image_shape
 from .text import WHOLE_NUMBER, check_text_file, is_plain_text, plain_number
 
@@ -119,10 +119,10 @@ def _checked_scale(scale: float | None) -> float | None:
     if scale is None:
         return None
     if isinstance(scale, bool) or not isinstance(scale, int | float | np.number):
-        raise ConfigError(f"scale must be a positive number, got {scale!r}")
+        raise ConfigError(f"scale must be a positive number, got {shown(scale)}")
     factor = float(scale)
     if not (math.isfinite(factor) and factor > 0):
-        raise ConfigError(f"scale must be a positive number, got {scale!r}")
+        raise ConfigError(f"scale must be a positive number, got {shown(scale)}")
     return factor
 
 
@@ -132,7 +132,7 @@ def _checked_image_shape_choice(image_shape: Any) -> tuple[int, int] | str | Non
         return image_shape
     problem = ConfigError(
         f"image_shape must be 'auto', None (the rows are not pictures) or (height, width), "
-        f"got {image_shape!r}"
+        f"got {shown(image_shape)}"
     )
     if isinstance(image_shape, str | bool) or not isinstance(image_shape, Sequence | np.ndarray):
         raise problem
@@ -152,14 +152,14 @@ def _label_index(label_column: int | str, n_columns: int, has_header: bool | Non
     if isinstance(label_column, str):
         if has_header is False:
             raise ConfigError(
-                f"label_column={label_column!r} is a column name, but has_header=False"
+                f"label_column={shown(label_column)} is a column name, but has_header=False"
             )
         return None
     try:
         index = operator.index(label_column)
     except TypeError:
         raise ConfigError(
-            f"label_column must be a column number or name, got {label_column!r}"
+            f"label_column must be a column number or name, got {shown(label_column)}"
         ) from None
     if not -n_columns <= index < n_columns:
         raise ConfigError(f"label_column={index} is out of range for {n_columns} columns")
@@ -170,12 +170,13 @@ def _label_index_by_name(label_column: Any, header: list[str] | None, file_path:
     """Find a named label column in the header."""
     if header is None:
         raise ConfigError(
-            f"label_column={label_column!r} is a column name, but {file_path} has no header"
+            f"label_column={shown(label_column)} is a column name, but {file_path} has no header"
         )
     names = [cell.strip() for cell in header]
     if label_column not in names:
         raise ConfigError(
-            f"{file_path} has no column named {label_column!r}; its columns are {', '.join(names)}"
+            f"{file_path} has no column named {shown(label_column)}; "
+            f"its columns are {', '.join(names)}"
         )
     return names.index(label_column)
 
@@ -271,7 +272,7 @@ def _read_csv_table(file_path: Path, delimiter: str, label_column: int | str,
             if n_columns < 2:
                 raise DataError(
                     f"{file_path}, line {first_line}: found 1 column; a CSV dataset needs the "
-                    f"features and a label column (is the delimiter {delimiter!r} right?)"
+                    f"features and a label column (is the delimiter {shown(delimiter)} right?)"
                 )
             label_index = _label_index(label_column, n_columns, has_header)
             header_named = label_index is None
@@ -345,9 +346,9 @@ def _store_csv_row(file_path: Path, row: list[str], line_number: int, n_columns:
         for feature_number, cell in enumerate(cells):
             if not _is_number(cell):
                 column = feature_number + (feature_number >= label_index) + 1
-                shown = repr(cell.strip()) if cell.strip() else "an empty value"
+                what = shown(cell.strip()) if cell.strip() else "an empty value"
                 raise DataError(
-                    f"{file_path}, line {line_number}, column {column}: {shown} is not a number"
+                    f"{file_path}, line {line_number}, column {column}: {what} is not a number"
                 ) from None
         raise  # pragma: no cover - every cell reads alone, so the row does too
     if not np.isfinite(features[at]).all():
@@ -355,7 +356,7 @@ def _store_csv_row(file_path: Path, row: list[str], line_number: int, n_columns:
         column = feature_number + (feature_number >= label_index) + 1
         raise DataError(
             f"{file_path}, line {line_number}, column {column}: "
-            f"{row[column - 1].strip()!r} is not a finite number"
+            f"{shown(row[column - 1].strip())} is not a finite number"
         )
 
 

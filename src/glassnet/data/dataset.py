@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..core.checks import LABEL_INT_HIGH, LABEL_INT_LOW, not_numbers
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, shown
 
 PathLike = str | os.PathLike[str]
 """A file or folder name: a ``str`` or a ``pathlib.Path`` (anything ``os.fspath`` takes)."""
@@ -176,12 +176,12 @@ class Dataset:
         return self.n_samples
 
     def __repr__(self) -> str:
-        shown = ", ".join(str(label) for label in self._classes.tolist()[:12])
+        listed = ", ".join(str(label) for label in self._classes.tolist()[:12])
         if len(self._classes) > 12:
-            shown += ", ..."
+            listed += ", ..."
         return (
             f"Dataset(name={self._name!r}, n_samples={self.n_samples}, "
-            f"n_features={self.n_features}, classes=[{shown}])"
+            f"n_features={self.n_features}, classes=[{listed}])"
         )
 
     # -- looking at it ---------------------------------------------------------------
@@ -342,7 +342,7 @@ class Dataset:
         unknown = [label for label in requested if label not in known]
         if unknown:
             raise DataError(
-                f"unknown class {unknown[0]!r}: this dataset's classes are "
+                f"unknown class {shown(unknown[0])}: this dataset's classes are "
                 f"{', '.join(repr(label) for label in known)}"
             )
         kept = [label for label in known if label in requested]
@@ -551,12 +551,13 @@ def _as_classes(classes: ArrayLike | None, labels: NDArray[Any]) -> NDArray[Any]
         return np.unique(labels)
     known = np.asarray(classes)
     if known.ndim != 1 or known.size == 0:
-        raise DataError(f"classes must be a non-empty 1-D list of labels, got {known!r}")
+        raise DataError(f"classes must be a non-empty 1-D list of labels, got {shown(known)}")
     if len(np.unique(known)) != len(known):
         raise DataError(f"classes must not repeat a label, got {known.tolist()}")
     missing = ~np.isin(labels, known)
     if missing.any():
-        raise DataError(f"label {labels[missing][0]!r} is not one of the classes {known.tolist()}")
+        raise DataError(f"label {shown(labels[missing][0])} is not one of the classes "
+                        f"{shown(known.tolist())}")
     return known.copy()
 
 
@@ -587,7 +588,7 @@ def _resolve_image_shape(
     try:
         shape = tuple(operator.index(size) for size in image_shape)
     except TypeError:
-        raise DataError(f"image_shape must be whole numbers, got {image_shape!r}") from None
+        raise DataError(f"image_shape must be whole numbers, got {shown(image_shape)}") from None
     if not shape or min(shape) < 1 or math.prod(shape) != n_features:
         raise DataError(f"image_shape {shape} does not fit {n_features} features per image")
     return shape
@@ -597,7 +598,7 @@ def _checked_index(index: int, n_samples: int) -> int:
     try:
         position = operator.index(index)
     except TypeError:
-        raise ConfigError(f"an image index is a whole number, got {index!r}") from None
+        raise ConfigError(f"an image index is a whole number, got {shown(index)}") from None
     if not -n_samples <= position < n_samples:
         raise ConfigError(
             f"image {position} does not exist: there are {n_samples} images (0 to {n_samples - 1})"
@@ -607,10 +608,12 @@ def _checked_index(index: int, n_samples: int) -> int:
 
 def _checked_fraction(test_fraction: float) -> float:
     if isinstance(test_fraction, bool) or not isinstance(test_fraction, int | float | np.number):
-        raise ConfigError(f"test_fraction must be a number between 0 and 1, got {test_fraction!r}")
+        raise ConfigError(
+            f"test_fraction must be a number between 0 and 1, got {shown(test_fraction)}")
     fraction = float(test_fraction)
     if not 0.0 < fraction < 1.0:  # also rejects NaN
-        raise ConfigError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")
+        raise ConfigError(
+            f"test_fraction must be strictly between 0 and 1, got {shown(test_fraction)}")
     return fraction
 
 
@@ -618,7 +621,7 @@ def _generator_from(seed: int | np.random.Generator | None) -> np.random.Generat
     try:
         return np.random.default_rng(seed)
     except (TypeError, ValueError) as error:
-        raise ConfigError(f"unusable seed {seed!r}: {error}") from error
+        raise ConfigError(f"unusable seed {shown(seed)}: {error}") from error
 
 
 def _test_count(class_size: int, fraction: float) -> int:

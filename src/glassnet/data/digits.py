@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import DataError
+from ..errors import DataError, shown
 from .dataset import Dataset, PathLike
 from .text import WHOLE_NUMBER, read_text
 
@@ -178,9 +178,9 @@ def _optdigits_value(
     what, highest = ("label", 9) if is_label else ("pixel count", UCI_MAX_COUNT)
     text = field.strip()
     if not WHOLE_NUMBER.fullmatch(text):
-        shown = repr(text) if text else "an empty value"
+        spelled = shown(text) if text else "an empty value"
         raise DataError(
-            f"{file_path}, line {line_number}, column {column}: {what} {shown} "
+            f"{file_path}, line {line_number}, column {column}: {what} {spelled} "
             "is not a whole number"
         )
     value = int(text)

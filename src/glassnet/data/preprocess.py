@@ -80,7 +80,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import DataError
+from ..errors import DataError, shown
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PillowImage
@@ -369,7 +369,7 @@ def _checked_mode(ink: str | None, default: str) -> str:
         return default
     if ink not in INK_MODES:
         raise DataError(
-            f"unknown ink mode {ink!r}; valid modes: "
+            f"unknown ink mode {shown(ink)}; valid modes: "
             + "; ".join(f"{name} ({meaning})" for name, meaning in INK_MODES.items())
         )
     return ink

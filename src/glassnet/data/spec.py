@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from .csv import load_csv
 from .dataset import Dataset
 from .digits import UCI_MAX_COUNT, load_digits, load_optdigits
@@ -67,7 +67,7 @@ def load_dataset(spec: str) -> Dataset:
     """
     if not isinstance(spec, str) or not spec.strip():
         raise ConfigError(
-            f"a dataset is named by a text like 'digits' or 'csv:PATH', got {spec!r}; "
+            f"a dataset is named by a text like 'digits' or 'csv:PATH', got {shown(spec)}; "
             f"valid kinds: {', '.join(DATASET_KINDS)}"
         )
     kind, divisor, location = parse_dataset_spec(spec)
@@ -76,7 +76,7 @@ def load_dataset(spec: str) -> Dataset:
             raise ConfigError("the built-in 'digits' dataset takes no path")
         return load_digits()
     if not location.strip():
-        raise ConfigError(f"dataset kind {kind!r} needs a path: {DATASET_KINDS[kind]}")
+        raise ConfigError(f"dataset kind {shown(kind)} needs a path: {DATASET_KINDS[kind]}")
     if divisor is not None:  # only csv takes one (parse_dataset_spec checks)
         return load_csv(location, scale=1.0 / divisor)
     loaders = {
@@ -106,15 +106,15 @@ def parse_dataset_spec(spec: str) -> tuple[str, float | None, str]:
     kind = kind.strip()
     if kind not in DATASET_KINDS:
         raise ConfigError(
-            f"unknown dataset kind {head.strip()!r} in {spec!r}; valid kinds: "
+            f"unknown dataset kind {shown(head.strip())} in {shown(spec)}; valid kinds: "
             + "; ".join(f"{name} ({text})" for name, text in DATASET_KINDS.items())
         )
     if not has_divisor:
         return kind, None, location
     if kind != "csv":
         raise ConfigError(
-            f"only csv data can be divided as it is read (csv/N:PATH); {kind!r} data "
-            f"comes scaled to 0..1 already, got {spec!r}"
+            f"only csv data can be divided as it is read (csv/N:PATH); {shown(kind)} data "
+            f"comes scaled to 0..1 already, got {shown(spec)}"
         )
     try:
         divisor = plain_number(divisor_text)
@@ -123,7 +123,7 @@ def parse_dataset_spec(spec: str) -> tuple[str, float | None, str]:
     if not (math.isfinite(divisor) and divisor > 0 and math.isfinite(1.0 / divisor)):
         raise ConfigError(
             f"csv/N:PATH divides every number by N, a positive number such as 16 or 255; "
-            f"got {divisor_text.strip()!r} in {spec!r}"
+            f"got {shown(divisor_text.strip())} in {shown(spec)}"
         )
     return kind, divisor, location
 

@@ -57,7 +57,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GlassnetError, ModelFormatError
+from ..errors import GlassnetError, ModelFormatError, shown
 from ..training import History, TrainingState
 from .atomicfile import remove_abandoned, writable_target, write_atomically
 from .jsontext import broken_text
@@ -431,7 +431,7 @@ def _check_meta(meta: Any) -> dict[str, Any]:
         raise CheckpointError(f"not a glassnet checkpoint (format is not {FORMAT_NAME!r})")
     version = meta.get("format_version")
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
-        raise CheckpointError(f"unsupported checkpoint format version {version!r}; this "
+        raise CheckpointError(f"unsupported checkpoint format version {shown(version)}; this "
                               f"glassnet reads versions {', '.join(map(str, READABLE_VERSIONS))}")
     if set(meta) != _KEYS:
         missing, unknown = sorted(_KEYS - set(meta)), sorted(set(meta) - _KEYS)

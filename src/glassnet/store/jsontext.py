@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import shown
+
 
 def is_text(value: Any) -> bool:
     """True if ``value`` is a string that can be written as UTF-8 (no lone surrogates).
@@ -65,22 +67,17 @@ def broken_text(value: Any, where: str = "") -> str | None:
         path, item = pending.pop()
         if isinstance(item, str):
             if not is_text(item):
-                return _short(path) or "the text"
+                return shown(path, str) or "the text"
         elif isinstance(item, dict):
             for key, inner in reversed(list(item.items())):
                 inner_path = f"{path}.{key}" if path else str(key)
                 if isinstance(key, str) and not is_text(key):
-                    return f"a key in {_short(path)}" if path else "a key"
+                    return f"a key in {shown(path, str)}" if path else "a key"
                 pending.append((inner_path, inner))
         elif isinstance(item, list | tuple):
             pending.extend((f"{path}[{index}]", inner)
                            for index, inner in reversed(list(enumerate(item))))
     return None
-
-
-def _short(path: str) -> str:
-    """A path cut to a readable length: a hostile file's keys can be megabytes long."""
-    return path if len(path) <= 80 else path[:77] + "..."
 
 
 __all__ = ["broken_text", "is_text"]

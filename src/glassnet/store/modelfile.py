@@ -62,7 +62,14 @@ from ..core.activations import ACTIVATIONS
 from ..core.checks import LABEL_INT_HIGH, LABEL_INT_LOW
 from ..core.json_values import plain
 from ..core.network import Network
-from ..errors import ConfigError, DataError, DescriptionTooLong, GlassnetError, ModelFormatError
+from ..errors import (
+    ConfigError,
+    DataError,
+    DescriptionTooLong,
+    GlassnetError,
+    ModelFormatError,
+    shown,
+)
 from .atomicfile import write_atomically
 from .jsontext import broken_text
 
@@ -646,7 +653,7 @@ def _check_directory(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     unexpected = sorted(set(names) - expected)
     if missing or unexpected:
         problems = (["missing " + ", ".join(missing)] if missing else []) + (
-            ["unexpected " + ", ".join(_short(name) for name in unexpected[:5])]
+            ["unexpected " + ", ".join(shown(name) for name in unexpected[:5])]
             if unexpected
             else []
         )
@@ -843,8 +850,8 @@ def _layers_from_json(layers: Any, meta: dict[str, Any]) -> list[Array]:
         expected = meta["output"] if index == n_layers - 1 else meta["activation"]
         if layer["activation"] != expected:
             raise ModelFormatError(
-                f"layer {index} says activation {layer['activation']!r} but the metadata "
-                f"gives {expected!r}"
+                f"layer {index} says activation {shown(layer['activation'])} but the metadata "
+                f"gives {shown(expected)}"
             )
         n_in, n_out = sizes[index], sizes[index + 1]
         arrays.append(_numbers(layer["weights"], (n_in, n_out), dtype, f"layer {index} weights"))
@@ -908,11 +915,11 @@ def _check_classes(classes: Any, n_classes: int) -> None:
                                    f"long; one is {longest:,}")
         if all(_is_int(label) for label in classes):
             raise ModelFormatError("whole-number class labels must lie between -2**63 and "
-                                   f"2**63 - 1; got {_short(classes)}")
+                                   f"2**63 - 1; got {shown(classes)}")
     if not labels_ok:
         raise ModelFormatError(
             f"classes must be a list of {n_classes} labels, all integers (not floats, "
-            f"even whole ones such as 3.0) or all strings, got {_short(classes)}"
+            f"even whole ones such as 3.0) or all strings, got {shown(classes)}"
         )
     if len(set(classes)) != len(classes):
         raise ModelFormatError("class labels must be distinct")
@@ -927,12 +934,12 @@ def _check_sizes(sizes: Any) -> None:
     ):
         raise ModelFormatError(
             f"sizes must be a list of 2 to {MAX_LAYERS + 1} whole numbers between 1 and "
-            f"{MAX_LAYER_SIZE:,}, got {_short(sizes)}"
+            f"{MAX_LAYER_SIZE:,}, got {shown(sizes)}"
         )
     weights = [n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
     if max(weights) > MAX_ARRAY_ELEMENTS or (sum(weights) + sum(sizes[1:])) * 8 > MAX_TOTAL_BYTES:
         raise ModelFormatError(
-            f"a network of sizes {_short(sizes)} is larger than a model file may hold "
+            f"a network of sizes {shown(sizes)} is larger than a model file may hold "
             f"({sum(weights):,} weights; at most {MAX_TOTAL_BYTES // 8:,} numbers in all)"
         )
 
@@ -957,11 +964,13 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
         )
     if meta.get("format") != FORMAT_NAME:
         raise ModelFormatError(
-            f"not a glassnet model file: format is {meta.get('format')!r}, not {FORMAT_NAME!r}"
+            f"not a glassnet model file: format is {shown(meta.get('format'))}, "
+            f"not {FORMAT_NAME!r}"
         )
     version = meta.get("format_version")
     if not _is_int(version) or version < 1:
-        raise ModelFormatError(f"format_version must be a positive whole number, got {version!r}")
+        raise ModelFormatError(
+            f"format_version must be a positive whole number, got {shown(version)}")
     if version > FORMAT_VERSION:
         raise ModelFormatError(
             f"written by a newer glassnet (format version {version}); this glassnet reads "
@@ -989,11 +998,11 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
     valid = ", ".join(ACTIVATIONS)
     for key in ("activation", "output"):
         if not isinstance(meta[key], str) or meta[key] not in ACTIVATIONS:
-            raise ModelFormatError(f"unknown {key} {_short(meta[key])}; valid names: {valid}")
+            raise ModelFormatError(f"unknown {key} {shown(meta[key])}; valid names: {valid}")
     if meta["activation"] == "softmax" and len(sizes) > 2:
         raise ModelFormatError("softmax cannot be the activation of hidden layers")
     if meta["dtype"] not in _ARRAY_DTYPES:
-        raise ModelFormatError(f"dtype must be 'float32' or 'float64', got {_short(meta['dtype'])}")
+        raise ModelFormatError(f"dtype must be 'float32' or 'float64', got {shown(meta['dtype'])}")
 
     _check_classes(meta["classes"], 2 if sizes[-1] == 1 else sizes[-1])
 
@@ -1011,7 +1020,7 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
     ):
         raise ModelFormatError(
             f"input shape must be null or whole numbers whose product is {sizes[0]}, "
-            f"got {_short(shape)}"
+            f"got {shown(shape)}"
         )
     if described["scaling"] is not None and not isinstance(described["scaling"], str):
         raise ModelFormatError("input scaling must be a string or null")
@@ -1029,12 +1038,6 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
     if not isinstance(checksum, str) or len(checksum) != 64 or not set(checksum) <= _HEX_DIGITS:
         raise ModelFormatError("sha256 must be 64 lowercase hexadecimal digits")
     return meta
-
-
-def _short(value: Any) -> str:
-    """``repr`` cut to a readable length, for error messages about hostile input."""
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 __all__ = [

@@ -58,7 +58,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import GlassnetError, OutputPathError, RunsDatabaseError
+from ..errors import GlassnetError, OutputPathError, RunsDatabaseError, shown
 from .atomicfile import writable_target
 from .jsontext import broken_text, is_text
 from .paths import DEFAULT_DATABASE_PATH, db_hint
@@ -274,7 +274,8 @@ class RunsDatabase:
             database cannot be written.
         """
         if source not in SOURCES:
-            raise RunsDatabaseError(f"unknown run source {source!r}; valid: {', '.join(SOURCES)}")
+            raise RunsDatabaseError(
+                f"unknown run source {shown(source)}; valid: {', '.join(SOURCES)}")
         settings_text = _to_json(settings, "settings")
         history_text = _to_json(history, "history")
         scores_text = _to_json(scores, "scores")
@@ -310,7 +311,7 @@ class RunsDatabase:
                     "SELECT 1 FROM sweeps WHERE id = ?", (sweep_id,)
                 ).fetchone()
             ):
-                raise RunsDatabaseError(f"there is no sweep {sweep_id!r} in {self.path}")
+                raise RunsDatabaseError(f"there is no sweep {shown(sweep_id)} in {self.path}")
             cursor = connection.execute(
                 f"INSERT INTO runs ({columns}) VALUES ({placeholders})", row
             )
@@ -485,7 +486,7 @@ class RunsDatabase:
                 "UPDATE sweeps SET status = ? WHERE id = ?", (str(status), str(sweep_id))
             )
             if cursor.rowcount == 0:
-                raise RunsDatabaseError(f"there is no sweep {sweep_id!r} in {self.path}")
+                raise RunsDatabaseError(f"there is no sweep {shown(sweep_id)} in {self.path}")
 
         self._write(update)
 
@@ -501,11 +502,11 @@ class RunsDatabase:
             _SWEEPS_QUERY + " WHERE sweeps.id = ? GROUP BY sweeps.id", (str(sweep_id),)
         )
         if not rows:
-            raise RunsDatabaseError(f"there is no sweep {sweep_id!r} in {self.path}")
+            raise RunsDatabaseError(f"there is no sweep {shown(sweep_id)} in {self.path}")
         sweep = _check_sweep_row(rows[0])
         if sweep["damaged"] is not None:
             raise RunsDatabaseError(
-                f"runs database {self.path}: sweep {sweep_id!r} is damaged "
+                f"runs database {self.path}: sweep {shown(sweep_id)} is damaged "
                 f"({sweep['damaged']}); it was edited by hand or corrupted"
             )
         return sweep
@@ -647,7 +648,7 @@ class RunsDatabase:
     def _no_run_message(self, run_id: Any) -> str:
         count = self.count_runs() if self._connection is not None else 0
         hint = f"ids go from 1 to {count}" if count else "no runs are recorded there yet"
-        return (f"there is no run {run_id!r} in {self.path} "
+        return (f"there is no run {shown(run_id)} in {self.path} "
                 f"({hint}; see: glassnet runs list{db_hint(self.path)})")
 
 
@@ -884,8 +885,7 @@ def _what(value: Any) -> str:
     """A short description of a value that is not what it should be, for messages."""
     if isinstance(value, bytes):
         return f"{len(value)} byte{'' if len(value) == 1 else 's'} of binary data"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return shown(value)
 
 
 def _text(value: Any) -> tuple[Any, str | None]:
@@ -1080,7 +1080,7 @@ def _run_id(run_id: Any) -> int:
     try:
         return int(run_id)
     except (TypeError, ValueError):
-        raise RunsDatabaseError(f"a run id is a whole number, got {run_id!r}") from None
+        raise RunsDatabaseError(f"a run id is a whole number, got {shown(run_id)}") from None
 
 
 def _glassnet_version() -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.layer_sizes import whole_number
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class WholeNumber:
         whole = whole_number(value)  # the one reading of a whole number (layer sizes' too)
         if whole is None or whole < self.least:
             raise ConfigError(
-                f"{name} must be a whole number of at least {self.least}, got {value!r}")
+                f"{name} must be a whole number of at least {self.least}, got {shown(value)}")
         return whole
 
 

@@ -382,11 +382,14 @@ class Explorer:
     def hidden_from(body: dict[str, Any], default: tuple[int, ...]) -> tuple[int, ...]:
         """The request's hidden layer sizes: a JSON list, bounded to keep training small.
 
-        A list is first read by ``parse_hidden``, so a size of 0 or 2.5 gets the words
-        ``--hidden`` and the estimator use for it; then the explorer's own limits apply.
+        A short list of numbers is first read by ``parse_hidden``, so a size of 0 or 2.5
+        gets the words ``--hidden`` and the estimator use for it; then the explorer's own
+        limits apply. Anything else (a long list, a string, ``true``) gets the explorer's
+        words, in JSON's terms.
         """
         value = body.get("hidden")
-        if isinstance(value, list):
+        if (isinstance(value, list) and len(value) <= MAX_HIDDEN_LAYERS
+                and all(check.is_number(size) for size in value)):
             parse_hidden(value)
         return tuple(check.get_int_list(body, "hidden", max_length=MAX_HIDDEN_LAYERS, low=1,
                                         high=MAX_HIDDEN_UNITS, default=list(default)))

@@ -12,6 +12,7 @@ Booleans are refused where numbers are expected: JSON ``true`` is not the number
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 
 _MISSING: Any = object()
 
@@ -52,19 +53,34 @@ def decode_json_object(body: bytes) -> dict[str, Any]:
     """
     if not body.strip():
         return {}
+    if body.startswith(codecs.BOM_UTF8):
+        raise InvalidInput("the body starts with a byte order mark; send JSON as plain UTF-8")
     try:
-        value = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant,
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("the body is not UTF-8 text; send JSON as UTF-8") from None
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant,
                            parse_int=_parse_int, parse_float=_parse_float)
     except InvalidInput:
         raise
-    except (UnicodeDecodeError, ValueError) as error:
+    except ValueError as error:
         raise InvalidInput(f"the body is not valid JSON: {error}") from None
     except RecursionError:
         raise InvalidInput(_TOO_DEEP) from None
     if not isinstance(value, dict):
-        raise InvalidInput(f"the body must be a JSON object, got {type(value).__name__}")
+        raise InvalidInput(f"the body must be a JSON object, got {_json_kind(value)}")
     _check_depth(value)
     return value
+
+
+def _json_kind(value: Any) -> str:
+    """What JSON calls a decoded value's type: "an array", not Python's "list"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    kinds = {dict: "an object", list: "an array", str: "a string", int: "a number",
+             float: "a number", type(None): "null"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 _TOO_DEEP = f"the JSON is nested too deeply (at most {MAX_DEPTH} levels)"
@@ -75,8 +91,8 @@ def _refuse_constant(name: str) -> float:
 
 
 def _refuse_huge(text: str) -> None:
-    shown = text if len(text) <= 24 else f"{text[:12]}...{text[-8:]} ({len(text)} characters)"
-    raise InvalidInput(f"the number {shown} is too big for a float; send finite numbers only")
+    spelled = text if len(text) <= 24 else f"{text[:12]}...{text[-8:]} ({len(text)} characters)"
+    raise InvalidInput(f"the number {spelled} is too big for a float; send finite numbers only")
 
 
 def _parse_int(text: str) -> int:
@@ -115,8 +131,10 @@ def reject_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
     allowed = set(allowed)
     unknown = sorted(str(key) for key in body if key not in allowed)
     if unknown:
+        named = ", ".join(shown(key, str) for key in unknown[:5])
+        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
         raise InvalidInput(
-            f"unknown field(s) {', '.join(unknown)}; this endpoint takes: "
+            f"unknown field(s) {named}{more}; this endpoint takes: "
             f"{', '.join(sorted(allowed)) or 'nothing'}"
         )
 
@@ -135,10 +153,9 @@ def get_int(
         return value
     if not is_number(value) or not math.isfinite(value) or int(value) != value:
         raise InvalidInput(f"{name} must be a whole number, got {_show(value)}")
-    value = int(value)
-    if not low <= value <= high:
-        raise InvalidInput(f"{name} must be between {low} and {high}, got {value}")
-    return value
+    if not low <= int(value) <= high:
+        raise InvalidInput(f"{name} must be between {low} and {high}, got {_show(value)}")
+    return int(value)
 
 
 def get_number(
@@ -189,7 +206,8 @@ def get_int_list(
         if not is_number(item) or not math.isfinite(item) or int(item) != item:
             raise InvalidInput(f"{name} must hold whole numbers, got {_show(item)}")
         if not low <= item <= high:
-            raise InvalidInput(f"each entry of {name} must be between {low} and {high}, got {item}")
+            raise InvalidInput(
+                f"each entry of {name} must be between {low} and {high}, got {_show(item)}")
     return [int(item) for item in value]
 
 
@@ -269,8 +287,12 @@ def _get(body: dict[str, Any], name: str, default: Any) -> Any:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value) if not isinstance(value, float) else repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    """A refused value as the page sent it: in JSON's spelling (``true``, ``null``), cut short."""
+    return shown(value, _as_json)
+
+
+def _as_json(value: Any) -> str:
+    return repr(value) if isinstance(value, float) else json.dumps(value)
 
 
 __all__ = [

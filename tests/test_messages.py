@@ -1,0 +1,140 @@
+"""Error messages show a refused value short, whatever the value: ``errors.shown``.
+
+A message that repeats hostile input whole is as long as the input (a key of a
+megabyte, a list of a million sizes), and a whole number of more than 4,300 digits
+cannot be spelled at all: Python raises its own ValueError in the middle of building
+the message. Every window's messages go through ``shown``, so each test here gives a
+window such a value and checks the one clear, short error that comes back.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet.data.csv import load_csv
+from glassnet.errors import SHOWN_LENGTH, shown
+
+HUGE = 10**5000  # more digits than Python will spell
+LONG_NAME = "x" * 100_000
+
+
+def test_a_short_value_is_shown_as_it_is():
+    assert shown(3) == "3"
+    assert shown("relu") == "'relu'"
+    assert shown([True, None], json.dumps) == "[true, null]"
+    assert shown(10**59) == "1" + "0" * 59  # 60 characters still fit
+
+
+def test_a_long_value_is_cut_to_the_shown_length():
+    text = shown(LONG_NAME)
+    assert len(text) == SHOWN_LENGTH
+    assert text == "'" + "x" * (SHOWN_LENGTH - 4) + "..."
+    assert shown([0] * 100_000).endswith("...")
+
+
+@pytest.mark.parametrize(("number", "words"), [
+    (10**60, "a whole number of 61 digits"),
+    (-(10**400), "a negative whole number of 401 digits"),
+    (HUGE, "a whole number of about 5,001 digits"),
+], ids=["61 digits", "401 digits", "5001 digits"])
+def test_a_long_whole_number_is_described_by_its_digits(number, words):
+    # Cut short, 1000...000 would read as another number.
+    assert shown(number) == words
+
+
+def test_what_cannot_be_spelled_is_named_by_its_type():
+    assert shown([64, HUGE, 10]) == "a list that cannot be shown"
+
+    class Broken:
+        def __repr__(self) -> str:
+            raise RuntimeError("no")
+
+    assert shown(Broken()) == "a Broken that cannot be shown"
+
+
+def test_a_numpy_scalar_is_shown_as_its_number():
+    assert shown(np.float32(0.1)) == "0.1"
+    assert shown(np.int64(-3)) == "-3"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: gn.Network([64, HUGE, 10]),
+    lambda: gn.settings_for("default", seed=HUGE),
+    lambda: gn.GlassnetClassifier(alpha=HUGE).fit([[0, 1], [1, 0]], [0, 1]),
+    lambda: gn.GlassnetClassifier(hidden_layer_sizes=(HUGE,)).fit([[0, 1], [1, 0]], [0, 1]),
+], ids=["network", "settings", "estimator alpha", "estimator sizes"])
+def test_a_number_too_long_to_spell_is_a_config_error(make):
+    # Before, building the message raised Python's own ValueError about 4,300 digits.
+    with pytest.raises(gn.ConfigError) as caught:
+        make()
+    assert "4300" not in str(caught.value)
+    assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize("make", [
+    lambda: gn.get_optimizer(LONG_NAME),
+    lambda: gn.settings_for(LONG_NAME),
+    lambda: gn.Network([64, LONG_NAME, 10]),
+    lambda: load_csv("digits.csv", label_column=LONG_NAME),
+], ids=["optimizer", "recipe", "sizes", "csv"])
+def test_a_long_name_makes_a_short_message(make, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "digits.csv").write_text("a,b,label\n1,2,0\n3,4,1\n")
+    with pytest.raises(gn.GlassnetError) as caught:
+        make()
+    assert len(str(caught.value)) < 400
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    pytest.importorskip("starlette")
+    with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from glassnet.web import create_app
+
+    network = gn.Network([64, 4, 10], seed=0)
+    return TestClient(create_app(network, port=8125), base_url="http://127.0.0.1:8125")
+
+
+@pytest.mark.parametrize(("path", "body", "error"), [
+    ("/api/training/start", {"epochs": 10**300},
+     "epochs must be between 1 and 300, got a whole number of 301 digits"),
+    ("/api/predict", {"example": 1e308}, "example must be between 0 and 1796, got 1e+308"),
+    ("/api/training/start", {"hidden": [0] * 100_000},
+     "hidden must be a list of at most 3 whole numbers"),
+], ids=["epochs", "example", "hidden"])
+def test_the_explorer_shows_refused_numbers_short(explorer, path, body, error):
+    response = explorer.post(path, json=body)
+    assert response.status_code == 422
+    assert response.json()["error"] == error
+
+
+def test_the_explorer_names_a_few_unknown_fields_short(explorer):
+    body = {"k" * 5000: 1, **{f"extra{n}": n for n in range(10)}}
+    response = explorer.post("/api/predict", json=body)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert "and 6 more" in error and len(error) < 300
+
+
+@pytest.mark.parametrize(("raw", "error"), [
+    (b"null", "the body must be a JSON object, got null"),
+    (b"[1, 2]", "the body must be a JSON object, got an array"),
+    (b'"x"', "the body must be a JSON object, got a string"),
+    (b"3.5", "the body must be a JSON object, got a number"),
+    (b"\xff\xfe{}", "the body is not UTF-8 text; send JSON as UTF-8"),
+    (b"\xef\xbb\xbf{}", "the body starts with a byte order mark; send JSON as plain UTF-8"),
+], ids=["null", "array", "string", "number", "not UTF-8", "byte order mark"])
+def test_the_explorer_speaks_of_the_body_in_json_terms(explorer, raw, error):
+    # Not Python's "NoneType", "list", or a codec's "can't decode byte 0xff".
+    response = explorer.post("/api/predict", content=raw,
+                             headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"] == error
