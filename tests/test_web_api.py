@@ -598,6 +598,17 @@ def test_a_refused_write_makes_no_session(network):
     assert len(app.state.explorer.sessions) == 0
 
 
+@pytest.mark.parametrize("path", ["/api/reset", "/api/slope/fit", "/api/training/stop",
+                                  "/api/training/leap"])
+def test_a_write_answered_with_a_refusal_makes_no_session(network, path):
+    # Refusals a handler answers itself (409, 404), not only those it raises: a
+    # stranger's refused requests must not fill the explorer and lock others out.
+    app = create_app(network, port=PORT)
+    response = TestClient(app, base_url=BASE).post(path, json={})
+    assert response.status_code in (404, 409) and "set-cookie" not in response.headers
+    assert len(app.state.explorer.sessions) == 0
+
+
 def hand_set_user(app) -> TestClient:
     user = TestClient(app, base_url=BASE)
     answer = user.post("/api/handset", json={"cell": [3, 3], "weight": -7.5})
