@@ -609,6 +609,30 @@ def test_a_write_answered_with_a_refusal_makes_no_session(network, path):
     assert len(app.state.explorer.sessions) == 0
 
 
+def test_the_network_is_described_as_it_was_when_asked_for(network, monkeypatch):
+    """GET /api/network describes the weights outside the session's lock, so it takes a
+    copy under it: an edit that lands meanwhile must not mix into the description
+    (a version with another network's checksum, or weights half updated)."""
+    from glassnet.web import app as web_app
+
+    app = create_app(network, port=PORT)
+    user = TestClient(app, base_url=BASE)
+    asked = user.post("/api/predict", json={"example": 0})  # makes the session
+    session = app.state.explorer.sessions.find(user.cookies.get(COOKIE_NAME))
+    before = session.network.copy()
+    describe = web_app.describe_network
+
+    def edited_meanwhile(described, version):
+        session.network.layers[0].W[0, 0] += 1.0  # another request's edit, mid-describe
+        return describe(described, version)
+
+    monkeypatch.setattr(web_app, "describe_network", edited_meanwhile)
+    answer = user.get("/api/network").json()
+    assert asked.status_code == 200
+    assert answer["weights_sha256"] == describe_network(before, 1)["weights_sha256"]
+    assert answer["layers"][0]["weights"] == describe_network(before, 1)["layers"][0]["weights"]
+
+
 def hand_set_user(app) -> TestClient:
     user = TestClient(app, base_url=BASE)
     answer = user.post("/api/handset", json={"cell": [3, 3], "weight": -7.5})

@@ -279,8 +279,8 @@ class Explorer:
         or "edited", the ``settings`` of a training that makes them (or None) and the
         ``run_id`` whose saved model holds them (or None).
         """
-        with session.lock:
-            network, version = session.network, session.version
+        with session.lock:  # a copy: an edit meanwhile must not mix into what is described
+            network, version = session.network.copy(), session.version
             accuracy, previous, origin = session.test_accuracy, session.previous, session.origin
         answer = await run_in_threadpool(describe_network, network, version)
         answer["origin"] = origin.report(answer["weights_sha256"])
