@@ -157,6 +157,21 @@ def test_a_network_stopped_by_hand_replays_with_the_epochs_it_ran(app):
     assert again["weights_sha256"] == shared["weights_sha256"]
 
 
+def test_an_edit_is_scored_on_the_test_digits_of_the_network_s_own_training(app):
+    """A training's test digits depend on its seed: after a knockout or an edit, the
+    accuracy is measured on the digits the trained accuracy was measured on."""
+    client = new_client(app)
+    train(client, {"hidden": [8], "epochs": 3, "seed": 11})
+    trained = client.get("/api/network").json()["test_accuracy"]
+    knocked = client.post("/api/knockout", json={"layer": 0, "neuron": 0}).json()
+    assert knocked["with"]["test_accuracy"] == trained
+    assert client.post("/api/reset", json={}).json()["test_accuracy"] == trained
+    assert client.post("/api/backprop/step", json={"numbers": [0.5] * 64, "label": 3}
+                       ).status_code == 200
+    undone = client.post("/api/backprop/undo", json={}).json()  # the trained weights again
+    assert undone["test_accuracy"] == trained
+
+
 def test_an_edited_network_cannot_be_replayed_until_reset(app, trained):
     _, shared = trained
     client = new_client(app)

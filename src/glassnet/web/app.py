@@ -28,7 +28,7 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -178,12 +178,13 @@ class Explorer:
                                                                    len(self.training_part))))
         self.zeros_and_ones = data.subset(classes=[0, 1])
         # The test digits a default live training holds out (the default network's too).
-        _, _, self.test_part = split_data(LIVE_DEFAULTS, data)
-        self.test_accuracy = evaluate(network, self.test_part).accuracy
+        self._held_out = lru_cache(maxsize=16)(self._split_off_test_part)
+        self.test_part = self._held_out(LIVE_DEFAULTS.seed, LIVE_DEFAULTS.test_fraction)
         self.db_path = None if db_path is None else Path(db_path)
         # Where every session's network comes from at first: settings only if trained here.
         self.start_origin = Origin.of(network, "start", None if start_settings is None
                                       else start_settings.to_dict())
+        self.test_accuracy = evaluate(network, self.test_part_for(self.start_origin)).accuracy
         self.sessions = SessionStore(self._new_session, max_sessions=max_sessions,
                                      max_trainings=max_trainings)
         self.default_view = self._new_session("")
@@ -196,6 +197,27 @@ class Explorer:
         return Session(token=token, network=self.network.copy(),
                        handset=HandSetNetwork(self.zeros_and_ones), loss=loss,
                        test_accuracy=self.test_accuracy, origin=self.start_origin)
+
+    def test_part_for(self, origin: Origin) -> Dataset:
+        """The test digits a network's own training held out: where it is scored.
+
+        Which digits a training holds out depends on its seed and test fraction
+        (``split_data``), so a network trained with seed 7, edited by hand or with a
+        neuron switched off, is scored on seed 7's test digits: those its trained
+        accuracy was measured on, and none it learned from. A network whose training is
+        not known (one read from a file, one trained on drawings) is scored on a
+        default live training's.
+        """
+        try:
+            settings = (RunSettings.from_dict(origin.settings) if origin.settings
+                        else LIVE_DEFAULTS)
+        except GlassnetError:  # a recorded run edited by hand: the default split
+            settings = LIVE_DEFAULTS
+        return self._held_out(settings.seed, settings.test_fraction)
+
+    def _split_off_test_part(self, seed: int, test_fraction: float) -> Dataset:
+        settings = dataclasses.replace(LIVE_DEFAULTS, seed=seed, test_fraction=test_fraction)
+        return split_data(settings, self.data)[2]
 
     # ------------------------------------------------------------------ plumbing
     def endpoint(
@@ -704,7 +726,8 @@ class Explorer:
                 session.remember_trained()
                 moved = backprop_step(network, x, label, session.loss, rate)
                 session.backprop_undo = [*session.backprop_undo[-(UNDO_DEPTH - 1):], kept]
-                version = session.weights_changed(evaluate(network, self.test_part).accuracy)
+                test_part = self.test_part_for(session.origin)
+                version = session.weights_changed(evaluate(network, test_part).accuracy)
                 return {**moved, **backprop_view(network, x, label, session.loss),
                         "version": version, "can_undo": True,
                         "test_accuracy": session.test_accuracy}
@@ -721,7 +744,8 @@ class Explorer:
             if not session.backprop_undo:
                 return error_response(409, "there is no step to undo")
             network.set_parameters(session.backprop_undo.pop())
-            version = session.weights_changed(evaluate(network, self.test_part).accuracy)
+            test_part = self.test_part_for(session.origin)
+            version = session.weights_changed(evaluate(network, test_part).accuracy)
             answer: dict[str, Any] = {"version": version,
                                       "can_undo": bool(session.backprop_undo),
                                       "test_accuracy": session.test_accuracy}
@@ -730,8 +754,8 @@ class Explorer:
             return JSONAnswer(answer)
 
     # ------------------------------------------------------------------ poking the network
-    def _per_class(self, network: Network) -> dict[str, Any]:
-        scores = evaluate(network, self.test_part)
+    def _per_class(self, network: Network, origin: Origin) -> dict[str, Any]:
+        scores = evaluate(network, self.test_part_for(origin))
         return {"test_accuracy": scores.accuracy,
                 "per_class": {str(label): value
                               for label, value in scores.per_class_accuracy.items()}}
@@ -753,11 +777,11 @@ class Explorer:
                 layer = check.get_int(body, "layer", low=0, high=len(network.layers) - 2)
                 neuron = check.get_int(body, "neuron", low=0,
                                        high=network.layers[layer].n_out - 1)
-                with_it = self._per_class(network)
+                with_it = self._per_class(network, session.origin)
                 session.remember_trained()
                 outgoing = network.layers[layer + 1].W  # (n_neurons, n_next)
                 outgoing[neuron, :] = 0.0
-                without = self._per_class(network)
+                without = self._per_class(network, session.origin)
                 version = session.weights_changed(without["test_accuracy"])
                 return {"layer": layer, "neuron": neuron, "version": version,
                         "with": with_it, "without": without}
@@ -776,7 +800,7 @@ class Explorer:
             column = check.get_int(body, "column", low=0, high=network.layers[layer].n_out - 1)
             session.remember_trained()
             network.layers[layer].W[row, column] = value
-            accuracy = evaluate(network, self.test_part).accuracy
+            accuracy = evaluate(network, self.test_part_for(session.origin)).accuracy
             version = session.weights_changed(accuracy)
         return {"layer": layer, "row": row, "column": column, "value": value,
                 "version": version, "test_accuracy": accuracy}
@@ -798,12 +822,12 @@ class Explorer:
     async def handwriting_score(self, request: Request, session: Session) -> dict[str, Any]:
         """POST /api/lesson/handwriting/score (see ``lesson_practice``)."""
         return await lesson_practice.handwriting_score(await read_body(request), session,
-                                                       self.test_part)
+                                                       self.test_part_for(session.origin))
 
     async def handwriting_train(self, request: Request, session: Session) -> dict[str, Any]:
         """POST /api/lesson/handwriting/train (see ``lesson_practice``)."""
         return await lesson_practice.handwriting_train(await read_body(request), session,
-                                                       self.test_part)
+                                                       self.test_part_for(session.origin))
 
     async def two_neurons(self, request: Request, session: Session) -> dict[str, Any]:
         """POST /api/lesson/two-neurons (see ``lesson``)."""
