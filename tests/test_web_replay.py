@@ -155,6 +155,13 @@ def test_a_network_stopped_by_hand_replays_with_the_epochs_it_ran(app):
     again = new_client(app).post("/api/network/replay",
                                  json={"settings": shared["origin"]["settings"]}).json()
     assert again["weights_sha256"] == shared["weights_sha256"]
+    # Loaded again from its saved run, it tells the same settings, which replay too.
+    loaded = new_client(app).post("/api/network/replay",
+                                  json={"run_id": shared["origin"]["run_id"]}).json()
+    assert loaded["origin"]["settings"] == shared["origin"]["settings"]
+    assert new_client(app).post("/api/network/replay", json={
+        "settings": loaded["origin"]["settings"], "expect_sha256": loaded["weights_sha256"],
+    }).status_code == 200
 
 
 def test_an_edit_is_scored_on_the_test_digits_of_the_network_s_own_training(app):

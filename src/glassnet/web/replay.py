@@ -60,10 +60,16 @@ def reproducing_settings(result: RunResult) -> dict[str, Any]:
 
     The run's own settings, with the epochs it really ran if the Stop button ended it.
     """
-    settings = result.settings.to_dict()
-    if result.history.stop_reason == STOPPED_BY_HAND:
-        settings["epochs"] = result.history.epochs
-    return settings
+    return _with_epochs_run(result.settings.to_dict(), result.history.stop_reason,
+                            result.history.epochs)
+
+
+def _with_epochs_run(settings: dict[str, Any] | None, stop_reason: str | None,
+                     epochs_run: int | None) -> dict[str, Any] | None:
+    """``settings`` with the epochs a training stopped by hand really ran (the one rule)."""
+    if settings is None or stop_reason != STOPPED_BY_HAND or not epochs_run:
+        return settings
+    return {**settings, "epochs": epochs_run}
 
 
 def _model_beside(db_path: Path, record: dict[str, Any]) -> Path | None:
@@ -143,7 +149,10 @@ def load_saved_run(db_path: Path | None, run_id: int, classes: list[Any]) -> Sav
     if network.n_inputs != 64 or [str(c) for c in network.classes] != [str(c) for c in classes]:
         raise ConfigError(f"the model of run {run_id} is not a network for this explorer's "
                           f"8x8 digits ({network.n_inputs} inputs)")
-    return SavedRun(network, record.get("settings"), record.get("test_accuracy"))
+    # The record keeps the epochs asked for; a run stopped by hand is made by those it ran.
+    stop_reason = (record.get("history") or {}).get("stop_reason")
+    settings = _with_epochs_run(record.get("settings"), stop_reason, record.get("epochs"))
+    return SavedRun(network, settings, record.get("test_accuracy"))
 
 
 __all__ = ["NoSavedRun", "SavedRun", "load_saved_run", "saved_runs", "reproducing_settings",
