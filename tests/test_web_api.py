@@ -1059,6 +1059,42 @@ def test_a_streamed_body_over_1_mb_is_refused_by_counting(client):
     assert response.status_code == 413
 
 
+@pytest.mark.parametrize(("method", "headers", "status"), [
+    ("GET", {"host": "evil.example"}, 400),
+    ("POST", {"origin": "http://evil.example"}, 403),
+    ("POST", {"content-type": "text/plain"}, 415),
+])
+def test_the_guard_s_refusals_carry_the_security_headers_too(client, method, headers, status):
+    response = client.request(method, "/api/predict", content=b'{"example": 0}',
+                              headers={"content-type": "application/json", **headers})
+    assert response.status_code == status
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_a_content_length_of_5000_digits_is_refused_with_413(app):
+    # Sent as it is (an ASGI client, not a browser): int() would refuse to read it.
+    import anyio
+
+    answers: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        answers.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/predict", "raw_path": b"/api/predict",
+             "query_string": b"", "scheme": "http", "http_version": "1.1",
+             "server": ("127.0.0.1", PORT), "client": ("127.0.0.1", 50000), "root_path": "",
+             "headers": [(b"host", f"127.0.0.1:{PORT}".encode()),
+                         (b"content-type", b"application/json"),
+                         (b"content-length", b"9" * 5000)]}
+    anyio.run(app, scope, receive, send)
+    assert answers[0]["status"] == 413
+    assert b"larger than" in answers[1]["body"]
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
                                           "multipart/form-data; boundary=x", None])
 def test_anything_but_json_is_refused_with_415(client, content_type):
