@@ -1095,6 +1095,12 @@ def test_a_content_length_of_5000_digits_is_refused_with_413(app):
     assert b"larger than" in answers[1]["body"]
 
 
+def test_a_wrong_method_is_told_which_are_allowed(client):
+    response = client.get("/api/predict")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
                                           "multipart/form-data; boundary=x", None])
 def test_anything_but_json_is_refused_with_415(client, content_type):

@@ -939,8 +939,8 @@ async def _conflict(request: Request, error: Exception) -> Response:
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, HTTPException)
-    return error_response(error.status_code, str(error.detail))
+    assert isinstance(error, HTTPException)  # its headers too: a 405 says what is Allowed
+    return error_response(error.status_code, str(error.detail), headers=error.headers)
 
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:
