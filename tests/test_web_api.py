@@ -934,6 +934,23 @@ def test_a_backprop_step_lowers_that_drawings_loss_and_undo_puts_it_back(network
     assert again.status_code == 409 and "no step to undo" in again.json()["error"]
 
 
+def test_undo_keeps_fewer_steps_of_a_large_network(network):
+    """Each step keeps a copy of every weight; a session's copies stay within UNDO_BYTES."""
+    from glassnet.web.backprop import UNDO_BYTES, UNDO_DEPTH, undo_depth
+
+    large = gn.Network([64, 256, 256, 256, 10], seed=0)  # 149,770 weights, 1.2 MB
+    depth = undo_depth(large)
+    assert depth == UNDO_BYTES // (large.n_parameters * 8) == 6
+    assert undo_depth(network) == UNDO_DEPTH  # a small network keeps all 50
+    client = TestClient(create_app(large, port=PORT), base_url=BASE)
+    body = {"numbers": gn.load_digits().X[3].tolist(), "label": 3}
+    for _ in range(depth + 2):
+        assert client.post("/api/backprop/step", json=body).status_code == 200
+    for _ in range(depth):
+        assert client.post("/api/backprop/undo", json={}).status_code == 200
+    assert client.post("/api/backprop/undo", json={}).status_code == 409
+
+
 def test_a_backprop_step_too_big_is_refused_and_changes_nothing(network):
     app = create_app(network.copy(), port=PORT)
     client = TestClient(app, base_url=BASE)

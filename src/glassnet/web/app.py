@@ -60,7 +60,7 @@ from ..store.version import __version__
 from ..training.augmentation import nudge_for
 from . import lesson, lesson_practice
 from . import validation as check
-from .backprop import DEFAULT_STEP, UNDO_DEPTH, backprop_view
+from .backprop import DEFAULT_STEP, backprop_view, undo_depth
 from .backprop import step as backprop_step
 from .drawing import MAX_CANVAS_SIDE, NO_INK, read_drawing
 from .handset import PRESETS, WEIGHT_LIMIT, HandSetNetwork, outside_zeros_and_ones
@@ -725,7 +725,9 @@ class Explorer:
                 kept = network.get_parameters()
                 session.remember_trained()
                 moved = backprop_step(network, x, label, session.loss, rate)
-                session.backprop_undo = [*session.backprop_undo[-(UNDO_DEPTH - 1):], kept]
+                room = undo_depth(network) - 1  # for the older steps, beside this one
+                older = session.backprop_undo[-room:] if room else []
+                session.backprop_undo = [*older, kept]
                 test_part = self.test_part_for(session.origin)
                 version = session.weights_changed(evaluate(network, test_part).accuracy)
                 return {**moved, **backprop_view(network, x, label, session.loss),

@@ -32,8 +32,19 @@ from .inspection import rounded
 #: knows of every other digit (a step of 0.5 takes the test accuracy from 98% to 82%).
 DEFAULT_STEP = 0.1
 
-#: Weights kept for "Undo": the last this many steps can be taken back.
+#: Weights kept for "Undo": the last this many steps can be taken back...
 UNDO_DEPTH = 50
+#: ...within this many bytes of weights a session: each step keeps a copy of them all,
+#: and 50 copies of the largest network the explorer trains (256-256-256) would be
+#: 60 MB a session, for each of its sessions.
+UNDO_BYTES = 8 * 2**20
+
+
+def undo_depth(network: Network) -> int:
+    """How many steps Undo can take back for ``network``: ``UNDO_DEPTH`` if its copies
+    fit in ``UNDO_BYTES``, fewer for a large network, and never less than one."""
+    copy_bytes = network.n_parameters * np.dtype(network.dtype).itemsize
+    return max(1, min(UNDO_DEPTH, UNDO_BYTES // copy_bytes))
 
 
 def backprop_view(network: Network, x: np.ndarray, label: Any, loss: str) -> dict[str, Any]:
@@ -106,4 +117,5 @@ def significant(values: np.ndarray, digits: int = 4) -> list[Any]:
     return np.vectorize(lambda v: float(f"{v:.{digits}g}"), otypes=[float])(array).tolist()
 
 
-__all__ = ["DEFAULT_STEP", "UNDO_DEPTH", "backprop_view", "significant", "step"]
+__all__ = ["DEFAULT_STEP", "UNDO_BYTES", "UNDO_DEPTH", "undo_depth", "backprop_view",
+           "significant", "step"]
