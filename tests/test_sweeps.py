@@ -18,6 +18,7 @@ from click.testing import CliRunner
 import glassnet
 from glassnet.app.experiment import RunSettings, run
 from glassnet.app.sweeps import (
+    MAX_SWEEP_RUNS,
     FinishedRun,
     SweepError,
     SweepIncomplete,
@@ -143,6 +144,21 @@ def test_seeds_are_a_count_or_a_list():
     for bad in (0, [], [-1], [1.5], True):
         with pytest.raises(ConfigError):
             seed_list(bad)
+
+
+@pytest.mark.parametrize(("grid", "seeds", "fragment"), [
+    ({"hidden": [8]}, 10**9, r"too many seeds \(1,000,000,000\)"),
+    ({"hidden": [8]}, 10**400, "too many seeds .a whole number of 401 digits"),
+    ({"hidden": list(range(1, 400)), "epochs": list(range(1, 400))}, 1,
+     r"too many combinations \(159,201\)"),
+    ({"hidden": list(range(1, 400))}, 300, r"too many trainings \(119,700\)"),
+    ({"hidden": [8]}, [2**40], "seeds are whole numbers from 0 to 2147483647"),
+], ids=["seeds", "401-digit seeds", "combinations", "trainings", "seed beyond MAX_SEED"])
+def test_a_sweep_too_large_is_refused_before_it_is_planned(tmp_path, grid, seeds, fragment):
+    # Before, seeds=10**9 filled gigabytes with seeds, and 10**400 was an OverflowError.
+    with pytest.raises(ConfigError, match=fragment):
+        glassnet.sweep(grid, seeds=seeds, db_path=tmp_path / "runs.db")
+    assert MAX_SWEEP_RUNS == 100_000
 
 
 def test_one_task_per_combination_and_seed():

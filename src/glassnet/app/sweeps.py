@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.defaults import MAX_SEED
 from ..core.losses import get_loss
 from ..data.dataset import Dataset
 from ..data.spec import load_dataset
@@ -59,6 +60,11 @@ from .recording import RunRecord, record_run
 
 #: How many seeds each combination is trained with unless told otherwise.
 DEFAULT_SEEDS = 3
+
+#: The most trainings (combinations times seeds) one sweep may hold. Far more than a
+#: machine trains in a day, and small enough that planning them costs little memory:
+#: ``seeds=10**9`` would otherwise fill gigabytes with seeds before anything trains.
+MAX_SWEEP_RUNS = 100_000
 
 #: What the runs database stores as a sweep's status as it goes.
 STATUS_RUNNING = "running"
@@ -256,6 +262,7 @@ def settings_grid(grid: Mapping[str, Any] | Sequence[RunSettings]) -> list[RunSe
             )
         names = list(grid)
         alternatives = [_alternatives(name, grid[name]) for name in names]
+        _check_size(math.prod(len(values) for values in alternatives), "combinations")
         combinations = [
             _combination(dict(zip(names, values, strict=True)))
             for values in itertools.product(*alternatives)
@@ -299,7 +306,8 @@ def seed_list(seeds: int | Iterable[int]) -> list[int]:
     if isinstance(seeds, numbers.Integral):
         seeds = int(seeds)
         if seeds < 1:
-            raise ConfigError(f"a sweep needs at least 1 seed, got seeds={seeds}")
+            raise ConfigError(f"a sweep needs at least 1 seed, got seeds={shown(seeds)}")
+        _check_size(seeds, "seeds")
         return list(range(seeds))
     chosen: list[int] = []
     try:
@@ -308,8 +316,9 @@ def seed_list(seeds: int | Iterable[int]) -> list[int]:
         raise ConfigError(
             f"seeds is a number of seeds or a list of seeds, got {shown(seeds)}") from None
     for seed in candidates:
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ConfigError(f"seeds are whole numbers of at least 0, got {shown(seed)}")
+        if (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+                or not 0 <= seed <= MAX_SEED):
+            raise ConfigError(f"seeds are whole numbers from 0 to {MAX_SEED}, got {shown(seed)}")
         seed = int(seed)
         if seed not in chosen:
             chosen.append(seed)
@@ -371,6 +380,14 @@ class SweepTask:
     @property
     def key(self) -> str:
         return settings_key(self.settings)
+
+
+def _check_size(count: int, what: str) -> None:
+    """Refuse a sweep of more than ``MAX_SWEEP_RUNS`` trainings, before planning them."""
+    if count > MAX_SWEEP_RUNS:
+        amount = f"{count:,}" if count < 10**18 else shown(count)
+        raise ConfigError(f"a sweep runs at most {MAX_SWEEP_RUNS:,} trainings; this one "
+                          f"has too many {what} ({amount})")
 
 
 def plan_tasks(combinations: Sequence[RunSettings], seeds: Sequence[int]) -> list[SweepTask]:
@@ -722,6 +739,7 @@ def sweep(
             if grid is None:
                 raise ConfigError("a sweep needs a grid of settings (or resume=SWEEP_ID)")
             combinations, seed_values = settings_grid(grid), seed_list(seeds)
+            _check_size(len(combinations) * len(seed_values), "trainings")
             sweep_id = ""
         datasets = _load_data(combinations, data)
         _check_combinations(combinations, datasets)
@@ -939,6 +957,7 @@ def _resumed_plan(
 
 # ====================================================================== the picture
 __all__ = [
+    "MAX_SWEEP_RUNS",
     "DEFAULT_SEEDS",
     "SWEEPABLE_SETTINGS",
     "FinishedRun",
