@@ -76,6 +76,7 @@ def test_list_runs_order_and_limit(tmp_path):
         ids = [record(db, seed=seed) for seed in range(5)]
         assert [r["id"] for r in db.list_runs()] == ids
         assert [r["id"] for r in db.list_runs(limit=2)] == ids[-2:]
+        assert [r["id"] for r in db.list_runs(limit=2**64)] == ids  # beyond SQLite's 64 bits
 
 
 def test_compare_and_differing_settings(tmp_path):
@@ -223,6 +224,9 @@ def test_unknown_run(tmp_path):
             db.get_run(7)
         with pytest.raises(RunsDatabaseError, match="whole number"):
             db.get_run("seven")
+        for beyond in (2**63, -(2**63) - 1, 10**400):  # SQLite's integers are 64-bit
+            with pytest.raises(RunsDatabaseError, match="a run id is a whole number below 2"):
+                db.get_run(beyond)
 
 
 def test_a_newer_schema_is_refused(tmp_path):

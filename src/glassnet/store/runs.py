@@ -419,7 +419,7 @@ class RunsDatabase:
         query = f"SELECT * FROM runs {where} ORDER BY id DESC"
         if limit is not None:
             query += " LIMIT ?"
-            parameters.append(max(int(limit), 0))
+            parameters.append(min(max(int(limit), 0), _SQLITE_INTEGER_LIMIT - 1))
         return [_check_run_row(row) for row in reversed(self._read(query, tuple(parameters)))]
 
     def count_runs(self) -> int:
@@ -1077,10 +1077,18 @@ def _absolute(path: str | os.PathLike[str] | None) -> str | None:
 
 
 def _run_id(run_id: Any) -> int:
+    """``run_id`` as a whole number SQLite can hold (it refuses more than 64 bits)."""
     try:
-        return int(run_id)
+        number = int(run_id)
     except (TypeError, ValueError):
         raise RunsDatabaseError(f"a run id is a whole number, got {shown(run_id)}") from None
+    if not -_SQLITE_INTEGER_LIMIT <= number < _SQLITE_INTEGER_LIMIT:
+        raise RunsDatabaseError(f"a run id is a whole number below 2**63, got {shown(number)}")
+    return number
+
+
+#: SQLite's integers are 64-bit: from -2**63 to 2**63 - 1.
+_SQLITE_INTEGER_LIMIT = 2**63
 
 
 def _glassnet_version() -> str:
