@@ -888,6 +888,15 @@ def test_error_wrong_count_of_numbers(trained):
     assert_one_error(invoke("predict", trained["model"], "-", input="1 2\n"), 1, "got 2 numbers")
 
 
+def test_standard_input_is_read_up_to_a_limit(trained, monkeypatch):
+    # `predict - < /dev/zero` filled the memory until the system stopped the process.
+    monkeypatch.setattr("glassnet.cli.predict.MAX_STDIN_CHARACTERS", 128)
+    within = ok("predict", trained["model"], "-", input="0 1 " * 32)  # 64 numbers in 128
+    assert "guess" in within
+    assert_one_error(invoke("predict", trained["model"], "-", input="0 1 " * 32 + "0"), 1,
+                     "standard input holds more than 128 characters")
+
+
 @pytest.mark.parametrize("bad", ["nan", "inf", "1" + "0" * 400])
 def test_error_numbers_that_are_not_finite_floats(trained, bad):
     """400 digits is a finite number, but read as a float it is inf: say so."""

@@ -28,6 +28,11 @@ from .text import (
 
 _NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
 
+#: The most characters ``predict -`` reads from standard input: about 30,000 images of
+#: 64 numbers. Without a limit, ``< /dev/zero`` fills the memory until the system stops
+#: the process.
+MAX_STDIN_CHARACTERS = 16 * 2**20
+
 
 def parse_numbers(texts: Iterable[str]) -> list[float] | None:
     """Every number in ``texts`` (separated by commas, semicolons or spaces), or None.
@@ -68,7 +73,11 @@ def read_inputs(inputs: Sequence[str], n_inputs: int) -> list[tuple[str, np.ndar
         of numbers that is not a multiple of ``n_inputs``.
     """
     if list(inputs) == ["-"]:
-        numbers = parse_numbers([sys.stdin.read()])
+        text = sys.stdin.read(MAX_STDIN_CHARACTERS + 1)
+        if len(text) > MAX_STDIN_CHARACTERS:
+            raise DataError(f"standard input holds more than {MAX_STDIN_CHARACTERS:,} "
+                            "characters; give fewer images at a time")
+        numbers = parse_numbers([text])
         if numbers is None:
             raise DataError("standard input must hold only numbers (separated by spaces or commas)")
         return group_numbers(numbers, n_inputs, "standard input")
