@@ -24,7 +24,7 @@ from glassnet.store.checkpoints import (
     save_checkpoint,
 )
 from glassnet.store.runs import RunsDatabase
-from glassnet.training import train
+from glassnet.training import MAX_EPOCHS, train
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -126,6 +126,26 @@ def test_a_checkpoint_holds_every_part_of_the_state(digits, tmp_path):
     with np.load(tmp_path / "c.npz", allow_pickle=False) as archive:  # readable without glassnet
         assert {"meta", "weights.W0", "average.b1", "best.W1", "optimizer.m.0"} <= set(
             archive.files)
+
+
+def test_a_checkpoint_holds_the_history_of_the_longest_training(digits, tmp_path):
+    """A checkpoint keeps the whole per-epoch history to be resumed: it must hold
+    MAX_EPOCHS of it. (Before, 2,600 epochs of history were more than its description
+    could take, so a long run with --checkpoint-every failed, and lost its work.)"""
+    network = glassnet.Network([64, 8, 10], seed=0)
+    states = []
+    train(network, digits, epochs=1, validation_fraction=0.1, checkpoint=states.append,
+          catch_interrupt=False)
+    state = states[0]
+    noise = np.random.default_rng(0).random(MAX_EPOCHS)
+    longest = [float(value) for value in -noise * 1e-7]  # the longest reprs a float has
+    for name in ("train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
+                 "seconds"):
+        assert getattr(state.history, name)  # the training keeps all five
+        setattr(state.history, name, longest)
+    state.epoch = MAX_EPOCHS
+    path = save_checkpoint(tmp_path / "c.npz", state)
+    assert load_checkpoint(path).state.history.train_loss == longest
 
 
 def test_a_stop_writes_a_last_checkpoint(digits, tmp_path):

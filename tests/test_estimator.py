@@ -409,6 +409,7 @@ def test_the_source_recipe_sigmoid_squared_error_slope_descent(small):
      ({"loss": "hinge"}, "loss"),
      ({"batch_size": 0}, "batch_size"),
      ({"max_iter": 0}, "max_iter"),
+     ({"max_iter": 10**6}, "max_iter must be a whole number from 1 to 100,000"),
      ({"learning_rate_init": -1.0}, "learning_rate"),
      ({"early_stopping": True, "validation_fraction": 1.5}, "validation_fraction"),
      ({"dtype": "int8"}, "dtype"),

@@ -243,7 +243,12 @@ def test_slope_descent_trains_the_zero_one_network(digits):
         ({"input_noise": float("nan")}, "input_noise"),
         ({"loss": "hinge"}, "cross_entropy"),
         ({"optimizer": "rmsprop"}, "adam"),
+        ({"epochs": 100_001}, "epochs must be a whole number from 1 to 100,000"),
+        ({"average_from": 10**400}, "average_from .* got a whole number of 401 digits"),
+        ({"patience": 10**6}, "patience"),
+        ({"checkpoint_every": 10**6}, "checkpoint_every"),
     ],
+    ids=str,
 )
 def test_bad_settings_raise_config_error_before_training(digits_split, settings, message):
     train_part, _ = digits_split

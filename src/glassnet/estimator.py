@@ -73,6 +73,7 @@ from .training import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_INPUT_NOISE,
     DEFAULT_MOMENTUM,
+    MAX_EPOCHS,
     History,
     train,
 )
@@ -570,8 +571,9 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
             )
         for name in ("max_iter", "n_iter_no_change"):
             value = params[name]
-            if not _is_whole(value):
-                raise ConfigError(f"{name} must be a whole number >= 1, got {shown(value)}")
+            if not _is_whole(value) or value > MAX_EPOCHS:  # a fit trains at most MAX_EPOCHS
+                raise ConfigError(f"{name} must be a whole number from 1 to {MAX_EPOCHS:,}, "
+                                  f"got {shown(value)}")
         if not _is_number(self.tol) or self.tol < 0:
             raise ConfigError(f"tol must be a number >= 0, got {shown(self.tol)}")
         alpha = params["alpha"]

@@ -64,7 +64,6 @@ from .jsontext import broken_text
 from .modelfile import (
     MAX_ARRAY_ELEMENTS,
     MAX_COMPRESSION_RATIO,
-    MAX_META_BYTES,
     MAX_NPY_HEADER_BYTES,
     MAX_TOTAL_BYTES,
     _check_regular_file,
@@ -73,6 +72,12 @@ from .modelfile import (
     _read_npy_member,
     _reading,
 )
+
+#: The most bytes a checkpoint's description may take (its JSON, 4 bytes a character).
+#: More than a model file's (``MAX_META_BYTES``): to be resumed, a checkpoint keeps the
+#: whole per-epoch history, up to 121 characters an epoch (five lists of numbers), and
+#: a training may run ``MAX_EPOCHS``: 128 MiB holds about 270,000 such epochs.
+MAX_CHECKPOINT_META_BYTES = 128 << 20
 
 #: The ``format`` value every checkpoint carries.
 FORMAT_NAME = "glassnet-checkpoint"
@@ -233,7 +238,7 @@ def save_checkpoint(
     except GlassnetError as error:
         raise CheckpointError(f"cannot save a checkpoint: {error}") from None
     meta_array = np.array(text, dtype=f"<U{max(len(text), 1)}")
-    if meta_array.nbytes + 128 > MAX_META_BYTES:
+    if meta_array.nbytes + 128 > MAX_CHECKPOINT_META_BYTES:
         raise CheckpointError(
             f"cannot save a checkpoint: its description is {len(text):,} characters of JSON, "
             f"more than a checkpoint may hold (a history of many thousand epochs?)"
@@ -371,7 +376,7 @@ def _check_directory(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         raise CheckpointError("not a glassnet checkpoint: it has no meta member")
     total = 0
     for info in infos:
-        limit = MAX_META_BYTES if info.filename == "meta.npy" else (
+        limit = MAX_CHECKPOINT_META_BYTES if info.filename == "meta.npy" else (
             MAX_ARRAY_ELEMENTS * 8 + MAX_NPY_HEADER_BYTES)
         if info.flag_bits & 0x1:
             raise CheckpointError(f"member {info.filename} is encrypted")

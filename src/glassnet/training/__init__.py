@@ -70,7 +70,7 @@ from .early_stopping import BestEpoch, EarlyStopping
 from .history import History
 from .interrupt import CtrlC
 from .noise import InputNoise
-from .rules import check_settings
+from .rules import MAX_EPOCHS, check_settings
 from .scores import Images, ScoreKeeper, score
 from .threads import matrix_threads, on_one_thread
 
@@ -334,5 +334,6 @@ def _images(network: Network, data: Any) -> Images:
 
 __all__ = ["Callback", "Checkpoint", "DEFAULT_AVERAGE_FROM", "DEFAULT_BATCH_SIZE",
            "DEFAULT_EPOCHS", "DEFAULT_INPUT_NOISE", "DEFAULT_LEARNING_RATE", "DEFAULT_MOMENTUM",
-           "DEFAULT_PATIENCE", "FAIR_CHANCE_STEPS", "History", "TrainingState", "divergence",
+           "DEFAULT_PATIENCE", "FAIR_CHANCE_STEPS", "MAX_EPOCHS", "History", "TrainingState",
+           "divergence",
            "learning_rate_advice", "nothing_left_to_train", "smaller_learning_rate", "train"]
