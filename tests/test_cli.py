@@ -434,6 +434,21 @@ def test_evaluate_a_model_that_does_not_say_how_it_was_trained(tmp_path):
     assert "does not say how it was split" in output
 
 
+def test_evaluate_says_which_labels_the_model_never_learned(tmp_path):
+    # A model of the digits 0-4 scored on all ten: the 5-9s are mistakes it cannot avoid.
+    digits = glassnet.load_digits()
+    five = digits.subset(classes=[0, 1, 2, 3, 4])
+    network = glassnet.Network([64, 8, 5], classes=five.classes, seed=0)
+    glassnet.train(network, five, epochs=2)
+    path = glassnet.save(network, tmp_path / "five.npz")
+    output = ok("evaluate", path, "--data", "digits")
+    lines = output.splitlines()
+    unlearned = int(np.isin(digits.y, [5, 6, 7, 8, 9]).sum())
+    assert lines[3] == (f"note: {unlearned} of the {len(digits)} images are labelled "
+                        "5, 6, 7, 8, 9, which this model never learned; it cannot get them right")
+    assert lines[2].startswith("accuracy:")
+
+
 def test_confusion_table_shape(trained):
     output = ok("evaluate", trained["model"])
     lines = output.splitlines()

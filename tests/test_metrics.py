@@ -93,3 +93,18 @@ def test_labels_of_another_kind_than_the_classes_are_a_data_error(score):
 def test_whole_numbers_in_an_object_array_are_numbers_not_text():
     """A pandas column of ints arrives as an object array: scored, not refused."""
     assert gn.accuracy(FixedGuesses(GUESS), (DATA[0], TRUE.astype(object))) == pytest.approx(0.6)
+
+
+def test_labels_the_model_never_learned_are_named_and_scored_as_mistakes():
+    """A model of 0-2 scored on data with 3s: the 3s are mistakes it cannot avoid."""
+    labels = np.array([0, 0, 0, 1, 1, 2, 2, 3, 3, 3])
+    scores = evaluate(FixedGuesses(GUESS), (DATA[0], labels))
+    assert scores.unlearned.tolist() == [3] and scores.unlearned_images == 3
+    assert scores.classes.tolist() == [0, 1, 2, 3] and scores.accuracy == pytest.approx(0.5)
+    assert evaluate(FixedGuesses(GUESS), DATA).unlearned_images == 0
+
+
+def test_data_with_no_label_the_model_knows_is_a_data_error():
+    with pytest.raises(gn.DataError, match=r"none of the data's labels \(\[10, 11\]\) is one "
+                                           r"of this model's classes \(\[0, 1, 2\]\)"):
+        evaluate(FixedGuesses(GUESS), (DATA[0], np.array([10, 11] * 5)))

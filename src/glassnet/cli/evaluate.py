@@ -116,6 +116,12 @@ def evaluate(
         *per_class_lines(evaluation.per_class_accuracy),
         "",
     ]
+    if evaluation.unlearned.size:  # said beside the accuracy it lowers
+        labels = ", ".join(str(label) for label in evaluation.unlearned.tolist()[:10])
+        more = ", ..." if evaluation.unlearned.size > 10 else ""
+        lines.insert(3, f"note: {evaluation.unlearned_images} of the {len(evaluation.y_true)} "
+                        f"images are labelled {labels}{more}, which this model never "
+                        "learned; it cannot get them right")
     pairs = evaluation.most_confused(top)
     if pairs:
         lines.append("most confused (true -> guessed):")

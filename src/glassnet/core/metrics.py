@@ -13,13 +13,13 @@ a single round of predictions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import DataError
+from ..errors import DataError, shown
 from .json_values import plain
 
 
@@ -35,6 +35,10 @@ class Evaluation:
     accuracy : float
     confusion : ndarray (k, k) of int
         ``confusion[i, j]`` counts images of class ``classes[i]`` guessed as ``classes[j]``.
+    unlearned : ndarray
+        The data's labels that are not among the model's classes (appended to
+        ``classes`` after them): the model can never guess them, so their images are
+        all mistakes. Empty when the model knows every label, or says none.
     """
 
     classes: NDArray[Any]
@@ -42,6 +46,12 @@ class Evaluation:
     y_pred: NDArray[Any]
     accuracy: float
     confusion: NDArray[np.int64]
+    unlearned: NDArray[Any] = field(default_factory=lambda: np.array([]))
+
+    @property
+    def unlearned_images(self) -> int:
+        """How many images carry a label the model never learned (see ``unlearned``)."""
+        return int(np.isin(self.y_true, self.unlearned).sum()) if self.unlearned.size else 0
 
     @property
     def per_class_accuracy(self) -> dict[Any, float]:
@@ -116,10 +126,22 @@ def _same_kind_of_labels(classes: NDArray[Any] | None, y_true: NDArray[Any]) -> 
 
 
 def evaluate(model: Any, data: Any) -> Evaluation:
-    """Predict every image of ``data`` once and compute every score."""
+    """Predict every image of ``data`` once and compute every score.
+
+    Labels the model never learned are scored as the mistakes they must be (and named
+    in ``Evaluation.unlearned``); data with not one label the model knows is refused,
+    since the model was trained on other data and its score would say nothing.
+    """
     X, y_true = _unpack(data)
     known = _model_classes(model)
     _same_kind_of_labels(known, y_true)
+    if known is not None and known.size and y_true.size and not np.isin(y_true, known).any():
+        labels, classes = np.unique(y_true)[:5].tolist(), known[:10].tolist()
+        raise DataError(
+            f"none of the data's labels ({shown(labels)}) is one of this model's classes "
+            f"({shown(classes)}): it was trained on other data; score it on data labelled "
+            "like its own"
+        )
     y_pred = np.asarray(model.predict(X))
     if len(y_pred) != len(y_true):
         raise DataError(f"{len(y_pred)} predictions for {len(y_true)} labels")
@@ -135,7 +157,8 @@ def evaluate(model: Any, data: Any) -> Evaluation:
     rows = [index[plain(t)] for t in y_true]
     columns = [index[plain(p)] for p in y_pred]
     np.add.at(confusion, (rows, columns), 1)
-    return Evaluation(classes, y_true, y_pred, float(np.mean(y_true == y_pred)), confusion)
+    return Evaluation(classes, y_true, y_pred, float(np.mean(y_true == y_pred)), confusion,
+                      unlearned=extra)
 
 
 def accuracy(model: Any, data: Any) -> float:
