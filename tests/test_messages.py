@@ -138,3 +138,41 @@ def test_the_explorer_speaks_of_the_body_in_json_terms(explorer, raw, error):
                              headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert response.json()["error"] == error
+
+
+# ---------------------------------------------------------------------- the command line
+def run_cli(*args: str):
+    from click.testing import CliRunner
+
+    from glassnet.cli import main
+
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "model.npz"
+    network = gn.Network([64, 8, 10], seed=0)
+    gn.train(network, gn.load_digits(), epochs=1)
+    return gn.save(network, path)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["show", str(10**400)], "image a whole number of 401 digits does not exist"),
+    (["train", "--shift-pixels", str(10**400), "--epochs", "1"],
+     "shift_pixels a whole number of 401 digits would move"),
+    (["plot", "digits", "--count", str(10**400), "-o", "grid.png"],
+     "at most 400 digits, about 10^400 were asked for"),
+    (["predict", "MODEL", "1" * 5000 + "x"], "Error: 111111111"),
+], ids=["show", "shift", "plot count", "predict"])
+def test_the_command_line_shows_a_huge_value_short(model_file, tmp_path, monkeypatch, args,
+                                                   words):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(*[str(model_file) if arg == "MODEL" else arg for arg in args])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert words in result.output and len(result.output) < 400
+
+
+def test_evaluate_takes_a_seed_a_training_could_have(model_file):
+    result = run_cli("evaluate", model_file, "--seed", str(10**400))
+    assert result.exit_code == 2 and "0<=x<=2147483647" in result.output

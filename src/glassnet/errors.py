@@ -135,9 +135,19 @@ a number) is named by its type. A NumPy scalar is shown as the number it holds
     return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 3] + "..."
 
 
+def shown_count(count: int) -> str:
+    """A count (of weights, seeds, digits asked for) as a message shows it: ``75,000,010``,
+    or past 18 digits its size alone, ``about 10^400``. (``math.log10``, not ``len(str())``:
+    Python will not spell a number of more than 4,300 digits.)"""
+    if count < 10**18:
+        return f"{count:,}"
+    return f"about 10^{math.floor(math.log10(count))}"
+
+
 __all__ = [
     "SHOWN_LENGTH",
     "shown",
+    "shown_count",
     "GlassnetError",
     "DataError",
     "ConfigError",

@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike, NDArray
 from .core.activations import get_activation
 from .core.gradcheck import numerical_slope
 from .data.dataset import guess_image_shape
-from .errors import ConfigError, DataError, GlassnetError, shown
+from .errors import ConfigError, DataError, GlassnetError, shown, shown_count
 from .store.atomicfile import writable_target, write_atomically
 from .training import History
 
@@ -117,7 +117,7 @@ def digits_grid(
     if len(chosen) > MAX_GRID_DIGITS:
         asked = len(chosen) if indices is not None else count  # not the data's size
         raise ConfigError(
-            f"a grid shows at most {MAX_GRID_DIGITS} digits, {asked:,} were asked for"
+            f"a grid shows at most {MAX_GRID_DIGITS} digits, {shown_count(asked)} were asked for"
         )
     columns = math.ceil(math.sqrt(len(chosen)))
     rows = math.ceil(len(chosen) / columns)

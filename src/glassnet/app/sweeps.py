@@ -51,7 +51,7 @@ from ..core.defaults import MAX_SEED
 from ..core.losses import get_loss
 from ..data.dataset import Dataset
 from ..data.spec import load_dataset
-from ..errors import ConfigError, GlassnetError, TrainingDiverged, shown
+from ..errors import ConfigError, GlassnetError, TrainingDiverged, shown, shown_count
 from ..store.paths import db_hint
 from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase
 from .experiment import RunSettings, format_hidden, run
@@ -385,9 +385,8 @@ class SweepTask:
 def _check_size(count: int, what: str) -> None:
     """Refuse a sweep of more than ``MAX_SWEEP_RUNS`` trainings, before planning them."""
     if count > MAX_SWEEP_RUNS:
-        amount = f"{count:,}" if count < 10**18 else shown(count)
         raise ConfigError(f"a sweep runs at most {MAX_SWEEP_RUNS:,} trainings; this one "
-                          f"has too many {what} ({amount})")
+                          f"has too many {what} ({shown_count(count)})")
 
 
 def plan_tasks(combinations: Sequence[RunSettings], seeds: Sequence[int]) -> list[SweepTask]:

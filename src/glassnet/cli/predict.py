@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import DataError
+from ..errors import DataError, shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,9 +90,9 @@ def read_inputs(inputs: Sequence[str], n_inputs: int) -> list[tuple[str, np.ndar
         if found or parse_numbers([text]) is not None:
             continue
         if is_existing_file(text, any_kind=True):
-            raise DataError(f"{text}: not a file (give picture files, numbers or '-')")
+            raise DataError(f"{shown(text, str)}: not a file (give picture files, numbers or '-')")
         raise DataError(
-            f"{text}: no such file, and not a number; INPUT is picture files, "
+            f"{shown(text, str)}: no such file, and not a number; INPUT is picture files, "
             f"{n_inputs} numbers, or '-' to read numbers from standard input"
         )
     if any(is_file):

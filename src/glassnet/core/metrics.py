@@ -119,8 +119,8 @@ def _same_kind_of_labels(classes: NDArray[Any] | None, y_true: NDArray[Any]) -> 
     if _label_kind(classes) != _label_kind(y_true):
         labels, known = y_true.ravel()[:3].tolist(), classes[:3].tolist()
         raise DataError(
-            f"the data's labels are {_label_kind(y_true)} ({labels} ...) but this model's "
-            f"classes are {_label_kind(classes)} ({known} ...): "
+            f"the data's labels are {_label_kind(y_true)} ({shown(labels)} ...) but this "
+            f"model's classes are {_label_kind(classes)} ({shown(known)} ...): "
             "it was trained on other data; score it on data labelled like its own"
         )
 

@@ -28,7 +28,6 @@ weight, watch the loss) in ``glassnet.core.gradcheck``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +35,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, shown_count
 from . import checks
 from .activations import Activation, get_activation
 from .json_values import plain
@@ -159,8 +158,9 @@ class Network(Parameters):
                         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True))
         bytes_needed = 2 * n_weights * np.dtype(self.dtype).itemsize  # layers, then end to end
         too_large = ConfigError(
-            f"a network of {_count(n_weights)} weights needs {_count(-(-bytes_needed // 2**20))} "
-            "MiB of memory, more than this machine can give; choose smaller layers")
+            f"a network of {shown_count(n_weights)} weights needs "
+            f"{shown_count(-(-bytes_needed // 2**20))} MiB of memory, more than this machine "
+            "can give; choose smaller layers")
         if bytes_needed > np.iinfo(np.intp).max:
             raise too_large
         self.layers: list[Dense] = []
@@ -452,10 +452,6 @@ class Network(Parameters):
         return X, checks.as_ideal_outputs(Y, len(X), self.n_outputs, self.dtype)
 
 
-def _count(number: int) -> str:
-    """A whole number for a message: 75,000,000,010, or about 10^400 past 18 digits."""
-    # log10, not len(str()): Python will not spell a number of more than 4,300 digits.
-    return f"{number:,}" if number < 10**18 else f"about 10^{math.floor(math.log10(number))}"
 
 
 __all__ = ["Dense", "Trace", "Network"]

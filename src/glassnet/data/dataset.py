@@ -601,7 +601,8 @@ def _checked_index(index: int, n_samples: int) -> int:
         raise ConfigError(f"an image index is a whole number, got {shown(index)}") from None
     if not -n_samples <= position < n_samples:
         raise ConfigError(
-            f"image {position} does not exist: there are {n_samples} images (0 to {n_samples - 1})"
+            f"image {shown(position)} does not exist: there are {n_samples} images "
+            f"(0 to {n_samples - 1})"
         )
     return position
 

@@ -973,7 +973,7 @@ def _check_metadata(meta: Any) -> dict[str, Any]:
             f"format_version must be a positive whole number, got {shown(version)}")
     if version > FORMAT_VERSION:
         raise ModelFormatError(
-            f"written by a newer glassnet (format version {version}); this glassnet reads "
+            f"written by a newer glassnet (format version {shown(version)}); this glassnet reads "
             f"version {FORMAT_VERSION}: upgrade glassnet"
         )
     if version < FORMAT_VERSION:

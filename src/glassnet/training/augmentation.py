@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from ..core import loop
 from ..core.defaults import DEFAULT_NUDGE
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 
 Array = NDArray[np.floating]
 
@@ -83,7 +83,7 @@ def check_shift(max_shift: int, image_shape: tuple[int, int]) -> None:
     if max_shift >= min(image_shape):
         height, width = image_shape
         raise ConfigError(
-            f"shift_pixels {max_shift} would move these {height}x{width} pictures out of "
+            f"shift_pixels {shown(max_shift)} would move these {height}x{width} pictures out of "
             f"view: give at most {min(image_shape) - 1} (a shift of 1 is usually enough)"
         )
 
