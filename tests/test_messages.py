@@ -176,3 +176,34 @@ def test_the_command_line_shows_a_huge_value_short(model_file, tmp_path, monkeyp
 def test_evaluate_takes_a_seed_a_training_could_have(model_file):
     result = run_cli("evaluate", model_file, "--seed", str(10**400))
     assert result.exit_code == 2 and "0<=x<=2147483647" in result.output
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('{"layers": [], "format_version": ' + "1" * 5000 + "}",
+     "the JSON holds a whole number of 5,000 digits; no model needs more than 100"),
+    ("[" * 100_000 + "]" * 100_000, "the JSON is nested too deeply"),
+], ids=["5000 digits", "deep"])
+def test_a_json_model_python_cannot_read_gets_glassnet_s_words(tmp_path, text, words):
+    # Not Python's "Exceeds the limit (4300 digits) ... sys.set_int_max_str_digits()".
+    path = tmp_path / "model.json"
+    path.write_text(text)
+    with pytest.raises(gn.ModelFormatError) as caught:
+        gn.load(path)
+    assert str(caught.value) == f"cannot load {path}: {words}"
+
+
+def test_a_json_model_with_a_byte_order_mark_loads(model_file, tmp_path):
+    from glassnet.store.modelfile import export_json
+
+    plain = export_json(gn.load(model_file), tmp_path / "model.json")
+    marked = tmp_path / "marked.json"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())  # as some editors save it
+    assert np.array_equal(gn.load(marked).layers[0].W, gn.load(plain).layers[0].W)
+
+
+def test_a_loop_of_links_is_not_called_a_corrupt_model(tmp_path):
+    (tmp_path / "a.npz").symlink_to(tmp_path / "b.npz")
+    (tmp_path / "b.npz").symlink_to(tmp_path / "a.npz")
+    with pytest.raises(gn.ModelFormatError) as caught:
+        gn.load(tmp_path / "a.npz")
+    assert "corrupt" not in str(caught.value) and "symbolic links" in str(caught.value)

@@ -114,6 +114,8 @@ MAX_COMPRESSION_RATIO = 1100
 MAX_JSON_BYTES = 256 << 20
 #: Longest class label / version string accepted in the metadata.
 MAX_LABEL_CHARS = 1000
+#: The most digits a whole number in a JSON model may have (Python reads at most 4,300).
+MAX_JSON_DIGITS = 100
 
 #: How much of an array member is read at a time.
 _READ_PIECE_BYTES = 1 << 20
@@ -557,10 +559,12 @@ def _reading(
         raise error_type(f"{prefix}: no such file") from None
     except PermissionError:
         raise error_type(f"{prefix}: permission denied") from None
-    except Exception as error:  # whatever zipfile, NumPy, json or the OS raised
-        if isinstance(error, OSError) and error.strerror:
-            detail = error.strerror
-        elif isinstance(error, EOFError):
+    except OSError as error:  # the OS could not read it: a loop of links, a disk error
+        if not error.strerror:
+            raise error_type(f"{prefix}: {what} is corrupt: {error}") from error
+        raise error_type(f"{prefix}: {error.strerror}") from error
+    except Exception as error:  # whatever zipfile, NumPy or json raised
+        if isinstance(error, EOFError):
             detail = "it ends too early"
         else:
             detail = str(error) or type(error).__name__
@@ -802,10 +806,20 @@ def _parse_json(text: str) -> Any:
     def no_constants(name: str) -> Any:
         raise ModelFormatError(f"the JSON contains {name}, which is not a number")
 
+    def whole_number(digits: str) -> int:
+        # Python will not read more than 4,300 digits, and its refusal tells of sys calls.
+        if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
+            raise ModelFormatError(f"the JSON holds a whole number of {len(digits):,} digits; "
+                                   f"no model needs more than {MAX_JSON_DIGITS}")
+        return int(digits)
+
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants,
+                          parse_int=whole_number)
     except json.JSONDecodeError as error:
         raise ModelFormatError(f"the metadata is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ModelFormatError("the JSON is nested too deeply") from None
 
 
 def _read_json_model(path: Path) -> tuple[dict[str, Any], list[Array]]:
@@ -817,8 +831,8 @@ def _read_json_model(path: Path) -> tuple[dict[str, Any], list[Array]]:
         raw = handle.read(MAX_JSON_BYTES + 1)
     if len(raw) > MAX_JSON_BYTES:
         raise ModelFormatError(f"the file is over the limit of {MAX_JSON_BYTES:,} bytes")
-    try:
-        text = raw.decode("utf-8")
+    try:  # a byte order mark, as some editors write one, is taken for what it is
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ModelFormatError("not a glassnet JSON model: it is not UTF-8 text") from None
     document = _parse_json(text)
