@@ -145,3 +145,31 @@ def test_step_two_keeps_the_header_on_the_network_it_edits(browser, server_url):
           const said = await ({HEADER_MATCHES_THE_NETWORK})();
           return said === {trained!r};
         }}""")
+
+
+def test_step_five_table_fits_a_small_phone_with_a_real_one(browser, server_url):
+    """On a 375px phone, the real 1 (the second real digit): its squares have many decimals,
+    and the table must still fit the screen, every number in it whole."""
+    small_phone = PHONE | {"viewport": {"width": 375, "height": 812}}
+    with visitor(browser, **small_phone) as page:
+        open_page(page, server_url + "/#lesson/5")
+        wait_step(page, 5)
+        page.wait_for_function("() => document.querySelector('[data-testid=step05-loss]')"
+                               ".textContent.includes(\"This image's loss\")")
+        before = page.get_by_test_id("step05-loss").text_content()
+        page.get_by_test_id("step05-real").tap()
+        page.wait_for_function("before => document.querySelector('[data-testid=step05-loss]')"
+                               ".textContent !== before", arg=before)
+        assert "it is a 1" in page.get_by_test_id("step05-terms").locator("caption").text_content()
+        widget = page.get_by_test_id("lesson-widget")
+        inside, room = widget.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert inside <= room, f"step 5's widget needs {inside}px of {room}px"
+        edge = widget.evaluate("el => el.getBoundingClientRect().right")
+        cut = page.get_by_test_id("step05-terms").locator("td, th, .bar-value").evaluate_all(
+            "(cells, edge) => cells.filter(c => c.getBoundingClientRect().right > edge)"
+            ".map(c => c.textContent)", edge)
+        assert not cut, f"cut off at the widget's edge: {cut}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.get_by_test_id("step05-terms").screenshot(
+            path=str(ARTIFACTS / "lesson-phone-375-step-5.png"))
+
