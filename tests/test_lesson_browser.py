@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from test_web_browser import ARTIFACTS, TIMEOUT_MS
+from test_web_browser import ARTIFACTS, TIMEOUT_MS, stroke
 
 pytestmark = pytest.mark.browser
 
@@ -173,3 +173,27 @@ def test_step_five_table_fits_a_small_phone_with_a_real_one(browser, server_url)
         page.get_by_test_id("step05-terms").screenshot(
             path=str(ARTIFACTS / "lesson-phone-375-step-5.png"))
 
+
+def test_step_ten_counts_one_drawn_digit_in_the_singular(browser, server_url):
+    with visitor(browser) as page:
+        open_page(page, server_url + "/#lesson/10")
+        wait_step(page, 10)
+        page.select_option("#step10-label", "1")
+        stroke(page, "step10-pad", [(0.5, 0.15), (0.5, 0.85)])
+        page.get_by_test_id("step10-add").click()
+        page.get_by_test_id("step10-score").click()
+        page.get_by_test_id("step10-scores").wait_for()
+        answer = page.get_by_test_id("lesson-answer")
+        page.get_by_test_id("lesson-check").click()
+        page.wait_for_function("el => el.dataset.correct === 'false'", arg=answer.element_handle())
+        assert answer.text_content().endswith("Only 1 of the 10 digits is drawn.")
+        page.select_option("#step10-label", "7")  # two: the plural again
+        stroke(page, "step10-pad", [(0.2, 0.2), (0.8, 0.2), (0.5, 0.85)])
+        page.get_by_test_id("step10-add").click()
+        page.get_by_test_id("step10-score").click()
+        page.wait_for_function("() => document.querySelector('[data-testid=step10-scores]')"
+                               ".textContent.includes('of 2)')")
+        page.get_by_test_id("lesson-check").click()
+        page.wait_for_function("el => el.textContent.includes('Only 2')",
+                               arg=answer.element_handle())
+        assert answer.text_content().endswith("Only 2 of the 10 digits are drawn.")

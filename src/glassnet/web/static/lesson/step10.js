@@ -86,7 +86,7 @@
       check: async () => {
         if (!scored) return { correct: false, message: "score your drawings first." };
         const digits = new Set(drawings.map((d) => d.label)).size;
-        if (digits < 10) return { correct: false, message: `only ${digits} of the 10 digits are drawn.` };
+        if (digits < 10) return { correct: false, message: `only ${digits} of the 10 digits ${digits === 1 ? "is" : "are"} drawn.` };
         return { correct: true, message: `it read ${scored.writer.correct} of your ${scored.writer.total} drawings, ` +
           `against ${(100 * scored.test.accuracy).toFixed(1)}% of the test images.` };
       },
