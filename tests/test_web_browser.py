@@ -612,3 +612,80 @@ def test_every_tab_fits_a_phone_and_its_controls_can_be_tapped(phone):
                  + ` at ${Math.round(box.left)}`)""")
         assert not too_small, f"{tab}: controls too small to tap or off the screen: {too_small}"
         screenshot(page, f"phone-{tab}")
+
+
+def diagram_room(page) -> dict:
+    """The diagram's box: how far it scrolls sideways, and where the last output neuron and
+    the outputs' caption end, against the box's own right edge (all in CSS pixels)."""
+    return page.evaluate("""() => {
+        const wrap = document.querySelector('.diagram-wrap'), box = wrap.getBoundingClientRect();
+        const outputs = [...document.querySelectorAll('#diagram .neuron')].slice(-10);
+        const caption = [...document.querySelectorAll('#diagram text.label')].pop();
+        return {hidden: wrap.scrollWidth - wrap.clientWidth, box_right: box.right,
+                outputs_right: Math.max(...outputs.map(n => n.getBoundingClientRect().right)),
+                caption: caption.textContent, caption_right: caption.getBoundingClientRect().right};
+    }""")
+
+
+@pytest.mark.parametrize("width", [1181, 1280, 1310, 1341, 1366])
+def test_the_whole_first_diagram_fits_its_box_on_a_laptop(browser, server_url, width):
+    """Beside the neuron panel or under it, the 64-32-10 diagram never loses its outputs."""
+    with explorer_page(browser, server_url, viewport={"width": width, "height": 800}) as page:
+        draw_one(page)
+        wait_for_guess(page, "1")
+        page.get_by_test_id("value-1-9").wait_for()
+        room = diagram_room(page)
+        assert room["hidden"] <= 0, f"at {width}px the diagram scrolls by {room['hidden']}px"
+        assert room["outputs_right"] <= room["box_right"]
+        assert room["caption_right"] <= room["box_right"]
+        assert room["caption"] == "10 neurons"
+        if page.get_by_test_id("diagram-scroll").count():  # (the page before this hint had none)
+            assert page.get_by_test_id("diagram-scroll").is_hidden()  # nothing to scroll: no hint
+        if width == 1280:
+            screenshot(page, "diagram-1280")
+
+
+def test_a_phone_says_the_diagram_scrolls_to_its_outputs(browser, server_url):
+    """Too wide for a 375px phone (it never shrinks below a tappable size): the page says so
+    above it and fades the side with more, until the outputs are scrolled into the box."""
+    with explorer_page(browser, server_url, viewport={"width": 375, "height": 812},
+                       has_touch=True, is_mobile=True, device_scale_factor=2) as page:
+        draw_one(page)
+        wait_for_guess(page, "1")
+        page.get_by_test_id("value-1-9").wait_for()
+        hint = page.get_by_test_id("diagram-scroll")
+        assert hint.is_visible() and "outputs" in hint.text_content()
+        frame = page.locator("#diagram-frame")
+        assert frame.get_attribute("class").split() == ["diagram-frame", "more-right"]
+        room = diagram_room(page)
+        assert room["hidden"] > 0 and room["outputs_right"] > room["box_right"]
+        screenshot(page, "phone-diagram-hint")
+        page.locator("#diagram-wrap").evaluate("wrap => { wrap.scrollLeft = wrap.scrollWidth; }")
+        page.wait_for_function("() => document.getElementById('diagram-frame')"
+                               ".classList.contains('more-left')")
+        assert "more-right" not in frame.get_attribute("class")
+        room = diagram_room(page)
+        assert room["outputs_right"] <= room["box_right"]  # the guess, in the box
+        screenshot(page, "phone-diagram-scrolled")
+
+
+@pytest.mark.parametrize("key", [" ", "Enter"])
+def test_a_neuron_opened_with_the_keyboard_keeps_the_focus(page, key):
+    """Space or Enter on a neuron opens it; the diagram drawn again keeps the focus on it, so
+    the next Tab goes on to the next neuron, and Space does not scroll the page."""
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("neuron-0-2").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "hidden layer 1 neuron 3")
+    scrolled = page.evaluate("window.scrollY")
+    page.keyboard.press(key)
+    page.wait_for_function("() => document.querySelector('#neuron-panel').textContent"
+                           ".includes('Hidden neuron 3 of layer 1')")
+    assert "selected" in page.get_by_test_id("neuron-0-3").get_attribute("class").split()
+    assert page.evaluate("window.scrollY") == scrolled
+    assert page.evaluate("document.activeElement.dataset.testid") == "neuron-0-3"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.testid") == "neuron-0-4"

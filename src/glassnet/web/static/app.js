@@ -225,6 +225,7 @@
   }
   /** Charts are sized to the screen, so draw them again once they are visible. */
   function redrawCharts() {
+    if ($("panel-inside").classList.contains("active")) showDiagramOverflow();  // drawn while hidden: measured now
     if ($("panel-train").classList.contains("active")) drawCharts();
     if ($("panel-slope").classList.contains("active") && state.lastSlope) renderSlope(state.lastSlope);
   }
@@ -599,8 +600,11 @@
   function renderDiagram() {
     const n = state.network;
     const root = $("diagram");
+    // The diagram is built anew each time (a drawing, a click, a new network): a keyboard
+    // user on a neuron must stay on it, else the next Tab starts again at neuron 0.
+    const focused = root.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
     root.replaceChildren();
-    if (!n) return;
+    if (!n) { showDiagramOverflow(); return; }
     connectionsNote(n);
     const trace = currentTrace();
     const L = n.layers.length;
@@ -711,12 +715,33 @@
           node.append(tip);
         }
         node.addEventListener("click", () => selectNeuron(l, j));
-        node.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") selectNeuron(l, j); });
+        node.addEventListener("keydown", (event) => {
+          if (event.key !== "Enter" && event.key !== " ") return;
+          event.preventDefault();  // a button's keys: Space presses it, it does not scroll the page
+          selectNeuron(l, j);
+        });
         group.append(node);
       });
       caption(columnsX[l + 1], isOutput ? "outputs" : `hidden ${l + 1}`, `${n.sizes[l + 1]} neuron${n.sizes[l + 1] === 1 ? "" : "s"}`);
     }
+    const again = focused && root.querySelector(`[data-testid="${focused}"]`);
+    if (again) again.focus({ preventScroll: true });  // it is where it was: nothing to scroll to
+    showDiagramOverflow();
   }
+
+  /**
+   * The diagram never shrinks (every neuron stays big enough to read and to tap), so in a
+   * narrow box it scrolls sideways, and a phone shows no scroll bar until it scrolls: say so
+   * above the box, and fade the side that has more, until the outputs (the guess) are seen.
+   */
+  function showDiagramOverflow() {
+    const wrap = $("diagram-wrap"), frame = $("diagram-frame");
+    const hidden = wrap.scrollWidth - wrap.clientWidth;  // 0 while the tab is not shown
+    frame.classList.toggle("more-right", hidden > 1 && wrap.scrollLeft < hidden - 1);
+    frame.classList.toggle("more-left", hidden > 1 && wrap.scrollLeft > 1);
+    $("diagram-scroll").hidden = hidden <= 1;
+  }
+  $("diagram-wrap").addEventListener("scroll", showDiagramOverflow, { passive: true });
 
   $("show-all-connections").addEventListener("change", renderDiagram);
 
