@@ -689,3 +689,33 @@ def test_a_neuron_opened_with_the_keyboard_keeps_the_focus(page, key):
     assert page.evaluate("document.activeElement.dataset.testid") == "neuron-0-3"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.dataset.testid") == "neuron-0-4"
+
+
+def test_a_training_set_aside_says_whose_results_it_shows(page):
+    """Back to the previous network: the results stay, labelled as the set-aside training's,
+    with its weight pictures; forward again, the label goes."""
+    train_live(page, "16", "4")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=test-accuracy]').textContent !== ''")
+    page.wait_for_function(
+        "() => document.querySelector('#model-summary').textContent.startsWith('64 → 16 → 10')")
+    run_accuracy = page.get_by_test_id("test-accuracy").text_content()
+    note = page.get_by_test_id("train-set-aside")
+    assert note.is_hidden()  # the results are the network drawn against
+    assert page.locator("#weight-tiles canvas").count() == 16
+    back = page.get_by_test_id("previous-network")
+    back.click()
+    page.wait_for_function(
+        "() => document.querySelector('#model-summary').textContent.startsWith('64 → 32 → 10')")
+    note.wait_for(state="visible")
+    words = note.text_content()
+    assert words.startswith("Set aside") and "64 → 16 → 10" in words and run_accuracy in words
+    assert "back to the previous network" in words
+    assert page.get_by_test_id("network-accuracy").text_content() not in words  # not this one's
+    assert page.locator("#weight-tiles canvas").count() == 16  # the run's pictures, not 32
+    screenshot(page, "training-set-aside")
+    back.click()  # a second click swaps forward again: the results are the network's again
+    page.wait_for_function(
+        "() => document.querySelector('#model-summary').textContent.startsWith('64 → 16 → 10')")
+    note.wait_for(state="hidden")
+    assert page.get_by_test_id("test-accuracy").text_content() == run_accuracy

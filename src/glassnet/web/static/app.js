@@ -543,7 +543,10 @@
     renderBars(currentTrace());
     fillSlopeLayers();
     if (replaced) resetSlope();
-    drawWeightTiles(n.layers.length > 1 ? transpose(n.layers[0].weights) : []);
+    // The Train tab tells one network's story: the last training's, while its results are up.
+    const made = state.training && state.training.made;
+    if (showWhoseResults(n) || !made) drawWeightTiles(n.layers.length > 1 ? transpose(n.layers[0].weights) : []);
+    else drawWeightTiles(made.weights);
     if (state.prediction && !currentTrace()) schedulePredict(0);  // then guess, bars, panel, hand-set
     else { refreshNeuron(); refreshHandset(); }
   }
@@ -1087,9 +1090,10 @@
 
   function startWatching(status) {
     if (state.training && state.training.source) state.training.source.close();
-    state.training = { settings: status.settings, epochs: status.epochs || [], source: null };
+    state.training = { settings: status.settings, epochs: status.epochs || [], source: null, made: null };
     $("train-results").hidden = true;
     $("train-refused").hidden = true;
+    $("train-set-aside").hidden = true;  // a new training: its curves are about its own network
     trainingButtons(status.state);
     trainingStatus("starting…");
     drawCharts();
@@ -1119,6 +1123,7 @@
         early_stopping: "the validation loss stopped improving", interrupted: "interrupted" };
       trainingStatus(`finished after ${data.epochs} epochs (${reasons[data.stop_reason] || data.stop_reason}) in ${data.seconds.toFixed(1)} s` +
         (data.run_id ? ` · recorded as run ${data.run_id}` : ""));
+      state.training.made = madeBy(data, state.training.settings);
       showResults(data);
       state.knockout = null;  // a new network: its neurons are all on
       loadNetwork();
@@ -1143,6 +1148,36 @@
     $("refused-kept").textContent = n ?
       `You are still drawing against ${shapeText(n.sizes)}, which gets ${percent(n.test_accuracy)} of the test digits right.` : "";
     $("train-refused").hidden = false;
+  }
+
+  /**
+   * What a finished training made, to tell its network from the one drawn against later:
+   * the version it was adopted as, and (once /api/network has sent it) its checksum.
+   */
+  const madeBy = (data, settings) => ({ version: data.version, sha: null, accuracy: data.test_accuracy,
+    shape: shapeText([64, ...(settings.hidden || []), data.classes.length]), weights: data.weights });
+  /**
+   * Is n the network the training's results describe? If not (you went back to the previous
+   * network, chose another, or changed its weights) the curves, scores and mistakes stay, as
+   * a record of that training, and a note above them says whose they are. Going forward
+   * again, or Reset to its trained weights, brings the same weights back, and the note goes.
+   */
+  function showWhoseResults(n) {
+    const made = state.training && state.training.made;
+    const note = $("train-set-aside");
+    if (!made) { note.hidden = true; return true; }
+    if (made.sha === null && n.version === made.version) made.sha = n.weights_sha256;
+    const same = made.sha !== null ? n.weights_sha256 === made.sha : n.version === made.version;
+    note.hidden = same;
+    if (same) return true;
+    const run = `the ${made.shape} network this training made (${percent(made.accuracy)} on the test digits)`;
+    const setAside = n.previous && shapeText(n.previous.sizes) === made.shape && n.previous.test_accuracy === made.accuracy;
+    note.textContent = setAside
+      ? `Set aside: the curves, weight pictures, score, confusion matrix and mistakes below are those of ${run}, ` +
+        "not of the network you draw against now. “← back to the previous network” at the top brings it back."
+      : `Not the network you draw against now: the curves, weight pictures, score, confusion matrix and mistakes ` +
+        `below are those of ${run}, before its weights were changed or another network was chosen.`;
+    return false;
   }
 
   function showResults(data) {
@@ -1179,9 +1214,13 @@
       if (status.state === "idle") return;
       if (["running", "paused", "stopping"].includes(status.state)) startWatching(status);
       else {
-        state.training = { settings: status.settings, epochs: status.epochs, source: null };
+        state.training = { settings: status.settings, epochs: status.epochs, source: null, made: null };
         drawCharts();
-        if (status.outcome && status.outcome.test_accuracy !== undefined) showResults(status.outcome);
+        if (status.outcome && status.outcome.test_accuracy !== undefined) {
+          state.training.made = madeBy(status.outcome, status.settings);
+          showResults(status.outcome);
+          if (state.network && !showWhoseResults(state.network)) drawWeightTiles(state.training.made.weights);
+        }
       }
     } catch (error) { /* nothing to resume */ }
   }
