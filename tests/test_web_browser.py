@@ -719,3 +719,41 @@ def test_a_training_set_aside_says_whose_results_it_shows(page):
         "() => document.querySelector('#model-summary').textContent.startsWith('64 → 16 → 10')")
     note.wait_for(state="hidden")
     assert page.get_by_test_id("test-accuracy").text_content() == run_accuracy
+
+
+def test_each_hand_set_cell_says_its_weight_to_a_screen_reader(page):
+    page.click("#tab-handset")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=hand-cell-3-3]').textContent !== ''")
+    cell = page.get_by_test_id("hand-cell-3-3")
+    shown = cell.text_content()
+    assert page.get_by_role("button", name=f"pixel 3,3: weight {shown}", exact=True).count() == 1
+    page.check(f"input[name=brush][value='{'-0.5' if shown != '−.5' else '1'}']")
+    cell.click()
+    page.wait_for_function("before => document.querySelector('[data-testid=hand-cell-3-3]')"
+                           ".textContent !== before", arg=shown)
+    now = cell.text_content()
+    assert page.get_by_role("button", name=f"pixel 3,3: weight {now}", exact=True).count() == 1
+    names = page.locator("#hand-grid button").evaluate_all(
+        "cells => cells.map(c => [c.getAttribute('aria-label'), c.textContent])")
+    assert all(name.endswith(f": weight {text}") for name, text in names)  # every one of 64
+
+
+def test_axe_finds_nothing_at_all_on_the_explorer_after_a_training(page):
+    """Every axe rule at every impact (an h1, a header cell with words, ...), not only the
+    serious ones test_share_browser.py blocks on: the explorer has none to excuse."""
+    if os.environ.get("CI") == "true":
+        import axe_playwright_python.sync_playwright as axe_api
+    else:
+        axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    train_live(page, "16", "3")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=test-accuracy]').textContent !== ''")
+    violations = axe_api.Axe().run(page).response["violations"]
+    found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert not found, f"axe violations: {found}"
+    assert page.locator("h1").count() == 1 and page.locator("h1").is_visible()
+    corner = page.locator("#confusion tr").first.locator("> *").first
+    assert corner.evaluate("cell => cell.tagName") == "TD"  # it heads neither a row nor a column

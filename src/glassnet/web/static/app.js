@@ -1186,7 +1186,8 @@
     $("test-note").textContent = `${data.n_test - data.n_mistakes} of ${data.n_test} right · on training digits ${percent(data.train_accuracy)}`;
     const table = $("confusion");
     table.replaceChildren();
-    const head = el("tr", {}, [el("th", { text: "" }), ...data.classes.map((c) => el("th", { text: String(c) }))]);
+    // The corner heads neither a row nor a column: a data cell, not an empty header.
+    const head = el("tr", {}, [el("td"), ...data.classes.map((c) => el("th", { scope: "col", text: String(c) }))]);
     table.append(head);
     const peak = Math.max(...data.confusion.flat(), 1);
     data.confusion.forEach((row, i) => {
@@ -1200,7 +1201,7 @@
         else paintCellText(td, ORANGE, Math.min(1, count / 4));
         return td;
       });
-      table.append(el("tr", {}, [el("th", { text: String(data.classes[i]) }), ...cells]));
+      table.append(el("tr", {}, [el("th", { scope: "row", text: String(data.classes[i]) }), ...cells]));
     });
     const box = $("mistakes");
     box.replaceChildren(...data.mistakes.map((m) => thumb(m.image, `${m.label}→${m.guess}`)));
@@ -1537,6 +1538,8 @@
       const w = weights[i];
       paintCellText(cell, w >= 0 ? BLUE : ORANGE, Math.abs(w) / scale);
       cell.textContent = w === 0 ? "0" : (w > 0 ? "+" : "−") + Math.abs(w).toString().replace(/^0\./, ".");
+      // The name is what a screen reader says instead of the text: it must carry the weight too.
+      cell.setAttribute("aria-label", `pixel ${Math.floor(i / 8)},${i % 8}: weight ${cell.textContent}`);
     });
     $("hand-bias").value = String(data.bias);
     $("hand-accuracy").textContent = percent(data.accuracy);
