@@ -691,6 +691,24 @@ def test_a_neuron_opened_with_the_keyboard_keeps_the_focus(page, key):
     assert page.evaluate("document.activeElement.dataset.testid") == "neuron-0-4"
 
 
+def test_each_hand_set_cell_says_its_weight_to_a_screen_reader(page):
+    page.click("#tab-handset")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=hand-cell-3-3]').textContent !== ''")
+    cell = page.get_by_test_id("hand-cell-3-3")
+    shown = cell.text_content()
+    assert page.get_by_role("button", name=f"pixel 3,3: weight {shown}", exact=True).count() == 1
+    page.check(f"input[name=brush][value='{'-0.5' if shown != '−.5' else '1'}']")
+    cell.click()
+    page.wait_for_function("before => document.querySelector('[data-testid=hand-cell-3-3]')"
+                           ".textContent !== before", arg=shown)
+    now = cell.text_content()
+    assert page.get_by_role("button", name=f"pixel 3,3: weight {now}", exact=True).count() == 1
+    names = page.locator("#hand-grid button").evaluate_all(
+        "cells => cells.map(c => [c.getAttribute('aria-label'), c.textContent])")
+    assert all(name.endswith(f": weight {text}") for name, text in names)  # every one of 64
+
+
 def test_a_training_set_aside_says_whose_results_it_shows(page):
     """Back to the previous network: the results stay, labelled as the set-aside training's,
     with its weight pictures; forward again, the label goes."""
@@ -721,24 +739,6 @@ def test_a_training_set_aside_says_whose_results_it_shows(page):
     assert page.get_by_test_id("test-accuracy").text_content() == run_accuracy
 
 
-def test_each_hand_set_cell_says_its_weight_to_a_screen_reader(page):
-    page.click("#tab-handset")
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=hand-cell-3-3]').textContent !== ''")
-    cell = page.get_by_test_id("hand-cell-3-3")
-    shown = cell.text_content()
-    assert page.get_by_role("button", name=f"pixel 3,3: weight {shown}", exact=True).count() == 1
-    page.check(f"input[name=brush][value='{'-0.5' if shown != '−.5' else '1'}']")
-    cell.click()
-    page.wait_for_function("before => document.querySelector('[data-testid=hand-cell-3-3]')"
-                           ".textContent !== before", arg=shown)
-    now = cell.text_content()
-    assert page.get_by_role("button", name=f"pixel 3,3: weight {now}", exact=True).count() == 1
-    names = page.locator("#hand-grid button").evaluate_all(
-        "cells => cells.map(c => [c.getAttribute('aria-label'), c.textContent])")
-    assert all(name.endswith(f": weight {text}") for name, text in names)  # every one of 64
-
-
 def test_axe_finds_nothing_at_all_on_the_explorer_after_a_training(page):
     """Every axe rule at every impact (an h1, a header cell with words, ...), not only the
     serious ones test_share_browser.py blocks on: the explorer has none to excuse."""
@@ -757,3 +757,29 @@ def test_axe_finds_nothing_at_all_on_the_explorer_after_a_training(page):
     assert page.locator("h1").count() == 1 and page.locator("h1").is_visible()
     corner = page.locator("#confusion tr").first.locator("> *").first
     assert corner.evaluate("cell => cell.tagName") == "TD"  # it heads neither a row nor a column
+
+
+def sure_for(page, probability: float) -> str:
+    """The guess's words when the server's answer for a drawing says `probability` for its
+    guess (the real answer, with that one number changed on its way to the page)."""
+    def answer(route):
+        real = route.fetch().json()
+        if real.get("ink"):
+            real["probabilities"][real["guess"]] = probability
+            real["outputs"][real["guess"]] = probability
+        route.fulfill(json=real)
+
+    page.route("**/api/predict", answer)
+    page.get_by_test_id("clear").click()
+    draw_one(page)
+    wait_for_guess(page, "1")
+    page.wait_for_function("() => /sure$/.test(document.getElementById('guess-note').textContent)")
+    page.unroute("**/api/predict")
+    return page.locator("#guess-note").text_content()
+
+
+def test_how_sure_the_guess_is_never_rounds_up_to_certain(page):
+    assert sure_for(page, 0.998) == "99.8% sure"  # as its bar says: 0.998
+    assert page.locator("#output-bars .bar.best .bar-value").text_content() == "0.998"
+    assert sure_for(page, 0.99996) == ">99.9% sure"  # its bar rounds to 1.000; it is not 100%
+    assert sure_for(page, 0.5) == "50.0% sure"

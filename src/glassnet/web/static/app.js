@@ -471,7 +471,7 @@
     guess.textContent = String(answer.guess);
     guess.classList.remove("unknown");
     const best = Math.max(...answer.probabilities);
-    $("guess-note").textContent = note || `${percent(best, 0)} sure`;
+    $("guess-note").textContent = note || `${sure(best)} sure`;
     if (answer.box32) paintGrid($("box32"), answer.box32.flat(), 32, inkColor);
     else clearCanvas($("box32"));
     paintGrid($("input8"), answer.numbers, 8, inkColor);
@@ -483,6 +483,10 @@
     refreshHandset();
     refreshBackprop();  // an open backpropagation tab follows the pad too
   }
+
+  /** How sure, as a percentage as precise as the bars' three decimals (0.998: 99.8%); short
+      of certain it never says 100%, though the bar may round to 1.000. */
+  const sure = (p) => (p < 1 && (100 * p).toFixed(1) === "100.0" ? ">99.9%" : percent(p, p === 1 ? 0 : 1));
 
   function renderNumbers(numbers) {
     const box = $("numbers");
