@@ -336,3 +336,20 @@ def test_the_tour_records_in_its_own_database_not_the_users(tmp_path, monkeypatc
     assert "runs/tour.db" in result.output  # it says where
     assert len(RunsDatabase(tmp_path / "runs" / "tour.db").list_runs()) == 4
     assert not (tmp_path / "runs" / "glassnet.db").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "file", "link to nowhere"])
+def test_an_out_that_is_no_folder_is_refused_before_the_step_runs(tmp_path, kind):
+    import os
+
+    out = tmp_path / "pictures"
+    if kind == "fifo":
+        os.mkfifo(out)
+    elif kind == "file":
+        out.write_text("not a folder")
+    else:
+        out.symlink_to(tmp_path / "missing" / "folder")
+    result = invoke("--step", "1", "--out", out)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "it is not a folder" in result.output or "is a file" in result.output
+    assert "Step 1" not in result.output  # refused up front, not after the work

@@ -65,6 +65,7 @@ from .core.optimizers import SlopeDescent
 from .data.dataset import Dataset
 from .data.digits import load_digits
 from .errors import ConfigError, shown
+from .store.atomicfile import writable_folder
 from .store.paths import db_hint
 from .training import train
 
@@ -991,8 +992,7 @@ def save_figures(step: TourStep, directory: str | os.PathLike[str]) -> list[Path
     Returns the paths written. Each file is written atomically (``plots.save_figure``).
     """
     plots = _plots()
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = writable_folder(directory, what="the tour's pictures")
     written = []
     for name, make in step.figures.items():
         figure = make()

@@ -57,7 +57,10 @@ def tour(step_number: int | None, run_all: bool, out: Path | None, db: Path) -> 
       glassnet tour --all --out tour-pictures
     """
     from .. import tour as guided_tour
+    from ..store.atomicfile import writable_folder
 
+    if out is not None:  # before the first step runs, not after it
+        writable_folder(out, what="the tour's pictures")
     numbers = [step_number] if step_number is not None else range(1, len(guided_tour.STEPS) + 1)
     wait = step_number is None and not run_all and _stdin_is_terminal()
     for position, number in enumerate(numbers):

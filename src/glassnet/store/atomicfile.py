@@ -124,6 +124,32 @@ def writable_target(target: str | os.PathLike[str], *, what: str = "file") -> Pa
     return path
 
 
+def writable_folder(folder: str | os.PathLike[str], *, what: str = "files") -> Path:
+    """``folder``, made if it is missing, once it is known to be a folder files can go in.
+
+    Checked before the work whose results go there, not after it: ``glassnet tour
+    --out`` given a FIFO, a file or a link to nowhere used to run its step first.
+
+    Raises
+    ------
+    OutputPathError
+        If the path is something other than a folder (or a link to one), or the folder
+        cannot be made or written in.
+    """
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputPathError(f"cannot write {what} in {path}: it is not a folder; "
+                              "give the path of a folder (it is made if missing)") from None
+    except OSError as error:
+        raise OutputPathError(f"cannot make the folder {path} for {what}: "
+                              f"{error.strerror or error}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise OutputPathError(f"cannot write {what} in {path}: the folder is read-only")
+    return path
+
+
 def write_atomically(
     target: str | os.PathLike[str], write: Callable[[IO[bytes]], Any], *, what: str = "file"
 ) -> Path:
@@ -287,4 +313,5 @@ def _sync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-__all__ = ["write_atomically", "writable_target", "remove_abandoned", "TEMPORARY_NAME"]
+__all__ = ["write_atomically", "writable_folder", "writable_target", "remove_abandoned",
+           "TEMPORARY_NAME"]
