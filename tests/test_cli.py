@@ -449,6 +449,16 @@ def test_evaluate_says_which_labels_the_model_never_learned(tmp_path):
     assert lines[2].startswith("accuracy:")
 
 
+@pytest.mark.parametrize(("validation", "watched"), [("0.1", "validation"), ("0", "training")])
+def test_early_stopping_says_which_loss_it_watched(tmp_path, validation, watched):
+    # Without validation images it watches the training loss, and must not say otherwise.
+    output = ok("train", "--early-stopping", "--patience", "1", "--epochs", "40",
+                "--validation-fraction", validation, "-o", tmp_path / "m.npz",
+                "--db", tmp_path / "runs.db")
+    assert "early stopping after epoch" in output
+    assert f"the {watched} loss stopped improving" in output
+
+
 def test_confusion_table_shape(trained):
     output = ok("evaluate", trained["model"])
     lines = output.splitlines()

@@ -224,7 +224,8 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("epochs", "--epochs", click.IntRange(min=1),
                    "The most passes over the training images."),
     TrainingOption("early_stopping", "--early-stopping", click.BOOL,
-                   "Stop when the validation loss stops improving, keep the best epoch.",
+                   "Stop when the validation loss (without validation images, the training "
+                   "loss) stops improving, keep the best epoch.",
                    off_flag="--no-early-stopping"),
     TrainingOption("patience", "--patience", click.IntRange(min=1),
                    "Epochs without improvement before early stopping."),

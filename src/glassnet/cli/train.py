@@ -109,7 +109,7 @@ def stop_words(reason: Any) -> str:
 
 _STOP_REASONS = {
     "completed": "after all {epochs} epochs",
-    "early_stopping": "early stopping after epoch {epochs}: the validation loss stopped improving;"
+    "early_stopping": "early stopping after epoch {epochs}: the {watched} loss stopped improving;"
     " kept the best epoch, {best}",
     "interrupted": "INTERRUPTED (Ctrl-C) after epoch {epochs}: the network learned so far"
     " is saved and recorded",
@@ -295,10 +295,13 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
     reason = _STOP_REASONS.get(history.stop_reason, history.stop_reason)
     if history.epochs == 1:
         reason = reason.replace("all {epochs} epochs", "its one epoch")
+    # Early stopping watches the validation loss, or without validation images the
+    # training loss (training/early_stopping.py): say which.
+    watched = "validation" if history.validation_loss else "training"
     test = result.test_evaluation
     lines = [
         f"network: {'-'.join(map(str, network.sizes))} ({network.n_parameters:,} parameters)",
-        f"ended: {reason.format(epochs=history.epochs, best=history.best_epoch)}"
+        f"ended: {reason.format(epochs=history.epochs, best=history.best_epoch, watched=watched)}"
         + averaged_text(history),
         f"train accuracy: {percent(result.train_accuracy)} "
         f"({len(result.train_evaluation.y_true)} training images)",

@@ -1123,8 +1123,10 @@
       source.close();
       const data = JSON.parse(event.data);
       trainingButtons("finished");
+      // Early stopping watches the validation loss, or the training loss when no images are held out.
+      const watched = state.training.epochs.some((e) => e.validation_loss != null) ? "validation" : "training";
       const reasons = { completed: "all epochs done", stopped: "stopped by you",
-        early_stopping: "the validation loss stopped improving", interrupted: "interrupted" };
+        early_stopping: `the ${watched} loss stopped improving`, interrupted: "interrupted" };
       trainingStatus(`finished after ${data.epochs} epochs (${reasons[data.stop_reason] || data.stop_reason}) in ${data.seconds.toFixed(1)} s` +
         (data.run_id ? ` · recorded as run ${data.run_id}` : ""));
       state.training.made = madeBy(data, state.training.settings);
