@@ -207,3 +207,12 @@ def test_a_loop_of_links_is_not_called_a_corrupt_model(tmp_path):
     with pytest.raises(gn.ModelFormatError) as caught:
         gn.load(tmp_path / "a.npz")
     assert "corrupt" not in str(caught.value) and "symbolic links" in str(caught.value)
+
+
+def test_one_of_a_thing_is_counted_in_the_singular(model_file):
+    from glassnet.errors import plural
+
+    assert (plural(1, "image"), plural(0, "image"), plural(2, "epoch")) == (
+        "1 image", "0 images", "2 epochs")
+    result = run_cli("predict", model_file, "0.5")
+    assert "got 1 number, but" in result.output  # not "1 numbers"

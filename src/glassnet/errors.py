@@ -135,6 +135,11 @@ a number) is named by its type. A NumPy scalar is shown as the number it holds
     return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 3] + "..."
 
 
+def plural(count: int, noun: str) -> str:
+    """``plural(1, "image")`` -> "1 image", ``plural(3, "image")`` -> "3 images"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def shown_count(count: int) -> str:
     """A count (of weights, seeds, digits asked for) as a message shows it: ``75,000,010``,
     or past 18 digits its size alone, ``about 10^400``. (``math.log10``, not ``len(str())``:
@@ -148,6 +153,7 @@ __all__ = [
     "SHOWN_LENGTH",
     "shown",
     "shown_count",
+    "plural",
     "GlassnetError",
     "DataError",
     "ConfigError",

@@ -58,15 +58,16 @@ def images_to_score(
         return (f"; warning: {seen} of them are from this model's training part (images "
                 "it learned from or was validated on), so the score looks better than it is")
 
+    every_image = "the one image" if len(data) == 1 else f"all {len(data)} images"
     if use_all:
-        return data, f"all {len(data)} images of {spec}{seen_warning(np.arange(len(data)))}"
+        return data, f"{every_image} of {spec}{seen_warning(np.arange(len(data)))}"
     if test_fraction is None and same_data:
         test_fraction = trained.get("test_fraction")
     if seed is None and same_data:
         seed = trained.get("seed")
     if test_fraction is None:
         return data, (
-            f"all {len(data)} images of {spec} (the model does not say how it was split, "
+            f"{every_image} of {spec} (the model does not say how it was split, "
             "so some of them may have been used for training; --test-fraction splits)"
         )
     seed = 0 if seed is None else seed

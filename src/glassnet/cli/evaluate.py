@@ -11,6 +11,7 @@ import click
 if TYPE_CHECKING:
     import numpy as np
 from ..core.defaults import MAX_SEED
+from ..errors import plural
 from .group import CONTEXT_SETTINGS, main
 from .options import FiniteFloatRange
 from .text import class_noun, echo_lines, framed, per_class_lines, percent, shade_rows, side_by_side
@@ -128,7 +129,7 @@ def evaluate(
     if pairs:
         lines.append("most confused (true -> guessed):")
         lines += [
-            f"  {true} -> {guess}: {count} time{'s' * (count != 1)}" for true, guess, count in pairs
+            f"  {true} -> {guess}: {plural(count, 'time')}" for true, guess, count in pairs
         ]
     else:
         lines.append("no mistakes at all")

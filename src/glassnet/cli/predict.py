@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import DataError, shown
+from ..errors import DataError, plural, shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -124,7 +124,8 @@ def group_numbers(numbers: list[float], n_inputs: int, where: str) -> list[tuple
 
     if not numbers or len(numbers) % n_inputs:
         raise DataError(
-            f"{where}: got {len(numbers)} numbers, but this network takes {n_inputs} per image "
+            f"{where}: got {plural(len(numbers), 'number')}, but this network takes "
+            f"{n_inputs} per image "
             f"(one for each input neuron); give {n_inputs} numbers"
             + (", or a multiple of that for several images" if numbers else "")
         )

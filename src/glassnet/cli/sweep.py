@@ -13,9 +13,10 @@ from ..store.paths import DEFAULT_DATABASE_PATH, db_hint
 
 if TYPE_CHECKING:
     pass
+from ..errors import plural
 from .group import CONTEXT_SETTINGS, main
 from .options import OFF, TRAINING_OPTIONS, TrainingOption, WholeOrNone
-from .text import echo_lines, percent, plural, seconds_text, table
+from .text import echo_lines, percent, seconds_text, table
 
 
 def sweep_option_decorators(row: TrainingOption) -> list[Callable[[Any], Any]]:

@@ -84,11 +84,6 @@ def echo_lines(lines: Iterable[str]) -> None:
 
 
 
-def plural(count: int, noun: str) -> str:
-    """``plural(1, "run")`` -> "1 run", ``plural(3, "run")`` -> "3 runs"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 #: The kinds of data whose labels are the handwritten digits 0..9.
 DIGIT_DATA_KINDS = ("digits", "optdigits", "mnist")
 

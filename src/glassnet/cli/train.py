@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..app.settings import RunSettings, format_hidden
-from ..errors import ConfigError, TrainingDiverged
+from ..errors import ConfigError, TrainingDiverged, plural
 from ..store.paths import DEFAULT_DATABASE_PATH, db_hint
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
             f"training on {settings.data}: hidden {format_hidden(settings.hidden)}, "
             f"{settings.activation} hidden, {settings.output} output, {settings.loss}, "
             f"{settings.optimizer} (learning rate {settings.effective_learning_rate:g}), "
-            f"up to {settings.epochs} epochs, seed {settings.seed}, "
+            f"up to {plural(settings.epochs, 'epoch')}, seed {settings.seed}, "
             f"{settings.dtype}, recipe {settings.recipe}"
         )
     averaging = settings.averaging_advice() if resume is None else None  # resumed: fixed

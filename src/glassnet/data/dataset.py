@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..core.checks import LABEL_INT_HIGH, LABEL_INT_LOW, not_numbers
-from ..errors import ConfigError, DataError, shown
+from ..errors import ConfigError, DataError, plural, shown
 
 PathLike = str | os.PathLike[str]
 """A file or folder name: a ``str`` or a ``pathlib.Path`` (anything ``os.fspath`` takes)."""
@@ -435,7 +435,7 @@ class Dataset:
         test_index = generator.permutation(np.concatenate(test_rows))
         if test_index.size == 0:
             raise DataError(
-                f"cannot split {self.n_samples} images: every class has a single image, "
+                f"cannot split {plural(self.n_samples, 'image')}: every class has a single image, "
                 "so none can be set aside for testing"
             )
         return train_index, test_index

@@ -58,7 +58,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import GlassnetError, OutputPathError, RunsDatabaseError, shown
+from ..errors import GlassnetError, OutputPathError, RunsDatabaseError, plural, shown
 from .atomicfile import writable_target
 from .jsontext import broken_text, is_text
 from .paths import DEFAULT_DATABASE_PATH, db_hint
@@ -884,7 +884,7 @@ def _text_from_sqlite(raw: bytes) -> str:
 def _what(value: Any) -> str:
     """A short description of a value that is not what it should be, for messages."""
     if isinstance(value, bytes):
-        return f"{len(value)} byte{'' if len(value) == 1 else 's'} of binary data"
+        return f"{plural(len(value), 'byte')} of binary data"
     return shown(value)
 
 
