@@ -345,8 +345,10 @@ def test_jobs_must_be_a_number_of_processes(tmp_path):
         sweep(GRID, jobs=0, db_path=tmp_path / "runs.db")
 
 
-def test_ctrl_c_on_the_command_line_keeps_the_finished_runs(tmp_path):
-    """A real SIGINT to a real ``glassnet sweep``, and no process left behind.
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_ctrl_c_on_the_command_line_keeps_the_finished_runs(tmp_path, stop):
+    """A real SIGINT (or SIGTERM, as `kill` sends) to a real ``glassnet sweep``, and no
+    process left behind: either way the sweep ends marked interrupted, resumable.
 
     (A terminal's Ctrl-C goes to the worker processes too, which may then print
     tracebacks of their own; the signal goes to the sweep alone here, so that its
@@ -365,7 +367,7 @@ def test_ctrl_c_on_the_command_line_keeps_the_finished_runs(tmp_path):
         for line in process.stderr:
             if line.startswith("[1/6]"):  # the first run is recorded
                 break
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         _, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import ConfigError
 from ..store.paths import DEFAULT_DATABASE_PATH, db_hint
 
 if TYPE_CHECKING:
     pass
-from ..errors import plural
+from ..errors import ConfigError, plural
 from .group import CONTEXT_SETTINGS, main
 from .options import OFF, TRAINING_OPTIONS, TrainingOption, WholeOrNone
 from .text import echo_lines, percent, seconds_text, table
@@ -129,6 +130,24 @@ def sweep_table_lines(sweep_table: Any) -> list[str]:
     return table(header, rows, right=(0, *range(n_columns - 6, n_columns)))
 
 
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """While it runs, ``kill`` (SIGTERM) stops the sweep as Ctrl-C does.
+
+    The finished runs are recorded either way; this way the sweep is also marked
+    interrupted, with the command that resumes it, instead of staying "running" in
+    ``glassnet runs sweeps`` for ever.
+    """
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @main.command("sweep", context_settings=CONTEXT_SETTINGS)
 @sweep_options
 @click.option("--seeds", "n_seeds", type=click.IntRange(min=1), default=None,
@@ -204,11 +223,12 @@ def sweep_command(
         what = f"sweep {resume_id}" if resume_id else "a sweep"
         click.echo(f"running {what} on {where}; runs recorded in {db}", err=True)
     try:
-        table = sweep(
-            None if resume_id else grid,
-            seeds=seeds, jobs=jobs, scheduler=scheduler, db_path=db, resume=resume_id,
-            on_result=None if quiet else report,
-        )  # fmt: skip
+        with terminate_as_interrupt():
+            table = sweep(
+                None if resume_id else grid,
+                seeds=seeds, jobs=jobs, scheduler=scheduler, db_path=db, resume=resume_id,
+                on_result=None if quiet else report,
+            )  # fmt: skip
     except SweepIncomplete as error:
         echo_lines(sweep_table_lines(error.table))
         raise
