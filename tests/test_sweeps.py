@@ -410,6 +410,10 @@ def test_resume_errors(tmp_path, joblib_sweep):
         sweep(resume="nope", db_path=db_path)
     with pytest.raises(ConfigError, match="needs a grid"):
         sweep(db_path=db_path)
+    missing = tmp_path / "elsewhere.db"
+    with pytest.raises(RunsDatabaseError, match="no runs database at .*, so no sweep X"):
+        sweep(resume="X", db_path=missing)
+    assert not missing.exists()  # resuming made no database of its own
 
 
 def test_data_given_in_python_is_needed_again_to_resume(tmp_path):

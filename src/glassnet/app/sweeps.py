@@ -51,7 +51,14 @@ from ..core.defaults import MAX_SEED
 from ..core.losses import get_loss
 from ..data.dataset import Dataset
 from ..data.spec import load_dataset
-from ..errors import ConfigError, GlassnetError, TrainingDiverged, shown, shown_count
+from ..errors import (
+    ConfigError,
+    GlassnetError,
+    RunsDatabaseError,
+    TrainingDiverged,
+    shown,
+    shown_count,
+)
 from ..store.paths import db_hint
 from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase
 from .experiment import RunSettings, format_hidden, run
@@ -725,6 +732,10 @@ def sweep(
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs == 0:
         raise ConfigError(f"jobs is a number of processes (-1: one per core), not {shown(jobs)}")
+    if resume is not None and not Path(db_path).exists():  # opening it would make a new one
+        raise RunsDatabaseError(f"there is no runs database at {db_path}, so no sweep "
+                                f"{shown(resume, str)} to resume; give the database it was "
+                                "recorded in")
     database = RunsDatabase(db_path)
     try:
         if resume is not None:
