@@ -1340,6 +1340,20 @@ def test_explore_loads_a_model_file(served, network, tmp_path):
     assert calls[0]["app"].state.explorer.network.sizes == network.sizes
 
 
+def test_explore_refuses_a_runs_database_it_could_not_write_before_it_starts(served,
+                                                                           tmp_path):
+    import os
+
+    from glassnet.cli import main
+
+    runner, calls = served
+    fifo = tmp_path / "runs.db"
+    os.mkfifo(fifo)
+    result = runner.invoke(main, ["explore", "--port", "0", "--db", str(fifo)])
+    assert result.exit_code == 1 and "it is a FIFO" in result.output
+    assert calls == [] and "training a small" not in result.output  # nothing was started
+
+
 def test_explore_needs_a_flag_to_listen_beyond_this_machine(served, tmp_path):
     from glassnet.cli import main
 

@@ -52,6 +52,11 @@ def explore(model: Path | None, port: int, host: str, allow_remote: bool, db: Pa
             "use the explorer (it has no login)",
             err=True,
         )
+    from ..store.atomicfile import writable_target
+
+    # The live trainings are recorded there: a FIFO or a read-only file is refused now,
+    # not after the first training.
+    writable_target(db, what="runs database")
     port = port or find_free_port(host)
     check_port_free(host, port)
     network = None  # create_app trains its default network (and can say how)
