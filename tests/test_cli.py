@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 
 import numpy as np
 import pytest
@@ -457,6 +458,13 @@ def test_early_stopping_says_which_loss_it_watched(tmp_path, validation, watched
                 "--db", tmp_path / "runs.db")
     assert "early stopping after epoch" in output
     assert f"the {watched} loss stopped improving" in output
+
+
+def test_export_names_the_json_copy_it_will_not_write(trained, tmp_path):
+    fifo = tmp_path / "copy.json"
+    os.mkfifo(fifo)
+    assert_one_error(invoke("export", trained["model"], "--json", fifo), 1,
+                     "will not write JSON copy of the model over")
 
 
 def test_confusion_table_shape(trained):

@@ -318,7 +318,8 @@ def export_json(
             f"this network is too large for a JSON export (limit {MAX_JSON_BYTES:,} bytes); "
             "save it as .npz instead"
         )
-    _atomic_write(target, lambda handle: handle.write(text.encode("utf-8")))
+    _atomic_write(target, lambda handle: handle.write(text.encode("utf-8")),
+                  what="JSON copy of the model")
     return target
 
 
@@ -438,9 +439,10 @@ def _json_document(meta: dict[str, Any], arrays: Sequence[Array]) -> str:
     return "{\n" + "\n".join(lines) + '\n  "layers": [\n' + ",\n".join(layers) + "\n  ]\n}\n"
 
 
-def _atomic_write(target: Path, write: Callable[[IO[bytes]], Any]) -> None:
+def _atomic_write(target: Path, write: Callable[[IO[bytes]], Any], what: str = "model file"
+                  ) -> None:
     """Write the model file all at once or not at all (see ``glassnet.store.atomicfile``)."""
-    write_atomically(target, write, what="model file")
+    write_atomically(target, write, what=what)
 
 
 # ====================================================================== loading
