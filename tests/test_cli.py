@@ -460,6 +460,17 @@ def test_early_stopping_says_which_loss_it_watched(tmp_path, validation, watched
     assert f"the {watched} loss stopped improving" in output
 
 
+@pytest.mark.parametrize("args", [
+    ["evaluate", "MODEL", "--all", "--seed", "3"],
+    ["evaluate", "MODEL", "--all", "--test-fraction", "0.5"],
+    ["plot", "curves", "MODEL", "--run", "1", "-o", "curves.png"],
+], ids=["all and seed", "all and fraction", "model and run"])
+def test_options_that_contradict_each_other_are_a_usage_error(trained, args):
+    # Before, the second was silently ignored.
+    result = invoke(*[trained["model"] if arg == "MODEL" else arg for arg in args])
+    assert_one_error(result, 2, "give one or the other" if "--all" in args else "not both")
+
+
 def test_export_names_the_json_copy_it_will_not_write(trained, tmp_path):
     fifo = tmp_path / "copy.json"
     os.mkfifo(fifo)

@@ -100,6 +100,9 @@ def evaluate(
     from ..app.scoring import images_to_score, training_settings
     from ..core.metrics import evaluate as evaluate_model
 
+    if use_all and (test_fraction is not None or seed is not None):
+        raise click.UsageError("--all scores every image, and --test-fraction and --seed "
+                               "choose a test split: give one or the other")
     network, meta = load_model(model)
     images, which = images_to_score(meta, data, test_fraction, seed, use_all)
     scored_data = data or training_settings(meta).get("data") or "digits"

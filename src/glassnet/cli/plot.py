@@ -96,6 +96,8 @@ def plot(
         raise click.UsageError(f"plot {kind} needs a MODEL file (e.g. runs/model-1.npz)")
     if not needs_model and model is not None and kind != "curves":
         raise click.UsageError(f"plot {kind} takes no MODEL")
+    if kind == "curves" and model is not None and run_id is not None:
+        raise click.UsageError("plot curves reads a MODEL file or --run ID, not both")
     output.parent.mkdir(parents=True, exist_ok=True)
     plots.check_figure_path(output)  # before drawing, which can take seconds
 
