@@ -216,3 +216,19 @@ def test_one_of_a_thing_is_counted_in_the_singular(model_file):
         "1 image", "0 images", "2 epochs")
     result = run_cli("predict", model_file, "0.5")
     assert "got 1 number, but" in result.output  # not "1 numbers"
+
+
+def test_control_characters_from_a_file_are_shown_not_sent_to_the_terminal(tmp_path):
+    # A model's class label that would ring the bell and retitle the window.
+    hostile = "\x1b]0;owned\x07"
+    digits = gn.load_digits()
+    labels = np.where(digits.y[:100] % 2 == 0, hostile, "odd")
+    network = gn.Network([64, 8, 2], classes=np.unique(labels), seed=0)
+    gn.train(network, gn.Dataset(digits.X[:100], labels), epochs=2)
+    path = gn.save(network, tmp_path / "hostile.npz")
+    shown_label = "\\x1b]0;owned\\x07"
+    output = run_cli("predict", path, ",".join(["0.5"] * 64)).output
+    assert shown_label in output and "\x07" not in output and "\x1b" not in output
+    (tmp_path / "labels.csv").write_text(f"a,b,label\n1,2,{hostile}x\n")
+    error = run_cli("evaluate", path, "--data", f"csv:{tmp_path / 'labels.csv'}").output
+    assert error.startswith("Error:") and "\\x07" in error and "\x07" not in error

@@ -54,7 +54,9 @@ class GlassnetGroup(click.Group):
         except (GlassnetError, OSError) as error:
             if ctx.find_root().meta.get(_DEBUG_KEY):
                 raise
-            raise click.ClickException(error_message(error)) from error
+            from .text import printable  # (text imports this module: not at the top)
+
+            raise click.ClickException(printable(error_message(error))) from error
 
 
 def _remember_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:

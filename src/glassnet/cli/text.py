@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +80,21 @@ def percent(fraction: float | None) -> str:
 
 def echo_lines(lines: Iterable[str]) -> None:
     for line in lines:
-        click.echo(line)
+        click.echo(printable(line))
+
+
+#: Control characters (C0, DEL and C1) but the tab and the line end: a terminal acts on them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character but tabs and line ends written out (``\\x1b``).
+
+    A model file's class labels, a CSV's labels and a runs database's text come from
+    files anyone may have written, and a terminal obeys control characters: ESC
+    sequences can recolour it, retitle the window, or worse. So they are shown, not sent.
+    """
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 
