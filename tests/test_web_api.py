@@ -709,6 +709,19 @@ def test_a_training_never_starts_for_a_forgotten_session(app):
     assert session.training is None
 
 
+def test_a_second_start_while_the_first_is_stopping_says_so(app):
+    store = app.state.explorer.sessions
+    session = store.create()
+    first = store.start_training(session, FakeTraining)
+    with pytest.raises(SessionConflict, match="already running in this session; stop it first"):
+        store.start_training(session, FakeTraining)
+    first.state = "stopping"  # Stop was pressed: it ends after its current epoch
+    with pytest.raises(SessionConflict, match="stopping after its current epoch"):
+        store.start_training(session, FakeTraining)
+    first.stop()
+    store.discard(session)
+
+
 def test_the_training_limit_counts_every_running_training(network):
     app = create_app(network, max_trainings=2, port=PORT)
     store = app.state.explorer.sessions

@@ -320,6 +320,9 @@ class SessionStore:
                                      "arrived; reload the page")
             with session.lock:
                 if session.is_training:
+                    if getattr(session.training, "state", None) == "stopping":
+                        raise SessionConflict("the last training is stopping after its "
+                                              "current epoch; start again in a moment")
                     raise SessionConflict("a training is already running in this session; "
                                            "stop it first")
                 if self._running_trainings() >= self.max_trainings:
