@@ -323,8 +323,8 @@ def decode_image(data: bytes) -> PillowImage:
             picture = Image.open(io.BytesIO(bytes(data)), formats=list(IMAGE_FORMATS))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise DataError(
-                f"the picture is too large: at most {MAX_IMAGE_PIXELS} pixels are accepted; "
-                f"shrink it first (Pillow: {error})"
+                f"the picture is too large: at most {MAX_IMAGE_PIXELS:,} pixels are accepted; "
+                "shrink it first"
             ) from error
         except UnidentifiedImageError as error:
             raise DataError(
@@ -341,8 +341,8 @@ def decode_image(data: bytes) -> PillowImage:
             raise DataError(f"the picture has no pixels ({width}x{height})")
         if width * height > MAX_IMAGE_PIXELS:
             raise DataError(
-                f"the picture is too large: {width}x{height} = {width * height} pixels, "
-                f"at most {MAX_IMAGE_PIXELS} are accepted; shrink it first"
+                f"the picture is too large: {width}x{height} = {width * height:,} pixels, "
+                f"at most {MAX_IMAGE_PIXELS:,} are accepted; shrink it first"
             )
         _decode_smaller(picture)
         try:
