@@ -116,6 +116,14 @@ def test_the_explorer_shows_refused_numbers_short(explorer, path, body, error):
     assert response.json()["error"] == error
 
 
+def test_the_explorer_refuses_a_field_given_twice(explorer):
+    # Python's json keeps the last; which one the page meant is anyone's guess.
+    response = explorer.post("/api/predict", content=b'{"example": 1, "example": 2}',
+                             headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"] == 'the JSON gives "example" twice; give each field once'
+
+
 def test_the_explorer_names_a_few_unknown_fields_short(explorer):
     body = {"k" * 5000: 1, **{f"extra{n}": n for n in range(10)}}
     response = explorer.post("/api/predict", json=body)

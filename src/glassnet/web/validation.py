@@ -60,7 +60,7 @@ def decode_json_object(body: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InvalidInput("the body is not UTF-8 text; send JSON as UTF-8") from None
     try:
-        value = json.loads(text, parse_constant=_refuse_constant,
+        value = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_one_each,
                            parse_int=_parse_int, parse_float=_parse_float)
     except InvalidInput:
         raise
@@ -84,6 +84,16 @@ def _json_kind(value: Any) -> str:
 
 
 _TOO_DEEP = f"the JSON is nested too deeply (at most {MAX_DEPTH} levels)"
+
+
+def _one_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object, refused if it names a key twice: which one was meant is anyone's guess."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise InvalidInput(f"the JSON gives {_show(key)} twice; give each field once")
+        seen.add(key)
+    return dict(pairs)
 
 
 def _refuse_constant(name: str) -> float:
