@@ -706,6 +706,8 @@ def test_load_csv_of_uci_counts_round_trips(tmp_path: Path, digits: Dataset) -> 
         ("a,b,label\n", r"header but no data rows"),
         ("1\n2\n", r"found 1 column"),
         ('1,"2,3\n', r"line 1: unexpected end of data"),
+        ('1,2,3\n4,"5,6\n' + "7,8,9\n" * 5,  # a quote left open runs on to the end
+         r"lines 2 to 7: unexpected end of data; is a quote \(\"\) opened on line 2 never"),
         ('1,"2"x,3\n', r"line 1: .*expected after"),
     ],
 )

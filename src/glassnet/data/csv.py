@@ -259,6 +259,7 @@ def _read_csv_table(file_path: Path, delimiter: str, label_column: int | str,
     names the line and the column.
     """
     check_text_file(file_path, "CSV")
+    complete = 0  # the line the last whole row ended on
     try:
         max_rows = _count_lines(file_path)
         with file_path.open(encoding="utf-8-sig", newline="") as handle:
@@ -267,7 +268,7 @@ def _read_csv_table(file_path: Path, delimiter: str, label_column: int | str,
             first = next(rows, None)
             if first is None:
                 raise DataError(f"{file_path}: the file is empty (no rows in it)")
-            first_line = reader.line_num
+            first_line = complete = reader.line_num
             n_columns = len(first)
             if n_columns < 2:
                 raise DataError(
@@ -287,10 +288,15 @@ def _read_csv_table(file_path: Path, delimiter: str, label_column: int | str,
                 _store_csv_row(file_path, row, reader.line_num, n_columns, label_index,
                                features, count)
                 labels.append(row[label_index].strip())
-                line_numbers[count] = reader.line_num
+                line_numbers[count] = complete = reader.line_num
                 other_labels_are_numbers = other_labels_are_numbers and _is_number(labels[-1])
                 count += 1
     except csv.Error as error:
+        began = complete + 1
+        if began < reader.line_num:  # one "row" ran on over many lines: a quote left open
+            raise DataError(
+                f"{file_path}, lines {began} to {reader.line_num}: {error}; is a quote (\") "
+                f"opened on line {began} never closed?") from error
         raise DataError(f"{file_path}, line {reader.line_num}: {error}") from error
     except UnicodeDecodeError as error:
         raise DataError(f"{file_path}, line {_first_line_not_utf8(file_path)}: not a text file "
