@@ -200,6 +200,18 @@ def test_a_json_model_python_cannot_read_gets_glassnet_s_words(tmp_path, text, w
     assert str(caught.value) == f"cannot load {path}: {words}"
 
 
+def test_an_empty_json_model_is_called_empty(tmp_path):
+    (tmp_path / "model.json").write_text("  \n")
+    with pytest.raises(gn.ModelFormatError, match="not a glassnet JSON model: the file is empty"):
+        gn.load(tmp_path / "model.json")  # not json's "Expecting value: line 1 column 1"
+
+
+def test_predict_takes_standard_input_alone(model_file):
+    result = run_cli("predict", model_file, "-", "-")
+    assert result.exit_code == 1  # and not "-: no such file":
+    assert "'-' reads the numbers from standard input, so it comes alone" in result.output
+
+
 def test_a_json_model_with_a_byte_order_mark_loads(model_file, tmp_path):
     from glassnet.store.modelfile import export_json
 

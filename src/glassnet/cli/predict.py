@@ -81,6 +81,9 @@ def read_inputs(inputs: Sequence[str], n_inputs: int) -> list[tuple[str, np.ndar
         if numbers is None:
             raise DataError("standard input must hold only numbers (separated by spaces or commas)")
         return group_numbers(numbers, n_inputs, "standard input")
+    if "-" in inputs:
+        raise DataError("'-' reads the numbers from standard input, so it comes alone; "
+                        "give '-', or picture files, or numbers")
     is_file = [is_existing_file(text) for text in inputs]
     if all(is_file):
         from ..data.preprocess import prepare_image_file

@@ -837,6 +837,8 @@ def _read_json_model(path: Path) -> tuple[dict[str, Any], list[Array]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ModelFormatError("not a glassnet JSON model: it is not UTF-8 text") from None
+    if not text.strip():
+        raise ModelFormatError("not a glassnet JSON model: the file is empty")
     document = _parse_json(text)
     if not isinstance(document, dict):
         raise ModelFormatError(
