@@ -1370,6 +1370,19 @@ def test_explore_refuses_a_runs_database_it_could_not_write_before_it_starts(ser
     assert calls == [] and "training a small" not in result.output  # nothing was started
 
 
+def test_explore_takes_a_host_name_or_an_address(served, tmp_path):
+    from glassnet.cli import main
+
+    runner, calls = served
+    for bad in ("bad host!", "", "a..b"):
+        refused = runner.invoke(main, ["explore", "--host", bad, "--port", "0"])
+        assert refused.exit_code == 2 and "is not a host name or an IP address" in refused.output
+    bracketed = runner.invoke(main, ["explore", "--host", "[::1]", "--port", "0",
+                                     "--db", str(tmp_path / "r.db")])
+    assert bracketed.exit_code == 0, bracketed.output
+    assert calls[-1]["host"] == "::1"  # as a URL writes it, bound as the address it is
+
+
 def test_explore_needs_a_flag_to_listen_beyond_this_machine(served, tmp_path):
     from glassnet.cli import main
 

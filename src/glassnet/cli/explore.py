@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from ..errors import shown
 from ..store.paths import DEFAULT_DATABASE_PATH
 
 if TYPE_CHECKING:
     pass
 from .evaluate import load_model
 from .group import CONTEXT_SETTINGS, main
+
+
+def _is_host(host: str) -> bool:
+    """An IP address (IPv6 with or without brackets) or a host name of letters, digits,
+    dots and hyphens: what a server can listen on."""
+    try:
+        ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
+        return True
+    except ValueError:
+        return bool(_HOST_NAME.fullmatch(host))
+
+
+_HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+                        r"(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -41,6 +58,10 @@ def explore(model: Path | None, port: int, host: str, allow_remote: bool, db: Pa
     require_all("web")
     from ..web.app import create_app, find_free_port, serve
     from ..web.security import is_loopback
+    if not _is_host(host):
+        raise click.BadParameter(f"{shown(host, str)} is not a host name or an IP address",
+                                 param_hint="'--host'")
+    host = host.removeprefix("[").removesuffix("]")  # [::1], as in a URL, binds as ::1
     if not is_loopback(host):
         if not allow_remote:
             raise click.UsageError(
@@ -65,8 +86,8 @@ def explore(model: Path | None, port: int, host: str, allow_remote: bool, db: Pa
     else:
         network, _ = load_model(model)
     app = create_app(network, db_path=db, host=host, port=port)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"glassnet explorer: http://{shown}:{port}/   (Ctrl-C to stop)")
+    address = f"[{host}]" if ":" in host else host
+    click.echo(f"glassnet explorer: http://{address}:{port}/   (Ctrl-C to stop)")
     serve(app, host=host, port=port)
 
 
