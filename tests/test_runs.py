@@ -225,7 +225,7 @@ def test_unknown_run(tmp_path):
         with pytest.raises(RunsDatabaseError, match="whole number"):
             db.get_run("seven")
         for beyond in (2**63, -(2**63) - 1, 10**400):  # SQLite's integers are 64-bit
-            with pytest.raises(RunsDatabaseError, match="a run id is a whole number below 2"):
+            with pytest.raises(RunsDatabaseError, match=r"a run id is a whole number from -2"):
                 db.get_run(beyond)
 
 

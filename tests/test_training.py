@@ -243,10 +243,10 @@ def test_slope_descent_trains_the_zero_one_network(digits):
         ({"input_noise": float("nan")}, "input_noise"),
         ({"loss": "hinge"}, "cross_entropy"),
         ({"optimizer": "rmsprop"}, "adam"),
-        ({"epochs": 100_001}, "epochs must be a whole number from 1 to 100,000"),
+        ({"epochs": 100_001}, "epochs must be at most 100,000, got 100001"),
         ({"average_from": 10**400}, "average_from .* got a whole number of 401 digits"),
-        ({"patience": 10**6}, "patience"),
-        ({"checkpoint_every": 10**6}, "checkpoint_every"),
+        ({"patience": 2**63}, "patience must be at most 9,223,372,036,854,775,807"),
+        ({"seed": 10**100}, "seed must be at most"),  # it could be saved, not read back
     ],
     ids=str,
 )

@@ -64,6 +64,7 @@ from .app.experiment import DEFAULT_LEARNING_RATES
 from .app.recipes import settings_for
 from .core.activations import ACTIVATIONS
 from .core.checks import not_numbers
+from .core.defaults import MAX_EPOCHS, MAX_WHOLE_NUMBER
 from .core.layer_sizes import parse_hidden
 from .core.losses import LOSSES
 from .core.network import Network
@@ -73,7 +74,6 @@ from .training import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_INPUT_NOISE,
     DEFAULT_MOMENTUM,
-    MAX_EPOCHS,
     History,
     train,
 )
@@ -569,10 +569,11 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
             raise ConfigError(
                 f"batch_size must be 'auto' or a whole number >= 1, got {shown(batch_size)}"
             )
-        for name in ("max_iter", "n_iter_no_change"):
+        # A fit trains at most MAX_EPOCHS; "never stop on tol" may be any whole number.
+        for name, most in (("max_iter", MAX_EPOCHS), ("n_iter_no_change", MAX_WHOLE_NUMBER)):
             value = params[name]
-            if not _is_whole(value) or value > MAX_EPOCHS:  # a fit trains at most MAX_EPOCHS
-                raise ConfigError(f"{name} must be a whole number from 1 to {MAX_EPOCHS:,}, "
+            if not _is_whole(value) or value > most:
+                raise ConfigError(f"{name} must be a whole number from 1 to {most:,}, "
                                   f"got {shown(value)}")
         if not _is_number(self.tol) or self.tol < 0:
             raise ConfigError(f"tol must be a number >= 0, got {shown(self.tol)}")

@@ -34,13 +34,14 @@ from ..core.defaults import (
     DEFAULT_MOMENTUM,
     DEFAULT_PATIENCE,
     MAX_SEED,
+    MAX_WHOLE_NUMBER,
 )
 from ..core.layer_sizes import format_hidden, parse_hidden
 from ..errors import ConfigError, shown
 from .recipes import DEFAULT_RECIPE, get_recipe
 
 #: The largest seed a recorded run can hold (SQLite's integers).
-MAX_RECORDED_SEED = 2**63 - 1
+MAX_RECORDED_SEED = MAX_WHOLE_NUMBER
 
 if TYPE_CHECKING:
     from ..core.network import Network

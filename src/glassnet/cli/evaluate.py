@@ -10,7 +10,7 @@ import click
 
 if TYPE_CHECKING:
     import numpy as np
-from ..core.defaults import MAX_SEED
+from ..core.defaults import MAX_WHOLE_NUMBER
 from ..errors import plural
 from .group import CONTEXT_SETTINGS, main
 from .options import FiniteFloatRange
@@ -64,7 +64,7 @@ def mistake_pictures(data: Any, evaluation: Any, count: int, per_row: int = 4) -
     type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
     help="Split off this share to score on [default: as trained].",
 )
-@click.option("--seed", type=click.IntRange(0, MAX_SEED),
+@click.option("--seed", type=click.IntRange(0, MAX_WHOLE_NUMBER),
               help="Seed of the split [default: as trained].")
 @click.option("--all", "use_all", is_flag=True, help="Score on every image, not the test split.")
 @click.option(

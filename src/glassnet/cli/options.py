@@ -11,7 +11,7 @@ import click
 
 from ..app.recipes import DEFAULT_RECIPE, RECIPES, settings_for
 from ..app.settings import RunSettings, format_hidden, parse_hidden
-from ..core.defaults import DEFAULT_LEARNING_RATES, DEFAULT_NUDGE, MAX_SEED
+from ..core.defaults import DEFAULT_LEARNING_RATES, DEFAULT_NUDGE, MAX_EPOCHS, MAX_SEED
 from ..errors import ConfigError, shown
 
 if TYPE_CHECKING:
@@ -221,7 +221,7 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
                    "SGD with Nesterov momentum.", off_flag="--no-nesterov"),
     TrainingOption("batch_size", "--batch-size", click.IntRange(min=1),
                    "Images per step (1 = the article's one image at a time)."),
-    TrainingOption("epochs", "--epochs", click.IntRange(min=1),
+    TrainingOption("epochs", "--epochs", click.IntRange(1, MAX_EPOCHS),
                    "The most passes over the training images."),
     TrainingOption("early_stopping", "--early-stopping", click.BOOL,
                    "Stop when the validation loss (without validation images, the training "

@@ -27,9 +27,19 @@ DEFAULT_NUDGE = 0.5
 #: can hold, from a shared link's JavaScript number to the runs database's integers.
 MAX_SEED = 2**31 - 1
 
+#: The most epochs one training may run. Far more than this problem needs, and what
+#: keeps a run's record bounded: its checkpoint holds the whole per-epoch history,
+#: and ``epochs=10**400`` would otherwise start a training that never ends.
+MAX_EPOCHS = 100_000
+
+#: The largest whole number a setting may hold (a seed, a patience, a batch size): what
+#: the runs database's integers (SQLite's, 64-bit) and every file glassnet writes hold.
+MAX_WHOLE_NUMBER = 2**63 - 1
+
 #: Learning rate used when none is given, per optimizer.
 DEFAULT_LEARNING_RATES = {"sgd": DEFAULT_LEARNING_RATE, "adam": 0.002, "slope_descent": 0.5}
 
 __all__ = ["DEFAULT_EPOCHS", "DEFAULT_BATCH_SIZE", "DEFAULT_PATIENCE", "DEFAULT_LEARNING_RATE",
            "DEFAULT_MOMENTUM", "DEFAULT_INPUT_NOISE", "DEFAULT_AVERAGE_FROM",
-           "DEFAULT_LEARNING_RATES", "DEFAULT_NUDGE", "MAX_SEED"]
+           "DEFAULT_LEARNING_RATES", "DEFAULT_NUDGE", "MAX_EPOCHS", "MAX_SEED",
+           "MAX_WHOLE_NUMBER"]

@@ -811,8 +811,9 @@ def _parse_json(text: str) -> Any:
     def whole_number(digits: str) -> int:
         # Python will not read more than 4,300 digits, and its refusal tells of sys calls.
         if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
-            raise ModelFormatError(f"the JSON holds a whole number of {len(digits):,} digits; "
-                                   f"no model needs more than {MAX_JSON_DIGITS}")
+            raise ModelFormatError(
+                f"the JSON holds a whole number of {len(digits.lstrip('-')):,} digits; "
+                f"glassnet writes none of more than {MAX_JSON_DIGITS}")
         return int(digits)
 
     try:

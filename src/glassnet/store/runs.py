@@ -58,6 +58,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..core.defaults import MAX_WHOLE_NUMBER
 from ..errors import GlassnetError, OutputPathError, RunsDatabaseError, plural, shown
 from .atomicfile import writable_target
 from .jsontext import broken_text, is_text
@@ -419,7 +420,7 @@ class RunsDatabase:
         query = f"SELECT * FROM runs {where} ORDER BY id DESC"
         if limit is not None:
             query += " LIMIT ?"
-            parameters.append(min(max(int(limit), 0), _SQLITE_INTEGER_LIMIT - 1))
+            parameters.append(min(max(int(limit), 0), MAX_WHOLE_NUMBER))
         return [_check_run_row(row) for row in reversed(self._read(query, tuple(parameters)))]
 
     def count_runs(self) -> int:
@@ -1082,13 +1083,10 @@ def _run_id(run_id: Any) -> int:
         number = int(run_id)
     except (TypeError, ValueError):
         raise RunsDatabaseError(f"a run id is a whole number, got {shown(run_id)}") from None
-    if not -_SQLITE_INTEGER_LIMIT <= number < _SQLITE_INTEGER_LIMIT:
-        raise RunsDatabaseError(f"a run id is a whole number below 2**63, got {shown(number)}")
+    if not -MAX_WHOLE_NUMBER - 1 <= number <= MAX_WHOLE_NUMBER:  # SQLite's 64-bit integers
+        raise RunsDatabaseError(f"a run id is a whole number from -2**63 to 2**63 - 1, "
+                                f"got {shown(number)}")
     return number
-
-
-#: SQLite's integers are 64-bit: from -2**63 to 2**63 - 1.
-_SQLITE_INTEGER_LIMIT = 2**63
 
 
 def _glassnet_version() -> str:

@@ -13,32 +13,28 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.defaults import MAX_EPOCHS, MAX_WHOLE_NUMBER
 from ..core.layer_sizes import whole_number
 from ..errors import ConfigError, shown
-
-#: The most epochs one training may run. Far more than this problem needs, and what
-#: keeps a run's record bounded: its checkpoint holds the whole per-epoch history,
-#: and ``epochs=10**400`` would otherwise start a training that never ends.
-MAX_EPOCHS = 100_000
 
 
 @dataclass(frozen=True)
 class WholeNumber:
-    """A whole number of at least ``least`` (and at most ``most``, if given);
-    ``none_means_off`` also takes None."""
+    """A whole number from ``least`` to ``most``; ``none_means_off`` also takes None."""
 
     least: int = 1
     none_means_off: bool = False
-    most: int | None = None
+    most: int = MAX_WHOLE_NUMBER  # what the runs database and glassnet's files hold
 
     def check(self, name: str, value: Any) -> int | None:
         if value is None and self.none_means_off:
             return None
         whole = whole_number(value)  # the one reading of a whole number (layer sizes' too)
-        if whole is None or whole < self.least or (self.most is not None and whole > self.most):
-            allowed = (f"of at least {self.least}" if self.most is None
-                       else f"from {self.least} to {self.most:,}")
-            raise ConfigError(f"{name} must be a whole number {allowed}, got {shown(value)}")
+        if whole is None or whole < self.least:
+            raise ConfigError(
+                f"{name} must be a whole number of at least {self.least}, got {shown(value)}")
+        if whole > self.most:
+            raise ConfigError(f"{name} must be at most {self.most:,}, got {shown(value)}")
         return whole
 
 
@@ -88,8 +84,8 @@ class Fraction:
 SETTING_RULES: dict[str, WholeNumber | NonNegative | Fraction] = {
     "epochs": WholeNumber(most=MAX_EPOCHS),
     "batch_size": WholeNumber(),
-    "patience": WholeNumber(most=MAX_EPOCHS),
-    "checkpoint_every": WholeNumber(most=MAX_EPOCHS),
+    "patience": WholeNumber(),  # more than the epochs: never stop early
+    "checkpoint_every": WholeNumber(),  # more than the epochs: only at the end
     "average_from": WholeNumber(none_means_off=True, most=MAX_EPOCHS),
     "shift_pixels": WholeNumber(least=0),
     "nudge_pixels": Fraction(including_one=True, none_means_default=True),
