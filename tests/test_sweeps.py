@@ -152,8 +152,10 @@ def test_seeds_are_a_count_or_a_list():
     ({"hidden": list(range(1, 400)), "epochs": list(range(1, 400))}, 1,
      r"too many combinations \(159,201\)"),
     ({"hidden": list(range(1, 400))}, 300, r"too many trainings \(119,700\)"),
-    ({"hidden": [8]}, [2**40], "seeds are whole numbers from 0 to 2147483647"),
-], ids=["seeds", "401-digit seeds", "combinations", "trainings", "seed beyond MAX_SEED"])
+    ({"hidden": [8]}, [2**64], "seeds are whole numbers from 0 to 9,223,372,036,854,775,807"),
+    ({"hidden": [8]}, range(150_000), r"too many seeds \(150,000\)"),
+], ids=["seeds", "401-digit seeds", "combinations", "trainings", "seed beyond 64 bits",
+        "a long list"])
 def test_a_sweep_too_large_is_refused_before_it_is_planned(tmp_path, grid, seeds, fragment):
     # Before, seeds=10**9 filled gigabytes with seeds, and 10**400 was an OverflowError.
     with pytest.raises(ConfigError, match=fragment):
@@ -392,6 +394,18 @@ def test_ctrl_c_on_the_command_line_keeps_the_finished_runs(tmp_path, stop):
     runs, recorded = runs_of(db_path, sweep_id)
     assert recorded["status"] == "finished"
     assert len({settings_key(r["settings"]) for r in runs}) == len(runs) == 6
+
+
+def test_the_sweep_command_runs_off_the_main_thread_too(tmp_path):
+    """Only the main thread may set the SIGTERM handler; elsewhere (a test runner's or a
+    notebook's thread) the command runs without it rather than failing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    command = ["sweep", "--hidden", "none", "--epochs", "1", "--seeds", "1", "--jobs", "1",
+               "--db", str(tmp_path / "runs.db"), "-q"]
+    with ThreadPoolExecutor(1) as thread:
+        result = thread.submit(CliRunner().invoke, main, command).result()
+    assert result.exit_code == 0, result.output
 
 
 def _group_alive(group: int) -> bool:

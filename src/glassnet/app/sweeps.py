@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.defaults import MAX_SEED
+from ..core.defaults import MAX_WHOLE_NUMBER
 from ..core.losses import get_loss
 from ..data.dataset import Dataset
 from ..data.spec import load_dataset
@@ -316,22 +316,24 @@ def seed_list(seeds: int | Iterable[int]) -> list[int]:
             raise ConfigError(f"a sweep needs at least 1 seed, got seeds={shown(seeds)}")
         _check_size(seeds, "seeds")
         return list(range(seeds))
-    chosen: list[int] = []
     try:
         candidates = list(seeds)
     except TypeError:
         raise ConfigError(
             f"seeds is a number of seeds or a list of seeds, got {shown(seeds)}") from None
+    _check_size(len(candidates), "seeds")
+    chosen: dict[int, None] = {}  # in the order given, each once
     for seed in candidates:
+        # Up to what a recorded run holds: a sweep recorded before seeds were bounded
+        # (new seeds are asked for up to MAX_SEED by the windows) still resumes.
         if (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
-                or not 0 <= seed <= MAX_SEED):
-            raise ConfigError(f"seeds are whole numbers from 0 to {MAX_SEED}, got {shown(seed)}")
-        seed = int(seed)
-        if seed not in chosen:
-            chosen.append(seed)
+                or not 0 <= seed <= MAX_WHOLE_NUMBER):
+            raise ConfigError(f"seeds are whole numbers from 0 to {MAX_WHOLE_NUMBER:,}, "
+                              f"got {shown(seed)}")
+        chosen[int(seed)] = None
     if not chosen:
         raise ConfigError("a sweep needs at least 1 seed; the list of seeds is empty")
-    return chosen
+    return list(chosen)
 
 
 def settings_key(settings: Mapping[str, Any], *, with_seed: bool = True) -> str:

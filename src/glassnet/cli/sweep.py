@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,6 +142,9 @@ def terminate_as_interrupt():
     def interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a signal handler (a test runner's thread)
+        return
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
         yield
