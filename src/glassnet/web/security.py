@@ -162,8 +162,8 @@ class RequestGuard:
                 await _refuse(send, 400, "invalid Content-Length header")
                 return
             # Its digits counted first: int() refuses more than 4,300 of them (a 500).
-            if len(length.lstrip("0")) > len(str(self.max_body_bytes)) or (
-                    int(length) > self.max_body_bytes):
+            digits = length.lstrip("0") or "0"
+            if len(digits) > len(str(self.max_body_bytes)) or int(digits) > self.max_body_bytes:
                 await _refuse(send, 413, f"the body is larger than {self.max_body_bytes:,} bytes")
                 return
         if scope["method"] in BODY_METHODS:
