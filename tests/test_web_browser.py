@@ -783,3 +783,4 @@ def test_how_sure_the_guess_is_never_rounds_up_to_certain(page):
     assert page.locator("#output-bars .bar.best .bar-value").text_content() == "0.998"
     assert sure_for(page, 0.99996) == ">99.9% sure"  # its bar rounds to 1.000; it is not 100%
     assert sure_for(page, 0.5) == "50.0% sure"
+    assert sure_for(page, 1.0) == ">99.9% sure"  # the server's 1 is rounded: 0.99995 or more

@@ -484,9 +484,10 @@
     refreshBackprop();  // an open backpropagation tab follows the pad too
   }
 
-  /** How sure, as a percentage as precise as the bars' three decimals (0.998: 99.8%); short
-      of certain it never says 100%, though the bar may round to 1.000. */
-  const sure = (p) => (p < 1 && (100 * p).toFixed(1) === "100.0" ? ">99.9%" : percent(p, p === 1 ? 0 : 1));
+  /** How sure, as a percentage as precise as the bars' three decimals (0.998: 99.8%). It never
+      says 100%: the server rounds a probability to four decimals, so a 1 may be 0.99996, and a
+      softmax output is never quite certain. */
+  const sure = (p) => ((100 * p).toFixed(1) === "100.0" ? ">99.9%" : percent(p, 1));
 
   function renderNumbers(numbers) {
     const box = $("numbers");
