@@ -117,7 +117,7 @@ def shown(value: Any, spell: Callable[[Any], str] = repr) -> str:
     characters. A whole number too long to show is described by its count of digits
     (a cut number would read as another number, and Python refuses to spell one of
     more than 4,300 digits at all); a value that cannot be spelled (a list holding such
-a number) is named by its type. A NumPy scalar is shown as the number it holds
+    a number) is named by its type. A NumPy scalar is shown as the number it holds
     (``0.1``, not ``np.float32(0.1)``).
     """
     if isinstance(value, int) and not isinstance(value, bool):

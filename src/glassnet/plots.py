@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike, NDArray
 from .core.activations import get_activation
 from .core.gradcheck import numerical_slope
 from .data.dataset import guess_image_shape
-from .errors import ConfigError, DataError, GlassnetError, shown, shown_count
+from .errors import ConfigError, DataError, GlassnetError, plural, shown, shown_count
 from .store.atomicfile import writable_target, write_atomically
 from .training import History
 
@@ -402,7 +402,7 @@ def training_curves(history: History | dict[str, Any]) -> Figure:
         "interrupted": "interrupted",
         "callback": "stopped by a callback",
     }.get(record.stop_reason, record.stop_reason)
-    figure.suptitle(f"Training: {record.epochs} epochs, {stop}")
+    figure.suptitle(f"Training: {plural(record.epochs, 'epoch')}, {stop}")
     return figure
 
 

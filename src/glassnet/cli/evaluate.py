@@ -125,9 +125,10 @@ def evaluate(
     if evaluation.unlearned.size:  # said beside the accuracy it lowers
         labels = ", ".join(str(label) for label in evaluation.unlearned.tolist()[:10])
         more = ", ..." if evaluation.unlearned.size > 10 else ""
-        lines.insert(3, f"note: {evaluation.unlearned_images} of the {len(evaluation.y_true)} "
-                        f"images are labelled {labels}{more}, which this model never "
-                        "learned; it cannot get them right")
+        count = evaluation.unlearned_images
+        lines.insert(3, f"note: {count} of the {len(evaluation.y_true)} images "
+                        f"{'is' if count == 1 else 'are'} labelled {labels}{more}, which this "
+                        "model never learned; it cannot get them right")
     pairs = evaluation.most_confused(top)
     if pairs:
         lines.append("most confused (true -> guessed):")

@@ -88,15 +88,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
-    """``text`` with every control character but tabs and line ends written out (``\\x1b``).
+    """``text`` with every control character but tabs and newlines written out (``\\x1b``).
 
     A model file's class labels, a CSV's labels and a runs database's text come from
     files anyone may have written, and a terminal obeys control characters: ESC
     sequences can recolour it, retitle the window, or worse. So they are shown, not sent.
     """
     return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
-
-
 
 
 #: The kinds of data whose labels are the handwritten digits 0..9.

@@ -452,6 +452,4 @@ class Network(Parameters):
         return X, checks.as_ideal_outputs(Y, len(X), self.n_outputs, self.dtype)
 
 
-
-
 __all__ = ["Dense", "Trace", "Network"]

@@ -44,7 +44,7 @@ from ..core.defaults import (
 from ..core.losses import get_loss
 from ..core.network import Network
 from ..core.optimizers import SGD, Optimizer, get_optimizer
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, plural
 from .ahead import inputs_for
 from .augmentation import PixelNudges, PixelShifts, nudge_for, pictures_in
 from .averaging import WeightAveraging
@@ -328,7 +328,7 @@ def _images(network: Network, data: Any) -> Images:
     X = network.check_inputs(data.X)
     y = np.asarray(data.y)
     if len(y) != len(X):
-        raise DataError(f"{len(X)} images but {len(y)} labels")
+        raise DataError(f"{plural(len(X), 'image')} but {plural(len(y), 'label')}")
     return Images(np.ascontiguousarray(X), network.targets(y), y)  # unknown labels fail here
 
 
