@@ -188,7 +188,7 @@ def test_evaluate_takes_a_seed_a_run_can_record(model_file):
 
 @pytest.mark.parametrize(("text", "words"), [
     ('{"layers": [], "format_version": ' + "1" * 5000 + "}",
-     "the JSON holds a whole number of 5,000 digits; glassnet writes none of more than 100"),
+     "the JSON holds a whole number of 5,000 digits; a glassnet file holds none of more than 100"),
     ("[" * 100_000 + "]" * 100_000, "the JSON is nested too deeply"),
 ], ids=["5000 digits", "deep"])
 def test_a_json_model_python_cannot_read_gets_glassnet_s_words(tmp_path, text, words):
@@ -252,3 +252,18 @@ def test_control_characters_from_a_file_are_shown_not_sent_to_the_terminal(tmp_p
     # An error naming a file the user typed, bell and all (messages say paths as given):
     error = run_cli("evaluate", path, "--data", f"csv:{tmp_path}/no\x07where.csv").output
     assert error.startswith("Error:") and "no\\x07where.csv" in error and "\x07" not in error
+
+
+@pytest.mark.parametrize("how", ["npz", "json"])
+def test_save_refuses_what_load_would_refuse_and_keeps_the_file_it_had(tmp_path, how):
+    from glassnet.store.modelfile import export_json
+
+    network = gn.Network([64, 10], seed=0)
+    path = tmp_path / f"model.{how}"
+    write = gn.save if how == "npz" else export_json
+    write(network, path)
+    before = path.read_bytes()
+    with pytest.raises(gn.ConfigError, match="cannot save the training: the JSON holds a whole "
+                                             "number of 101 digits"):
+        write(network, path, training={"epochs": 10**100})
+    assert path.read_bytes() == before and gn.load(path).sizes == network.sizes

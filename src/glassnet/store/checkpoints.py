@@ -69,6 +69,7 @@ from .modelfile import (
     _check_regular_file,
     _dump_json,
     _parse_json,
+    _read_back,
     _read_npy_member,
     _reading,
 )
@@ -232,9 +233,10 @@ def save_checkpoint(
     try:
         # Hash the description as it will be read back (NumPy scalars made plain numbers,
         # tuples lists), so that loading computes the very same checksum.
-        meta = json.loads(_dump_json(meta, indent=None, what="checkpoint description"))
+        meta = _read_back(_dump_json(meta, indent=None, what="checkpoint description",
+                                     check=False), "checkpoint description")
         meta["sha256"] = _checksum(arrays, meta)
-        text = _dump_json(meta, indent=None, what="checkpoint description")
+        text = _dump_json(meta, indent=None, what="checkpoint description", check=False)
     except GlassnetError as error:
         raise CheckpointError(f"cannot save a checkpoint: {error}") from None
     meta_array = np.array(text, dtype=f"<U{max(len(text), 1)}")

@@ -344,7 +344,8 @@ def _network_metadata(
     if training is not None:
         # Round-trip through JSON: tuples become lists, NumPy scalars plain numbers,
         # and anything JSON cannot hold is refused now rather than at load time.
-        training = json.loads(_dump_json(training, indent=None, what="training"))
+        training = _read_back(_dump_json(training, indent=None, what="training", check=False),
+                              "training")
     config = network.config()
     n_inputs = config["sizes"][0]
     meta = {
@@ -401,8 +402,15 @@ def _glassnet_version() -> str:
     return str(__version__)
 
 
-def _dump_json(value: Any, *, indent: int | None, what: str = "metadata") -> str:
-    """Strict JSON text: string keys, finite numbers; NumPy scalars become plain numbers."""
+def _dump_json(value: Any, *, indent: int | None, what: str = "metadata",
+               check: bool = True) -> str:
+    """Strict JSON text: string keys, finite numbers; NumPy scalars become plain numbers.
+
+    With ``check`` the text is read back as ``load`` reads it, so that nothing is
+    written that glassnet would then refuse (a number of 101 digits, say): a file
+    replaced by one it cannot read is a file lost. ``check=False`` is for a caller
+    that reads it back itself.
+    """
 
     def plain(item: Any) -> Any:
         if isinstance(item, np.generic):
@@ -410,11 +418,22 @@ def _dump_json(value: Any, *, indent: int | None, what: str = "metadata") -> str
         raise TypeError(f"{type(item).__name__} is not JSON-serialisable")
 
     try:
-        return json.dumps(value, indent=indent, allow_nan=False, ensure_ascii=False, default=plain)
+        text = json.dumps(value, indent=indent, allow_nan=False, ensure_ascii=False, default=plain)
     except (TypeError, ValueError, RecursionError) as error:
         raise ConfigError(
             f"the {what} must be JSON-serialisable (strings, finite numbers, lists, dicts): {error}"
         ) from None
+    if check:
+        _read_back(text, what)
+    return text
+
+
+def _read_back(text: str, what: str) -> Any:
+    """``text`` parsed as ``load`` parses it; ConfigError (nothing written) if it would refuse."""
+    try:
+        return _parse_json(text)
+    except ModelFormatError as error:
+        raise ConfigError(f"cannot save the {what}: {error}") from None
 
 
 def _json_document(meta: dict[str, Any], arrays: Sequence[Array]) -> str:
@@ -813,7 +832,7 @@ def _parse_json(text: str) -> Any:
         if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
             raise ModelFormatError(
                 f"the JSON holds a whole number of {len(digits.lstrip('-')):,} digits; "
-                f"glassnet writes none of more than {MAX_JSON_DIGITS}")
+                f"a glassnet file holds none of more than {MAX_JSON_DIGITS}")
         return int(digits)
 
     try:
