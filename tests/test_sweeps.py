@@ -34,7 +34,7 @@ from glassnet.app.sweeps import (
     worker_count,
 )
 from glassnet.cli import main
-from glassnet.errors import ConfigError, RunsDatabaseError
+from glassnet.errors import ConfigError, DataError, RunsDatabaseError
 from glassnet.store.modelfile import array_checksum
 from glassnet.store.runs import RunsDatabase
 
@@ -252,22 +252,46 @@ def test_the_sweep_function_is_exposed_lazily():
     assert glassnet.sweep is sweep
 
 
-def test_an_impossible_combination_is_refused_before_anything_runs(tmp_path):
+@pytest.mark.parametrize(("grid", "words"), [
+    ({"output": ["softmax", "relu"], "loss": "cross_entropy", "epochs": 3},
+     r"cross_entropy needs.*\(in the combination output=relu\)"),
+    ({"batch_size": [64, 0], "epochs": 3},  # train's own rules, before any training
+     r"batch_size must be a whole number of at least 1, got 0 \(in the combination "
+     r"batch_size=0\)"),
+    ({"epochs": [3, 10**400]}, "epochs must be at most 100,000"),
+    ({"shift_pixels": [0, 99], "epochs": 3}, "shift_pixels 99 would move these 8x8 pictures"),
+], ids=["loss and output", "batch size", "epochs", "shift"])
+def test_an_impossible_combination_is_refused_before_anything_runs(tmp_path, grid, words):
     db_path = tmp_path / "runs.db"
-    grid = {"output": ["softmax", "relu"], "loss": "cross_entropy", "epochs": 3}
-    with pytest.raises(ConfigError, match="output=relu.*cross_entropy needs"):
+    with pytest.raises(ConfigError, match=words):
         sweep(grid, seeds=1, jobs=1, db_path=db_path)
     with RunsDatabase(db_path) as db:
         assert db.list_sweeps() == [] and db.count_runs() == 0
 
 
-def test_failed_runs_leave_the_others_recorded(tmp_path):
+def test_a_grid_of_numpy_scalars_is_recorded_as_plain_numbers(tmp_path):
+    table = sweep({"epochs": np.int64(1), "nesterov": [np.bool_(True)], "hidden": "none"},
+                  seeds=1, jobs=1, db_path=tmp_path / "runs.db")
+    assert table[0]["n_runs"] == 1
+
+
+def test_failed_runs_leave_the_others_recorded(tmp_path, monkeypatch):
+    from glassnet.app import sweeps as sweeps_module
+
+    trained = sweeps_module.run
+
+    def fails_for_three_epochs(settings, data, **options):  # a run that breaks as it trains
+        if settings.epochs == 3:
+            raise DataError("the data went away")
+        return trained(settings, data, **options)
+
+    monkeypatch.setattr(sweeps_module, "run", fails_for_three_epochs)
     db_path = tmp_path / "runs.db"
-    with pytest.raises(SweepIncomplete, match="1 of 2 runs failed.*batch_size") as caught:
-        sweep({"batch_size": [0, 32], "hidden": "none", "epochs": 3}, seeds=1, jobs=1,
+    with pytest.raises(SweepIncomplete, match="1 of 2 runs failed.*the data went away") as caught:
+        sweep({"epochs": [3, 4], "hidden": "none"}, seeds=1, jobs=1,
               db_path=db_path)  # fmt: skip
     error = caught.value
-    assert len(error.failures) == 1 and error.failures[0].settings["batch_size"] == 0
+    assert len(error.failures) == 1 and error.failures[0].settings["epochs"] == 3
     assert [row["n_runs"] for row in error.table] == [1, 0]
     runs, recorded = runs_of(db_path, error.sweep_id)
     assert recorded["status"] == "incomplete" and len(runs) == 1

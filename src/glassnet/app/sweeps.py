@@ -61,6 +61,8 @@ from ..errors import (
 )
 from ..store.paths import db_hint
 from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase
+from ..training.augmentation import check_shift
+from ..training.rules import SETTING_RULES, check_settings
 from .experiment import RunSettings, format_hidden, run
 from .recipes import DEFAULT_RECIPE, settings_for
 from .recording import RunRecord, record_run
@@ -293,6 +295,10 @@ def settings_grid(grid: Mapping[str, Any] | Sequence[RunSettings]) -> list[RunSe
 
 def _alternatives(name: str, value: Any) -> list[Any]:
     values = list(value) if isinstance(value, list | tuple) else [value]
+    # A NumPy scalar (np.int64(20) from np.arange, say) as the plain number it holds, so
+    # that the settings can be recorded as JSON.
+    values = [v.item() if type(v).__module__ == "numpy" and getattr(v, "shape", None) == ()
+              else v for v in values]
     if not values:
         raise ConfigError(f"no alternatives given for {shown(name)}: give at least one value")
     if name == "hidden":  # one hidden layer may be given as a bare number: 16 -> (16,)
@@ -366,7 +372,7 @@ def setting_text(name: str, value: Any) -> str:
         return "on" if value else "off"
     if value is None:
         return "none" if name == "average_from" else "default"
-    return str(value)
+    return shown(value, str)  # a hostile grid's 400-digit number is not a table's
 
 
 def varying_settings(combinations: Sequence[RunSettings]) -> list[str]:
@@ -885,18 +891,26 @@ def _check_combinations(
 ) -> None:
     """Refuse, before anything trains, a combination that cannot work (e.g. a bad loss).
 
-    Builds each network and optimizer and checks the loss fits the output layer,
-    which is what training checks first; a sweep should not find out after an hour
-    that its last combination was a typo.
+    Builds each network and optimizer, checks the loss fits the output layer and
+    every numeric setting by ``train``'s own rules (a batch size of 0, a shift larger
+    than the pictures), which is what training checks first; a sweep should not find
+    out after an hour that its last combination was a typo.
     """
+    varying = varying_settings(combinations)
     for settings in combinations:
         data = datasets[settings.data]
-        network = settings.make_network(data.n_features, data.classes)
-        settings.make_optimizer()
         try:
+            network = settings.make_network(data.n_features, data.classes)
+            options = settings.train_options()
             get_loss(settings.loss).check_output(network.output_activation)
-        except ConfigError as error:
-            raise ConfigError(f"{settings_label(settings.to_dict())}: {error}") from None
+            checked = check_settings(**{name: value for name, value in options.items()
+                                        if name in SETTING_RULES})
+            if checked["shift_pixels"] and data.image_shape is not None:
+                check_shift(checked["shift_pixels"], data.image_shape)
+        except ConfigError as error:  # named by what sets it apart, if anything does
+            named = settings_label(settings.to_dict(), names=varying) if varying else ""
+            raise ConfigError(f"{error} (in the combination {named})" if named
+                              else str(error)) from None
 
 
 def _spec(combinations: Sequence[RunSettings], seeds: Sequence[int],
