@@ -247,6 +247,10 @@ def test_slope_descent_trains_the_zero_one_network(digits):
         ({"average_from": 10**400}, "average_from .* got a whole number of 401 digits"),
         ({"patience": 2**63}, "patience must be at most 9,223,372,036,854,775,807"),
         ({"seed": 10**100}, "seed must be at most"),  # it could be saved, not read back
+        ({"validation_fraction": 10**400}, "validation_fraction must be in .* 401 digits"),
+        ({"checkpoint": "ck.npz"}, "checkpoint is a function"),  # not after an epoch
+        ({"callbacks": [5]}, "each callback is a function"),
+        ({"resume": "ck.npz"}, "resume is a TrainingState"),
     ],
     ids=str,
 )

@@ -90,7 +90,7 @@ class RunSettings:
 
         self.hidden = parse_hidden(self.hidden)
         get_recipe(self.recipe)  # an unknown name raises ConfigError listing the recipes
-        if self.optimizer not in OPTIMIZERS:
+        if not isinstance(self.optimizer, str) or self.optimizer not in OPTIMIZERS:
             raise ConfigError(
                 f"unknown optimizer {shown(self.optimizer)}; choose one of: {', '.join(OPTIMIZERS)}"
             )
@@ -107,8 +107,10 @@ class RunSettings:
             positive("learning_rate", self.learning_rate)  # not "x", NaN, 0 or below
         if self.dtype not in ("float32", "float64"):
             raise ConfigError(f"dtype must be float32 or float64, got {shown(self.dtype)}")
-        if not 0.0 < self.test_fraction < 1.0:
-            raise ConfigError(f"test_fraction must be between 0 and 1, got {self.test_fraction}")
+        fraction = self.test_fraction
+        if (isinstance(fraction, bool) or not isinstance(fraction, numbers.Real)
+                or not 0.0 < fraction < 1.0):  # (an int beyond any float compares fine)
+            raise ConfigError(f"test_fraction must be between 0 and 1, got {shown(fraction)}")
 
     @property
     def effective_learning_rate(self) -> float:

@@ -44,7 +44,7 @@ from ..core.defaults import (
 from ..core.losses import get_loss
 from ..core.network import Network
 from ..core.optimizers import SGD, Optimizer, get_optimizer
-from ..errors import ConfigError, DataError, plural
+from ..errors import ConfigError, DataError, plural, shown
 from .ahead import inputs_for
 from .augmentation import PixelNudges, PixelShifts, nudge_for, pictures_in
 from .averaging import WeightAveraging
@@ -222,6 +222,7 @@ def train(
     loss_fn.check_output(network.output_activation)
     optimizer = get_optimizer(optimizer if optimizer is not None else SGD(
         learning_rate=DEFAULT_LEARNING_RATE, momentum=DEFAULT_MOMENTUM))
+    callbacks = _checked_hooks(callbacks, checkpoint, resume)
     if early_stopping and not score_training and not settings.validation_fraction:
         raise ConfigError("early stopping watches a loss: keep score_training on, or hold "
                           "out validation images (validation_fraction)")
@@ -278,7 +279,7 @@ def train(
                     watch=watch),
         best,
         ctrl_c,
-        CallYourCallbacks(list(callbacks), history, network),
+        CallYourCallbacks(callbacks, history, network),
         *([EarlyStopping(best, settings.patience)] if early_stopping else []),
         *([Checkpointing(checkpoint, settings.checkpoint_every, epochs, network, optimizer,
                          rng, history, best, averaging)] if checkpoint is not None else []),
@@ -331,6 +332,28 @@ def _images(network: Network, data: Any) -> Images:
         raise DataError(f"{plural(len(X), 'image')} but {plural(len(y), 'label')}")
     return Images(np.ascontiguousarray(X), network.targets(y), y)  # unknown labels fail here
 
+
+def _checked_hooks(callbacks: Iterable[Callback], checkpoint: Any, resume: Any) -> list[Callback]:
+    """The callbacks as a list, once each hook is known to be what it must be.
+
+    Checked before the first step: a checkpoint path given where a function belongs
+    would otherwise fail only after an epoch had changed the network.
+    """
+    try:
+        hooks = list(callbacks)
+    except TypeError:
+        raise ConfigError(f"callbacks is a list of functions, got {shown(callbacks)}") from None
+    for hook in hooks:
+        if not callable(hook):
+            raise ConfigError(f"each callback is a function callback(history, network), "
+                              f"got {shown(hook)}")
+    if checkpoint is not None and not callable(checkpoint):
+        raise ConfigError("checkpoint is a function that takes the TrainingState (such as "
+                          f"store.checkpoints.Checkpointer(path)), got {shown(checkpoint)}")
+    if resume is not None and not isinstance(resume, TrainingState):
+        raise ConfigError("resume is a TrainingState (load_checkpoint(path).state), got "
+                          f"{shown(resume)}")
+    return hooks
 
 __all__ = ["Callback", "Checkpoint", "DEFAULT_AVERAGE_FROM", "DEFAULT_BATCH_SIZE",
            "DEFAULT_EPOCHS", "DEFAULT_INPUT_NOISE", "DEFAULT_LEARNING_RATE", "DEFAULT_MOMENTUM",

@@ -50,7 +50,7 @@ class NonNegative:
         except TypeError:
             fine = False
         if not fine:
-            raise ConfigError(f"{name} must be a non-negative number, got {value}")
+            raise ConfigError(f"{name} must be a non-negative number, got {shown(value)}")
         return value
 
 
@@ -76,7 +76,7 @@ class Fraction:
             fine = False
         if not fine:
             allowed = "a number from 0 to 1" if self.including_one else "in [0, 1)"
-            raise ConfigError(f"{name} must be {allowed}, got {value}")
+            raise ConfigError(f"{name} must be {allowed}, got {shown(value)}")
         return float(value)
 
 
