@@ -267,3 +267,16 @@ def test_save_refuses_what_load_would_refuse_and_keeps_the_file_it_had(tmp_path,
                                              "number of 101 digits"):
         write(network, path, training={"epochs": 10**100})
     assert path.read_bytes() == before and gn.load(path).sizes == network.sizes
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "5", True, np.bool_(True), np.float32(2)],
+                         ids=str)
+def test_a_seed_numpy_refuses_is_a_config_error_everywhere(seed):
+    from glassnet.core.gradcheck import gradcheck
+
+    for make in (lambda: gn.Network([64, 4, 10], seed=seed),
+                 lambda: gn.load_digits().split(seed=seed),
+                 lambda: gradcheck(gn.Network([4, 3, 2], seed=0), np.ones((2, 4)), [0, 1],
+                                   seed=seed)):
+        with pytest.raises(gn.ConfigError, match="seed"):
+            make()

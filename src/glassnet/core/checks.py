@@ -53,6 +53,23 @@ LABEL_INT_LOW, LABEL_INT_HIGH = -(2**63), 2**63 - 1
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
+def generator(seed: Any) -> np.random.Generator:
+    """The random generator a seed names: a ``Generator`` as it is, else a new one from
+    a whole number >= 0 (or None: fresh entropy), the one way randomness starts.
+
+    Raises ConfigError for anything NumPy would refuse (-1, 1.5, "5"), and for
+    ``True``, which NumPy would take as the seed 1.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, bool | np.bool_):
+        raise ConfigError(f"a seed is a whole number of at least 0, got {shown(seed)}")
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"unusable seed {shown(seed)}: {error}") from None
+
+
 def check_dtype(dtype: Any) -> type:
     """``np.float32`` or ``np.float64`` from either of them or its name, else ConfigError."""
     try:

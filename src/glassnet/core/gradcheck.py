@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ConfigError
+from .checks import generator
 
 Array = NDArray[np.floating]
 
@@ -124,7 +125,7 @@ def gradcheck(
     def loss_of() -> float:
         return network.objective(X, Y, loss, l2=l2)
 
-    rng = np.random.default_rng(seed)
+    rng = generator(seed)
     worst = 0.0
     for array, gradient in zip(network.parameters(), gradients, strict=True):
         indices = list(np.ndindex(array.shape))

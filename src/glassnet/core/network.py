@@ -152,7 +152,7 @@ class Network(Parameters):
             raise ConfigError("a softmax over one output neuron is always 1; use output='sigmoid'")
         self.dtype = checks.check_dtype(dtype)
         self.classes = checks.check_classes(classes, self.sizes[-1])
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        rng = checks.generator(seed)
         # Counted in Python ints first: 10**400 neurons is a whole number, but no array.
         n_weights = sum(n_in * n_out + n_out
                         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True))

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..core.checks import LABEL_INT_HIGH, LABEL_INT_LOW, not_numbers
+from ..core.checks import LABEL_INT_HIGH, LABEL_INT_LOW, generator, not_numbers
 from ..errors import ConfigError, DataError, plural, shown
 
 PathLike = str | os.PathLike[str]
@@ -422,17 +422,17 @@ class Dataset:
             Parameters and errors are those of :meth:`split`.
         """
         fraction = _checked_fraction(test_fraction)
-        generator = _generator_from(seed)
+        rng = generator(seed)
         _, class_of_row = np.unique(self._y, return_inverse=True)  # (n,)
         train_rows: list[NDArray[np.intp]] = []
         test_rows: list[NDArray[np.intp]] = []
         for class_number in range(int(class_of_row.max()) + 1):
-            members = generator.permutation(np.flatnonzero(class_of_row == class_number))
+            members = rng.permutation(np.flatnonzero(class_of_row == class_number))
             n_test = _test_count(len(members), fraction)
             test_rows.append(members[:n_test])
             train_rows.append(members[n_test:])
-        train_index = generator.permutation(np.concatenate(train_rows))
-        test_index = generator.permutation(np.concatenate(test_rows))
+        train_index = rng.permutation(np.concatenate(train_rows))
+        test_index = rng.permutation(np.concatenate(test_rows))
         if test_index.size == 0:
             raise DataError(
                 f"cannot split {plural(self.n_samples, 'image')}: every class has a single image, "
@@ -616,13 +616,6 @@ def _checked_fraction(test_fraction: float) -> float:
         raise ConfigError(
             f"test_fraction must be strictly between 0 and 1, got {shown(test_fraction)}")
     return fraction
-
-
-def _generator_from(seed: int | np.random.Generator | None) -> np.random.Generator:
-    try:
-        return np.random.default_rng(seed)
-    except (TypeError, ValueError) as error:
-        raise ConfigError(f"unusable seed {shown(seed)}: {error}") from error
 
 
 def _test_count(class_size: int, fraction: float) -> int:
