@@ -280,3 +280,24 @@ def test_a_seed_numpy_refuses_is_a_config_error_everywhere(seed):
                                    seed=seed)):
         with pytest.raises(gn.ConfigError, match="seed"):
             make()
+
+
+def test_outputs_overflowed_to_a_tie_of_inf_are_refused_not_guessed():
+    # predict_proba refused these; predict answered the first of the tied classes.
+    network = gn.Network([64, 8, 10], seed=0)
+    huge = np.full((2, 64), 1e308)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own, before the check
+        for answer in (network.predict, network.predict_proba):
+            with pytest.raises(gn.DataError, match="overflowed"):
+                answer(huge)
+
+
+def test_complex_numbers_are_refused_not_cut_to_their_real_part():
+    network = gn.Network([64, 8, 10], seed=0)
+    before = network.get_parameters()
+    with pytest.raises(gn.DataError, match="inputs must hold real numbers"):
+        network.predict(np.full((1, 64), 0.5) + 1j)
+    with pytest.raises(gn.DataError, match="must hold real numbers"):
+        network.set_weights(0, network.layers[0].W * (1 + 2j))
+    assert all(np.array_equal(a, b) for a, b in zip(network.parameters(), before, strict=True))

@@ -14,7 +14,7 @@ Why each check exists:
 - Shapes are stated in the message: "expected (n, 64)" helps more than NumPy's
   "matmul: Input operand 1 has a mismatch in its core dimension".
 - Finite but huge inputs (1e308) can overflow inside the network into
-  inf - inf = NaN; ``refuse_overflow`` catches that at the output.
+  inf - inf = NaN, or tied sums of inf; ``refuse_overflow`` catches both at the output.
 - A Python int beyond any float (``10**400``) makes NumPy raise OverflowError, not
   the TypeError or ValueError of text; ``NOT_NUMBERS`` names all three, once.
 """
@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ConfigError, DataError, shown
-from .speed import all_finite, any_nan
+from .speed import all_finite
 
 Array = NDArray[np.floating]
 
@@ -108,6 +108,7 @@ def as_inputs(X: ArrayLike, n_inputs: int, dtype: type) -> Array:
         If X is not numbers, has the wrong shape, no rows, or NaN or inf in it.
     """
     given = X
+    _refuse_complex(given, "inputs")
     try:
         X = np.asarray(X, dtype=dtype)
     except NOT_NUMBERS as error:
@@ -168,8 +169,17 @@ def as_ideal_outputs(Y: ArrayLike, n_images: int, n_outputs: int, dtype: type) -
     return Y
 
 
+def _refuse_complex(values: Any, what: str) -> None:
+    """A complex array would be cast to its real part with only a warning: refuse it.
+
+    (A list of complex numbers is refused by the cast itself.)"""
+    if getattr(getattr(values, "dtype", None), "kind", None) == "c":
+        raise DataError(f"{what} must hold real numbers, not complex ones")
+
+
 def as_numbers(values: ArrayLike, dtype: type, what: str) -> Array:
     """``values`` as a ``dtype`` array of any shape, or the DataError saying why not."""
+    _refuse_complex(values, what)
     try:
         return np.asarray(values, dtype=dtype)
     except NOT_NUMBERS as error:
@@ -187,15 +197,16 @@ def as_parameter(values: ArrayLike, shape: tuple[int, ...], dtype: type, what: s
 
 
 def refuse_overflow(values: Array) -> Array:
-    """``values`` unchanged, unless the network overflowed into NaN computing them.
+    """``values`` unchanged, unless the network overflowed into inf or NaN computing them.
 
-    Finite but huge inputs (say 1e308) can overflow to inf - inf = NaN inside the
-    network, and argmax would then silently answer class 0.
+    Finite but huge inputs (say 1e308) can overflow inside the network: to inf - inf =
+    NaN, or to output sums of +inf tied, and argmax would then silently answer the
+    first class.
     """
-    if any_nan(values):
+    if not all_finite(values):
         raise DataError(
-            "the network's values overflowed (NaN) for these inputs: they are far too "
-            "large; give numbers on the scale it was trained on (pixels about 0 to 1)"
+            "the network's values overflowed (to inf or NaN) for these inputs: they are far "
+            "too large; give numbers on the scale it was trained on (pixels about 0 to 1)"
         )
     return values
 

@@ -119,11 +119,6 @@ def all_finite(values: Array) -> bool:
     return np.count_nonzero(np.isfinite(values)) == values.size
 
 
-def any_nan(values: Array) -> bool:
-    """``np.isnan(values).any()``, counted like ``all_finite``."""
-    return np.count_nonzero(np.isnan(values)) > 0
-
-
 # ---------------------------------------------------------------- one flat vector
 
 
@@ -246,5 +241,5 @@ class Shuffler:
 
 
 __all__ = ["FEW_NUMBERS", "FEW_ROWS", "FLUSH_EVERY", "KEEP_ZEROS_UP_TO", "FlatArrays", "Shuffler",
-           "add_flat", "all_finite", "any_nan", "at_least_zero", "column_sum", "end_to_end",
+           "add_flat", "all_finite", "at_least_zero", "column_sum", "end_to_end",
            "flat", "flush_tiny", "ones_vector", "pieces", "row_max", "row_sum", "zeros_of"]
