@@ -301,3 +301,31 @@ def test_complex_numbers_are_refused_not_cut_to_their_real_part():
     with pytest.raises(gn.DataError, match="must hold real numbers"):
         network.set_weights(0, network.layers[0].W * (1 + 2j))
     assert all(np.array_equal(a, b) for a, b in zip(network.parameters(), before, strict=True))
+
+
+@pytest.mark.parametrize(("options", "words"), [
+    ({"step": float("nan")}, "step must be a positive number"),
+    ({"step": "x"}, "step must be a number"),
+    ({"l2": float("nan")}, "l2 must be a non-negative number"),
+    ({"l2": -1}, "l2 must be a non-negative number"),
+    ({"max_per_array": 0}, "max_per_array must be a whole number of at least 1"),
+    ({"weights": 1e300}, "the slopes could not be compared"),
+], ids=["nan step", "text step", "nan l2", "negative l2", "no entries", "overflowing loss"])
+def test_gradcheck_never_calls_a_comparison_it_could_not_make_perfect(options, words):
+    # max(worst, nan) kept 0.0: a "perfect" agreement that compared nothing.
+    from glassnet.core.gradcheck import gradcheck
+
+    network = gn.Network([4, 3, 2], seed=0)
+    if "weights" in options:
+        network.layers[0].W[:] = options.pop("weights")  # the loss overflows near them
+    with pytest.raises(gn.GlassnetError, match=words), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gradcheck(network, np.ones((2, 4)), [0, 1], **options)
+
+
+@pytest.mark.parametrize("l2", [-1, float("nan"), "x"], ids=str)
+def test_the_network_s_loss_and_slopes_check_their_l2(l2):
+    network, X, Y = gn.Network([4, 3, 2], seed=0), np.ones((2, 4)), np.eye(2)
+    for call in (network.objective, network.backward, network.gradients):
+        with pytest.raises(gn.ConfigError, match="l2 must be"):
+            call(X, Y, l2=l2)

@@ -238,6 +238,14 @@ def positive(name: str, value: float) -> float:
     return value
 
 
+def non_negative(name: str, value: float) -> float:
+    """A setting that must be a finite number of at least 0 (a weight decay ``l2``)."""
+    value = _number(name, value)
+    if not np.isfinite(value) or value < 0:
+        raise ConfigError(f"{name} must be a non-negative number, got {value}")
+    return value
+
+
 def fraction(name: str, value: float) -> float:
     """A setting in [0, 1): a momentum, or how much of the past an average keeps."""
     value = _number(name, value)
@@ -257,4 +265,5 @@ def _number(name: str, value: Any) -> float:
 
 __all__ = ["DTYPES", "LABEL_INT_HIGH", "LABEL_INT_LOW", "NOT_NUMBERS", "as_ideal_outputs",
            "as_inputs", "as_numbers", "as_parameter", "check_classes", "check_dtype",
-           "fraction", "label_positions", "not_numbers", "positive", "refuse_overflow"]
+           "fraction", "generator", "label_positions", "non_negative", "not_numbers", "positive",
+           "refuse_overflow"]

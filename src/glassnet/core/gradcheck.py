@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ConfigError
-from .checks import generator
+from ..errors import ConfigError, DataError, shown
+from .checks import generator, non_negative, positive
 
 Array = NDArray[np.floating]
 
@@ -117,8 +117,11 @@ def gradcheck(
     negligible and a real mistake still stands out. ``relative_error`` compares
     single slopes when you want to look closer.
     """
-    if step <= 0:
-        raise ConfigError("step must be positive")
+    step, l2 = positive("step", step), non_negative("l2", l2)
+    if max_per_array is not None and (isinstance(max_per_array, bool) or not isinstance(
+            max_per_array, int | np.integer) or max_per_array < 1):
+        raise ConfigError(f"max_per_array must be a whole number of at least 1 (or None), "
+                          f"got {shown(max_per_array)}")
     X, Y = network.inputs_and_targets(X, y)
     _, gradients = network.backward(X, Y, loss, l2=l2)
 
@@ -136,7 +139,11 @@ def gradcheck(
         by_backprop = np.array([gradient[index] for index in indices], dtype=np.float64)
         difference = float(np.linalg.norm(measured - by_backprop))
         scale = max(float(np.linalg.norm(measured)), float(np.linalg.norm(by_backprop)), 1e-12)
-        worst = max(worst, difference / scale)
+        error = difference / scale
+        if not np.isfinite(error):  # max() would keep the worst so far, and say all is well
+            raise DataError("the slopes could not be compared: the loss is not a finite "
+                            "number near these weights (a step too large or too small?)")
+        worst = max(worst, error)
     return worst
 
 

@@ -365,6 +365,7 @@ class Network(Parameters):
         Training scores every epoch this way: the loss, and the guesses for accuracy.
         """
         X, Y = self._check_batch(X, Y)
+        l2 = checks.non_negative("l2", l2)
         trace = self._trace(X)
         return self._mean_loss(trace, Y, get_loss(loss), l2), trace.outputs
 
@@ -411,7 +412,7 @@ class Network(Parameters):
             per image.
         """
         X, Y = self._check_batch(X, Y)
-        loss = get_loss(loss)
+        l2, loss = checks.non_negative("l2", l2), get_loss(loss)
         trace = self._trace(X)
         return self._mean_loss(trace, Y, loss, l2), self._backpropagate(trace, Y, loss, l2)
 
@@ -426,6 +427,7 @@ class Network(Parameters):
         (and notices a diverging run there).
         """
         X, Y = self._check_batch(X, Y)
+        l2 = checks.non_negative("l2", l2)
         return self._backpropagate(self._trace(X), Y, get_loss(loss), l2)
 
     def _backpropagate(self, trace: Trace, Y: Array, loss: Loss, l2: float) -> list[Array]:
