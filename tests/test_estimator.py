@@ -301,7 +301,7 @@ def test_dataframe_feature_names(small):
 def test_partial_fit_improves_over_calls_and_keeps_classes(small):
     X, y, X_test, y_test = small
     model = GlassnetClassifier(random_state=0)
-    with pytest.raises(ValueError, match="classes must be passed"):
+    with pytest.raises(glassnet.ConfigError, match="classes must be passed"):
         model.partial_fit(X[:50], y[:50])
     halves = [(X[:200], y[:200]), (X[200:], y[200:])]
     # The first batch shows only some of the classes; the network still has them all.
@@ -316,7 +316,7 @@ def test_partial_fit_improves_over_calls_and_keeps_classes(small):
     assert model.n_iter_ == 7 == len(model.loss_curve_)
     assert scores[-1] > scores[0] + 0.3 and scores[-1] > 0.8
     assert np.array_equal(model.classes_, np.arange(5))
-    with pytest.raises(ValueError, match="differs"):
+    with pytest.raises(glassnet.ConfigError, match="differs"):
         model.partial_fit(X, y, classes=np.arange(6))
     with pytest.raises(ValueError, match="not among"):
         model.partial_fit(X[:5], np.full(5, 7))
@@ -331,7 +331,7 @@ def test_warm_start_continues_and_refuses_new_classes(small):
         model.fit(X, y)
     assert model.n_iter_ == 6 and len(model.loss_curve_) == 6
     assert model.coefs_[0] is weights  # the same network, trained further
-    with pytest.raises(ValueError, match="same classes"):
+    with pytest.raises(glassnet.DataError, match="same classes"):
         model.fit(X[y < 3], y[y < 3])
     cold = fitted(X, y, max_iter=3, tol=0.0)
     cold_weights = cold.coefs_[0]
@@ -439,7 +439,7 @@ def test_an_int_beyond_any_float_is_a_value_error_not_an_overflow(small):
 
 def test_one_class_is_refused(small):
     X, _, _, _ = small
-    with pytest.raises(ValueError, match="at least 2 classes"):
+    with pytest.raises(glassnet.DataError, match="at least 2 classes"):
         quick().fit(X[:10], np.zeros(10))
 
 

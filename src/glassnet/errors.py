@@ -135,9 +135,10 @@ def shown(value: Any, spell: Callable[[Any], str] = repr) -> str:
     return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 3] + "..."
 
 
-def plural(count: int, noun: str) -> str:
-    """``plural(1, "image")`` -> "1 image", ``plural(3, "image")`` -> "3 images"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``plural(1, "image")`` -> "1 image", ``plural(3, "image")`` -> "3 images";
+    ``nouns`` for a plural that is not noun + s (``plural(2, "class", "classes")``)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def shown_count(count: int) -> str:

@@ -69,7 +69,7 @@ from .core.layer_sizes import parse_hidden
 from .core.losses import LOSSES
 from .core.network import Network
 from .core.optimizers import OPTIMIZERS, SGD, Adam, Optimizer, SlopeDescent
-from .errors import ConfigError, shown
+from .errors import ConfigError, DataError, plural, shown
 from .training import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_INPUT_NOISE,
@@ -351,9 +351,10 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         classes = _at_least_two_classes(np.unique(y))
         if continuing:
             if not np.array_equal(classes, self.classes_):
-                raise ValueError(
+                raise DataError(
                     "warm_start can only continue training on the same classes: the "
-                    f"network knows {self.classes_.tolist()}, y has {classes.tolist()}"
+                    f"network knows {shown(self.classes_.tolist())}, y has "
+                    f"{shown(classes.tolist())}"
                 )
         seed = _seed_from(self.random_state)
         if not continuing:
@@ -404,15 +405,16 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         first_call = not hasattr(self, "network_")
         if first_call:
             if classes is None:
-                raise ValueError(
+                raise ConfigError(
                     "classes must be passed on the first call to partial_fit: one output "
                     "neuron is made per class, and this batch may not show them all"
                 )
             all_classes = _at_least_two_classes(np.unique(np.asarray(classes)))
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-            raise ValueError(
-                f"classes={np.unique(classes).tolist()} differs from the classes of the first "
-                f"call, {self.classes_.tolist()}; the network's outputs cannot change"
+            raise ConfigError(
+                f"classes={shown(np.unique(classes).tolist())} differs from the classes of the "
+                f"first call, {shown(self.classes_.tolist())}; the network's outputs cannot "
+                "change"
             )
         X, y = _validated(self, X, y, reset=first_call)
         check_classification_targets(y)
@@ -775,9 +777,9 @@ def _hidden_sizes(value: Any) -> tuple[int, ...]:
 
 def _at_least_two_classes(classes: NDArray[Any]) -> NDArray[Any]:
     if len(classes) < 2:
-        raise ValueError(
+        raise DataError(
             f"GlassnetClassifier needs at least 2 classes to learn to tell apart; got "
-            f"{len(classes)} class: {classes.tolist()}"
+            f"{plural(len(classes), 'class', 'classes')}: {shown(classes.tolist())}"
         )
     return classes
 
