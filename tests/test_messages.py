@@ -329,3 +329,18 @@ def test_the_network_s_loss_and_slopes_check_their_l2(l2):
     for call in (network.objective, network.backward, network.gradients):
         with pytest.raises(gn.ConfigError, match="l2 must be"):
             call(X, Y, l2=l2)
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda: gn.Network([64, 2], classes=3), "classes is a list of 2 labels, got 3"),
+    (lambda: gn.Network([64, 2], classes="ab"), "classes is a list of 2 labels, got 'ab'"),
+    (lambda: gn.Network([64, 2], classes=[None, 1]), "all numbers or all text"),
+    (lambda: gn.Network([64, 10**400]), "a network of about 10\\^401 weights"),
+    (lambda: gn.Network([64, 3]).loss(np.zeros((1, 64)), [10**400]),
+     "labels \\[1000000.*\\.\\.\\. are not among this network's classes \\[0, 1, 2\\]"),
+], ids=["a number", "a text", "None and a number", "a huge output layer", "a huge label"])
+def test_a_network_s_classes_are_checked_in_words(make, words):
+    # Before: TypeErrors from len() and np.unique, and np.arange's "Maximum allowed size".
+    with pytest.raises(gn.GlassnetError, match=words) as caught:
+        make()
+    assert len(str(caught.value)) < 300

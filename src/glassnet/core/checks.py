@@ -90,11 +90,18 @@ def check_classes(classes: Sequence[Any] | None, n_outputs: int) -> NDArray[Any]
         return np.arange(2) if n_outputs == 1 else np.arange(n_outputs)
     labels = np.asarray(classes)
     expected = 2 if n_outputs == 1 else n_outputs
-    if labels.ndim != 1 or len(labels) != expected:
+    if labels.ndim != 1:
+        raise ConfigError(f"classes is a list of {expected} labels, got {shown(classes)}")
+    if len(labels) != expected:
         raise ConfigError(
             f"{n_outputs} output neuron(s) need {expected} class labels, got {len(labels)}"
         )
-    if len(np.unique(labels)) != len(labels):
+    try:
+        distinct = len(np.unique(labels))
+    except TypeError:  # None beside numbers, say: labels that cannot be put in order
+        raise ConfigError(f"class labels must be all numbers or all text, got "
+                          f"{shown(labels.tolist())}") from None
+    if distinct != len(labels):
         raise ConfigError("class labels must be distinct")
     return labels
 
@@ -219,14 +226,14 @@ def label_positions(classes: NDArray[Any], y: ArrayLike) -> NDArray[np.intp]:
     try:
         positions = np.searchsorted(sorted_classes, y)
     except TypeError:
-        raise DataError(f"labels of type {y.dtype} do not match classes {classes}") from None
+        raise DataError(f"labels of type {y.dtype} do not match classes "
+                        f"{shown(classes.tolist())}") from None
     positions = np.clip(positions, 0, len(sorted_classes) - 1)
     unknown = sorted_classes[positions] != y
     if np.any(unknown):
         bad = np.unique(y[unknown])[:5]
-        raise DataError(
-            f"labels {bad.tolist()} are not among this network's classes {classes.tolist()}"
-        )
+        raise DataError(f"labels {shown(bad.tolist())} are not among this network's classes "
+                        f"{shown(classes.tolist())}")
     return order[positions]
 
 

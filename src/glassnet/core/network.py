@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ConfigError, DataError, shown_count
+from ..errors import ConfigError, DataError, shown, shown_count
 from . import checks
 from .activations import Activation, get_activation
 from .json_values import plain
@@ -144,14 +144,14 @@ class Network(Parameters):
         # Without hidden layers the hidden activation is never used: softmax may be named too.
         self.hidden_activation = get_activation(activation, hidden=len(self.sizes) > 2)
         self.output_activation = get_activation(output)
-        if classes is not None and len(classes) == 1:  # before the advice below, which needs 2
+        if classes is not None and np.ndim(classes) == 1 and len(classes) == 1:
+            # before the advice below, which needs 2
             raise ConfigError(f"a classifier tells classes apart, and there is only one: "
-                              f"{np.asarray(classes).tolist()!r}; give data with at least two "
-                              "labels")
+                              f"{shown(np.asarray(classes).tolist())}; give data with at least "
+                              "two labels")
         if self.output_activation.name == "softmax" and self.sizes[-1] == 1:
             raise ConfigError("a softmax over one output neuron is always 1; use output='sigmoid'")
         self.dtype = checks.check_dtype(dtype)
-        self.classes = checks.check_classes(classes, self.sizes[-1])
         rng = checks.generator(seed)
         # Counted in Python ints first: 10**400 neurons is a whole number, but no array.
         n_weights = sum(n_in * n_out + n_out
@@ -163,6 +163,7 @@ class Network(Parameters):
             "can give; choose smaller layers")
         if bytes_needed > np.iinfo(np.intp).max:
             raise too_large
+        self.classes = checks.check_classes(classes, self.sizes[-1])  # (one label per output)
         self.layers: list[Dense] = []
         try:
             for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
