@@ -344,3 +344,18 @@ def test_a_network_s_classes_are_checked_in_words(make, words):
     with pytest.raises(gn.GlassnetError, match=words) as caught:
         make()
     assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda net: gn.evaluate(net, (np.zeros((2, 64)), np.eye(2))), "a flat list"),
+    (lambda net: gn.evaluate(net, (np.zeros((2, 64)), [0.0, np.nan])), "labels hold NaN"),
+    (lambda net: gn.evaluate(net, (np.zeros((2, 64)), [0, 1])).most_confused(-1), "top is"),
+    (lambda net: gn.load_digits().split(test_fraction=10**400), "strictly between 0 and 1"),
+    (lambda net: gn.Dataset(np.zeros((2, 64)), [0, 1], image_shape=(2, 2, 16)),
+     "image_shape is \\(height, width\\)"),
+], ids=["one-hot labels", "NaN label", "negative top", "huge test fraction", "3-d shape"])
+def test_scores_and_splits_refuse_malformed_input_in_words(make, words):
+    # Before: an unhashable-array TypeError, KeyError 'nan', a silent wrong slice,
+    # OverflowError, and a shape every picture window then crashed on.
+    with pytest.raises(gn.GlassnetError, match=words):
+        make(gn.Network([64, 3, 2], seed=0))

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import DataError, shown
+from ..errors import ConfigError, DataError, shown
 from .json_values import plain
 
 
@@ -65,6 +65,9 @@ class Evaluation:
 
     def most_confused(self, top: int = 5) -> list[tuple[Any, Any, int]]:
         """The ``top`` (true, guessed, count) pairs of mistakes, most frequent first."""
+        if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 0:
+            raise ConfigError(f"top is how many pairs to list, a whole number of at least 0, "
+                              f"got {shown(top)}")
         off_diagonal = self.confusion.copy()
         np.fill_diagonal(off_diagonal, 0)
         order = np.argsort(-off_diagonal, axis=None, kind="stable")[:top]
@@ -84,13 +87,21 @@ class Evaluation:
 
 
 def _unpack(data: Any) -> tuple[Any, NDArray[Any]]:
+    """``(X, y)`` of a Dataset or a pair, with ``y`` one label per image (n,)."""
     if hasattr(data, "X") and hasattr(data, "y"):
-        return data.X, np.asarray(data.y)
-    try:
-        X, y = data
-    except (TypeError, ValueError):
-        raise DataError("data must be a Dataset or an (X, y) pair") from None
-    return X, np.asarray(y)
+        X, y = data.X, data.y
+    else:
+        try:
+            X, y = data
+        except (TypeError, ValueError):
+            raise DataError("data must be a Dataset or an (X, y) pair") from None
+    y = np.asarray(y)
+    if y.ndim != 1:  # one-hot rows, a column, or one lone label
+        raise DataError(f"labels are one per image, a flat list; got an array of shape "
+                        f"{y.shape} (one label per image, not ideal outputs)")
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        raise DataError("labels hold NaN: every image needs a label")
+    return X, y
 
 
 def _model_classes(model: Any) -> NDArray[Any] | None:

@@ -589,8 +589,11 @@ def _resolve_image_shape(
         shape = tuple(operator.index(size) for size in image_shape)
     except TypeError:
         raise DataError(f"image_shape must be whole numbers, got {shown(image_shape)}") from None
-    if not shape or min(shape) < 1 or math.prod(shape) != n_features:
-        raise DataError(f"image_shape {shape} does not fit {n_features} features per image")
+    if len(shape) != 2:  # every picture window draws rows and columns
+        raise DataError(f"image_shape is (height, width), two whole numbers, got {shown(shape)}")
+    if min(shape) < 1 or math.prod(shape) != n_features:
+        raise DataError(f"image_shape {shown(shape)} does not fit {n_features} features per "
+                        "image")
     return shape
 
 
@@ -608,11 +611,17 @@ def _checked_index(index: int, n_samples: int) -> int:
 
 
 def _checked_fraction(test_fraction: float) -> float:
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, int | float | np.number):
+    if (isinstance(test_fraction, bool | np.complexfloating)
+            or not isinstance(test_fraction, int | float | np.number)):
         raise ConfigError(
             f"test_fraction must be a number between 0 and 1, got {shown(test_fraction)}")
+    # Compared before float(), which refuses a whole number beyond any float; this
+    # also rejects NaN. The second test catches a fraction so near 1 it rounds to it.
+    if not 0 < test_fraction < 1:
+        raise ConfigError(
+            f"test_fraction must be strictly between 0 and 1, got {shown(test_fraction)}")
     fraction = float(test_fraction)
-    if not 0.0 < fraction < 1.0:  # also rejects NaN
+    if not 0.0 < fraction < 1.0:
         raise ConfigError(
             f"test_fraction must be strictly between 0 and 1, got {shown(test_fraction)}")
     return fraction
