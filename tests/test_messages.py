@@ -359,3 +359,14 @@ def test_scores_and_splits_refuse_malformed_input_in_words(make, words):
     # OverflowError, and a shape every picture window then crashed on.
     with pytest.raises(gn.GlassnetError, match=words):
         make(gn.Network([64, 3, 2], seed=0))
+
+
+@pytest.mark.parametrize("path", [None, 5, b"model.npz", "a\0b.npz", "a" * 300 + ".npz"],
+                         ids=["None", "a number", "bytes", "a NUL", "too long"])
+def test_a_path_no_file_can_have_is_refused_by_save_and_load(tmp_path, monkeypatch, path):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(gn.ConfigError):  # OutputPathError is one too
+        gn.save(gn.Network([64, 10], seed=0), path)
+    with pytest.raises(gn.ModelFormatError, match="cannot load"):  # "nothing else escapes"
+        gn.load(path)
+    assert list(tmp_path.iterdir()) == []  # and nothing was left behind

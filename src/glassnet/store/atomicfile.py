@@ -43,7 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import GlassnetError, OutputPathError
+from ..errors import ConfigError, GlassnetError, OutputPathError, shown
 
 try:  # POSIX only; elsewhere abandoned temporary files are simply left (hidden, never read)
     import fcntl
@@ -61,6 +61,23 @@ _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISSOCK, "a socket"),
 )
+
+
+def as_path(path: Any, what: str = "file") -> Path:
+    """``path`` as a ``Path``, if it is one a file can have: text or a path object,
+    without the NUL character no operating system takes.
+
+    Raises
+    ------
+    ConfigError
+        For None, a number, bytes or anything else, and for a NUL in the name.
+    """
+    name = os.fspath(path) if isinstance(path, str | os.PathLike) else None
+    if not isinstance(name, str):
+        raise ConfigError(f"a {what} is named by text or a pathlib.Path, got {shown(path)}")
+    if "\0" in name:
+        raise ConfigError(f"a {what}'s name cannot hold a NUL character, got {shown(name)}")
+    return Path(name)
 
 
 def writable_target(target: str | os.PathLike[str], *, what: str = "file") -> Path:
@@ -93,8 +110,11 @@ def writable_target(target: str | os.PathLike[str], *, what: str = "file") -> Pa
         If the path (or what its link names) is not a regular file or a missing path,
         or is a regular file that may not be written.
     """
-    given = Path(target)
-    path = Path(os.path.realpath(given)) if given.is_symlink() else given
+    given = as_path(target, what)
+    try:
+        path = Path(os.path.realpath(given)) if given.is_symlink() else given
+    except OSError as error:  # a name longer than the system takes, say
+        raise OutputPathError(f"cannot write {what} {given}: {error.strerror or error}") from None
     try:
         status = path.lstat()
     except FileNotFoundError:
@@ -182,8 +202,8 @@ def write_atomically(
     replaced = writable_target(target, what=what)
     directory = replaced.parent
     temporary: Path | None = None
-    remove_abandoned(replaced)
     try:
+        remove_abandoned(replaced)  # (inside: a name too long for the system fails here)
         # Mode 0o666 (tempfile would use 0o600) so that a new file gets the permissions
         # the user's umask gives any other new file; a replaced one keeps its own.
         mode = _permissions(replaced)
@@ -313,5 +333,5 @@ def _sync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-__all__ = ["write_atomically", "writable_folder", "writable_target", "remove_abandoned",
+__all__ = ["as_path", "write_atomically", "writable_folder", "writable_target", "remove_abandoned",
            "TEMPORARY_NAME"]

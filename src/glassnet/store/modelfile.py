@@ -70,7 +70,7 @@ from ..errors import (
     ModelFormatError,
     shown,
 )
-from .atomicfile import write_atomically
+from .atomicfile import as_path, write_atomically
 from .jsontext import broken_text
 
 #: The ``format`` value every glassnet model file carries.
@@ -257,7 +257,7 @@ def save(
         If the file cannot be written (no such directory, no permission, disk full);
         the previous file, if any, is unchanged.
     """
-    target = Path(path)
+    target = as_path(path, "model file")
     if target.suffix.lower() == ".json":
         raise ConfigError(
             f"{target} ends in .json, which glassnet reads as a JSON export; "
@@ -309,7 +309,7 @@ def export_json(
     ConfigError, DataError, GlassnetError
         As for ``save``.
     """
-    target = Path(path)
+    target = as_path(path, "JSON copy of the model")
     arrays = _network_arrays(network)
     meta = _network_metadata(network, arrays, training)
     text = _json_document(meta, arrays)
@@ -537,7 +537,11 @@ def load_any(path: str | os.PathLike[str]) -> Network:
     ModelFormatError
         For any problem at all.
     """
-    return load_json(path) if Path(path).suffix.lower() == ".json" else load(path)
+    try:
+        suffix = as_path(path).suffix.lower()
+    except ConfigError:
+        suffix = ""  # load says what is wrong with it
+    return load_json(path) if suffix == ".json" else load(path)
 
 
 def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -571,7 +575,10 @@ def _reading(
     path: str | os.PathLike[str], what: str, error_type: type[ModelFormatError] = ModelFormatError
 ) -> Iterator[None]:
     """Turn every failure while reading ``path`` into one ``error_type`` (a ModelFormatError)."""
-    prefix = f"cannot load {os.fspath(path)}"
+    try:
+        prefix = f"cannot load {as_path(path, what)}"
+    except ConfigError as error:  # None, a number, a NUL in the name: not a file at all
+        raise error_type(f"cannot load: {error}") from None
     try:
         yield
     except ModelFormatError as error:
