@@ -205,6 +205,8 @@ def test_hidden_weights_refuses_layers_that_do_not_see_pixels(
         plots.hidden_weights(network, layer=5)
     with pytest.raises(ConfigError, match="top_k"):
         plots.hidden_weights(network, top_k=0)
+    with pytest.raises(ConfigError, match="top_k must be from 1 to 16, got a whole number"):
+        plots.hidden_weights(network, top_k=10**400)  # ran for over ten minutes before
     with pytest.raises(ConfigError, match="square picture"):
         plots.hidden_weights(glassnet.Network([10, 3, 2]))
 
@@ -396,6 +398,8 @@ def test_save_figure_refuses_bad_destinations(tmp_path: Path) -> None:
         plots.save_figure(plots.sigmoid_curve(), tmp_path / "missing" / "picture.png")
     with pytest.raises(ConfigError, match="dpi"):
         plots.save_figure(plots.sigmoid_curve(), tmp_path / "picture.png", dpi=0)
+    with pytest.raises(ConfigError, match="dpi must be from 1 to 1200"):  # not bad_alloc
+        plots.save_figure(plots.sigmoid_curve(), tmp_path / "picture.png", dpi=10**6)
 
 
 def test_plots_never_touch_pyplot_and_glassnet_never_imports_matplotlib(tmp_path: Path) -> None:

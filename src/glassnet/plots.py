@@ -71,6 +71,11 @@ The explorer draws weights in the same blue (adds to the sum) and orange (takes
 away), so a picture saved here reads like the live view."""
 
 MAX_GRID_DIGITS = 400
+#: The most exciting digits drawn under each neuron, the most points of a slope curve and
+#: the sharpest picture: beyond them a figure takes minutes or all the memory there is.
+MAX_TOP_K = 16
+MAX_CURVE_POINTS = 2001
+MAX_DPI = 1200
 """The most digits :func:`digits_grid` draws in one figure (a 20x20 grid)."""
 
 MAX_NEURONS_SHOWN = 64
@@ -262,7 +267,7 @@ def hidden_weights(
     n_neurons = min(weights.shape[1], MAX_NEURONS_SHOWN)
     if max_neurons is not None:
         n_neurons = min(weights.shape[1], _whole_number("max_neurons", max_neurons, low=1))
-    top_k = _whole_number("top_k", top_k, low=1)
+    top_k = _whole_number("top_k", top_k, low=1, high=MAX_TOP_K)
     is_output = len(layers) == 1
 
     exciting: NDArray[np.intp] | None = None
@@ -561,7 +566,7 @@ def loss_slope(
     position %= len(layers)
     weights = layers[position].W  # (n_in, n_out), changed in place and restored
     width = _positive_number("span", span)
-    count = _whole_number("points", points, low=3)
+    count = _whole_number("points", points, low=3, high=MAX_CURVE_POINTS)
     if y is None:
         if not (hasattr(X, "X") and hasattr(X, "y")):
             raise DataError("loss_slope needs labels: pass y, or a Dataset as X")
@@ -665,7 +670,7 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = 100) ->
     """
     destination = check_figure_path(path)
     suffix = destination.suffix.lower()
-    resolution = _whole_number("dpi", dpi, low=1)
+    resolution = _whole_number("dpi", dpi, low=1, high=MAX_DPI)
     try:
         write_atomically(
             destination,
@@ -719,7 +724,6 @@ def _whole_number_ticks() -> Any:
     from matplotlib.ticker import MaxNLocator
 
     return MaxNLocator(integer=True)
-
 
 
 def _close(figure: Figure) -> None:
@@ -791,7 +795,7 @@ def _whole_number(name: str, value: Any, low: int | None = None, high: int | Non
     number = int(value)
     if (low is not None and number < low) or (high is not None and number > high):
         bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-        raise ConfigError(f"{name} must be {bounds}, got {number}")
+        raise ConfigError(f"{name} must be {bounds}, got {shown(number)}")
     return number
 
 
@@ -909,8 +913,11 @@ def _sweep_figure(rows: Sequence[Mapping[str, Any]], varying: Sequence[str]) -> 
 
 __all__ = [
     "FIGURE_FORMATS",
+    "MAX_CURVE_POINTS",
+    "MAX_DPI",
     "MAX_GRID_DIGITS",
     "MAX_NEURONS_SHOWN",
+    "MAX_TOP_K",
     "PLOT_KINDS",
     "check_figure_path",
     "confusion",
