@@ -370,3 +370,17 @@ def test_a_path_no_file_can_have_is_refused_by_save_and_load(tmp_path, monkeypat
     with pytest.raises(gn.ModelFormatError, match="cannot load"):  # "nothing else escapes"
         gn.load(path)
     assert list(tmp_path.iterdir()) == []  # and nothing was left behind
+
+
+def test_save_and_sweep_say_what_they_take(tmp_path):
+    digits = gn.load_digits()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # two epochs are not enough, and need not be here
+        fitted = gn.GlassnetClassifier(max_iter=2).fit(digits.X[:100], digits.y[:100])
+    with pytest.raises(gn.ConfigError, match="save writes a glassnet Network, got 'net'"):
+        gn.save("net", tmp_path / "a.npz")  # an AttributeError before
+    with pytest.raises(gn.ConfigError, match="its network_ is one"):
+        gn.save(fitted, tmp_path / "a.npz")
+    with pytest.raises(gn.ConfigError, match="a sweep's data is a Dataset"):
+        gn.sweep({"hidden": [8]}, data=(digits.X, digits.y), db_path=tmp_path / "runs.db")
+    assert list(tmp_path.iterdir()) == []

@@ -740,6 +740,9 @@ def sweep(
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs == 0:
         raise ConfigError(f"jobs is a number of processes (-1: one per core), not {shown(jobs)}")
+    if data is not None and not isinstance(data, Dataset):  # before the database is made
+        raise ConfigError(f"a sweep's data is a Dataset (Dataset(X, y) for arrays), got "
+                          f"{shown(data)}")
     if resume is not None and not Path(db_path).exists():  # opening it would make a new one
         raise RunsDatabaseError(f"there is no runs database at {db_path}, so no sweep "
                                 f"{shown(resume, str)} to resume; give the database it was "
