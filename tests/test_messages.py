@@ -384,3 +384,12 @@ def test_save_and_sweep_say_what_they_take(tmp_path):
     with pytest.raises(gn.ConfigError, match="a sweep's data is a Dataset"):
         gn.sweep({"hidden": [8]}, data=(digits.X, digits.y), db_path=tmp_path / "runs.db")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["warm_start", "early_stopping", "nesterovs_momentum",
+                                  "verbose"])
+def test_an_on_off_estimator_parameter_must_be_a_boolean(name):
+    digits = gn.load_digits()
+    with pytest.raises(gn.ConfigError, match=f"{name} must be True or False, got 'no'"):
+        gn.GlassnetClassifier(max_iter=1, **{name: "no"}).fit(digits.X[:50], digits.y[:50])
+

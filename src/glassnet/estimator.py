@@ -552,6 +552,10 @@ class GlassnetClassifier(ClassifierMixin, BaseEstimator):
         optimizer are made, with messages that list the valid choices.
         """
         params = self._parameters()
+        # "no" is true in Python: an on/off parameter must be a boolean (or 0 or 1).
+        for name in ("warm_start", "early_stopping", "nesterovs_momentum", "verbose"):
+            if not isinstance(params[name], bool | np.bool_ | int) or params[name] not in (0, 1):
+                raise ConfigError(f"{name} must be True or False, got {shown(params[name])}")
         hidden = _hidden_sizes(params["hidden_layer_sizes"])
         activation = _ACTIVATION_ALIASES.get(params["activation"], params["activation"])
         output = _ACTIVATION_ALIASES.get(params["output"], params["output"])
