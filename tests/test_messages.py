@@ -393,3 +393,7 @@ def test_an_on_off_estimator_parameter_must_be_a_boolean(name):
     with pytest.raises(gn.ConfigError, match=f"{name} must be True or False, got 'no'"):
         gn.GlassnetClassifier(max_iter=1, **{name: "no"}).fit(digits.X[:50], digits.y[:50])
 
+
+def test_a_0_d_array_subsets_one_class():
+    digits = gn.load_digits()
+    assert np.array_equal(digits.subset(np.array(5)).y, digits.subset(5).y)

@@ -333,6 +333,8 @@ class Dataset:
             If a requested class is not one of this dataset's classes, none is
             requested, or no image has any of them.
         """
+        if isinstance(classes, np.ndarray) and classes.ndim == 0:
+            classes = classes.item()  # np.array(5) is one label, though arrays iterate
         if isinstance(classes, str | bytes) or not isinstance(classes, Iterable):
             classes = [classes]
         requested = [c.item() if isinstance(c, np.generic) else c for c in classes]
