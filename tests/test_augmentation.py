@@ -86,6 +86,14 @@ class FixedMoves:
         return np.tile(self.move, (size[0], 1))
 
 
+def test_pictures_one_pixel_across_cannot_be_shifted_and_say_so():
+    from glassnet.training.augmentation import check_shift
+
+    with pytest.raises(ConfigError, match="these 1x64 pictures are one pixel across: they "
+                                          "cannot be shifted; give shift_pixels 0"):
+        check_shift(1, (1, 64))  # not "give at most 0 (a shift of 1 is usually enough)"
+
+
 def test_a_nudge_of_a_whole_pixel_is_a_shift_and_half_is_halfway():
     image = np.arange(1, 17, dtype=float).reshape(1, 16)  # a 4x4 picture
     as_picture = image.reshape(4, 4)

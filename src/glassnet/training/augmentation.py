@@ -82,6 +82,9 @@ def check_shift(max_shift: int, image_shape: tuple[int, int]) -> None:
     """A shift must leave some of the picture in view: at most its side less one pixel."""
     if max_shift >= min(image_shape):
         height, width = image_shape
+        if min(image_shape) == 1:  # nowhere to move: "at most 0" would be no advice
+            raise ConfigError(f"these {height}x{width} pictures are one pixel across: they "
+                              "cannot be shifted; give shift_pixels 0")
         raise ConfigError(
             f"shift_pixels {shown(max_shift)} would move these {height}x{width} pictures out of "
             f"view: give at most {min(image_shape) - 1} (a shift of 1 is usually enough)"
