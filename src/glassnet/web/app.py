@@ -226,9 +226,8 @@ class Explorer:
         """Wrap a handler: find the session, turn its answer into JSON, set the cookie.
 
         A read-only request without a live session gets the shared default view; a
-        write makes a session (see ``sessions``), forgotten again if the request fails
-        or is refused (a 4xx the handler answers itself counts too), so a refused
-        request leaves nothing behind.
+        write makes a session (see ``sessions``), forgotten again if the request fails,
+        so a refused request leaves nothing behind.
         """
         async def wrapped(request: Request) -> Response:
             session = self.sessions.find(request.cookies.get(COOKIE_NAME))
@@ -248,9 +247,6 @@ class Explorer:
                     self.sessions.discard(session)
                 raise
             response = answer if isinstance(answer, Response) else JSONAnswer(answer)
-            if created and response.status_code >= 400:  # refused: nothing was done for it
-                self.sessions.discard(session)
-                created = False
             if created:
                 response.set_cookie(COOKIE_NAME, session.token, httponly=True, samesite="strict",
                                     path="/")
