@@ -51,3 +51,21 @@ def server_url(tmp_path_factory):
 
     with explorer_url((32,), 60, tmp_path_factory.mktemp("runs")) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    """A client of the explorer's API, serving a small untrained 64-4-10 network (no page,
+    no server: Starlette's TestClient calls the app directly)."""
+    pytest.importorskip("starlette")
+    import warnings
+
+    with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    import glassnet as gn
+    from glassnet.web import create_app
+
+    network = gn.Network([64, 4, 10], seed=0)
+    return TestClient(create_app(network, port=8124), base_url="http://127.0.0.1:8124")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -67,20 +65,6 @@ def test_the_command_line_says_it_too(text):
     result = CliRunner().invoke(main, ["train", "--hidden", text])
     assert result.exit_code == 2
     assert f"Invalid value for '--hidden': {message(lambda: parse_hidden(text))}" in result.output
-
-
-@pytest.fixture(scope="module")
-def explorer():
-    """A client of the explorer's API (its page is not needed here)."""
-    pytest.importorskip("starlette")
-    with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient
-        warnings.simplefilter("ignore")
-        from starlette.testclient import TestClient
-
-    from glassnet.web import create_app
-
-    network = gn.Network([64, 4, 10], seed=0)
-    return TestClient(create_app(network, port=8124), base_url="http://127.0.0.1:8124")
 
 
 @pytest.mark.parametrize("sizes", [[0], [8, 0], [2.5]], ids=str)

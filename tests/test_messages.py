@@ -90,19 +90,6 @@ def test_a_long_name_makes_a_short_message(make, tmp_path, monkeypatch):
     assert len(str(caught.value)) < 400
 
 
-@pytest.fixture(scope="module")
-def explorer():
-    pytest.importorskip("starlette")
-    with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient
-        warnings.simplefilter("ignore")
-        from starlette.testclient import TestClient
-
-    from glassnet.web import create_app
-
-    network = gn.Network([64, 4, 10], seed=0)
-    return TestClient(create_app(network, port=8125), base_url="http://127.0.0.1:8125")
-
-
 @pytest.mark.parametrize(("path", "body", "error"), [
     ("/api/training/start", {"epochs": 10**300},
      "epochs must be between 1 and 300, got a whole number of 301 digits"),
