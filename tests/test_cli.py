@@ -619,6 +619,15 @@ def test_train_says_when_weight_averaging_covers_too_little_of_a_short_run(tmp_p
     assert "note:" not in output and "weights averaged over the last 2 epochs" in output
 
 
+def test_train_refuses_a_number_before_saying_anything_about_it(tmp_path):
+    result = invoke("train", "--average-from", "200000", "--db", tmp_path / "a.db",
+                    "--out", tmp_path / "m.npz")
+    assert result.exit_code == 1
+    # no "training on ..." line and no note about the averaging it refuses
+    assert result.output == "Error: average_from must be at most 100,000, got 200000\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_seed_too_large_to_record_is_a_usage_error_before_training(tmp_path):
     result = invoke("train", "--seed", str(2**63), "--db", tmp_path / "runs.db",
                     "--out", tmp_path / "m.npz")  # fmt: skip

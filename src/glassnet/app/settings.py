@@ -240,6 +240,19 @@ class RunSettings:
             "seed": self.seed,
         }
 
+    def checked_numbers(self) -> dict[str, Any]:
+        """Every number ``train`` will be given, checked by ``train``'s own rules.
+
+        ``train`` checks them itself, but only when it starts. A window that prints
+        or plans before that (the command line's notes, a sweep's combinations) asks
+        here first, so a wrong number is its first word. Returns them as checked
+        (whole numbers made ints), or raises the first ConfigError.
+        """
+        from ..training.rules import SETTING_RULES, check_settings
+
+        return check_settings(**{name: getattr(self, name) for name in SETTING_RULES
+                                 if hasattr(self, name)})
+
     def make_optimizer(self) -> Optimizer:
         """The optimizer these settings describe."""
         from ..core.optimizers import get_optimizer

@@ -62,7 +62,6 @@ from ..errors import (
 from ..store.paths import db_hint
 from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase
 from ..training.augmentation import check_shift
-from ..training.rules import SETTING_RULES, check_settings
 from .experiment import RunSettings, format_hidden, run
 from .recipes import DEFAULT_RECIPE, settings_for
 from .recording import RunRecord, record_run
@@ -904,10 +903,9 @@ def _check_combinations(
         data = datasets[settings.data]
         try:
             network = settings.make_network(data.n_features, data.classes)
-            options = settings.train_options()
+            settings.make_optimizer()  # its own settings (a momentum of 2) are checked
             get_loss(settings.loss).check_output(network.output_activation)
-            checked = check_settings(**{name: value for name, value in options.items()
-                                        if name in SETTING_RULES})
+            checked = settings.checked_numbers()
             if checked["shift_pixels"] and data.image_shape is not None:
                 check_shift(checked["shift_pixels"], data.image_shape)
         except ConfigError as error:  # named by what sets it apart, if anything does

@@ -252,6 +252,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )
     data = load_dataset(settings.data)  # a wrong --data fails before anything is printed
+    settings.checked_numbers()  # and so does a number train would refuse
     from ..store.modelfile import check_saveable_layout
 
     # train always saves: what no model file could hold is refused before the weights
