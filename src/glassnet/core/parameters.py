@@ -70,6 +70,8 @@ class Parameters:
         Both are checked before either is written, so a DataError changes nothing.
         """
         try:
+            if isinstance(layer, bool):  # True would be taken for layer 1
+                raise TypeError
             dense = self.layers[layer]
         except (IndexError, TypeError):
             last = len(self.layers) - 1
