@@ -373,6 +373,41 @@ def test_save_and_sweep_say_what_they_take(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_train_evaluate_and_the_plots_say_what_they_take(tmp_path):
+    from glassnet import plots
+
+    every = gn.load_digits()
+    digits = gn.Dataset(every.X[:40], every.y[:40], image_shape=(8, 8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = gn.GlassnetClassifier(max_iter=1).fit(digits.X, digits.y)
+    # Each was Python's AttributeError ("'str' object has no attribute ...") before.
+    with pytest.raises(gn.ConfigError, match="train trains a glassnet Network, got 'net'"):
+        gn.train("net", digits)
+    with pytest.raises(gn.ConfigError, match=r"got GlassnetClassifier.*its network_ is one"):
+        gn.train(fitted, digits)
+    with pytest.raises(gn.ConfigError, match="hidden_weights draws a glassnet Network, got None"):
+        plots.hidden_weights(None)
+    with pytest.raises(gn.ConfigError, match="loss_slope draws a glassnet Network"):
+        plots.loss_slope("net", digits)
+    with pytest.raises(gn.ConfigError, match="evaluate scores a model that predicts"):
+        gn.evaluate("net", digits)
+    with pytest.raises(gn.ConfigError, match=r"save_figure writes a matplotlib Figure .*, got 5"):
+        plots.save_figure(5, tmp_path / "a.png")
+    assert list(tmp_path.iterdir()) == []
+    assert gn.evaluate(fitted, digits).accuracy >= 0  # an estimator is a model that predicts
+
+
+def test_a_layer_is_not_a_boolean():
+    network = gn.Network([64, 5, 10], seed=0)
+    before = network.layers[1].W.copy()
+    with pytest.raises(gn.ConfigError, match="layer True does not exist"):
+        network.set_weights(True, np.zeros((5, 10)))  # was taken for layer 1
+    np.testing.assert_array_equal(network.layers[1].W, before)  # nothing was written
+    network.set_weights(np.int64(1), np.zeros((5, 10)))  # a NumPy integer is a layer
+    assert not network.layers[1].W.any()
+
+
 @pytest.mark.parametrize("name", ["warm_start", "early_stopping", "nesterovs_momentum",
                                   "verbose"])
 def test_an_on_off_estimator_parameter_must_be_a_boolean(name):

@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .core.activations import get_activation
 from .core.gradcheck import numerical_slope
+from .core.network import as_network
 from .data.dataset import guess_image_shape
 from .errors import ConfigError, DataError, GlassnetError, plural, shown, shown_count
 from .store.atomicfile import writable_target, write_atomically
@@ -248,13 +249,14 @@ def hidden_weights(
     Raises
     ------
     ConfigError
-        If the layer does not connect to pixels, the inputs are not a picture (the
-        data gives no image shape and they are no square of 8x8 or more), or
-        ``max_neurons`` / ``top_k`` are not positive whole numbers.
+        If ``network`` is not a Network, the layer does not connect to pixels, the
+        inputs are not a picture (the data gives no image shape and they are no
+        square of 8x8 or more), or ``max_neurons`` / ``top_k`` are not positive
+        whole numbers.
     DataError
         If ``data`` does not fit the network or its rows are not pictures.
     """
-    layers = network.layers
+    layers = as_network(network, "hidden_weights draws").layers
     position = _whole_number("layer", layer, low=-len(layers), high=len(layers) - 1)
     position %= len(layers)
     if position != 0:
@@ -557,11 +559,12 @@ def loss_slope(
     Raises
     ------
     ConfigError
-        If the layer, index, span or points are out of range.
+        If ``network`` is not a Network, or the layer, index, span or points are out
+        of range.
     DataError
         If X or y do not fit the network.
     """
-    layers = network.layers
+    layers = as_network(network, "loss_slope draws").layers
     position = _whole_number("layer", layer, low=-len(layers), high=len(layers) - 1)
     position %= len(layers)
     weights = layers[position].W  # (n_in, n_out), changed in place and restored
@@ -665,9 +668,13 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = 100) ->
     Raises
     ------
     ConfigError
-        If the ending is not an accepted format, the folder does not exist, the dpi
-        is not a positive whole number, or the file cannot be written.
+        If ``figure`` is not a Figure, the ending is not an accepted format, the
+        folder does not exist, the dpi is not a positive whole number, or the file
+        cannot be written.
     """
+    if not callable(getattr(figure, "savefig", None)):
+        raise ConfigError(f"save_figure writes a matplotlib Figure (what glassnet.plots "
+                          f"draws), got {shown(figure)}")
     destination = check_figure_path(path)
     suffix = destination.suffix.lower()
     resolution = _whole_number("dpi", dpi, low=1, high=MAX_DPI)

@@ -143,6 +143,9 @@ def evaluate(model: Any, data: Any) -> Evaluation:
     in ``Evaluation.unlearned``); data with not one label the model knows is refused,
     since the model was trained on other data and its score would say nothing.
     """
+    if not callable(getattr(model, "predict", None)):
+        raise ConfigError(f"evaluate scores a model that predicts (a Network, or a fitted "
+                          f"GlassnetClassifier), got {shown(model)}")
     X, y_true = _unpack(data)
     known = _model_classes(model)
     _same_kind_of_labels(known, y_true)

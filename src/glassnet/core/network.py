@@ -455,4 +455,17 @@ class Network(Parameters):
         return X, checks.as_ideal_outputs(Y, len(X), self.n_outputs, self.dtype)
 
 
-__all__ = ["Dense", "Trace", "Network"]
+def as_network(value: Any, task: str) -> Network:
+    """``value`` if it is a Network, else a ConfigError that says what ``task`` takes.
+
+    The one check for every function handed a network to train, save or draw: a
+    string or an estimator there would otherwise fail deep inside, with Python's
+    AttributeError. A fitted estimator is pointed to its ``network_``.
+    """
+    if isinstance(value, Network):
+        return value
+    hint = " (its network_ is one)" if hasattr(value, "network_") else ""
+    raise ConfigError(f"{task} a glassnet Network, got {shown(value)}{hint}")
+
+
+__all__ = ["Dense", "Trace", "Network", "as_network"]

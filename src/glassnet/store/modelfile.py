@@ -61,7 +61,7 @@ from numpy.typing import NDArray
 from ..core.activations import ACTIVATIONS
 from ..core.checks import LABEL_INT_HIGH, LABEL_INT_LOW
 from ..core.json_values import plain
-from ..core.network import Network
+from ..core.network import Network, as_network
 from ..errors import (
     ConfigError,
     DataError,
@@ -325,9 +325,7 @@ def export_json(
 
 def _network_arrays(network: Network) -> list[Array]:
     """The parameters as little-endian, C-ordered copies, refusing NaN and inf."""
-    if not isinstance(network, Network):  # an estimator keeps its network in network_
-        raise ConfigError(f"save writes a glassnet Network, got {shown(network)}"
-                          + (" (its network_ is one)" if hasattr(network, "network_") else ""))
+    as_network(network, "save writes")
     dtype = _ARRAY_DTYPES[np.dtype(network.dtype).name]
     arrays = [np.ascontiguousarray(array, dtype=dtype) for array in network.parameters()]
     if not all(np.isfinite(array).all() for array in arrays):

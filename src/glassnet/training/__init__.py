@@ -42,7 +42,7 @@ from ..core.defaults import (
     DEFAULT_PATIENCE,
 )
 from ..core.losses import get_loss
-from ..core.network import Network
+from ..core.network import Network, as_network
 from ..core.optimizers import SGD, Optimizer, get_optimizer
 from ..errors import ConfigError, DataError, plural, shown
 from .ahead import inputs_for
@@ -208,8 +208,10 @@ def train(
         weights it had at the start of that epoch; the error's ``history`` attribute
         has the epochs before it.
     DataError, ConfigError
-        Bad data or settings (checked before anything changes).
+        Bad data or settings, or a ``network`` that is not a Network (checked before
+        anything changes).
     """
+    network = as_network(network, "train trains")
     # Every number checked once, here, by its rule (training/rules.py); below, trusted.
     settings = SimpleNamespace(**check_settings(
         epochs=epochs, batch_size=batch_size, patience=patience,
