@@ -280,6 +280,23 @@ def test_outputs_overflowed_to_a_tie_of_inf_are_refused_not_guessed():
                 answer(huge)
 
 
+def test_slopes_and_training_of_overflowing_inputs_are_refused_in_words():
+    network = gn.Network([64, 8, 10], seed=0)
+    before = network.get_parameters()
+    huge, labels = np.full((3, 64), 1e308), np.arange(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and without NumPy's warnings on the way
+        for slopes in (network.backward, network.gradients):  # were NaN slopes, silently
+            with pytest.raises(gn.DataError, match="overflowed"):
+                slopes(huge, network.targets(labels))
+        with pytest.raises(gn.DataError, match="overflowed"):
+            network.trace(huge)
+        # was TrainingDiverged, blaming the learning rate, after an epoch of steps
+        with pytest.raises(gn.DataError, match="overflowed.*far too large"):
+            gn.train(network, (huge, labels), epochs=1)
+    assert all(np.array_equal(a, b) for a, b in zip(network.parameters(), before, strict=True))
+
+
 def test_complex_numbers_are_refused_not_cut_to_their_real_part():
     network = gn.Network([64, 8, 10], seed=0)
     before = network.get_parameters()

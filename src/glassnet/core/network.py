@@ -246,7 +246,17 @@ class Network(Parameters):
 
     def trace(self, X: ArrayLike) -> Trace:
         """Run the inputs through and keep every layer's weighted sums and activations."""
-        trace = self._trace(self.check_inputs(X))
+        return self._checked_trace(self.check_inputs(X))
+
+    def _checked_trace(self, X: Array) -> Trace:
+        """``_trace``, refused with a DataError if the values overflowed on the way.
+
+        Inputs that are finite but huge (1e308) overflow inside the network; that is
+        said in words (``refuse_overflow``), so NumPy's own overflow warnings before
+        it would only be noise. ``X`` (n, n_inputs) is trusted (see ``check_inputs``).
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            trace = self._trace(X)
         checks.refuse_overflow(trace.outputs)
         return trace
 
@@ -409,12 +419,12 @@ class Network(Parameters):
         Raises
         ------
         DataError
-            If X are not images for this network or Y not one row of ideal outputs
-            per image.
+            If X are not images for this network, Y not one row of ideal outputs
+            per image, or the network's values overflow for these inputs.
         """
         X, Y = self._check_batch(X, Y)
         l2, loss = checks.non_negative("l2", l2), get_loss(loss)
-        trace = self._trace(X)
+        trace = self._checked_trace(X)
         return self._mean_loss(trace, Y, loss, l2), self._backpropagate(trace, Y, loss, l2)
 
     def gradients(
@@ -429,7 +439,7 @@ class Network(Parameters):
         """
         X, Y = self._check_batch(X, Y)
         l2 = checks.non_negative("l2", l2)
-        return self._backpropagate(self._trace(X), Y, get_loss(loss), l2)
+        return self._backpropagate(self._checked_trace(X), Y, get_loss(loss), l2)
 
     def _backpropagate(self, trace: Trace, Y: Array, loss: Loss, l2: float) -> list[Array]:
         """The chain rule, from the output layer back to the first (see the module)."""

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import loop
+from ..core import checks, loop
 from ..core.defaults import (
     DEFAULT_AVERAGE_FROM,
     DEFAULT_BATCH_SIZE,
@@ -293,6 +293,9 @@ def train(
                                                                              batch_size):
         if watched is not None and resume is None:
             history.start_loss = score(network, watched, loss_fn, l2)[0]
+            # Already overflowing before any step: the inputs are far too large, which
+            # no learning rate would fix (a DataError, not TrainingDiverged later).
+            checks.refuse_overflow(np.asarray(history.start_loss))
         loop.fit(network, training.X, training.Y, loss=loss_fn, optimizer=optimizer,
                  epochs=epochs, batch_size=batch_size, rng=rng, l2=l2, callbacks=extras,
                  progress=progress, inputs_of=inputs_for(
