@@ -822,6 +822,17 @@ def test_runs_list_show_compare(tmp_path):
     assert "activation" not in changed and "* hidden" in changed
 
 
+def test_runs_compare_gives_the_difference_of_the_accuracies_it_shows(tmp_path):
+    db = tmp_path / "runs.db"
+    with RunsDatabase(db) as database:  # 300 and 303 of 360 test images right
+        for right in (300, 303):
+            database.record_run({"hidden": [8]}, {}, {"test_accuracy": right / 360})
+    compared = ok("runs", "compare", "1", "2", "--db", db)
+    assert "83.3%" in compared and "84.2%" in compared
+    (line,) = [line for line in compared.splitlines() if "vs first run" in line]
+    assert line.split()[-2:] == ["+0.9", "points"]  # not the unrounded 0.83, shown +0.8
+
+
 def test_runs_on_an_empty_or_missing_database(tmp_path):
     missing = tmp_path / "none.db"
     assert "no runs recorded yet" in ok("runs", "list", "--db", missing)

@@ -15,7 +15,7 @@ from ..store.paths import DEFAULT_DATABASE_PATH, db_hint
 if TYPE_CHECKING:
     pass
 from .group import CONTEXT_SETTINGS, GlassnetGroup, main
-from .text import echo_lines, per_class_lines, percent, seconds_text, table
+from .text import echo_lines, per_class_lines, percent, points_between, seconds_text, table
 from .train import stop_words
 
 
@@ -251,7 +251,7 @@ def runs_compare(
                 "  vs first run",
                 "",
                 *(
-                    f"{100 * (run['test_accuracy'] - first_test):+.1f} points"
+                    points_between(run["test_accuracy"], first_test)
                     if run["test_accuracy"] is not None
                     else "-"
                     for run in chosen[1:]

@@ -78,6 +78,16 @@ def percent(fraction: float | None) -> str:
     return f"{100 * fraction:.1f}%"
 
 
+def points_between(fraction: float, reference: float) -> str:
+    """How far ``fraction`` is from ``reference``, in percentage points, as ``percent``
+    shows both: 83.3% and 84.2% are "+0.9 points" apart, although the unrounded
+    accuracies (83.33% and 84.17%) are 0.83 apart, so that the table adds up."""
+    shown, reference_shown = percent(fraction), percent(reference)
+    if "-" in (shown, reference_shown):  # no accuracy to compare
+        return "-"
+    return f"{float(shown[:-1]) - float(reference_shown[:-1]):+.1f} points"
+
+
 def echo_lines(lines: Iterable[str]) -> None:
     for line in lines:
         click.echo(printable(line))
