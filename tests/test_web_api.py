@@ -228,6 +228,21 @@ def test_predict_rejects_invalid_input_with_422(client, body, fragment):
     assert fragment in response.json()["error"]
 
 
+def test_a_network_whose_values_overflow_is_refused_in_words_not_a_500():
+    # A model file may hold weights of 1e306: finite, but a drawing's sums overflow.
+    network = gn.Network([64, 4, 10], seed=0)
+    network.set_weights(0, np.full((64, 4), 1e306))
+    client = TestClient(create_app(network, port=PORT), base_url=BASE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's, on the way to the check
+        for path, body in [("/api/predict", {"numbers": [0.5] * 64}), ("/api/slope", {}),
+                           ("/api/neuron", {"numbers": [0.5] * 64, "layer": 0, "neuron": 0})]:
+            response = client.post(path, json=body)  # each was a 500: JSON has no inf
+            assert response.status_code == 422, path
+            assert "overflowed (to inf or NaN) here" in response.json()["error"]
+            assert response.headers["Cache-Control"] == "no-store"
+
+
 # ---------------------------------------------------------------------- one neuron
 def test_neuron_writes_its_weighted_sum_out(client, network):
     numbers = gn.load_digits().X[0]

@@ -246,7 +246,10 @@ class Explorer:
                 if created:
                     self.sessions.discard(session)
                 raise
-            response = answer if isinstance(answer, Response) else JSONAnswer(answer)
+            try:
+                response = answer if isinstance(answer, Response) else JSONAnswer(answer)
+            except ValueError:  # inf or NaN in the answer, which JSON cannot hold
+                response = error_response(422, NOT_FINITE)
             if created:
                 response.set_cookie(COOKIE_NAME, session.token, httponly=True, samesite="strict",
                                     path="/")
@@ -916,6 +919,12 @@ class JSONAnswer(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+#: Why an answer holding inf or NaN is refused: only a network with huge weights (one
+#: loaded from a file, say) computes them from a drawing's pixels of 0 to 1.
+NOT_FINITE = ("the network's values overflowed (to inf or NaN) here: its weights are too "
+              "large to compute with; load or train another network")
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None
