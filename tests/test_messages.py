@@ -292,7 +292,8 @@ def test_slopes_and_training_of_overflowing_inputs_are_refused_in_words():
         with pytest.raises(gn.DataError, match="overflowed"):
             network.trace(huge)
         # was TrainingDiverged, blaming the learning rate, after an epoch of steps
-        with pytest.raises(gn.DataError, match="overflowed.*far too large"):
+        with pytest.raises(gn.DataError, match="far too large; scale them to about 0 to 1 "
+                                               "before training"):
             gn.train(network, (huge, labels), epochs=1)
     assert all(np.array_equal(a, b) for a, b in zip(network.parameters(), before, strict=True))
 

@@ -203,18 +203,22 @@ def as_parameter(values: ArrayLike, shape: tuple[int, ...], dtype: type, what: s
     return array
 
 
-def refuse_overflow(values: Array) -> Array:
+#: What to do about inputs a trained network overflows on (``refuse_overflow``).
+ON_ITS_SCALE = "give numbers on the scale it was trained on (pixels about 0 to 1)"
+#: ... and about training images it overflows on before its first step.
+TO_LEARN_FROM = "scale them to about 0 to 1 before training"
+
+
+def refuse_overflow(values: Array, advice: str = ON_ITS_SCALE) -> Array:
     """``values`` unchanged, unless the network overflowed into inf or NaN computing them.
 
     Finite but huge inputs (say 1e308) can overflow inside the network: to inf - inf =
     NaN, or to output sums of +inf tied, and argmax would then silently answer the
-    first class.
+    first class. ``advice`` says what to do instead.
     """
     if not all_finite(values):
-        raise DataError(
-            "the network's values overflowed (to inf or NaN) for these inputs: they are far "
-            "too large; give numbers on the scale it was trained on (pixels about 0 to 1)"
-        )
+        raise DataError("the network's values overflowed (to inf or NaN) for these inputs: "
+                        f"they are far too large; {advice}")
     return values
 
 

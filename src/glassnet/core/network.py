@@ -435,7 +435,7 @@ class Network(Parameters):
         A step only needs to know which way is downhill, not how high it stands. The
         loss value costs logarithms, exponentials and sums over the whole batch, a
         fifth of a small network's step, so training measures it once per epoch instead
-        (and notices a diverging run there).
+        (and notices a diverging run there). Raises what ``backward`` raises.
         """
         X, Y = self._check_batch(X, Y)
         l2 = checks.non_negative("l2", l2)

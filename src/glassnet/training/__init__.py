@@ -71,7 +71,7 @@ from .history import History
 from .interrupt import CtrlC
 from .noise import InputNoise
 from .rules import MAX_EPOCHS, check_settings
-from .scores import Images, ScoreKeeper, score
+from .scores import Images, ScoreKeeper
 from .threads import matrix_threads, on_one_thread
 
 
@@ -292,10 +292,11 @@ def train(
     with ctrl_c, np.errstate(over="ignore", invalid="ignore"), matrix_threads(network,
                                                                              batch_size):
         if watched is not None and resume is None:
-            history.start_loss = score(network, watched, loss_fn, l2)[0]
-            # Already overflowing before any step: the inputs are far too large, which
-            # no learning rate would fix (a DataError, not TrainingDiverged later).
-            checks.refuse_overflow(np.asarray(history.start_loss))
+            history.start_loss, outputs = network.loss_and_outputs(watched.X, watched.Y,
+                                                                   loss_fn, l2)
+            # Overflowing before any step: the images are far too large, which no
+            # learning rate would fix (a DataError now, not TrainingDiverged later).
+            checks.refuse_overflow(outputs, checks.TO_LEARN_FROM)
         loop.fit(network, training.X, training.Y, loss=loss_fn, optimizer=optimizer,
                  epochs=epochs, batch_size=batch_size, rng=rng, l2=l2, callbacks=extras,
                  progress=progress, inputs_of=inputs_for(
