@@ -619,13 +619,24 @@ def test_train_says_when_weight_averaging_covers_too_little_of_a_short_run(tmp_p
     assert "note:" not in output and "weights averaged over the last 2 epochs" in output
 
 
-def test_train_refuses_a_number_before_saying_anything_about_it(tmp_path):
-    result = invoke("train", "--average-from", "200000", "--db", tmp_path / "a.db",
-                    "--out", tmp_path / "m.npz")
-    assert result.exit_code == 1
-    # no "training on ..." line and no note about the averaging it refuses
-    assert result.output == "Error: average_from must be at most 100,000, got 200000\n"
-    assert list(tmp_path.iterdir()) == []
+def test_train_refuses_a_setting_before_saying_anything_about_it(tmp_path):
+    table = tmp_path / "table.csv"
+    table.write_text("".join(f"{i % 7},{i % 5},{i % 3}\n" for i in range(60)))
+    for args, error in [
+        (["--shift-pixels", "9"], "shift_pixels 9 would move these 8x8 pictures out of view"),
+        (["--data", f"csv:{table}", "--nudge-pixels", "0.5"],
+         "nudge_pixels moves the pixels of pictures, but the rows of CSV (table.csv) are not"),
+    ]:
+        result = invoke("train", *args, "--db", tmp_path / "a.db", "--out", tmp_path / "m.npz")
+        assert result.exit_code == 1
+        # no "training on ..." line first, and no note about what it then refuses
+        assert result.output.startswith(f"Error: {error}"), result.output
+    # numbers beyond what train takes are usage errors, like --epochs 200000
+    for option, value in [("--average-from", "200000"),
+                          ("--checkpoint-every", "99999999999999999999999")]:
+        result = invoke("train", option, value, "--db", tmp_path / "a.db")
+        assert result.exit_code == 2 and f"Invalid value for '{option}'" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["table.csv"]
 
 
 def test_a_seed_too_large_to_record_is_a_usage_error_before_training(tmp_path):

@@ -46,6 +46,7 @@ MAX_RECORDED_SEED = MAX_WHOLE_NUMBER
 if TYPE_CHECKING:
     from ..core.network import Network
     from ..core.optimizers import Optimizer
+    from ..data.dataset import Dataset
 
 
 @dataclass
@@ -240,18 +241,25 @@ class RunSettings:
             "seed": self.seed,
         }
 
-    def checked_numbers(self) -> dict[str, Any]:
-        """Every number ``train`` will be given, checked by ``train``'s own rules.
+    def checked_numbers(self, data: Dataset | None = None) -> dict[str, Any]:
+        """The numbers these settings give ``train``, checked by ``train``'s own rules.
 
         ``train`` checks them itself, but only when it starts. A window that prints
         or plans before that (the command line's notes, a sweep's combinations) asks
-        here first, so a wrong number is its first word. Returns them as checked
-        (whole numbers made ints), or raises the first ConfigError.
+        here first, so a wrong number is its first word. With ``data``, also that the
+        pixel shifts and nudges fit its pictures (``training.augmentation.movements``).
+        Returns the numbers as checked (whole numbers made ints), or raises the first
+        ConfigError. (What is not a setting here, such as ``checkpoint_every``, is
+        the caller's to check.)
         """
+        from ..training.augmentation import movements
         from ..training.rules import SETTING_RULES, check_settings
 
-        return check_settings(**{name: getattr(self, name) for name in SETTING_RULES
-                                 if hasattr(self, name)})
+        checked = check_settings(**{name: getattr(self, name) for name in SETTING_RULES
+                                    if hasattr(self, name)})
+        if data is not None:
+            movements(data, data.n_features, checked["shift_pixels"], checked["nudge_pixels"])
+        return checked
 
     def make_optimizer(self) -> Optimizer:
         """The optimizer these settings describe."""

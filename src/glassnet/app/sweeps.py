@@ -61,7 +61,6 @@ from ..errors import (
 )
 from ..store.paths import db_hint
 from ..store.runs import DEFAULT_DATABASE_PATH, RunsDatabase
-from ..training.augmentation import check_shift
 from .experiment import RunSettings, format_hidden, run
 from .recipes import DEFAULT_RECIPE, settings_for
 from .recording import RunRecord, record_run
@@ -905,9 +904,7 @@ def _check_combinations(
             network = settings.make_network(data.n_features, data.classes)
             settings.make_optimizer()  # its own settings (a momentum of 2) are checked
             get_loss(settings.loss).check_output(network.output_activation)
-            checked = settings.checked_numbers()
-            if checked["shift_pixels"] and data.image_shape is not None:
-                check_shift(checked["shift_pixels"], data.image_shape)
+            settings.checked_numbers(data)  # and whether its shifts fit the pictures
         except ConfigError as error:  # named by what sets it apart, if anything does
             named = settings_label(settings.to_dict(), names=varying) if varying else ""
             raise ConfigError(f"{error} (in the combination {named})" if named

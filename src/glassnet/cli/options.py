@@ -11,7 +11,13 @@ import click
 
 from ..app.recipes import DEFAULT_RECIPE, RECIPES, settings_for
 from ..app.settings import RunSettings, format_hidden, parse_hidden
-from ..core.defaults import DEFAULT_LEARNING_RATES, DEFAULT_NUDGE, MAX_EPOCHS, MAX_SEED
+from ..core.defaults import (
+    DEFAULT_LEARNING_RATES,
+    DEFAULT_NUDGE,
+    MAX_EPOCHS,
+    MAX_SEED,
+    MAX_WHOLE_NUMBER,
+)
 from ..errors import ConfigError, shown
 
 if TYPE_CHECKING:
@@ -41,9 +47,13 @@ OFF = "none"
 
 
 class WholeOrNone(click.ParamType):
-    """A whole number of at least 1, or ``none`` (returned as ``OFF``) to switch a feature off."""
+    """A whole number from 1 to ``most``, or ``none`` (returned as ``OFF``) to switch a
+    feature off."""
 
     name = "whole_or_none"
+
+    def __init__(self, most: int = MAX_WHOLE_NUMBER) -> None:
+        self.most = most
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if value is None or value == OFF or isinstance(value, int):
@@ -55,10 +65,9 @@ class WholeOrNone(click.ParamType):
             number = int(text)
         except ValueError:
             number = 0
-        if number < 1:
-            self.fail(
-                f"expected a whole number of at least 1, or 'none'; got {shown(value)}", param, ctx
-            )
+        if not 1 <= number <= self.most:
+            self.fail(f"expected a whole number from 1 to {self.most:,}, or 'none'; got "
+                      f"{shown(value)}", param, ctx)
         return number
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
@@ -235,10 +244,10 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("l2", "--l2", FiniteFloatRange(min=0), "Weight decay strength."),
     TrainingOption("input_noise", "--input-noise", FiniteFloatRange(min=0),
                    "Noise added to training pixels each epoch (0 = off)."),
-    TrainingOption("average_from", "--average-from", WholeOrNone(),
+    TrainingOption("average_from", "--average-from", WholeOrNone(most=MAX_EPOCHS),
                    ("Average the weights of every epoch from this one on (none = off); an epoch "
                     "number, so a shorter run averages fewer epochs.")),
-    TrainingOption("shift_pixels", "--shift-pixels", click.IntRange(min=0),
+    TrainingOption("shift_pixels", "--shift-pixels", click.IntRange(0, MAX_WHOLE_NUMBER),
                    "Move training images by up to this many pixels each epoch (0 = off)."),
     TrainingOption("nudge_pixels", "--nudge-pixels", FiniteFloatRange(0, 1),
                    "Move training pictures by up to this fraction of a pixel each epoch, "

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..app.settings import RunSettings, format_hidden
+from ..core.defaults import MAX_WHOLE_NUMBER
 from ..errors import ConfigError, TrainingDiverged, plural
 from ..store.paths import DEFAULT_DATABASE_PATH, db_hint
 
@@ -199,7 +200,7 @@ def describe_checkpoint(checkpoint: Any) -> str:
     help="The runs database to record the run in.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress, just the results.")
-@click.option("--checkpoint-every", type=click.IntRange(min=1), metavar="N",
+@click.option("--checkpoint-every", type=click.IntRange(1, MAX_WHOLE_NUMBER), metavar="N",
               help="Write a checkpoint every N epochs (and at the end, and on Ctrl-C).")
 @click.option("--checkpoint", "checkpoint_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The checkpoint file [default: <out>.checkpoint.npz, or next to the database; "
@@ -252,7 +253,7 @@ def train(out: Path | None, db: Path, quiet: bool, checkpoint_every: int | None,
         options, out, db, checkpoint_every, checkpoint_path, resume_path
     )
     data = load_dataset(settings.data)  # a wrong --data fails before anything is printed
-    settings.checked_numbers()  # and so does a number train would refuse
+    settings.checked_numbers(data)  # and so does a number train would refuse
     from ..store.modelfile import check_saveable_layout
 
     # train always saves: what no model file could hold is refused before the weights

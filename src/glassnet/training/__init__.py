@@ -46,7 +46,7 @@ from ..core.network import Network, as_network
 from ..core.optimizers import SGD, Optimizer, get_optimizer
 from ..errors import ConfigError, DataError, plural, shown
 from .ahead import inputs_for
-from .augmentation import PixelNudges, PixelShifts, nudge_for, pictures_in
+from .augmentation import PixelNudges, PixelShifts, movements
 from .averaging import WeightAveraging
 from .callbacks import Callback, CallYourCallbacks
 from .checkpointing import (
@@ -228,10 +228,9 @@ def train(
     if early_stopping and not score_training and not settings.validation_fraction:
         raise ConfigError("early stopping watches a loss: keep score_training on, or hold "
                           "out validation images (validation_fraction)")
-    nudge = nudge_for(data, network.n_inputs, settings.nudge_pixels)
+    nudge, pictures = movements(data, network.n_inputs, settings.shift_pixels,
+                                settings.nudge_pixels)
     moved = settings.shift_pixels or nudge
-    pictures = pictures_in(data, network.n_inputs, "shift_pixels" if settings.shift_pixels
-                           else "nudge_pixels") if moved else None
     training, validation = _training_images(network, data, settings.validation_fraction, seed)
     scored = training.every_kth()  # the training images each epoch is scored on
     history = History(config={

@@ -152,6 +152,24 @@ def nudge_for(data: Any, n_inputs: int, asked: float | None) -> float:
     return DEFAULT_NUDGE if shape is not None and len(shape) == 2 else 0.0
 
 
+def movements(data: Any, n_inputs: int, shift_pixels: int,
+              nudge_pixels: float | None) -> tuple[float, tuple[int, int] | None]:
+    """What ``train`` will move the training pictures by, checked: (nudge, picture shape).
+
+    The nudge is ``nudge_for``'s; the shape is ``pictures_in``'s when anything moves
+    (None when nothing does), and a shift is checked to leave the pictures in view.
+    ``train`` asks here before its first step, and so can any window that plans or
+    prints before it trains (the command line, a sweep's combinations).
+    """
+    nudge = nudge_for(data, n_inputs, nudge_pixels)
+    if not (shift_pixels or nudge):
+        return nudge, None
+    shape = pictures_in(data, n_inputs, "shift_pixels" if shift_pixels else "nudge_pixels")
+    if shift_pixels:
+        check_shift(shift_pixels, shape)
+    return nudge, shape
+
+
 def nudge_images(X: Array, max_move: float, rng: np.random.Generator,
                  image_shape: tuple[int, int] | None = None) -> Array:
     """Move every flattened image by a random fraction of a pixel, down and across.
@@ -308,5 +326,6 @@ class PixelShifts(loop.Callback):
         return shift_images(X, self.max_shift, rng, image_shape=self.image_shape)
 
 
-__all__ = ["NudgeSpace", "PixelNudges", "PixelShifts", "check_shift", "image_shape_of", "nudge_for",
+__all__ = ["NudgeSpace", "PixelNudges", "PixelShifts", "check_shift", "image_shape_of",
+           "movements", "nudge_for",
            "nudge_images", "nudge_into", "pictures_in", "shift_images"]
