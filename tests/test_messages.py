@@ -393,6 +393,8 @@ def test_save_and_sweep_say_what_they_take(tmp_path):
 
 def test_train_evaluate_and_the_plots_say_what_they_take(tmp_path):
     from glassnet import plots
+    from glassnet.store.modelfile import export_json
+    from glassnet.web import create_app
 
     every = gn.load_digits()
     digits = gn.Dataset(every.X[:40], every.y[:40], image_shape=(8, 8))
@@ -408,8 +410,16 @@ def test_train_evaluate_and_the_plots_say_what_they_take(tmp_path):
         plots.hidden_weights(None)
     with pytest.raises(gn.ConfigError, match="loss_slope draws a glassnet Network"):
         plots.loss_slope("net", digits)
-    with pytest.raises(gn.ConfigError, match="evaluate scores a model that predicts"):
-        gn.evaluate("net", digits)
+    for score in (gn.evaluate, gn.accuracy, gn.confusion_matrix, gn.per_class_accuracy,
+                  gn.most_confused, gn.misclassified):
+        with pytest.raises(gn.ConfigError, match=f"{score.__name__} scores a model that "):
+            score("net", digits)
+    with pytest.raises(gn.ConfigError, match="gradcheck checks the slopes of a glassnet Net"):
+        gn.gradcheck("net", digits.X[:2], digits.y[:2])
+    with pytest.raises(gn.ConfigError, match="export_json writes a glassnet Network"):
+        export_json("net", tmp_path / "a.json")
+    with pytest.raises(gn.ConfigError, match="create_app serves a glassnet Network"):
+        create_app("net")
     with pytest.raises(gn.ConfigError, match=r"save_figure writes a matplotlib Figure .*, got 5"):
         plots.save_figure(5, tmp_path / "a.png")
     assert list(tmp_path.iterdir()) == []
@@ -421,6 +431,8 @@ def test_a_layer_is_not_a_boolean():
     before = network.layers[1].W.copy()
     with pytest.raises(gn.ConfigError, match="layer True does not exist"):
         network.set_weights(True, np.zeros((5, 10)))  # was taken for layer 1
+    with pytest.raises(gn.ConfigError, match=r"layer slice\(0, 1, None\) does not exist"):
+        network.set_weights(slice(0, 1), np.zeros((5, 10)))  # was an AttributeError
     np.testing.assert_array_equal(network.layers[1].W, before)  # nothing was written
     network.set_weights(np.int64(1), np.zeros((5, 10)))  # a NumPy integer is a layer
     assert not network.layers[1].W.any()

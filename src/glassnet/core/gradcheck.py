@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ConfigError, DataError, shown
 from .checks import generator, non_negative, positive
+from .network import as_network
 
 Array = NDArray[np.floating]
 
@@ -117,6 +118,7 @@ def gradcheck(
     negligible and a real mistake still stands out. ``relative_error`` compares
     single slopes when you want to look closer.
     """
+    network = as_network(network, "gradcheck checks the slopes of")
     step, l2 = positive("step", step), non_negative("l2", l2)
     if max_per_array is not None and (isinstance(max_per_array, bool) or not isinstance(
             max_per_array, int | np.integer) or max_per_array < 1):

@@ -86,6 +86,13 @@ class Evaluation:
         return np.flatnonzero(self.y_true != self.y_pred)
 
 
+def _refuse_what_cannot_predict(model: Any, task: str) -> None:
+    """A ConfigError naming ``task`` unless ``model`` has a ``predict`` to score."""
+    if not callable(getattr(model, "predict", None)):
+        raise ConfigError(f"{task} scores a model that predicts (a Network, or a fitted "
+                          f"GlassnetClassifier), got {shown(model)}")
+
+
 def _unpack(data: Any) -> tuple[Any, NDArray[Any]]:
     """``(X, y)`` of a Dataset or a pair, with ``y`` one label per image (n,)."""
     if hasattr(data, "X") and hasattr(data, "y"):
@@ -143,9 +150,7 @@ def evaluate(model: Any, data: Any) -> Evaluation:
     in ``Evaluation.unlearned``); data with not one label the model knows is refused,
     since the model was trained on other data and its score would say nothing.
     """
-    if not callable(getattr(model, "predict", None)):
-        raise ConfigError(f"evaluate scores a model that predicts (a Network, or a fitted "
-                          f"GlassnetClassifier), got {shown(model)}")
+    _refuse_what_cannot_predict(model, "evaluate")
     X, y_true = _unpack(data)
     known = _model_classes(model)
     _same_kind_of_labels(known, y_true)
@@ -177,6 +182,7 @@ def evaluate(model: Any, data: Any) -> Evaluation:
 
 def accuracy(model: Any, data: Any) -> float:
     """The fraction of ``data``'s images that ``model`` classifies correctly."""
+    _refuse_what_cannot_predict(model, "accuracy")
     X, y_true = _unpack(data)
     _same_kind_of_labels(_model_classes(model), y_true)
     y_pred = np.asarray(model.predict(X))
@@ -188,21 +194,25 @@ def accuracy(model: Any, data: Any) -> float:
 
 def confusion_matrix(model: Any, data: Any) -> NDArray[np.int64]:
     """(k, k) counts: row = true class, column = guessed class (see ``evaluate``)."""
+    _refuse_what_cannot_predict(model, "confusion_matrix")
     return evaluate(model, data).confusion
 
 
 def per_class_accuracy(model: Any, data: Any) -> dict[Any, float]:
     """Accuracy of each class on its own: ``{label: fraction right}``."""
+    _refuse_what_cannot_predict(model, "per_class_accuracy")
     return evaluate(model, data).per_class_accuracy
 
 
 def most_confused(model: Any, data: Any, top: int = 5) -> list[tuple[Any, Any, int]]:
     """The most frequent mistakes as (true, guessed, count), most frequent first."""
+    _refuse_what_cannot_predict(model, "most_confused")
     return evaluate(model, data).most_confused(top)
 
 
 def misclassified(model: Any, data: Any) -> NDArray[np.intp]:
     """Indices of the images ``model`` gets wrong."""
+    _refuse_what_cannot_predict(model, "misclassified")
     return evaluate(model, data).mistakes
 
 

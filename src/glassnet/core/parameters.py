@@ -9,6 +9,7 @@ optimizer updates all of them with one NumPy call per operation (see
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -70,7 +71,8 @@ class Parameters:
         Both are checked before either is written, so a DataError changes nothing.
         """
         try:
-            if isinstance(layer, bool):  # True would be taken for layer 1
+            # A layer's number only: True would be taken for layer 1, a slice for a list
+            if isinstance(layer, bool) or not isinstance(layer, numbers.Integral):
                 raise TypeError
             dense = self.layers[layer]
         except (IndexError, TypeError):

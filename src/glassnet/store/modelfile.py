@@ -263,7 +263,7 @@ def save(
             f"{target} ends in .json, which glassnet reads as a JSON export; "
             "use a .npz name, or export_json() for a JSON copy"
         )
-    arrays = _network_arrays(network)
+    arrays = _network_arrays(network, "save writes")
     meta = _network_metadata(network, arrays, training)
     text = _dump_json(meta, indent=None)
     meta_array = np.array(text, dtype=f"<U{max(len(text), 1)}")
@@ -310,7 +310,7 @@ def export_json(
         As for ``save``.
     """
     target = as_path(path, "JSON copy of the model")
-    arrays = _network_arrays(network)
+    arrays = _network_arrays(network, "export_json writes")
     meta = _network_metadata(network, arrays, training)
     text = _json_document(meta, arrays)
     if len(text.encode("utf-8")) > MAX_JSON_BYTES:
@@ -323,9 +323,10 @@ def export_json(
     return target
 
 
-def _network_arrays(network: Network) -> list[Array]:
-    """The parameters as little-endian, C-ordered copies, refusing NaN and inf."""
-    as_network(network, "save writes")
+def _network_arrays(network: Network, task: str) -> list[Array]:
+    """The parameters as little-endian, C-ordered copies, refusing NaN and inf (and
+    anything but a Network, named by the ``task`` it was given to)."""
+    as_network(network, task)
     dtype = _ARRAY_DTYPES[np.dtype(network.dtype).name]
     arrays = [np.ascontiguousarray(array, dtype=dtype) for array in network.parameters()]
     if not all(np.isfinite(array).all() for array in arrays):

@@ -50,7 +50,7 @@ from ..core.defaults import MAX_SEED
 from ..core.layer_sizes import parse_hidden
 from ..core.losses import LOSSES
 from ..core.metrics import evaluate
-from ..core.network import Network
+from ..core.network import Network, as_network
 from ..core.optimizers import OPTIMIZERS
 from ..data.dataset import Dataset
 from ..data.digits import load_digits
@@ -993,7 +993,8 @@ def create_app(
     data = data if data is not None else load_digits()
     # A network trained here can be trained again by a browser that opens a shared view.
     start_settings = DEFAULT_SETTINGS if network is None else None
-    network = network if network is not None else default_network(data)
+    network = (as_network(network, "create_app serves") if network is not None
+               else default_network(data))
     explorer = Explorer(network, data, db_path=db_path, max_sessions=max_sessions,
                         max_trainings=max_trainings, start_settings=start_settings)
     api = explorer.endpoint
