@@ -152,19 +152,21 @@ def model_file(tmp_path_factory):
     return gn.save(network, path)
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["show", str(10**400)], "image a whole number of 401 digits does not exist"),
-    (["train", "--shift-pixels", str(10**400), "--epochs", "1"],
-     "shift_pixels must be at most 9,223,372,036,854,775,807, got a whole number of 401"),
-    (["plot", "digits", "--count", str(10**400), "-o", "grid.png"],
+@pytest.mark.parametrize(("args", "exit_code", "words"), [
+    (["show", str(10**400)], 1, "image a whole number of 401 digits does not exist"),
+    (["train", "--shift-pixels", str(10**400), "--epochs", "1"], 2,
+     "a whole number of 401 digits is not in the range 0<=x<=9223372036854775807"),
+    (["train", "--epochs", "9" * 5000], 2,  # click printed every digit
+     "a whole number of 5,000 digits is not in the range 1<=x<=100000"),
+    (["plot", "digits", "--count", str(10**400), "-o", "grid.png"], 1,
      "at most 400 digits, about 10^400 were asked for"),
-    (["predict", "MODEL", "1" * 5000 + "x"], "Error: 111111111"),
-], ids=["show", "shift", "plot count", "predict"])
+    (["predict", "MODEL", "1" * 5000 + "x"], 1, "Error: 111111111"),
+], ids=["show", "shift", "epochs", "plot count", "predict"])
 def test_the_command_line_shows_a_huge_value_short(model_file, tmp_path, monkeypatch, args,
-                                                   words):
+                                                   exit_code, words):
     monkeypatch.chdir(tmp_path)
     result = run_cli(*[str(model_file) if arg == "MODEL" else arg for arg in args])
-    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.exit_code == exit_code and "Traceback" not in result.output
     assert words in result.output and len(result.output) < 400
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 from ..core.defaults import MAX_WHOLE_NUMBER
 from ..errors import plural
 from .group import CONTEXT_SETTINGS, main
-from .options import FiniteFloatRange
+from .options import FiniteFloatRange, WholeRange
 from .text import class_noun, echo_lines, framed, per_class_lines, percent, shade_rows, side_by_side
 
 
@@ -64,18 +64,18 @@ def mistake_pictures(data: Any, evaluation: Any, count: int, per_row: int = 4) -
     type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
     help="Split off this share to score on [default: as trained].",
 )
-@click.option("--seed", type=click.IntRange(0, MAX_WHOLE_NUMBER),
+@click.option("--seed", type=WholeRange(0, MAX_WHOLE_NUMBER),
               help="Seed of the split [default: as trained].")
 @click.option("--all", "use_all", is_flag=True, help="Score on every image, not the test split.")
 @click.option(
     "--mistakes",
-    type=click.IntRange(min=0),
+    type=WholeRange(min=0),
     default=0,
     help="Draw this many misclassified images in the terminal.",
 )
 @click.option(
     "--top",
-    type=click.IntRange(min=1),
+    type=WholeRange(min=1),
     default=5,
     show_default=True,
     help="How many most-confused pairs to list.",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     pass
 from .evaluate import load_model
 from .group import CONTEXT_SETTINGS, main
+from .options import WholeRange
 
 
 def _is_host(host: str) -> bool:
@@ -34,7 +35,7 @@ _HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
 
 @main.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("model", required=False, type=click.Path(path_type=Path))
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+@click.option("--port", "-p", type=WholeRange(0, 65535), default=8000, show_default=True,
               help="The port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on. Anything but this machine needs --allow-remote.")

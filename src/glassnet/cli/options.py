@@ -18,7 +18,7 @@ from ..core.defaults import (
     MAX_SEED,
     MAX_WHOLE_NUMBER,
 )
-from ..errors import ConfigError, shown
+from ..errors import ConfigError, shown, shown_count
 
 if TYPE_CHECKING:
     pass
@@ -72,6 +72,32 @@ class WholeOrNone(click.ParamType):
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "N|none"
+
+
+class WholeRange(click.IntRange):
+    """``click.IntRange``, but a refused value is shown short (``errors.shown``).
+
+    click repeats a refused value whole: ``--epochs`` followed by a number of 5,000
+    digits printed all of them. The range is written as click writes it (1<=x<=9).
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            text = str(value).strip()
+            digits = text.lstrip("+-")
+            if not (digits.isascii() and digits.isdigit()):
+                self.fail(f"{shown(value)} is not a whole number", param, ctx)
+            # Python will not read a number of more than 4,300 digits, so count them
+            number = (int(text) if len(digits) <= 60
+                      else f"a whole number of {shown_count(len(digits))} digits")
+            self.fail(f"{number} is not in the range {self._bounds()}", param, ctx)
+
+    def _bounds(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f"{self.min}<=x<={self.max}"
+        return f"x>={self.min}" if self.max is None else f"x<={self.max}"
 
 
 class FiniteFloatRange(click.FloatRange):
@@ -228,15 +254,15 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
                    "SGD momentum: how much of the last step carries on."),
     TrainingOption("nesterov", "--nesterov", click.BOOL,
                    "SGD with Nesterov momentum.", off_flag="--no-nesterov"),
-    TrainingOption("batch_size", "--batch-size", click.IntRange(min=1),
+    TrainingOption("batch_size", "--batch-size", WholeRange(min=1),
                    "Images per step (1 = the article's one image at a time)."),
-    TrainingOption("epochs", "--epochs", click.IntRange(1, MAX_EPOCHS),
+    TrainingOption("epochs", "--epochs", WholeRange(1, MAX_EPOCHS),
                    "The most passes over the training images."),
     TrainingOption("early_stopping", "--early-stopping", click.BOOL,
                    "Stop when the validation loss (without validation images, the training "
                    "loss) stops improving, keep the best epoch.",
                    off_flag="--no-early-stopping"),
-    TrainingOption("patience", "--patience", click.IntRange(min=1),
+    TrainingOption("patience", "--patience", WholeRange(min=1),
                    "Epochs without improvement before early stopping."),
     TrainingOption("validation_fraction", "--validation-fraction",
                    FiniteFloatRange(0, 1, max_open=True),
@@ -247,12 +273,12 @@ TRAINING_OPTIONS: tuple[TrainingOption, ...] = (
     TrainingOption("average_from", "--average-from", WholeOrNone(most=MAX_EPOCHS),
                    ("Average the weights of every epoch from this one on (none = off); an epoch "
                     "number, so a shorter run averages fewer epochs.")),
-    TrainingOption("shift_pixels", "--shift-pixels", click.IntRange(0, MAX_WHOLE_NUMBER),
+    TrainingOption("shift_pixels", "--shift-pixels", WholeRange(0, MAX_WHOLE_NUMBER),
                    "Move training images by up to this many pixels each epoch (0 = off)."),
     TrainingOption("nudge_pixels", "--nudge-pixels", FiniteFloatRange(0, 1),
                    "Move training pictures by up to this fraction of a pixel each epoch, "
                    "blending neighbours (0 = off)."),
-    TrainingOption("seed", "--seed", click.IntRange(0, MAX_SEED),
+    TrainingOption("seed", "--seed", WholeRange(0, MAX_SEED),
                    "Seed of the split, the starting weights and the shuffling."),
     TrainingOption("test_fraction", "--test-fraction",
                    FiniteFloatRange(0, 1, min_open=True, max_open=True),

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     pass
 from .evaluate import load_model
 from .group import CONTEXT_SETTINGS, main
-from .options import LazyChoice
+from .options import LazyChoice, WholeRange
 from .runs import open_existing_database
 
 
@@ -42,14 +42,14 @@ _NEEDS_MODEL = ("weights", "curves", "confusion", "slope")
 @click.option("--data", default=None, help="Images to use [default: digits, or as trained].")
 @click.option(
     "--index",
-    type=click.IntRange(min=0),
+    type=WholeRange(min=0),
     default=0,
     show_default=True,
     help="Which image, for 'digit'.",
 )
 @click.option(
     "--count",
-    type=click.IntRange(min=1),
+    type=WholeRange(min=1),
     default=40,
     show_default=True,
     help="How many images, for 'digits'.",

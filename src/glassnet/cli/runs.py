@@ -15,6 +15,7 @@ from ..store.paths import DEFAULT_DATABASE_PATH, db_hint
 if TYPE_CHECKING:
     pass
 from .group import CONTEXT_SETTINGS, GlassnetGroup, main
+from .options import WholeRange
 from .text import echo_lines, per_class_lines, percent, points_between, seconds_text, table
 from .train import stop_words
 
@@ -70,7 +71,7 @@ def runs(ctx: click.Context, db: Path | None) -> None:
 
 @runs.command("list", context_settings=CONTEXT_SETTINGS)
 @_db_option
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the latest N runs.")
+@click.option("--limit", type=WholeRange(min=1), default=None, help="Only the latest N runs.")
 @click.option("--sweep", "sweep_id", default=None, help="Only the runs of this sweep.")
 @click.pass_context
 def runs_list(

@@ -9,11 +9,12 @@ import click
 if TYPE_CHECKING:
     pass
 from .group import CONTEXT_SETTINGS, main
+from .options import WholeRange
 from .text import are_ink_counts, count_grid, echo_lines, framed, shade_rows
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("index", metavar="N", type=click.IntRange(min=0))
+@click.argument("index", metavar="N", type=WholeRange(min=0))
 @click.option("--data", default="digits", show_default=True, help="Which images.")
 @click.option(
     "--numbers",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     pass
 from ..errors import ConfigError, plural
 from .group import CONTEXT_SETTINGS, main
-from .options import OFF, TRAINING_OPTIONS, TrainingOption, WholeOrNone
+from .options import OFF, TRAINING_OPTIONS, TrainingOption, WholeOrNone, WholeRange
 from .text import echo_lines, percent, seconds_text, table
 
 
@@ -154,7 +154,7 @@ def terminate_as_interrupt():
 
 @main.command("sweep", context_settings=CONTEXT_SETTINGS)
 @sweep_options
-@click.option("--seeds", "n_seeds", type=click.IntRange(min=1), default=None,
+@click.option("--seeds", "n_seeds", type=WholeRange(min=1), default=None,
               help="Train every combination with seeds 0..N-1. [default: 3]")
 @click.option("--jobs", "-j", type=int, default=-1, show_default=True,
               help="Worker processes on this machine (-1: one per core; never more than the "

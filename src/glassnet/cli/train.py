@@ -18,7 +18,7 @@ from ..store.paths import DEFAULT_DATABASE_PATH, db_hint
 if TYPE_CHECKING:
     pass
 from .group import CONTEXT_SETTINGS, main
-from .options import TRAINING_OPTIONS, settings_from_options, training_options
+from .options import TRAINING_OPTIONS, WholeRange, settings_from_options, training_options
 from .text import class_noun, echo_lines, per_class_lines, percent
 
 
@@ -200,7 +200,7 @@ def describe_checkpoint(checkpoint: Any) -> str:
     help="The runs database to record the run in.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress, just the results.")
-@click.option("--checkpoint-every", type=click.IntRange(1, MAX_WHOLE_NUMBER), metavar="N",
+@click.option("--checkpoint-every", type=WholeRange(1, MAX_WHOLE_NUMBER), metavar="N",
               help="Write a checkpoint every N epochs (and at the end, and on Ctrl-C).")
 @click.option("--checkpoint", "checkpoint_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The checkpoint file [default: <out>.checkpoint.npz, or next to the database; "
