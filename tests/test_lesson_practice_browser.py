@@ -6,13 +6,14 @@ answer. Screenshots go to test-artifacts/lesson-step-N.png (and lesson-phone-ste
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from test_lesson_browser import PHONE, open_page, visitor, wait_step
 from test_lesson_browser import screenshot as full_page_screenshot
-from test_web_browser import stroke
+from test_web_browser import ARTIFACTS, stroke
 
 pytestmark = pytest.mark.browser
 
@@ -276,3 +277,93 @@ def test_step_six_writes_the_weight_it_picked_into_its_boxes(browser, server_url
                                ".textContent.startsWith(old)",
                                arg=f"Weight {row} → {column} of layer {layer}:")
         screenshot(page, "step-6-steepest-in-boxes")
+
+
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+TICK = re.compile(r"-?\d+(\.\d{1,4})?")  # a number as a person writes it: no 0.2500001
+
+
+def tick_labels(page, selector: str, axis: str) -> tuple[list[str], list[float]]:
+    """The numbers a lesson chart drew on one axis ("x" or "y"), as text and as values.
+
+    They must be plain numbers, each once, increasing, all with the same decimals, and
+    evenly spaced: the grid a learner reads values off.
+    """
+    listed = page.locator(selector).get_attribute(f"data-{axis}-ticks")
+    assert listed is not None, f"{selector} lists no numbers on its {axis} axis"
+    texts = json.loads(listed)
+    assert all(TICK.fullmatch(text) for text in texts), texts
+    assert len({len(text.partition(".")[2]) for text in texts}) == 1, texts
+    values = [float(text) for text in texts]
+    assert len(set(values)) == len(values) and values == sorted(values), texts
+    steps = {round(b - a, 9) for a, b in zip(values, values[1:], strict=False)}
+    assert len(steps) <= 1, f"unevenly spaced: {texts}"
+    return texts, values
+
+
+def chart_screenshot(page, selector: str, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(selector).screenshot(path=str(ARTIFACTS / f"lesson-{name}.png"))
+
+
+@pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_step_six_chart_numbers_both_axes_with_the_servers_ticks(browser, server_url, size):
+    """The loss curve's axes carry numbers: the weight's values (some negative) along the
+    bottom and the loss up the side, the very ticks /api/slope sent, none left out."""
+    with visitor(browser, **size) as page:
+        open_page(page, server_url + "/#lesson/6")
+        wait_step(page, 6)
+        chart = ".step06-chart"
+        assert page.locator(chart).get_attribute("data-x-ticks") is None  # nothing drawn yet
+        with page.expect_response("**/api/slope") as caught:
+            page.get_by_test_id("step06-steepest").click()
+        answer = caught.value.json()
+        page.wait_for_function("() => document.querySelector('[data-testid=step06-words]')"
+                               ".textContent.includes('slope')")  # drawn with the words
+        for axis, name in (("x", "x_axis"), ("y", "y_axis")):
+            texts, values = tick_labels(page, chart, axis)
+            sent = answer[name]
+            assert texts == [tick["label"] for tick in sent["ticks"]], (axis, texts, sent["ticks"])
+            assert 3 <= len(values) <= 7, (axis, texts)
+            assert sent["low"] - 1e-9 <= values[0] and values[-1] <= sent["high"] + 1e-9
+            assert values[-1] - values[0] >= 0.5 * (sent["high"] - sent["low"]), (axis, texts, sent)
+        x_texts, _ = tick_labels(page, chart, "x")
+        if any(tick["value"] < 0 for tick in answer["x_axis"]["ticks"]):
+            assert x_texts[0].startswith("-"), x_texts  # a negative weight reads as one
+        assert page.locator(chart).get_attribute("aria-label") == "the loss as one weight changes"
+        widest = page.evaluate("document.documentElement.scrollWidth")
+        assert widest <= size["viewport"]["width"], f"step 6 is {widest}px wide"
+        chart_screenshot(page, chart, f"step-6-chart-{size['viewport']['width']}")
+
+
+@pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_step_seven_chart_numbers_the_epochs_and_the_loss(browser, server_url, size):
+    """After training, the loss chart's axes carry numbers: whole epochs from the first to
+    the last planned, and round losses from 0 up to the highest loss drawn."""
+    with visitor(browser, **size) as page:
+        open_page(page, server_url + "/#lesson/7")
+        wait_step(page, 7)
+        page.get_by_test_id("step07-train").click()
+        page.wait_for_function("() => document.querySelector('[data-testid=step07-words]')"
+                               ".textContent.startsWith('Done')", timeout=120_000)
+        status = page.evaluate("async () => (await fetch('/api/training')).json()")
+        planned, losses = status["settings"]["epochs"], [e["train_loss"] for e in status["epochs"]]
+        chart = ".step07-chart"
+
+        texts, epochs = tick_labels(page, chart, "x")
+        assert all(re.fullmatch(r"\d+", text) for text in texts), texts  # whole epochs
+        assert 3 <= len(epochs) <= 8 and 1 <= epochs[0] and epochs[-1] <= planned, texts
+        spacing = epochs[1] - epochs[0]
+        assert epochs[0] <= 1 + spacing and epochs[-1] > planned - spacing, (texts, planned)
+
+        texts, values = tick_labels(page, chart, "y")
+        top = max(losses) * 1.05  # the loss axis: 0 to a little above the highest loss
+        assert 3 <= len(values) <= 6 and values[0] == 0, texts
+        spacing = values[1] - values[0]
+        assert values[-1] <= top and values[-1] > top - spacing, (texts, max(losses))
+        label = page.locator(chart).get_attribute("aria-label")
+        assert label == "the training loss, epoch by epoch"
+        widest = page.evaluate("document.documentElement.scrollWidth")
+        assert widest <= size["viewport"]["width"], f"step 7 is {widest}px wide"
+        chart_screenshot(page, chart, f"step-7-chart-{size['viewport']['width']}")
+

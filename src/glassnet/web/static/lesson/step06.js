@@ -1,28 +1,121 @@
 /* glassnet lesson, step 6: the slope of the loss for one weight, the hop downhill, and then
-   every weight at once. Every number comes from /api/slope and /api/backprop. */
+   every weight at once. Every number comes from /api/slope and /api/backprop.
+   This file also holds the frame the lesson's charts share (window.glassnetLessonChart:
+   steps 6 and 7), as step 7 shares its training with step 9. */
 "use strict";
+
+/* The frame of the lesson's charts (steps 6 and 7), drawn like the explorer's own charts
+   (app.js, drawChart): light grid lines at round values, their numbers on the left and
+   along the bottom. The page still computes nothing: it only picks round tick values and
+   turns numbers into pixels. */
+(function () {
+  const NUMBERS = "#626a7e", GRID = "#eceef4", INK = "#1c1f2b";
+  const NUMBER_FONT = "11px system-ui, sans-serif", WORD_FONT = "12px system-ui, sans-serif";
+
+  /**
+   * About `count` round values from low to high: 1, 2, 2.5 or 5 times a power of ten apart
+   * (the fewer decimals on a tie), each labelled with just the decimals that spacing needs,
+   * so 0.25 reads "0.25", never "0.2500001". whole: whole numbers only (epochs).
+   * The same rule as the server's axis_ticks (web/slopelab.py), which labels step 6's axes.
+   */
+  function niceTicks(low, high, count, whole) {
+    if (!(high > low)) return [{ value: low, label: String(low) }];
+    const power = Math.floor(Math.log10((high - low) / count));
+    let best = null;
+    for (let e = power - 1; e <= power + 1; e++) {
+      for (const m of [1, 2, 2.5, 5]) {
+        const step = m * 10 ** e;
+        if (whole && (e < 0 || (m === 2.5 && e === 0))) continue;
+        const decimals = Math.max(0, -e) + (m === 2.5 && e <= 0 ? 1 : 0);
+        const first = Math.ceil(low / step - 1e-9), last = Math.floor(high / step + 1e-9);
+        const n = last - first + 1;
+        const better = !best || Math.abs(n - count) < Math.abs(best.n - count) ||
+          (Math.abs(n - count) === Math.abs(best.n - count) && decimals < best.decimals);
+        if (n >= 1 && better) best = { step, decimals, first, n };
+      }
+    }
+    return Array.from({ length: best.n }, (_, k) => {
+      const value = (best.first + k) * best.step;
+      return { value, label: value.toFixed(best.decimals) };
+    });
+  }
+
+  /**
+   * Draw a chart's frame on ctx (width x height CSS pixels): a grid line and a number at each
+   * tick, and the words of both axes ("loss" above the numbers on the left, words.x under the
+   * numbers at the bottom right). x and y: {low, high, ticks: [{value, label}]}.
+   * A number that would touch the one before it is left out, so they stay readable on a
+   * phone. The canvas's data-x-ticks and data-y-ticks list the numbers drawn (JSON).
+   * Returns {X, Y, plot}: value to pixel on each axis, and the box inside the axes.
+   */
+  function drawFrame(canvas, ctx, width, height, x, y, words) {
+    ctx.font = NUMBER_FONT;
+    const widest = Math.max(0, ...y.ticks.map((tick) => ctx.measureText(tick.label).width));
+    const plot = { left: Math.ceil(widest) + 10, right: width - 14, top: 26, bottom: height - 36 };
+    const X = (v) => plot.left + (plot.right - plot.left) * (v - x.low) / ((x.high - x.low) || 1);
+    const Y = (v) => plot.bottom - (plot.bottom - plot.top) * (v - y.low) / ((y.high - y.low) || 1);
+    ctx.fillStyle = NUMBERS; ctx.strokeStyle = GRID; ctx.lineWidth = 1;
+    const shownY = [];
+    let above = Infinity;  // the pixel row of the last number drawn, going up
+    for (const tick of y.ticks) {
+      const at = Y(tick.value);
+      if (at > plot.bottom + 0.5 || at < plot.top - 0.5 || above - at < 14) continue;
+      ctx.beginPath(); ctx.moveTo(plot.left, at); ctx.lineTo(plot.right, at); ctx.stroke();
+      ctx.textAlign = "right"; ctx.fillText(tick.label, plot.left - 5, at + 4);
+      shownY.push(tick.label); above = at;
+    }
+    const shownX = [];
+    let rightEdge = -Infinity;  // where the last number drawn ends, going right
+    for (const tick of x.ticks) {
+      const at = X(tick.value), half = ctx.measureText(tick.label).width / 2;
+      const centre = Math.min(Math.max(at, half + 1), width - half - 1);  // inside the canvas
+      if (at < plot.left - 0.5 || at > plot.right + 0.5 || centre - half < rightEdge + 8) continue;
+      ctx.beginPath(); ctx.moveTo(at, plot.top); ctx.lineTo(at, plot.bottom); ctx.stroke();
+      ctx.textAlign = "center"; ctx.fillText(tick.label, centre, plot.bottom + 15);
+      shownX.push(tick.label); rightEdge = centre + half;
+    }
+    ctx.fillStyle = INK; ctx.font = WORD_FONT;
+    ctx.textAlign = "left"; ctx.fillText(words.y, 4, 12);
+    ctx.textAlign = "right"; ctx.fillText(words.x, width - 4, height - 4);
+    ctx.textAlign = "left";
+    canvas.dataset.xTicks = JSON.stringify(shownX);
+    canvas.dataset.yTicks = JSON.stringify(shownY);
+    return { X, Y, plot };
+  }
+
+  /** Draw only inside the axes while draw() runs (a hop off the chart does not cover a number). */
+  function insidePlot(ctx, plot, draw) {
+    ctx.save();
+    ctx.beginPath(); ctx.rect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top); ctx.clip();
+    draw();
+    ctx.restore();
+  }
+
+  window.glassnetLessonChart = Object.freeze({ niceTicks, drawFrame, insidePlot });
+})();
+
 (function () {
   let lastSlope = null;  // the last /api/slope answer, for the question
 
   function drawCurve(canvas, g, answer) {
     const [ctx, width, height] = g.fitCanvas(canvas, 0.5);
-    const xs = answer.x_axis, ys = answer.y_axis;
-    const px = (w) => 30 + (width - 40) * (w - xs.low) / (xs.high - xs.low);
-    const py = (l) => height - 20 - (height - 30) * (l - ys.low) / (ys.high - ys.low);
-    ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
-    answer.weights.forEach((w, i) => {
-      if (i === 0) ctx.moveTo(px(w), py(answer.losses[i])); else ctx.lineTo(px(w), py(answer.losses[i]));
+    const chart = window.glassnetLessonChart;
+    // The server sends both axes with their round tick values and labels.
+    const { X, Y, plot } = chart.drawFrame(canvas, ctx, width, height, answer.x_axis, answer.y_axis,
+      { x: "the weight's value →", y: "loss" });
+    chart.insidePlot(ctx, plot, () => {
+      ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
+      answer.weights.forEach((w, i) => {
+        if (i === 0) ctx.moveTo(X(w), Y(answer.losses[i])); else ctx.lineTo(X(w), Y(answer.losses[i]));
+      });
+      ctx.stroke();
+      ctx.fillStyle = "#e8590c";
+      for (const hop of answer.hops) {
+        ctx.beginPath(); ctx.arc(X(hop.to), Y(hop.loss), 4, 0, 2 * Math.PI); ctx.fill();
+      }
+      ctx.fillStyle = "#1c1f2b";
+      ctx.beginPath(); ctx.arc(X(answer.value), Y(answer.loss), 6, 0, 2 * Math.PI); ctx.fill();
     });
-    ctx.stroke();
-    ctx.fillStyle = "#e8590c";
-    for (const hop of answer.hops) {
-      ctx.beginPath(); ctx.arc(px(hop.to), py(hop.loss), 4, 0, 2 * Math.PI); ctx.fill();
-    }
-    ctx.fillStyle = "#1c1f2b";
-    ctx.beginPath(); ctx.arc(px(answer.value), py(answer.loss), 6, 0, 2 * Math.PI); ctx.fill();
-    ctx.font = "12px sans-serif";
-    ctx.fillText("loss", 2, 12);
-    ctx.fillText("the weight's value →", width - 130, height - 4);
   }
 
   function describe(answer, g) {
@@ -49,7 +142,8 @@
       "if that weight grows, orange that it falls.</p>",
     mount(el, g) {
       lastSlope = null;
-      const canvas = g.el("canvas", { class: "step06-chart", "aria-label": "the loss as one weight changes" });
+      const canvas = g.el("canvas", { class: "step06-chart", role: "img",
+        "aria-label": "the loss as one weight changes" });
       const words = g.el("p", { "data-testid": "step06-words", "aria-live": "polite",
         text: "Pick a weight to see its loss curve." });
       const layer = g.el("input", { type: "number", id: "step06-layer", min: "0", value: "0" });

@@ -17,19 +17,28 @@
   window.glassnetLessonTraining = Object.freeze({ follow });
 
 
-  function drawLoss(canvas, g, epochs) {
+  /** The training loss so far, on an epoch axis as long as the whole training (it fills in). */
+  function drawLoss(canvas, g, status) {
     const [ctx, width, height] = g.fitCanvas(canvas, 0.45);
+    const epochs = status.epochs;
     if (!epochs.length) return;
-    const losses = epochs.map((e) => e.train_loss);
-    const top = Math.max(...losses) * 1.05;
-    const px = (i) => 36 + (width - 46) * (epochs.length === 1 ? 0 : i / (epochs.length - 1));
-    const py = (l) => height - 20 - (height - 30) * l / top;
-    ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
-    losses.forEach((l, i) => { if (i === 0) ctx.moveTo(px(i), py(l)); else ctx.lineTo(px(i), py(l)); });
-    ctx.stroke();
-    ctx.fillStyle = "#1c1f2b"; ctx.font = "12px sans-serif";
-    ctx.fillText("loss", 2, 12);
-    ctx.fillText(`epoch ${epochs.length}`, width - 70, height - 4);
+    const chart = window.glassnetLessonChart;
+    const planned = Math.max(epochs.length, (status.settings && status.settings.epochs) || 0);
+    const top = Math.max(...epochs.map((e) => e.train_loss)) * 1.05;
+    const x = { low: 1, high: planned, ticks: chart.niceTicks(1, planned, 6, true) };
+    const y = { low: 0, high: top, ticks: chart.niceTicks(0, top, 5) };
+    const { X, Y, plot } = chart.drawFrame(canvas, ctx, width, height, x, y,
+      { x: `epoch ${epochs.length}`, y: "loss" });
+    chart.insidePlot(ctx, plot, () => {
+      ctx.strokeStyle = "#2563eb"; ctx.fillStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
+      epochs.forEach((e, i) => {
+        if (i === 0) ctx.moveTo(X(e.epoch), Y(e.train_loss)); else ctx.lineTo(X(e.epoch), Y(e.train_loss));
+      });
+      ctx.stroke();
+      if (epochs.length === 1) {  // one epoch is a point, not yet a line
+        ctx.beginPath(); ctx.arc(X(epochs[0].epoch), Y(epochs[0].train_loss), 3, 0, 2 * Math.PI); ctx.fill();
+      }
+    });
   }
 
   window.glassnetLesson.register({
@@ -43,7 +52,8 @@
       "<p>Press Train and watch the loss fall as the epochs go by.</p>",
     mount(el, g) {
       let alive = true;
-      const canvas = g.el("canvas", { class: "step07-chart", "aria-label": "the training loss, epoch by epoch" });
+      const canvas = g.el("canvas", { class: "step07-chart", role: "img",
+        "aria-label": "the training loss, epoch by epoch" });
       const words = g.el("p", { "data-testid": "step07-words", "aria-live": "polite",
         text: "Not trained yet in this step." });
       const train = g.el("button", { type: "button", class: "primary", "data-testid": "step07-train",
@@ -53,7 +63,7 @@
         words.textContent = "Training…";
         try {
           const status = await follow(g, { hidden: [16], epochs: 12, seed: 1, pace: 0.05 }, (s) => {
-            drawLoss(canvas, g, s.epochs);
+            drawLoss(canvas, g, s);
             const last = s.epochs[s.epochs.length - 1];
             if (last) words.textContent = `Epoch ${last.epoch}: loss ${g.fixed(last.train_loss)}, ` +
               `${g.percent(last.train_accuracy)} of the training images right.`;
