@@ -193,7 +193,7 @@ def test_steps_six_to_ten_with_the_keyboard_alone(browser, server_url):
         favourite = page.get_by_test_id("step08-exciting").locator(".thumb span").first
         top = int(favourite.text_content())
         page.focus("#step08-guess")
-        for _ in range(top):  # the list starts at 0: one arrow press per digit
+        for _ in range(top + 1):  # from "choose a digit": one press to 0, then one per digit
             page.keyboard.press("ArrowDown")
         assert page.input_value("#step08-guess") == str(top)
         press("lesson-check")
@@ -367,3 +367,21 @@ def test_step_seven_chart_numbers_the_epochs_and_the_loss(browser, server_url, s
         assert widest <= size["viewport"]["width"], f"step 7 is {widest}px wide"
         chart_screenshot(page, chart, f"step-7-chart-{size['viewport']['width']}")
 
+
+def test_step_eight_asks_for_a_digit_before_grading_one(browser, server_url):
+    """The answer box starts empty: Check asks for a digit instead of grading a 0 the
+    learner never chose (which would be right by luck for a neuron that likes 0s)."""
+    with visitor(browser) as page:
+        open_page(page, server_url + "/#lesson/8")
+        wait_step(page, 8)
+        guess = page.locator("#step08-guess")
+        assert guess.input_value() == ""
+        assert guess.evaluate("s => s.selectedOptions[0].textContent") == "choose a digit"
+        page.get_by_test_id("step08-neuron-2").click()
+        favourite = page.get_by_test_id("step08-exciting").locator(".thumb span").first
+        top = int(favourite.text_content())
+        assert not check(page)
+        said = page.get_by_test_id("lesson-answer").text_content()
+        assert "choose the digit" in said.lower() and "not a" not in said, said
+        guess.select_option(str(top))
+        assert check(page)

@@ -16,7 +16,10 @@
       chosen = null;
       const grid = g.el("div", { class: "thumbs step08-neurons", "data-testid": "step08-neurons" });
       const detail = g.el("div", { class: "step08-detail", "aria-live": "polite" });
-      const guess = g.el("select", { id: "step08-guess" });
+      // The learner's answer starts empty: a digit chosen in advance would be graded as a
+      // guess nobody made (and be "right" by luck for a neuron whose favourite it is).
+      const guess = g.el("select", { id: "step08-guess", "data-testid": "step08-guess" }, [
+        g.el("option", { value: "", text: "choose a digit", disabled: "", selected: "" })]);
       for (let d = 0; d <= 9; d++) guess.append(g.el("option", { value: String(d), text: String(d) }));
       const show = async (j, button) => {
         try {
@@ -56,7 +59,9 @@
       text: "Pick a hidden neuron, choose the digit you think excites it most, and press Check.",
       check: async (el) => {
         if (!chosen) return { correct: false, message: "pick a neuron first." };
-        const said = Number(el.querySelector("#step08-guess").value), top = chosen.exciting[0].label;
+        const answer = el.querySelector("#step08-guess").value;
+        if (answer === "") return { correct: false, message: "choose the digit you think excites it most." };
+        const said = Number(answer), top = chosen.exciting[0].label;
         return said === top
           ? { correct: true, message: `the digit that excites neuron ${chosen.neuron} most is a ${top}.` }
           : { correct: false, message: `neuron ${chosen.neuron}'s favourite is a ${top}, not a ${said}.` };
