@@ -784,3 +784,55 @@ def test_how_sure_the_guess_is_never_rounds_up_to_certain(page):
     assert sure_for(page, 0.99996) == ">99.9% sure"  # its bar rounds to 1.000; it is not 100%
     assert sure_for(page, 0.5) == "50.0% sure"
     assert sure_for(page, 1.0) == ">99.9% sure"  # the server's 1 is rounded: 0.99995 or more
+
+
+HEADER_PIECES = """() => [...document.querySelectorAll(
+    '.topbar .brand, .topbar .view-link, #share-tools > *, .network-status > *')]
+  .filter((e) => e.getClientRects().length)
+  .map((e) => { const r = e.getBoundingClientRect();
+    return { name: e.id || e.className, top: r.top, bottom: r.bottom, left: r.left,
+             right: r.right }; })"""
+
+
+def header_rows(pieces: list[dict]) -> list[list[str]]:
+    """The header's pieces in rows, top to bottom: a piece that starts below every piece of
+    the row so far starts the next row. Each row lists its pieces left to right."""
+    rows: list[list[dict]] = []
+    for piece in sorted(pieces, key=lambda p: p["top"]):
+        if rows and piece["top"] < max(p["bottom"] for p in rows[-1]) - 1:
+            rows[-1].append(piece)
+        else:
+            rows.append([piece])
+    return [[p["name"] for p in sorted(row, key=lambda p: p["left"])] for row in rows]
+
+
+@pytest.mark.parametrize("size, most_rows", [({"viewport": {"width": 1280, "height": 800}}, 2),
+                                             (PHONE, None)], ids=["laptop", "phone"])
+def test_the_header_shows_every_piece_in_at_most_two_rows_on_a_laptop(browser, server_url,
+                                                                      size, most_rows):
+    """With all it can show (a deeper network, the way back to the previous one, the share
+    box), the header keeps every piece on screen, in the order the Tab key visits them,
+    and on a 1280px laptop in two rows at most."""
+    width = size["viewport"]["width"]
+    with explorer_page(browser, server_url, **size) as page:
+        train_live(page, "64,32", "2")  # the longest summary, and the way back shows
+        page.get_by_test_id("previous-network").wait_for(state="visible")
+        page.wait_for_function("() => document.querySelector('#model-summary').textContent"
+                               ".startsWith('64 → 64 → 32 → 10')")
+        page.get_by_test_id("share-link").click()
+        page.get_by_test_id("share-url").wait_for(state="visible")
+        page.evaluate("() => window.scrollTo(0, 0)")
+        pieces = page.evaluate(HEADER_PIECES)
+        names = [p["name"] for p in pieces]
+        assert len(pieces) == 10, names  # name, 2 views, 3 share tools + link, 3 of the network
+        header = page.locator(".topbar").bounding_box()
+        top, bottom = header["y"] - 1, header["y"] + header["height"] + 1
+        for piece in pieces:  # on the screen, inside the header: nothing cut off or hidden
+            assert 0 <= piece["left"] and piece["right"] <= width, piece
+            assert top <= piece["top"] and piece["bottom"] <= bottom, (piece, header)
+        rows = header_rows(pieces)
+        assert [name for row in rows for name in row] == names, rows  # reading order = Tab order
+        if most_rows is not None:
+            assert len(rows) <= most_rows, f"the header has {len(rows)} rows at {width}px: {rows}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator(".topbar").screenshot(path=str(ARTIFACTS / f"header-{width}.png"))
