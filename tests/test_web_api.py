@@ -303,6 +303,32 @@ def test_neuron_rejections_give_the_ranges_of_this_network(client, body, message
 
 
 # ---------------------------------------------------------------------- live training
+def test_live_training_status_carries_the_axes_of_its_loss_chart(client):
+    client.post("/api/training/start", json={"hidden": [8], "epochs": 12, "seed": 1})
+    status = wait_until_finished(client)
+    axes = status["loss_axes"]  # the page draws these; it chooses no tick itself
+    assert axes["x_axis"]["low"] == 1 and axes["x_axis"]["high"] == 12
+    assert [t["label"] for t in axes["x_axis"]["ticks"]] == ["2", "4", "6", "8", "10", "12"]
+    highest = max(max(e["train_loss"], e["validation_loss"]) for e in status["epochs"])
+    y_axis = axes["y_axis"]
+    assert y_axis["low"] == 0.0 and highest < y_axis["high"] <= 1.06 * highest
+    values = [t["value"] for t in y_axis["ticks"]]
+    assert values[0] == 0.0 and values[-1] <= y_axis["high"] and len(values) >= 3
+    assert all(t["label"] == f"{t['value']:.{len(t['label'].partition('.')[2])}f}"
+               for t in y_axis["ticks"])  # "0.2", never "0.2000000001"
+
+
+@pytest.mark.parametrize(("low", "high", "labels"), [
+    (1, 12, ["2", "4", "6", "8", "10", "12"]),
+    (1, 3, ["1", "2", "3"]),  # never 1.5 or 2.5 epochs
+    (1, 100, ["20", "40", "60", "80", "100"]),
+])
+def test_epoch_ticks_are_whole_numbers(low, high, labels):
+    from glassnet.web.axes import axis_ticks
+
+    assert [t["label"] for t in axis_ticks(low, high, 6, whole=True)] == labels
+
+
 def test_live_training_runs_adopts_the_network_and_records_the_run(app, client):
     client.post("/api/predict", json={"example": 0})
     before = client.get("/api/network").json()
@@ -842,7 +868,7 @@ def test_slope_axis_ticks_are_round_and_all_different(client):
     (0.0, 1.0, ["0.00", "0.25", "0.50", "0.75", "1.00"]),
 ])
 def test_axis_ticks_have_the_digits_their_spacing_needs(low, high, labels):
-    from glassnet.web.slopelab import axis_ticks
+    from glassnet.web.axes import axis_ticks
 
     assert [t["label"] for t in axis_ticks(low, high)] == labels
 

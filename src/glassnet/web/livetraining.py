@@ -34,6 +34,7 @@ from ..core.network import Network
 from ..data.dataset import Dataset
 from ..errors import GlassnetError, TrainingDiverged
 from ..training import History
+from .axes import axis_ticks
 
 WEIGHT_PICTURE_INTERVAL = 0.25
 """Seconds between two epoch events that carry the weight pictures (they are large)."""
@@ -161,9 +162,21 @@ class LiveTraining:
             "state": state,
             "settings": self.settings.to_dict(),
             "epochs": epochs,
+            "loss_axes": self._loss_axes(epochs),
             "last_event_id": last_id,
             "outcome": finished[-1]["data"] if finished else None,
         }
+
+    def _loss_axes(self, epochs: list[dict[str, Any]]) -> dict[str, Any]:
+        """The axes of a chart of the losses so far: epochs 1 to the last one planned
+        (the line grows across it), and losses from 0 to a little above the highest."""
+        planned = max(len(epochs), self.settings.epochs)
+        losses = [e[key] for e in epochs for key in ("train_loss", "validation_loss")
+                  if isinstance(e.get(key), float) and np.isfinite(e[key])]
+        top = 1.05 * max(losses) if losses and max(losses) > 0 else 1.0
+        return {"x_axis": {"low": 1, "high": planned,
+                           "ticks": axis_ticks(1, planned, 6, whole=True)},
+                "y_axis": {"low": 0.0, "high": top, "ticks": axis_ticks(0.0, top)}}
 
     # ------------------------------------------------------------------ the worker
     def _work(self) -> None:

@@ -40,6 +40,7 @@ import numpy as np
 from ..core.gradcheck import numerical_slope
 from ..core.network import Network
 from ..core.optimizers import SlopeDescent
+from .axes import axis_ticks
 from .validation import InvalidInput
 
 LANDSCAPE_POINTS = 41
@@ -59,9 +60,6 @@ FIT_MARGIN = 0.1
 
 LOSS_MARGIN = 0.08
 """The loss axis leaves this fraction of the curve's height free above and below."""
-
-TICKS = 5
-"""About how many tick labels each axis gets."""
 
 START_OFFSET = 2.0
 """``start_uphill`` moves the weight this far from its trained value."""
@@ -93,45 +91,6 @@ def steepest_connection(network: Network, X: np.ndarray, y: np.ndarray,
     row, column = np.unravel_index(int(np.argmax(np.abs(weight_slopes[layer]))),
                                    weight_slopes[layer].shape)
     return layer, int(row), int(column)
-
-
-def axis_ticks(low: float, high: float, count: int = TICKS) -> list[dict[str, Any]]:
-    """Round tick values between ``low`` and ``high``, labelled so no two read alike.
-
-    The spacing is 1, 2, 2.5 or 5 times a power of ten, the one giving closest to
-    ``count`` ticks (the fewer decimals on a tie), and each label has exactly the
-    decimals that spacing needs (0.0002 apart: four decimals), so the labels differ
-    however narrow the range is.
-
-    Returns
-    -------
-    list of dict
-        ``{"value": float, "label": str}``, increasing, all within [low, high].
-    """
-    span = high - low
-    if not span > 0:
-        return [{"value": low, "label": f"{low:g}"}]
-    magnitude = int(np.floor(np.log10(span)))
-    candidates = [m * 10.0 ** e for e in range(magnitude - 2, magnitude + 2)
-                  for m in (1, 2, 2.5, 5)]
-
-    def ticks_of(step: float) -> int:
-        return int(np.floor(high / step + 1e-9) - np.ceil(low / step - 1e-9)) + 1
-
-    step = min(candidates, key=lambda c: (abs(ticks_of(c) - count), _decimals(c)))
-    decimals = _decimals(step)
-    first = np.ceil(low / step - 1e-9)
-    values = [(first + k) * step for k in range(ticks_of(step))]
-    return [{"value": float(v), "label": f"{v + 0.0:.{decimals}f}"} for v in values]
-
-
-def _decimals(step: float) -> int:
-    """The decimals a tick spacing needs: 0.25 -> 2, 0.2 -> 1, 5 -> 0."""
-    for decimals in range(16):
-        scaled = step * 10**decimals
-        if abs(scaled - round(scaled)) < 1e-6 * max(1.0, scaled):
-            return decimals
-    return 16
 
 
 class SlopeLab:

@@ -6,39 +6,11 @@
 
 /* The frame of the lesson's charts (steps 6 and 7), drawn like the explorer's own charts
    (app.js, drawChart): light grid lines at round values, their numbers on the left and
-   along the bottom. The page still computes nothing: it only picks round tick values and
-   turns numbers into pixels. */
+   along the bottom. The server chooses the values and their labels (web/axes.py); the
+   page only turns numbers into pixels. */
 (function () {
   const NUMBERS = "#626a7e", GRID = "#eceef4", INK = "#1c1f2b";
   const NUMBER_FONT = "11px system-ui, sans-serif", WORD_FONT = "12px system-ui, sans-serif";
-
-  /**
-   * About `count` round values from low to high: 1, 2, 2.5 or 5 times a power of ten apart
-   * (the fewer decimals on a tie), each labelled with just the decimals that spacing needs,
-   * so 0.25 reads "0.25", never "0.2500001". whole: whole numbers only (epochs).
-   * The same rule as the server's axis_ticks (web/slopelab.py), which labels step 6's axes.
-   */
-  function niceTicks(low, high, count, whole) {
-    if (!(high > low)) return [{ value: low, label: String(low) }];
-    const power = Math.floor(Math.log10((high - low) / count));
-    let best = null;
-    for (let e = power - 1; e <= power + 1; e++) {
-      for (const m of [1, 2, 2.5, 5]) {
-        const step = m * 10 ** e;
-        if (whole && (e < 0 || (m === 2.5 && e === 0))) continue;
-        const decimals = Math.max(0, -e) + (m === 2.5 && e <= 0 ? 1 : 0);
-        const first = Math.ceil(low / step - 1e-9), last = Math.floor(high / step + 1e-9);
-        const n = last - first + 1;
-        const better = !best || Math.abs(n - count) < Math.abs(best.n - count) ||
-          (Math.abs(n - count) === Math.abs(best.n - count) && decimals < best.decimals);
-        if (n >= 1 && better) best = { step, decimals, first, n };
-      }
-    }
-    return Array.from({ length: best.n }, (_, k) => {
-      const value = (best.first + k) * best.step;
-      return { value, label: value.toFixed(best.decimals) };
-    });
-  }
 
   /**
    * Draw a chart's frame on ctx (width x height CSS pixels): a grid line and a number at each
@@ -91,7 +63,7 @@
     ctx.restore();
   }
 
-  window.glassnetLessonChart = Object.freeze({ niceTicks, drawFrame, insidePlot });
+  window.glassnetLessonChart = Object.freeze({ drawFrame, insidePlot });
 })();
 
 (function () {

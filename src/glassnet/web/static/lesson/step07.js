@@ -23,11 +23,9 @@
     const epochs = status.epochs;
     if (!epochs.length) return;
     const chart = window.glassnetLessonChart;
-    const planned = Math.max(epochs.length, (status.settings && status.settings.epochs) || 0);
-    const top = Math.max(...epochs.map((e) => e.train_loss)) * 1.05;
-    const x = { low: 1, high: planned, ticks: chart.niceTicks(1, planned, 6, true) };
-    const y = { low: 0, high: top, ticks: chart.niceTicks(0, top, 5) };
-    const { X, Y, plot } = chart.drawFrame(canvas, ctx, width, height, x, y,
+    // The server sends both axes: epochs up to the last one planned, losses from 0.
+    const axes = status.loss_axes;
+    const { X, Y, plot } = chart.drawFrame(canvas, ctx, width, height, axes.x_axis, axes.y_axis,
       { x: `epoch ${epochs.length}`, y: "loss" });
     chart.insidePlot(ctx, plot, () => {
       ctx.strokeStyle = "#2563eb"; ctx.fillStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
