@@ -266,10 +266,12 @@ FOCUSED_NAME = """() => {
   if (!e || e === document.body) return null;
   return e.id || e.dataset.testid || e.getAttribute('aria-label') || e.textContent.trim();
 }"""
-# The tabs are one Tab stop (the open one); the arrow keys move between them.
+# The tabs are one Tab stop (the open one), and so are the diagram's neurons and the hand-set
+# cells (the one last focused): the arrow keys move between them (test_web_browser.py).
 VISIBLE_BUTTONS = """() => [...document.querySelectorAll('button, [role=button], input, select')]
   .filter((e) => e.getClientRects().length && !e.disabled && !e.closest('[hidden]'))
   .filter((e) => e.getAttribute('role') !== 'tab' && !(e.type === 'radio' && !e.checked))
+  .filter((e) => !(e.closest('#diagram, #hand-grid') && e.tabIndex === -1))
   .map((e) => e.id || e.dataset.testid || e.getAttribute('aria-label') || e.textContent.trim())"""
 
 

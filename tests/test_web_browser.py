@@ -672,12 +672,12 @@ def test_a_phone_says_the_diagram_scrolls_to_its_outputs(browser, server_url):
 @pytest.mark.parametrize("key", [" ", "Enter"])
 def test_a_neuron_opened_with_the_keyboard_keeps_the_focus(page, key):
     """Space or Enter on a neuron opens it; the diagram drawn again keeps the focus on it, so
-    the next Tab goes on to the next neuron, and Space does not scroll the page."""
+    the next arrow goes on to the next neuron, and Space does not scroll the page."""
     draw_zero(page)
     wait_for_guess(page, "0")
     page.wait_for_load_state("networkidle")
     page.get_by_test_id("neuron-0-2").focus()
-    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
         "hidden layer 1 neuron 3")
     scrolled = page.evaluate("window.scrollY")
@@ -687,8 +687,121 @@ def test_a_neuron_opened_with_the_keyboard_keeps_the_focus(page, key):
     assert "selected" in page.get_by_test_id("neuron-0-3").get_attribute("class").split()
     assert page.evaluate("window.scrollY") == scrolled
     assert page.evaluate("document.activeElement.dataset.testid") == "neuron-0-3"
-    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.dataset.testid") == "neuron-0-4"
+
+
+FOCUSED = "() => document.activeElement && document.activeElement.dataset.testid || null"
+
+
+def tab_stops(page, group: str) -> list[str | None]:
+    """The tabindex of every item in a group: the roving tabindex gives exactly one a 0."""
+    return page.locator(group).evaluate_all("items => items.map(i => i.getAttribute('tabindex'))")
+
+
+def press_and_see(page, keys: list[str]) -> list[str | None]:
+    """Press each key in turn; the data-testid focused after each."""
+    focused = []
+    for key in keys:
+        page.keyboard.press(key)
+        focused.append(page.evaluate(FOCUSED))
+    return focused
+
+
+def test_the_diagram_is_one_tab_stop_and_the_arrows_move_between_neurons(page):
+    """42 neurons, one Tab stop: Up/Down go along a layer, Left/Right to the next column of
+    tiles (here 32 hidden neurons in 4 columns of 8, then the 10 outputs) on the nearest
+    neuron, Home/End to the first and last; Enter still opens the neuron, and Tab leaves."""
+    draw_zero(page)
+    wait_for_guess(page, "0")
+    page.wait_for_load_state("networkidle")
+    stops = tab_stops(page, "#diagram .neuron")
+    assert len(stops) == 42 and stops.count("0") == 1 and stops[0] == "0"
+    assert stops.count("-1") == 41
+    described = page.locator("#diagram").get_attribute("aria-describedby")
+    assert "arrows" in page.locator(f"#{described}").text_content()
+    page.locator("#diagram-wrap").scroll_into_view_if_needed()
+    page.locator("[data-save=diagram]").focus()  # just before the diagram in the Tab order
+    assert press_and_see(page, ["Tab"]) == ["neuron-0-0"]
+    scrolled = page.evaluate("window.scrollY")
+    assert press_and_see(page, ["ArrowUp", "ArrowDown", "ArrowDown", "ArrowUp", "ArrowDown"]) == [
+        "neuron-0-0", "neuron-0-1", "neuron-0-2", "neuron-0-1", "neuron-0-2"]
+    assert press_and_see(page, ["ArrowRight", "ArrowRight", "ArrowRight"]) == [
+        "neuron-0-10", "neuron-0-18", "neuron-0-26"]  # the same row of each column
+    assert page.evaluate("window.scrollY") == scrolled  # the arrows did not scroll the page
+    # on to the outputs (10 shorter tiles, centred), on the one nearest in height
+    assert press_and_see(page, ["ArrowRight", "ArrowRight", "ArrowDown"]) == [
+        "neuron-1-1", "neuron-1-1", "neuron-1-2"]
+    heights = page.locator("#diagram .neuron").evaluate_all(
+        "nodes => nodes.map(n => n.getBoundingClientRect()).map(b => b.top + b.height / 2)")
+    outputs = [abs(y - heights[26]) for y in heights[32:]]
+    assert outputs.index(min(outputs)) == 1  # output 1 is the nearest to hidden neuron 26
+    assert press_and_see(page, ["ArrowLeft", "End", "ArrowDown", "Home", "ArrowLeft"]) == [
+        "neuron-0-26", "neuron-1-9", "neuron-1-9", "neuron-0-0", "neuron-0-0"]
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")  # still opens the neuron, and the focus stays on it
+    page.wait_for_function("() => document.querySelector('#neuron-panel h3') && document"
+                           ".querySelector('#neuron-panel h3').textContent.includes('9')")
+    assert "selected" in page.get_by_test_id("neuron-1-9").get_attribute("class").split()
+    assert page.evaluate(FOCUSED) == "neuron-1-9"
+    stops = tab_stops(page, "#diagram .neuron")  # drawn anew: the stop is where the user was
+    assert stops.count("0") == 1 and stops[-1] == "0"
+    screenshot(page, "diagram-keyboard")
+    page.keyboard.press("Tab")  # one press leaves the diagram...
+    assert not page.evaluate("() => !!document.activeElement.closest('#diagram')")
+    page.keyboard.press("Shift+Tab")  # ...and coming back lands on the neuron left
+    assert page.evaluate(FOCUSED) == "neuron-1-9"
+
+
+def test_the_hand_set_grid_is_one_tab_stop_and_the_arrows_move_a_row_or_a_column(page):
+    """64 cells, one Tab stop: the arrows move by row and column and stop at the edges,
+    Home/End go to the corners, Enter and Space still paint the cell focused, and Tab leaves."""
+    page.click("#tab-handset")
+    page.click("[data-preset=zero]")
+    page.wait_for_function("() => [...document.querySelectorAll('#hand-grid button')]"
+                           ".every(c => c.textContent === '0')")
+    stops = tab_stops(page, "#hand-grid button")
+    assert len(stops) == 64 and stops.count("0") == 1 and stops[0] == "0"
+    described = page.locator("#hand-grid").get_attribute("aria-describedby")
+    assert "arrows" in page.locator(f"#{described}").text_content()
+    page.check("input[name=brush][value='1']")
+    page.locator("#panel-handset").focus()  # just before the grid in the Tab order
+    assert press_and_see(page, ["Tab"]) == ["hand-cell-0-0"]
+    scrolled = page.evaluate("window.scrollY")
+    moves = ["ArrowUp", "ArrowLeft", "ArrowRight", "ArrowDown", "ArrowDown"]
+    assert press_and_see(page, moves) == [
+        "hand-cell-0-0", "hand-cell-0-0", "hand-cell-0-1", "hand-cell-1-1", "hand-cell-2-1"]
+    assert press_and_see(page, ["End", "ArrowRight", "ArrowDown", "ArrowUp", "Home"]) == [
+        "hand-cell-7-7", "hand-cell-7-7", "hand-cell-7-7", "hand-cell-6-7", "hand-cell-0-0"]
+    assert page.evaluate("window.scrollY") == scrolled  # the arrows did not scroll the page
+    assert press_and_see(page, ["ArrowDown"] * 3 + ["ArrowRight"] * 3) == [
+        "hand-cell-1-0", "hand-cell-2-0", "hand-cell-3-0",
+        "hand-cell-3-1", "hand-cell-3-2", "hand-cell-3-3"]
+    page.keyboard.press("Enter")  # paints the cell, as a click does
+    page.wait_for_function("() => document.querySelector('[data-testid=hand-cell-3-3]')"
+                           ".textContent === '+1'")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press(" ")  # and so does Space
+    page.wait_for_function("() => document.querySelector('[data-testid=hand-cell-3-4]')"
+                           ".textContent === '+1'")
+    painted = page.locator("#hand-grid button").evaluate_all(
+        "cells => cells.filter(c => c.textContent !== '0').map(c => c.dataset.testid)")
+    assert painted == ["hand-cell-3-3", "hand-cell-3-4"]  # only those two: moving paints nothing
+    assert page.evaluate(FOCUSED) == "hand-cell-3-4"
+    stops = tab_stops(page, "#hand-grid button")
+    assert stops.count("0") == 1 and stops[3 * 8 + 4] == "0"
+    screenshot(page, "handset-keyboard")
+    page.keyboard.press("Tab")  # one press leaves the grid...
+    assert not page.evaluate("() => !!document.activeElement.closest('#hand-grid')")
+    page.keyboard.press("Shift+Tab")  # ...and coming back lands on the cell left
+    assert page.evaluate(FOCUSED) == "hand-cell-3-4"
+    if os.environ.get("CI") == "true":
+        import axe_playwright_python.sync_playwright as axe_api
+    else:
+        axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+    violations = axe_api.Axe().run(page).response["violations"]
+    found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert not found, f"axe violations on the hand-set tab: {found}"
 
 
 def test_each_hand_set_cell_says_its_weight_to_a_screen_reader(page):

@@ -247,6 +247,39 @@
     next.click();
   });
 
+  /**
+   * One Tab stop for a group of many buttons (the diagram's neurons, the 64 hand-set cells),
+   * the arrow keys to move inside it: the "roving tabindex" of the WAI-ARIA Authoring Practices.
+   * The item focused last has tabindex 0 (the first item until then), every other -1, so Tab
+   * enters the group on it and leaves the group in one press. next(item, key) is the item an
+   * arrow key moves to (null: none that way, stay); Home and End go to the first and the last.
+   * Enter and Space are left to the items. Items are known by their data-testid, so a group
+   * drawn anew keeps its stop: call refresh() after drawing it.
+   */
+  function rovingFocus(group, selector, next) {
+    let last = null;  // the data-testid of the item focused last
+    function refresh() {
+      const items = [...group.querySelectorAll(selector)];
+      const stop = items.find((item) => item.dataset.testid === last) || items[0];
+      items.forEach((item) => item.setAttribute("tabindex", item === stop ? "0" : "-1"));
+    }
+    group.addEventListener("focusin", (event) => {
+      const item = event.target.closest(selector);
+      if (item) { last = item.dataset.testid; refresh(); }
+    });
+    group.addEventListener("keydown", (event) => {
+      const item = event.target.closest(selector);
+      if (!item || event.altKey || event.ctrlKey || event.metaKey) return;
+      const items = [...group.querySelectorAll(selector)];
+      const to = event.key === "Home" ? items[0] : event.key === "End" ? items[items.length - 1]
+        : KEY_MOVES[event.key] ? next(item, event.key) : undefined;  // the four arrows, as on the pad
+      if (to === undefined) return;  // not a key that moves
+      event.preventDefault();  // the arrows move the focus; they do not scroll the page
+      if (to) to.focus();
+    });
+    return { refresh };
+  }
+
   // ------------------------------------------------------------------ the drawing pad
   const pad = $("pad");
   const padContext = pad.getContext("2d", { willReadFrequently: true });
@@ -690,7 +723,7 @@
         const node = svg("g", {
           class: "neuron" + (sel && sel.layer === l && sel.neuron === j ? " selected" : "") +
             (isOutput && j === winner && n.sizes[L] > 1 ? " winner" : ""),
-          "data-testid": `neuron-${l}-${j}`, "data-layer": l, "data-neuron": j, tabindex: 0, role: "button",
+          "data-testid": `neuron-${l}-${j}`, "data-layer": l, "data-neuron": j, tabindex: -1, role: "button",
           "aria-label": isOutput ? `output neuron ${n.classes[j]}` : `hidden layer ${l + 1} neuron ${j}`,
         });
         const left = cx - size.width / 2 + 1, top = cy - size.height / 2 + 1;
@@ -732,10 +765,34 @@
       });
       caption(columnsX[l + 1], isOutput ? "outputs" : `hidden ${l + 1}`, `${n.sizes[l + 1]} neuron${n.sizes[l + 1] === 1 ? "" : "s"}`);
     }
+    diagramKeys.refresh();  // one neuron is the diagram's Tab stop (see rovingFocus)
     const again = focused && root.querySelector(`[data-testid="${focused}"]`);
     if (again) again.focus({ preventScroll: true });  // it is where it was: nothing to scroll to
     showDiagramOverflow();
   }
+
+  /**
+   * Where an arrow key goes in the diagram. Up and Down: the neuron before or after in the same
+   * layer. Left and Right: the nearest column of tiles that way (the layer beside it, or the
+   * next column of a layer too tall for one), on the neuron nearest in height to this one.
+   */
+  function diagramNeighbour(node, key) {
+    const layer = Number(node.dataset.layer), j = Number(node.dataset.neuron);
+    if (key === "ArrowUp" || key === "ArrowDown") {
+      return $("diagram").querySelector(`[data-testid="neuron-${layer}-${j + KEY_MOVES[key][1]}"]`);
+    }
+    const centre = (element) => {
+      const box = element.getBoundingClientRect();
+      return { element, x: box.left + box.width / 2, y: box.top + box.height / 2 };
+    };
+    const here = centre(node), side = KEY_MOVES[key][0];
+    const ahead = [...$("diagram").querySelectorAll(".neuron")].map(centre).filter((o) => (o.x - here.x) * side > 1);
+    if (!ahead.length) return null;
+    const gap = Math.min(...ahead.map((o) => Math.abs(o.x - here.x)));
+    const column = ahead.filter((o) => Math.abs(o.x - here.x) < gap + 1);
+    return column.reduce((best, o) => (Math.abs(o.y - here.y) < Math.abs(best.y - here.y) ? o : best)).element;
+  }
+  const diagramKeys = rovingFocus($("diagram"), ".neuron", diagramNeighbour);
 
   /**
    * The diagram never shrinks (every neuron stays big enough to read and to tap), so in a
@@ -1502,6 +1559,11 @@
       handGrid.append(cell);
     }
   }
+  // One Tab stop for the 64 cells; the arrows move a row or a column (see rovingFocus).
+  rovingFocus(handGrid, "button", (cell, key) => {
+    const [r, c] = cell.dataset.cell.split(",").map(Number), [dc, dr] = KEY_MOVES[key];
+    return handGrid.querySelector(`[data-cell="${r + dr},${c + dc}"]`);  // none past the edge
+  }).refresh();
   handGrid.addEventListener("pointerdown", (event) => {
     const cell = event.target.closest("button");
     if (!cell) return;
