@@ -170,6 +170,19 @@ def test_the_command_line_shows_a_huge_value_short(model_file, tmp_path, monkeyp
     assert words in result.output and len(result.output) < 400
 
 
+@pytest.mark.parametrize(("value", "words"), [
+    ("+-5", "'+-5' is not a whole number"),  # was a ValueError traceback
+    ("--5", "'--5' is not a whole number"),
+    ("x", "'x' is not a whole number"),
+    ("0", "0 is not in the range 1<=x<=100000"),
+    ("-" + "9" * 70, "a negative whole number of 70 digits is not in the range"),
+], ids=["two signs", "two minus", "text", "zero", "long negative"])
+def test_a_refused_whole_number_option_is_a_usage_error_in_words(value, words):
+    result = run_cli("train", f"--epochs={value}")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert words in result.output, result.output
+
+
 def test_evaluate_takes_a_seed_a_run_can_record(model_file):
     result = run_cli("evaluate", model_file, "--seed", str(10**400))
     assert result.exit_code == 2 and "0<=x<=9223372036854775807" in result.output

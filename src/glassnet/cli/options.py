@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -86,12 +87,12 @@ class WholeRange(click.IntRange):
             return super().convert(value, param, ctx)
         except click.BadParameter:
             text = str(value).strip()
-            digits = text.lstrip("+-")
-            if not (digits.isascii() and digits.isdigit()):
+            if not re.fullmatch(r"[+-]?[0-9]+", text):  # one sign at most, then digits
                 self.fail(f"{shown(value)} is not a whole number", param, ctx)
-            # Python will not read a number of more than 4,300 digits, so count them
-            number = (int(text) if len(digits) <= 60
-                      else f"a whole number of {shown_count(len(digits))} digits")
+            digits = len(text.lstrip("+-"))
+            # Python will not read a number of more than 4,300 digits: those are counted
+            number = (shown(int(text)) if digits <= 4000
+                      else f"a whole number of {shown_count(digits)} digits")
             self.fail(f"{number} is not in the range {self._bounds()}", param, ctx)
 
     def _bounds(self) -> str:
