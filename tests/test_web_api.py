@@ -241,6 +241,17 @@ def test_a_network_whose_values_overflow_is_refused_in_words_not_a_500():
             assert response.status_code == 422, path
             assert "overflowed (to inf or NaN) here" in response.json()["error"]
             assert response.headers["Cache-Control"] == "no-store"
+    # Answers a handler writes itself are refused the same way: a hop of the slope lab.
+    signs = np.sign(np.random.default_rng(0).standard_normal((64, 4)))
+    network.set_weights(0, signs * 1e200)
+    client = TestClient(create_app(network, port=PORT), base_url=BASE,
+                        raise_server_exceptions=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert client.post("/api/slope", json={}).status_code == 200
+        response = client.post("/api/slope/hop", json={})  # was a 500
+    assert response.status_code == 422
+    assert "overflowed (to inf or NaN) here" in response.json()["error"]
 
 
 # ---------------------------------------------------------------------- one neuron

@@ -246,10 +246,7 @@ class Explorer:
                 if created:
                     self.sessions.discard(session)
                 raise
-            try:
-                response = answer if isinstance(answer, Response) else JSONAnswer(answer)
-            except ValueError:  # inf or NaN in the answer, which JSON cannot hold
-                response = error_response(422, NOT_FINITE)
+            response = answer if isinstance(answer, Response) else JSONAnswer(answer)
             if created:
                 response.set_cookie(COOKIE_NAME, session.token, httponly=True, samesite="strict",
                                     path="/")
@@ -918,7 +915,11 @@ class JSONAnswer(JSONResponse):
     """
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
+        try:
+            return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
+        except ValueError:  # inf or NaN in the answer, which JSON cannot hold
+            self.status_code = 422  # every answer is written here, whoever made it
+            return json.dumps({"error": NOT_FINITE}).encode("ascii")
 
 
 #: Why an answer holding inf or NaN is refused: only a network with huge weights (one
