@@ -438,7 +438,7 @@ def test_train_evaluate_and_the_plots_say_what_they_take(tmp_path):
     with pytest.raises(gn.ConfigError, match=r"save_figure writes a matplotlib Figure .*, got 5"):
         plots.save_figure(5, tmp_path / "a.png")
     assert list(tmp_path.iterdir()) == []
-    assert gn.evaluate(fitted, digits).accuracy >= 0  # an estimator is a model that predicts
+    assert len(gn.evaluate(fitted, digits).y_true) == 40  # an estimator is a model that predicts
 
 
 def test_a_layer_is_not_a_boolean():

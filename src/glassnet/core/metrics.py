@@ -150,7 +150,12 @@ def evaluate(model: Any, data: Any) -> Evaluation:
     in ``Evaluation.unlearned``); data with not one label the model knows is refused,
     since the model was trained on other data and its score would say nothing.
     """
-    _refuse_what_cannot_predict(model, "evaluate")
+    return _evaluate(model, data, "evaluate")
+
+
+def _evaluate(model: Any, data: Any, task: str) -> Evaluation:
+    """``evaluate``, for the function named ``task`` (the one a refusal names)."""
+    _refuse_what_cannot_predict(model, task)
     X, y_true = _unpack(data)
     known = _model_classes(model)
     _same_kind_of_labels(known, y_true)
@@ -194,26 +199,22 @@ def accuracy(model: Any, data: Any) -> float:
 
 def confusion_matrix(model: Any, data: Any) -> NDArray[np.int64]:
     """(k, k) counts: row = true class, column = guessed class (see ``evaluate``)."""
-    _refuse_what_cannot_predict(model, "confusion_matrix")
-    return evaluate(model, data).confusion
+    return _evaluate(model, data, "confusion_matrix").confusion
 
 
 def per_class_accuracy(model: Any, data: Any) -> dict[Any, float]:
     """Accuracy of each class on its own: ``{label: fraction right}``."""
-    _refuse_what_cannot_predict(model, "per_class_accuracy")
-    return evaluate(model, data).per_class_accuracy
+    return _evaluate(model, data, "per_class_accuracy").per_class_accuracy
 
 
 def most_confused(model: Any, data: Any, top: int = 5) -> list[tuple[Any, Any, int]]:
     """The most frequent mistakes as (true, guessed, count), most frequent first."""
-    _refuse_what_cannot_predict(model, "most_confused")
-    return evaluate(model, data).most_confused(top)
+    return _evaluate(model, data, "most_confused").most_confused(top)
 
 
 def misclassified(model: Any, data: Any) -> NDArray[np.intp]:
     """Indices of the images ``model`` gets wrong."""
-    _refuse_what_cannot_predict(model, "misclassified")
-    return evaluate(model, data).mistakes
+    return _evaluate(model, data, "misclassified").mistakes
 
 
 __all__ = ["Evaluation", "evaluate", "accuracy", "confusion_matrix", "per_class_accuracy",
